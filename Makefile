@@ -1,0 +1,85 @@
+# Lobby Kiosk - GNU make build.
+#   make run      install missing packages, build, start in a window
+#   make test     build and run every test, normally and under ASan+UBSan
+#   make bench    speed and memory figures (docs/BENCHMARKS.md)
+#   make screenshots  every screen into docs/screenshots/
+
+CC      ?= cc
+BUILD   ?= build
+CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+OPT     ?= -O2 -g
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# Core libraries: no SDL here, so an accidental #include <SDL.h> in a core
+# file fails the build.
+CORE_PKGS := sqlite3 jansson libunibreak inih libqrencode
+SDL_PKGS  := sdl2 SDL2_ttf SDL2_image
+TEST_PKGS := cmocka
+
+pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
+CORE_CFLAGS := $(call pc,--cflags,$(CORE_PKGS))
+CORE_LIBS   := $(call pc,--libs,$(CORE_PKGS)) -lm
+SDL_CFLAGS  := $(call pc,--cflags,$(SDL_PKGS))
+SDL_LIBS    := $(call pc,--libs,$(SDL_PKGS))
+TEST_CFLAGS := $(call pc,--cflags,$(TEST_PKGS))
+TEST_LIBS   := $(call pc,--libs,$(TEST_PKGS))
+
+# Sources: app/*_sdl.c are the platform layer (SDL allowed); *_main.c are
+# program entry points; everything else in app/ is the core.
+SDL_SRC   := $(wildcard app/*_sdl.c)
+MAIN_SRC  := $(wildcard app/*_main.c)
+CORE_SRC  := $(filter-out $(SDL_SRC) $(MAIN_SRC),$(wildcard app/*.c))
+TEST_SRC  := $(wildcard tests/test_*.c)
+TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
+
+# Two variants: normal (build/) and sanitized (build/san/).
+define variant
+$(1)/core/%.o: app/%.c | $(1)/core
+	$$(CC) $(CSTD) $(WARN) $(2) -Iinclude $$(CORE_CFLAGS) -MMD -MP -c $$< -o $$@
+$(1)/sdl/%.o: app/%.c | $(1)/sdl
+	$$(CC) $(CSTD) $(WARN) $(2) -Iinclude $$(CORE_CFLAGS) $$(SDL_CFLAGS) -MMD -MP -c $$< -o $$@
+$(1)/tests/%.o: tests/%.c | $(1)/tests
+	$$(CC) $(CSTD) $(WARN) $(2) -Iinclude -Itests $$(CORE_CFLAGS) $$(SDL_CFLAGS) $$(TEST_CFLAGS) -MMD -MP -c $$< -o $$@
+$(1)/core $(1)/sdl $(1)/tests:
+	mkdir -p $$@
+$(1)_CORE_OBJ := $(patsubst app/%.c,$(1)/core/%.o,$(CORE_SRC))
+$(1)_SDL_OBJ  := $(patsubst app/%.c,$(1)/sdl/%.o,$(SDL_SRC))
+$(1)_SUP_OBJ  := $(patsubst tests/%.c,$(1)/tests/%.o,$(TEST_SUPPORT))
+$(1)_TESTS    := $(patsubst tests/%.c,$(1)/tests/%,$(TEST_SRC))
+$(1)/kiosk: $(1)/sdl/kiosk_main.o $$($(1)_SDL_OBJ) $$($(1)_CORE_OBJ)
+	$$(CC) $(2) -o $$@ $$^ $$(SDL_LIBS) $$(CORE_LIBS)
+$(1)/kioskctl: $(1)/core/kioskctl_main.o $$($(1)_CORE_OBJ)
+	$$(CC) $(2) -o $$@ $$^ $$(CORE_LIBS)
+$(1)/tests/test_%: $(1)/tests/test_%.o $$($(1)_SUP_OBJ) $$($(1)_SDL_OBJ) $$($(1)_CORE_OBJ)
+	$$(CC) $(2) -o $$@ $$^ $$(TEST_LIBS) $$(SDL_LIBS) $$(CORE_LIBS)
+endef
+
+$(eval $(call variant,$(BUILD),$(OPT)))
+$(eval $(call variant,$(BUILD)/san,-O1 -g $(SAN)))
+
+
+.PHONY: all deps run test test-normal test-san bench screenshots clean
+all: $(BUILD)/kiosk $(BUILD)/kioskctl
+
+deps:
+	@scripts/install-deps.sh
+
+# `make run` checks packages first, then builds (a fresh make sees pkg-config).
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/kiosk --windowed --data-dir $(BUILD)/data --content assets/content/sample.json
+
+test: all $(BUILD)/san/kiosk $(BUILD)/san/kioskctl $($(BUILD)_TESTS) $($(BUILD)/san_TESTS)
+	@tests/run-tests.sh $(BUILD) $(BUILD)/san
+
+bench: all
+	@tests/bench.sh $(BUILD)
+
+screenshots: all
+	@tests/screenshots.sh $(BUILD) docs/screenshots
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/san/*/*.d)

@@ -1,0 +1,189 @@
+/* config.c - INI settings file (inih) with validation and line numbers. */
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void config_defaults(Config *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->data_dir, sizeof c->data_dir, "/var/lib/lobby-kiosk");
+    c->default_lang = LANG_ZH;
+    c->idle_timeout_s = 90;
+    c->content_poll_s = 2;
+    c->fullscreen = true;
+    c->width = 1920;
+    c->height = 1080;
+    c->software_render = true;
+}
+
+int config_parse_lang(const char *s)
+{
+    if (strcmp(s, "zh") == 0)
+        return LANG_ZH;
+    if (strcmp(s, "en") == 0)
+        return LANG_EN;
+    return -1;
+}
+
+typedef struct {
+    Config *c;
+    FILE *f;
+    int line;          /* lines read so far (the reader counts them) */
+    int err_line;      /* line of the first value error, 0 if none */
+    char msg[200];     /* message for err_line */
+} Parse;
+
+static int parse_int(const char *v, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end != '\0' || n < lo || n > hi)
+        return -1;
+    *out = (int)n;
+    return 0;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+    if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1") ||
+        !strcasecmp(v, "on")) {
+        *out = true;
+        return 0;
+    }
+    if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0") ||
+        !strcasecmp(v, "off")) {
+        *out = false;
+        return 0;
+    }
+    return -1;
+}
+
+static int set_path(char *dst, const char *v, char *msg, size_t msglen)
+{
+    if (strlen(v) >= CONFIG_PATH_MAX) {
+        snprintf(msg, msglen, "path longer than %d bytes", CONFIG_PATH_MAX - 1);
+        return -1;
+    }
+    snprintf(dst, CONFIG_PATH_MAX, "%s", v);
+    return 0;
+}
+
+#define IS(sec, key) (strcmp(section, sec) == 0 && strcmp(name, key) == 0)
+
+/* Apply one key; returns 1, or 0 with a message in m. */
+static int apply(Config *c, const char *section, const char *name,
+                 const char *value, char *m, size_t ml)
+{
+    int lang;
+
+    if (IS("kiosk", "data_dir"))
+        return set_path(c->data_dir, value, m, ml) == 0;
+    if (IS("kiosk", "share_dir"))
+        return set_path(c->share_dir, value, m, ml) == 0;
+    if (IS("kiosk", "default_lang")) {
+        if ((lang = config_parse_lang(value)) < 0) {
+            snprintf(m, ml, "default_lang: expected zh or en");
+            return 0;
+        }
+        c->default_lang = (Lang)lang;
+        return 1;
+    }
+    if (IS("kiosk", "idle_timeout_s")) {
+        if (parse_int(value, 10, 3600, &c->idle_timeout_s) < 0) {
+            snprintf(m, ml, "idle_timeout_s: expected whole seconds from 10 to 3600");
+            return 0;
+        }
+        return 1;
+    }
+    if (IS("kiosk", "content_poll_s")) {
+        if (parse_int(value, 1, 3600, &c->content_poll_s) < 0) {
+            snprintf(m, ml, "content_poll_s: expected whole seconds from 1 to 3600");
+            return 0;
+        }
+        return 1;
+    }
+    if (IS("display", "fullscreen")) {
+        if (parse_bool(value, &c->fullscreen) < 0) {
+            snprintf(m, ml, "fullscreen: expected true or false");
+            return 0;
+        }
+        return 1;
+    }
+    if (IS("display", "width") || IS("display", "height")) {
+        int *dst = strcmp(name, "width") == 0 ? &c->width : &c->height;
+        if (parse_int(value, 320, 8192, dst) < 0) {
+            snprintf(m, ml, "%s: expected pixels from 320 to 8192", name);
+            return 0;
+        }
+        return 1;
+    }
+    if (IS("display", "renderer")) {
+        if (strcmp(value, "software") == 0)
+            c->software_render = true;
+        else if (strcmp(value, "accelerated") == 0)
+            c->software_render = false;
+        else {
+            snprintf(m, ml, "renderer: expected software or accelerated");
+            return 0;
+        }
+        return 1;
+    }
+    if (section[0] == '\0')
+        snprintf(m, ml, "%s: keys belong in a [section] (see docs/CONFIG.md)", name);
+    else
+        snprintf(m, ml, "unknown key [%s] %s (see docs/CONFIG.md)", section, name);
+    return 0;
+}
+
+static int handler(void *user, const char *section, const char *name,
+                   const char *value)
+{
+    Parse *p = user;
+    char msg[sizeof p->msg];
+    if (apply(p->c, section, name, value, msg, sizeof msg))
+        return 1;
+    if (p->err_line == 0) {
+        p->err_line = p->line;
+        memcpy(p->msg, msg, sizeof msg);
+    }
+    return 0;
+}
+
+/* inih's line reader, counting lines so value errors can name theirs. */
+static char *reader(char *str, int num, void *user)
+{
+    Parse *p = user;
+    char *r = fgets(str, num, p->f);
+    if (r)
+        p->line++;
+    return r;
+}
+
+int config_load(Config *c, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        return -1;
+    }
+    Parse p = {.c = c, .f = f};
+    int line = ini_parse_stream(reader, &p, handler, &p);
+    fclose(f);
+    if (line == 0)
+        return 0;
+    if (line < 0)
+        snprintf(err, errlen, "%s: cannot read", path);
+    else if (p.err_line == line)
+        snprintf(err, errlen, "%s:%d: %s", path, line, p.msg);
+    else
+        snprintf(err, errlen, "%s:%d: malformed line (expected key = value or [section])",
+                 path, line);
+    return -1;
+}

@@ -1,0 +1,108 @@
+/* platform_sdl.c - SDL events in, frames out: the kiosk's main loop. */
+#include "platform.h"
+
+#include "timeutil.h"
+
+void clock_init(Clock *c, int64_t fixed_start_ms, bool fixed)
+{
+    c->fixed = fixed;
+    c->start_ms = fixed_start_ms;
+    c->mono0 = time_mono_ms();
+}
+
+int64_t clock_now(const Clock *c)
+{
+    return c->fixed ? c->start_ms + (time_mono_ms() - c->mono0) : time_now_ms();
+}
+
+bool platform_input(const SDL_Event *ev, int w, int h, Input *out)
+{
+    switch (ev->type) {
+    case SDL_FINGERDOWN:
+    case SDL_FINGERMOTION:
+    case SDL_FINGERUP:
+        out->kind = ev->type == SDL_FINGERDOWN ? IN_DOWN
+                  : ev->type == SDL_FINGERUP ? IN_UP : IN_MOVE;
+        out->x = (int)(ev->tfinger.x * (float)w);
+        out->y = (int)(ev->tfinger.y * (float)h);
+        return true;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+        if (ev->button.which == SDL_TOUCH_MOUSEID || ev->button.button != SDL_BUTTON_LEFT)
+            return false;
+        out->kind = ev->type == SDL_MOUSEBUTTONDOWN ? IN_DOWN : IN_UP;
+        out->x = ev->button.x;
+        out->y = ev->button.y;
+        return true;
+    case SDL_MOUSEMOTION:
+        if (ev->motion.which == SDL_TOUCH_MOUSEID || !(ev->motion.state & SDL_BUTTON_LMASK))
+            return false;
+        out->kind = IN_MOVE;
+        out->x = ev->motion.x;
+        out->y = ev->motion.y;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void draw(Kiosk *k, SDL_Renderer *sdl, Renderer *r, int64_t now)
+{
+    kiosk_view(k, now);
+    render_frame(r, &k->frame);
+    SDL_RenderPresent(sdl);
+}
+
+int platform_run(Kiosk *k, SDL_Window *win, SDL_Renderer *sdl, Renderer *r,
+                 const Clock *clock, bool allow_quit)
+{
+    bool dirty = true;
+    for (;;) {
+        int64_t now = clock_now(clock);
+        if (kiosk_poll_content(k, now, false))
+            dirty = true;
+        if (app_tick(k->app, now))
+            dirty = true;
+        if (dirty) {
+            draw(k, sdl, r, now);
+            dirty = false;
+        }
+        int64_t wait = app_next_timeout(k->app, now);
+        int64_t poll = k->next_poll_ms - now;
+        if (poll < wait)
+            wait = poll;
+        if (wait < 0)
+            wait = 0;
+        if (wait > 60000)
+            wait = 60000;
+        SDL_Event ev;
+        if (!SDL_WaitEventTimeout(&ev, (int)wait))
+            continue;
+        do {
+            now = clock_now(clock);
+            Input in;
+            int w, h;
+            SDL_GetRendererOutputSize(sdl, &w, &h);
+            if (ev.type == SDL_QUIT) {
+                if (allow_quit)
+                    return 0;
+            } else if (ev.type == SDL_WINDOWEVENT) {
+                if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+                    app_resize(k->app, w, h);
+                    dirty = true;
+                } else if (ev.window.event == SDL_WINDOWEVENT_EXPOSED) {
+                    dirty = true;
+                }
+            } else if (ev.type == SDL_KEYDOWN && allow_quit &&
+                       ev.key.keysym.sym == SDLK_q && (ev.key.keysym.mod & KMOD_CTRL)) {
+                return 0;
+            } else if (platform_input(&ev, w, h, &in)) {
+                if (app_input(k->app, &in, &k->frame, now)) {
+                    dirty = true;
+                    kiosk_view(k, now);   /* next input hit-tests the new frame */
+                }
+            }
+        } while (SDL_PollEvent(&ev));
+        (void)win;
+    }
+}

@@ -1,0 +1,184 @@
+/* screen_events.c - upcoming events grouped by day, and an event's detail. */
+#include <stdio.h>
+#include <string.h>
+#include "schedule.h"
+#include "timeutil.h"
+#include "ui.h"
+
+#define MAX_ITEMS 512
+
+/* An icon followed by one line of text; returns the line height used. */
+static int icon_line(const App *a, DrawList *dl, int x, int y, int w, int size,
+                     const char *icon, const char *text)
+{
+    int lh = measure_height(a->tm, FONT_REGULAR, size);
+    int isz = size * 5 / 4;
+    dl_text(dl, x, y + (lh - measure_height(a->tm, FONT_ICON, isz)) / 2, FONT_ICON,
+            isz, COL_TEXT2, icon, -1);
+    ui_line(a, dl, x + isz + ui_dp(a, 12), y, w - isz - ui_dp(a, 12), FONT_REGULAR,
+            size, COL_TEXT2, text);
+    return lh;
+}
+
+/* The calendar block: month above, day below. */
+static void date_block(const App *a, DrawList *dl, Rect r, int64_t t)
+{
+    LocalTime lt;
+    time_local(t, &lt);
+    dl_rect(dl, r, COL_PRIMARY);
+    char mon[32], day[8], key[16];
+    snprintf(key, sizeof key, "mon.%d", lt.mon);
+    if (a->lang == LANG_ZH)
+        snprintf(mon, sizeof mon, "%d月", lt.mon);
+    else
+        snprintf(mon, sizeof mon, "%s", ui_tr(a, key));
+    snprintf(day, sizeof day, "%d", lt.mday);
+    int ms = ui_dp(a, DP_T_SMALL), ds = ui_dp(a, 56);
+    int mh = measure_height(a->tm, FONT_REGULAR, ms);
+    int dh = measure_height(a->tm, FONT_BOLD, ds);
+    int y = r.y + (r.h - mh - dh) / 2;
+    dl_text(dl, r.x + (r.w - ui_width(a, FONT_REGULAR, ms, mon)) / 2, y, FONT_REGULAR,
+            ms, COL_ON_PRIMARY, mon, -1);
+    dl_text(dl, r.x + (r.w - ui_width(a, FONT_BOLD, ds, day)) / 2, y + mh, FONT_BOLD,
+            ds, COL_ON_PRIMARY, day, -1);
+}
+
+static void card(const App *a, DrawList *dl, Rect r, const Event *e)
+{
+    char id[DL_ID_MAX];
+    snprintf(id, sizeof id, "event:%s", e->id);
+    ui_card(a, dl, r, id);
+    int pad = ui_dp(a, 24);
+    int bw = ui_dp(a, 140);
+    date_block(a, dl, (Rect){r.x + pad, r.y + pad, bw, r.h - 2 * pad}, e->start);
+    int x = r.x + pad + bw + ui_dp(a, 32);
+    int right = r.x + r.w - pad - ui_dp(a, 48);
+    int y = r.y + pad;
+    int tsz = ui_dp(a, DP_T_CARD);
+    ui_line(a, dl, x, y, right - x, FONT_BOLD, tsz, COL_TEXT, ltext(&e->title, a->lang));
+    y += measure_height(a->tm, FONT_BOLD, tsz) + ui_dp(a, 8);
+    char when[160];
+    ui_fmt_range(a, e->start, e->end, when, sizeof when);
+    int ssz = ui_dp(a, DP_T_SMALL + 2);
+    y += icon_line(a, dl, x, y, right - x, ssz, ICON_SCHEDULE, when) + ui_dp(a, 8);
+    icon_line(a, dl, x, y, right - x, ssz, ICON_PLACE, ltext(&e->location, a->lang));
+    int csz = ui_dp(a, 48);
+    dl_text(dl, r.x + r.w - pad - csz, r.y + (r.h - measure_height(a->tm, FONT_ICON, csz)) / 2,
+            FONT_ICON, csz, COL_TEXT2, ICON_CHEVRON, -1);
+}
+
+static void list_view(const App *a, DrawList *dl, int64_t now_s)
+{
+    static const char *const group_keys[EVG_COUNT] = {
+        "events.today", "events.week", "events.later",
+    };
+    int y = ui_header(a, dl, now_s);
+    y = ui_titlebar(a, dl, y, ui_tr(a, "home.events"));
+    size_t idx[MAX_ITEMS];
+    EventGroup grp[MAX_ITEMS];
+    size_t n = sched_events(a->content, now_s, idx, grp, MAX_ITEMS);
+    if (n == 0) {
+        const char *s = ui_tr(a, "events.none");
+        int size = ui_dp(a, DP_T_BODY);
+        dl_text(dl, (a->w - ui_width(a, FONT_REGULAR, size, s)) / 2, y + ui_dp(a, 80),
+                FONT_REGULAR, size, COL_TEXT2, s, -1);
+        return;
+    }
+    int m = ui_dp(a, DP_MARGIN);
+    int ch = ui_dp(a, 200), gap = ui_dp(a, DP_GAP);
+    int gsz = ui_dp(a, DP_T_BODY);
+    int gh = ui_dp(a, 72);
+    Rect vp = {0, y, a->w, ui_bottom(a) - y};
+    int content_h = 0;
+    for (size_t i = 0; i < n; i++)
+        content_h += (i == 0 || grp[i] != grp[i - 1] ? gh : 0) + ch + gap;
+    int max = content_h > vp.h ? content_h - vp.h : 0;
+    int off = a->scroll[SCREEN_EVENTS] < max ? a->scroll[SCREEN_EVENTS] : max;
+    dl_clip(dl, vp);
+    int cy = vp.y - off;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || grp[i] != grp[i - 1]) {
+            dl_text(dl, m, cy + gh - measure_height(a->tm, FONT_BOLD, gsz) - ui_dp(a, 12),
+                    FONT_BOLD, gsz, COL_PRIMARY, ui_tr(a, group_keys[grp[i]]), -1);
+            cy += gh;
+        }
+        if (cy + ch >= vp.y && cy <= vp.y + vp.h)
+            card(a, dl, (Rect){m, cy, a->w - 2 * m - ui_dp(a, 16), ch}, &a->content->events[idx[i]]);
+        cy += ch + gap;
+    }
+    dl_unclip(dl);
+    ui_scrollbar(a, dl, (Rect){0, vp.y, a->w - ui_dp(a, 12), vp.h}, content_h, off);
+    dl_scroll(dl, vp, content_h, "scroll:events");
+}
+
+static bool list_tap(App *a, const char *id)
+{
+    return app_open_item(a, id);
+}
+
+const Screen screen_events = {"events", list_view, list_tap};
+
+/* ---- detail ---- */
+
+static void detail_view(const App *a, DrawList *dl, int64_t now_s)
+{
+    const Event *e = a->content ? content_find_event(a->content, a->item) : NULL;
+    int y = ui_header(a, dl, now_s);
+    y = ui_titlebar(a, dl, y, ui_tr(a, "home.events"));
+    if (!e)
+        return;
+    int m = ui_dp(a, DP_MARGIN);
+    int pad = ui_dp(a, 48);
+    int bsz = ui_dp(a, DP_T_BODY);
+    int col = a->w - 2 * m - 2 * pad - ui_dp(a, 16);
+    if (col > bsz * 31)
+        col = bsz * 31;
+    int cw = col + 2 * pad;
+    int cx = (a->w - cw) / 2;
+    Rect vp = {0, y, a->w, ui_bottom(a) - y};
+    int off = a->scroll[SCREEN_EVENT];
+    dl_clip(dl, vp);
+    int top = vp.y - off;
+    size_t bg = dl->ncmds;   /* card height patched after layout */
+    ui_card(a, dl, (Rect){cx, top, cw, 0}, NULL);
+    int x = cx + pad, cy = top + pad;
+    int tsz = ui_dp(a, DP_T_TITLE);
+    cy += ui_para(a, dl, x, cy, col, FONT_BOLD, tsz, tsz * 13 / 10, COL_TEXT,
+                  ltext(&e->title, a->lang));
+    cy += ui_dp(a, 20);
+    char when[160];
+    ui_fmt_range(a, e->start, e->end, when, sizeof when);
+    cy += icon_line(a, dl, x, cy, col, bsz, ICON_SCHEDULE, when) + ui_dp(a, 12);
+    cy += icon_line(a, dl, x, cy, col, bsz, ICON_PLACE, ltext(&e->location, a->lang));
+    cy += ui_dp(a, 24);
+    dl_rect(dl, (Rect){x, cy, col, ui_dp(a, 2)}, COL_BORDER);
+    cy += ui_dp(a, 28);
+    cy += ui_para(a, dl, x, cy, col, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT,
+                  ltext(&e->description, a->lang));
+    if (e->signup_url) {
+        int ssz = ui_dp(a, DP_T_SMALL);
+        char link[600];
+        snprintf(link, sizeof link, "%s %s", ui_tr(a, "event.signup"), e->signup_url);
+        cy += ui_dp(a, 24);
+        cy += ui_para(a, dl, x, cy, col, FONT_REGULAR, ssz, ssz * 3 / 2, COL_PRIMARY, link);
+    }
+    cy += pad;
+    int card_h = cy - top;
+    if (bg + 1 < dl->ncmds) {
+        dl->cmds[bg].r.h = card_h;
+        dl->cmds[bg + 1].r.h = card_h;
+    }
+    dl_unclip(dl);
+    int content_h = card_h + ui_dp(a, 16);
+    ui_scrollbar(a, dl, (Rect){0, vp.y, a->w - ui_dp(a, 12), vp.h}, content_h, off);
+    dl_scroll(dl, vp, content_h, "scroll:event");
+}
+
+static bool detail_tap(App *a, const char *id)
+{
+    (void)a;
+    (void)id;
+    return false;
+}
+
+const Screen screen_event = {"event", detail_view, detail_tap};

@@ -1,0 +1,135 @@
+/* screen_home.c - the home screen: urgent banner and capability tiles. */
+#include <stdio.h>
+#include <string.h>
+#include "schedule.h"
+#include "ui.h"
+
+/* One large tile: icon, label, and a small second line. */
+static void tile(const App *a, DrawList *dl, Rect r, const char *id,
+                 const char *icon, const char *label, const char *label_en,
+                 const char *sub)
+{
+    ui_card(a, dl, r, id);
+    int pad = ui_dp(a, 40);
+    int isz = ui_dp(a, 120);
+    int lsz = ui_dp(a, DP_T_TITLE + 8);
+    int ssz = ui_dp(a, DP_T_SMALL);
+    int esz = ui_dp(a, DP_T_BODY);
+    /* Vertical stack centred in the tile. */
+    int h = isz + ui_dp(a, 24) + measure_height(a->tm, FONT_BOLD, lsz);
+    if (label_en)
+        h += ui_dp(a, 4) + measure_height(a->tm, FONT_REGULAR, esz);
+    if (sub)
+        h += ui_dp(a, 16) + measure_height(a->tm, FONT_REGULAR, ssz);
+    int y = r.y + (r.h - h) / 2;
+    int iw = ui_width(a, FONT_ICON, isz, icon);
+    dl_text(dl, r.x + (r.w - iw) / 2, y, FONT_ICON, isz, COL_PRIMARY, icon, -1);
+    y += isz + ui_dp(a, 24);
+    int lw = ui_width(a, FONT_BOLD, lsz, label);
+    if (lw > r.w - 2 * pad)
+        lw = r.w - 2 * pad;
+    ui_line(a, dl, r.x + (r.w - lw) / 2, y, r.w - 2 * pad, FONT_BOLD, lsz, COL_TEXT, label);
+    y += measure_height(a->tm, FONT_BOLD, lsz);
+    if (label_en) {
+        y += ui_dp(a, 4);
+        int ew = ui_width(a, FONT_REGULAR, esz, label_en);
+        if (ew > r.w - 2 * pad)
+            ew = r.w - 2 * pad;
+        ui_line(a, dl, r.x + (r.w - ew) / 2, y, r.w - 2 * pad, FONT_REGULAR, esz,
+                COL_TEXT2, label_en);
+        y += measure_height(a->tm, FONT_REGULAR, esz);
+    }
+    if (sub) {
+        y += ui_dp(a, 16);
+        int sw = ui_width(a, FONT_REGULAR, ssz, sub);
+        if (sw > r.w - 2 * pad)
+            sw = r.w - 2 * pad;
+        ui_line(a, dl, r.x + (r.w - sw) / 2, y, r.w - 2 * pad, FONT_REGULAR, ssz,
+                COL_TEXT2, sub);
+    }
+}
+
+static void view(const App *a, DrawList *dl, int64_t now_s)
+{
+    int y = ui_header(a, dl, now_s);
+    int m = ui_dp(a, DP_MARGIN);
+    y += m;
+
+    const Notice *u = sched_top_urgent(a->content, now_s);
+    if (u) {
+        Rect b = {m, y, a->w - 2 * m, ui_dp(a, 112)};
+        char pid[DL_ID_MAX];
+        snprintf(pid, sizeof pid, "notice:%s", u->id);
+        bool p = ui_pressed(a, pid);
+        dl_rect(dl, b, p ? (Color){0x9E, 0x1F, 0x1F, 0xFF} : COL_URGENT);
+        int isz = ui_dp(a, 56);
+        int pad = ui_dp(a, 28);
+        dl_text(dl, b.x + pad, b.y + (b.h - measure_height(a->tm, FONT_ICON, isz)) / 2,
+                FONT_ICON, isz, COL_ON_PRIMARY, ICON_WARNING, -1);
+        int tx = b.x + pad + isz + ui_dp(a, 20);
+        int tsz = ui_dp(a, DP_T_CARD);
+        const char *tag = ui_tr(a, "notice.urgent");
+        int tw = ui_width(a, FONT_BOLD, tsz, tag);
+        int ty = b.y + (b.h - measure_height(a->tm, FONT_BOLD, tsz)) / 2;
+        dl_text(dl, tx, ty, FONT_BOLD, tsz, COL_ON_PRIMARY, tag, -1);
+        tx += tw + ui_dp(a, 24);
+        int csz = ui_dp(a, 48);
+        int right = b.x + b.w - pad - csz;
+        ui_line(a, dl, tx, ty, right - tx - ui_dp(a, 16), FONT_BOLD, tsz,
+                COL_ON_PRIMARY, ltext(&u->title, a->lang));
+        dl_text(dl, right, b.y + (b.h - measure_height(a->tm, FONT_ICON, csz)) / 2,
+                FONT_ICON, csz, COL_ON_PRIMARY, ICON_CHEVRON, -1);
+        char hid[DL_ID_MAX];
+        snprintf(hid, sizeof hid, "notice:%s", u->id);
+        dl_hit(dl, b, hid);
+        y += b.h + m;
+    }
+
+    size_t idx[512];
+    size_t nn = sched_notices(a->content, now_s, -1, idx, 512);
+    EventGroup g[512];
+    size_t ne = sched_events(a->content, now_s, idx, g, 512);
+    char subn[64], sube[64];
+    snprintf(subn, sizeof subn, ui_tr(a, "home.notices_count"), (int)nn);
+    snprintf(sube, sizeof sube, ui_tr(a, "home.events_count"), (int)ne);
+    const char *en_n = a->lang == LANG_ZH ? i18n_get(a->i18n, LANG_EN, "home.notices") : NULL;
+    const char *en_e = a->lang == LANG_ZH ? i18n_get(a->i18n, LANG_EN, "home.events") : NULL;
+
+    int bottom = ui_bottom(a);
+    int gap = ui_dp(a, 32);
+    int avail_h = bottom - y;
+    bool portrait = a->w < a->h;
+    Rect t1, t2;
+    if (portrait) {
+        int th = (avail_h - gap) / 2;
+        if (th > ui_dp(a, 560))
+            th = ui_dp(a, 560);
+        t1 = (Rect){m, y, a->w - 2 * m, th};
+        t2 = (Rect){m, y + th + gap, a->w - 2 * m, th};
+    } else {
+        int tw = (a->w - 2 * m - gap) / 2;
+        int th = avail_h;
+        if (th > ui_dp(a, 640))
+            th = ui_dp(a, 640);
+        t1 = (Rect){m, y, tw, th};
+        t2 = (Rect){m + tw + gap, y, tw, th};
+    }
+    tile(a, dl, t1, "tile:notices", ICON_CAMPAIGN, ui_tr(a, "home.notices"), en_n, subn);
+    tile(a, dl, t2, "tile:events", ICON_EVENT, ui_tr(a, "home.events"), en_e, sube);
+}
+
+static bool on_tap(App *a, const char *id)
+{
+    if (strcmp(id, "tile:notices") == 0) {
+        a->filter = -1;
+        app_push(a, SCREEN_NOTICES);
+        return true;
+    }
+    if (strcmp(id, "tile:events") == 0) {
+        app_push(a, SCREEN_EVENTS);
+        return true;
+    }
+    return app_open_item(a, id);
+}
+
+const Screen screen_home = {"home", view, on_tap};

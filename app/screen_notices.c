@@ -1,0 +1,228 @@
+/* screen_notices.c - the notices list (with category filter) and detail. */
+#include <stdio.h>
+#include <string.h>
+#include "schedule.h"
+#include "ui.h"
+
+#define MAX_ITEMS 512
+
+static const char *const filter_keys[] = {
+    "filter.all", "cat.notice", "cat.accounts", "cat.repairs", "cat.safety", "cat.services",
+};
+
+static const char *cat_label(const App *a, Category c)
+{
+    static const char *const keys[CAT_COUNT] = {
+        "cat.notice", "cat.accounts", "cat.repairs", "cat.safety", "cat.services",
+    };
+    return ui_tr(a, keys[c]);
+}
+
+/* Category chips, flowing onto more rows when narrow. Returns the bottom. */
+static int filters(const App *a, DrawList *dl, int y)
+{
+    int m = ui_dp(a, DP_MARGIN);
+    int gap = ui_dp(a, DP_GAP);
+    int h = ui_dp(a, DP_TOUCH);
+    int size = ui_dp(a, DP_T_BODY);
+    int x = m;
+    for (int f = -1; f < CAT_COUNT; f++) {
+        const char *label = ui_tr(a, filter_keys[f + 1]);
+        int w = ui_width(a, FONT_BOLD, size, label) + ui_dp(a, 64);
+        if (w < ui_dp(a, 140))
+            w = ui_dp(a, 140);
+        if (x + w > a->w - m && x > m) {
+            x = m;
+            y += h + gap;
+        }
+        char id[32];
+        snprintf(id, sizeof id, "filter:%s", f < 0 ? "all" : content_category_name((Category)f));
+        ui_button(a, dl, (Rect){x, y, w, h}, id, NULL, label, a->filter == f);
+        x += w + gap;
+    }
+    return y + h + ui_dp(a, 24);
+}
+
+/* One notice card in the list. */
+static void card(const App *a, DrawList *dl, Rect r, const Notice *n)
+{
+    char id[DL_ID_MAX];
+    snprintf(id, sizeof id, "notice:%s", n->id);
+    ui_card(a, dl, r, id);
+    dl_rect(dl, (Rect){r.x, r.y, ui_dp(a, 12), r.h}, ui_category_color(n->category));
+    int pad = ui_dp(a, 28);
+    int x = r.x + ui_dp(a, 12) + pad;
+    int right = r.x + r.w - pad - ui_dp(a, 48);
+    int y = r.y + ui_dp(a, 24);
+    int tsz = ui_dp(a, DP_T_CARD);
+    int th = measure_height(a->tm, FONT_BOLD, tsz);
+    int bx = x;
+    int by = y + (th - ui_dp(a, 44)) / 2;
+    if (n->urgent)
+        bx += ui_badge(a, dl, bx, by, COL_URGENT, ICON_WARNING, ui_tr(a, "notice.urgent")) + ui_dp(a, 12);
+    if (n->pinned)
+        bx += ui_badge(a, dl, bx, by, COL_PINNED, ICON_PUSH_PIN, ui_tr(a, "notice.pinned")) + ui_dp(a, 12);
+    ui_line(a, dl, bx, y, right - bx, FONT_BOLD, tsz, COL_TEXT, ltext(&n->title, a->lang));
+    y += th + ui_dp(a, 8);
+
+    /* First line of the body as a preview. */
+    const char *body = ltext(&n->body, a->lang);
+    const char *nl = strchr(body, '\n');
+    char preview[512];
+    size_t len = nl ? (size_t)(nl - body) : strlen(body);
+    if (len >= sizeof preview)
+        len = sizeof preview - 1;
+    while (len > 0 && ((unsigned char)body[len] & 0xC0) == 0x80)
+        len--;   /* do not cut a character */
+    memcpy(preview, body, len);
+    preview[len] = '\0';
+    int bsz = ui_dp(a, DP_T_BODY);
+    ui_line(a, dl, x, y, right - x, FONT_REGULAR, bsz, COL_TEXT2, preview);
+    y += measure_height(a->tm, FONT_REGULAR, bsz) + ui_dp(a, 8);
+
+    int ssz = ui_dp(a, DP_T_SMALL);
+    const char *cat = cat_label(a, n->category);
+    dl_text(dl, x, y, FONT_BOLD, ssz, ui_category_color(n->category), cat, -1);
+    char date[64], meta[160];
+    ui_fmt_date(a, n->publish_at, false, date, sizeof date);
+    snprintf(meta, sizeof meta, ui_tr(a, "notice.posted"), date);
+    int cw = ui_width(a, FONT_BOLD, ssz, cat) + ui_dp(a, 24);
+    ui_line(a, dl, x + cw, y, right - x - cw, FONT_REGULAR, ssz, COL_TEXT2, meta);
+
+    int csz = ui_dp(a, 48);
+    dl_text(dl, r.x + r.w - pad - csz, r.y + (r.h - measure_height(a->tm, FONT_ICON, csz)) / 2,
+            FONT_ICON, csz, COL_TEXT2, ICON_CHEVRON, -1);
+}
+
+static void empty_state(const App *a, DrawList *dl, int y, const char *key)
+{
+    const char *s = ui_tr(a, key);
+    int size = ui_dp(a, DP_T_BODY);
+    int w = ui_width(a, FONT_REGULAR, size, s);
+    dl_text(dl, (a->w - w) / 2, y + ui_dp(a, 80), FONT_REGULAR, size, COL_TEXT2, s, -1);
+}
+
+static void list_view(const App *a, DrawList *dl, int64_t now_s)
+{
+    int y = ui_header(a, dl, now_s);
+    y = ui_titlebar(a, dl, y, ui_tr(a, "home.notices"));
+    y = filters(a, dl, y);
+
+    size_t idx[MAX_ITEMS];
+    size_t n = sched_notices(a->content, now_s, a->filter, idx, MAX_ITEMS);
+    if (n == 0) {
+        empty_state(a, dl, y, "notice.none");
+        return;
+    }
+    int m = ui_dp(a, DP_MARGIN);
+    int ch = ui_dp(a, 216);
+    int gap = ui_dp(a, DP_GAP);
+    Rect vp = {0, y, a->w, ui_bottom(a) - y};
+    int content_h = (int)n * (ch + gap) - gap;
+    int max = content_h > vp.h ? content_h - vp.h : 0;
+    int off = a->scroll[SCREEN_NOTICES] < max ? a->scroll[SCREEN_NOTICES] : max;
+    dl_clip(dl, vp);
+    for (size_t i = 0; i < n; i++) {
+        int cy = vp.y + (int)i * (ch + gap) - off;
+        if (cy + ch < vp.y || cy > vp.y + vp.h)
+            continue;
+        card(a, dl, (Rect){m, cy, a->w - 2 * m - ui_dp(a, 16), ch}, &a->content->notices[idx[i]]);
+    }
+    dl_unclip(dl);
+    ui_scrollbar(a, dl, (Rect){0, vp.y, a->w - ui_dp(a, 12), vp.h}, content_h, off);
+    dl_scroll(dl, vp, content_h, "scroll:notices");
+}
+
+static bool list_tap(App *a, const char *id)
+{
+    if (strncmp(id, "filter:", 7) == 0) {
+        const char *name = id + 7;
+        a->filter = strcmp(name, "all") == 0 ? -1 : content_category_from_name(name);
+        a->scroll[SCREEN_NOTICES] = 0;
+        return true;
+    }
+    return app_open_item(a, id);
+}
+
+const Screen screen_notices = {"notices", list_view, list_tap};
+
+/* ---- detail ---- */
+
+static void detail_view(const App *a, DrawList *dl, int64_t now_s)
+{
+    const Notice *n = a->content ? content_find_notice(a->content, a->item) : NULL;
+    int y = ui_header(a, dl, now_s);
+    y = ui_titlebar(a, dl, y, n ? cat_label(a, n->category) : ui_tr(a, "home.notices"));
+    if (!n) {
+        empty_state(a, dl, y, "notice.gone");
+        return;
+    }
+    int m = ui_dp(a, DP_MARGIN);
+    int pad = ui_dp(a, 48);
+    int bsz = ui_dp(a, DP_T_BODY);
+    /* Body lines of at most about 30 Chinese characters (shared/UI.md). */
+    int col = a->w - 2 * m - 2 * pad - ui_dp(a, 16);
+    if (col > bsz * 31)
+        col = bsz * 31;
+    int cw = col + 2 * pad;
+    int cx = (a->w - cw) / 2;
+    Rect vp = {0, y, a->w, ui_bottom(a) - y};
+    int off = a->scroll[SCREEN_NOTICE];
+
+    dl_clip(dl, vp);
+    int top = vp.y - off;
+    /* The card's height is known only after layout: patch it afterwards. */
+    size_t bg = dl->ncmds;
+    ui_card(a, dl, (Rect){cx, top, cw, 0}, NULL);
+    dl_rect(dl, (Rect){cx, top, cw, ui_dp(a, 12)}, ui_category_color(n->category));
+    int x = cx + pad;
+    int cy = top + ui_dp(a, 12) + pad;
+    if (n->urgent || n->pinned) {
+        int bx = x;
+        if (n->urgent)
+            bx += ui_badge(a, dl, bx, cy, COL_URGENT, ICON_WARNING, ui_tr(a, "notice.urgent")) + ui_dp(a, 12);
+        if (n->pinned)
+            ui_badge(a, dl, bx, cy, COL_PINNED, ICON_PUSH_PIN, ui_tr(a, "notice.pinned"));
+        cy += ui_dp(a, 44) + ui_dp(a, 20);
+    }
+    int tsz = ui_dp(a, DP_T_TITLE);
+    cy += ui_para(a, dl, x, cy, col, FONT_BOLD, tsz, tsz * 13 / 10, COL_TEXT,
+                  ltext(&n->title, a->lang));
+    cy += ui_dp(a, 12);
+    int ssz = ui_dp(a, DP_T_SMALL);
+    char d0[64], d1[64], meta[256];
+    ui_fmt_date(a, n->publish_at, false, d0, sizeof d0);
+    ui_fmt_date(a, n->expire_at, false, d1, sizeof d1);
+    snprintf(meta, sizeof meta, ui_tr(a, "notice.meta"), d0, d1);
+    cy += ui_para(a, dl, x, cy, col, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT2, meta);
+    cy += ui_dp(a, 20);
+    dl_rect(dl, (Rect){x, cy, col, ui_dp(a, 2)}, COL_BORDER);
+    cy += ui_dp(a, 28);
+    cy += ui_para(a, dl, x, cy, col, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT,
+                  ltext(&n->body, a->lang));
+    if (n->link) {
+        cy += ui_dp(a, 24);
+        char link[600];
+        snprintf(link, sizeof link, "%s %s", ui_tr(a, "notice.link"), n->link);
+        cy += ui_para(a, dl, x, cy, col, FONT_REGULAR, ssz, ssz * 3 / 2, COL_PRIMARY, link);
+    }
+    cy += pad;
+    int card_h = cy - top;
+    if (bg + 1 < dl->ncmds) {
+        dl->cmds[bg].r.h = card_h;       /* the fill */
+        dl->cmds[bg + 1].r.h = card_h;   /* the border */
+    }
+    dl_unclip(dl);
+    int content_h = card_h + ui_dp(a, 16);
+    ui_scrollbar(a, dl, (Rect){0, vp.y, a->w - ui_dp(a, 12), vp.h}, content_h, off);
+    dl_scroll(dl, vp, content_h, "scroll:notice");
+}
+
+static bool detail_tap(App *a, const char *id)
+{
+    (void)a;
+    (void)id;
+    return false;
+}
+
+const Screen screen_notice = {"notice", detail_view, detail_tap};

@@ -1,0 +1,274 @@
+/* ui.c - drawing helpers shared by the screens. */
+#include "ui.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "timeutil.h"
+
+int ui_dp(const App *a, double dp)
+{
+    int px = (int)lround(dp * a->dp);
+    return (dp > 0 && px < 1) ? 1 : px;
+}
+
+const char *ui_tr(const App *a, const char *key)
+{
+    return i18n_get(a->i18n, a->lang, key);
+}
+
+int ui_bottom(const App *a)
+{
+    return a->h - a->h / 20;
+}
+
+int ui_width(const App *a, FontFace face, int size_px, const char *s)
+{
+    return measure_width(a->tm, face, size_px, s, strlen(s));
+}
+
+bool ui_pressed(const App *a, const char *id)
+{
+    return a->down && !a->dragging && strcmp(a->press_id, id) == 0;
+}
+
+int ui_line(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
+            int size_px, Color c, const char *s)
+{
+    char buf[1024];
+    tl_ellipsize(a->tm, face, size_px, s, w, buf, sizeof buf);
+    dl_text(dl, x, y, face, size_px, c, buf, -1);
+    return ui_width(a, face, size_px, buf);
+}
+
+int ui_para(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
+            int size_px, int line_h, Color c, const char *s)
+{
+    TlLines lines = {0};
+    int n = tl_wrap(a->tm, face, size_px, s, strlen(s), w, &lines);
+    if (n < 0)
+        n = 0;
+    int pad = (line_h - measure_height(a->tm, face, size_px)) / 2;
+    Rect clip = dl->nclips > 0 ? dl->clips[dl->nclips - 1] : (Rect){0, 0, a->w, a->h};
+    for (int i = 0; i < n; i++) {
+        int ly = y + i * line_h;
+        if (ly + line_h < clip.y || ly > clip.y + clip.h)
+            continue;   /* off screen: skip the text command */
+        dl_text(dl, x, ly + pad, face, size_px, c, s + lines.lines[i].start,
+                (int)lines.lines[i].len);
+    }
+    tl_lines_free(&lines);
+    return n * line_h;
+}
+
+int ui_para_height(const App *a, FontFace face, int size_px, int line_h,
+                   int w, const char *s)
+{
+    TlLines lines = {0};
+    int n = tl_wrap(a->tm, face, size_px, s, strlen(s), w, &lines);
+    tl_lines_free(&lines);
+    return n < 0 ? 0 : n * line_h;
+}
+
+/* Draw `label` (and icon) centred in r. */
+static void centred_label(const App *a, DrawList *dl, Rect r, const char *icon,
+                          const char *label, int size, Color fg)
+{
+    int isz = icon ? size * 5 / 4 : 0;
+    int gap = icon ? size / 3 : 0;
+    int lw = ui_width(a, FONT_BOLD, size, label);
+    int total = (icon ? isz + gap : 0) + lw;
+    if (total > r.w - 2 * gap)
+        total = r.w - 2 * gap;
+    int x = r.x + (r.w - total) / 2;
+    if (icon) {
+        int ih = measure_height(a->tm, FONT_ICON, isz);
+        dl_text(dl, x, r.y + (r.h - ih) / 2, FONT_ICON, isz, fg, icon, -1);
+        x += isz + gap;
+    }
+    int th = measure_height(a->tm, FONT_BOLD, size);
+    ui_line(a, dl, x, r.y + (r.h - th) / 2, r.x + r.w - x - gap, FONT_BOLD,
+            size, fg, label);
+}
+
+void ui_button(const App *a, DrawList *dl, Rect r, const char *id,
+               const char *icon, const char *label, bool primary)
+{
+    bool p = ui_pressed(a, id);
+    if (primary) {
+        dl_rect(dl, r, p ? COL_PRIMARY_DOWN : COL_PRIMARY);
+    } else {
+        dl_rect(dl, r, p ? COL_PRESSED : COL_CARD);
+        dl_frame(dl, r, COL_BORDER, ui_dp(a, 2));
+    }
+    centred_label(a, dl, r, icon, label, ui_dp(a, DP_T_BODY),
+                  primary ? COL_ON_PRIMARY : COL_TEXT);
+    dl_hit(dl, r, id);
+}
+
+void ui_card(const App *a, DrawList *dl, Rect r, const char *id)
+{
+    dl_rect(dl, r, id && ui_pressed(a, id) ? COL_PRESSED : COL_CARD);
+    dl_frame(dl, r, COL_BORDER, ui_dp(a, DP_BORDER));
+    if (id)
+        dl_hit(dl, r, id);
+}
+
+int ui_badge(const App *a, DrawList *dl, int x, int y, Color bg,
+             const char *icon, const char *label)
+{
+    int size = ui_dp(a, DP_T_SMALL);
+    int pad = ui_dp(a, 10);
+    int h = ui_dp(a, 44);
+    int isz = icon ? size : 0;
+    int w = pad * 2 + ui_width(a, FONT_BOLD, size, label) + (icon ? isz + pad / 2 : 0);
+    dl_rect(dl, (Rect){x, y, w, h}, bg);
+    int tx = x + pad;
+    if (icon) {
+        dl_text(dl, tx, y + (h - measure_height(a->tm, FONT_ICON, isz)) / 2,
+                FONT_ICON, isz, COL_ON_PRIMARY, icon, -1);
+        tx += isz + pad / 2;
+    }
+    dl_text(dl, tx, y + (h - measure_height(a->tm, FONT_BOLD, size)) / 2,
+            FONT_BOLD, size, COL_ON_PRIMARY, label, -1);
+    return w;
+}
+
+void ui_scrollbar(const App *a, DrawList *dl, Rect v, int content_h, int offset)
+{
+    if (content_h <= v.h)
+        return;
+    int track = v.h;
+    int thumb = track * v.h / content_h;
+    if (thumb < ui_dp(a, 48))
+        thumb = ui_dp(a, 48);
+    int maxoff = content_h - v.h;
+    int y = v.y + (track - thumb) * offset / (maxoff > 0 ? maxoff : 1);
+    int w = ui_dp(a, 8);
+    dl_rect(dl, (Rect){v.x + v.w - w, v.y, w, track}, COL_BORDER);
+    dl_rect(dl, (Rect){v.x + v.w - w, y, w, thumb}, COL_TEXT2);
+}
+
+int ui_header(const App *a, DrawList *dl, int64_t now_s)
+{
+    int h = ui_dp(a, DP_HEADER);
+    int m = ui_dp(a, DP_MARGIN);
+    dl_rect(dl, (Rect){0, 0, a->w, h}, COL_PRIMARY);
+
+    /* Language toggle on the right: shows the language it switches to. */
+    int bsize = ui_dp(a, DP_T_BODY);
+    const char *other = ui_tr(a, "lang.switch");
+    int bw = ui_width(a, FONT_BOLD, bsize, other) + bsize * 5 / 4 + ui_dp(a, 56);
+    if (bw < ui_dp(a, 180))
+        bw = ui_dp(a, 180);
+    Rect lr = {a->w - m / 2 - bw, ui_dp(a, 8), bw, h - ui_dp(a, 16)};
+    bool p = ui_pressed(a, "lang");
+    dl_rect(dl, lr, p ? COL_PRIMARY_DOWN : (Color){0x2B, 0x63, 0x96, 0xFF});
+    dl_frame(dl, lr, COL_ON_PRIMARY, ui_dp(a, 2));
+    centred_label(a, dl, lr, ICON_TRANSLATE, other, bsize, COL_ON_PRIMARY);
+    /* The hit area reaches the top edge and the full header height. */
+    dl_hit(dl, (Rect){lr.x, 0, lr.w, h}, "lang");
+
+    /* Date and time left of the toggle. */
+    char date[64], tm[16];
+    ui_fmt_date(a, now_s, true, date, sizeof date);
+    ui_fmt_time(now_s, tm, sizeof tm);
+    int tsize = ui_dp(a, DP_T_CARD);
+    int dsize = ui_dp(a, DP_T_SMALL);
+    int tw = ui_width(a, FONT_BOLD, tsize, tm);
+    int dw = ui_width(a, FONT_REGULAR, dsize, date);
+    int right = lr.x - m;
+    bool narrow = a->w < a->h;   /* portrait: date under the time */
+    int tx = right - tw;
+    dl_text(dl, tx, (h - measure_height(a->tm, FONT_BOLD, tsize)) / 2,
+            FONT_BOLD, tsize, COL_ON_PRIMARY, tm, -1);
+    int dx = tx - ui_dp(a, 20) - dw;
+    if (!narrow || dx > a->w / 2)
+        dl_text(dl, dx, (h - measure_height(a->tm, FONT_REGULAR, dsize)) / 2,
+                FONT_REGULAR, dsize, COL_ON_PRIMARY, date, -1);
+    else
+        dx = tx;
+
+    /* Community name on the left, cut to the room that is left. */
+    const char *name = a->content ? ltext(&a->content->site_name, a->lang)
+                                  : ui_tr(a, "site.default");
+    int nsize = ui_dp(a, DP_T_CARD);
+    ui_line(a, dl, m, (h - measure_height(a->tm, FONT_BOLD, nsize)) / 2,
+            dx - m - ui_dp(a, 24), FONT_BOLD, nsize, COL_ON_PRIMARY, name);
+    return h;
+}
+
+int ui_titlebar(const App *a, DrawList *dl, int y, const char *title)
+{
+    int m = ui_dp(a, DP_MARGIN);
+    int bh = ui_dp(a, DP_TOUCH);
+    int top = y + ui_dp(a, 16);
+    const char *back = ui_tr(a, "nav.back");
+    const char *home = ui_tr(a, "nav.home");
+    int size = ui_dp(a, DP_T_BODY);
+    int bw = ui_width(a, FONT_BOLD, size, back) + ui_dp(a, 120);
+    int hw = ui_width(a, FONT_BOLD, size, home) + ui_dp(a, 120);
+    if (bw < ui_dp(a, 200)) bw = ui_dp(a, 200);
+    if (hw < ui_dp(a, 200)) hw = ui_dp(a, 200);
+    ui_button(a, dl, (Rect){m, top, bw, bh}, "back", ICON_ARROW_BACK, back, false);
+    ui_button(a, dl, (Rect){a->w - m - hw, top, hw, bh}, "home", ICON_HOME, home, false);
+    int tsize = ui_dp(a, DP_T_TITLE);
+    int tx = m + bw + ui_dp(a, 32);
+    ui_line(a, dl, tx, top + (bh - measure_height(a->tm, FONT_BOLD, tsize)) / 2,
+            a->w - m - hw - ui_dp(a, 32) - tx, FONT_BOLD, tsize, COL_TEXT, title);
+    return top + bh + ui_dp(a, 16);
+}
+
+Color ui_category_color(Category c)
+{
+    switch (c) {
+    case CAT_ACCOUNTS: return COL_CAT_ACCOUNTS;
+    case CAT_REPAIRS:  return COL_CAT_REPAIRS;
+    case CAT_SAFETY:   return COL_CAT_SAFETY;
+    case CAT_SERVICES: return COL_CAT_SERVICES;
+    default:           return COL_CAT_NOTICE;
+    }
+}
+
+void ui_fmt_date(const App *a, int64_t t, bool weekday, char *buf, size_t n)
+{
+    LocalTime lt;
+    time_local(t, &lt);
+    char key[16];
+    snprintf(key, sizeof key, "wday.%d", lt.wday);
+    const char *wd = ui_tr(a, key);
+    if (a->lang == LANG_ZH) {
+        if (weekday)
+            snprintf(buf, n, "%d月%d日 %s", lt.mon, lt.mday, wd);
+        else
+            snprintf(buf, n, "%d月%d日", lt.mon, lt.mday);
+    } else {
+        snprintf(key, sizeof key, "mon.%d", lt.mon);
+        const char *mo = ui_tr(a, key);
+        if (weekday)
+            snprintf(buf, n, "%s %d %s", wd, lt.mday, mo);
+        else
+            snprintf(buf, n, "%d %s", lt.mday, mo);
+    }
+}
+
+void ui_fmt_time(int64_t t, char *buf, size_t n)
+{
+    LocalTime lt;
+    time_local(t, &lt);
+    snprintf(buf, n, "%02d:%02d", lt.hour, lt.min);
+}
+
+void ui_fmt_range(const App *a, int64_t start, int64_t end, char *buf, size_t n)
+{
+    char d0[48], d1[48], t0[16], t1[16];
+    ui_fmt_date(a, start, true, d0, sizeof d0);
+    ui_fmt_time(start, t0, sizeof t0);
+    ui_fmt_time(end, t1, sizeof t1);
+    if (time_local_midnight(start) == time_local_midnight(end - 1)) {
+        snprintf(buf, n, "%s %s–%s", d0, t0, t1);
+    } else {
+        ui_fmt_date(a, end, true, d1, sizeof d1);
+        snprintf(buf, n, "%s %s – %s %s", d0, t0, d1, t1);
+    }
+}

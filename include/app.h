@@ -1,0 +1,70 @@
+/* app.h - the kiosk's state machine: screens, navigation, input, timers.
+ *
+ * Plain C with no SDL: the platform layer feeds Inputs and the time in, and
+ * draws what app_view() appends to a DrawList. Taps are hit-tested against
+ * the last frame's regions, so layout lives only in the views. */
+#ifndef APP_H
+#define APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "config.h"
+#include "content.h"
+#include "drawlist.h"
+#include "i18n.h"
+#include "measure.h"
+
+typedef enum {
+    SCREEN_HOME, SCREEN_NOTICES, SCREEN_NOTICE, SCREEN_EVENTS, SCREEN_EVENT,
+    SCREEN_COUNT
+} ScreenId;
+
+typedef enum { IN_DOWN, IN_MOVE, IN_UP } InputKind;
+
+/* A pointer event in window pixels (touch or mouse, already merged). */
+typedef struct { InputKind kind; int x, y; } Input;
+
+typedef struct App App;
+
+/* Create the app for a w x h screen. cfg, i18n and tm must outlive it.
+ * `content` may be NULL (nothing imported yet); ownership passes to the app.
+ * Returns NULL on allocation failure. */
+App *app_create(const Config *cfg, const I18n *i18n, const TextMeasure *tm,
+                Content *content, int w, int h, int64_t now_ms);
+void app_destroy(App *a);   /* NULL accepted */
+
+/* Replace the content (ownership passes to the app; NULL accepted). A detail
+ * screen whose item is gone returns to its list. */
+void app_set_content(App *a, Content *content);
+const Content *app_content(const App *a);
+
+void app_resize(App *a, int w, int h);
+
+/* Feed one input. `frame` is the last frame drawn (for hit testing).
+ * Returns true when the screen must be redrawn. */
+bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms);
+
+/* Press the control with this id, as a tap on it would. Returns false if no
+ * such control exists on the current screen. */
+bool app_activate(App *a, const char *id, int64_t now_ms);
+
+/* Let timers run (idle timeout, clock, schedule changes). Returns true when
+ * the screen must be redrawn. */
+bool app_tick(App *a, int64_t now_ms);
+
+/* Milliseconds from now_ms until app_tick has something to do (>= 0). */
+int64_t app_next_timeout(const App *a, int64_t now_ms);
+
+/* Draw the current screen into dl (which the caller reset). */
+void app_view(const App *a, DrawList *dl, int64_t now_ms);
+
+/* Open a screen by name: home, notices, notice:ID, events, event:ID.
+ * Returns 0, or -1 if the name or id is unknown (state unchanged). */
+int app_open(App *a, const char *name);
+
+ScreenId app_screen(const App *a);
+const char *app_screen_name(ScreenId s);
+Lang app_lang(const App *a);
+void app_set_lang(App *a, Lang lang);
+
+#endif

@@ -1,0 +1,55 @@
+/* app_priv.h - the App's state, shared by app.c and the screens (core only). */
+#ifndef APP_PRIV_H
+#define APP_PRIV_H
+
+#include "app.h"
+
+#define APP_ITEM_ID_MAX 72
+
+struct App {
+    const Config *cfg;
+    const I18n *i18n;
+    const TextMeasure *tm;
+    Content *content;             /* owned; NULL when nothing is imported */
+    int w, h;
+    double dp;                    /* pixels per dp: short side / 1080 */
+    Lang lang;
+
+    ScreenId screen;
+    ScreenId stack[8];            /* screens to go back to */
+    int depth;
+    int filter;                   /* notices category filter, -1 = all */
+    char item[APP_ITEM_ID_MAX];   /* id shown by a detail screen */
+    int scroll[SCREEN_COUNT];     /* vertical scroll offset per screen, px */
+
+    /* Pointer state. */
+    bool down, dragging;
+    char press_id[DL_ID_MAX];     /* control under the finger at DOWN */
+    char drag_id[DL_ID_MAX];      /* scroll area being dragged */
+    int down_x, down_y, last_y;
+    int drag_max;                 /* largest scroll offset of that area */
+
+    /* Timers. */
+    int64_t last_input_ms;
+    int64_t shown_minute;         /* the minute the header clock shows */
+    int64_t next_change_s;        /* next schedule boundary */
+};
+
+/* A screen: how it draws and what its own controls do. */
+typedef struct {
+    const char *name;
+    void (*view)(const App *a, DrawList *dl, int64_t now_s);
+    /* Handle a tap on `id`; returns true if it was this screen's control. */
+    bool (*on_tap)(App *a, const char *id);
+} Screen;
+
+extern const Screen screen_home, screen_notices, screen_notice,
+                    screen_events, screen_event;
+
+/* Navigation used by screens. */
+void app_push(App *a, ScreenId s);
+/* Open "notice:ID" or "event:ID" in its detail screen over the current one.
+ * Returns false when `id` is not such a control or the item is unknown. */
+bool app_open_item(App *a, const char *id);
+
+#endif

@@ -1,0 +1,36 @@
+/* config.h - runtime settings from an INI file (docs/CONFIG.md). */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include "content.h"
+
+#define CONFIG_PATH_MAX 512
+
+typedef struct Config {
+    /* [kiosk] */
+    char data_dir[CONFIG_PATH_MAX];    /* database directory */
+    char share_dir[CONFIG_PATH_MAX];   /* holds assets/ and fonts/; "" = found from the program */
+    Lang default_lang;
+    int idle_timeout_s;                /* back home after this long untouched */
+    int content_poll_s;                /* how often to look for new content */
+    /* [display] */
+    bool fullscreen;
+    int width, height;                 /* window size when not fullscreen */
+    bool software_render;              /* renderer = software | accelerated */
+} Config;
+
+/* Fill in the defaults (the kiosk runs with no file at all). */
+void config_defaults(Config *c);
+
+/* Read `path` over the current values. Unknown sections or keys, bad values
+ * and unreadable files are errors: returns -1 with a message naming the
+ * file and line in err ("kiosk.conf:7: idle_timeout_s: expected ..."). On
+ * error *c may be partly updated; callers exit. Returns 0 on success. */
+int config_load(Config *c, const char *path, char *err, size_t errlen);
+
+/* Parse "zh" or "en"; returns -1 otherwise. */
+int config_parse_lang(const char *s);
+
+#endif

@@ -1,0 +1,100 @@
+/* content.h - the kiosk's content document: notices, events, channels.
+ *
+ * content_parse() validates a JSON document (see docs/CONTENT.md) and builds
+ * an immutable Content. All strings are valid UTF-8 owned by the Content. */
+#ifndef CONTENT_H
+#define CONTENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* Largest content document accepted, in bytes. */
+#define CONTENT_MAX_BYTES (8u * 1024u * 1024u)
+
+/* Other limits (docs/CONTENT.md). Lengths count Unicode characters. */
+#define CONTENT_MAX_NOTICES   500
+#define CONTENT_MAX_EVENTS    500
+#define CONTENT_MAX_CHANNELS  100
+#define CONTENT_MAX_ID         64   /* [A-Za-z0-9_-], bytes */
+#define CONTENT_MAX_NAME      100   /* site name, channel label */
+#define CONTENT_MAX_TITLE     200   /* notice and event titles, locations */
+#define CONTENT_MAX_BODY    20000   /* notice bodies, event descriptions */
+#define CONTENT_MAX_URL      2048
+
+typedef enum { LANG_ZH, LANG_EN, LANG_COUNT } Lang;
+
+/* A text in both languages; `en` is NULL when absent (falls back to zh). */
+typedef struct { char *zh; char *en; } LText;
+
+typedef enum {
+    CAT_NOTICE, CAT_ACCOUNTS, CAT_REPAIRS, CAT_SAFETY, CAT_SERVICES, CAT_COUNT
+} Category;
+
+typedef struct {
+    char *id;
+    Category category;
+    LText title, body;
+    int64_t publish_at, expire_at;   /* Unix seconds */
+    bool pinned, urgent;
+    char *link;                      /* NULL when absent */
+} Notice;
+
+typedef struct {
+    char *id;
+    LText title, description, location;
+    int64_t start, end;              /* Unix seconds */
+    char *signup_url;                /* NULL when absent */
+} Event;
+
+typedef struct {
+    char *id;
+    char *kind;                      /* wechat_group, official_account, hotline,
+                                        form, website, other */
+    LText label;
+    char *url;                       /* https URL or tel: */
+    int64_t expires_at;              /* 0 when it never expires */
+} Channel;
+
+typedef struct Content {
+    LText site_name;
+    Notice *notices; size_t n_notices;
+    Event *events;   size_t n_events;
+    Channel *channels; size_t n_channels;
+    char version[17];                /* 16 hex digits of a hash of the document */
+} Content;
+
+/* Parse and validate `len` bytes of JSON. On success returns a new Content
+ * (free with content_free) and leaves `err` empty. On failure returns NULL
+ * and writes a one-line message naming the place into `err`: "line L,
+ * column C: ..." for syntax errors, "notices[3].title.zh: ..." for schema
+ * errors. Never reads past `len`. */
+Content *content_parse(const char *buf, size_t len, char *err, size_t errlen);
+
+/* Read and parse a file (at most CONTENT_MAX_BYTES). As content_parse; the
+ * message also covers I/O errors and oversize files. */
+Content *content_load_file(const char *path, char *err, size_t errlen);
+
+/* Read a whole file of at most CONTENT_MAX_BYTES into a new buffer with a
+ * NUL after the last byte (caller frees *buf). The size is checked with
+ * fstat before reading and the read is bounded, so a huge file costs
+ * nothing. Returns 0 on success; -1 with a message on I/O errors; -2 with
+ * a message naming the size and the limit when the file is too large. */
+int content_read_file(const char *path, char **buf, size_t *len,
+                      char *err, size_t errlen);
+
+/* Free a Content; NULL is accepted. */
+void content_free(Content *c);
+
+/* The text in `lang`, falling back to zh. Never NULL for a parsed LText. */
+const char *ltext(const LText *t, Lang lang);
+
+/* Category names as used in JSON ("notice", "accounts", ...). */
+const char *content_category_name(Category c);
+/* Parse a category name; returns -1 when unknown. */
+int content_category_from_name(const char *name);
+
+const Notice *content_find_notice(const Content *c, const char *id);
+const Event *content_find_event(const Content *c, const char *id);
+
+#endif

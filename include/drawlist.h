@@ -1,0 +1,109 @@
+/* drawlist.h - a frame as a list of drawing commands plus hit regions.
+ *
+ * Screens append commands; the renderer (render_sdl.c) draws them; the app
+ * hit-tests taps against the regions of the last frame. Strings are copied
+ * into an arena owned by the list, so callers may pass temporaries. */
+#ifndef DRAWLIST_H
+#define DRAWLIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+typedef struct { uint8_t r, g, b, a; } Color;
+typedef struct { int x, y, w, h; } Rect;
+
+typedef enum { FONT_REGULAR, FONT_BOLD, FONT_ICON, FONT_COUNT } FontFace;
+
+typedef enum {
+    DL_RECT,    /* filled rectangle */
+    DL_FRAME,   /* rectangle outline, `size` px thick */
+    DL_TEXT,    /* one line of UTF-8 text, top-left at r.x, r.y */
+    DL_CLIP,    /* clip following commands to r (nested clips intersect) */
+    DL_UNCLIP,  /* pop the innermost clip */
+    DL_QR       /* QR code of `text`, drawn in r (square) */
+} DlKind;
+
+typedef struct {
+    DlKind kind;
+    Rect r;
+    Color color;
+    FontFace face;
+    int size;          /* font pixel size (DL_TEXT) or line width (DL_FRAME) */
+    size_t text;       /* offset into the arena (DL_TEXT, DL_QR) */
+} DlCmd;
+
+#define DL_ID_MAX 80
+
+typedef struct {
+    char id[DL_ID_MAX];
+    Rect r;
+    Rect clip;         /* the visible part at the time it was added */
+} DlHit;
+
+/* A scrollable area: where it is and how tall its content is. */
+typedef struct {
+    char id[DL_ID_MAX];
+    Rect viewport;
+    int content_h;
+} DlScroll;
+
+typedef struct DrawList {
+    Color clear;
+    DlCmd *cmds;
+    size_t ncmds, cmdcap;
+    char *arena;
+    size_t arena_len, arena_cap;
+    DlHit *hits;
+    size_t nhits, hitcap;
+    DlScroll scrolls[8];
+    size_t nscrolls;
+    Rect clips[16];    /* current clip stack (view-building helper) */
+    int nclips;
+    bool oom;          /* set if any append failed; the frame is incomplete */
+} DrawList;
+
+/* Initialise an empty list (no allocation). */
+void dl_init(DrawList *dl);
+/* Free everything the list owns; the list is left empty and reusable. */
+void dl_free(DrawList *dl);
+/* Forget all commands and hits but keep the memory for the next frame. */
+void dl_reset(DrawList *dl);
+
+void dl_rect(DrawList *dl, Rect r, Color c);
+void dl_frame(DrawList *dl, Rect r, Color c, int thickness);
+/* Append one line of text; `len` bytes of `s` (or strlen if len < 0). */
+void dl_text(DrawList *dl, int x, int y, FontFace face, int size, Color c,
+             const char *s, int len);
+void dl_qr(DrawList *dl, Rect r, const char *payload);
+void dl_clip(DrawList *dl, Rect r);
+void dl_unclip(DrawList *dl);
+/* Register a tappable region with a stable id (truncated to DL_ID_MAX-1).
+ * The region is limited to the current clip. */
+void dl_hit(DrawList *dl, Rect r, const char *id);
+
+/* Record a scrollable area `id` showing content_h pixels of content. */
+void dl_scroll(DrawList *dl, Rect viewport, int content_h, const char *id);
+/* The scrollable area containing (x, y), or NULL. */
+const DlScroll *dl_scroll_at(const DrawList *dl, int x, int y);
+
+/* The text of a command (DL_TEXT, DL_QR). */
+const char *dl_str(const DrawList *dl, const DlCmd *cmd);
+
+/* Id of the topmost hit region containing (x, y), or NULL. */
+const char *dl_hit_test(const DrawList *dl, int x, int y);
+/* The region registered under `id`, or NULL. */
+const DlHit *dl_find_hit(const DrawList *dl, const char *id);
+
+bool rect_contains(Rect r, int x, int y);
+Rect rect_intersect(Rect a, Rect b);
+
+/* Write the frame as text, one line per text command ("text X Y SIZE s")
+ * and hit region ("hit ID X Y W H"), for tests and bug reports.
+ * `out` is a FILE*; returns 0 or -1 on a write error. */
+int dl_dump(const DrawList *dl, void *out);
+
+/* A stable 64-bit FNV-1a hash of the frame's commands and text. */
+uint64_t dl_hash(const DrawList *dl);
+
+#endif

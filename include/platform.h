@@ -1,0 +1,27 @@
+/* platform.h - SDL events to the core's Inputs, and the window's main loop. */
+#ifndef PLATFORM_H
+#define PLATFORM_H
+
+#include <stdbool.h>
+#include <SDL.h>
+#include "app.h"
+#include "kiosk.h"
+#include "render.h"
+
+/* Translate one SDL event into an Input for a w x h window. Touch
+ * coordinates (0..1) are scaled to pixels; the synthetic mouse copy of a
+ * touch is dropped. Returns false when the event is not an input. */
+bool platform_input(const SDL_Event *ev, int w, int h, Input *out);
+
+/* The clock the kiosk runs on: the real time, or a fixed start time that
+ * then advances with the monotonic clock (--now). */
+typedef struct { int64_t start_ms, mono0; bool fixed; } Clock;
+void clock_init(Clock *c, int64_t fixed_start_ms, bool fixed);
+int64_t clock_now(const Clock *c);
+
+/* Run the window until it is closed: wait for input or the next timer,
+ * redraw only when something changed. Returns the exit status. */
+int platform_run(Kiosk *k, SDL_Window *win, SDL_Renderer *sdl, Renderer *r,
+                 const Clock *clock, bool allow_quit);
+
+#endif

@@ -1,0 +1,30 @@
+/* timeutil.h - ISO 8601 parsing and local-time helpers. */
+#ifndef TIMEUTIL_H
+#define TIMEUTIL_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Parse "YYYY-MM-DDTHH:MM[:SS[.fff]](Z|+HH:MM|-HH:MM)" into Unix seconds.
+ * Rejects impossible dates (2026-02-30), hours > 23, missing offsets.
+ * Returns 0 on success, -1 on error (and *out untouched). */
+int time_parse_iso8601(const char *s, int64_t *out);
+/* As time_parse_iso8601; on error also sets *why (when `why` is non-NULL) to
+ * a short static English reason ("missing UTC offset ..."). Sets *why to
+ * NULL on success. Does not depend on TZ. */
+int time_parse_iso8601_why(const char *s, int64_t *out, const char **why);
+
+/* Broken-down local time of Unix seconds `t` (uses the process TZ). */
+typedef struct { int year, mon, mday, hour, min, sec, wday, yday; } LocalTime;
+void time_local(int64_t t, LocalTime *out);
+
+/* Unix seconds of local midnight starting the day that contains `t`. */
+int64_t time_local_midnight(int64_t t);
+
+/* The current wall-clock time in milliseconds since the epoch. */
+int64_t time_now_ms(void);
+/* A monotonic clock in milliseconds (for measuring durations only). */
+int64_t time_mono_ms(void);
+
+#endif

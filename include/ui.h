@@ -1,0 +1,60 @@
+/* ui.h - drawing helpers shared by the screens: header, buttons, text. */
+#ifndef UI_H
+#define UI_H
+
+#include "app_priv.h"
+#include "textlayout.h"
+#include "theme.h"
+
+/* dp to pixels for this screen (never below 1 for non-zero values). */
+int ui_dp(const App *a, double dp);
+/* A user-interface string in the current language. */
+const char *ui_tr(const App *a, const char *key);
+/* The bottom of the usable area (the lowest 5 % is left empty). */
+int ui_bottom(const App *a);
+
+/* The header bar: community name, date and time, language toggle.
+ * Returns its height in pixels. */
+int ui_header(const App *a, DrawList *dl, int64_t now_s);
+/* The back / title / home row of inner screens, at y. Returns its bottom. */
+int ui_titlebar(const App *a, DrawList *dl, int y, const char *title);
+
+/* Whether the control `id` is being pressed right now (draw it darker). */
+bool ui_pressed(const App *a, const char *id);
+
+/* A filled button with centred label (and optional icon before it). */
+void ui_button(const App *a, DrawList *dl, Rect r, const char *id,
+               const char *icon, const char *label, bool primary);
+/* A white card with a border; pressed cards darken. */
+void ui_card(const App *a, DrawList *dl, Rect r, const char *id);
+/* A small coloured badge with white text; returns its width. */
+int ui_badge(const App *a, DrawList *dl, int x, int y, Color bg,
+             const char *icon, const char *label);
+
+/* One line of text cut with "…" to fit w. Returns the width drawn. */
+int ui_line(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
+            int size_px, Color c, const char *s);
+/* Wrapped text, `line_h` px per line; draws only lines that intersect the
+ * current clip (if any). Returns the block's height. */
+int ui_para(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
+            int size_px, int line_h, Color c, const char *s);
+/* Height ui_para would use, without drawing. */
+int ui_para_height(const App *a, FontFace face, int size_px, int line_h,
+                   int w, const char *s);
+/* Text width in pixels. */
+int ui_width(const App *a, FontFace face, int size_px, const char *s);
+
+/* A vertical scroll indicator for a viewport showing content_h pixels. */
+void ui_scrollbar(const App *a, DrawList *dl, Rect viewport, int content_h,
+                  int offset);
+
+/* Dates in the current language: "12月1日 星期二" / "Tue 1 Dec". */
+void ui_fmt_date(const App *a, int64_t t, bool weekday, char *buf, size_t n);
+/* "10:00" */
+void ui_fmt_time(int64_t t, char *buf, size_t n);
+/* "12月1日 10:00–11:30" or across days with both dates. */
+void ui_fmt_range(const App *a, int64_t start, int64_t end, char *buf, size_t n);
+
+Color ui_category_color(Category c);
+
+#endif

@@ -1,0 +1,347 @@
+/* test_app.c - screen tests: drive the app with inputs and a fake clock and
+ * check what it draws. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "screen_util.h"
+#include "fake_measure.h"
+
+static const Notice *notice(const Screen_ *s, const char *id)
+{
+    const Notice *n = content_find_notice(app_content(s->app), id);
+    assert_non_null(n);
+    return n;
+}
+
+static void test_home_shows_site_tiles_and_urgent(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1920, 1080, NULL);
+    assert_int_equal(app_screen(s.app), SCREEN_HOME);
+    assert_non_null(su_text(&s, ltext(&app_content(s.app)->site_name, LANG_ZH)));
+    assert_non_null(su_text(&s, "10:00"));          /* the fixed clock */
+    assert_non_null(su_text(&s, "12月1日 星期二"));
+    assert_true(su_has_hit(&s, "tile:notices"));
+    assert_true(su_has_hit(&s, "tile:events"));
+    assert_true(su_has_hit(&s, "lang"));
+    /* The urgent water cut is a red banner that opens the notice. */
+    assert_true(su_has_hit(&s, "notice:water-cut-20261203"));
+    su_tap(&s, "notice:water-cut-20261203");
+    assert_int_equal(app_screen(s.app), SCREEN_NOTICE);
+    su_tap(&s, "back");
+    assert_int_equal(app_screen(s.app), SCREEN_HOME);
+    su_stop(&s);
+}
+
+static void test_notices_list_filter_detail_back_home(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1920, 1080, NULL);
+    su_tap(&s, "tile:notices");
+    assert_int_equal(app_screen(s.app), SCREEN_NOTICES);
+    /* The first card is the urgent one: it is drawn highest. */
+    const DlHit *first = NULL;
+    for (size_t i = 0; i < s.dl.nhits; i++)
+        if (strncmp(s.dl.hits[i].id, "notice:", 7) == 0 &&
+            (!first || s.dl.hits[i].r.y < first->r.y))
+            first = &s.dl.hits[i];
+    assert_non_null(first);
+    assert_string_equal(first->id, "notice:water-cut-20261203");
+    assert_non_null(su_text(&s, "紧急"));
+    /* Expired notices are not listed. */
+    assert_false(su_has_hit(&s, "notice:national-day-2026"));
+    /* Filter: accounts only. */
+    su_tap(&s, "filter:accounts");
+    int n = su_count_hits(&s, "notice:");
+    assert_true(n >= 1);
+    for (size_t i = 0; i < s.dl.nhits; i++)
+        if (strncmp(s.dl.hits[i].id, "notice:", 7) == 0)
+            assert_int_equal(notice(&s, s.dl.hits[i].id + 7)->category, CAT_ACCOUNTS);
+    su_tap(&s, "filter:all");
+    assert_true(su_count_hits(&s, "notice:") > n);
+    /* Detail shows the whole body's first line and the title. */
+    su_tap(&s, "notice:office-winter-hours");
+    assert_int_equal(app_screen(s.app), SCREEN_NOTICE);
+    const Notice *hours = notice(&s, "office-winter-hours");
+    assert_non_null(su_text(&s, ltext(&hours->title, LANG_ZH)));
+    assert_non_null(su_text(&s, "置顶"));
+    su_tap(&s, "back");
+    assert_int_equal(app_screen(s.app), SCREEN_NOTICES);
+    su_tap(&s, "home");
+    assert_int_equal(app_screen(s.app), SCREEN_HOME);
+    su_stop(&s);
+}
+
+/* Y of the first text command drawn for a notice's body line. */
+static int body_y(const Screen_ *s, const char *needle)
+{
+    const DlCmd *c = su_text(s, needle);
+    return c ? c->r.y : -100000;
+}
+
+static void test_detail_scrolls_by_drag_without_tapping(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1280, 800, NULL);
+    assert_int_equal(app_open(s.app, "notice:fee-accounts-2026q3"), 0);
+    su_draw(&s);
+    const DlScroll *sc = dl_scroll_at(&s.dl, 640, 500);
+    assert_non_null(sc);
+    assert_true(sc->content_h > sc->viewport.h);   /* long enough to scroll */
+    const DlCmd *t = su_text(&s, "2026");
+    assert_non_null(t);
+    char needle[64];
+    snprintf(needle, sizeof needle, "%s", dl_str(&s.dl, t));
+    int y0 = body_y(&s, needle);
+    su_drag(&s, 640, 600, -200, 10);
+    assert_int_equal(app_screen(s.app), SCREEN_NOTICE);   /* no tap */
+    int y1 = body_y(&s, needle);
+    assert_true(y1 == -100000 || y1 < y0 - 150);
+    /* Dragging far down is clamped at the top. */
+    su_drag(&s, 640, 300, 2000, 10);
+    assert_int_equal(body_y(&s, needle), y0);
+    /* Dragging far up is clamped at the end: the last line is visible. */
+    su_drag(&s, 640, 700, -30000, 20);
+    su_drag(&s, 640, 700, -30000, 20);
+    const Notice *fee = notice(&s, "fee-accounts-2026q3");
+    const char *body = ltext(&fee->body, LANG_ZH);
+    const char *last = strrchr(body, '\n');
+    last = last ? last + 1 : body;
+    char tail[16];
+    snprintf(tail, sizeof tail, "%.9s", last);   /* three CJK characters */
+    const DlCmd *lc = su_text(&s, tail);
+    assert_non_null(lc);
+    assert_true(lc->r.y < sc->viewport.y + sc->viewport.h);
+    su_stop(&s);
+}
+
+static void test_idle_returns_home_and_resets_language(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1920, 1080, NULL);
+    su_tap(&s, "lang");
+    assert_int_equal(app_lang(s.app), LANG_EN);
+    assert_non_null(su_text(&s, "Notices"));
+    su_tap(&s, "tile:events");
+    assert_int_equal(app_screen(s.app), SCREEN_EVENTS);
+    assert_true(app_next_timeout(s.app, s.now) <= 90000);
+    su_wait(&s, 89000);
+    assert_int_equal(app_screen(s.app), SCREEN_EVENTS);
+    assert_true(su_wait(&s, 1000));
+    assert_int_equal(app_screen(s.app), SCREEN_HOME);
+    assert_int_equal(app_lang(s.app), LANG_ZH);
+    su_stop(&s);
+}
+
+static void test_idle_timeout_is_configurable(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1920, 1080, NULL);
+    s.cfg.idle_timeout_s = 30;   /* the app reads the config it was given */
+    su_tap(&s, "tile:notices");
+    su_wait(&s, 29999);
+    assert_int_equal(app_screen(s.app), SCREEN_NOTICES);
+    su_wait(&s, 1);
+    assert_int_equal(app_screen(s.app), SCREEN_HOME);
+    su_stop(&s);
+}
+
+static void test_english_falls_back_to_chinese(void **state)
+{
+    (void)state;
+    const char *json =
+        "{\"site\":{\"name\":{\"zh\":\"测试小区\"}},\"notices\":[{\"id\":\"a\","
+        "\"category\":\"notice\",\"title\":{\"zh\":\"只有中文\"},\"body\":{\"zh\":\"正文\","
+        "\"en\":\"Body\"},\"publish_at\":\"2026-11-01T00:00:00+08:00\",\"expire_at\":"
+        "\"2027-01-01T00:00:00+08:00\"}],\"events\":[],\"channels\":[]}";
+    Screen_ s;
+    su_start(&s, 1920, 1080, json);
+    su_tap(&s, "lang");
+    su_tap(&s, "tile:notices");
+    assert_non_null(su_text(&s, "只有中文"));
+    assert_non_null(su_text(&s, "Body"));
+    assert_non_null(su_text(&s, "测试小区"));
+    assert_non_null(su_text(&s, "Back"));
+    su_stop(&s);
+}
+
+static void test_schedule_change_redraws_and_hides(void **state)
+{
+    (void)state;
+    const char *json =
+        "{\"site\":{\"name\":{\"zh\":\"小区\"}},\"notices\":[{\"id\":\"soon-gone\","
+        "\"category\":\"notice\",\"title\":{\"zh\":\"即将过期\"},\"body\":{\"zh\":\"正文\"},"
+        "\"publish_at\":\"2026-11-01T00:00:00+08:00\",\"expire_at\":"
+        "\"2026-12-01T10:00:30+08:00\"}],\"events\":[],\"channels\":[]}";
+    Screen_ s;
+    su_start(&s, 1920, 1080, json);
+    su_tap(&s, "tile:notices");
+    assert_true(su_has_hit(&s, "notice:soon-gone"));
+    assert_true(app_next_timeout(s.app, s.now) <= 30000);
+    assert_true(su_wait(&s, 30000));
+    assert_false(su_has_hit(&s, "notice:soon-gone"));
+    assert_non_null(su_text(&s, "暂时没有"));
+    su_stop(&s);
+}
+
+static void test_content_swap_leaves_vanished_detail(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1920, 1080, NULL);
+    su_tap(&s, "tile:notices");
+    su_tap(&s, "notice:office-winter-hours");
+    assert_int_equal(app_screen(s.app), SCREEN_NOTICE);
+    char err[200];
+    const char *json = "{\"site\":{\"name\":{\"zh\":\"新小区\"}},\"notices\":[],"
+                       "\"events\":[],\"channels\":[]}";
+    app_set_content(s.app, content_parse(json, strlen(json), err, sizeof err));
+    su_draw(&s);
+    assert_int_equal(app_screen(s.app), SCREEN_NOTICES);
+    assert_non_null(su_text(&s, "新小区"));
+    su_stop(&s);
+}
+
+static void test_pressed_control_darkens_and_drag_cancels_tap(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1920, 1080, NULL);
+    uint64_t before = dl_hash(&s.dl);
+    const DlHit *h = dl_find_hit(&s.dl, "tile:events");
+    Input in = {IN_DOWN, h->r.x + 10, h->r.y + 10};
+    assert_true(app_input(s.app, &in, &s.dl, s.now));
+    su_draw(&s);
+    assert_true(dl_hash(&s.dl) != before);          /* drawn pressed */
+    in.kind = IN_MOVE;
+    in.y += 200;                                     /* finger slides off */
+    app_input(s.app, &in, &s.dl, s.now);
+    in.kind = IN_UP;
+    app_input(s.app, &in, &s.dl, s.now);
+    su_draw(&s);
+    assert_int_equal(app_screen(s.app), SCREEN_HOME);
+    assert_true(dl_hash(&s.dl) == before);
+    su_stop(&s);
+}
+
+static void test_events_grouped(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1080, 1920, NULL);
+    su_tap(&s, "tile:events");
+    const DlCmd *today = su_text(&s, "今天");
+    const DlCmd *week = su_text(&s, "本周");
+    assert_non_null(today);
+    assert_non_null(week);
+    assert_true(today->r.y < week->r.y);
+    /* The past event is gone; today's clinic is listed. */
+    assert_false(su_has_hit(&s, "event:fire-drill-20261118"));
+    assert_true(su_has_hit(&s, "event:free-clinic-20261201"));
+    su_tap(&s, "event:free-clinic-20261201");
+    assert_int_equal(app_screen(s.app), SCREEN_EVENT);
+    const Event *e = content_find_event(app_content(s.app), "free-clinic-20261201");
+    assert_non_null(su_text(&s, ltext(&e->location, LANG_ZH)));
+    su_stop(&s);
+}
+
+static void test_open_by_name(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1920, 1080, NULL);
+    assert_int_equal(app_open(s.app, "events"), 0);
+    assert_int_equal(app_screen(s.app), SCREEN_EVENTS);
+    assert_int_equal(app_open(s.app, "event:free-clinic-20261201"), 0);
+    assert_int_equal(app_screen(s.app), SCREEN_EVENT);
+    assert_int_equal(app_open(s.app, "notice:no-such-id"), -1);
+    assert_int_equal(app_screen(s.app), SCREEN_EVENT);   /* unchanged */
+    assert_int_equal(app_open(s.app, "nowhere"), -1);
+    assert_int_equal(app_open(s.app, "notice"), -1);
+    assert_int_equal(app_open(s.app, "home"), 0);
+    assert_int_equal(app_screen(s.app), SCREEN_HOME);
+    su_stop(&s);
+}
+
+/* Every screen, every size, both languages: controls are on screen, large
+ * enough, do not overlap each other, and no text runs off the edge. */
+static void check_layout(Screen_ *s, const char *screen, int w, int h)
+{
+    double dp = (w < h ? w : h) / 1080.0;
+    for (size_t i = 0; i < s->dl.nhits; i++) {
+        const DlHit *a = &s->dl.hits[i];
+        if (a->clip.h < a->r.h)
+            continue;   /* partly scrolled out of view */
+        if (a->r.x < 0 || a->r.y < 0 || a->r.x + a->r.w > w || a->r.y + a->r.h > h)
+            fail_msg("%s %dx%d: control %s off screen", screen, w, h, a->id);
+        if (a->r.h < 80 * dp || a->r.w < 80 * dp)
+            fail_msg("%s %dx%d: control %s is %dx%d, under 80 dp", screen, w, h, a->id,
+                     a->r.w, a->r.h);
+        for (size_t j = i + 1; j < s->dl.nhits; j++) {
+            Rect o = rect_intersect(a->clip, s->dl.hits[j].clip);
+            if (o.w > 0 && o.h > 0)
+                fail_msg("%s %dx%d: controls %s and %s overlap", screen, w, h, a->id,
+                         s->dl.hits[j].id);
+        }
+    }
+    for (size_t i = 0; i < s->dl.ncmds; i++) {
+        const DlCmd *c = &s->dl.cmds[i];
+        if (c->kind != DL_TEXT)
+            continue;
+        const char *t = dl_str(&s->dl, c);
+        int tw = fake_measure_width_of(c->size, t, strlen(t));
+        if (c->r.x < 0 || c->r.x + tw > w)
+            fail_msg("%s %dx%d: text \"%s\" runs off the screen (x %d, width %d)",
+                     screen, w, h, t, c->r.x, tw);
+    }
+}
+
+static void test_layout_every_screen_size_language(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = {{1920, 1080}, {1080, 1920}, {1280, 800}};
+    static const char *const screens[] = {
+        "home", "notices", "notice:water-cut-20261203", "notice:fee-accounts-2026q3",
+        "events", "event:owners-assembly-20261219",
+    };
+    for (size_t z = 0; z < 3; z++)
+        for (int lang = 0; lang < LANG_COUNT; lang++)
+            for (size_t k = 0; k < sizeof screens / sizeof *screens; k++) {
+                Screen_ s;
+                su_start(&s, sizes[z][0], sizes[z][1], NULL);
+                app_set_lang(s.app, (Lang)lang);
+                assert_int_equal(app_open(s.app, screens[k]), 0);
+                su_draw(&s);
+                check_layout(&s, screens[k], sizes[z][0], sizes[z][1]);
+                su_stop(&s);
+            }
+}
+
+int main(void)
+{
+    setenv("TZ", "Asia/Shanghai", 1);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_home_shows_site_tiles_and_urgent),
+        cmocka_unit_test(test_notices_list_filter_detail_back_home),
+        cmocka_unit_test(test_detail_scrolls_by_drag_without_tapping),
+        cmocka_unit_test(test_idle_returns_home_and_resets_language),
+        cmocka_unit_test(test_idle_timeout_is_configurable),
+        cmocka_unit_test(test_english_falls_back_to_chinese),
+        cmocka_unit_test(test_schedule_change_redraws_and_hides),
+        cmocka_unit_test(test_content_swap_leaves_vanished_detail),
+        cmocka_unit_test(test_pressed_control_darkens_and_drag_cancels_tap),
+        cmocka_unit_test(test_events_grouped),
+        cmocka_unit_test(test_open_by_name),
+        cmocka_unit_test(test_layout_every_screen_size_language),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -16,8 +16,10 @@
 typedef struct Renderer Renderer;
 
 /* Open the fonts in font_dir (NotoSansCJKsc-Regular.otf, -Bold.otf,
- * MaterialIcons-Regular.ttf) for drawing on `sdl` (not owned). TTF_Init is
- * done here if needed. Returns NULL with a message in err on failure. */
+ * MaterialIcons-Regular.ttf) for drawing on `sdl` (not owned); every face is
+ * opened once here, so a missing font fails now. Calls TTF_Init (reference
+ * counted; render_destroy balances it). Returns NULL with a message in err
+ * on failure. Other sizes are opened on first use. */
 Renderer *render_create(SDL_Renderer *sdl, const char *font_dir,
                         char *err, size_t errlen);
 /* Free fonts and textures; NULL accepted. Does not destroy the SDL_Renderer. */
@@ -31,7 +33,9 @@ const TextMeasure *render_measure(Renderer *r);
 bool render_has_glyph(Renderer *r, FontFace face, uint32_t cp);
 
 /* Clear to dl->clear and draw every command. Does not present.
- * Returns 0, or -1 if something could not be drawn (logged once). */
+ * Returns 0, or -1 if something could not be drawn (each kind of failure is
+ * logged once to stderr; the text itself is never logged). Empty or invalid
+ * UTF-8 text is safe; a text line wider than 8192 px is cut. */
 int render_frame(Renderer *r, const DrawList *dl);
 
 /* Drop cached textures not used in the last `frames` frames (0 drops all).

@@ -1,0 +1,661 @@
+/* render_sdl.c - draws a DrawList with SDL2/SDL2_ttf; owns fonts, text and QR textures. */
+#include "render.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <qrencode.h>
+
+/* Limits and tuning. */
+#define FONT_SLOTS       64          /* open (face, size) pairs; LRU beyond */
+#define FONT_SIZE_MAX    512         /* larger sizes are refused */
+#define HINTING          TTF_HINTING_LIGHT
+#define TEX_MAX_BYTES    (64u << 20) /* pixel memory of cached textures */
+#define TEX_STALE_FRAMES 120         /* dropped at frame end when unused this long */
+#define TEX_MAX_W        8192        /* wider text lines are cut to the target */
+#define MEAS_SLOTS       8192        /* direct-mapped width cache (power of 2) */
+#define MEAS_MAX_LEN     1024        /* longer strings are measured, not cached */
+#define CLIP_DEPTH       32
+#define STACK_STR        256         /* NUL-terminated copies up to this on the stack */
+#define QR_QUIET         4           /* quiet zone, modules on each side */
+#define KIND_QR          0xFFu       /* cache "face" for QR textures */
+
+static const char *const FONT_FILES[FONT_COUNT] = {
+    "NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf", "MaterialIcons-Regular.ttf",
+};
+
+/* Failure kinds, each logged once per Renderer (never with the text). */
+enum { LOG_FONT, LOG_TEXT, LOG_TEXTURE, LOG_QR, LOG_QR_SMALL, LOG_WIDE, LOG_SIZE, LOG_OOM,
+       LOG_COUNT };
+
+typedef struct {
+    TTF_Font *font;
+    int face, size;
+    uint64_t used;                   /* r->tick at last use */
+} FontSlot;
+
+typedef struct TexEntry {
+    struct TexEntry *chain;          /* hash bucket */
+    struct TexEntry *newer, *older;  /* LRU list */
+    uint64_t hash, last_frame;
+    unsigned kind, size;             /* face or KIND_QR; font px or QR px/module */
+    uint32_t rgb;
+    size_t len, bytes;
+    SDL_Texture *tex;
+    int w, h;
+    char key[];                      /* len bytes + NUL */
+} TexEntry;
+
+typedef struct {
+    uint64_t hash;
+    char *s;                         /* NULL = empty slot */
+    uint32_t len;
+    uint16_t face, size;
+    int width;
+} MeasSlot;
+
+struct Renderer {
+    SDL_Renderer *sdl;
+    char font_dir[512];
+    TextMeasure measure;
+    FontSlot fonts[FONT_SLOTS];
+    uint64_t tick;
+    TexEntry **buckets;
+    size_t nbuckets, nentries, bytes;
+    TexEntry *newest, *oldest;
+    uint64_t frame;
+    MeasSlot *meas;
+    RenderStats stats;
+    SDL_Rect clips[CLIP_DEPTH];
+    int nclips, clip_overflow;
+    bool logged[LOG_COUNT];
+};
+
+static void log_once(Renderer *r, int kind, const char *fmt, ...)
+{
+    if (r->logged[kind])
+        return;
+    r->logged[kind] = true;
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "render: %s (further such errors not logged)\n", msg);
+}
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static uint64_t key_hash(unsigned kind, unsigned size, uint32_t rgb, const char *s, size_t len)
+{
+    uint32_t head[3] = {kind, size, rgb};
+    return fnv1a(fnv1a(14695981039346656037ull, head, sizeof head), s, len);
+}
+
+/* ---- fonts ---------------------------------------------------------- */
+
+static TTF_Font *open_font(Renderer *r, int face, int size)
+{
+    char path[640];
+    snprintf(path, sizeof path, "%s/%s", r->font_dir, FONT_FILES[face]);
+    TTF_Font *f = TTF_OpenFont(path, size);
+    if (f)
+        TTF_SetFontHinting(f, HINTING);
+    return f;
+}
+
+/* The font for face/size, opened on first use; NULL (logged once) on failure. */
+static TTF_Font *font_get(Renderer *r, FontFace face, int size)
+{
+    if ((unsigned)face >= FONT_COUNT || size <= 0 || size > FONT_SIZE_MAX) {
+        log_once(r, LOG_SIZE, "bad font face %d or size %d", (int)face, size);
+        return NULL;
+    }
+    FontSlot *victim = NULL;         /* an empty slot, else the least recently used */
+    r->tick++;
+    for (int i = 0; i < FONT_SLOTS; i++) {
+        FontSlot *s = &r->fonts[i];
+        if (s->font && s->face == (int)face && s->size == size) {
+            s->used = r->tick;
+            return s->font;
+        }
+        if (!victim || (victim->font && (!s->font || s->used < victim->used)))
+            victim = s;
+    }
+    TTF_Font *f = open_font(r, face, size);
+    if (!f) {
+        log_once(r, LOG_FONT, "cannot open %s at %d px: %s", FONT_FILES[face], size,
+                 TTF_GetError());
+        return NULL;
+    }
+    if (victim->font)
+        TTF_CloseFont(victim->font);
+    *victim = (FontSlot){f, (int)face, size, r->tick};
+    return f;
+}
+
+/* ---- measuring ------------------------------------------------------ */
+
+/* Width of a NUL-terminated string; 0 on error. */
+static int size_utf8(TTF_Font *f, const char *z)
+{
+    int w = 0;
+    if (!*z || TTF_SizeUTF8(f, z, &w, NULL) != 0 || w < 0)
+        return 0;
+    return w;
+}
+
+static int measure_uncached(Renderer *r, FontFace face, int size, const char *s, size_t len)
+{
+    TTF_Font *f = font_get(r, face, size);
+    if (!f || len == 0)
+        return 0;
+    char stack[STACK_STR];
+    char *z = len < sizeof stack ? stack : malloc(len + 1);
+    if (!z) {
+        log_once(r, LOG_OOM, "out of memory measuring text");
+        return 0;
+    }
+    memcpy(z, s, len);
+    z[len] = '\0';
+    int w = size_utf8(f, z);
+    if (z != stack)
+        free(z);
+    return w;
+}
+
+static int measure_width_cb(void *ctx, FontFace face, int size, const char *s, size_t len)
+{
+    Renderer *r = ctx;
+    if (len == 0)
+        return 0;
+    if (len > MEAS_MAX_LEN || (unsigned)face >= FONT_COUNT || size <= 0 || size > FONT_SIZE_MAX)
+        return measure_uncached(r, face, size, s, len);
+    uint64_t h = key_hash((unsigned)face, (unsigned)size, 0, s, len);
+    MeasSlot *m = &r->meas[h & (MEAS_SLOTS - 1)];
+    if (m->s && m->hash == h && m->len == len && m->face == face && m->size == size
+        && memcmp(m->s, s, len) == 0) {
+        r->stats.measure_hits++;
+        return m->width;
+    }
+    r->stats.measure_misses++;
+    int w = measure_uncached(r, face, size, s, len);
+    char *copy = realloc(m->s, len);
+    if (!copy)
+        return w;                    /* m->s still valid, entry unchanged */
+    memcpy(copy, s, len);
+    *m = (MeasSlot){h, copy, (uint32_t)len, (uint16_t)face, (uint16_t)size, w};
+    return w;
+}
+
+static int measure_height_cb(void *ctx, FontFace face, int size)
+{
+    TTF_Font *f = font_get(ctx, face, size);
+    return f ? TTF_FontHeight(f) : 0;
+}
+
+bool render_has_glyph(Renderer *r, FontFace face, uint32_t cp)
+{
+    TTF_Font *f = font_get(r, face, 32);
+    return f && TTF_GlyphIsProvided32(f, cp) != 0;
+}
+
+/* ---- texture cache -------------------------------------------------- */
+
+static void lru_unlink(Renderer *r, TexEntry *e)
+{
+    if (e->newer) e->newer->older = e->older; else r->newest = e->older;
+    if (e->older) e->older->newer = e->newer; else r->oldest = e->newer;
+    e->newer = e->older = NULL;
+}
+
+static void lru_push(Renderer *r, TexEntry *e)
+{
+    e->older = r->newest;
+    e->newer = NULL;
+    if (r->newest) r->newest->newer = e; else r->oldest = e;
+    r->newest = e;
+}
+
+static void tex_remove(Renderer *r, TexEntry *e)
+{
+    TexEntry **p = &r->buckets[e->hash & (r->nbuckets - 1)];
+    while (*p != e)
+        p = &(*p)->chain;
+    *p = e->chain;
+    lru_unlink(r, e);
+    r->nentries--;
+    r->bytes -= e->bytes;
+    SDL_DestroyTexture(e->tex);
+    free(e);
+}
+
+static TexEntry *tex_find(Renderer *r, uint64_t h, unsigned kind, unsigned size,
+                          uint32_t rgb, const char *s, size_t len)
+{
+    for (TexEntry *e = r->buckets[h & (r->nbuckets - 1)]; e; e = e->chain)
+        if (e->hash == h && e->kind == kind && e->size == size && e->rgb == rgb
+            && e->len == len && memcmp(e->key, s, len) == 0) {
+            lru_unlink(r, e);
+            lru_push(r, e);
+            e->last_frame = r->frame;
+            r->stats.hits++;
+            return e;
+        }
+    r->stats.misses++;
+    return NULL;
+}
+
+static void tex_grow(Renderer *r)
+{
+    size_t n = r->nbuckets * 2;
+    TexEntry **b = calloc(n, sizeof *b);
+    if (!b)
+        return;                      /* keep the longer chains */
+    for (size_t i = 0; i < r->nbuckets; i++)
+        for (TexEntry *e = r->buckets[i], *next; e; e = next) {
+            next = e->chain;
+            e->chain = b[e->hash & (n - 1)];
+            b[e->hash & (n - 1)] = e;
+        }
+    free(r->buckets);
+    r->buckets = b;
+    r->nbuckets = n;
+}
+
+/* Evict least recently used textures not drawn in this frame until under the cap. */
+static void tex_evict(Renderer *r)
+{
+    while (r->bytes > TEX_MAX_BYTES && r->oldest && r->oldest->last_frame < r->frame)
+        tex_remove(r, r->oldest);
+}
+
+/* Take ownership of `tex` under the key; returns the entry, or NULL (tex freed). */
+static TexEntry *tex_insert(Renderer *r, uint64_t h, unsigned kind, unsigned size,
+                            uint32_t rgb, const char *s, size_t len, SDL_Texture *tex)
+{
+    TexEntry *e = malloc(sizeof *e + len + 1);
+    if (!e) {
+        log_once(r, LOG_OOM, "out of memory caching a texture");
+        SDL_DestroyTexture(tex);
+        return NULL;
+    }
+    if (r->nentries >= r->nbuckets)
+        tex_grow(r);
+    memset(e, 0, sizeof *e);
+    e->hash = h;
+    e->kind = kind;
+    e->size = size;
+    e->rgb = rgb;
+    e->len = len;
+    memcpy(e->key, s, len);
+    e->key[len] = '\0';
+    e->tex = tex;
+    SDL_QueryTexture(tex, NULL, NULL, &e->w, &e->h);
+    e->bytes = (size_t)e->w * (size_t)e->h * 4;
+    e->last_frame = r->frame;
+    TexEntry **b = &r->buckets[h & (r->nbuckets - 1)];
+    e->chain = *b;
+    *b = e;
+    lru_push(r, e);
+    r->nentries++;
+    r->bytes += e->bytes;
+    tex_evict(r);
+    return e;
+}
+
+void render_trim(Renderer *r, int frames)
+{
+    if (!r)
+        return;
+    if (frames < 0)
+        frames = 0;
+    while (r->oldest && r->frame - r->oldest->last_frame >= (uint64_t)frames)
+        tex_remove(r, r->oldest);
+}
+
+void render_stats(const Renderer *r, RenderStats *out)
+{
+    *out = r->stats;
+    out->entries = r->nentries;
+    out->bytes = r->bytes;
+    out->fonts_open = 0;
+    for (int i = 0; i < FONT_SLOTS; i++)
+        out->fonts_open += r->fonts[i].font != NULL;
+}
+
+/* ---- create / destroy ----------------------------------------------- */
+
+Renderer *render_create(SDL_Renderer *sdl, const char *font_dir, char *err, size_t errlen)
+{
+    if (TTF_Init() != 0) {
+        snprintf(err, errlen, "SDL_ttf init failed: %s", TTF_GetError());
+        return NULL;
+    }
+    Renderer *r = calloc(1, sizeof *r);
+    if (r)
+        r->meas = calloc(MEAS_SLOTS, sizeof *r->meas);
+    if (r)
+        r->buckets = calloc(r->nbuckets = 256, sizeof *r->buckets);
+    if (!r || !r->meas || !r->buckets) {
+        snprintf(err, errlen, "out of memory");
+        render_destroy(r);
+        if (!r)
+            TTF_Quit();
+        return NULL;
+    }
+    r->sdl = sdl;
+    if (snprintf(r->font_dir, sizeof r->font_dir, "%s", font_dir) >= (int)sizeof r->font_dir) {
+        snprintf(err, errlen, "font directory path too long");
+        render_destroy(r);
+        return NULL;
+    }
+    /* Open every face once now, so a missing or broken font fails at start-up. */
+    for (int face = 0; face < FONT_COUNT; face++) {
+        TTF_Font *f = open_font(r, face, 32);
+        if (!f) {
+            snprintf(err, errlen, "cannot open font %s/%s: %s (run fonts/make-fonts.sh?)",
+                     font_dir, FONT_FILES[face], TTF_GetError());
+            render_destroy(r);
+            return NULL;
+        }
+        r->fonts[face] = (FontSlot){f, face, 32, 0};
+    }
+    r->measure = (TextMeasure){r, measure_width_cb, measure_height_cb};
+    return r;
+}
+
+void render_destroy(Renderer *r)
+{
+    if (!r)
+        return;
+    if (r->buckets)
+        render_trim(r, 0);
+    free(r->buckets);
+    if (r->meas)
+        for (size_t i = 0; i < MEAS_SLOTS; i++)
+            free(r->meas[i].s);
+    free(r->meas);
+    for (int i = 0; i < FONT_SLOTS; i++)
+        if (r->fonts[i].font)
+            TTF_CloseFont(r->fonts[i].font);
+    free(r);
+    TTF_Quit();                      /* balances the TTF_Init in render_create */
+}
+
+const TextMeasure *render_measure(Renderer *r)
+{
+    return &r->measure;
+}
+
+/* ---- drawing -------------------------------------------------------- */
+
+static SDL_Texture *texture_from(Renderer *r, SDL_Surface *s)
+{
+    SDL_Texture *t = SDL_CreateTextureFromSurface(r->sdl, s);
+    SDL_FreeSurface(s);
+    if (!t)
+        log_once(r, LOG_TEXTURE, "cannot create texture: %s", SDL_GetError());
+    return t;
+}
+
+/* Bytes of `s` that fit in max_w pixels at a character boundary (for over-wide lines). */
+static size_t fit_prefix(TTF_Font *f, const char *s, int max_w)
+{
+    int extent = 0, count = 0;
+    if (TTF_MeasureUTF8(f, s, max_w, &extent, &count) != 0)
+        return 0;
+    size_t i = 0;                    /* count is in characters: walk that many */
+    for (int c = 0; s[i] && c < count; c++)
+        do i++; while (((unsigned char)s[i] & 0xC0) == 0x80);
+    return i;
+}
+
+static int draw_text(Renderer *r, const DlCmd *c, const char *s)
+{
+    size_t len = strlen(s);
+    if (len == 0)
+        return 0;
+    uint32_t rgb = (uint32_t)c->color.r << 16 | (uint32_t)c->color.g << 8 | c->color.b;
+    uint64_t h = key_hash(c->face, (unsigned)c->size, rgb, s, len);
+    TexEntry *e = NULL;
+    if ((unsigned)c->face < FONT_COUNT && c->size > 0)
+        e = tex_find(r, h, c->face, (unsigned)c->size, rgb, s, len);
+    if (!e) {
+        TTF_Font *f = font_get(r, c->face, c->size);
+        if (!f)
+            return -1;
+        const char *z = s;
+        char *cut = NULL;
+        /* Never a texture wider than TEX_MAX_W (the width is usually cached). */
+        if (measure_width_cb(r, c->face, c->size, s, len) > TEX_MAX_W) {
+            log_once(r, LOG_WIDE, "text line wider than %d px cut", TEX_MAX_W);
+            size_t n = fit_prefix(f, s, TEX_MAX_W);
+            if (n == 0 || !(cut = malloc(n + 1)))
+                return -1;
+            memcpy(cut, s, n);
+            cut[n] = '\0';
+            z = cut;
+        }
+        SDL_Color fg = {c->color.r, c->color.g, c->color.b, 255};
+        SDL_Surface *surf = TTF_RenderUTF8_Blended(f, z, fg);
+        free(cut);
+        if (!surf) {
+            log_once(r, LOG_TEXT, "cannot render text (%zu bytes): %s", len, TTF_GetError());
+            return -1;
+        }
+        SDL_Texture *t = texture_from(r, surf);
+        if (!t)
+            return -1;
+        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+        e = tex_insert(r, h, c->face, (unsigned)c->size, rgb, s, len, t);
+        if (!e)
+            return -1;
+    }
+    SDL_SetTextureAlphaMod(e->tex, c->color.a);
+    SDL_Rect dst = {c->r.x, c->r.y, e->w, e->h};
+    return SDL_RenderCopy(r->sdl, e->tex, NULL, &dst) == 0 ? 0 : -1;
+}
+
+/* A QR code at `px` pixels a module including the quiet zone, as a surface. */
+static SDL_Surface *qr_surface(QRcode *q, int px)
+{
+    int side = (q->width + 2 * QR_QUIET) * px;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, side, side, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s)
+        return NULL;
+    SDL_FillRect(s, NULL, 0xFFFFFFFFu);
+    for (int y = 0; y < q->width; y++)
+        for (int x = 0; x < q->width; x++)
+            if (q->data[y * q->width + x] & 1) {
+                SDL_Rect m = {(x + QR_QUIET) * px, (y + QR_QUIET) * px, px, px};
+                SDL_FillRect(s, &m, 0xFF000000u);
+            }
+    return s;
+}
+
+static int draw_qr(Renderer *r, const DlCmd *c, const char *payload)
+{
+    int box = c->r.w < c->r.h ? c->r.w : c->r.h;
+    if (box <= 0)
+        return 0;
+    SDL_SetRenderDrawBlendMode(r->sdl, SDL_BLENDMODE_NONE);
+    SDL_SetRenderDrawColor(r->sdl, 255, 255, 255, 255);
+    SDL_RenderFillRect(r->sdl, &(SDL_Rect){c->r.x, c->r.y, c->r.w, c->r.h});
+    size_t len = strlen(payload);
+    /* Keyed by payload and box side, which together fix the module size. */
+    uint64_t h = key_hash(KIND_QR, (unsigned)box, 0, payload, len);
+    TexEntry *e = tex_find(r, h, KIND_QR, (unsigned)box, 0, payload, len);
+    if (!e) {
+        if (len == 0)
+            return 0;
+        QRcode *q = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+        if (!q) {
+            log_once(r, LOG_QR, "cannot encode QR code (%zu bytes)", len);
+            return -1;
+        }
+        int px = box / (q->width + 2 * QR_QUIET);
+        if (px < 1) {
+            log_once(r, LOG_QR_SMALL, "QR box %d px too small for %d modules", box, q->width);
+            QRcode_free(q);
+            return -1;
+        }
+        SDL_Surface *s = qr_surface(q, px);
+        QRcode_free(q);
+        if (!s) {
+            log_once(r, LOG_OOM, "cannot allocate QR surface: %s", SDL_GetError());
+            return -1;
+        }
+        SDL_Texture *t = texture_from(r, s);
+        if (!t)
+            return -1;
+        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_NONE);
+        e = tex_insert(r, h, KIND_QR, (unsigned)box, 0, payload, len, t);
+        if (!e)
+            return -1;
+    }
+    SDL_Rect dst = {c->r.x + (c->r.w - e->w) / 2, c->r.y + (c->r.h - e->h) / 2, e->w, e->h};
+    return SDL_RenderCopy(r->sdl, e->tex, NULL, &dst) == 0 ? 0 : -1;
+}
+
+static void set_color(Renderer *r, Color c)
+{
+    SDL_SetRenderDrawBlendMode(r->sdl, c.a < 255 ? SDL_BLENDMODE_BLEND : SDL_BLENDMODE_NONE);
+    SDL_SetRenderDrawColor(r->sdl, c.r, c.g, c.b, c.a);
+}
+
+static int draw_frame_outline(Renderer *r, const DlCmd *c)
+{
+    Rect b = c->r;
+    int t = c->size < 1 ? 1 : c->size;
+    set_color(r, c->color);
+    if (2 * t >= b.w || 2 * t >= b.h)
+        return SDL_RenderFillRect(r->sdl, &(SDL_Rect){b.x, b.y, b.w, b.h});
+    SDL_Rect sides[4] = {                 /* no overlaps, so alpha blends evenly */
+        {b.x, b.y, b.w, t}, {b.x, b.y + b.h - t, b.w, t},
+        {b.x, b.y + t, t, b.h - 2 * t}, {b.x + b.w - t, b.y + t, t, b.h - 2 * t},
+    };
+    return SDL_RenderFillRects(r->sdl, sides, 4);
+}
+
+/* The innermost clip, or NULL for none; an empty clip has w == 0. */
+static const SDL_Rect *clip_top(const Renderer *r)
+{
+    return r->nclips > 0 ? &r->clips[r->nclips - 1] : NULL;
+}
+
+static void clip_apply(Renderer *r)
+{
+    const SDL_Rect *c = clip_top(r);
+    /* SDL turns clipping off for an empty rect: those draws are skipped instead. */
+    SDL_RenderSetClipRect(r->sdl, c && c->w > 0 && c->h > 0 ? c : NULL);
+}
+
+static void clip_push(Renderer *r, Rect a)
+{
+    if (r->nclips == CLIP_DEPTH) {
+        r->clip_overflow++;          /* keep clipping to the deepest stored one */
+        return;
+    }
+    SDL_Rect n = {a.x, a.y, a.w < 0 ? 0 : a.w, a.h < 0 ? 0 : a.h};
+    const SDL_Rect *t = clip_top(r);
+    if (t && !SDL_IntersectRect(t, &n, &n))
+        n = (SDL_Rect){0, 0, 0, 0};
+    r->clips[r->nclips++] = n;
+    clip_apply(r);
+}
+
+static void clip_pop(Renderer *r)
+{
+    if (r->clip_overflow > 0)
+        r->clip_overflow--;
+    else if (r->nclips > 0)
+        r->nclips--;
+    clip_apply(r);
+}
+
+int render_frame(Renderer *r, const DrawList *dl)
+{
+    int rc = 0;
+    r->frame++;
+    r->nclips = r->clip_overflow = 0;
+    SDL_RenderSetClipRect(r->sdl, NULL);
+    SDL_SetRenderDrawBlendMode(r->sdl, SDL_BLENDMODE_NONE);
+    SDL_SetRenderDrawColor(r->sdl, dl->clear.r, dl->clear.g, dl->clear.b, dl->clear.a);
+    SDL_RenderClear(r->sdl);
+    for (size_t i = 0; i < dl->ncmds; i++) {
+        const DlCmd *c = &dl->cmds[i];
+        if (c->kind == DL_CLIP) {
+            clip_push(r, c->r);
+            continue;
+        }
+        if (c->kind == DL_UNCLIP) {
+            clip_pop(r);
+            continue;
+        }
+        const SDL_Rect *clip = clip_top(r);
+        if (clip && (clip->w == 0 || clip->h == 0))
+            continue;                /* everything clipped away */
+        int res = 0;
+        switch (c->kind) {
+        case DL_RECT:
+            if (c->r.w > 0 && c->r.h > 0) {
+                set_color(r, c->color);
+                res = SDL_RenderFillRect(r->sdl, &(SDL_Rect){c->r.x, c->r.y, c->r.w, c->r.h});
+            }
+            break;
+        case DL_FRAME:
+            if (c->r.w > 0 && c->r.h > 0)
+                res = draw_frame_outline(r, c);
+            break;
+        case DL_TEXT:
+            res = draw_text(r, c, dl_str(dl, c));
+            break;
+        case DL_QR:
+            res = draw_qr(r, c, dl_str(dl, c));
+            break;
+        default:
+            break;
+        }
+        if (res != 0)
+            rc = -1;
+    }
+    SDL_RenderSetClipRect(r->sdl, NULL);
+    render_trim(r, TEX_STALE_FRAMES);
+    return rc;
+}
+
+int render_save_png(SDL_Renderer *sdl, const char *path, char *err, size_t errlen)
+{
+    SDL_Rect vp;
+    SDL_RenderGetViewport(sdl, &vp);
+    if (vp.w <= 0 || vp.h <= 0) {
+        snprintf(err, errlen, "nothing to save: empty viewport");
+        return -1;
+    }
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, vp.w, vp.h, 24, SDL_PIXELFORMAT_RGB24);
+    if (!s) {
+        snprintf(err, errlen, "cannot allocate %dx%d surface: %s", vp.w, vp.h, SDL_GetError());
+        return -1;
+    }
+    int rc = SDL_RenderReadPixels(sdl, NULL, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch);
+    if (rc != 0)
+        snprintf(err, errlen, "cannot read pixels: %s", SDL_GetError());
+    else if ((rc = IMG_SavePNG(s, path)) != 0)
+        snprintf(err, errlen, "cannot write %s: %s", path, IMG_GetError());
+    SDL_FreeSurface(s);
+    return rc == 0 ? 0 : -1;
+}

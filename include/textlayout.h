@@ -25,8 +25,9 @@ typedef struct {
  * soft break never starts with a space. Break opportunities are UAX #14
  * (language "zh") minus the ones tl_no_start/tl_no_end forbid. A word wider
  * than the line is broken between characters. A line is wider than max_w
- * only when it is a single character, or a character followed by closing
- * punctuation that may not start a line (e.g. "字！！！！" in a narrow box).
+ * only when the rules leave no break that fits: a single character, held
+ * to opening brackets before it and closing punctuation after it (e.g.
+ * "字！！！！" or "《月·" in a box narrower than that).
  * Invalid UTF-8 is treated as U+FFFD (one per byte) and never read past `len`.
  * Returns the number of lines, or -1 on allocation failure (out->n is then
  * 0). `out` must be zeroed before first use; it is reset first and its

@@ -1,0 +1,681 @@
+/* content.c - parse and validate the content document (docs/CONTENT.md). */
+#include "content.h"
+#include "timeutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* All memory of a Content lives in a chain of blocks owned by a ContentBox
+ * whose first member is the public Content, so content_free() frees all. */
+typedef struct ContentBlock {
+    struct ContentBlock *next;
+    size_t used, cap;
+    _Alignas(max_align_t) unsigned char data[];
+} ContentBlock;
+
+typedef struct {
+    Content pub;
+    ContentBlock *blocks;
+} ContentBox;
+
+enum { CONTENT_BLOCK_SIZE = 16384 };
+
+/* Zeroed memory from the box's arena, or NULL when out of memory. */
+static void *content_alloc(ContentBox *box, size_t n)
+{
+    size_t align = _Alignof(max_align_t);
+    n = (n + align - 1) / align * align;
+    if (n == 0)
+        n = align;
+    ContentBlock *b = box->blocks;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > CONTENT_BLOCK_SIZE ? n : CONTENT_BLOCK_SIZE;
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->used = 0;
+        b->cap = cap;
+        b->next = box->blocks;
+        box->blocks = b;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+static char *content_strdup(ContentBox *box, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = content_alloc(box, n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+void content_free(Content *c)
+{
+    if (!c)
+        return;
+    ContentBox *box = (ContentBox *)c;
+    for (ContentBlock *b = box->blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(box);
+}
+
+/* ---- errors and paths ---- */
+
+typedef struct {
+    ContentBox *box;
+    char *err;
+    size_t errlen;
+} ContentCtx;
+
+static void content_msg(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* Write "PATH.KEY: message" (or "PATH: message" when key is NULL); returns -1. */
+static int content_fail(ContentCtx *x, const char *path, const char *key,
+                        const char *fmt, ...)
+{
+    if (!x->err || x->errlen == 0)
+        return -1;
+    char msg[384];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (key)
+        snprintf(x->err, x->errlen, "%s%s%s: %s", path, *path ? "." : "", key, msg);
+    else
+        snprintf(x->err, x->errlen, "%s: %s", path, msg);
+    return -1;
+}
+
+static const char *content_type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "true/false";
+    default: return "null";
+    }
+}
+
+/* Number of Unicode characters in valid UTF-8 `s`. */
+static size_t content_utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static int content_oom(ContentCtx *x)
+{
+    content_msg(x->err, x->errlen, "out of memory");
+    return -1;
+}
+
+/* ---- field readers: each returns 0 or -1 with a message naming the place ---- */
+
+/* A string field; *out is NULL when absent (or null) and not required. */
+static int content_get_string(ContentCtx *x, json_t *obj, const char *path,
+                              const char *key, bool required, size_t maxchars,
+                              const char **out)
+{
+    json_t *v = json_object_get(obj, key);
+    *out = NULL;
+    if (!v || json_is_null(v)) {
+        if (required)
+            return content_fail(x, path, key, "missing");
+        return 0;
+    }
+    if (!json_is_string(v))
+        return content_fail(x, path, key, "expected a string, got %s", content_type_name(v));
+    const char *s = json_string_value(v);
+    if (strlen(s) != json_string_length(v))
+        return content_fail(x, path, key, "contains a NUL character");
+    size_t n = content_utf8_chars(s);
+    if (n > maxchars)
+        return content_fail(x, path, key, "too long (%zu characters, at most %zu)", n, maxchars);
+    *out = s;
+    return 0;
+}
+
+static bool content_blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return false;
+    return true;
+}
+
+/* A text {"zh": "...", "en": "..."}: zh required and not blank, en optional. */
+static int content_get_ltext(ContentCtx *x, json_t *obj, const char *path,
+                             const char *key, size_t maxchars, LText *out)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v)
+        return content_fail(x, path, key, "missing (expected {\"zh\": \"...\", \"en\": \"...\"})");
+    if (!json_is_object(v))
+        return content_fail(x, path, key,
+                            "expected an object {\"zh\": \"...\", \"en\": \"...\"}, got %s",
+                            content_type_name(v));
+    char sub[160];
+    snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
+    const char *zh, *en;
+    if (!json_object_get(v, "zh"))
+        return content_fail(x, sub, "zh", "missing (Chinese text is required)");
+    if (content_get_string(x, v, sub, "zh", true, maxchars, &zh) < 0)
+        return -1;
+    if (content_blank(zh))
+        return content_fail(x, sub, "zh", "empty (Chinese text is required)");
+    if (content_get_string(x, v, sub, "en", false, maxchars, &en) < 0)
+        return -1;
+    out->zh = content_strdup(x->box, zh);
+    out->en = en && *en ? content_strdup(x->box, en) : NULL;
+    if (!out->zh || (en && *en && !out->en))
+        return content_oom(x);
+    return 0;
+}
+
+static int content_get_id(ContentCtx *x, json_t *obj, const char *path, char **out)
+{
+    const char *s;
+    if (content_get_string(x, obj, path, "id", true, CONTENT_MAX_ID, &s) < 0)
+        return -1;
+    if (!*s)
+        return content_fail(x, path, "id", "empty");
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return content_fail(x, path, "id",
+                                "\"%s\" has characters other than A-Z, a-z, 0-9, _ and -", s);
+    }
+    *out = content_strdup(x->box, s);
+    return *out ? 0 : content_oom(x);
+}
+
+static int content_get_time(ContentCtx *x, json_t *obj, const char *path,
+                            const char *key, bool required, int64_t *out)
+{
+    const char *s, *why;
+    *out = 0;
+    if (content_get_string(x, obj, path, key, required, 64, &s) < 0)
+        return -1;
+    if (!s)
+        return 0;
+    if (time_parse_iso8601_why(s, out, &why) < 0)
+        return content_fail(x, path, key, "invalid date-time \"%s\": %s", s, why);
+    return 0;
+}
+
+static int content_get_bool(ContentCtx *x, json_t *obj, const char *path,
+                            const char *key, bool *out)
+{
+    json_t *v = json_object_get(obj, key);
+    *out = false;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_boolean(v))
+        return content_fail(x, path, key, "expected true or false, got %s", content_type_name(v));
+    *out = json_is_true(v);
+    return 0;
+}
+
+/* An https:// URL (or a tel: number when allow_tel); NULL when absent and optional. */
+static int content_get_url(ContentCtx *x, json_t *obj, const char *path,
+                           const char *key, bool required, bool allow_tel, char **out)
+{
+    const char *s;
+    *out = NULL;
+    if (content_get_string(x, obj, path, key, required, CONTENT_MAX_URL, &s) < 0)
+        return -1;
+    if (!s)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f)
+            return content_fail(x, path, key, "\"%s\" contains spaces or control characters", s);
+    if (strncmp(s, "https://", 8) == 0 && s[8]) {
+        /* fine */
+    } else if (allow_tel && strncmp(s, "tel:", 4) == 0) {
+        int digits = 0;
+        for (const char *p = s + 4; *p; p++) {
+            if (*p >= '0' && *p <= '9')
+                digits++;
+            else if (!strchr("+-.()", *p))
+                return content_fail(x, path, key, "\"%s\": a tel: number may only have digits and + - . ( )", s);
+        }
+        if (digits < 3)
+            return content_fail(x, path, key, "\"%s\": too few digits for a phone number", s);
+    } else if (allow_tel) {
+        return content_fail(x, path, key, "\"%s\" must start with https:// (or tel: for a hotline)", s);
+    } else {
+        return content_fail(x, path, key, "\"%s\" must start with https://", s);
+    }
+    *out = content_strdup(x->box, s);
+    return *out ? 0 : content_oom(x);
+}
+
+/* The array at `key` (required), checked against `max` items. */
+static int content_get_array(ContentCtx *x, json_t *root, const char *key,
+                             size_t max, json_t **out)
+{
+    json_t *v = json_object_get(root, key);
+    if (!v)
+        return content_fail(x, key, NULL, "missing (use [] for none)");
+    if (!json_is_array(v))
+        return content_fail(x, key, NULL, "expected an array, got %s", content_type_name(v));
+    if (json_array_size(v) > max)
+        return content_fail(x, key, NULL, "too many items (%zu, at most %zu)",
+                            json_array_size(v), max);
+    *out = v;
+    return 0;
+}
+
+/* Checks that items[i] is an object; writes "key[i]" into path. */
+static int content_item(ContentCtx *x, json_t *arr, const char *key, size_t i,
+                        char *path, size_t pathlen, json_t **out)
+{
+    snprintf(path, pathlen, "%s[%zu]", key, i);
+    *out = json_array_get(arr, i);
+    if (!json_is_object(*out))
+        return content_fail(x, path, NULL, "expected an object, got %s", content_type_name(*out));
+    return 0;
+}
+
+/* ---- items ---- */
+
+static int content_parse_notice(ContentCtx *x, json_t *o, const char *path, Notice *n)
+{
+    const char *cat;
+    if (content_get_id(x, o, path, &n->id) < 0 ||
+        content_get_string(x, o, path, "category", true, 64, &cat) < 0)
+        return -1;
+    int c = content_category_from_name(cat);
+    if (c < 0)
+        return content_fail(x, path, "category",
+                            "unknown category \"%s\" (expected notice, accounts, repairs, safety or services)",
+                            cat);
+    n->category = (Category)c;
+    if (content_get_ltext(x, o, path, "title", CONTENT_MAX_TITLE, &n->title) < 0 ||
+        content_get_ltext(x, o, path, "body", CONTENT_MAX_BODY, &n->body) < 0 ||
+        content_get_time(x, o, path, "publish_at", true, &n->publish_at) < 0 ||
+        content_get_time(x, o, path, "expire_at", true, &n->expire_at) < 0 ||
+        content_get_bool(x, o, path, "pinned", &n->pinned) < 0 ||
+        content_get_bool(x, o, path, "urgent", &n->urgent) < 0 ||
+        content_get_url(x, o, path, "link", false, false, &n->link) < 0)
+        return -1;
+    if (n->expire_at <= n->publish_at)
+        return content_fail(x, path, "expire_at", "must be after publish_at");
+    return 0;
+}
+
+static int content_parse_event(ContentCtx *x, json_t *o, const char *path, Event *e)
+{
+    if (content_get_id(x, o, path, &e->id) < 0 ||
+        content_get_ltext(x, o, path, "title", CONTENT_MAX_TITLE, &e->title) < 0 ||
+        content_get_ltext(x, o, path, "description", CONTENT_MAX_BODY, &e->description) < 0 ||
+        content_get_ltext(x, o, path, "location", CONTENT_MAX_TITLE, &e->location) < 0 ||
+        content_get_time(x, o, path, "start", true, &e->start) < 0 ||
+        content_get_time(x, o, path, "end", true, &e->end) < 0 ||
+        content_get_url(x, o, path, "signup_url", false, false, &e->signup_url) < 0)
+        return -1;
+    if (e->end < e->start)
+        return content_fail(x, path, "end", "must not be before start");
+    return 0;
+}
+
+static const char *const content_kinds[] = {
+    "wechat_group", "official_account", "hotline", "form", "website", "other",
+};
+
+static int content_parse_channel(ContentCtx *x, json_t *o, const char *path, Channel *ch)
+{
+    const char *kind;
+    if (content_get_id(x, o, path, &ch->id) < 0 ||
+        content_get_string(x, o, path, "kind", true, 64, &kind) < 0)
+        return -1;
+    size_t k = 0, nk = sizeof content_kinds / sizeof content_kinds[0];
+    while (k < nk && strcmp(kind, content_kinds[k]) != 0)
+        k++;
+    if (k == nk)
+        return content_fail(x, path, "kind",
+                            "unknown kind \"%s\" (expected wechat_group, official_account, "
+                            "hotline, form, website or other)", kind);
+    ch->kind = content_strdup(x->box, kind);
+    if (!ch->kind)
+        return content_oom(x);
+    bool hotline = strcmp(kind, "hotline") == 0;
+    if (content_get_ltext(x, o, path, "label", CONTENT_MAX_NAME, &ch->label) < 0 ||
+        content_get_url(x, o, path, "url", true, hotline, &ch->url) < 0 ||
+        content_get_time(x, o, path, "expires_at", false, &ch->expires_at) < 0)
+        return -1;
+    return 0;
+}
+
+/* Rejects a repeated id among `n` items of `size` bytes whose first member
+ * is `char *id` (Notice, Event and Channel all start so). */
+static int content_check_dups(ContentCtx *x, const char *key, const void *items,
+                              size_t n, size_t size)
+{
+    const char *base = items;
+    for (size_t i = 1; i < n; i++) {
+        const char *a = *(char *const *)(const void *)(base + i * size);
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(a, *(char *const *)(const void *)(base + j * size)) == 0) {
+                char path[64];
+                snprintf(path, sizeof path, "%s[%zu]", key, i);
+                return content_fail(x, path, "id", "duplicate id \"%s\" (also %s[%zu])",
+                                    a, key, j);
+            }
+        }
+    }
+    return 0;
+}
+
+static int content_parse_root(ContentCtx *x, json_t *root)
+{
+    Content *c = &x->box->pub;
+    if (!json_is_object(root))
+        return content_fail(x, "document", NULL, "expected an object {\"site\": ..., \"notices\": [...], ...}, got %s",
+                            content_type_name(root));
+    json_t *site = json_object_get(root, "site");
+    if (!site)
+        return content_fail(x, "site", NULL, "missing");
+    if (!json_is_object(site))
+        return content_fail(x, "site", NULL, "expected an object, got %s", content_type_name(site));
+    if (content_get_ltext(x, site, "site", "name", CONTENT_MAX_NAME, &c->site_name) < 0)
+        return -1;
+
+    json_t *notices, *events, *channels, *o;
+    if (content_get_array(x, root, "notices", CONTENT_MAX_NOTICES, &notices) < 0 ||
+        content_get_array(x, root, "events", CONTENT_MAX_EVENTS, &events) < 0 ||
+        content_get_array(x, root, "channels", CONTENT_MAX_CHANNELS, &channels) < 0)
+        return -1;
+    c->n_notices = json_array_size(notices);
+    c->n_events = json_array_size(events);
+    c->n_channels = json_array_size(channels);
+    c->notices = content_alloc(x->box, c->n_notices * sizeof *c->notices);
+    c->events = content_alloc(x->box, c->n_events * sizeof *c->events);
+    c->channels = content_alloc(x->box, c->n_channels * sizeof *c->channels);
+    if (!c->notices || !c->events || !c->channels)
+        return content_oom(x);
+
+    char path[64];
+    for (size_t i = 0; i < c->n_notices; i++)
+        if (content_item(x, notices, "notices", i, path, sizeof path, &o) < 0 ||
+            content_parse_notice(x, o, path, &c->notices[i]) < 0)
+            return -1;
+    for (size_t i = 0; i < c->n_events; i++)
+        if (content_item(x, events, "events", i, path, sizeof path, &o) < 0 ||
+            content_parse_event(x, o, path, &c->events[i]) < 0)
+            return -1;
+    for (size_t i = 0; i < c->n_channels; i++)
+        if (content_item(x, channels, "channels", i, path, sizeof path, &o) < 0 ||
+            content_parse_channel(x, o, path, &c->channels[i]) < 0)
+            return -1;
+    if (content_check_dups(x, "notices", c->notices, c->n_notices, sizeof *c->notices) < 0 ||
+        content_check_dups(x, "events", c->events, c->n_events, sizeof *c->events) < 0 ||
+        content_check_dups(x, "channels", c->channels, c->n_channels, sizeof *c->channels) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- raw bytes: NULs and UTF-8, reported by line and column ---- */
+
+/* Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no
+ * surrogates, at most U+10FFFF), or 0 when invalid. */
+static size_t content_utf8_seq(const unsigned char *p, size_t avail)
+{
+    unsigned char c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c == 0xE0) { n = 3; lo = 0xA0; }
+    else if (c == 0xED) { n = 3; hi = 0x9F; }
+    else if (c >= 0xE1 && c <= 0xEF) n = 3;
+    else if (c == 0xF0) { n = 4; lo = 0x90; }
+    else if (c >= 0xF1 && c <= 0xF3) n = 4;
+    else if (c == 0xF4) { n = 4; hi = 0x8F; }
+    else return 0;
+    if (avail < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+static int content_check_bytes(const char *buf, size_t len, char *err, size_t errlen)
+{
+    const unsigned char *p = (const unsigned char *)buf;
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < len;) {
+        if (p[i] == 0) {
+            content_msg(err, errlen, "line %zu, column %zu: NUL byte (byte offset %zu); "
+                        "the file must be UTF-8 text", line, col, i);
+            return -1;
+        }
+        size_t n = content_utf8_seq(p + i, len - i);
+        if (n == 0) {
+            content_msg(err, errlen, "line %zu, column %zu: invalid UTF-8 (byte 0x%02x at "
+                        "byte offset %zu); save the file as UTF-8", line, col, p[i], i);
+            return -1;
+        }
+        if (p[i] == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+        i += n;
+    }
+    return 0;
+}
+
+static uint64_t content_fnv1a(const char *buf, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)buf[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+Content *content_parse(const char *buf, size_t len, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!buf || len == 0) {
+        content_msg(err, errlen, "line 1, column 1: empty document (0 bytes)");
+        return NULL;
+    }
+    if (len > CONTENT_MAX_BYTES) {
+        content_msg(err, errlen, "document is %zu bytes, larger than the limit of %u bytes (8 MB)",
+                    len, CONTENT_MAX_BYTES);
+        return NULL;
+    }
+    if (content_check_bytes(buf, len, err, errlen) < 0)
+        return NULL;
+    size_t skip = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;   /* BOM */
+
+    json_error_t je;
+    json_t *root = json_loadb(buf + skip, len - skip, 0, &je);
+    if (!root) {
+        const char *text = je.text, *hint = "";
+        if (strstr(text, "maximum parsing depth"))
+            hint = " (arrays/objects nested too deeply)";
+        else if (strstr(text, "end of file"))
+            hint = " (is the document cut short?)";
+        else if (strstr(text, "JSON_ALLOW_NUL"))
+            text = "\\u0000 (a NUL character) is not allowed in text";
+        content_msg(err, errlen, "line %d, column %d: %s%s", je.line, je.column, text, hint);
+        return NULL;
+    }
+    ContentBox *box = calloc(1, sizeof *box);
+    if (!box) {
+        json_decref(root);
+        content_msg(err, errlen, "out of memory");
+        return NULL;
+    }
+    ContentCtx x = { box, err, errlen };
+    int rc = content_parse_root(&x, root);
+    json_decref(root);
+    if (rc < 0) {
+        content_free(&box->pub);
+        return NULL;
+    }
+    snprintf(box->pub.version, sizeof box->pub.version, "%016" PRIx64,
+             content_fnv1a(buf, len));
+    return &box->pub;
+}
+
+int content_read_file(const char *path, char **bufp, size_t *lenp, char *err, size_t errlen)
+{
+    *bufp = NULL;
+    *lenp = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        content_msg(err, errlen, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        content_msg(err, errlen, "cannot stat: %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        content_msg(err, errlen, "is a directory");
+        close(fd);
+        return -1;
+    }
+    if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > CONTENT_MAX_BYTES) {
+        content_msg(err, errlen, "file is %jd bytes, larger than the limit of %u bytes (8 MB)",
+                    (intmax_t)st.st_size, CONTENT_MAX_BYTES);
+        close(fd);
+        return -2;
+    }
+    /* Bounded read: the file may change between fstat and read. */
+    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, len = 0;
+    char *buf = malloc(cap + 1);
+    int rc = 0;
+    while (buf) {
+        if (len == cap) {
+            if (cap > CONTENT_MAX_BYTES) {
+                content_msg(err, errlen, "file is larger than the limit of %u bytes (8 MB)",
+                            CONTENT_MAX_BYTES);
+                rc = -2;
+                break;
+            }
+            cap = cap * 2 > CONTENT_MAX_BYTES + 1 ? CONTENT_MAX_BYTES + 1 : cap * 2;
+            char *nb = realloc(buf, cap + 1);
+            if (!nb)
+                break;
+            buf = nb;
+        }
+        ssize_t r = read(fd, buf + len, cap - len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            content_msg(err, errlen, "cannot read: %s", strerror(errno));
+            rc = -1;
+            break;
+        }
+        if (r == 0)
+            break;
+        len += (size_t)r;
+    }
+    close(fd);
+    if (!buf || rc < 0) {
+        if (!buf)
+            content_msg(err, errlen, "out of memory");
+        free(buf);
+        return rc == -2 ? -2 : -1;
+    }
+    buf[len] = '\0';
+    *bufp = buf;
+    *lenp = len;
+    return 0;
+}
+
+Content *content_load_file(const char *path, char *err, size_t errlen)
+{
+    char *buf;
+    size_t len;
+    if (err && errlen)
+        err[0] = '\0';
+    if (content_read_file(path, &buf, &len, err, errlen) < 0)
+        return NULL;
+    Content *c = content_parse(buf, len, err, errlen);
+    free(buf);
+    return c;
+}
+
+const char *ltext(const LText *t, Lang lang)
+{
+    if (lang == LANG_EN && t->en && t->en[0])
+        return t->en;
+    return t->zh ? t->zh : "";
+}
+
+static const char *const content_categories[CAT_COUNT] = {
+    "notice", "accounts", "repairs", "safety", "services",
+};
+
+const char *content_category_name(Category c)
+{
+    return (unsigned)c < CAT_COUNT ? content_categories[c] : "?";
+}
+
+int content_category_from_name(const char *name)
+{
+    for (int i = 0; name && i < CAT_COUNT; i++)
+        if (strcmp(name, content_categories[i]) == 0)
+            return i;
+    return -1;
+}
+
+const Notice *content_find_notice(const Content *c, const char *id)
+{
+    for (size_t i = 0; c && id && i < c->n_notices; i++)
+        if (strcmp(c->notices[i].id, id) == 0)
+            return &c->notices[i];
+    return NULL;
+}
+
+const Event *content_find_event(const Content *c, const char *id)
+{
+    for (size_t i = 0; c && id && i < c->n_events; i++)
+        if (strcmp(c->events[i].id, id) == 0)
+            return &c->events[i];
+    return NULL;
+}

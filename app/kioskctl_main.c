@@ -1,0 +1,216 @@
+/* kioskctl_main.c - command-line tool for the kiosk's data: import, status. */
+#include "content.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { KIOSKCTL_OK = 0, KIOSKCTL_FAIL = 1, KIOSKCTL_USAGE = 2 };
+
+#define KIOSKCTL_DEFAULT_DIR "/var/lib/lobby-kiosk"
+
+typedef struct {
+    const char *data_dir;
+    int argc;            /* arguments after the command name */
+    char **argv;
+} KioskctlArgs;
+
+typedef struct {
+    const char *name;
+    const char *args;    /* shown in usage, e.g. "FILE" */
+    int min_args, max_args;
+    const char *summary;
+    int (*run)(const KioskctlArgs *a);
+} KioskctlCommand;
+
+static int kioskctl_import(const KioskctlArgs *a);
+static int kioskctl_status(const KioskctlArgs *a);
+
+static const KioskctlCommand kioskctl_commands[] = {
+    { "import", "FILE", 1, 1,
+      "validate a content file and store it; the kiosk shows it within seconds",
+      kioskctl_import },
+    { "status", "", 0, 0,
+      "show the stored content: version, serial, import time, counts",
+      kioskctl_status },
+};
+enum { KIOSKCTL_N_COMMANDS = sizeof kioskctl_commands / sizeof kioskctl_commands[0] };
+
+static void kioskctl_usage(FILE *f)
+{
+    fprintf(f, "usage: kioskctl [--data-dir DIR] COMMAND [ARGS]\n\ncommands:\n");
+    for (int i = 0; i < KIOSKCTL_N_COMMANDS; i++) {
+        const KioskctlCommand *c = &kioskctl_commands[i];
+        fprintf(f, "  %s %-6s  %s\n", c->name, c->args, c->summary);
+    }
+    fprintf(f, "\noptions:\n"
+            "  --data-dir DIR  the kiosk's data directory (default: $KIOSK_DATA_DIR,\n"
+            "                  else " KIOSKCTL_DEFAULT_DIR ")\n"
+            "  -h, --help      show this help; COMMAND --help shows the command's\n"
+            "\nexit status: 0 success, 1 failure (I/O, database),\n"
+            "             2 bad input (invalid content, bad usage)\n");
+}
+
+static void kioskctl_command_usage(FILE *f, const KioskctlCommand *c)
+{
+    fprintf(f, "usage: kioskctl [--data-dir DIR] %s%s%s\n  %s\n",
+            c->name, *c->args ? " " : "", c->args, c->summary);
+}
+
+static Store *kioskctl_open(const KioskctlArgs *a)
+{
+    char err[512];
+    Store *s = store_open(a->data_dir, err, sizeof err);
+    if (!s)
+        fprintf(stderr, "kioskctl: %s\n", err);
+    return s;
+}
+
+static int kioskctl_import(const KioskctlArgs *a)
+{
+    const char *file = a->argv[0];
+    Store *s = kioskctl_open(a);
+    if (!s)
+        return KIOSKCTL_FAIL;
+    char err[512];
+    int rc = store_import_file(s, file, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "kioskctl: %s: %s\n", file, err);
+        store_close(s);
+        return rc == STORE_INVALID ? KIOSKCTL_USAGE : KIOSKCTL_FAIL;
+    }
+    StoreContentInfo info;
+    Content *c = store_load_content(s, err, sizeof err);
+    if (!c || store_content_info(s, &info, err, sizeof err) != 1) {
+        fprintf(stderr, "kioskctl: %s: imported, but reading it back failed: %s\n", file, err);
+        content_free(c);
+        store_close(s);
+        return KIOSKCTL_FAIL;
+    }
+    printf("imported %s: version %s, serial %lld, %zu notices, %zu events, %zu channels\n",
+           file, info.version, (long long)info.serial, c->n_notices, c->n_events,
+           c->n_channels);
+    content_free(c);
+    store_close(s);
+    return KIOSKCTL_OK;
+}
+
+static int kioskctl_status(const KioskctlArgs *a)
+{
+    Store *s = kioskctl_open(a);
+    if (!s)
+        return KIOSKCTL_FAIL;
+    char err[512];
+    StoreContentInfo info;
+    int have = store_content_info(s, &info, err, sizeof err);
+    int rc = KIOSKCTL_OK;
+    printf("data dir:  %s\n", a->data_dir);
+    if (have < 0) {
+        fprintf(stderr, "kioskctl: %s: %s\n", a->data_dir, err);
+        rc = KIOSKCTL_FAIL;
+    } else if (have == 0) {
+        printf("content:   none imported yet\n");
+    } else {
+        char when[64] = "?";
+        time_t t = (time_t)info.imported_at;
+        struct tm tm;
+        if (localtime_r(&t, &tm))
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %z", &tm);
+        printf("content:   version %s, serial %lld\nimported:  %s\n",
+               info.version, (long long)info.serial, when);
+        Content *c = store_load_content(s, err, sizeof err);
+        if (c) {
+            printf("site:      %s", c->site_name.zh);
+            if (c->site_name.en)
+                printf(" / %s", c->site_name.en);
+            printf("\nnotices:   %zu\nevents:    %zu\nchannels:  %zu\n",
+                   c->n_notices, c->n_events, c->n_channels);
+            content_free(c);
+        } else {
+            fprintf(stderr, "kioskctl: stored content does not parse: %s\n", err);
+            rc = KIOSKCTL_FAIL;
+        }
+    }
+    store_close(s);
+    return rc;
+}
+
+static bool kioskctl_is_help(const char *s)
+{
+    return strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0;
+}
+
+/* Runs one command with its arguments (options already consumed). */
+static int kioskctl_dispatch(const char *data_dir, int argc, char **argv)
+{
+    const KioskctlCommand *cmd = NULL;
+    for (int i = 0; i < KIOSKCTL_N_COMMANDS; i++)
+        if (strcmp(argv[0], kioskctl_commands[i].name) == 0)
+            cmd = &kioskctl_commands[i];
+    if (!cmd) {
+        fprintf(stderr, "kioskctl: unknown command \"%s\" (try kioskctl --help)\n", argv[0]);
+        return KIOSKCTL_USAGE;
+    }
+    KioskctlArgs a = { data_dir, argc - 1, argv + 1 };
+    bool dashdash = false;
+    for (int i = 0; i < a.argc; i++) {
+        if (dashdash || a.argv[i][0] != '-' || strcmp(a.argv[i], "-") == 0)
+            continue;
+        if (kioskctl_is_help(a.argv[i])) {
+            kioskctl_command_usage(stdout, cmd);
+            return KIOSKCTL_OK;
+        }
+        if (strcmp(a.argv[i], "--") == 0) {
+            dashdash = true;
+            memmove(&a.argv[i], &a.argv[i + 1], (size_t)(a.argc - i - 1) * sizeof *a.argv);
+            a.argc--;
+            i--;
+            continue;
+        }
+        fprintf(stderr, "kioskctl: %s: unknown option \"%s\"\n", cmd->name, a.argv[i]);
+        kioskctl_command_usage(stderr, cmd);
+        return KIOSKCTL_USAGE;
+    }
+    if (a.argc < cmd->min_args || a.argc > cmd->max_args) {
+        fprintf(stderr, "kioskctl: %s: wrong number of arguments\n", cmd->name);
+        kioskctl_command_usage(stderr, cmd);
+        return KIOSKCTL_USAGE;
+    }
+    return cmd->run(&a);
+}
+
+int main(int argc, char **argv)
+{
+    const char *data_dir = getenv("KIOSK_DATA_DIR");
+    if (!data_dir || !*data_dir)
+        data_dir = KIOSKCTL_DEFAULT_DIR;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (kioskctl_is_help(argv[i])) {
+            kioskctl_usage(stdout);
+            return KIOSKCTL_OK;
+        } else if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc && *argv[i + 1]) {
+            data_dir = argv[++i];
+        } else if (strncmp(argv[i], "--data-dir=", 11) == 0 && argv[i][11]) {
+            data_dir = argv[i] + 11;
+        } else if (strncmp(argv[i], "--data-dir", 10) == 0) {
+            fprintf(stderr, "kioskctl: --data-dir needs a directory\n");
+            return KIOSKCTL_USAGE;
+        } else {
+            fprintf(stderr, "kioskctl: bad option \"%s\"\n", argv[i]);
+            kioskctl_usage(stderr);
+            return KIOSKCTL_USAGE;
+        }
+    }
+    if (i == argc) {
+        kioskctl_usage(stderr);
+        return KIOSKCTL_USAGE;
+    }
+    if (strcmp(argv[i], "help") == 0) {
+        kioskctl_usage(stdout);
+        return KIOSKCTL_OK;
+    }
+    return kioskctl_dispatch(data_dir, argc - i, argv + i);
+}

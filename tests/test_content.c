@@ -1,0 +1,634 @@
+/* test_content.c - content_parse: the sample document and bad inputs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "content.h"
+#include "timeutil.h"
+#include "tmpdir.h"
+
+#define SAMPLE "assets/content/sample.json"
+
+/* ---- helpers ---- */
+
+static char *read_sample(size_t *len)
+{
+    char *buf = tmpdir_read(SAMPLE);
+    if (!buf)
+        fail_msg("cannot read %s (run from the repository root)", SAMPLE);
+    *len = strlen(buf);
+    return buf;
+}
+
+/* Parse must fail and the message must contain every `parts` string. */
+static void expect_error_n(const char *json, size_t len, const char *const *parts)
+{
+    char err[512] = "untouched";
+    Content *c = content_parse(json, len, err, sizeof err);
+    if (c) {
+        content_free(c);
+        fail_msg("accepted invalid document: %.200s", json);
+    }
+    for (; *parts; parts++)
+        if (!strstr(err, *parts))
+            fail_msg("message \"%s\" lacks \"%s\"", err, *parts);
+}
+#define expect_error(json, ...) \
+    expect_error_n((json), strlen(json), (const char *const[]){ __VA_ARGS__, NULL })
+#define expect_error_len(json, len, ...) \
+    expect_error_n((json), (len), (const char *const[]){ __VA_ARGS__, NULL })
+
+static Content *parse_ok(const char *json)
+{
+    char err[512];
+    Content *c = content_parse(json, strlen(json), err, sizeof err);
+    if (!c)
+        fail_msg("rejected valid document: %s\n%.300s", err, json);
+    assert_string_equal(err, "");
+    return c;
+}
+
+#define SITE "\"site\":{\"name\":{\"zh\":\"翠湖花园\"}}"
+#define GOOD_NOTICE(id) \
+    "{\"id\":\"" id "\",\"category\":\"notice\",\"title\":{\"zh\":\"标题\"}," \
+    "\"body\":{\"zh\":\"正文\"},\"publish_at\":\"2026-11-01T08:00:00+08:00\"," \
+    "\"expire_at\":\"2027-01-01T00:00:00+08:00\"}"
+#define GOOD_EVENT(id) \
+    "{\"id\":\"" id "\",\"title\":{\"zh\":\"活动\"},\"description\":{\"zh\":\"说明\"}," \
+    "\"location\":{\"zh\":\"广场\"},\"start\":\"2026-12-01T09:00+08:00\"," \
+    "\"end\":\"2026-12-01T11:00+08:00\"}"
+
+/* A document with the given notices, events and channels (JSON fragments). */
+static char *doc(const char *notices, const char *events, const char *channels)
+{
+    size_t n = strlen(notices) + strlen(events) + strlen(channels) + 256;
+    char *s = malloc(n);
+    assert_non_null(s);
+    snprintf(s, n, "{" SITE ",\"notices\":[%s],\"events\":[%s],\"channels\":[%s]}",
+             notices, events, channels);
+    return s;
+}
+
+/* A one-notice document whose notice has `fields` (a JSON fragment). */
+static char *doc_notice(const char *fields)
+{
+    char item[4096];
+    snprintf(item, sizeof item, "{%s}", fields);
+    return doc(item, "", "");
+}
+
+#define NOTICE_BASE "\"id\":\"n1\",\"title\":{\"zh\":\"标题\"},\"body\":{\"zh\":\"正文\"}," \
+                    "\"publish_at\":\"2026-11-01T08:00:00+08:00\""
+
+/* ---- the sample ---- */
+
+static void test_sample(void **state)
+{
+    (void)state;
+    size_t len;
+    char *buf = read_sample(&len);
+    char err[512];
+    Content *c = content_parse(buf, len, err, sizeof err);
+    if (!c)
+        fail_msg("sample rejected: %s", err);
+    assert_int_equal(c->n_notices, 11);
+    assert_int_equal(c->n_events, 8);
+    assert_int_equal(c->n_channels, 4);
+    assert_string_equal(ltext(&c->site_name, LANG_ZH), "翠湖花园社区");
+    assert_string_equal(ltext(&c->site_name, LANG_EN), "Cuihu Garden Community");
+
+    const Notice *w = content_find_notice(c, "water-cut-20261203");
+    assert_non_null(w);
+    assert_true(w->urgent);
+    assert_false(w->pinned);
+    assert_int_equal(w->category, CAT_NOTICE);
+    int64_t t;
+    assert_int_equal(time_parse_iso8601("2026-11-29T09:00:00+08:00", &t), 0);
+    assert_int_equal(w->publish_at, t);
+    assert_null(w->link);
+    assert_true(content_find_notice(c, "office-winter-hours")->pinned);
+    assert_int_equal(content_find_notice(c, "fee-accounts-2026q3")->category, CAT_ACCOUNTS);
+    assert_non_null(strstr(content_find_notice(c, "fee-accounts-2026q3")->body.zh, "\n\n"));
+    assert_string_equal(content_find_notice(c, "parcel-service-change")->link,
+                        "https://cuihu-garden.example/parcels");
+    assert_null(content_find_notice(c, "no-such-notice"));
+
+    /* English falls back to Chinese when absent. */
+    const Notice *lf = content_find_notice(c, "lost-and-found-1128");
+    assert_non_null(lf);
+    assert_null(lf->title.en);
+    assert_string_equal(ltext(&lf->title, LANG_EN), "失物招领");
+    assert_string_equal(ltext(&lf->title, LANG_ZH), "失物招领");
+    assert_string_equal(ltext(&w->title, LANG_EN), w->title.en);
+
+    const Event *tree = content_find_event(c, "family-tree-planting-20261205");
+    assert_non_null(tree);
+    assert_non_null(tree->signup_url);
+    assert_null(content_find_event(c, "free-clinic-20261201")->signup_url);
+    assert_true(tree->end > tree->start);
+
+    int hotline = 0;
+    for (size_t i = 0; i < c->n_channels; i++) {
+        const Channel *ch = &c->channels[i];
+        if (strcmp(ch->kind, "hotline") == 0) {
+            hotline++;
+            assert_memory_equal(ch->url, "tel:", 4);
+        }
+        if (strcmp(ch->kind, "wechat_group") == 0)
+            assert_true(ch->expires_at > 0);
+        if (strcmp(ch->kind, "official_account") == 0)
+            assert_int_equal(ch->expires_at, 0);
+    }
+    assert_int_equal(hotline, 1);
+
+    /* Version: 16 hex digits of the raw bytes; any change changes it. */
+    assert_int_equal(strlen(c->version), 16);
+    assert_int_equal(strspn(c->version, "0123456789abcdef"), 16);
+    Content *c2 = content_parse(buf, len, err, sizeof err);
+    assert_non_null(c2);
+    assert_string_equal(c->version, c2->version);
+    content_free(c2);
+    buf[len - 1] = buf[len - 1] == '\n' ? ' ' : '\n';   /* trailing whitespace */
+    c2 = content_parse(buf, len, err, sizeof err);
+    assert_non_null(c2);
+    assert_string_not_equal(c->version, c2->version);
+    content_free(c2);
+
+    Content *f = content_load_file(SAMPLE, err, sizeof err);
+    assert_non_null(f);
+    assert_string_equal(f->version, c->version);
+    content_free(f);
+    content_free(c);
+    content_free(NULL);
+    free(buf);
+}
+
+/* At the tests' fixed clock most notices are visible and one is expired. */
+static void test_sample_dates(void **state)
+{
+    (void)state;
+    char err[512];
+    Content *c = content_load_file(SAMPLE, err, sizeof err);
+    assert_non_null(c);
+    int64_t now, day, week_end;
+    assert_int_equal(time_parse_iso8601("2026-12-01T10:00:00+08:00", &now), 0);
+    assert_int_equal(time_parse_iso8601("2026-12-02T00:00:00+08:00", &day), 0);
+    assert_int_equal(time_parse_iso8601("2026-12-07T00:00:00+08:00", &week_end), 0);
+    int visible = 0, expired = 0, today = 0, week = 0, later = 0, past = 0;
+    for (size_t i = 0; i < c->n_notices; i++) {
+        const Notice *n = &c->notices[i];
+        if (n->publish_at <= now && now < n->expire_at)
+            visible++;
+        else if (n->expire_at <= now)
+            expired++;
+    }
+    for (size_t i = 0; i < c->n_events; i++) {
+        const Event *e = &c->events[i];
+        if (e->end < now - 86400)
+            past++;
+        else if (e->start < day)
+            today++;
+        else if (e->start < week_end)
+            week++;
+        else
+            later++;
+    }
+    assert_true(visible >= 9);
+    assert_int_equal(expired, 1);
+    assert_int_equal(past, 1);
+    assert_true(today >= 1 && week >= 1 && later >= 1);
+    content_free(c);
+}
+
+/* ---- syntax and bytes ---- */
+
+static void test_truncated(void **state)
+{
+    (void)state;
+    expect_error("{\n  \"site\": {\n    \"name\": ", "line 3, column", "cut short");
+    size_t len;
+    char *buf = read_sample(&len);
+    expect_error_len(buf, len / 2, "line ", ", column ");
+    free(buf);
+    expect_error("{\"site\": tru}", "line 1, column 12", "invalid token");
+}
+
+static void test_empty(void **state)
+{
+    (void)state;
+    expect_error("", "empty");
+    expect_error("  \n ", "line 2");
+    char *dir = tmpdir_make();
+    assert_non_null(dir);
+    char *p = tmpdir_path(dir, "empty.json");
+    assert_int_equal(tmpdir_write(p, "", 0), 0);
+    char err[256];
+    assert_null(content_load_file(p, err, sizeof err));
+    assert_non_null(strstr(err, "empty"));
+    assert_null(content_load_file("/nonexistent/x.json", err, sizeof err));
+    assert_non_null(strstr(err, "cannot open"));
+    assert_null(content_load_file(dir, err, sizeof err));
+    assert_non_null(strstr(err, "directory"));
+    free(p);
+    tmpdir_remove(dir);
+}
+
+static void test_invalid_utf8(void **state)
+{
+    (void)state;
+    expect_error("{\n \"site\": \"ab\xff\"}", "line 2, column 13", "invalid UTF-8", "0xff");
+    expect_error("{\"a\": \"\xc0\xaf\"}", "line 1, column 8", "invalid UTF-8");   /* overlong */
+    expect_error("{\"a\": \"\xed\xa0\x80\"}", "invalid UTF-8");                  /* surrogate */
+    expect_error("{\"a\": \"\xf4\x90\x80\x80\"}", "invalid UTF-8");              /* > U+10FFFF */
+    expect_error("{\"a\": \"\xe7\xbf\"}", "invalid UTF-8");                      /* cut short */
+    expect_error("{\"a\": \"x\"}\xe7", "line 1, column 11", "invalid UTF-8");
+    /* Column counts characters, not bytes. */
+    expect_error("{\"翠湖\": \"\x80\"}", "line 1, column 9");
+}
+
+static void test_nul(void **state)
+{
+    (void)state;
+    static const char raw[] = "{\"site\":\n {\"na\0me\": 1}}";
+    expect_error_len(raw, sizeof raw - 1, "line 2, column 6", "NUL");
+    expect_error("{\"a\": \"x\\u0000y\"}", "line 1", "NUL");
+}
+
+static void test_deep_nesting(void **state)
+{
+    (void)state;
+    enum { DEPTH = 10000 };
+    char *s = malloc(DEPTH * 6 + 16);
+    assert_non_null(s);
+    size_t n = 0;
+    for (int i = 0; i < DEPTH; i++)
+        s[n++] = '[';
+    for (int i = 0; i < DEPTH; i++)
+        s[n++] = ']';
+    s[n] = '\0';
+    expect_error(s, "line 1, column", "nested too deeply");
+    n = 0;
+    n += (size_t)sprintf(s, "{\"site\": ");
+    for (int i = 0; i < DEPTH; i++)
+        n += (size_t)sprintf(s + n, "{\"a\":");
+    for (int i = 0; i < DEPTH; i++)
+        s[n++] = '}';
+    s[n++] = '}';
+    s[n] = '\0';
+    expect_error(s, "line 1, column", "nested too deeply");
+    free(s);
+}
+
+static void test_too_large(void **state)
+{
+    (void)state;
+    char *dir = tmpdir_make();
+    assert_non_null(dir);
+    char *p = tmpdir_path(dir, "big.json");
+    /* 50 MB of real bytes: a valid-looking JSON string. */
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    static char chunk[1 << 20];
+    memset(chunk, 'a', sizeof chunk);
+    fputs("{\"site\": \"", f);
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(fwrite(chunk, 1, sizeof chunk, f), sizeof chunk);
+    fputs("\"}", f);
+    assert_int_equal(fclose(f), 0);
+
+    int64_t t0 = time_mono_ms();
+    char err[256];
+    assert_null(content_load_file(p, err, sizeof err));
+    assert_true(time_mono_ms() - t0 < 500);
+    if (!strstr(err, "52428812 bytes") || !strstr(err, "8388608"))
+        fail_msg("message \"%s\" should name the size and the limit", err);
+    char *buf = (char *)1;
+    size_t len = 99;
+    assert_int_equal(content_read_file(p, &buf, &len, err, sizeof err), -2);
+    assert_null(buf);
+    assert_int_equal(len, 0);
+
+    /* Exactly at the limit is read (then parsed); one byte over is not. */
+    assert_int_equal(truncate(p, CONTENT_MAX_BYTES), 0);
+    assert_int_equal(content_read_file(p, &buf, &len, err, sizeof err), 0);
+    assert_int_equal(len, CONTENT_MAX_BYTES);
+    free(buf);
+    assert_int_equal(truncate(p, CONTENT_MAX_BYTES + 1), 0);
+    assert_int_equal(content_read_file(p, &buf, &len, err, sizeof err), -2);
+    free(p);
+    tmpdir_remove(dir);
+}
+
+/* ---- schema ---- */
+
+static void test_structure(void **state)
+{
+    (void)state;
+    expect_error("[1, 2]", "document: expected an object");
+    expect_error("{\"notices\":[],\"events\":[],\"channels\":[]}", "site: missing");
+    expect_error("{\"site\":{},\"notices\":[],\"events\":[],\"channels\":[]}",
+                 "site.name: missing");
+    expect_error("{" SITE ",\"notices\":[],\"channels\":[]}", "events: missing");
+    expect_error("{" SITE ",\"notices\":{},\"events\":[],\"channels\":[]}",
+                 "notices: expected an array, got an object");
+    char *d = doc(GOOD_NOTICE("a") ",7", "", "");
+    expect_error(d, "notices[1]: expected an object, got a number");
+    free(d);
+}
+
+static void test_wrong_types(void **state)
+{
+    (void)state;
+    char *d = doc_notice(NOTICE_BASE ",\"category\":\"notice\",\"expire_at\":"
+                         "\"2027-01-01T00:00+08:00\",\"pinned\":\"yes\"");
+    expect_error(d, "notices[0].pinned: expected true or false, got a string");
+    free(d);
+    d = doc_notice("\"id\":\"n1\",\"category\":\"notice\",\"title\":\"标题\"");
+    expect_error(d, "notices[0].title: expected an object", "got a string");
+    free(d);
+    d = doc_notice("\"id\":42,\"category\":\"notice\"");
+    expect_error(d, "notices[0].id: expected a string, got a number");
+    free(d);
+    d = doc_notice(NOTICE_BASE ",\"category\":\"notice\",\"expire_at\":20270101");
+    expect_error(d, "notices[0].expire_at: expected a string, got a number");
+    free(d);
+    d = doc("", GOOD_EVENT("e1") "," GOOD_EVENT("e2") ",{\"id\":\"e3\",\"title\":{\"zh\":[]}}", "");
+    expect_error(d, "events[2].title.zh: expected a string, got an array");
+    free(d);
+}
+
+static void test_missing_zh(void **state)
+{
+    (void)state;
+    char *d = doc(GOOD_NOTICE("a") "," GOOD_NOTICE("b") ","
+                  "{\"id\":\"c\",\"category\":\"safety\",\"title\":{\"en\":\"Fire\"}}", "", "");
+    expect_error(d, "notices[2].title.zh: missing (Chinese text is required)");
+    free(d);
+    d = doc_notice("\"id\":\"n\",\"category\":\"notice\",\"title\":{\"zh\":\" \\n\"}");
+    expect_error(d, "notices[0].title.zh: empty (Chinese text is required)");
+    free(d);
+    d = doc_notice("\"id\":\"n\",\"category\":\"notice\",\"title\":{\"zh\":\"t\"}");
+    expect_error(d, "notices[0].body: missing");
+    free(d);
+    expect_error("{\"site\":{\"name\":{\"en\":\"Cuihu\"}},\"notices\":[],\"events\":[],"
+                 "\"channels\":[]}", "site.name.zh: missing (Chinese text is required)");
+}
+
+static void test_english_optional(void **state)
+{
+    (void)state;
+    char *d = doc_notice(NOTICE_BASE ",\"category\":\"notice\",\"expire_at\":"
+                         "\"2027-01-01T00:00+08:00\",\"title\":{\"zh\":\"标题\",\"en\":\"\"},"
+                         "\"body\":{\"zh\":\"正文\",\"en\":null}");
+    Content *c = parse_ok(d);
+    assert_string_equal(ltext(&c->notices[0].title, LANG_EN), "标题");
+    assert_string_equal(ltext(&c->notices[0].body, LANG_EN), "正文");
+    LText t = { "中文", "" };
+    assert_string_equal(ltext(&t, LANG_EN), "中文");
+    t.en = "English";
+    assert_string_equal(ltext(&t, LANG_EN), "English");
+    assert_string_equal(ltext(&t, LANG_ZH), "中文");
+    content_free(c);
+    free(d);
+}
+
+static void test_dates(void **state)
+{
+    (void)state;
+    static const struct { const char *publish, *expire, *msg[4]; } cases[] = {
+        { "2026-12-01 08:00:00+08:00", "2027-01-01T00:00+08:00",
+          { "notices[0].publish_at: invalid date-time \"2026-12-01 08:00:00+08:00\"" } },
+        { "2026-02-30T08:00+08:00", "2027-01-01T00:00+08:00",
+          { "notices[0].publish_at", "does not exist" } },
+        { "2026-01-01T08:00+08:00", "2025-02-29T00:00+08:00",
+          { "notices[0].expire_at", "2025-02-29", "does not exist" } },
+        { "2026-01-01T24:00+08:00", "2027-01-01T00:00+08:00",
+          { "notices[0].publish_at", "hour" } },
+        { "2026-01-01T08:00", "2027-01-01T00:00+08:00",
+          { "notices[0].publish_at", "missing UTC offset" } },
+        { "2026-12-01T08:00+08:00", "2026-11-01T00:00+08:00",
+          { "notices[0].expire_at: must be after publish_at" } },
+        { "2026-12-01T08:00+08:00", "2026-12-01T08:00+08:00",
+          { "notices[0].expire_at: must be after publish_at" } },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char f[512];
+        snprintf(f, sizeof f, "\"id\":\"n\",\"category\":\"notice\",\"title\":{\"zh\":\"t\"},"
+                 "\"body\":{\"zh\":\"b\"},\"publish_at\":\"%s\",\"expire_at\":\"%s\"",
+                 cases[i].publish, cases[i].expire);
+        char *d = doc_notice(f);
+        expect_error_n(d, strlen(d), cases[i].msg);
+        free(d);
+    }
+    char *d = doc("", "{\"id\":\"e\",\"title\":{\"zh\":\"t\"},\"description\":{\"zh\":\"d\"},"
+                  "\"location\":{\"zh\":\"l\"},\"start\":\"2026-12-01T10:00+08:00\","
+                  "\"end\":\"2026-12-01T09:59+08:00\"}", "");
+    expect_error(d, "events[0].end: must not be before start");
+    free(d);
+    d = doc("", "{\"id\":\"e\",\"title\":{\"zh\":\"t\"},\"description\":{\"zh\":\"d\"},"
+            "\"location\":{\"zh\":\"l\"},\"start\":\"2026-12-01T10:00+08:00\","
+            "\"end\":\"2026-12-01T10:00+08:00\"}", "");
+    Content *c = parse_ok(d);   /* end == start is fine */
+    content_free(c);
+    free(d);
+}
+
+static void test_duplicate_ids(void **state)
+{
+    (void)state;
+    char *d = doc(GOOD_NOTICE("a") "," GOOD_NOTICE("b") "," GOOD_NOTICE("a"), "", "");
+    expect_error(d, "notices[2].id: duplicate id \"a\" (also notices[0])");
+    free(d);
+    d = doc("", GOOD_EVENT("x") "," GOOD_EVENT("x"), "");
+    expect_error(d, "events[1].id: duplicate id \"x\"");
+    free(d);
+    /* The same id in notices and events is fine: different lists. */
+    d = doc(GOOD_NOTICE("same"), GOOD_EVENT("same"), "");
+    Content *c = parse_ok(d);
+    content_free(c);
+    free(d);
+}
+
+static void test_ids(void **state)
+{
+    (void)state;
+    char *d = doc(GOOD_NOTICE("has space"), "", "");
+    expect_error(d, "notices[0].id", "has characters other than");
+    free(d);
+    d = doc(GOOD_NOTICE(""), "", "");
+    expect_error(d, "notices[0].id: empty");
+    free(d);
+    char id[70];
+    memset(id, 'x', 65);
+    id[65] = '\0';
+    char item[1024];
+    snprintf(item, sizeof item, GOOD_NOTICE("%s"), id);
+    d = doc(item, "", "");
+    expect_error(d, "notices[0].id: too long (65 characters, at most 64)");
+    free(d);
+    id[64] = '\0';
+    snprintf(item, sizeof item, GOOD_NOTICE("%s"), id);
+    d = doc(item, "", "");
+    Content *c = parse_ok(d);
+    content_free(c);
+    free(d);
+}
+
+static void test_unknown_category(void **state)
+{
+    (void)state;
+    char *d = doc_notice(NOTICE_BASE ",\"category\":\"repair\",\"expire_at\":"
+                         "\"2027-01-01T00:00+08:00\"");
+    expect_error(d, "notices[0].category: unknown category \"repair\"", "repairs");
+    free(d);
+    for (int i = 0; i < CAT_COUNT; i++)
+        assert_int_equal(content_category_from_name(content_category_name((Category)i)), i);
+    assert_int_equal(content_category_from_name("Notice"), -1);
+    assert_string_equal(content_category_name(CAT_SAFETY), "safety");
+}
+
+static void test_limits(void **state)
+{
+    (void)state;
+    /* Title: 200 characters (Chinese, 3 bytes each) pass; 201 do not. */
+    char title[202 * 3 + 1] = "";
+    for (int i = 0; i < 201; i++)
+        strcat(title, "字");
+    char f[2048];
+    snprintf(f, sizeof f, NOTICE_BASE ",\"category\":\"notice\",\"expire_at\":"
+             "\"2027-01-01T00:00+08:00\",\"title\":{\"zh\":\"%s\"}", title);
+    char *d = doc_notice(f);
+    expect_error(d, "notices[0].title.zh: too long (201 characters, at most 200)");
+    free(d);
+    title[200 * 3] = '\0';
+    snprintf(f, sizeof f, NOTICE_BASE ",\"category\":\"notice\",\"expire_at\":"
+             "\"2027-01-01T00:00+08:00\",\"title\":{\"zh\":\"%s\"}", title);
+    d = doc_notice(f);
+    Content *c = parse_ok(d);
+    content_free(c);
+    free(d);
+
+    /* 501 notices. */
+    size_t cap = 501 * 256;
+    char *items = malloc(cap);
+    assert_non_null(items);
+    size_t n = 0;
+    for (int i = 0; i < 501; i++)
+        n += (size_t)snprintf(items + n, cap - n, "%s" GOOD_NOTICE("n%d"), i ? "," : "", i);
+    d = doc(items, "", "");
+    expect_error(d, "notices: too many items (501, at most 500)");
+    free(d);
+    free(items);
+}
+
+static void test_urls_and_channels(void **state)
+{
+    (void)state;
+    char *d = doc_notice(NOTICE_BASE ",\"category\":\"notice\",\"expire_at\":"
+                         "\"2027-01-01T00:00+08:00\",\"link\":\"http://example.com/\"");
+    expect_error(d, "notices[0].link: \"http://example.com/\" must start with https://");
+    free(d);
+    d = doc("", "{\"id\":\"e\",\"title\":{\"zh\":\"t\"},\"description\":{\"zh\":\"d\"},"
+            "\"location\":{\"zh\":\"l\"},\"start\":\"2026-12-01T10:00+08:00\","
+            "\"end\":\"2026-12-01T11:00+08:00\",\"signup_url\":\"https://a b\"}", "");
+    expect_error(d, "events[0].signup_url", "spaces");
+    free(d);
+
+#define CH(kind, url) "{\"id\":\"c\",\"kind\":\"" kind "\",\"label\":{\"zh\":\"热线\"},\"url\":\"" url "\"}"
+    d = doc("", "", CH("hotline", "tel:+86-571-8765-4321"));
+    Content *c = parse_ok(d);
+    assert_string_equal(c->channels[0].url, "tel:+86-571-8765-4321");
+    assert_int_equal(c->channels[0].expires_at, 0);
+    content_free(c);
+    free(d);
+    d = doc("", "", CH("website", "https://cuihu.example/"));
+    c = parse_ok(d);
+    assert_string_equal(c->channels[0].kind, "website");
+    content_free(c);
+    free(d);
+    d = doc("", "", CH("form", "tel:12345"));
+    expect_error(d, "channels[0].url", "must start with https://");
+    free(d);
+    d = doc("", "", CH("hotline", "tel:call-us"));
+    expect_error(d, "channels[0].url", "tel:");
+    free(d);
+    d = doc("", "", CH("fax", "https://x.example/"));
+    expect_error(d, "channels[0].kind: unknown kind \"fax\"");
+    free(d);
+    d = doc("", "", "{\"id\":\"c\",\"kind\":\"form\",\"label\":{\"zh\":\"报修\"}}");
+    expect_error(d, "channels[0].url: missing");
+    free(d);
+    d = doc("", "", "{\"id\":\"c\",\"kind\":\"wechat_group\",\"label\":{\"zh\":\"群\"},"
+            "\"url\":\"https://x.example/g\",\"expires_at\":\"2026-12-08\"}");
+    expect_error(d, "channels[0].expires_at: invalid date-time");
+    free(d);
+#undef CH
+}
+
+/* Unknown keys are ignored (forward compatible); a BOM is skipped. */
+static void test_forward_compatible(void **state)
+{
+    (void)state;
+    char *items = doc(GOOD_NOTICE("a"), "", "");
+    size_t n = strlen(items) + 64;
+    char *d = malloc(n);
+    assert_non_null(d);
+    /* A BOM, then an unknown top-level key. */
+    snprintf(d, n, "\xEF\xBB\xBF{\"schema\":2,%s", items + 1);
+    Content *c = parse_ok(d);
+    assert_int_equal(c->n_notices, 1);
+    content_free(c);
+    free(d);
+    free(items);
+    d = doc("{\"color\":\"red\",\"id\":\"a\",\"category\":\"notice\",\"title\":{\"zh\":\"t\","
+            "\"ja\":\"x\"},\"body\":{\"zh\":\"b\"},\"publish_at\":\"2026-11-01T08:00+08:00\","
+            "\"expire_at\":\"2027-01-01T00:00+08:00\"}", "", "");
+    c = parse_ok(d);
+    content_free(c);
+    free(d);
+}
+
+/* A tiny error buffer is never overrun (ASan checks). */
+static void test_small_err_buffer(void **state)
+{
+    (void)state;
+    char err[8];
+    assert_null(content_parse("[", 1, err, sizeof err));
+    assert_int_equal(strlen(err), 7);
+    assert_null(content_parse("[", 1, NULL, 0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sample),
+        cmocka_unit_test(test_sample_dates),
+        cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_nul),
+        cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_structure),
+        cmocka_unit_test(test_wrong_types),
+        cmocka_unit_test(test_missing_zh),
+        cmocka_unit_test(test_english_optional),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_duplicate_ids),
+        cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_unknown_category),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_urls_and_channels),
+        cmocka_unit_test(test_forward_compatible),
+        cmocka_unit_test(test_small_err_buffer),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,238 @@
+/* test_kioskctl.c - runs the real $KIOSK_BUILD/kioskctl on a scratch data dir. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tmpdir.h"
+
+#define SAMPLE "assets/content/sample.json"
+
+extern char **environ;
+
+typedef struct {
+    char *dir;       /* scratch directory */
+    char *data;      /* dir/data: the kiosk data dir */
+    char *out, *err; /* captured stdout and stderr of the last run */
+} Fixture;
+
+static int setup(void **state)
+{
+    Fixture *f = calloc(1, sizeof *f);
+    if (!f || !(f->dir = tmpdir_make()))
+        return -1;
+    f->data = tmpdir_path(f->dir, "data");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    Fixture *f = *state;
+    free(f->data);
+    free(f->out);
+    free(f->err);
+    tmpdir_remove(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Runs kioskctl with args (NULL-terminated); returns its exit status and
+ * keeps its stdout and stderr in f->out and f->err. */
+static int run_ctl(Fixture *f, const char *const *args)
+{
+    const char *build = getenv("KIOSK_BUILD");
+    if (!build || !*build)
+        fail_msg("KIOSK_BUILD is not set (run through tests/run-tests.sh)");
+    char bin[4096];
+    snprintf(bin, sizeof bin, "%s/kioskctl", build);
+    if (access(bin, X_OK) != 0)
+        fail_msg("%s: not found or not executable (build it first)", bin);
+
+    char *argv[32] = { bin };
+    int n = 1;
+    for (; args[n - 1] && n < 31; n++)
+        argv[n] = (char *)args[n - 1];
+    argv[n] = NULL;
+
+    char *outp = tmpdir_path(f->dir, "stdout"), *errp = tmpdir_path(f->dir, "stderr");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid;
+    int rc = posix_spawn(&pid, bin, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        fail_msg("posix_spawn %s: %s", bin, strerror(rc));
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            fail_msg("waitpid: %s", strerror(errno));
+    free(f->out);
+    free(f->err);
+    f->out = tmpdir_read(outp);
+    f->err = tmpdir_read(errp);
+    free(outp);
+    free(errp);
+    assert_non_null(f->out);
+    assert_non_null(f->err);
+    if (!WIFEXITED(status))
+        fail_msg("kioskctl died with signal %d; stderr: %s", WTERMSIG(status), f->err);
+    return WEXITSTATUS(status);
+}
+#define CTL(f, ...) run_ctl((f), (const char *const[]){ __VA_ARGS__, NULL })
+
+static void expect_in(const char *text, const char *part, const char *what)
+{
+    if (!strstr(text, part))
+        fail_msg("%s lacks \"%s\":\n%s", what, part, text);
+}
+
+/* The version line of `status` output, copied into v (17 bytes). */
+static void status_version(Fixture *f, char *v)
+{
+    assert_int_equal(CTL(f, "--data-dir", f->data, "status"), 0);
+    const char *p = strstr(f->out, "version ");
+    if (!p)
+        fail_msg("no version in status output:\n%s", f->out);
+    memcpy(v, p + 8, 16);
+    v[16] = '\0';
+}
+
+static void test_import_valid(void **state)
+{
+    Fixture *f = *state;
+    assert_int_equal(CTL(f, "--data-dir", f->data, "status"), 0);
+    expect_in(f->out, "none imported yet", "status before import");
+    int rc = CTL(f, "--data-dir", f->data, "import", SAMPLE);
+    if (rc != 0)
+        fail_msg("import exited %d: %s", rc, f->err);
+    expect_in(f->out, "serial 1", "import output");
+    expect_in(f->out, "11 notices", "import output");
+    assert_int_equal(CTL(f, "--data-dir", f->data, "status"), 0);
+    expect_in(f->out, "serial 1", "status");
+    expect_in(f->out, "notices:   11", "status");
+    expect_in(f->out, "events:    8", "status");
+    expect_in(f->out, "channels:  4", "status");
+    expect_in(f->out, "翠湖花园社区 / Cuihu Garden Community", "status");
+    assert_string_equal(f->err, "");
+    /* --data-dir=DIR form; a second import bumps the serial. */
+    char opt[4200];
+    snprintf(opt, sizeof opt, "--data-dir=%s", f->data);
+    assert_int_equal(CTL(f, opt, "import", SAMPLE), 0);
+    expect_in(f->out, "serial 2", "second import");
+}
+
+static void test_import_invalid(void **state)
+{
+    Fixture *f = *state;
+    assert_int_equal(CTL(f, "--data-dir", f->data, "import", SAMPLE), 0);
+    char before[17], after[17];
+    status_version(f, before);
+
+    char *bad = tmpdir_path(f->dir, "bad.json");
+    static const char syntax[] = "{\n  \"site\": {\n    \"name\" {\"zh\": \"x\"}\n";
+    assert_int_equal(tmpdir_write(bad, syntax, strlen(syntax)), 0);
+    assert_int_equal(CTL(f, "--data-dir", f->data, "import", bad), 2);
+    char want[4200];
+    snprintf(want, sizeof want, "kioskctl: %s: line 3, column", bad);
+    expect_in(f->err, want, "stderr");
+
+    static const char schema[] =
+        "{\"site\":{\"name\":{\"zh\":\"x\"}},\"notices\":[],\"events\":[],"
+        "\"channels\":[{\"id\":\"c\",\"kind\":\"pager\",\"label\":{\"zh\":\"x\"},"
+        "\"url\":\"https://x.example/\"}]}";
+    assert_int_equal(tmpdir_write(bad, schema, strlen(schema)), 0);
+    assert_int_equal(CTL(f, "--data-dir", f->data, "import", bad), 2);
+    expect_in(f->err, "channels[0].kind: unknown kind \"pager\"", "stderr");
+
+    status_version(f, after);
+    assert_string_equal(before, after);
+    expect_in(f->out, "serial 1", "status after invalid imports");
+    free(bad);
+}
+
+static void test_usage(void **state)
+{
+    Fixture *f = *state;
+    assert_int_equal(CTL(f, "--help"), 0);
+    expect_in(f->out, "usage: kioskctl", "--help");
+    expect_in(f->out, "import", "--help");
+    expect_in(f->out, "status", "--help");
+    assert_int_equal(CTL(f, "import", "--help"), 0);
+    expect_in(f->out, "import FILE", "import --help");
+    assert_int_equal(CTL(f, "status", "-h"), 0);
+    assert_int_equal(CTL(f, "frobnicate"), 2);
+    expect_in(f->err, "unknown command \"frobnicate\"", "stderr");
+    assert_int_equal(CTL(f, "--data-dir", f->data, "import"), 2);
+    expect_in(f->err, "usage", "stderr");
+    assert_int_equal(CTL(f, "--data-dir", f->data, "import", "a", "b"), 2);
+    assert_int_equal(CTL(f, "--data-dir", f->data, "status", "--verbose"), 2);
+    assert_int_equal(CTL(f, "--bogus", "status"), 2);
+    assert_int_equal(CTL(f, "--data-dir"), 2);
+    assert_int_equal(CTL(f, "--data-dir", f->data), 2);
+}
+
+static void test_failures(void **state)
+{
+    Fixture *f = *state;
+    /* A missing file is an I/O failure (1), not bad input. */
+    assert_int_equal(CTL(f, "--data-dir", f->data, "import", "/nonexistent/c.json"), 1);
+    expect_in(f->err, "kioskctl: /nonexistent/c.json: cannot open", "stderr");
+    /* A data dir that cannot be created. */
+    char *file = tmpdir_path(f->dir, "file");
+    assert_int_equal(tmpdir_write(file, "x", 1), 0);
+    char *under = tmpdir_path(file, "data");
+    assert_int_equal(CTL(f, "--data-dir", under, "import", SAMPLE), 1);
+    expect_in(f->err, "kioskctl: cannot create directory", "stderr");
+    /* A file over the size limit is bad input (2). */
+    char *big = tmpdir_path(f->dir, "big.json");
+    assert_int_equal(tmpdir_write(big, "{}", 2), 0);
+    assert_int_equal(truncate(big, 9 * 1024 * 1024), 0);
+    assert_int_equal(CTL(f, "--data-dir", f->data, "import", big), 2);
+    expect_in(f->err, "larger than the limit", "stderr");
+    free(big);
+    free(under);
+    free(file);
+}
+
+/* Without --data-dir, KIOSK_DATA_DIR chooses the directory. */
+static void test_env_data_dir(void **state)
+{
+    Fixture *f = *state;
+    char *old = getenv("KIOSK_DATA_DIR");
+    old = old ? strdup(old) : NULL;
+    setenv("KIOSK_DATA_DIR", f->data, 1);
+    int rc = CTL(f, "import", SAMPLE);
+    if (old)
+        setenv("KIOSK_DATA_DIR", old, 1);
+    else
+        unsetenv("KIOSK_DATA_DIR");
+    free(old);
+    assert_int_equal(rc, 0);
+    assert_int_equal(CTL(f, "--data-dir", f->data, "status"), 0);
+    expect_in(f->out, "serial 1", "status");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_import_valid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_invalid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_usage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_env_data_dir, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

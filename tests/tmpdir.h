@@ -1,0 +1,23 @@
+/* tmpdir.h - test support: scratch directories under /tmp and small files. */
+#ifndef TMPDIR_H
+#define TMPDIR_H
+
+#include <stddef.h>
+
+/* Create a fresh directory /tmp/kiosk-test-XXXXXX; returns a malloc'd path
+ * (free with tmpdir_remove) or NULL on failure. */
+char *tmpdir_make(void);
+
+/* Remove `dir` and everything below it, then free the path. NULL accepted. */
+void tmpdir_remove(char *dir);
+
+/* "dir/name" in a malloc'd string (caller frees); NULL on failure. */
+char *tmpdir_path(const char *dir, const char *name);
+
+/* Write `len` bytes to `path` (created or truncated). Returns 0 or -1. */
+int tmpdir_write(const char *path, const void *data, size_t len);
+
+/* Read a whole small file into a malloc'd NUL-terminated string, or NULL. */
+char *tmpdir_read(const char *path);
+
+#endif

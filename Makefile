@@ -59,6 +59,7 @@ $(eval $(call variant,$(BUILD),$(OPT)))
 $(eval $(call variant,$(BUILD)/san,-O1 -g $(SAN)))
 
 
+.SECONDARY:
 .PHONY: all deps run test test-normal test-san bench screenshots clean
 all: $(BUILD)/kiosk $(BUILD)/kioskctl
 

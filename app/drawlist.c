@@ -216,9 +216,10 @@ uint64_t dl_hash(const DrawList *dl)
     uint64_t h = 14695981039346656037ull;
     for (size_t i = 0; i < dl->ncmds; i++) {
         const DlCmd *c = &dl->cmds[i];
-        int v[9] = {c->kind, c->r.x, c->r.y, c->r.w, c->r.h,
-                    c->color.r << 24 | c->color.g << 16 | c->color.b << 8 | c->color.a,
-                    c->face, c->size, 0};
+        uint32_t rgba = (uint32_t)c->color.r << 24 | (uint32_t)c->color.g << 16 |
+                        (uint32_t)c->color.b << 8 | c->color.a;
+        int32_t v[9] = {(int32_t)c->kind, c->r.x, c->r.y, c->r.w, c->r.h, (int32_t)rgba,
+                        (int32_t)c->face, c->size, 0};
         h = fnv(h, v, sizeof v);
         if (c->kind == DL_TEXT || c->kind == DL_QR) {
             const char *s = dl_str(dl, c);

@@ -1,9 +1,10 @@
 #!/bin/sh
-# Run every test binary in each build variant given; print one summary line.
+# Run every cmocka test program of each build variant given and print one
+# summary line counting test cases: "N passed, N failed".
 # Usage: tests/run-tests.sh BUILD_DIR [BUILD_DIR...]
 set -u
 cd "$(dirname "$0")/.." || exit 1
-pass=0; fail=0; failed=""
+pass=0; fail=0; bad=0; failed=""
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy TZ=Asia/Shanghai
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -13,14 +14,22 @@ for dir in "$@"; do
         case "$t" in *.o|*.d) continue;; esac
         [ -x "$t" ] || continue
         out=$(mktemp)
-        if KIOSK_BUILD="$dir" "$t" >"$out" 2>&1; then
-            pass=$((pass + 1)); echo "ok   $t"
+        KIOSK_BUILD="$dir" "$t" >"$out" 2>&1
+        rc=$?
+        p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+        f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+        p=${p:-0}; f=${f:-0}
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed or leaked
+        pass=$((pass + p)); fail=$((fail + f))
+        if [ "$rc" -eq 0 ]; then
+            echo "ok   $t ($p tests)"
         else
-            fail=$((fail + 1)); failed="$failed $t"; echo "FAIL $t"; cat "$out"
+            bad=$((bad + 1)); failed="$failed $t"
+            echo "FAIL $t (exit $rc)"; cat "$out"
         fi
         rm -f "$out"
     done
 done
 [ -n "$failed" ] && echo "failed:$failed"
 echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+[ "$bad" -eq 0 ]

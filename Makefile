@@ -51,8 +51,8 @@ $(1)/kiosk: $(1)/sdl/kiosk_main.o $$($(1)_SDL_OBJ) $$($(1)_CORE_OBJ)
 	$$(CC) $(2) -o $$@ $$^ $$(SDL_LIBS) $$(CORE_LIBS)
 $(1)/kioskctl: $(1)/core/kioskctl_main.o $$($(1)_CORE_OBJ)
 	$$(CC) $(2) -o $$@ $$^ $$(CORE_LIBS)
-$(1)/tests/test_%: $(1)/tests/test_%.o $$($(1)_SUP_OBJ) $$($(1)_SDL_OBJ) $$($(1)_CORE_OBJ)
-	$$(CC) $(2) -o $$@ $$^ $$(TEST_LIBS) $$(SDL_LIBS) $$(CORE_LIBS)
+$(1)/tests/test_%: $(1)/tests/test_%.o $$($(1)_SUP_OBJ) $$($(1)_SDL_OBJ) $$($(1)_CORE_OBJ) | $(1)/kiosk $(1)/kioskctl
+	$$(CC) $(2) -o $$@ $$(filter %.o,$$^) $$(TEST_LIBS) $$(SDL_LIBS) $$(CORE_LIBS)
 endef
 
 $(eval $(call variant,$(BUILD),$(OPT)))

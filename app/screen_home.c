@@ -49,6 +49,38 @@ static void tile(const App *a, DrawList *dl, Rect r, const char *id,
     }
 }
 
+/* The newest notices as one-line rows, as many as fit between y and bottom. */
+static void latest(const App *a, DrawList *dl, int y, int bottom, const size_t *idx,
+                   size_t n)
+{
+    int m = ui_dp(a, DP_MARGIN);
+    int hsz = ui_dp(a, DP_T_BODY);
+    int hh = measure_height(a->tm, FONT_BOLD, hsz) + ui_dp(a, 16);
+    int rh = ui_dp(a, DP_TOUCH + 8), gap = ui_dp(a, 12);
+    int rows = (bottom - y - hh + gap) / (rh + gap);
+    if (rows < 2 || n == 0)
+        return;
+    dl_text(dl, m, y, FONT_BOLD, hsz, COL_PRIMARY, ui_tr(a, "home.latest"), -1);
+    y += hh;
+    int tsz = ui_dp(a, DP_T_BODY);
+    for (size_t i = 0; i < n && (int)i < rows; i++) {
+        const Notice *no = &a->content->notices[idx[i]];
+        char id[DL_ID_MAX];
+        snprintf(id, sizeof id, "notice:%s", no->id);
+        Rect r = {m, y, a->w - 2 * m, rh};
+        ui_card(a, dl, r, id);
+        dl_rect(dl, (Rect){r.x, r.y, ui_dp(a, 10), r.h}, ui_category_color(no->category));
+        int x = r.x + ui_dp(a, 36);
+        int th = measure_height(a->tm, FONT_REGULAR, tsz);
+        if (no->urgent)
+            x += ui_badge(a, dl, x, r.y + (r.h - ui_dp(a, 44)) / 2, COL_URGENT, NULL,
+                          ui_tr(a, "notice.urgent")) + ui_dp(a, 16);
+        ui_line(a, dl, x, r.y + (r.h - th) / 2, r.x + r.w - ui_dp(a, 32) - x,
+                FONT_REGULAR, tsz, COL_TEXT, ltext(&no->title, a->lang));
+        y += rh + gap;
+    }
+}
+
 static void view(const App *a, DrawList *dl, int64_t now_s)
 {
     int y = ui_header(a, dl, now_s);
@@ -102,20 +134,22 @@ static void view(const App *a, DrawList *dl, int64_t now_s)
     Rect t1, t2;
     if (portrait) {
         int th = (avail_h - gap) / 2;
-        if (th > ui_dp(a, 560))
-            th = ui_dp(a, 560);
+        if (th > ui_dp(a, 500))
+            th = ui_dp(a, 500);
         t1 = (Rect){m, y, a->w - 2 * m, th};
         t2 = (Rect){m, y + th + gap, a->w - 2 * m, th};
     } else {
         int tw = (a->w - 2 * m - gap) / 2;
-        int th = avail_h;
-        if (th > ui_dp(a, 640))
-            th = ui_dp(a, 640);
-        t1 = (Rect){m, y, tw, th};
-        t2 = (Rect){m + tw + gap, y, tw, th};
+        t1 = (Rect){m, y, tw, avail_h};
+        t2 = (Rect){m + tw + gap, y, tw, avail_h};
     }
     tile(a, dl, t1, "tile:notices", ICON_CAMPAIGN, ui_tr(a, "home.notices"), en_n, subn);
     tile(a, dl, t2, "tile:events", ICON_EVENT, ui_tr(a, "home.events"), en_e, sube);
+    if (portrait) {
+        size_t nidx[512];
+        size_t count = sched_notices(a->content, now_s, -1, nidx, 512);
+        latest(a, dl, t2.y + t2.h + gap, bottom, nidx, count);
+    }
 }
 
 static bool on_tap(App *a, const char *id)

@@ -169,25 +169,29 @@ int ui_header(const App *a, DrawList *dl, int64_t now_s)
     /* The hit area reaches the top edge and the full header height. */
     dl_hit(dl, (Rect){lr.x, 0, lr.w, h}, "lang");
 
-    /* Date and time left of the toggle. */
+    /* Date and time left of the toggle; stacked when the screen is narrow. */
     char date[64], tm[16];
     ui_fmt_date(a, now_s, true, date, sizeof date);
     ui_fmt_time(now_s, tm, sizeof tm);
-    int tsize = ui_dp(a, DP_T_CARD);
-    int dsize = ui_dp(a, DP_T_SMALL);
+    bool narrow = a->w < a->h;
+    int tsize = ui_dp(a, narrow ? DP_T_BODY : DP_T_CARD);
+    int dsize = ui_dp(a, narrow ? 22 : DP_T_SMALL);
     int tw = ui_width(a, FONT_BOLD, tsize, tm);
     int dw = ui_width(a, FONT_REGULAR, dsize, date);
+    int th = measure_height(a->tm, FONT_BOLD, tsize);
+    int dh = measure_height(a->tm, FONT_REGULAR, dsize);
     int right = lr.x - m;
-    bool narrow = a->w < a->h;   /* portrait: date under the time */
-    int tx = right - tw;
-    dl_text(dl, tx, (h - measure_height(a->tm, FONT_BOLD, tsize)) / 2,
-            FONT_BOLD, tsize, COL_ON_PRIMARY, tm, -1);
-    int dx = tx - ui_dp(a, 20) - dw;
-    if (!narrow || dx > a->w / 2)
-        dl_text(dl, dx, (h - measure_height(a->tm, FONT_REGULAR, dsize)) / 2,
-                FONT_REGULAR, dsize, COL_ON_PRIMARY, date, -1);
-    else
-        dx = tx;
+    int dx;
+    if (narrow) {
+        int top = (h - th - dh) / 2;
+        dl_text(dl, right - dw, top, FONT_REGULAR, dsize, COL_ON_PRIMARY, date, -1);
+        dl_text(dl, right - tw, top + dh, FONT_BOLD, tsize, COL_ON_PRIMARY, tm, -1);
+        dx = right - (dw > tw ? dw : tw);
+    } else {
+        dl_text(dl, right - tw, (h - th) / 2, FONT_BOLD, tsize, COL_ON_PRIMARY, tm, -1);
+        dx = right - tw - ui_dp(a, 20) - dw;
+        dl_text(dl, dx, (h - dh) / 2, FONT_REGULAR, dsize, COL_ON_PRIMARY, date, -1);
+    }
 
     /* Community name on the left, cut to the room that is left. */
     const char *name = a->content ? ltext(&a->content->site_name, a->lang)

@@ -213,6 +213,11 @@ bool render_has_glyph(Renderer *r, FontFace face, uint32_t cp)
     return f && TTF_GlyphIsProvided32(f, cp) != 0;
 }
 
+static bool measure_has_glyph_cb(void *ctx, uint32_t cp)
+{
+    return render_has_glyph(ctx, FONT_REGULAR, cp);
+}
+
 /* ---- texture cache -------------------------------------------------- */
 
 static void lru_unlink(Renderer *r, TexEntry *e)
@@ -374,7 +379,7 @@ Renderer *render_create(SDL_Renderer *sdl, const char *font_dir, char *err, size
         }
         r->fonts[face] = (FontSlot){f, face, 32, 0};
     }
-    r->measure = (TextMeasure){r, measure_width_cb, measure_height_cb};
+    r->measure = (TextMeasure){r, measure_width_cb, measure_height_cb, measure_has_glyph_cb};
     return r;
 }
 

@@ -5,6 +5,8 @@
 #ifndef MEASURE_H
 #define MEASURE_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include "drawlist.h"
 
 typedef struct TextMeasure {
@@ -13,6 +15,9 @@ typedef struct TextMeasure {
     int (*width)(void *ctx, FontFace face, int size, const char *s, size_t len);
     /* Line height in pixels (ascent + descent) of face/size. */
     int (*height)(void *ctx, FontFace face, int size);
+    /* Whether the regular text face can draw code point `cp` (so the input
+     * methods never offer a character that would show as a box). */
+    bool (*has_glyph)(void *ctx, uint32_t cp);
 } TextMeasure;
 
 static inline int measure_width(const TextMeasure *m, FontFace f, int size,
@@ -24,6 +29,11 @@ static inline int measure_width(const TextMeasure *m, FontFace f, int size,
 static inline int measure_height(const TextMeasure *m, FontFace f, int size)
 {
     return m->height(m->ctx, f, size);
+}
+
+static inline bool measure_has_glyph(const TextMeasure *m, uint32_t cp)
+{
+    return m->has_glyph ? m->has_glyph(m->ctx, cp) : true;
 }
 
 #endif

@@ -39,7 +39,7 @@ static int fake_measure_height(void *ctx, FontFace face, int size)
 const TextMeasure *fake_measure(void)
 {
     static const TextMeasure fake = {NULL, fake_measure_width,
-                                     fake_measure_height};
+                                     fake_measure_height, NULL};
     return &fake;
 }
 

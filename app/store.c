@@ -1,4 +1,4 @@
-/* store.c - the kiosk's SQLite database: schema migrations and stored content. */
+/* store.c - the kiosk's SQLite database: connections, schema migrations, stored content. */
 #include "store.h"
 #include "timeutil.h"
 
@@ -20,7 +20,7 @@ struct Store {
 };
 
 /* Schema migrations: migrations[i] takes user_version i to i + 1. Append
- * only; never edit a released step (later: the outbox, staff flags). */
+ * only; never edit a released step. */
 static const char *const store_migrations[] = {
     /* 0 -> 1: the content document (a single row). */
     "CREATE TABLE content ("
@@ -30,6 +30,39 @@ static const char *const store_migrations[] = {
     "  serial INTEGER NOT NULL,"
     "  imported_at INTEGER NOT NULL"   /* Unix seconds */
     ");",
+    /* 1 -> 2: the suggestion outbox and staff flags (docs/OUTBOX.md). No
+     * rowids, no timestamps finer than a date: nothing orders submissions. */
+    "CREATE TABLE submissions ("
+    "  id TEXT NOT NULL PRIMARY KEY CHECK (length(id) = 36),"   /* random UUID v4 */
+    "  receipt TEXT NOT NULL UNIQUE CHECK (length(receipt) = 8),"
+    "  topic TEXT NOT NULL,"
+    "  lang TEXT NOT NULL,"
+    "  day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),"
+    "  payload TEXT NOT NULL,"                                 /* frozen JSON */
+    "  bytes INTEGER NOT NULL,"                                /* length of payload */
+    "  state TEXT NOT NULL DEFAULT 'waiting'"
+    "    CHECK (state IN ('waiting', 'delivered', 'dead', 'exported'))"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX submissions_state ON submissions (state, bytes);"
+    "CREATE TABLE contacts ("
+    "  submission_id TEXT NOT NULL PRIMARY KEY"
+    "    REFERENCES submissions (id) ON DELETE CASCADE,"
+    "  contact TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE flags ("
+    "  name TEXT NOT NULL PRIMARY KEY,"
+    "  raised_on TEXT NOT NULL"
+    "    CHECK (raised_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),"
+    "  detail TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TRIGGER submissions_frozen BEFORE UPDATE OF id, receipt, topic, lang, day,"
+    "  payload, bytes ON submissions"
+    "  BEGIN SELECT RAISE(ABORT, 'submission payload is immutable'); END;"
+    "CREATE TRIGGER contacts_frozen BEFORE UPDATE ON contacts"
+    "  BEGIN SELECT RAISE(ABORT, 'contact is immutable'); END;"
+    /* Also for connections without PRAGMA foreign_keys (the cascade's). */
+    "CREATE TRIGGER submissions_delete_contact AFTER DELETE ON submissions"
+    "  BEGIN DELETE FROM contacts WHERE submission_id = old.id; END;",
 };
 enum { STORE_SCHEMA_VERSION = sizeof store_migrations / sizeof store_migrations[0] };
 
@@ -74,22 +107,27 @@ static int store_mkdirs(const char *dir, char *err, size_t errlen)
     return 0;
 }
 
-static int store_exec(Store *s, const char *sql, char *err, size_t errlen)
+static int store_exec_db(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {
     char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        store_msg(err, errlen, "database: %s", msg ? msg : sqlite3_errmsg(s->db));
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        store_msg(err, errlen, "database: %s", msg ? msg : sqlite3_errmsg(db));
         sqlite3_free(msg);
         return -1;
     }
     return 0;
 }
 
-static int64_t store_pragma_int(Store *s, const char *sql)
+static int store_exec(Store *s, const char *sql, char *err, size_t errlen)
+{
+    return store_exec_db(s->db, sql, err, errlen);
+}
+
+static int64_t store_pragma_int(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st;
     int64_t v = -1;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     if (sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int64(st, 0);
@@ -99,82 +137,97 @@ static int64_t store_pragma_int(Store *s, const char *sql)
 
 /* Bring the schema to STORE_SCHEMA_VERSION, one transaction per step (the
  * version is re-read inside it, so two processes opening at once is fine). */
-static int store_migrate(Store *s, char *err, size_t errlen)
+static int store_migrate(sqlite3 *db, char *err, size_t errlen)
 {
     for (;;) {
-        if (store_exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
+        if (store_exec_db(db, "BEGIN IMMEDIATE", err, errlen) < 0)
             return -1;
-        int64_t v = store_pragma_int(s, "PRAGMA user_version");
+        int64_t v = store_pragma_int(db, "PRAGMA user_version");
         if (v < 0 || v > STORE_SCHEMA_VERSION) {
             if (v < 0)
-                store_msg(err, errlen, "database: %s", sqlite3_errmsg(s->db));
+                store_msg(err, errlen, "database: %s", sqlite3_errmsg(db));
             else
                 store_msg(err, errlen, "database schema version %lld is newer than this "
                           "program understands (%d)", (long long)v, STORE_SCHEMA_VERSION);
-            store_exec(s, "ROLLBACK", NULL, 0);
+            store_exec_db(db, "ROLLBACK", NULL, 0);
             return -1;
         }
         if (v == STORE_SCHEMA_VERSION)
-            return store_exec(s, "COMMIT", err, errlen);
+            return store_exec_db(db, "COMMIT", err, errlen);
         char bump[64];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %lld", (long long)v + 1);
-        if (store_exec(s, store_migrations[v], err, errlen) < 0 ||
-            store_exec(s, bump, err, errlen) < 0 ||
-            store_exec(s, "COMMIT", err, errlen) < 0) {
-            store_exec(s, "ROLLBACK", NULL, 0);
+        if (store_exec_db(db, store_migrations[v], err, errlen) < 0 ||
+            store_exec_db(db, bump, err, errlen) < 0 ||
+            store_exec_db(db, "COMMIT", err, errlen) < 0) {
+            store_exec_db(db, "ROLLBACK", NULL, 0);
             return -1;
         }
     }
 }
 
-Store *store_open(const char *dir, char *err, size_t errlen)
+sqlite3 *store_connect(const char *dir, char *err, size_t errlen)
 {
     if (err && errlen)
         err[0] = '\0';
     if (!dir || store_mkdirs(dir, err, errlen) < 0)
         return NULL;
-    Store *s = calloc(1, sizeof *s);
-    if (!s) {
-        store_msg(err, errlen, "out of memory");
-        return NULL;
-    }
-    s->seen_data_version = -1;
+    sqlite3 *db = NULL;
     char *path = sqlite3_mprintf("%s/kiosk.db", dir);
-    int rc = path ? sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
+    int rc = path ? sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
                   : SQLITE_NOMEM;
     if (rc != SQLITE_OK) {
         store_msg(err, errlen, "%s: %s", path ? path : dir,
-                  s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+                  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
         goto fail;
     }
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(db, 5000);
     /* journal_mode answers with a row; "wal" unless the file system refuses. */
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW) {
-        store_msg(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+        store_msg(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
         sqlite3_finalize(st);
         goto fail;
     }
     sqlite3_finalize(st);
+    /* secure_delete is per connection: every connection sets it, so pages
+     * freed by any of them are zeroed (docs/OUTBOX.md). */
     char sub[256];
-    if (store_exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", sub, sizeof sub) < 0 ||
-        store_migrate(s, sub, sizeof sub) < 0) {
+    if (store_exec_db(db, "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;"
+                      " PRAGMA foreign_keys=ON;", sub, sizeof sub) < 0 ||
+        store_migrate(db, sub, sizeof sub) < 0) {
         store_msg(err, errlen, "%s: %s", path, sub);
         goto fail;
     }
+    sqlite3_free(path);
+    return db;
+fail:
+    sqlite3_free(path);
+    sqlite3_close(db);
+    return NULL;
+}
+
+Store *store_open(const char *dir, char *err, size_t errlen)
+{
+    sqlite3 *db = store_connect(dir, err, errlen);
+    if (!db)
+        return NULL;
+    Store *s = calloc(1, sizeof *s);
+    if (!s) {
+        store_msg(err, errlen, "out of memory");
+        sqlite3_close(db);
+        return NULL;
+    }
+    s->db = db;
+    s->seen_data_version = -1;
     if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &s->data_version, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, "SELECT serial FROM content WHERE id = 1", -1,
                            &s->serial, NULL) != SQLITE_OK) {
-        store_msg(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
-        goto fail;
+        store_msg(err, errlen, "%s/kiosk.db: %s", dir, sqlite3_errmsg(s->db));
+        store_close(s);
+        return NULL;
     }
-    sqlite3_free(path);
     return s;
-fail:
-    sqlite3_free(path);
-    store_close(s);
-    return NULL;
 }
 
 void store_close(Store *s)

@@ -1,7 +1,8 @@
-/* store.h - the kiosk's SQLite database (DIR/kiosk.db): stored content.
+/* store.h - the kiosk's SQLite database (DIR/kiosk.db): schema and stored content.
  *
- * One Store owns one sqlite3 connection. Later capabilities (the outbox,
- * the uploader) open their own connections to the same file. */
+ * One Store owns one sqlite3 connection. Other capabilities (the outbox,
+ * the uploader) open their own connections to the same file with
+ * store_connect, which also brings the schema up to date. */
 #ifndef STORE_H
 #define STORE_H
 
@@ -10,6 +11,16 @@
 #include "content.h"
 
 typedef struct Store Store;
+struct sqlite3;
+
+/* Open (creating if needed, with the directory, mode 0700) DIR/kiosk.db as
+ * a new connection set up the way every part of the kiosk uses it: WAL,
+ * synchronous=FULL, secure_delete=ON, foreign_keys=ON, a 5 s busy timeout,
+ * and the schema migrated to the current version (all tables: content,
+ * submissions, contacts, flags; docs/OUTBOX.md). The caller owns the
+ * connection (sqlite3_close). Returns NULL and a message in err on failure,
+ * also when the file's schema is newer than this program. */
+struct sqlite3 *store_connect(const char *dir, char *err, size_t errlen);
 
 /* Returned by the import functions when the document itself is invalid
  * (bad JSON, schema error, too large), as opposed to -1 for I/O or

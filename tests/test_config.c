@@ -3,9 +3,11 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "config.h"
+#include "outbox.h"
 #include "tmpdir.h"
 
 static char *dir;
@@ -88,6 +90,68 @@ static void test_missing_file(void **state)
     assert_non_null(strstr(err, "/nonexistent/kiosk.conf: cannot read"));
 }
 
+static void test_suggest_defaults(void **state)
+{
+    (void)state;
+    Config c;
+    config_defaults(&c);
+    assert_string_equal(c.topics, OUTBOX_DEFAULT_TOPICS);
+    assert_int_equal(c.suggest_idle_s, 60);
+    assert_int_equal(c.still_there_s, 15);
+    assert_int_equal(c.rate_burst, 3);
+    assert_int_equal(c.rate_refill_s, 300);
+    assert_int_equal(c.queue_max_rows, OUTBOX_DEFAULT_MAX_ROWS);
+    assert_int_equal((long long)c.queue_max_mb * 1024 * 1024, OUTBOX_DEFAULT_MAX_BYTES);
+}
+
+static void test_suggest_values(void **state)
+{
+    (void)state;
+    Config c;
+    char err[300];
+    assert_int_equal(load("[kiosk]\nidle_timeout_s = 45\n[suggest]\n"
+                          "topics = lifts, gardens ,other\nidle_timeout_s = 30\n"
+                          "still_there_s = 10\nrate_burst = 5\nrate_refill_s = 600\n"
+                          "queue_max_rows = 200\nqueue_max_mb = 2\n", &c, err, sizeof err), 0);
+    assert_int_equal(c.idle_timeout_s, 45);        /* [kiosk] and [suggest] apart */
+    assert_int_equal(c.suggest_idle_s, 30);
+    assert_int_equal(c.still_there_s, 10);
+    assert_int_equal(c.rate_burst, 5);
+    assert_int_equal(c.rate_refill_s, 600);
+    assert_int_equal(c.queue_max_rows, 200);
+    assert_int_equal(c.queue_max_mb, 2);
+    /* The outbox accepts exactly these topics. */
+    char ids[OUTBOX_MAX_TOPICS][OUTBOX_TOPIC_MAX];
+    assert_int_equal(outbox_topics_parse(c.topics, ids, err, sizeof err), 3);
+    assert_string_equal(ids[1], "gardens");
+}
+
+static void test_suggest_errors_name_the_line(void **state)
+{
+    (void)state;
+    Config c;
+    char err[300];
+    static const struct { const char *line, *expect; } bad[] = {
+        {"topics = cleaning,,other", ":3: topics"},
+        {"topics = cleaning,cleaning", ":3: topics"},
+        {"topics = Cleaning", ":3: topics"},
+        {"topics =", ":3: topics"},
+        {"idle_timeout_s = 1", ":3: idle_timeout_s"},
+        {"still_there_s = soon", ":3: still_there_s"},
+        {"rate_burst = 0", ":3: rate_burst"},
+        {"rate_refill_s = -5", ":3: rate_refill_s"},
+        {"queue_max_rows = 0", ":3: queue_max_rows"},
+        {"queue_max_mb = 5000", ":3: queue_max_mb"},
+        {"queue_max_bytes = 1", ":3: unknown key [suggest] queue_max_bytes"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[200];
+        snprintf(text, sizeof text, "[suggest]\nrate_burst = 3\n%s\n", bad[i].line);
+        if (load(text, &c, err, sizeof err) != -1 || !strstr(err, bad[i].expect))
+            fail_msg("\"%s\": got \"%s\", expected \"%s\"", bad[i].line, err, bad[i].expect);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -95,6 +159,9 @@ int main(void)
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_errors_name_the_line),
         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_suggest_defaults),
+        cmocka_unit_test(test_suggest_values),
+        cmocka_unit_test(test_suggest_errors_name_the_line),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,155 @@
+/* outbox_flags.c - staff flags: stored in the database, kept in memory when it refuses. */
+#include "outbox_priv.h"
+#include "textclean.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Insert or update one flag (keeping the first date). Returns an SQLite code. */
+static int flag_store(Outbox *ob, const char *name, const char *day, const char *detail)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(ob->db, "INSERT INTO flags (name, raised_on, detail)"
+                                " VALUES (?1, ?2, ?3) ON CONFLICT (name) DO UPDATE"
+                                " SET detail = excluded.detail", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static OutboxMemFlag *flag_mem_find(Outbox *ob, const char *name)
+{
+    for (size_t i = 0; i < ob->n_mem; i++)
+        if (strcmp(ob->mem[i].name, name) == 0)
+            return &ob->mem[i];
+    return NULL;
+}
+
+static void flag_mem_remove(Outbox *ob, const char *name)
+{
+    OutboxMemFlag *f = flag_mem_find(ob, name);
+    if (!f)
+        return;
+    size_t i = (size_t)(f - ob->mem);
+    memmove(&ob->mem[i], &ob->mem[i + 1], (ob->n_mem - i - 1) * sizeof ob->mem[0]);
+    ob->n_mem--;
+}
+
+int outbox_flag_raise(Outbox *ob, const char *name, const char *detail, int64_t now_s)
+{
+    if (!name || !outbox_id_ok(name, OUTBOX_FLAG_NAME_MAX))
+        return -1;
+    char day[11], clean[OUTBOX_FLAG_DETAIL_MAX];
+    outbox_day(now_s, day);
+    text_clean(detail ? detail : "", detail ? strlen(detail) : 0, clean, sizeof clean, false);
+    /* Outside any transaction of the caller's (they roll back first). */
+    if (sqlite3_get_autocommit(ob->db) && flag_store(ob, name, day, clean) == SQLITE_OK) {
+        flag_mem_remove(ob, name);
+        return 0;
+    }
+    OutboxMemFlag *f = flag_mem_find(ob, name);
+    if (!f) {
+        if (ob->n_mem == OUTBOX_MEM_FLAGS)
+            return -1;
+        f = &ob->mem[ob->n_mem++];
+        memcpy(f->name, name, strlen(name) + 1);
+        memcpy(f->raised_on, day, sizeof day);
+    }
+    memcpy(f->detail, clean, sizeof clean);
+    return 1;
+}
+
+void outbox_flags_flush(Outbox *ob)
+{
+    size_t i = 0;
+    while (i < ob->n_mem) {
+        OutboxMemFlag *f = &ob->mem[i];
+        if (flag_store(ob, f->name, f->raised_on, f->detail) == SQLITE_OK)
+            flag_mem_remove(ob, f->name);
+        else
+            i++;
+    }
+}
+
+int outbox_flag_clear(Outbox *ob, const char *name)
+{
+    if (!name)
+        return -1;
+    flag_mem_remove(ob, name);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ob->db, "DELETE FROM flags WHERE name = ?1", -1, &st, NULL)
+        != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int flag_cmp(const void *a, const void *b)
+{
+    return strcmp(((const OutboxFlag *)a)->name, ((const OutboxFlag *)b)->name);
+}
+
+/* Room for one more flag in *all; NULL when out of memory. */
+static OutboxFlag *flag_slot(OutboxFlag **all, size_t *n, size_t *cap)
+{
+    if (*n == *cap) {
+        size_t cap2 = *cap ? 2 * *cap : 16;
+        OutboxFlag *grown = realloc(*all, cap2 * sizeof **all);
+        if (!grown)
+            return NULL;
+        *all = grown;
+        *cap = cap2;
+    }
+    OutboxFlag *f = &(*all)[(*n)++];
+    memset(f, 0, sizeof *f);
+    return f;
+}
+
+static void flag_col(sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+    const unsigned char *c = sqlite3_column_text(st, col);
+    snprintf(dst, size, "%s", c ? (const char *)c : "");
+}
+
+int outbox_flags_list(Outbox *ob, OutboxFlag *out, int max)
+{
+    /* Collected in full (there are few), sorted, then copied. */
+    OutboxFlag *all = NULL, *f;
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ob->db, "SELECT name, raised_on, detail FROM flags",
+                           -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW && (f = flag_slot(&all, &n, &cap))) {
+            flag_col(st, 0, f->name, sizeof f->name);
+            flag_col(st, 1, f->raised_on, sizeof f->raised_on);
+            flag_col(st, 2, f->detail, sizeof f->detail);
+        }
+        sqlite3_finalize(st);
+    }
+    size_t stored = n;
+    for (size_t i = 0; i < ob->n_mem; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < stored; j++)
+            dup = dup || strcmp(all[j].name, ob->mem[i].name) == 0;
+        if (dup || !(f = flag_slot(&all, &n, &cap)))
+            continue;
+        memcpy(f->name, ob->mem[i].name, sizeof f->name);
+        memcpy(f->raised_on, ob->mem[i].raised_on, sizeof f->raised_on);
+        memcpy(f->detail, ob->mem[i].detail, sizeof f->detail);
+        f->in_memory = true;
+    }
+    if (n > 0)
+        qsort(all, n, sizeof *all, flag_cmp);
+    for (size_t i = 0; i < n && out && (int)i < max; i++)
+        out[i] = all[i];
+    free(all);
+    return (int)n;
+}

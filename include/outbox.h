@@ -1,0 +1,164 @@
+/* outbox.h - the durable outbox of anonymous suggestions and staff flags.
+ *
+ * A submission is written once, in one transaction that is on disk
+ * (WAL, synchronous=FULL) before outbox_push returns OUTBOX_OK, and its
+ * payload never changes afterwards. What is stored and what is not is set
+ * out in docs/OUTBOX.md; in short: a random UUID, a random receipt code,
+ * the topic, the cleaned text, the language, the local date (no time of
+ * day) and, in a separate table, the contact when one was given. Nothing
+ * that orders submissions: no rowid, no timestamp, no counter.
+ *
+ * Nothing a resident typed ever appears in an error message or a flag.
+ * One Outbox owns one sqlite3 connection; use it from one thread. */
+#ifndef OUTBOX_H
+#define OUTBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define OUTBOX_TEXT_MAX_CHARS    500   /* code points, after cleaning */
+#define OUTBOX_CONTACT_MAX_CHARS 100
+#define OUTBOX_MAX_TOPICS         16
+#define OUTBOX_TOPIC_MAX          32   /* bytes of a topic id, NUL included */
+
+/* Receipt codes: 8 symbols of this alphabet, shown as XXXX-XXXX. 28
+ * symbols: the digits and capitals without 0 O 1 I L (read as each other)
+ * and without S Z B (read as 5 2 8, which stay). 28^8 is about 3.8e11. */
+#define OUTBOX_RECEIPT_ALPHABET "23456789ACDEFGHJKMNPQRTUVWXY"
+#define OUTBOX_RECEIPT_LEN   8
+#define OUTBOX_RECEIPT_SIZE 10    /* a buffer for a receipt, raw or formatted */
+
+#define OUTBOX_DEFAULT_TOPICS "cleaning,safety,repairs,fees,parking,noise,service,other"
+#define OUTBOX_DEFAULT_MAX_ROWS  5000
+#define OUTBOX_DEFAULT_MAX_BYTES (20 * 1024 * 1024)
+
+typedef struct Outbox Outbox;
+
+typedef struct {
+    int64_t max_rows;     /* rows not yet handed on (waiting + dead); <= 0: default */
+    int64_t max_bytes;    /* payload bytes of those rows; <= 0: default */
+    const char *topics;   /* comma-separated topic ids; NULL: the defaults */
+} OutboxLimits;
+
+typedef enum {
+    OUTBOX_OK,        /* committed to disk: only now may the screen say thank you */
+    OUTBOX_INVALID,   /* refused input (empty, too long, unknown topic ...): nothing stored */
+    OUTBOX_FULL,      /* the queue caps are reached: nothing stored, flag queue_full */
+    OUTBOX_IO,        /* disk full, read-only, I/O error: nothing stored, flag commit_failed */
+} OutboxResult;
+
+/* Open DATA_DIR/kiosk.db (created with its directory if needed; schema by
+ * store_connect). `lim` may be NULL for the defaults; its topics string is
+ * copied. Returns NULL and a message in err when the database cannot be
+ * opened or the topic list is malformed ([a-z0-9_] ids, 1 to
+ * OUTBOX_MAX_TOPICS, no repeats). */
+Outbox *outbox_open(const char *data_dir, const OutboxLimits *lim, char *err, size_t errlen);
+void outbox_close(Outbox *ob);   /* NULL accepted */
+
+/* Store one suggestion. `text` and `contact` are cleaned first (textclean.h:
+ * text keeps its line breaks, contact becomes one line); `contact` NULL, ""
+ * or blank means none. `topic` must be one of the configured ids, `lang`
+ * "zh" or "en". The stored date is the local date (TZ) of `now_s`. Refused
+ * with OUTBOX_INVALID: text blank or over OUTBOX_TEXT_MAX_CHARS, contact over
+ * OUTBOX_CONTACT_MAX_CHARS, unknown topic or language. Submission and
+ * contact go in one transaction; OUTBOX_OK only after COMMIT succeeded, and
+ * then receipt_out holds the 8-symbol code (NUL-terminated). On any other
+ * result nothing was stored, receipt_out is "", err says why in words that
+ * never quote the input, and OUTBOX_FULL / OUTBOX_IO raise a staff flag
+ * (kept in memory if the database cannot take it). */
+OutboxResult outbox_push(Outbox *ob, const char *topic, const char *text,
+                         const char *contact, const char *lang, int64_t now_s,
+                         char receipt_out[OUTBOX_RECEIPT_SIZE], char *err, size_t errlen);
+
+/* Parse a comma-separated topic list ("cleaning, safety,other": spaces
+ * around ids ignored) into ids. Returns the number of ids, or -1 with a
+ * message when an id is empty, too long or not [a-z0-9_], repeated, or
+ * there are more than OUTBOX_MAX_TOPICS. */
+int outbox_topics_parse(const char *list, char ids[OUTBOX_MAX_TOPICS][OUTBOX_TOPIC_MAX],
+                        char *err, size_t errlen);
+
+/* "OK", "INVALID", "FULL", "IO". */
+const char *outbox_result_name(OutboxResult r);
+
+/* The accepted topic ids in configured order: fills ids[0..max) with
+ * pointers owned by `ob` and returns how many there are. */
+size_t outbox_topics(const Outbox *ob, const char **ids, size_t max);
+
+typedef struct {
+    int64_t waiting, delivered, dead, exported;   /* rows by state */
+    int64_t queued_rows;    /* waiting + dead: what the caps count */
+    int64_t queued_bytes;   /* their payload bytes */
+} OutboxCounts;
+/* Returns 0 and fills `out`, or -1 (out zeroed) on database errors. */
+int outbox_counts(Outbox *ob, OutboxCounts *out);
+
+/* A submission's metadata: never its text or contact. */
+typedef struct {
+    char id[37];
+    char receipt[OUTBOX_RECEIPT_LEN + 1];
+    char topic[OUTBOX_TOPIC_MAX];
+    char lang[4];
+    char day[11];          /* YYYY-MM-DD */
+    char state[12];        /* waiting, delivered, dead, exported */
+    bool has_contact;
+    int64_t bytes;         /* payload size */
+} OutboxMeta;
+/* Look a receipt up (as outbox_parse_receipt accepts it). Returns 1 and
+ * fills `out`, 0 when there is no such receipt (or it is malformed), -1 on
+ * database errors. */
+int outbox_get_by_receipt(Outbox *ob, const char *receipt, OutboxMeta *out);
+
+/* A new random receipt code (libsodium randombytes_uniform, so each symbol
+ * is uniform over the alphabet): 8 symbols and a NUL. */
+void outbox_new_receipt(char raw[OUTBOX_RECEIPT_LEN + 1]);
+/* "ABCD2345" -> "ABCD-2345" in out (OUTBOX_RECEIPT_SIZE bytes); copies the
+ * input unchanged when it is not 8 characters long. */
+void outbox_format_receipt(const char *raw, char out[OUTBOX_RECEIPT_SIZE]);
+/* Read a receipt as a person may type it: dashes and spaces ignored, lower
+ * case accepted, S Z B read as 5 2 8. Returns 0 with the 8-symbol code in
+ * raw, or -1 when it is not a receipt. */
+int outbox_parse_receipt(const char *in, char raw[OUTBOX_RECEIPT_LEN + 1]);
+
+/* ---- Staff flags: conditions staff should see (staff mode lists them). ---- */
+
+#define OUTBOX_FLAG_NAME_MAX    32    /* [a-z0-9_], NUL included */
+#define OUTBOX_FLAG_DETAIL_MAX 160
+#define OUTBOX_MEM_FLAGS         8
+
+typedef struct {
+    char name[OUTBOX_FLAG_NAME_MAX];
+    char raised_on[11];                 /* local date first raised, YYYY-MM-DD */
+    char detail[OUTBOX_FLAG_DETAIL_MAX];
+    bool in_memory;                     /* not in the database (yet) */
+} OutboxFlag;
+
+/* Raise flag `name` ("queue_full", "commit_failed", ...) on the local date
+ * of now_s with a one-line `detail` that must never contain resident text
+ * (cleaned and cut to fit). Raising a raised flag keeps its date and
+ * replaces the detail. When the database refuses the write (disk full,
+ * read-only), the flag is kept in memory, listed by outbox_flags_list and
+ * written by a later successful push. Returns 0 when stored, 1 when kept in
+ * memory only, -1 for a bad name or when memory is full too. */
+int outbox_flag_raise(Outbox *ob, const char *name, const char *detail, int64_t now_s);
+
+/* Remove a flag (database and memory). Returns 0, or -1 when the database
+ * refused (the flag is then still raised there). */
+int outbox_flag_clear(Outbox *ob, const char *name);
+
+/* The raised flags by name, stored ones and those kept in memory: fills
+ * out[0..max) and returns how many there are (possibly more than max).
+ * When the database cannot be read the memory flags are still returned. */
+int outbox_flags_list(Outbox *ob, OutboxFlag *out, int max);
+
+/* ---- For tests and diagnostics only. ---- */
+
+/* The Outbox's own connection (to set PRAGMA max_page_count or query_only
+ * and simulate a full or read-only disk). Do not keep it past outbox_close. */
+struct sqlite3 *outbox_db(Outbox *ob);
+/* Replace the receipt generator (NULL restores the random one), to test
+ * the retry on a receipt that is already taken. */
+typedef void (*OutboxReceiptGen)(char raw[OUTBOX_RECEIPT_LEN + 1], void *ctx);
+void outbox_set_receipt_gen(Outbox *ob, OutboxReceiptGen gen, void *ctx);
+
+#endif

@@ -1,0 +1,38 @@
+/* outbox_priv.h - the Outbox's state, shared by outbox.c and outbox_flags.c (core only). */
+#ifndef OUTBOX_PRIV_H
+#define OUTBOX_PRIV_H
+
+#include "outbox.h"
+
+#include <sqlite3.h>
+
+/* A flag the database could not take, waiting to be written. */
+typedef struct {
+    char name[OUTBOX_FLAG_NAME_MAX];
+    char raised_on[11];
+    char detail[OUTBOX_FLAG_DETAIL_MAX];
+} OutboxMemFlag;
+
+struct Outbox {
+    sqlite3 *db;
+    int64_t max_rows, max_bytes;
+    char topics[OUTBOX_MAX_TOPICS][OUTBOX_TOPIC_MAX];
+    size_t n_topics;
+    OutboxMemFlag mem[OUTBOX_MEM_FLAGS];
+    size_t n_mem;
+    OutboxReceiptGen receipt_gen;   /* NULL: outbox_new_receipt */
+    void *receipt_ctx;
+};
+
+/* snprintf into err when err is non-NULL and errlen > 0. */
+void outbox_msg(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The local date of now_s as YYYY-MM-DD. */
+void outbox_day(int64_t now_s, char day[11]);
+/* Whether s is 1 to max-1 characters of [a-z0-9_]. */
+bool outbox_id_ok(const char *s, size_t max);
+/* Write the flags kept in memory to the database; those written leave
+ * memory. Best effort: failures keep them in memory. */
+void outbox_flags_flush(Outbox *ob);
+
+#endif

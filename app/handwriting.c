@@ -1,0 +1,290 @@
+/* handwriting.c - handwritten Chinese character recognition (zinnia) and the ink it reads. */
+#include "handwriting.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zinnia.h>
+
+/* Placement (HW_PLACE_CENTER): ink smaller than HW_SMALL of the pad is
+ * enlarged to that, ink larger than the pad less HW_MARGIN on each side is
+ * shrunk to fit; measured in docs/INPUT.md. */
+#define HW_SMALL 0.5
+#define HW_MARGIN 0.1
+/* Ask zinnia for more than shown, so filtered-out ones can be replaced. */
+#define HW_NBEST 30
+
+struct HwInk {
+    size_t nstrokes;                    /* including an open one */
+    bool open;
+    size_t npts;
+    uint16_t start[HW_MAX_STROKES + 1]; /* start[nstrokes] == npts */
+    HwPoint pts[HW_MAX_POINTS];
+};
+
+struct Handwriting {
+    zinnia_recognizer_t *rec;
+    zinnia_character_t *ch;
+    HwDrawable drawable;
+    void *ctx;
+    HwPlacement placement;
+};
+
+HwInk *hw_ink_new(void)
+{
+    return calloc(1, sizeof(HwInk));
+}
+
+void hw_ink_free(HwInk *ink)
+{
+    free(ink);
+}
+
+int hw_ink_begin_stroke(HwInk *ink)
+{
+    hw_ink_end_stroke(ink);
+    if (ink->nstrokes >= HW_MAX_STROKES || ink->npts >= HW_MAX_POINTS)
+        return -1;
+    ink->start[ink->nstrokes] = (uint16_t)ink->npts;
+    ink->nstrokes++;
+    ink->start[ink->nstrokes] = (uint16_t)ink->npts;
+    ink->open = true;
+    return 0;
+}
+
+static int16_t hw_clamp16(int v)
+{
+    return (int16_t)(v < INT16_MIN ? INT16_MIN : v > INT16_MAX ? INT16_MAX : v);
+}
+
+int hw_ink_add_point(HwInk *ink, int x, int y)
+{
+    if (!ink->open || ink->npts >= HW_MAX_POINTS)
+        return -1;
+    HwPoint p = {hw_clamp16(x), hw_clamp16(y)};
+    if (ink->npts > ink->start[ink->nstrokes - 1]) {
+        const HwPoint *last = &ink->pts[ink->npts - 1];
+        if (abs(p.x - last->x) < HW_MIN_STEP && abs(p.y - last->y) < HW_MIN_STEP)
+            return 0;
+    }
+    ink->pts[ink->npts++] = p;
+    ink->start[ink->nstrokes] = (uint16_t)ink->npts;
+    return 1;
+}
+
+void hw_ink_end_stroke(HwInk *ink)
+{
+    if (!ink->open)
+        return;
+    ink->open = false;
+    if (ink->start[ink->nstrokes - 1] == ink->npts)
+        ink->nstrokes--;            /* no points: drop it */
+}
+
+int hw_ink_undo(HwInk *ink)
+{
+    ink->open = false;
+    if (ink->nstrokes > 0) {
+        ink->nstrokes--;
+        ink->npts = ink->start[ink->nstrokes];
+    }
+    return (int)ink->nstrokes;
+}
+
+void hw_ink_clear(HwInk *ink)
+{
+    ink->nstrokes = 0;
+    ink->npts = 0;
+    ink->open = false;
+    ink->start[0] = 0;
+}
+
+size_t hw_ink_strokes(const HwInk *ink)
+{
+    return ink->nstrokes;
+}
+
+size_t hw_ink_points(const HwInk *ink, size_t s)
+{
+    return s < ink->nstrokes ? (size_t)(ink->start[s + 1] - ink->start[s]) : 0;
+}
+
+const HwPoint *hw_ink_stroke(const HwInk *ink, size_t s)
+{
+    return s < ink->nstrokes ? &ink->pts[ink->start[s]] : NULL;
+}
+
+static void hw_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+Handwriting *hw_open(const char *model, char *err, size_t errlen)
+{
+    if (!model)
+        model = HW_DEFAULT_MODEL;
+    /* zinnia's own message for a missing file is vague; check first. */
+    if (access(model, R_OK) != 0) {
+        hw_err(err, errlen, "handwriting: %s: %s%s", model, strerror(errno),
+               errno == ENOENT ? " (install tegaki-zinnia-simplified-chinese)" : "");
+        return NULL;
+    }
+    Handwriting *h = calloc(1, sizeof *h);
+    if (!h || !(h->rec = zinnia_recognizer_new()) || !(h->ch = zinnia_character_new())) {
+        hw_err(err, errlen, "handwriting: out of memory");
+        hw_close(h);
+        return NULL;
+    }
+    if (!zinnia_recognizer_open(h->rec, model)) {
+        hw_err(err, errlen, "handwriting: %s: %s", model, zinnia_recognizer_strerror(h->rec));
+        hw_close(h);
+        return NULL;
+    }
+    h->placement = HW_PLACE_CENTER;
+    return h;
+}
+
+void hw_close(Handwriting *h)
+{
+    if (!h)
+        return;
+    if (h->ch)
+        zinnia_character_destroy(h->ch);
+    if (h->rec) {
+        zinnia_recognizer_close(h->rec);
+        zinnia_recognizer_destroy(h->rec);
+    }
+    free(h);
+}
+
+void hw_set_filter(Handwriting *h, HwDrawable drawable, void *ctx)
+{
+    h->drawable = drawable;
+    h->ctx = ctx;
+}
+
+void hw_set_placement(Handwriting *h, HwPlacement placement)
+{
+    h->placement = placement;
+}
+
+/* Radicals and bare strokes that GB2312 encodes as characters. Nobody
+ * writes them in a suggestion, but zinnia often ranks them first: 囗 above
+ * 口, 亻 above 人. hw_recognize moves them after the real characters. */
+static const char hw_radicals[] =
+    "丨丶丿乛亅亠亻冂冖冫凵刂勹匚匸卩厶廴廾彐彡彳忄扌氵灬犭纟饣讠钅阝"
+    "礻衤艹宀囗夂夊丬爿罒疒癶耒虍衤";
+
+static bool hw_is_radical(const char *v)
+{
+    return strstr(hw_radicals, v) != NULL;
+}
+
+/* First code point of UTF-8 s (0 if malformed). */
+static uint32_t hw_utf8_cp(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (s[0] < 0x80)
+        return s[0];
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
+    if (len == 0)
+        return 0;
+    uint32_t c = s[0] & (0x3F >> (len - 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    return c;
+}
+
+/* Load the ink into h->ch, placed as h->placement says. False if empty. */
+static bool hw_load(Handwriting *h, const HwInk *ink, int pad_w, int pad_h)
+{
+    if (ink->npts == 0)
+        return false;
+    int minx = INT16_MAX, miny = INT16_MAX, maxx = INT16_MIN, maxy = INT16_MIN;
+    for (size_t i = 0; i < ink->npts; i++) {
+        const HwPoint *p = &ink->pts[i];
+        minx = p->x < minx ? p->x : minx;
+        maxx = p->x > maxx ? p->x : maxx;
+        miny = p->y < miny ? p->y : miny;
+        maxy = p->y > maxy ? p->y : maxy;
+    }
+    pad_w = pad_w < 1 ? 1 : pad_w;
+    pad_h = pad_h < 1 ? 1 : pad_h;
+    bool raw = h->placement == HW_PLACE_RAW;
+    /* A square canvas the size of the pad's short side; the ink's bounding
+     * box is centred on it and its longer side scaled to `target`. */
+    double canvas = pad_w < pad_h ? pad_w : pad_h;
+    double side = maxx - minx > maxy - miny ? maxx - minx : maxy - miny;
+    side = side < 1 ? 1 : side;
+    double most = canvas * (1.0 - 2 * HW_MARGIN), target = side;
+    if (h->placement == HW_PLACE_FIT || target > most)
+        target = most;
+    else if (target < canvas * HW_SMALL)
+        target = canvas * HW_SMALL;
+    double scale = target / side, cx = (minx + maxx) / 2.0, cy = (miny + maxy) / 2.0;
+    zinnia_character_clear(h->ch);
+    zinnia_character_set_width(h->ch, raw ? (size_t)pad_w : (size_t)canvas);
+    zinnia_character_set_height(h->ch, raw ? (size_t)pad_h : (size_t)canvas);
+    size_t id = 0;
+    for (size_t s = 0; s < ink->nstrokes; s++) {
+        size_t n = hw_ink_points(ink, s);
+        const HwPoint *pts = hw_ink_stroke(ink, s);
+        for (size_t i = 0; i < n; i++) {
+            int x, y;
+            if (raw) {
+                x = pts[i].x < 0 ? 0 : pts[i].x > pad_w ? pad_w : pts[i].x;
+                y = pts[i].y < 0 ? 0 : pts[i].y > pad_h ? pad_h : pts[i].y;
+            } else {
+                x = (int)((pts[i].x - cx) * scale + canvas / 2 + 0.5);
+                y = (int)((pts[i].y - cy) * scale + canvas / 2 + 0.5);
+            }
+            zinnia_character_add(h->ch, id, x, y);
+            if (n == 1)     /* a tap: zinnia wants two points */
+                zinnia_character_add(h->ch, id, x, y);
+        }
+        if (n > 0)
+            id++;
+    }
+    return id > 0;
+}
+
+size_t hw_recognize(Handwriting *h, const HwInk *ink, int pad_w, int pad_h,
+                    char out[][8], size_t max)
+{
+    if (!h || !ink || max == 0)
+        return 0;
+    if (max > HW_MAX_CANDIDATES)
+        max = HW_MAX_CANDIDATES;
+    if (!hw_load(h, ink, pad_w, pad_h))
+        return 0;
+    zinnia_result_t *res = zinnia_recognizer_classify(h->rec, h->ch, HW_NBEST);
+    if (!res)
+        return 0;
+    /* Two passes: characters, then radicals (see hw_radicals). */
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < zinnia_result_size(res) && n < max; i++) {
+            const char *v = zinnia_result_value(res, i);
+            if (!v || !v[0] || strlen(v) > 7 || hw_is_radical(v) != (pass == 1))
+                continue;
+            uint32_t cp = hw_utf8_cp(v);
+            if (cp == 0 || (h->drawable && !h->drawable(h->ctx, cp)))
+                continue;
+            memcpy(out[n], v, strlen(v) + 1);
+            n++;
+        }
+    }
+    zinnia_result_destroy(res);
+    return n;
+}

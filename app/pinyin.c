@@ -1,0 +1,525 @@
+/* pinyin.c - pinyin to Chinese conversion for the on-screen keyboard (googlepinyin). */
+#include "pinyin.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "googlepinyin_c.h"
+
+/* Engine candidates looked at per search, so a filter that rejects most of
+ * them cannot make a keystroke slow ("zzz" gives 1436). */
+#define PINYIN_SCAN_MAX 1000
+/* UTF-8 bytes for the cached list: a whole-input conversion (at most 28
+ * hanzi, 84 bytes), 199 lemmas of at most 8 hanzi (24 bytes), NULs. */
+#define PINYIN_ARENA (PINYIN_TEXT_MAX + (PINYIN_MAX_CANDIDATES - 1) * 25)
+/* UTF-16 units fetched for one candidate (the decoder makes at most 40). */
+#define PINYIN_U16_MAX 64
+/* Syllable separator shown in the composition. */
+#define PINYIN_SEP '\''
+
+struct Pinyin {
+    char letters[PINYIN_MAX_LETTERS + 1];
+    size_t len;
+    char dir[256];                /* private 0700 directory */
+    char user_dict[300];          /* user dictionary inside it */
+    PinyinDrawable drawable;
+    void *ctx;
+    bool predicting;
+    uint16_t (*pred)[IM_MAX_PREDICT_SIZE + 1];   /* the engine's buffer */
+    size_t npred;
+    size_t engine_n;              /* candidates the engine offers */
+    char fixed[PINYIN_TEXT_MAX];  /* UTF-8 of the partially chosen part */
+    size_t count;
+    uint16_t engine_idx[PINYIN_MAX_CANDIDATES];
+    uint16_t offset[PINYIN_MAX_CANDIDATES];
+    size_t used;
+    char arena[PINYIN_ARENA];
+};
+
+static bool pinyin_is_open;
+
+static const char *const pinyin_dict_paths[] = {
+    "/usr/lib/x86_64-linux-gnu/googlepinyin/data/dict_pinyin.dat",
+    "/usr/lib/*/googlepinyin/data/dict_pinyin.dat",
+    "/usr/lib/googlepinyin/data/dict_pinyin.dat",
+    "/usr/local/lib/googlepinyin/data/dict_pinyin.dat",
+    "/usr/local/lib/*/googlepinyin/data/dict_pinyin.dat",
+};
+
+static void pinyin_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* First readable dictionary among the known paths (globs allowed). */
+static bool pinyin_find_dict(char *out, size_t n)
+{
+    for (size_t i = 0; i < sizeof pinyin_dict_paths / sizeof *pinyin_dict_paths; i++) {
+        glob_t g;
+        if (glob(pinyin_dict_paths[i], 0, NULL, &g) != 0)
+            continue;
+        for (size_t k = 0; k < g.gl_pathc; k++) {
+            if (access(g.gl_pathv[k], R_OK) == 0 && strlen(g.gl_pathv[k]) < n) {
+                strcpy(out, g.gl_pathv[k]);
+                globfree(&g);
+                return true;
+            }
+        }
+        globfree(&g);
+    }
+    return false;
+}
+
+/* Whether `path` starts like a googlepinyin dictionary (the spelling
+ * trie's sizes: 8 and 413 in Debian's). The engine trusts these numbers;
+ * garbage there makes it allocate exabytes and abort the kiosk. */
+static bool pinyin_dict_plausible(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    size_t head[2] = {0, 0};
+    bool ok = fread(head, sizeof head, 1, f) == 1 && fseek(f, 0, SEEK_END) == 0 &&
+              ftell(f) >= 64 * 1024;
+    fclose(f);
+    return ok && head[0] >= 2 && head[0] <= 16 && head[1] >= 1 && head[1] < 512;
+}
+
+/* Append code point cp (BMP) as UTF-8; returns bytes written. */
+static size_t pinyin_put_utf8(char *o, uint32_t cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    o[0] = (char)(0xE0 | (cp >> 12));
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+}
+
+/* UTF-16 (BMP, NUL-terminated, at most `max` units) to UTF-8 in out[n].
+ * Fails (false) on a surrogate, a code point the filter rejects (when
+ * check is set) or lack of room. */
+static bool pinyin_to_utf8(const Pinyin *p, const uint16_t *s, size_t max,
+                           bool check, char *out, size_t n, size_t *written)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < max && s[i]; i++) {
+        uint32_t cp = s[i];
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            return false;
+        if (check && p->drawable && !p->drawable(p->ctx, cp))
+            return false;
+        if (w + 4 > n)
+            return false;
+        w += pinyin_put_utf8(out + w, cp);
+    }
+    out[w] = '\0';
+    if (written)
+        *written = w;
+    return true;
+}
+
+/* Add a candidate to the cached list if it passes the filter and is not a
+ * repeat of the first one. */
+static void pinyin_add(Pinyin *p, const uint16_t *s, size_t max, size_t engine_i)
+{
+    size_t w;
+    char *dst = p->arena + p->used;
+    if (!s[0] || !pinyin_to_utf8(p, s, max, true, dst, sizeof p->arena - p->used, &w))
+        return;
+    if (p->count > 0 && strcmp(dst, p->arena + p->offset[0]) == 0)
+        return;
+    p->offset[p->count] = (uint16_t)p->used;
+    p->engine_idx[p->count] = (uint16_t)engine_i;
+    p->count++;
+    p->used += w + 1;
+}
+
+/* Rebuild the cached candidate list from the engine's current state. */
+static void pinyin_fill(Pinyin *p)
+{
+    p->count = 0;
+    p->used = 0;
+    p->fixed[0] = '\0';
+    if (p->predicting) {
+        for (size_t i = 0; i < p->npred && p->count < PINYIN_MAX_CANDIDATES; i++)
+            pinyin_add(p, p->pred[i], IM_MAX_PREDICT_SIZE + 1, i);
+        return;
+    }
+    if (p->len == 0)
+        return;
+    size_t fixed = im_get_fixed_len();
+    size_t scan = p->engine_n < PINYIN_SCAN_MAX ? p->engine_n : PINYIN_SCAN_MAX;
+    for (size_t i = 0; i < scan && p->count < PINYIN_MAX_CANDIDATES; i++) {
+        uint16_t buf[PINYIN_U16_MAX + 1];
+        if (!im_get_candidate(i, buf, PINYIN_U16_MAX))
+            continue;
+        buf[PINYIN_U16_MAX] = 0;
+        const uint16_t *s = buf;
+        if (i == 0 && fixed > 0) {
+            /* Candidate 0 is the whole sentence, fixed part included. */
+            size_t k = 0;
+            while (k < fixed && s[k])
+                k++;
+            if (!pinyin_to_utf8(p, s, k, false, p->fixed, sizeof p->fixed, NULL))
+                p->fixed[0] = '\0';
+            s += k;
+        }
+        pinyin_add(p, s, PINYIN_U16_MAX, i);
+    }
+}
+
+/* Search the whole letter buffer again (the engine reuses the common
+ * prefix, and keeps partial choices made within it). */
+static void pinyin_search(Pinyin *p)
+{
+    if (p->len == 0) {
+        im_reset_search();
+        p->engine_n = 0;
+    } else {
+        p->engine_n = im_search(p->letters, p->len);
+    }
+    pinyin_fill(p);
+}
+
+Pinyin *pinyin_open(const char *dict_path, char *err, size_t errlen)
+{
+    char found[512];
+    if (!dict_path) {
+        if (!pinyin_find_dict(found, sizeof found)) {
+            pinyin_err(err, errlen, "pinyin: no googlepinyin dictionary "
+                       "(dict_pinyin.dat) found; install libgooglepinyin0");
+            return NULL;
+        }
+        dict_path = found;
+    }
+    if (access(dict_path, R_OK) != 0) {
+        pinyin_err(err, errlen, "pinyin: %s: %s", dict_path, strerror(errno));
+        return NULL;
+    }
+    if (!pinyin_dict_plausible(dict_path)) {
+        pinyin_err(err, errlen, "pinyin: %s: not a googlepinyin dictionary", dict_path);
+        return NULL;
+    }
+    if (pinyin_is_open) {   /* the engine has one global decoder */
+        pinyin_err(err, errlen, "pinyin: a decoder is already open");
+        return NULL;
+    }
+    Pinyin *p = calloc(1, sizeof *p);
+    if (!p) {
+        pinyin_err(err, errlen, "pinyin: out of memory");
+        return NULL;
+    }
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || tmp[0] != '/' || strlen(tmp) > 200)
+        tmp = "/tmp";
+    snprintf(p->dir, sizeof p->dir, "%s/lobby-pinyin-XXXXXX", tmp);
+    if (!mkdtemp(p->dir)) {
+        pinyin_err(err, errlen, "pinyin: cannot make a directory in %s: %s", tmp, strerror(errno));
+        free(p);
+        return NULL;
+    }
+    snprintf(p->user_dict, sizeof p->user_dict, "%s/user-XXXXXX", p->dir);
+    int fd = mkstemp(p->user_dict);   /* mode 0600; the engine fills it */
+    if (fd < 0) {
+        pinyin_err(err, errlen, "pinyin: cannot make the user dictionary: %s", strerror(errno));
+        rmdir(p->dir);
+        free(p);
+        return NULL;
+    }
+    close(fd);
+    if (!im_open_decoder(dict_path, p->user_dict)) {
+        pinyin_err(err, errlen, "pinyin: %s: not a googlepinyin dictionary", dict_path);
+        im_close_decoder();
+        unlink(p->user_dict);
+        rmdir(p->dir);
+        free(p);
+        return NULL;
+    }
+    pinyin_is_open = true;
+    return p;
+}
+
+void pinyin_close(Pinyin *p)
+{
+    if (!p)
+        return;
+    im_reset_search();
+    /* With the file gone, closing cannot write learned phrases into it;
+     * the engine then re-creates an empty one, deleted below. */
+    unlink(p->user_dict);
+    im_close_decoder();
+    unlink(p->user_dict);
+    rmdir(p->dir);
+    pinyin_is_open = false;
+    free(p);
+}
+
+int pinyin_reset(Pinyin *p)
+{
+    pinyin_clear(p);
+    /* im_flush_cache() makes the user dictionary write itself back to its
+     * file and load it again. The write opens the file without O_CREAT, so
+     * with the file deleted nothing is written, the load fails and the
+     * engine starts a fresh empty dictionary at the same path. Re-opening
+     * the decoder would do the same but leaks ~195 KB in the library. */
+    unlink(p->user_dict);
+    im_flush_cache();
+    if (access(p->user_dict, F_OK) != 0)
+        return -1;
+    chmod(p->user_dict, 0600);  /* re-created with fopen(): umask mode */
+    return 0;
+}
+
+const char *pinyin_user_dict_path(const Pinyin *p)
+{
+    return p->user_dict;
+}
+
+int pinyin_type(Pinyin *p, char letter)
+{
+    bool sep = letter == '\'';
+    if (!(letter >= 'a' && letter <= 'z') && !sep)
+        return -1;
+    if (p->len >= PINYIN_MAX_LETTERS)
+        return -1;
+    if (sep && (p->len == 0 || p->letters[p->len - 1] == '\''))
+        return -1;
+    p->predicting = false;
+    p->letters[p->len++] = letter;
+    p->letters[p->len] = '\0';
+    pinyin_search(p);
+    return 0;
+}
+
+int pinyin_backspace(Pinyin *p)
+{
+    if (p->len == 0) {
+        if (p->predicting) {
+            p->predicting = false;
+            pinyin_fill(p);
+        }
+        return 0;
+    }
+    p->letters[--p->len] = '\0';
+    pinyin_search(p);
+    return 1;
+}
+
+const char *pinyin_letters(const Pinyin *p)
+{
+    return p->letters;
+}
+
+/* Append letters[from, to) as one syllable: a separator first unless the
+ * output holds only the Chinese part (`base` bytes), typed apostrophes
+ * become separators too. Stops when buf (n bytes) is full. */
+static size_t pinyin_put_syllable(const Pinyin *p, size_t from, size_t to,
+                                  char *buf, size_t n, size_t w, size_t base)
+{
+    bool pending = true;
+    for (size_t i = from; i < to && i < p->len; i++) {
+        if (p->letters[i] == '\'') {
+            pending = true;
+            continue;
+        }
+        size_t need = (pending && w > base) ? 2 : 1;
+        if (w + need >= n)
+            break;
+        if (need == 2)
+            buf[w++] = PINYIN_SEP;
+        buf[w++] = p->letters[i];
+        pending = false;
+    }
+    buf[w] = '\0';
+    return w;
+}
+
+void pinyin_display(const Pinyin *p, char *buf, size_t n)
+{
+    if (n == 0)
+        return;
+    buf[0] = '\0';
+    if (p->len == 0)
+        return;
+    size_t w = 0;
+    for (const char *f = p->fixed; *f;) {   /* whole characters only */
+        size_t cl = 1;
+        while ((f[cl] & 0xC0) == 0x80)
+            cl++;
+        if (w + cl >= n)
+            break;
+        memcpy(buf + w, f, cl);
+        w += cl;
+        f += cl;
+    }
+    buf[w] = '\0';
+    size_t base = w, pos = 0;
+    const uint16_t *st = NULL;
+    size_t nspl = im_get_spl_start_pos(&st);
+    if (st && nspl > 0) {
+        for (size_t k = im_get_fixed_len(); k < nspl; k++)
+            w = pinyin_put_syllable(p, st[k], st[k + 1], buf, n, w, base);
+        pos = st[nspl];
+    }
+    /* Letters the engine could not split, as typed. */
+    pinyin_put_syllable(p, pos, p->len, buf, n, w, base);
+}
+
+bool pinyin_composing(const Pinyin *p)
+{
+    return p->len > 0;
+}
+
+size_t pinyin_count(const Pinyin *p)
+{
+    return p->count;
+}
+
+const char *pinyin_candidate(const Pinyin *p, size_t i)
+{
+    return i < p->count ? p->arena + p->offset[i] : NULL;
+}
+
+void pinyin_set_filter(Pinyin *p, PinyinDrawable drawable, void *ctx)
+{
+    p->drawable = drawable;
+    p->ctx = ctx;
+    pinyin_fill(p);
+}
+
+int pinyin_choose(Pinyin *p, size_t i, char *out, size_t n)
+{
+    if (i >= p->count || !out)
+        return -1;
+    const char *cand = p->arena + p->offset[i];
+    size_t need = strlen(p->fixed) + strlen(cand) + 1;
+    if (n < need)
+        return -1;
+    if (p->predicting) {
+        memcpy(out, cand, strlen(cand) + 1);
+        pinyin_clear(p);
+        return 1;
+    }
+    p->engine_n = im_choose(p->engine_idx[i]);
+    const uint16_t *st = NULL;
+    size_t nspl = im_get_spl_start_pos(&st);
+    if (im_get_fixed_len() < nspl) {
+        pinyin_fill(p);
+        return 0;
+    }
+    /* Complete: candidate 0 is now the whole text. Never choose again in
+     * this state (the engine asserts). */
+    uint16_t buf[PINYIN_U16_MAX + 1];
+    out[0] = '\0';
+    if (im_get_candidate(0, buf, PINYIN_U16_MAX)) {
+        buf[PINYIN_U16_MAX] = 0;
+        if (!pinyin_to_utf8(p, buf, PINYIN_U16_MAX, false, out, n, NULL))
+            snprintf(out, n, "%s%s", p->fixed, cand);
+    }
+    pinyin_clear(p);
+    return 1;
+}
+
+/* Whether cp is a CJK ideograph (the only history googlepinyin predicts from). */
+static bool pinyin_is_han(uint32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF);
+}
+
+/* Decode one UTF-8 sequence at s; returns its length (1 for a bad byte,
+ * with *cp = 0xFFFD). */
+static size_t pinyin_utf8_next(const unsigned char *s, uint32_t *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
+    if (len == 0 || s[0] > 0xF4) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    uint32_t c = s[0] & (0x3F >> (len - 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    *cp = c;
+    return len;
+}
+
+size_t pinyin_predict(Pinyin *p, const char *history_utf8)
+{
+    pinyin_clear(p);
+    if (!history_utf8)
+        return 0;
+    /* The trailing run of Chinese characters, at most the engine's 7. */
+    uint16_t his[IM_MAX_PREDICT_SIZE + 1];
+    size_t k = 0;
+    const unsigned char *s = (const unsigned char *)history_utf8;
+    while (*s) {
+        uint32_t cp;
+        s += pinyin_utf8_next(s, &cp);
+        if (!pinyin_is_han(cp)) {
+            k = 0;
+            continue;
+        }
+        if (k == IM_MAX_PREDICT_SIZE) {
+            memmove(his, his + 1, (k - 1) * sizeof *his);
+            k--;
+        }
+        his[k++] = (uint16_t)cp;
+    }
+    if (k == 0)
+        return 0;
+    his[k] = 0;
+    p->pred = NULL;
+    p->npred = im_get_predicts(his, &p->pred);
+    if (!p->pred)
+        p->npred = 0;
+    p->predicting = true;
+    pinyin_fill(p);
+    if (p->count == 0)
+        p->predicting = false;
+    return p->count;
+}
+
+bool pinyin_predicting(const Pinyin *p)
+{
+    return p->predicting;
+}
+
+void pinyin_clear(Pinyin *p)
+{
+    p->len = 0;
+    p->letters[0] = '\0';
+    p->predicting = false;
+    p->npred = 0;
+    p->engine_n = 0;
+    im_reset_search();
+    pinyin_fill(p);
+}

@@ -1,0 +1,119 @@
+/* pinyin.h - pinyin to Chinese conversion for the on-screen keyboard (googlepinyin).
+ *
+ * One Pinyin per process: googlepinyin keeps a single global decoder, and
+ * re-opening it in the same process leaks about 195 KB inside the library
+ * (and trips ASan's alloc-dealloc-mismatch check in libgooglepinyin), so
+ * open it once at start-up and call pinyin_reset() between suggestions.
+ *
+ * Privacy: the decoder learns phrases the resident composes into a user
+ * dictionary. It lives in a private 0700 directory made with mkdtemp in
+ * $TMPDIR (or /tmp); pinyin_reset() deletes the file and gives the engine a
+ * fresh empty one, pinyin_close() deletes the file and the directory. The
+ * learned phrases are held in memory and never written to that file by this
+ * module. Nothing typed is ever logged.
+ *
+ * Not thread-safe; call from the UI thread only. Strings are UTF-8. */
+#ifndef PINYIN_H
+#define PINYIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Most letters (a-z and ') kept in the pinyin buffer: the limit of
+ * Android's own googlepinyin keyboard; the decoder itself stops at 39. */
+#define PINYIN_MAX_LETTERS 28
+/* Most candidates offered for one input (the UI pages through them). */
+#define PINYIN_MAX_CANDIDATES 200
+/* Bytes that always hold a committed text (28 hanzi of 3 bytes) + NUL. */
+#define PINYIN_TEXT_MAX 96
+
+typedef struct Pinyin Pinyin;
+
+/* Whether the font can draw code point cp. */
+typedef bool (*PinyinDrawable)(void *ctx, uint32_t cp);
+
+/* Open the decoder with the system dictionary `dict_path`, or, when NULL,
+ * the first one found among the known install paths
+ * (/usr/lib/<triplet>/googlepinyin/data/dict_pinyin.dat, ...), and a fresh
+ * empty user dictionary. Returns NULL with a message in err (if not NULL) when
+ * the dictionary is missing, the temporary directory cannot be made, or a
+ * Pinyin is already open. Free with pinyin_close. */
+Pinyin *pinyin_open(const char *dict_path, char *err, size_t errlen);
+
+/* Close the decoder and delete the user dictionary and its directory.
+ * NULL is accepted. */
+void pinyin_close(Pinyin *p);
+
+/* Forget everything the resident typed: drop the composition and the
+ * predictions, delete the user dictionary file and give the decoder a fresh
+ * empty one (same path), so no learned phrase survives. Keeps the filter.
+ * Returns 0, or -1 if the fresh file could not be made (the decoder then
+ * works on without a user dictionary and learns nothing). */
+int pinyin_reset(Pinyin *p);
+
+/* Path of the current user dictionary file (for tests). */
+const char *pinyin_user_dict_path(const Pinyin *p);
+
+/* Add a letter a-z, or ' to separate syllables (xi'an), and search again.
+ * Ends prediction mode. Returns 0, or -1 (nothing changed) for any other
+ * character, a ' at the start or after another ', or a full buffer. */
+int pinyin_type(Pinyin *p, char letter);
+
+/* Remove the last pinyin letter; a partial choice stays fixed while its
+ * pinyin remains. Returns 1 if a letter was removed, 0 if the buffer was
+ * already empty (the caller should delete from its text instead; pending
+ * predictions are dropped). */
+int pinyin_backspace(Pinyin *p);
+
+/* The letters typed, as typed ("" when none). Valid until the next call. */
+const char *pinyin_letters(const Pinyin *p);
+
+/* The composition to show: the Chinese already fixed by a partial choice,
+ * then the rest of the pinyin in syllables separated by ' ("社区wu'ye").
+ * Letters the decoder could not split follow as typed. Always
+ * NUL-terminated (truncated at a character boundary); "" when n is 0 or 1
+ * and nothing is composed. */
+void pinyin_display(const Pinyin *p, char *buf, size_t n);
+
+/* Whether pinyin letters are pending. */
+bool pinyin_composing(const Pinyin *p);
+
+/* Number of candidates offered (at most PINYIN_MAX_CANDIDATES): the
+ * conversions of the pending pinyin, or the predictions after
+ * pinyin_predict. Candidates the filter rejects are not counted. */
+size_t pinyin_count(const Pinyin *p);
+
+/* Candidate i (UTF-8), or NULL if i >= pinyin_count. While composing,
+ * candidate 0 is the conversion of all the remaining pinyin. Valid until
+ * the next call that changes the input. */
+const char *pinyin_candidate(const Pinyin *p, size_t i);
+
+/* Leave out candidates containing a code point drawable() rejects (or any
+ * code point outside the BMP). NULL drawable: no filter. Re-filters the
+ * current list at once, so indices change. */
+void pinyin_set_filter(Pinyin *p, PinyinDrawable drawable, void *ctx);
+
+/* Choose candidate i. Returns 1 when that completes the text: the whole
+ * conversion (the fixed part and the choice) is written into out
+ * (NUL-terminated) and the composition cleared; letters the decoder could
+ * not convert are dropped. Returns 0 for a partial choice: the choice is
+ * fixed and the candidates now cover the rest of the pinyin. Choosing a
+ * prediction returns 1 with it in out. Returns -1, changing nothing, when i
+ * is out of range or out (n bytes; PINYIN_TEXT_MAX always suffices) is too
+ * small. */
+int pinyin_choose(Pinyin *p, size_t i, char *out, size_t n);
+
+/* Compute next-word predictions after committing text ending in
+ * history_utf8 (its last few Chinese characters are used). Drops any
+ * composition; until the next letter pinyin_count/pinyin_candidate give
+ * the predictions. Returns their number (0 when nothing to predict). */
+size_t pinyin_predict(Pinyin *p, const char *history_utf8);
+
+/* Whether the candidates are predictions. */
+bool pinyin_predicting(const Pinyin *p);
+
+/* Drop the composition and predictions; the user dictionary is kept. */
+void pinyin_clear(Pinyin *p);
+
+#endif

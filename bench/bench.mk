@@ -1,0 +1,20 @@
+# bench/bench.mk - the benchmark programs, built with the main Makefile's
+# flags and objects. Read together with it (tests/bench.sh does this):
+#   make -f Makefile -f bench/bench.mk BUILD=build build/bench/redraw
+# Kept out of tests/ so the test wildcard does not link bench code into tests.
+
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+
+$(BUILD)/bench:
+	mkdir -p $@
+$(BUILD)/bench/%.o: bench/%.c | $(BUILD)/bench
+	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude $(CORE_CFLAGS) $(SDL_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $($(BUILD)_SDL_OBJ) $($(BUILD)_CORE_OBJ)
+	$(CC) $(OPT) -o $@ $^ $(SDL_LIBS) $(CORE_LIBS)
+# spawn only starts programs: plain libc.
+$(BUILD)/bench/spawn: $(BUILD)/bench/spawn.o
+	$(CC) $(OPT) -o $@ $^
+
+.PHONY: bench-programs
+bench-programs: $(BENCH_BIN)

@@ -1,0 +1,170 @@
+/* redraw.c - benchmark: CPU cost of redrawing an unchanged screen in-process.
+ *
+ *   redraw DATA_DIR [RUNS]      (run from the repository root)
+ *
+ * Opens a Kiosk on DATA_DIR with assets/content/sample.json at the fixed
+ * clock 2026-12-01T10:00:00+08:00, draws with the real fonts through the
+ * software renderer on a 1920x1080 surface, and for each screen measures
+ * with CLOCK_PROCESS_CPUTIME_ID: the first (cold) frame, then after a warm-up
+ * RUNS redraws of kiosk_view + render_frame ("full") and RUNS of kiosk_view
+ * alone ("view"); and, as a baseline, RUNS renders of an empty frame (only
+ * the clear). Prints one key=value line per screen and part (ms). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <SDL.h>
+#include "kiosk.h"
+#include "render.h"
+#include "timeutil.h"
+
+#define W 1920
+#define H 1080
+#define WARMUP 20
+
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sort v and print its median, 99th percentile (nearest rank) and maximum. */
+static void report(const char *screen, const char *part, double *v, int n,
+                   const RenderStats *before, const RenderStats *after)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    int p99 = (int)ceil(0.99 * n) - 1;
+    printf("screen=%s part=%s runs=%d median=%.3f p99=%.3f max=%.3f "
+           "tex_misses=%lu width_misses=%lu\n",
+           screen, part, n, med, v[p99], v[n - 1], after->misses - before->misses,
+           after->measure_misses - before->measure_misses);
+}
+
+static int bench_screen(Kiosk *k, Renderer *r, const char *screen, int64_t now,
+                        double *v, int runs)
+{
+    if (app_open(k->app, screen) < 0) {
+        fprintf(stderr, "redraw: no screen %s\n", screen);
+        return -1;
+    }
+    RenderStats s0, s1;
+    render_stats(r, &s0);
+    double t0 = cpu_ms();
+    kiosk_view(k, now);
+    int rc = render_frame(r, &k->frame);
+    double first = cpu_ms() - t0;
+    render_stats(r, &s1);
+    if (rc < 0 || k->frame.oom) {
+        fprintf(stderr, "redraw: %s: the frame could not be drawn\n", screen);
+        return -1;
+    }
+    printf("screen=%s part=first runs=1 median=%.3f p99=%.3f max=%.3f "
+           "tex_misses=%lu width_misses=%lu\n", screen, first, first, first,
+           s1.misses - s0.misses, s1.measure_misses - s0.measure_misses);
+
+    for (int i = 0; i < WARMUP; i++) {
+        kiosk_view(k, now);
+        render_frame(r, &k->frame);
+    }
+    render_stats(r, &s0);
+    for (int i = 0; i < runs; i++) {
+        t0 = cpu_ms();
+        kiosk_view(k, now);
+        render_frame(r, &k->frame);
+        v[i] = cpu_ms() - t0;
+    }
+    render_stats(r, &s1);
+    report(screen, "full", v, runs, &s0, &s1);
+
+    render_stats(r, &s0);
+    for (int i = 0; i < runs; i++) {
+        t0 = cpu_ms();
+        kiosk_view(k, now);
+        v[i] = cpu_ms() - t0;
+    }
+    render_stats(r, &s1);
+    report(screen, "view", v, runs, &s0, &s1);
+    return 0;
+}
+
+/* The floor under every redraw: clearing the surface. */
+static void bench_empty(Renderer *r, double *v, int runs)
+{
+    DrawList dl;
+    dl_init(&dl);
+    dl.clear = (Color){0xF4, 0xF1, 0xEA, 0xFF};
+    RenderStats s0, s1;
+    render_stats(r, &s0);
+    for (int i = 0; i < runs; i++) {
+        double t0 = cpu_ms();
+        render_frame(r, &dl);
+        v[i] = cpu_ms() - t0;
+    }
+    render_stats(r, &s1);
+    report("empty", "full", v, runs, &s0, &s1);
+    dl_free(&dl);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs("usage: redraw DATA_DIR [RUNS]\n", stderr);
+        return 2;
+    }
+    int runs = argc > 2 ? atoi(argv[2]) : 200;
+    if (runs < 1 || runs > 100000) {
+        fputs("redraw: RUNS must be 1..100000\n", stderr);
+        return 2;
+    }
+    int64_t now;
+    if (time_parse_iso8601("2026-12-01T10:00:00+08:00", &now) < 0)
+        return 1;
+    now *= 1000;
+
+    char err[600] = "";
+    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *sdl = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
+    Renderer *r = sdl ? render_create(sdl, "fonts", err, sizeof err) : NULL;
+    double *v = malloc((size_t)runs * sizeof *v);
+    Config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", argv[1]);
+    Kiosk k;
+    int rc = 1;
+    if (!r || !v) {
+        fprintf(stderr, "redraw: cannot set up the renderer: %s %s\n", err, SDL_GetError());
+        goto out;
+    }
+    if (kiosk_open(&k, &cfg, ".", "assets/content/sample.json", render_measure(r), W, H,
+                   now, err, sizeof err) < 0) {
+        fprintf(stderr, "redraw: %s\n", err);
+        goto out;
+    }
+    if (k.content_error[0])
+        fprintf(stderr, "redraw: sample content: %s\n", k.content_error);
+    else if (bench_screen(&k, r, "notices", now, v, runs) == 0 &&
+             bench_screen(&k, r, "notice:fee-accounts-2026q3", now, v, runs) == 0 &&
+             bench_screen(&k, r, "home", now, v, runs) == 0) {
+        bench_empty(r, v, runs);
+        rc = 0;
+    }
+    kiosk_close(&k);
+out:
+    free(v);
+    render_destroy(r);
+    if (sdl)
+        SDL_DestroyRenderer(sdl);
+    if (surf)
+        SDL_FreeSurface(surf);
+    SDL_Quit();
+    return rc;
+}

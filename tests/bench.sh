@@ -1,0 +1,224 @@
+#!/bin/sh
+# bench.sh - speed and memory figures against the targets (docs/BENCHMARKS.md).
+# Usage: tests/bench.sh BUILD_DIR          (make bench)
+# Settings from the environment: BENCH_RUNS (first-frame runs, 15),
+# BENCH_REDRAWS (200), BENCH_IDLE_S (10), BENCH_XVFB=0 (measure idle with the
+# dummy driver even when Xvfb is installed); BENCH_UPDATE_DOC=1 also copies
+# the table into docs/BENCHMARKS.md. Exit status 1 when a target is missed.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+B=${1:-build}
+RUNS=${BENCH_RUNS:-15}
+REDRAWS=${BENCH_REDRAWS:-200}
+IDLE_S=${BENCH_IDLE_S:-10}
+NOW=2026-12-01T10:00:00+08:00
+SAMPLE=assets/content/sample.json
+SIZE=1920x1080
+
+MAKEFLAGS= make --no-print-directory -f Makefile -f bench/bench.mk BUILD="$B" bench-programs >/dev/null ||
+    { echo "bench: cannot build the bench programs" >&2; exit 1; }
+export TZ=Asia/Shanghai SDL_AUDIODRIVER=dummy
+unset DISPLAY WAYLAND_DISPLAY
+
+TMP=$(mktemp -d /tmp/kiosk-bench-XXXXXX) || exit 1
+XPID=; KPID=
+cleanup() {
+    [ -n "$KPID" ] && kill "$KPID" 2>/dev/null && wait "$KPID" 2>/dev/null
+    [ -n "$XPID" ] && kill "$XPID" 2>/dev/null && wait "$XPID" 2>/dev/null
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ROWS=$TMP/rows; : >"$ROWS"
+NOTES=$TMP/notes; : >"$NOTES"
+failed=0
+
+# get KEY "k=v k=v ..." -> v
+get() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
+# lt A B: true when A < B (decimals)
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
+# row FIGURE MEASURED TARGET RESULT
+row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" >>"$ROWS"; }
+# check FIGURE MEASURED VALUE LIMIT TARGET: a row with pass/FAIL for VALUE < LIMIT
+check() {
+    if lt "$3" "$4"; then row "$1" "$2" "$5" pass
+    else row "$1" "$2" "$5" FAIL; failed=1; fi
+}
+note() { printf -- '- %s\n' "$*" >>"$NOTES"; }
+progress() { printf 'bench: %s\n' "$*" >&2; }
+
+DATA=$TMP/data
+"$B/kioskctl" --data-dir "$DATA" import $SAMPLE >/dev/null ||
+    { echo "bench: cannot import $SAMPLE" >&2; exit 1; }
+
+# 1. Start to first frame: spawn to exit of the window path (dummy driver).
+progress "start to first frame ($RUNS runs each)"
+SDL_VIDEODRIVER=dummy "$B/kiosk" --windowed --size $SIZE --now $NOW --data-dir "$DATA" \
+    --exit-after-first-frame || exit 1      # warm the file cache
+ff=$(SDL_VIDEODRIVER=dummy "$B/bench/spawn" "$RUNS" "$B/kiosk" --windowed --size $SIZE \
+     --now $NOW --data-dir "$DATA" --exit-after-first-frame) || exit 1
+check "Start to first frame, window, dummy driver (median of $RUNS)" \
+      "$(get wall_median "$ff") ms (min $(get wall_min "$ff"), max $(get wall_max "$ff"); CPU $(get cpu_median "$ff") ms)" \
+      "$(get wall_median "$ff")" 150 "< 150 ms"
+ffc=$(SDL_VIDEODRIVER=dummy "$B/bench/spawn" "$RUNS" "$B/kiosk" --windowed --size $SIZE \
+      --now $NOW --data-dir "$DATA" --content $SAMPLE --exit-after-first-frame) || exit 1
+check "Same with --content $SAMPLE imported at start" \
+      "$(get wall_median "$ffc") ms (min $(get wall_min "$ffc"), max $(get wall_max "$ffc"); CPU $(get cpu_median "$ffc") ms)" \
+      "$(get wall_median "$ffc")" 150 "< 150 ms"
+
+# 2. Redraw of an unchanged screen, in-process, CPU time.
+progress "redraw CPU time ($REDRAWS redraws a screen)"
+rd=$(SDL_VIDEODRIVER=dummy "$B/bench/redraw" "$TMP/redraw-data" "$REDRAWS") || exit 1
+for scr in notices notice:fee-accounts-2026q3 home; do
+    for part in full view first; do
+        l=$(printf '%s\n' "$rd" | grep "^screen=$scr part=$part ")
+        med=$(get median "$l"); p99=$(get p99 "$l"); tm=$(get tex_misses "$l")
+        case $part in
+        full) fig="Redraw $scr, view + render (median of $REDRAWS)"
+              val="$med ms (p99 $p99 ms; texture misses $tm)" ;;
+        view) fig="  view building alone, $scr"; val="$med ms (p99 $p99 ms)" ;;
+        first) fig="  first (cold) frame, $scr"; val="$med ms ($tm textures made)" ;;
+        esac
+        if [ "$part" = full ] && [ "$scr" = notices ]; then
+            check "$fig" "$val" "$med" 2 "< 2 ms CPU"
+        elif [ "$part" = full ]; then      # the same bar, for the other screens
+            check "$fig" "$val" "$med" 2 "(< 2 ms CPU)"
+        else
+            row "$fig" "$val" "-" "info"
+        fi
+        if [ "$part" = view ] && [ "$(get width_misses "$l")" != 0 ]; then
+            note "$scr: building the view measured text the width cache did not hold $(get width_misses "$l") times in $REDRAWS redraws"
+        fi
+    done
+done
+
+l=$(printf '%s\n' "$rd" | grep "^screen=empty part=full ")
+row "  floor: clearing the ${SIZE} surface (empty frame)" "$(get median "$l") ms (p99 $(get p99 "$l") ms)" "-" info
+
+# 3. Peak memory of a headless notices screenshot and of the first-frame runs.
+progress "peak memory"
+sh=$("$B/bench/spawn" 3 "$B/kiosk" --size $SIZE --now $NOW --data-dir "$DATA" \
+     --screenshot "$TMP/notices.png" --screen notices) || exit 1
+check "Peak RSS, first-frame runs (window, home)" "$(($(get maxrss_max "$ff") / 1024)) MB" \
+      "$(get maxrss_max "$ff")" $((60 * 1024)) "< 60 MB"
+check "Peak RSS, --screenshot --screen notices" "$(($(get maxrss_max "$sh") / 1024)) MB" \
+      "$(get maxrss_max "$sh")" $((60 * 1024)) "< 60 MB"
+
+# 4. Idle CPU (and peak memory) of the real kiosk in a window: on Xvfb if
+# installed, else on the dummy driver.
+# ticks PID: utime + stime in clock ticks; ctxsw PID: context switches of
+# all its threads (each is a wake-up or a preemption).
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+ctxsw() { cat /proc/"$1"/task/*/status 2>/dev/null |
+          awk '/ctxt_switches/ { n += $2 } END { print n + 0 }'; }
+hz=$(getconf CLK_TCK)
+driver=dummy
+if [ "${BENCH_XVFB:-1}" = 0 ]; then
+    note "BENCH_XVFB=0: idle measured with the dummy driver, whose SDL_WaitEventTimeout polls every millisecond, so its idle CPU is not the kiosk's"
+elif command -v Xvfb >/dev/null 2>&1; then
+    Xvfb -displayfd 5 -screen 0 ${SIZE}x24 -nolisten tcp 5>"$TMP/display" \
+        >"$TMP/xvfb.log" 2>&1 &
+    XPID=$!
+    i=0
+    while [ ! -s "$TMP/display" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    if [ -s "$TMP/display" ]; then
+        DISPLAY=:$(head -n 1 "$TMP/display"); export DISPLAY; driver=x11
+    else
+        note "Xvfb did not start ($(head -c 200 "$TMP/xvfb.log")); idle measured with the dummy driver"
+        kill "$XPID" 2>/dev/null; wait "$XPID" 2>/dev/null; XPID=
+    fi
+else
+    note "Xvfb is not installed (package xvfb): idle measured with the dummy driver, whose SDL_WaitEventTimeout polls every millisecond, so its idle CPU is not the kiosk's"
+fi
+
+if [ $driver = x11 ]; then
+    progress "start to first frame under Xvfb ($RUNS runs)"
+    fx=$(SDL_VIDEODRIVER=x11 "$B/bench/spawn" "$RUNS" "$B/kiosk" --windowed --size $SIZE \
+         --now $NOW --data-dir "$DATA" --exit-after-first-frame) || exit 1
+    row "Start to first frame, window on Xvfb (X11, median of $RUNS)" \
+        "$(get wall_median "$fx") ms (min $(get wall_min "$fx"), max $(get wall_max "$fx"))" \
+        "(< 150 ms)" "$(lt "$(get wall_median "$fx")" 150 && echo pass || echo FAIL)"
+fi
+
+progress "idle CPU for ${IDLE_S} s ($driver driver)"
+SDL_VIDEODRIVER=$driver "$B/kiosk" --windowed --size $SIZE --now $NOW --data-dir "$DATA" &
+KPID=$!
+sleep 2
+if ! kill -0 $KPID 2>/dev/null; then
+    echo "bench: the kiosk did not stay up under $driver" >&2; KPID=; exit 1
+fi
+screen=home
+if [ $driver = x11 ] && command -v xdotool >/dev/null 2>&1; then
+    # Tap the notices tile where the home screen draws it at this size.
+    printf 'dump %s\n' "$TMP/home.txt" >"$TMP/home.replay"
+    "$B/kiosk" --size $SIZE --now $NOW --data-dir "$DATA" --replay "$TMP/home.replay" \
+        >/dev/null 2>&1
+    set -- $(sed -n 's/^hit tile:notices //p' "$TMP/home.txt")
+    shot() { command -v import >/dev/null 2>&1 && import -window root "$1" 2>/dev/null; }
+    shot "$TMP/before.png"
+    if [ $# -eq 4 ] && xdotool mousemove $(($1 + $3 / 2)) $(($2 + $4 / 2)) click 1 &&
+            sleep 1; then
+        screen=notices
+        if shot "$B/bench/idle-screen.png"; then
+            if cmp -s "$TMP/before.png" "$B/bench/idle-screen.png"; then
+                screen=home; note "the tap on the notices tile changed nothing on screen"
+            else
+                note "the idle screen is saved in $B/bench/idle-screen.png"
+            fi
+        fi
+    fi
+else
+    note "no xdotool or no X display: idle and memory measured on the home screen"
+fi
+t0=$(ticks $KPID); c0=$(ctxsw $KPID)
+[ -n "$XPID" ] && x0=$(ticks $XPID)
+sleep "$IDLE_S"
+t1=$(ticks $KPID); c1=$(ctxsw $KPID)
+[ -n "$XPID" ] && x1=$(ticks $XPID)
+if ! kill -0 $KPID 2>/dev/null; then
+    echo "bench: the kiosk exited while idle" >&2; KPID=; exit 1
+fi
+hwm=$(awk '/^VmHWM/ { print $2 }' /proc/$KPID/status)
+kill $KPID; wait $KPID 2>/dev/null; KPID=
+cpu=$(awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$IDLE_S" 'BEGIN { printf "%.2f", 100 * d / hz / s }')
+wake=$(awk -v d=$((c1 - c0)) -v s="$IDLE_S" 'BEGIN { printf "%.1f", d / s }')
+idle="$cpu % of a core ($((t1 - t0)) ticks of 1/$hz s; $wake wake-ups/s)"
+if [ $driver = x11 ]; then
+    check "Idle CPU, $screen screen, ${IDLE_S} s, X11 on Xvfb" "$idle" "$cpu" 0.5 "~0 (< 0.5 %)"
+else    # the dummy driver's wait is a 1 ms poll: not the kiosk's own behaviour
+    row "Idle CPU, $screen screen, ${IDLE_S} s, dummy driver (polls)" "$idle" "~0 (< 0.5 %)" \
+        "skipped: no X server"
+fi
+if [ -n "$XPID" ]; then
+    row "  Xvfb's own CPU meanwhile (frames sent to the X server)" \
+        "$(awk -v d=$((x1 - x0)) -v hz="$hz" -v s="$IDLE_S" 'BEGIN { printf "%.2f", 100 * d / hz / s }') %" "-" info
+fi
+check "Peak RSS (VmHWM), running kiosk after the $screen screen, $driver" \
+      "$((hwm / 1024)) MB" "$hwm" $((60 * 1024)) "< 60 MB"
+
+# The table, on the terminal and in $B/bench/results.md.
+{
+    echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1),"
+    echo "Linux $(uname -r), SDL $(pkg-config --modversion sdl2 2>/dev/null); $(date -u '+%Y-%m-%d %H:%M UTC')."
+    echo
+    echo "| Figure | Measured | Target | Result |"
+    echo "|---|---|---|---|"
+    cat "$ROWS"
+    if [ -s "$NOTES" ]; then echo; cat "$NOTES"; fi
+} >"$B/bench/results.md"
+cat "$B/bench/results.md"
+
+if [ "${BENCH_UPDATE_DOC:-0}" = 1 ]; then
+    doc=docs/BENCHMARKS.md
+    if grep -q '^<!-- bench:begin -->$' $doc && grep -q '^<!-- bench:end -->$' $doc; then
+        awk -v f="$B/bench/results.md" '
+            /^<!-- bench:end -->$/ { while ((getline l < f) > 0) print l; skip = 0 }
+            !skip { print }
+            /^<!-- bench:begin -->$/ { skip = 1 }' $doc >"$TMP/doc" && cat "$TMP/doc" >$doc &&
+            echo "bench: table written into $doc"
+    else
+        echo "bench: $doc has no <!-- bench:begin/end --> markers; not updated" >&2
+    fi
+fi
+[ $failed -eq 0 ]

@@ -13,7 +13,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 # Core libraries: no SDL here, so an accidental #include <SDL.h> in a core
 # file fails the build.
-CORE_PKGS := sqlite3 jansson libunibreak inih libqrencode
+CORE_PKGS := sqlite3 jansson libunibreak inih libqrencode libsodium googlepinyin zinnia
 SDL_PKGS  := sdl2 SDL2_ttf SDL2_image
 TEST_PKGS := cmocka
 
@@ -60,7 +60,7 @@ $(eval $(call variant,$(BUILD)/san,-O1 -g $(SAN)))
 
 
 .SECONDARY:
-.PHONY: all deps run test test-normal test-san bench screenshots clean
+.PHONY: all deps run test bench golden screenshots clean
 all: $(BUILD)/kiosk $(BUILD)/kioskctl
 
 deps:
@@ -76,6 +76,11 @@ test: all $(BUILD)/san/kiosk $(BUILD)/san/kioskctl $($(BUILD)_TESTS) $($(BUILD)/
 
 bench: all
 	@tests/bench.sh $(BUILD)
+
+# Rewrite the pixel tests' references (tests/golden/*.png) from the current
+# code; look at every image before committing them.
+golden: $(BUILD)/tests/test_golden
+	KIOSK_GOLDEN_UPDATE=1 TZ=Asia/Shanghai SDL_VIDEODRIVER=dummy KIOSK_BUILD=$(BUILD) $(BUILD)/tests/test_golden
 
 screenshots: all
 	@tests/screenshots.sh $(BUILD) docs/screenshots

@@ -13,6 +13,11 @@ static const Screen *const screens[SCREEN_COUNT] = {
     [SCREEN_NOTICE] = &screen_notice,
     [SCREEN_EVENTS] = &screen_events,
     [SCREEN_EVENT] = &screen_event,
+    [SCREEN_SUGGEST] = &screen_suggest,
+    [SCREEN_SUGGEST_WRITE] = &screen_suggest_write,
+    [SCREEN_SUGGEST_CONTACT] = &screen_suggest_contact,
+    [SCREEN_SUGGEST_REVIEW] = &screen_suggest_review,
+    [SCREEN_SUGGEST_SENT] = &screen_suggest_sent,
 };
 
 const char *app_screen_name(ScreenId s)
@@ -20,14 +25,54 @@ const char *app_screen_name(ScreenId s)
     return s < SCREEN_COUNT ? screens[s]->name : "?";
 }
 
+/* Home from anywhere: whatever was being written is wiped. */
 static void go_home(App *a)
 {
+    if (suggest_has_draft(a) || a->sg.overlay != SG_NONE || a->sg.receipt[0])
+        suggest_wipe(a);
     a->screen = SCREEN_HOME;
     a->depth = 0;
     a->filter = -1;
     a->item[0] = '\0';
     memset(a->scroll, 0, sizeof a->scroll);
 }
+
+/* Split the configured comma-separated topic ids. */
+static void parse_topics(App *a, const char *list)
+{
+    a->ntopics = 0;
+    const char *p = list;
+    while (*p && a->ntopics < SUGGEST_TOPICS_MAX) {
+        size_t n = strcspn(p, ",");
+        while (n > 0 && *p == ' ') {
+            p++;
+            n--;
+        }
+        size_t len = n;
+        while (len > 0 && p[len - 1] == ' ')
+            len--;
+        if (len > 0 && len < sizeof a->topics[0]) {
+            memcpy(a->topics[a->ntopics], p, len);
+            a->topics[a->ntopics][len] = '\0';
+            a->ntopics++;
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+}
+
+void app_attach_inputs(App *a, Outbox *ob, Pinyin *py)
+{
+    a->outbox = ob;
+    a->osk.py = py;
+    if (py && a->tm->has_glyph)
+        osk_set_filter(&a->osk, a->tm->has_glyph, a->tm->ctx);
+}
+
+const char *app_draft_text(const App *a) { return a->sg.text; }
+const char *app_draft_contact(const App *a) { return a->sg.contact; }
+const char *app_last_receipt(const App *a) { return a->sg.receipt; }
 
 App *app_create(const Config *cfg, const I18n *i18n, const TextMeasure *tm,
                 Content *content, int w, int h, int64_t now_ms)
@@ -40,6 +85,15 @@ App *app_create(const Config *cfg, const I18n *i18n, const TextMeasure *tm,
     a->tm = tm;
     a->lang = cfg->default_lang;
     a->last_input_ms = now_ms;
+    if (osk_init(&a->osk, OSK_PINYIN, NULL, cfg->handwriting_model[0] ? cfg->handwriting_model
+                                                                       : NULL) < 0) {
+        free(a);
+        return NULL;
+    }
+    if (tm->has_glyph)
+        osk_set_filter(&a->osk, tm->has_glyph, tm->ctx);
+    rl_init(&a->rl, cfg->rate_burst, (int64_t)cfg->rate_refill_s * 1000, now_ms);
+    parse_topics(a, cfg->topics);
     a->shown_minute = now_ms / 60000;
     go_home(a);
     app_resize(a, w, h);
@@ -52,6 +106,8 @@ void app_destroy(App *a)
 {
     if (!a)
         return;
+    suggest_wipe(a);
+    osk_free(&a->osk);
     content_free(a->content);
     free(a);
 }
@@ -119,12 +175,46 @@ static void go_back(App *a)
 /* Dispatch a tap on control `id`. Returns true if anything handled it. */
 static bool tap(App *a, const char *id)
 {
+    if (a->sg.overlay != SG_NONE) {
+        suggest_overlay_tap(a, id);   /* dialogs are modal */
+        return true;
+    }
+    bool draft = app_in_flow(a->screen) && suggest_has_draft(a);
     if (strcmp(id, "home") == 0) {
-        go_home(a);
+        if (draft) {
+            a->sg.overlay = SG_CONFIRM_LEAVE;
+            a->sg.leave_home = true;
+        } else {
+            go_home(a);
+        }
         return true;
     }
     if (strcmp(id, "back") == 0) {
-        go_back(a);
+        /* Leaving the step that holds the text (or the contact) asks first. */
+        bool here = (a->screen == SCREEN_SUGGEST_WRITE && a->sg.text[0]) ||
+                    (a->screen == SCREEN_SUGGEST_CONTACT && a->sg.contact[0]);
+        if (here) {
+            a->sg.overlay = SG_CONFIRM_LEAVE;
+            a->sg.leave_home = false;
+        } else {
+            if (a->screen == SCREEN_SUGGEST_CONTACT && a->sg.with_contact) {
+                a->sg.with_contact = false;   /* back to the two choices */
+                return true;
+            }
+            osk_wipe_composition(&a->osk);
+            go_back(a);
+            if (a->screen == SCREEN_SUGGEST_WRITE)
+                a->osk.mode = OSK_PINYIN;
+        }
+        return true;
+    }
+    if (strcmp(id, "tile:suggest") == 0) {
+        suggest_wipe(a);
+        if (rl_wait_ms(&a->rl, a->last_input_ms) > 0) {
+            a->sg.overlay = SG_LIMITED;
+            return true;
+        }
+        app_push(a, SCREEN_SUGGEST);
         return true;
     }
     if (strcmp(id, "lang") == 0) {
@@ -152,13 +242,32 @@ static int *scroll_of(App *a, const char *id)
     return NULL;
 }
 
+static int clampi(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
 bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
 {
     a->last_input_ms = now_ms;
     int slop = (int)(TAP_SLOP_DP * a->dp) + 1;
     switch (in->kind) {
     case IN_DOWN: {
+        if (a->sg.overlay == SG_STILL_THERE) {
+            a->sg.overlay = SG_NONE;   /* any touch: the resident is here */
+            a->down = false;
+            return true;
+        }
         const char *id = frame ? dl_hit_test(frame, in->x, in->y) : NULL;
+        if (id && strcmp(id, "hwpad") == 0) {
+            const DlHit *pad = dl_find_hit(frame, "hwpad");
+            a->down = true;
+            a->inking = true;
+            a->press_id[0] = '\0';
+            a->pad = pad->r;
+            osk_ink_down(&a->osk, in->x - pad->r.x, in->y - pad->r.y);
+            return true;
+        }
         const DlScroll *sc = frame ? dl_scroll_at(frame, in->x, in->y) : NULL;
         a->down = true;
         a->dragging = false;
@@ -172,6 +281,11 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
     case IN_MOVE: {
         if (!a->down)
             return false;
+        if (a->inking) {
+            osk_ink_move(&a->osk, clampi(in->x - a->pad.x, 0, a->pad.w - 1),
+                         clampi(in->y - a->pad.y, 0, a->pad.h - 1));
+            return true;
+        }
         int dx = in->x - a->down_x, dy = in->y - a->down_y;
         bool was = a->dragging;
         if (!a->dragging && (dx * dx + dy * dy > slop * slop))
@@ -194,6 +308,13 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
         if (!a->down)
             return false;
         a->down = false;
+        if (a->inking) {
+            a->inking = false;
+            osk_ink_move(&a->osk, clampi(in->x - a->pad.x, 0, a->pad.w - 1),
+                         clampi(in->y - a->pad.y, 0, a->pad.h - 1));
+            osk_ink_up(&a->osk, a->pad.w, a->pad.h);
+            return true;
+        }
         bool redraw = a->press_id[0] != '\0';
         if (!a->dragging && a->press_id[0]) {
             const char *id = frame ? dl_hit_test(frame, in->x, in->y) : NULL;
@@ -210,14 +331,37 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
 
 static bool at_rest(const App *a)
 {
-    return a->screen == SCREEN_HOME && a->lang == a->cfg->default_lang && !a->down;
+    return a->screen == SCREEN_HOME && a->lang == a->cfg->default_lang && !a->down &&
+           a->sg.overlay == SG_NONE;
+}
+
+/* In the flow: after suggest_idle_s untouched, "Still there?"; after the
+ * countdown the draft, the contact and the engines are wiped. */
+static bool flow_tick(App *a, int64_t now_ms)
+{
+    if (a->sg.overlay == SG_STILL_THERE) {
+        if (now_ms >= a->sg.still_deadline_ms) {
+            go_home(a);
+            a->lang = a->cfg->default_lang;
+        }
+        return true;   /* the countdown changes every second */
+    }
+    if (now_ms - a->last_input_ms >= (int64_t)a->cfg->suggest_idle_s * 1000) {
+        a->sg.overlay = SG_STILL_THERE;
+        a->sg.still_deadline_ms = now_ms + (int64_t)a->cfg->still_there_s * 1000;
+        a->down = a->dragging = a->inking = false;
+        return true;
+    }
+    return false;
 }
 
 bool app_tick(App *a, int64_t now_ms)
 {
     bool redraw = false;
     int64_t idle_ms = (int64_t)a->cfg->idle_timeout_s * 1000;
-    if (!at_rest(a) && now_ms - a->last_input_ms >= idle_ms) {
+    if (app_in_flow(a->screen) || a->sg.overlay == SG_STILL_THERE) {
+        redraw = flow_tick(a, now_ms);
+    } else if (!at_rest(a) && now_ms - a->last_input_ms >= idle_ms) {
         go_home(a);
         a->lang = a->cfg->default_lang;
         a->down = a->dragging = false;
@@ -239,7 +383,16 @@ bool app_tick(App *a, int64_t now_ms)
 int64_t app_next_timeout(const App *a, int64_t now_ms)
 {
     int64_t next = (now_ms / 60000 + 1) * 60000;          /* clock minute */
-    if (!at_rest(a)) {
+    if (a->sg.overlay == SG_STILL_THERE) {
+        int64_t left = a->sg.still_deadline_ms - now_ms;  /* whole-second steps */
+        int64_t step = left > 0 ? (left % 1000 ? left % 1000 : 1000) : 0;
+        if (now_ms + step < next)
+            next = now_ms + step;
+    } else if (app_in_flow(a->screen)) {
+        int64_t idle = a->last_input_ms + (int64_t)a->cfg->suggest_idle_s * 1000;
+        if (idle < next)
+            next = idle;
+    } else if (!at_rest(a)) {
         int64_t idle = a->last_input_ms + (int64_t)a->cfg->idle_timeout_s * 1000;
         if (idle < next)
             next = idle;
@@ -254,6 +407,8 @@ void app_view(const App *a, DrawList *dl, int64_t now_ms)
 {
     dl->clear = COL_BG;
     screens[a->screen]->view(a, dl, now_ms / 1000);
+    if (a->sg.overlay != SG_NONE)
+        suggest_overlay_view(a, dl, now_ms);
 }
 
 int app_open(App *a, const char *name)
@@ -268,8 +423,16 @@ int app_open(App *a, const char *name)
             if (s == SCREEN_NOTICE || s == SCREEN_EVENT)
                 return -1;
             go_home(a);
-            if (s != SCREEN_HOME)
-                app_push(a, (ScreenId)s);
+            if (s == SCREEN_HOME)
+                return 0;
+            if (app_in_flow((ScreenId)s) || s == SCREEN_SUGGEST_SENT) {
+                /* A flow step opens over the steps before it. */
+                for (int step = SCREEN_SUGGEST; step < s; step++)
+                    app_push(a, (ScreenId)step);
+                if (s > SCREEN_SUGGEST && a->ntopics > 0)
+                    snprintf(a->sg.topic, sizeof a->sg.topic, "%s", a->topics[0]);
+            }
+            app_push(a, (ScreenId)s);
             return 0;
         }
         break;
@@ -277,12 +440,14 @@ int app_open(App *a, const char *name)
     if (!colon)
         return -1;
     /* notice:ID and event:ID open the detail over its list. */
-    App saved = *a;
-    go_home(a);
-    app_push(a, strncmp(name, "notice:", 7) == 0 ? SCREEN_NOTICES : SCREEN_EVENTS);
-    if (!app_open_item(a, name)) {
-        *a = saved;
+    const char *id = colon + 1;
+    bool notice = strncmp(name, "notice:", 7) == 0;
+    bool event = strncmp(name, "event:", 6) == 0;
+    if ((!notice && !event) || !a->content ||
+        (notice && !content_find_notice(a->content, id)) ||
+        (event && !content_find_event(a->content, id)))
         return -1;
-    }
-    return 0;
+    go_home(a);
+    app_push(a, notice ? SCREEN_NOTICES : SCREEN_EVENTS);
+    return app_open_item(a, name) ? 0 : -1;
 }

@@ -1,9 +1,11 @@
 /* config.c - INI settings file (inih) with validation and line numbers. */
 #include "config.h"
+#include "outbox.h"
 
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,14 @@ void config_defaults(Config *c)
     c->width = 1920;
     c->height = 1080;
     c->software_render = true;
+    snprintf(c->topics, sizeof c->topics, "%s",
+             "cleaning,safety,repairs,fees,parking,noise,service,other");
+    c->suggest_idle_s = 60;
+    c->still_there_s = 15;
+    c->rate_burst = 3;
+    c->rate_refill_s = 300;
+    c->queue_max_rows = 5000;
+    c->queue_max_mb = 20;
 }
 
 int config_parse_lang(const char *s)
@@ -109,6 +119,41 @@ static int apply(Config *c, const char *section, const char *name,
         }
         return 1;
     }
+    if (IS("suggest", "topics")) {
+        /* Checked here as outbox_open will, so a bad list names its line. */
+        char ids[OUTBOX_MAX_TOPICS][OUTBOX_TOPIC_MAX], why[120];
+        if (strlen(value) >= sizeof c->topics) {
+            snprintf(m, ml, "topics: longer than %zu bytes", sizeof c->topics - 1);
+            return 0;
+        }
+        if (outbox_topics_parse(value, ids, why, sizeof why) < 0) {
+            snprintf(m, ml, "topics: %s", why);
+            return 0;
+        }
+        snprintf(c->topics, sizeof c->topics, "%s", value);
+        return 1;
+    }
+    static const struct { const char *key; long lo, hi; size_t off; } ints[] = {
+        {"idle_timeout_s", 15, 3600, offsetof(Config, suggest_idle_s)},
+        {"still_there_s", 5, 300, offsetof(Config, still_there_s)},
+        {"rate_burst", 1, 100, offsetof(Config, rate_burst)},
+        {"rate_refill_s", 1, 86400, offsetof(Config, rate_refill_s)},
+        {"queue_max_rows", 10, 1000000, offsetof(Config, queue_max_rows)},
+        {"queue_max_mb", 1, 4096, offsetof(Config, queue_max_mb)},
+    };
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
+        if (IS("suggest", ints[i].key)) {
+            if (parse_int(value, ints[i].lo, ints[i].hi, (int *)((char *)c + ints[i].off)) < 0) {
+                snprintf(m, ml, "%s: expected a whole number from %ld to %ld", name,
+                         ints[i].lo, ints[i].hi);
+                return 0;
+            }
+            return 1;
+        }
+    if (IS("suggest", "pinyin_dict"))
+        return set_path(c->pinyin_dict, value, m, ml) == 0;
+    if (IS("suggest", "handwriting_model"))
+        return set_path(c->handwriting_model, value, m, ml) == 0;
     if (IS("display", "fullscreen")) {
         if (parse_bool(value, &c->fullscreen) < 0) {
             snprintf(m, ml, "fullscreen: expected true or false");

@@ -112,6 +112,13 @@ void dl_qr(DrawList *dl, Rect r, const char *payload)
         cmd->text = (size_t)off;
 }
 
+void dl_line(DrawList *dl, int x1, int y1, int x2, int y2, int thickness, Color c)
+{
+    DlCmd *cmd = push(dl, DL_LINE, (Rect){x1, y1, x2, y2}, c);
+    if (cmd)
+        cmd->size = thickness < 1 ? 1 : thickness;
+}
+
 void dl_clip(DrawList *dl, Rect r)
 {
     Rect eff = dl->nclips > 0 ? rect_intersect(dl->clips[dl->nclips - 1], r) : r;

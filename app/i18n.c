@@ -1,7 +1,6 @@
 /* i18n.c - user-interface strings from an INI file, looked up by key. */
 #include "i18n.h"
 
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,42 +33,97 @@ static int add(I18n *t, Lang lang, const char *key, const char *text)
     return 0;
 }
 
-static int handler(void *user, const char *section, const char *name,
-                   const char *value)
+/* Trim spaces and tabs at both ends, in place. */
+static char *trim(char *s)
 {
-    I18n *t = user;
-    int lang = strcmp(section, "zh") == 0 ? LANG_ZH
-             : strcmp(section, "en") == 0 ? LANG_EN : -1;
-    if (lang < 0) {
-        if (!t->msg[0])
-            snprintf(t->msg, sizeof t->msg, "unknown section [%s]", section);
-        return 0;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
+                     s[n - 1] == '\n'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* The strings file is read by this small parser rather than inih: inih's
+ * line limit (200 bytes) is too short for a sentence of Chinese. Lines are
+ * "[zh]", "[en]", "key = text", or comments starting with ';' or '#'. */
+static int parse(I18n *t, FILE *f, int *lineno)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    int lang = -1, rc = 0;
+    *lineno = 0;
+    while (getline(&line, &cap, f) != -1) {
+        ++*lineno;
+        char *p = trim(line);
+        if (*p == '\0' || *p == ';' || *p == '#')
+            continue;
+        if (*p == '[') {
+            char *end = strchr(p, ']');
+            if (!end || end[1]) {
+                snprintf(t->msg, sizeof t->msg, "malformed section header");
+                rc = -1;
+                break;
+            }
+            *end = '\0';
+            lang = strcmp(p + 1, "zh") == 0 ? LANG_ZH : strcmp(p + 1, "en") == 0 ? LANG_EN : -1;
+            if (lang < 0) {
+                snprintf(t->msg, sizeof t->msg, "unknown section [%.40s]", p + 1);
+                rc = -1;
+                break;
+            }
+            continue;
+        }
+        char *eq = strchr(p, '=');
+        if (!eq || lang < 0) {
+            snprintf(t->msg, sizeof t->msg, "%s", lang < 0 ? "text outside [zh] or [en]"
+                                                           : "expected key = text");
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(p), *val = trim(eq + 1);
+        if (!*key) {
+            snprintf(t->msg, sizeof t->msg, "missing key");
+            rc = -1;
+            break;
+        }
+        if (i18n_has(t, (Lang)lang, key)) {
+            snprintf(t->msg, sizeof t->msg, "%.60s defined twice in [%s]", key,
+                     lang == LANG_ZH ? "zh" : "en");
+            rc = -1;
+            break;
+        }
+        if (add(t, (Lang)lang, key, val) < 0) {
+            snprintf(t->msg, sizeof t->msg, "out of memory");
+            rc = -1;
+            break;
+        }
     }
-    if (i18n_has(t, (Lang)lang, name)) {
-        if (!t->msg[0])
-            snprintf(t->msg, sizeof t->msg, "%s defined twice in [%s]", name, section);
-        return 0;
-    }
-    return add(t, (Lang)lang, name, value) == 0;
+    free(line);
+    return rc;
 }
 
 I18n *i18n_load(const char *path, char *err, size_t errlen)
 {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open", path);
+        return NULL;
+    }
     I18n *t = calloc(1, sizeof *t);
+    int line = 0;
     if (!t) {
+        fclose(f);
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    int line = ini_parse(path, handler, t);
-    if (line == 0)
+    int rc = parse(t, f, &line);
+    fclose(f);
+    if (rc == 0)
         return t;
-    if (line == -1)
-        snprintf(err, errlen, "%s: cannot open", path);
-    else if (line < 0)
-        snprintf(err, errlen, "%s: out of memory", path);
-    else
-        snprintf(err, errlen, "%s:%d: %s", path, line,
-                 t->msg[0] ? t->msg : "malformed line");
+    snprintf(err, errlen, "%s:%d: %s", path, line, t->msg);
     i18n_free(t);
     return NULL;
 }

@@ -90,6 +90,17 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
         kiosk_close(k);
         return -1;
     }
+    /* Suggestions need the outbox and the pinyin engine. Without them the
+     * kiosk still shows notices, and the flow says it is unavailable. */
+    OutboxLimits lim = {cfg->queue_max_rows, (int64_t)cfg->queue_max_mb * 1024 * 1024,
+                        cfg->topics};
+    k->outbox = outbox_open(cfg->data_dir, &lim, msg, sizeof msg);
+    if (!k->outbox)
+        fprintf(stderr, "kiosk: suggestions cannot be saved: %s\n", msg);
+    k->pinyin = pinyin_open(cfg->pinyin_dict[0] ? cfg->pinyin_dict : NULL, msg, sizeof msg);
+    if (!k->pinyin)
+        fprintf(stderr, "kiosk: pinyin input unavailable: %s\n", msg);
+    app_attach_inputs(k->app, k->outbox, k->pinyin);
     k->next_poll_ms = now_ms + (int64_t)cfg->content_poll_s * 1000;
     return 0;
 }
@@ -97,6 +108,8 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
 void kiosk_close(Kiosk *k)
 {
     app_destroy(k->app);
+    pinyin_close(k->pinyin);
+    outbox_close(k->outbox);
     store_close(k->store);
     i18n_free(k->i18n);
     dl_free(&k->frame);

@@ -18,6 +18,7 @@ typedef struct {
     int w, h;
     int lang;            /* -1 = from config */
     bool windowed;
+    bool exit_after_first_frame;
 } Options;
 
 static void usage(FILE *f)
@@ -34,6 +35,8 @@ static void usage(FILE *f)
           "  --screen NAME        with --screenshot: home, notices, notice:ID,\n"
           "                       events, event:ID\n"
           "  --replay FILE        play a script (docs/REPLAY.md), then exit\n"
+          "  --exit-after-first-frame  benchmarking aid: exit as soon as the window\n"
+          "                       shows its first frame (docs/BENCHMARKS.md)\n"
           "  --help               this text\n", f);
 }
 
@@ -54,6 +57,7 @@ static int parse_options(int argc, char **argv, Options *o)
         {"size", required_argument, 0, 's'},     {"lang", required_argument, 0, 'l'},
         {"now", required_argument, 0, 'n'},      {"screenshot", required_argument, 0, 'o'},
         {"screen", required_argument, 0, 'S'},   {"replay", required_argument, 0, 'r'},
+        {"exit-after-first-frame", no_argument, 0, 'F'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
@@ -81,6 +85,7 @@ static int parse_options(int argc, char **argv, Options *o)
         case 'o': o->screenshot = optarg; break;
         case 'S': o->screen = optarg; break;
         case 'r': o->replay = optarg; break;
+        case 'F': o->exit_after_first_frame = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -91,6 +96,11 @@ static int parse_options(int argc, char **argv, Options *o)
     }
     if (o->screen && !o->screenshot) {
         fprintf(stderr, "kiosk: --screen goes with --screenshot\n");
+        return 2;
+    }
+    if (o->exit_after_first_frame && (o->screenshot || o->replay)) {
+        fprintf(stderr, "kiosk: --exit-after-first-frame is for the window, "
+                        "not --screenshot or --replay\n");
         return 2;
     }
     return -1;
@@ -168,6 +178,21 @@ static int run_replay(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Replay *rp
                 in.x = c->x1 + (c->x2 - c->x1) * s / steps;
                 in.y = c->y1 + (c->y2 - c->y1) * s / steps;
                 now += c->ms / steps;
+                app_input(k->app, &in, &k->frame, now);
+            }
+            in.kind = IN_UP;
+            app_input(k->app, &in, &k->frame, now);
+            kiosk_view(k, now);
+            break;
+        }
+        case RP_STROKE: {
+            Input in = {IN_DOWN, c->pts[0][0], c->pts[0][1]};
+            app_input(k->app, &in, &k->frame, now);
+            for (int p = 1; p < c->npts; p++) {
+                in.kind = IN_MOVE;
+                in.x = c->pts[p][0];
+                in.y = c->pts[p][1];
+                now += 16;
                 app_input(k->app, &in, &k->frame, now);
             }
             in.kind = IN_UP;
@@ -311,7 +336,14 @@ int main(int argc, char **argv)
     } else {
         Clock clock;
         clock_init(&clock, start, o.now != NULL);
-        rc = platform_run(&k, win, sdl, r, &clock, !cfg.fullscreen);
+        if (o.exit_after_first_frame) {
+            /* platform_run draws and presents before it first waits for
+             * events, so a quit queued now ends it right after frame one. */
+            SDL_Event quit = {.type = SDL_QUIT};
+            SDL_PushEvent(&quit);
+        }
+        rc = platform_run(&k, win, sdl, r, &clock,
+                          !cfg.fullscreen || o.exit_after_first_frame);
     }
     kiosk_close(&k);
 out:

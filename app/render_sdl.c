@@ -556,6 +556,33 @@ static int draw_frame_outline(Renderer *r, const DlCmd *c)
     return SDL_RenderFillRects(r->sdl, sides, 4);
 }
 
+/* A thick line as a quad (two triangles) with a square at each end, so
+ * the segments of a handwriting stroke join without gaps. */
+static int draw_line(Renderer *r, const DlCmd *c)
+{
+    float x1 = (float)c->r.x, y1 = (float)c->r.y, x2 = (float)c->r.w, y2 = (float)c->r.h;
+    float t = (float)(c->size < 1 ? 1 : c->size);
+    SDL_Color col = {c->color.r, c->color.g, c->color.b, c->color.a};
+    set_color(r, c->color);
+    int half = c->size / 2;
+    SDL_Rect caps[2] = {{c->r.x - half, c->r.y - half, c->size, c->size},
+                        {c->r.w - half, c->r.h - half, c->size, c->size}};
+    int rc = SDL_RenderFillRects(r->sdl, caps, 2);
+    float dx = x2 - x1, dy = y2 - y1;
+    float len = SDL_sqrtf(dx * dx + dy * dy);
+    if (len < 0.5f)
+        return rc;
+    float nx = -dy / len * t / 2, ny = dx / len * t / 2;
+    SDL_Vertex v[4] = {
+        {{x1 + nx, y1 + ny}, col, {0, 0}}, {{x1 - nx, y1 - ny}, col, {0, 0}},
+        {{x2 + nx, y2 + ny}, col, {0, 0}}, {{x2 - nx, y2 - ny}, col, {0, 0}},
+    };
+    static const int idx[6] = {0, 1, 2, 1, 3, 2};
+    if (SDL_RenderGeometry(r->sdl, NULL, v, 4, idx, 6) != 0)
+        rc = -1;
+    return rc;
+}
+
 /* The innermost clip, or NULL for none; an empty clip has w == 0. */
 static const SDL_Rect *clip_top(const Renderer *r)
 {
@@ -631,6 +658,9 @@ int render_frame(Renderer *r, const DrawList *dl)
             break;
         case DL_QR:
             res = draw_qr(r, c, dl_str(dl, c));
+            break;
+        case DL_LINE:
+            res = draw_line(r, c);
             break;
         default:
             break;

@@ -35,13 +35,33 @@ static int num(const char *s, int lo, int hi, int *out)
 
 static int parse_line(char *line, ReplayCmd *c, char *err, size_t errlen)
 {
-    char *w[8] = {0};
-    int n = split(line, w, 7);
-    if (n < 1 || n > 7) {
+    char *w[2 * REPLAY_STROKE_MAX + 2] = {0};
+    int n = split(line, w, 2 * REPLAY_STROKE_MAX + 1);
+    if (n < 1 || n > 2 * REPLAY_STROKE_MAX + 1) {
         snprintf(err, errlen, "too many words");
         return -1;
     }
     const char *op = w[0];
+    if (strcmp(op, "stroke") == 0) {
+        c->op = RP_STROKE;
+        if (n < 3 || (n - 1) % 2 != 0) {
+            snprintf(err, errlen, "stroke: expected stroke X Y X Y ... (1 to %d points)",
+                     REPLAY_STROKE_MAX);
+            return -1;
+        }
+        c->npts = (n - 1) / 2;
+        for (int i = 0; i < c->npts; i++)
+            if (num(w[1 + 2 * i], 0, 100000, &c->pts[i][0]) ||
+                num(w[2 + 2 * i], 0, 100000, &c->pts[i][1])) {
+                snprintf(err, errlen, "stroke: point %d is not two pixel numbers", i + 1);
+                return -1;
+            }
+        return 0;
+    }
+    if (n > 7) {
+        snprintf(err, errlen, "too many words");
+        return -1;
+    }
     if (strcmp(op, "tap") == 0 && n == 2 && w[1][0] == '@' && w[1][1]) {
         if (strlen(w[1] + 1) >= REPLAY_ARG_MAX) {
             snprintf(err, errlen, "id too long");
@@ -90,7 +110,7 @@ static int parse_line(char *line, ReplayCmd *c, char *err, size_t errlen)
         snprintf(c->arg, sizeof c->arg, "%s", w[1]);
         return 0;
     }
-    snprintf(err, errlen, "unknown command \"%.40s\" (tap, drag, wait, shot, dump)", op);
+    snprintf(err, errlen, "unknown command \"%.40s\" (tap, drag, stroke, wait, shot, dump)", op);
     return -1;
 }
 
@@ -106,7 +126,7 @@ int replay_parse(const char *text, size_t len, Replay *out, char *err, size_t er
         while (j < len && text[j] != '\n')
             j++;
         lineno++;
-        char buf[1024];
+        char buf[2048];
         size_t l = j - i;
         if (l >= sizeof buf) {
             snprintf(err, errlen, "line %d: longer than %zu bytes", lineno, sizeof buf - 1);

@@ -131,24 +131,29 @@ static void view(const App *a, DrawList *dl, int64_t now_s)
     int gap = ui_dp(a, 32);
     int avail_h = bottom - y;
     bool portrait = a->w < a->h;
-    Rect t1, t2;
+    /* One tile per capability: a row in landscape, a column in portrait. */
+    enum { NTILES = 3 };
+    Rect t[NTILES];
     if (portrait) {
-        int th = (avail_h - gap) / 2;
-        if (th > ui_dp(a, 500))
-            th = ui_dp(a, 500);
-        t1 = (Rect){m, y, a->w - 2 * m, th};
-        t2 = (Rect){m, y + th + gap, a->w - 2 * m, th};
+        int th = (avail_h - (NTILES - 1) * gap) / NTILES;
+        if (th > ui_dp(a, 400))
+            th = ui_dp(a, 400);
+        for (int i = 0; i < NTILES; i++)
+            t[i] = (Rect){m, y + i * (th + gap), a->w - 2 * m, th};
     } else {
-        int tw = (a->w - 2 * m - gap) / 2;
-        t1 = (Rect){m, y, tw, avail_h};
-        t2 = (Rect){m + tw + gap, y, tw, avail_h};
+        int tw = (a->w - 2 * m - (NTILES - 1) * gap) / NTILES;
+        for (int i = 0; i < NTILES; i++)
+            t[i] = (Rect){m + i * (tw + gap), y, tw, avail_h};
     }
-    tile(a, dl, t1, "tile:notices", ICON_CAMPAIGN, ui_tr(a, "home.notices"), en_n, subn);
-    tile(a, dl, t2, "tile:events", ICON_EVENT, ui_tr(a, "home.events"), en_e, sube);
+    const char *en_s = a->lang == LANG_ZH ? i18n_get(a->i18n, LANG_EN, "home.suggest") : NULL;
+    tile(a, dl, t[0], "tile:notices", ICON_CAMPAIGN, ui_tr(a, "home.notices"), en_n, subn);
+    tile(a, dl, t[1], "tile:events", ICON_EVENT, ui_tr(a, "home.events"), en_e, sube);
+    tile(a, dl, t[2], "tile:suggest", ICON_EDIT_NOTE, ui_tr(a, "home.suggest"), en_s,
+         ui_tr(a, "home.suggest_sub"));
     if (portrait) {
         size_t nidx[512];
         size_t count = sched_notices(a->content, now_s, -1, nidx, 512);
-        latest(a, dl, t2.y + t2.h + gap, bottom, nidx, count);
+        latest(a, dl, t[NTILES - 1].y + t[NTILES - 1].h + gap, bottom, nidx, count);
     }
 }
 

@@ -16,6 +16,8 @@
 
 typedef enum {
     SCREEN_HOME, SCREEN_NOTICES, SCREEN_NOTICE, SCREEN_EVENTS, SCREEN_EVENT,
+    SCREEN_SUGGEST, SCREEN_SUGGEST_WRITE, SCREEN_SUGGEST_CONTACT,
+    SCREEN_SUGGEST_REVIEW, SCREEN_SUGGEST_SENT,
     SCREEN_COUNT
 } ScreenId;
 
@@ -25,6 +27,8 @@ typedef enum { IN_DOWN, IN_MOVE, IN_UP } InputKind;
 typedef struct { InputKind kind; int x, y; } Input;
 
 typedef struct App App;
+typedef struct Outbox Outbox;
+typedef struct Pinyin Pinyin;
 
 /* Create the app for a w x h screen. cfg, i18n and tm must outlive it.
  * `content` may be NULL (nothing imported yet); ownership passes to the app.
@@ -61,6 +65,16 @@ void app_view(const App *a, DrawList *dl, int64_t now_ms);
 /* Open a screen by name: home, notices, notice:ID, events, event:ID.
  * Returns 0, or -1 if the name or id is unknown (state unchanged). */
 int app_open(App *a, const char *name);
+
+/* Give the app the suggestion outbox and the pinyin engine (not owned;
+ * either may be NULL: the flow then explains that it is unavailable). */
+void app_attach_inputs(App *a, Outbox *ob, Pinyin *py);
+
+/* The draft being written (for tests): text and contact. */
+const char *app_draft_text(const App *a);
+const char *app_draft_contact(const App *a);
+/* The receipt code of the last suggestion sent, "" if none. */
+const char *app_last_receipt(const App *a);
 
 ScreenId app_screen(const App *a);
 const char *app_screen_name(ScreenId s);

@@ -3,6 +3,9 @@
 #define APP_PRIV_H
 
 #include "app.h"
+#include "osk.h"
+#include "ratelimit.h"
+#include "suggest.h"
 
 #define APP_ITEM_ID_MAX 72
 
@@ -28,6 +31,16 @@ struct App {
     char drag_id[DL_ID_MAX];      /* scroll area being dragged */
     int down_x, down_y, last_y;
     int drag_max;                 /* largest scroll offset of that area */
+    bool inking;                  /* the finger is writing on the pad */
+    Rect pad;                     /* the pad's rectangle when the stroke began */
+
+    /* The suggestion flow. */
+    Suggest sg;
+    Osk osk;
+    Outbox *outbox;               /* not owned */
+    RateLimit rl;
+    char topics[SUGGEST_TOPICS_MAX][32];
+    int ntopics;
 
     /* Timers. */
     int64_t last_input_ms;
@@ -44,7 +57,14 @@ typedef struct {
 } Screen;
 
 extern const Screen screen_home, screen_notices, screen_notice,
-                    screen_events, screen_event;
+                    screen_events, screen_event, screen_suggest, screen_suggest_write,
+                    screen_suggest_contact, screen_suggest_review, screen_suggest_sent;
+
+/* Whether s is a step of the suggestion flow that holds a draft. */
+static inline bool app_in_flow(ScreenId s)
+{
+    return s >= SCREEN_SUGGEST && s <= SCREEN_SUGGEST_REVIEW;
+}
 
 /* Navigation used by screens. */
 void app_push(App *a, ScreenId s);

@@ -15,6 +15,16 @@ typedef struct Config {
     Lang default_lang;
     int idle_timeout_s;                /* back home after this long untouched */
     int content_poll_s;                /* how often to look for new content */
+    /* [suggest] */
+    char topics[512];                  /* comma-separated topic ids */
+    int suggest_idle_s;                /* "Still there?" after this long untouched */
+    int still_there_s;                 /* then wipe the draft after this countdown */
+    int rate_burst;                    /* suggestions allowed in a burst */
+    int rate_refill_s;                 /* then one more per this many seconds */
+    int queue_max_rows;                /* outbox caps (rows waiting upload) */
+    int queue_max_mb;                  /* and their payload size */
+    char pinyin_dict[CONFIG_PATH_MAX]; /* "" = the system dictionary */
+    char handwriting_model[CONFIG_PATH_MAX]; /* "" = the tegaki zh_CN model */
     /* [display] */
     bool fullscreen;
     int width, height;                 /* window size when not fullscreen */

@@ -21,7 +21,8 @@ typedef enum {
     DL_TEXT,    /* one line of UTF-8 text, top-left at r.x, r.y */
     DL_CLIP,    /* clip following commands to r (nested clips intersect) */
     DL_UNCLIP,  /* pop the innermost clip */
-    DL_QR       /* QR code of `text`, drawn in r (square) */
+    DL_QR,      /* QR code of `text`, drawn in r (square) */
+    DL_LINE     /* line from (r.x, r.y) to (r.w, r.h), `size` px thick */
 } DlKind;
 
 typedef struct {
@@ -76,6 +77,8 @@ void dl_frame(DrawList *dl, Rect r, Color c, int thickness);
 void dl_text(DrawList *dl, int x, int y, FontFace face, int size, Color c,
              const char *s, int len);
 void dl_qr(DrawList *dl, Rect r, const char *payload);
+/* A thick line with square ends from (x1, y1) to (x2, y2). */
+void dl_line(DrawList *dl, int x1, int y1, int x2, int y2, int thickness, Color c);
 void dl_clip(DrawList *dl, Rect r);
 void dl_unclip(DrawList *dl);
 /* Register a tappable region with a stable id (truncated to DL_ID_MAX-1).

@@ -9,12 +9,16 @@
 #include "config.h"
 #include "drawlist.h"
 #include "i18n.h"
+#include "outbox.h"
+#include "pinyin.h"
 #include "store.h"
 
 typedef struct Kiosk {
     Config cfg;
     Store *store;
     I18n *i18n;
+    Outbox *outbox;               /* suggestions; NULL if it could not open */
+    Pinyin *pinyin;               /* NULL if the dictionary is missing */
     App *app;
     DrawList frame;               /* the last frame drawn (hit testing) */
     int64_t serial;               /* content serial the app shows */

@@ -4,6 +4,7 @@
  *   tap @ID            tap the control with that id, at its centre
  *   tap X Y            tap at pixel X, Y
  *   drag X1 Y1 X2 Y2 MS  press at X1 Y1, move to X2 Y2 over MS ms, release
+ *   stroke X Y X Y ...  draw one stroke through these points (handwriting)
  *   wait MS            let MS ms pass on the kiosk's clock
  *   shot FILE          write the current frame as a PNG
  *   dump FILE          write the current frame as text (screen, texts, ids) */
@@ -12,15 +13,18 @@
 
 #include <stddef.h>
 
-typedef enum { RP_TAP_ID, RP_TAP_XY, RP_DRAG, RP_WAIT, RP_SHOT, RP_DUMP } ReplayOp;
+typedef enum { RP_TAP_ID, RP_TAP_XY, RP_DRAG, RP_STROKE, RP_WAIT, RP_SHOT, RP_DUMP } ReplayOp;
 
 #define REPLAY_ARG_MAX 256
+#define REPLAY_STROKE_MAX 64      /* points in one stroke command */
 
 typedef struct {
     ReplayOp op;
     int line;                     /* 1-based line in the script */
     int x1, y1, x2, y2, ms;
     char arg[REPLAY_ARG_MAX];     /* id (without @) or file name */
+    int npts;                     /* RP_STROKE: points in pts */
+    int pts[REPLAY_STROKE_MAX][2];
 } ReplayCmd;
 
 typedef struct {

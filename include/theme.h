@@ -51,5 +51,9 @@
 #define ICON_PLACE       "\xee\x95\x9f"   /* e55f */
 #define ICON_SCHEDULE    "\xee\xa2\xb5"   /* e8b5 */
 #define ICON_CHEVRON     "\xee\x97\x8c"   /* e5cc */
+#define ICON_CHEVRON_L   "\xee\x97\x8b"   /* e5cb */
+#define ICON_CHECK_CIRCLE "\xee\xa1\xac"  /* e86c */
+#define ICON_EDIT_NOTE   "\xee\x9d\x85"   /* e745 */
+#define ICON_BACKSPACE   "\xee\x85\x8a"   /* e14a */
 
 #endif

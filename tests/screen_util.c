@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fake_measure.h"
+#include "outbox.h"
+#include "pinyin.h"
 #include "tmpdir.h"
 
 void su_start(Screen_ *s, int w, int h, const char *json)
@@ -34,9 +36,47 @@ void su_start(Screen_ *s, int w, int h, const char *json)
     su_draw(s);
 }
 
+void su_attach(Screen_ *s)
+{
+    char err[300];
+    s->dir = tmpdir_make();
+    assert_non_null(s->dir);
+    OutboxLimits lim = {s->cfg.queue_max_rows, (int64_t)s->cfg.queue_max_mb << 20,
+                        s->cfg.topics};
+    s->ob = outbox_open(s->dir, &lim, err, sizeof err);
+    if (!s->ob)
+        fail_msg("outbox: %s", err);
+    s->py = pinyin_open(NULL, err, sizeof err);
+    if (!s->py)
+        fail_msg("pinyin: %s", err);
+    app_attach_inputs(s->app, s->ob, s->py);
+    su_draw(s);
+}
+
+void su_taps(Screen_ *s, ...)
+{
+    va_list ap;
+    va_start(ap, s);
+    for (const char *id = va_arg(ap, const char *); id; id = va_arg(ap, const char *))
+        su_tap(s, id);
+    va_end(ap);
+}
+
+void su_type(Screen_ *s, const char *letters)
+{
+    for (; *letters; letters++) {
+        char id[16];
+        snprintf(id, sizeof id, "key:%c", *letters);
+        su_tap(s, id);
+    }
+}
+
 void su_stop(Screen_ *s)
 {
     app_destroy(s->app);
+    pinyin_close(s->py);
+    outbox_close(s->ob);
+    tmpdir_remove(s->dir);
     i18n_free(s->i18n);
     dl_free(&s->dl);
 }

@@ -8,12 +8,18 @@
 #include "app.h"
 #include "drawlist.h"
 
+typedef struct Outbox Outbox;
+typedef struct Pinyin Pinyin;
+
 typedef struct {
     Config cfg;
     I18n *i18n;
     App *app;
     DrawList dl;
     int64_t now;      /* the fake clock, ms */
+    char *dir;        /* scratch data directory (su_attach) */
+    Outbox *ob;
+    Pinyin *py;
 } Screen_;
 
 /* 2026-12-01T10:00:00+08:00, the moment the sample content is written for. */
@@ -23,6 +29,12 @@ typedef struct {
  * NULL) at SAMPLE_NOW_MS, and draw the first frame. */
 void su_start(Screen_ *s, int w, int h, const char *json);
 void su_stop(Screen_ *s);
+/* Give the app a real outbox (in a scratch directory) and pinyin engine. */
+void su_attach(Screen_ *s);
+/* Tap each control in turn: "key:t", "key:i", ... (NULL-terminated). */
+void su_taps(Screen_ *s, ...);
+/* Type lower-case letters through the keyboard's key:X controls. */
+void su_type(Screen_ *s, const char *letters);
 /* Redraw the frame from the app's state. */
 void su_draw(Screen_ *s);
 /* Press and release at a point / at the centre of control `id` (which must

@@ -108,7 +108,7 @@ static void test_bad_file(void **state)
     assert_int_equal(tmpdir_write(p, text, strlen(text)), 0);
     char err[300];
     assert_null(i18n_load(p, err, sizeof err));
-    assert_non_null(strstr(err, ":4: unknown section [fr]"));
+    assert_non_null(strstr(err, ":3: unknown section [fr]"));
     free(p);
     tmpdir_remove(dir);
 }

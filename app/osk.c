@@ -1,0 +1,627 @@
+/* osk.c - the on-screen keyboard: modes, keys, candidates, handwriting pad. */
+#include "osk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "handwriting.h"
+#include "pinyin.h"
+#include "textlayout.h"
+#include "theme.h"
+
+/* Sizes in dp. */
+#define KEY_H     88
+#define KEY_GAP   10
+#define COMP_H    48
+#define BAR_H     88
+#define KB_PAD    12
+#define KB_MAX_W  1500
+#define CAND_MIN  96
+#define CAND_PAD  28
+#define ARROW_W   96
+
+#define COL_KB       ((Color){0xE6, 0xE1, 0xD6, 0xFF})
+#define COL_KEY_FN   ((Color){0xD3, 0xCC, 0xBE, 0xFF})
+#define COL_PAD      ((Color){0xFF, 0xFD, 0xF7, 0xFF})
+#define COL_GRID     ((Color){0xE3, 0xB7, 0xB0, 0xFF})
+#define COL_INK      ((Color){0x14, 0x14, 0x14, 0xFF})
+
+static const char *const letter_rows[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+
+/* 123 mode: digits, then Chinese punctuation, then more symbols. */
+static const char *const sym_rows[3][10] = {
+    {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"},
+    {"，", "。", "？", "！", "、", "：", "；", "“", "”", "…"},
+    {"（", "）", "《", "》", "—", "-", "@", "#", "%", NULL},
+};
+
+static const char *const mode_ids[OSK_MODE_COUNT] = {
+    "mode:pinyin", "mode:hand", "mode:abc", "mode:123",
+};
+static const char *const mode_labels[OSK_MODE_COUNT] = {"拼音", "手写", "ABC", "123"};
+
+static int px(double dp, double v)
+{
+    int p = (int)(v * dp + 0.5);
+    return p < 1 ? 1 : p;
+}
+
+int osk_init(Osk *k, OskMode mode, Pinyin *py, const char *hw_model)
+{
+    memset(k, 0, sizeof *k);
+    k->mode = mode;
+    k->py = py;
+    if (hw_model)
+        snprintf(k->hw_model, sizeof k->hw_model, "%s", hw_model);
+    k->ink = hw_ink_new();
+    return k->ink ? 0 : -1;
+}
+
+void osk_free(Osk *k)
+{
+    hw_close(k->hw);
+    hw_ink_free(k->ink);
+    k->hw = NULL;
+    k->ink = NULL;
+}
+
+static void reset_page(Osk *k)
+{
+    k->page = 0;
+    k->npages = 0;
+}
+
+void osk_wipe(Osk *k)
+{
+    if (k->py)
+        pinyin_reset(k->py);
+    if (k->ink)
+        hw_ink_clear(k->ink);
+    k->inking = false;
+    k->hw_n = 0;
+    k->shift = false;
+    reset_page(k);
+    /* The handwriting model holds nothing of the resident; it is closed
+     * only to give its 26 MB back while nobody is writing. */
+    hw_close(k->hw);
+    k->hw = NULL;
+}
+
+void osk_set_filter(Osk *k, bool (*drawable)(void *ctx, uint32_t cp), void *ctx)
+{
+    k->drawable = drawable;
+    k->drawable_ctx = ctx;
+    if (k->py)
+        pinyin_set_filter(k->py, drawable, ctx);
+    if (k->hw)
+        hw_set_filter(k->hw, drawable, ctx);
+}
+
+int osk_height(double dp)
+{
+    return px(dp, KB_PAD * 2 + COMP_H + BAR_H + KEY_GAP * 4 + KEY_H * 4);
+}
+
+void osk_wipe_composition(Osk *k)
+{
+    if (k->py)
+        pinyin_clear(k->py);
+    if (k->ink)
+        hw_ink_clear(k->ink);
+    k->inking = false;
+    k->hw_n = 0;
+    reset_page(k);
+}
+
+bool osk_composing(const Osk *k)
+{
+    return k->mode == OSK_PINYIN && k->py && pinyin_composing(k->py);
+}
+
+/* ---- the edited text ---- */
+
+size_t osk_append(OskTarget *t, const char *s)
+{
+    size_t len = strlen(t->buf);
+    size_t chars = utf8_count(t->buf, len);
+    size_t added = 0;
+    const char *p = s;
+    size_t rest = strlen(s);
+    while (rest > 0 && chars < t->max_chars) {
+        unsigned cp;
+        size_t n = utf8_decode(p, rest, &cp);
+        if (len + n + 1 > t->cap)
+            break;
+        memcpy(t->buf + len, p, n);
+        len += n;
+        t->buf[len] = '\0';
+        p += n;
+        rest -= n;
+        chars++;
+        added++;
+    }
+    return added;
+}
+
+bool osk_delete_last(OskTarget *t)
+{
+    size_t len = strlen(t->buf);
+    if (len == 0)
+        return false;
+    do
+        len--;
+    while (len > 0 && ((unsigned char)t->buf[len] & 0xC0) == 0x80);
+    t->buf[len] = '\0';
+    return true;
+}
+
+/* ---- candidates (pinyin or handwriting) ---- */
+
+static size_t cand_count(const Osk *k)
+{
+    if (k->mode == OSK_PINYIN && k->py)
+        return pinyin_count(k->py);
+    if (k->mode == OSK_HAND)
+        return k->hw_n;
+    return 0;
+}
+
+static const char *cand_text(const Osk *k, size_t i)
+{
+    if (k->mode == OSK_PINYIN && k->py)
+        return pinyin_candidate(k->py, i);
+    return k->hw_cands[i];
+}
+
+static int cand_width(const Osk *k, const TextMeasure *m, double dp, size_t i)
+{
+    const char *s = cand_text(k, i);
+    int w = measure_width(m, FONT_REGULAR, px(dp, 40), s, strlen(s)) + 2 * px(dp, CAND_PAD);
+    return w < px(dp, CAND_MIN) ? px(dp, CAND_MIN) : w;
+}
+
+/* How many candidates from `start` fit in a bar of bar_w pixels (always at
+ * least one, so paging moves on). */
+static size_t cand_fit(const Osk *k, const TextMeasure *m, double dp, int bar_w, size_t start)
+{
+    size_t n = cand_count(k);
+    int room = bar_w - 2 * px(dp, ARROW_W) - px(dp, KEY_GAP) * 2;
+    int used = 0;
+    size_t i = start;
+    for (; i < n; i++) {
+        int w = cand_width(k, m, dp, i) + (i > start ? px(dp, KEY_GAP) : 0);
+        if (i > start && used + w > room)
+            break;
+        used += w;
+    }
+    return i - start;
+}
+
+/* The last few characters of the text, as history for predictions. */
+static void history(const char *buf, char *out, size_t n)
+{
+    size_t len = strlen(buf), start = len, chars = 0;
+    while (start > 0 && chars < 4) {
+        start--;
+        if (((unsigned char)buf[start] & 0xC0) != 0x80)
+            chars++;
+    }
+    snprintf(out, n, "%s", buf + start);
+}
+
+/* Choose candidate i: a whole conversion (or a prediction) goes into the
+ * text and brings predictions for what may follow; a partial choice leaves
+ * the rest of the pinyin to convert. */
+static void commit_pinyin(Osk *k, OskTarget *t, size_t i)
+{
+    char out[256];
+    int r = pinyin_choose(k->py, i, out, sizeof out);
+    reset_page(k);
+    if (r != 1)
+        return;
+    osk_append(t, out);
+    char his[32];
+    history(t->buf, his, sizeof his);
+    pinyin_predict(k->py, his);
+}
+
+/* Recognise the ink so far. */
+static void recognise(Osk *k, int pad_w, int pad_h)
+{
+    k->hw_n = 0;
+    reset_page(k);
+    if (hw_ink_strokes(k->ink) == 0)
+        return;
+    if (!k->hw && !k->hw_failed) {
+        char err[256];
+        k->hw = hw_open(k->hw_model[0] ? k->hw_model : NULL, err, sizeof err);
+        if (!k->hw) {
+            k->hw_failed = true;
+            fprintf(stderr, "kiosk: handwriting unavailable: %s\n", err);
+            return;
+        }
+        if (k->drawable)
+            hw_set_filter(k->hw, k->drawable, k->drawable_ctx);
+    }
+    if (k->hw)
+        k->hw_n = hw_recognize(k->hw, k->ink, pad_w, pad_h, k->hw_cands, 10);
+}
+
+static void set_mode(Osk *k, OskMode mode)
+{
+    if (k->py)
+        pinyin_clear(k->py);
+    hw_ink_clear(k->ink);
+    k->hw_n = 0;
+    k->shift = false;
+    k->mode = mode;
+    reset_page(k);
+}
+
+bool osk_press(Osk *k, const char *id, OskTarget *t, const TextMeasure *m, double dp,
+               int bar_w)
+{
+    for (int i = 0; i < OSK_MODE_COUNT; i++)
+        if (strcmp(id, mode_ids[i]) == 0) {
+            set_mode(k, (OskMode)i);
+            return true;
+        }
+    if (strncmp(id, "cand:", 5) == 0) {
+        const char *arg = id + 5;
+        size_t n = cand_count(k);
+        if (strcmp(arg, "next") == 0) {
+            size_t fit = cand_fit(k, m, dp, bar_w, k->page);
+            if (k->page + fit < n && k->npages < (int)(sizeof k->pages / sizeof *k->pages)) {
+                k->pages[k->npages++] = k->page;
+                k->page += fit;
+            }
+            return true;
+        }
+        if (strcmp(arg, "prev") == 0) {
+            if (k->npages > 0)
+                k->page = k->pages[--k->npages];
+            return true;
+        }
+        char *end;
+        unsigned long i = strtoul(arg, &end, 10);
+        if (*end || i >= n)
+            return true;
+        if (k->mode == OSK_PINYIN) {
+            commit_pinyin(k, t, i);
+        } else if (k->mode == OSK_HAND) {
+            osk_append(t, k->hw_cands[i]);
+            hw_ink_clear(k->ink);
+            k->hw_n = 0;
+        }
+        return true;
+    }
+    if (strcmp(id, "hw:undo") == 0 || strcmp(id, "hw:clear") == 0) {
+        if (id[3] == 'u')
+            hw_ink_undo(k->ink);
+        else
+            hw_ink_clear(k->ink);
+        /* Recognise what is left, on the pad size of the last stroke. */
+        recognise(k, k->pad_w, k->pad_h);
+        return true;
+    }
+    if (strncmp(id, "key:", 4) != 0)
+        return false;
+    const char *key = id + 4;
+    bool pinyin = k->mode == OSK_PINYIN && k->py;
+    if (strcmp(key, "bksp") == 0) {
+        if (pinyin && pinyin_composing(k->py)) {
+            if (pinyin_backspace(k->py) == 0)
+                osk_delete_last(t);
+            reset_page(k);
+        } else {
+            if (pinyin)
+                pinyin_clear(k->py);
+            if (k->mode == OSK_HAND && hw_ink_strokes(k->ink) > 0) {
+                hw_ink_clear(k->ink);
+                k->hw_n = 0;
+            } else {
+                osk_delete_last(t);
+            }
+        }
+        return true;
+    }
+    if (strcmp(key, "space") == 0) {
+        if (pinyin && pinyin_composing(k->py) && pinyin_count(k->py) > 0)
+            commit_pinyin(k, t, 0);
+        else {
+            if (pinyin)
+                pinyin_clear(k->py);
+            osk_append(t, " ");
+        }
+        return true;
+    }
+    if (strcmp(key, "shift") == 0) {
+        k->shift = !k->shift;
+        return true;
+    }
+    if (strcmp(key, "sep") == 0) {
+        if (pinyin && pinyin_composing(k->py))
+            pinyin_type(k->py, '\'');
+        return true;
+    }
+    if (strncmp(key, "sym:", 4) == 0) {
+        /* Punctuation ends a composition with its first candidate. */
+        if (pinyin && pinyin_composing(k->py)) {
+            char out[256];
+            int r;
+            while ((r = pinyin_choose(k->py, 0, out, sizeof out)) == 0)
+                ;
+            if (r == 1)
+                osk_append(t, out);
+        }
+        if (pinyin)
+            pinyin_clear(k->py);
+        osk_append(t, key + 4);
+        reset_page(k);
+        return true;
+    }
+    if (key[0] >= 'a' && key[0] <= 'z' && key[1] == '\0') {
+        if (pinyin) {
+            pinyin_type(k->py, key[0]);
+            reset_page(k);
+        } else if (k->mode == OSK_ABC) {
+            char s[2] = {k->shift ? (char)(key[0] - 'a' + 'A') : key[0], '\0'};
+            osk_append(t, s);
+            k->shift = false;
+        }
+        return true;
+    }
+    return true;   /* an unknown key: ignore it, but it was a keyboard id */
+}
+
+/* ---- handwriting ---- */
+
+void osk_ink_down(Osk *k, int x, int y)
+{
+    if (k->mode != OSK_HAND)
+        return;
+    if (hw_ink_begin_stroke(k->ink) < 0)
+        return;
+    k->inking = true;
+    hw_ink_add_point(k->ink, x, y);
+}
+
+void osk_ink_move(Osk *k, int x, int y)
+{
+    if (k->inking)
+        hw_ink_add_point(k->ink, x, y);
+}
+
+void osk_ink_up(Osk *k, int pad_w, int pad_h)
+{
+    if (!k->inking)
+        return;
+    hw_ink_end_stroke(k->ink);
+    k->inking = false;
+    k->pad_w = pad_w;
+    k->pad_h = pad_h;
+    recognise(k, pad_w, pad_h);
+}
+
+/* ---- drawing ---- */
+
+typedef struct {
+    DrawList *dl;
+    const TextMeasure *m;
+    double dp;
+    const char *pressed;
+} Ctx;
+
+static void key(const Ctx *c, Rect r, const char *id, const char *label, FontFace face,
+                int size_dp, Color bg, Color fg)
+{
+    bool down = c->pressed && strcmp(c->pressed, id) == 0;
+    Color b = down ? (Color){(uint8_t)(bg.r * 3 / 4), (uint8_t)(bg.g * 3 / 4),
+                             (uint8_t)(bg.b * 3 / 4), 0xFF} : bg;
+    dl_rect(c->dl, r, b);
+    dl_frame(c->dl, r, COL_BORDER, 1);
+    int size = px(c->dp, size_dp);
+    int w = measure_width(c->m, face, size, label, strlen(label));
+    int h = measure_height(c->m, face, size);
+    dl_text(c->dl, r.x + (r.w - w) / 2, r.y + (r.h - h) / 2, face, size,
+            down && bg.r > 0x80 ? COL_TEXT : fg, label, -1);
+    dl_hit(c->dl, r, id);
+}
+
+static void char_key(const Ctx *c, Rect r, const char *text, bool upper)
+{
+    char id[32], label[8];
+    if (text[1] == '\0' && text[0] >= 'a' && text[0] <= 'z') {
+        snprintf(id, sizeof id, "key:%s", text);
+        snprintf(label, sizeof label, "%c", upper ? text[0] - 'a' + 'A' : text[0]);
+    } else {
+        snprintf(id, sizeof id, "key:sym:%s", text);
+        snprintf(label, sizeof label, "%s", text);
+    }
+    key(c, r, id, label, FONT_REGULAR, 40, COL_CARD, COL_TEXT);
+}
+
+static void candidates(const Osk *k, const Ctx *c, Rect bar)
+{
+    size_t n = cand_count(k);
+    int gap = px(c->dp, KEY_GAP);
+    int aw = px(c->dp, ARROW_W);
+    size_t fit = n ? cand_fit(k, c->m, c->dp, bar.w, k->page) : 0;
+    int x = bar.x;
+    for (size_t i = k->page; i < k->page + fit; i++) {
+        int w = cand_width(k, c->m, c->dp, i);
+        char id[32];
+        snprintf(id, sizeof id, "cand:%zu", i);
+        Color bg = i == 0 && k->mode == OSK_PINYIN ? (Color){0xFF, 0xF4, 0xD6, 0xFF} : COL_CARD;
+        key(c, (Rect){x, bar.y, w, bar.h}, id, cand_text(k, i), FONT_REGULAR, 40, bg, COL_TEXT);
+        x += w + gap;
+    }
+    bool more = k->page + fit < n, less = k->npages > 0;
+    Rect prev = {bar.x + bar.w - 2 * aw - gap, bar.y, aw, bar.h};
+    Rect next = {bar.x + bar.w - aw, bar.y, aw, bar.h};
+    if (less)
+        key(c, prev, "cand:prev", ICON_CHEVRON_L, FONT_ICON, 56, COL_KEY_FN, COL_TEXT);
+    if (more)
+        key(c, next, "cand:next", ICON_CHEVRON, FONT_ICON, 56, COL_KEY_FN, COL_TEXT);
+}
+
+/* The 米字格 practice grid and the ink. */
+static void pad(const Osk *k, const Ctx *c, Rect r)
+{
+    DrawList *dl = c->dl;
+    dl_rect(dl, r, COL_PAD);
+    int t = px(c->dp, 2);
+    dl_frame(dl, r, COL_GRID, t);
+    int cx = r.x + r.w / 2, cy = r.y + r.h / 2;
+    dl_line(dl, r.x, cy, r.x + r.w, cy, 1, COL_GRID);
+    dl_line(dl, cx, r.y, cx, r.y + r.h, 1, COL_GRID);
+    /* Dashed diagonals, as on a practice sheet. */
+    for (int i = 0; i < 16; i += 2) {
+        int a0 = r.w * i / 16, a1 = r.w * (i + 1) / 16;
+        dl_line(dl, r.x + a0, r.y + a0, r.x + a1, r.y + a1, 1, COL_GRID);
+        dl_line(dl, r.x + r.w - a0, r.y + a0, r.x + r.w - a1, r.y + a1, 1, COL_GRID);
+    }
+    int thick = px(c->dp, 10);
+    for (size_t s = 0; s < hw_ink_strokes(k->ink); s++) {
+        const HwPoint *p = hw_ink_stroke(k->ink, s);
+        size_t n = hw_ink_points(k->ink, s);
+        if (n == 1)
+            dl_line(dl, r.x + p[0].x, r.y + p[0].y, r.x + p[0].x, r.y + p[0].y, thick, COL_INK);
+        for (size_t i = 1; i < n; i++)
+            dl_line(dl, r.x + p[i - 1].x, r.y + p[i - 1].y, r.x + p[i].x, r.y + p[i].y, thick,
+                    COL_INK);
+    }
+    dl_hit(dl, r, "hwpad");
+}
+
+void osk_view(const Osk *k, DrawList *dl, const TextMeasure *m, double dp, Rect area,
+              bool lang_en, const char *pressed)
+{
+    Ctx c = {dl, m, dp, pressed};
+    dl_rect(dl, area, COL_KB);
+    int gap = px(dp, KEY_GAP), pad_ = px(dp, KB_PAD);
+    int kw_max = px(dp, KB_MAX_W);
+    int w = area.w - 2 * pad_ < kw_max ? area.w - 2 * pad_ : kw_max;
+    int x0 = area.x + (area.w - w) / 2;
+    int y = area.y + pad_;
+    int kh = px(dp, KEY_H);
+
+    /* Composition or hint line. */
+    char comp[256] = "";
+    Color cc = COL_PRIMARY;
+    if (osk_composing(k)) {
+        pinyin_display(k->py, comp, sizeof comp);
+    } else {
+        cc = COL_TEXT2;
+        const char *hint[OSK_MODE_COUNT][2] = {
+            {"用拼音输入，点选上方的字词", "Type pinyin, then tap a word above the keys"},
+            {"在方框里写一个字，再点选候选字", "Write one character in the box, then tap it"},
+            {"英文字母", "English letters"},
+            {"数字和标点", "Digits and punctuation"},
+        };
+        if (k->mode == OSK_PINYIN && k->py && pinyin_predicting(k->py) && pinyin_count(k->py))
+            snprintf(comp, sizeof comp, "%s", lang_en ? "Next word? Tap one, or keep typing"
+                                                      : "接下来可能是：点选，或继续打拼音");
+        else if (k->mode == OSK_PINYIN && !k->py)
+            snprintf(comp, sizeof comp, "%s", lang_en ? "Pinyin is unavailable" : "拼音输入暂不可用");
+        else if (k->mode == OSK_HAND && k->hw_failed)
+            snprintf(comp, sizeof comp, "%s", lang_en ? "Handwriting is unavailable" : "手写输入暂不可用");
+        else
+            snprintf(comp, sizeof comp, "%s", hint[k->mode][lang_en ? 1 : 0]);
+    }
+    int csz = px(dp, k->mode == OSK_PINYIN && osk_composing(k) ? 36 : 28);
+    dl_text(dl, x0 + px(dp, 8), y + (px(dp, COMP_H) - measure_height(m, FONT_REGULAR, csz)) / 2,
+            FONT_REGULAR, csz, cc, comp, -1);
+    y += px(dp, COMP_H);
+
+    int unit = (w - 9 * gap) / 10;   /* a letter key's width */
+    int rows_y = y + px(dp, BAR_H) + gap;
+    if (k->mode == OSK_HAND) {
+        /* A large pad from the candidate bar's top to the third row's foot;
+         * its ten candidates in a grid on the right, editing keys and
+         * punctuation on the left. */
+        int ph = px(dp, BAR_H) + gap + 3 * kh + 2 * gap;
+        int cw = px(dp, 112), lw = px(dp, 190);
+        int total = 2 * lw + gap + gap * 2 + ph + gap * 2 + 3 * cw + 2 * gap;
+        int lx = x0 + (w - total) / 2;
+        Rect pr = {lx + 2 * lw + gap + 2 * gap, y, ph, ph};
+        pad(k, &c, pr);
+        int ch = (ph - 3 * gap) / 4;
+        int gx = pr.x + pr.w + 2 * gap;
+        for (size_t i = 0; i < k->hw_n && i < 12; i++) {
+            char id[32];
+            snprintf(id, sizeof id, "cand:%zu", i);
+            Rect r = {gx + (int)(i % 3) * (cw + gap), y + (int)(i / 3) * (ch + gap), cw, ch};
+            key(&c, r, id, k->hw_cands[i], FONT_REGULAR, 48,
+                i == 0 ? (Color){0xFF, 0xF4, 0xD6, 0xFF} : COL_CARD, COL_TEXT);
+        }
+        const char *rid[4] = {"hw:undo", "hw:clear", "key:bksp", NULL};
+        const char *rl[2][3] = {{"撤销一笔", "清除", "删除"}, {"Undo", "Clear", "Delete"}};
+        const char *punct[4] = {"，", "。", "？", "！"};
+        for (int i = 0; i < 4; i++) {
+            Rect r = {lx, y + i * (ch + gap), lw, ch};
+            if (rid[i])
+                key(&c, r, rid[i], rl[lang_en][i], FONT_BOLD, 30, COL_KEY_FN, COL_TEXT);
+            r.x += lw + gap;
+            char_key(&c, r, punct[i], false);
+        }
+    } else {
+        candidates(k, &c, (Rect){x0, y, w, px(dp, BAR_H)});
+        for (int row = 0; row < 3; row++) {
+            int ry = rows_y + row * (kh + gap);
+            if (k->mode == OSK_SYM) {
+                int n = 0;
+                while (n < 10 && sym_rows[row][n])
+                    n++;
+                for (int i = 0; i < n; i++)
+                    char_key(&c, (Rect){x0 + i * (unit + gap), ry, unit, kh}, sym_rows[row][i],
+                             false);
+            } else {
+                const char *letters = letter_rows[row];
+                int n = (int)strlen(letters);
+                int indent = (w - n * unit - (n - 1) * gap) / 2;
+                for (int i = 0; i < n; i++) {
+                    char s[2] = {letters[i], '\0'};
+                    char_key(&c, (Rect){x0 + indent + i * (unit + gap), ry, unit, kh}, s,
+                             k->mode == OSK_ABC && k->shift);
+                }
+                if (row == 2) {
+                    int fw = indent - gap;
+                    if (k->mode == OSK_ABC)
+                        key(&c, (Rect){x0, ry, fw, kh}, "key:shift", "\xe2\x87\xa7",
+                            FONT_REGULAR, 40, k->shift ? COL_PRIMARY : COL_KEY_FN,
+                            k->shift ? COL_ON_PRIMARY : COL_TEXT);
+                    else
+                        key(&c, (Rect){x0, ry, fw, kh}, "key:sep", "'", FONT_BOLD, 40,
+                            COL_KEY_FN, COL_TEXT);
+                }
+            }
+            if (row == 2) {
+                int bx = x0 + 8 * (unit + gap);
+                if (k->mode != OSK_SYM)
+                    bx = x0 + w - ((w - 7 * unit - 6 * gap) / 2 - gap);
+                key(&c, (Rect){bx, ry, x0 + w - bx, kh}, "key:bksp", ICON_BACKSPACE, FONT_ICON,
+                    48, COL_KEY_FN, COL_TEXT);
+            }
+        }
+    }
+
+    /* Bottom row: the four modes, punctuation, space. */
+    int by = rows_y + 3 * (kh + gap);
+    int mw = unit + unit / 3;
+    int x = x0;
+    for (int i = 0; i < OSK_MODE_COUNT; i++) {
+        bool on = (int)k->mode == i;
+        key(&c, (Rect){x, by, mw, kh}, mode_ids[i], mode_labels[i], FONT_BOLD, 32,
+            on ? COL_PRIMARY : COL_KEY_FN, on ? COL_ON_PRIMARY : COL_TEXT);
+        x += mw + gap;
+    }
+    if (k->mode == OSK_PINYIN || k->mode == OSK_HAND) {
+        char_key(&c, (Rect){x, by, unit, kh}, "，", false);
+        x += unit + gap;
+        char_key(&c, (Rect){x, by, unit, kh}, "。", false);
+        x += unit + gap;
+    }
+    key(&c, (Rect){x, by, x0 + w - x, kh}, "key:space", lang_en ? "space" : "空格",
+        FONT_REGULAR, 32, COL_CARD, COL_TEXT2);
+}

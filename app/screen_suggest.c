@@ -1,0 +1,532 @@
+/* screen_suggest.c - the anonymous suggestion flow: topic, write, contact,
+ * review, sent; and its dialogs (leave?, still there?, apology). */
+#include <stdio.h>
+#include <string.h>
+#include "osk.h"
+#include "outbox.h"
+#include "ratelimit.h"
+#include "suggest.h"
+#include "textclean.h"
+#include "timeutil.h"
+#include "ui.h"
+
+/* ---- the draft ---- */
+
+bool suggest_has_draft(const App *a)
+{
+    return a->sg.text[0] || a->sg.contact[0];
+}
+
+void suggest_wipe(App *a)
+{
+    /* Nothing of what the resident wrote stays in memory or in the engines. */
+    volatile char *p = (volatile char *)&a->sg;
+    for (size_t i = 0; i < sizeof a->sg; i++)
+        p[i] = 0;
+    osk_wipe(&a->osk);
+    a->osk.mode = OSK_PINYIN;
+}
+
+static OskTarget text_target(App *a)
+{
+    return (OskTarget){a->sg.text, sizeof a->sg.text, SUGGEST_MAX_CHARS};
+}
+
+static OskTarget contact_target(App *a)
+{
+    return (OskTarget){a->sg.contact, sizeof a->sg.contact, SUGGEST_CONTACT_CHARS};
+}
+
+/* The keyboard's area on screen (bottom, full width). */
+static Rect kb_area(const App *a)
+{
+    int h = osk_height(a->dp);
+    return (Rect){0, ui_bottom(a) - h, a->w, h};
+}
+
+static int bar_width(const App *a)
+{
+    int pad = ui_dp(a, 12);
+    int w = a->w - 2 * pad;
+    int max = ui_dp(a, 1500);
+    return w < max ? w : max;
+}
+
+/* ---- topic ---- */
+
+static void topic_view(const App *a, DrawList *dl, int64_t now_s)
+{
+    int y = ui_header(a, dl, now_s);
+    y = ui_titlebar(a, dl, y, ui_tr(a, "suggest.title"));
+    int m = ui_dp(a, DP_MARGIN);
+    int size = ui_dp(a, DP_T_BODY);
+    dl_text(dl, m, y + ui_dp(a, 8), FONT_REGULAR, size, COL_TEXT2,
+            ui_tr(a, "suggest.topic_prompt"), -1);
+    y += ui_dp(a, 72);
+    bool portrait = a->w < a->h;
+    int cols = portrait ? 2 : 4;
+    int gap = ui_dp(a, 24);
+    int n = a->ntopics;
+    int rows = (n + cols - 1) / cols;
+    int bw = (a->w - 2 * m - (cols - 1) * gap) / cols;
+    int avail = ui_bottom(a) - y - ui_dp(a, 140);
+    int bh = rows ? (avail - (rows - 1) * gap) / rows : 0;
+    if (bh > ui_dp(a, 200))
+        bh = ui_dp(a, 200);
+    for (int i = 0; i < n; i++) {
+        char id[DL_ID_MAX], key[64];
+        snprintf(id, sizeof id, "topic:%s", a->topics[i]);
+        snprintf(key, sizeof key, "topic.%s", a->topics[i]);
+        Rect r = {m + (i % cols) * (bw + gap), y + (i / cols) * (bh + gap), bw, bh};
+        ui_button(a, dl, r, id, NULL, ui_tr(a, key), false);
+    }
+    /* The promise, in plain words, under the choices. */
+    int ny = y + rows * (bh + gap) + ui_dp(a, 8);
+    ui_para(a, dl, m, ny, a->w - 2 * m, FONT_REGULAR, ui_dp(a, DP_T_SMALL),
+            ui_dp(a, 40), COL_TEXT2, ui_tr(a, "suggest.anonymous_note"));
+}
+
+static bool topic_tap(App *a, const char *id)
+{
+    if (strncmp(id, "topic:", 6) != 0)
+        return false;
+    for (int i = 0; i < a->ntopics; i++)
+        if (strcmp(id + 6, a->topics[i]) == 0) {
+            snprintf(a->sg.topic, sizeof a->sg.topic, "%s", a->topics[i]);
+            app_push(a, SCREEN_SUGGEST_WRITE);
+            return true;
+        }
+    return false;
+}
+
+const Screen screen_suggest = {"suggest", topic_view, topic_tap};
+
+/* ---- write (and the contact box, which uses the same layout) ---- */
+
+/* The text box with its live count and a caret; shows the end of the text
+ * when it is longer than the box. */
+static void text_box(const App *a, DrawList *dl, Rect r, const char *text, size_t max,
+                     const char *placeholder)
+{
+    dl_rect(dl, r, COL_CARD);
+    dl_frame(dl, r, COL_PRIMARY, ui_dp(a, 3));
+    int pad = ui_dp(a, 24);
+    int size = ui_dp(a, DP_T_BODY + 4);
+    int lh = size * 3 / 2;
+    int csz = ui_dp(a, DP_T_SMALL);
+    int count_h = measure_height(a->tm, FONT_REGULAR, csz);
+    int inner_w = r.w - 2 * pad;
+    int inner_h = r.h - 2 * pad - count_h;
+    size_t chars = utf8_count(text, strlen(text));
+    if (!text[0]) {
+        dl_text(dl, r.x + pad, r.y + pad, FONT_REGULAR, size, COL_TEXT2, placeholder, -1);
+    } else {
+        TlLines lines = {0};
+        int n = tl_wrap(a->tm, FONT_REGULAR, size, text, strlen(text), inner_w, &lines);
+        int fit = inner_h / lh;
+        if (fit < 1)
+            fit = 1;
+        int first = n > fit ? n - fit : 0;
+        for (int i = first; i < n; i++)
+            dl_text(dl, r.x + pad, r.y + pad + (i - first) * lh, FONT_REGULAR, size, COL_TEXT,
+                    text + lines.lines[i].start, (int)lines.lines[i].len);
+        int cx = r.x + pad + (n > 0 ? lines.lines[n - 1].width : 0) + ui_dp(a, 2);
+        int cy = r.y + pad + (n - 1 - first) * lh;
+        /* A trailing newline or space puts the caret after it. */
+        if (text[strlen(text) - 1] == ' ')
+            cx += ui_width(a, FONT_REGULAR, size, " ");
+        dl_rect(dl, (Rect){cx, cy + ui_dp(a, 6), ui_dp(a, 4), lh - ui_dp(a, 12)}, COL_PRIMARY);
+        tl_lines_free(&lines);
+    }
+    char count[32];
+    snprintf(count, sizeof count, "%zu/%zu", chars, max);
+    int cw = ui_width(a, FONT_REGULAR, csz, count);
+    dl_text(dl, r.x + r.w - pad - cw, r.y + r.h - pad - count_h, FONT_REGULAR, csz,
+            chars >= max ? COL_URGENT : COL_TEXT2, count, -1);
+}
+
+/* The text box and a primary button beside it (landscape) or under it. */
+static void edit_area(const App *a, DrawList *dl, int y, const char *text, size_t max,
+                      const char *placeholder, const char *btn_id, const char *btn_label,
+                      bool enabled)
+{
+    int m = ui_dp(a, DP_MARGIN);
+    Rect kb = kb_area(a);
+    int gap = ui_dp(a, DP_GAP);
+    bool portrait = a->w < a->h;
+    int bw = ui_dp(a, 300), bh = ui_dp(a, DP_TOUCH);
+    Rect box, btn;
+    if (portrait) {
+        box = (Rect){m, y, a->w - 2 * m, kb.y - y - bh - 2 * gap};
+        btn = (Rect){a->w - m - bw, box.y + box.h + gap, bw, bh};
+    } else {
+        box = (Rect){m, y, a->w - 3 * m - bw, kb.y - y - gap};
+        btn = (Rect){a->w - m - bw, y, bw, box.h < ui_dp(a, 160) ? box.h : ui_dp(a, 160)};
+    }
+    text_box(a, dl, box, text, max, placeholder);
+    if (enabled) {
+        ui_button(a, dl, btn, btn_id, ICON_CHEVRON, btn_label, true);
+    } else {
+        /* Shown but inert until there is text: grey, no hit region. */
+        dl_rect(dl, btn, COL_BORDER);
+        int size = ui_dp(a, DP_T_BODY);
+        int tw = ui_width(a, FONT_BOLD, size, btn_label);
+        dl_text(dl, btn.x + (btn.w - tw) / 2,
+                btn.y + (btn.h - measure_height(a->tm, FONT_BOLD, size)) / 2, FONT_BOLD, size,
+                COL_TEXT2, btn_label, -1);
+    }
+    const char *pressed = a->down && !a->dragging ? a->press_id : NULL;
+    osk_view(&a->osk, dl, a->tm, a->dp, kb, a->lang == LANG_EN, pressed);
+}
+
+static bool has_words(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\n')
+            return true;
+    return false;
+}
+
+static void write_view(const App *a, DrawList *dl, int64_t now_s)
+{
+    int y = ui_header(a, dl, now_s);
+    char title[128], key[64];
+    snprintf(key, sizeof key, "topic.%s", a->sg.topic);
+    snprintf(title, sizeof title, "%s · %s", ui_tr(a, "suggest.write_title"), ui_tr(a, key));
+    y = ui_titlebar(a, dl, y, title);
+    edit_area(a, dl, y, a->sg.text, SUGGEST_MAX_CHARS, ui_tr(a, "suggest.placeholder"),
+              "next", ui_tr(a, "suggest.next"), has_words(a->sg.text));
+}
+
+static bool write_tap(App *a, const char *id)
+{
+    if (strcmp(id, "next") == 0) {
+        if (!has_words(a->sg.text))
+            return true;
+        osk_wipe_composition(&a->osk);
+        app_push(a, SCREEN_SUGGEST_CONTACT);
+        a->osk.mode = OSK_SYM;    /* contacts are mostly phone and room numbers */
+        return true;
+    }
+    OskTarget t = text_target(a);
+    return osk_press(&a->osk, id, &t, a->tm, a->dp, bar_width(a));
+}
+
+const Screen screen_suggest_write = {"suggest-write", write_view, write_tap};
+
+/* ---- contact (optional) ---- */
+
+static void contact_view(const App *a, DrawList *dl, int64_t now_s)
+{
+    int y = ui_header(a, dl, now_s);
+    y = ui_titlebar(a, dl, y, ui_tr(a, "suggest.contact_title"));
+    int m = ui_dp(a, DP_MARGIN);
+    if (!a->sg.with_contact) {
+        int w = a->w - 2 * m;
+        y += ui_dp(a, 16);
+        y += ui_para(a, dl, m, y, w, FONT_REGULAR, ui_dp(a, DP_T_BODY), ui_dp(a, 48), COL_TEXT,
+                     ui_tr(a, "suggest.contact_ask"));
+        y += ui_dp(a, 32);
+        int bh = ui_dp(a, 140);
+        ui_button(a, dl, (Rect){m, y, w, bh}, "anonymous", NULL,
+                  ui_tr(a, "suggest.stay_anonymous"), true);
+        y += bh + ui_dp(a, 32);
+        ui_button(a, dl, (Rect){m, y, w, ui_dp(a, 120)}, "add-contact", NULL,
+                  ui_tr(a, "suggest.add_contact"), false);
+        return;
+    }
+    /* The warning, plainly, above the box. */
+    int wsz = ui_dp(a, DP_T_SMALL + 2);
+    int wy = y;
+    dl_text(dl, m, wy, FONT_ICON, wsz * 5 / 4, COL_URGENT, ICON_WARNING, -1);
+    y += ui_para(a, dl, m + wsz * 3 / 2, wy, a->w - 2 * m - wsz * 3 / 2, FONT_BOLD, wsz,
+                 wsz * 3 / 2, COL_URGENT, ui_tr(a, "suggest.contact_warning"));
+    y += ui_dp(a, 12);
+    edit_area(a, dl, y, a->sg.contact, SUGGEST_CONTACT_CHARS,
+              ui_tr(a, "suggest.contact_placeholder"), "next", ui_tr(a, "suggest.next"),
+              has_words(a->sg.contact));
+}
+
+static bool contact_tap(App *a, const char *id)
+{
+    if (strcmp(id, "anonymous") == 0) {
+        a->sg.with_contact = false;
+        a->sg.contact[0] = '\0';
+        app_push(a, SCREEN_SUGGEST_REVIEW);
+        return true;
+    }
+    if (strcmp(id, "add-contact") == 0) {
+        a->sg.with_contact = true;
+        return true;
+    }
+    if (strcmp(id, "next") == 0) {
+        if (has_words(a->sg.contact)) {
+            osk_wipe_composition(&a->osk);
+            app_push(a, SCREEN_SUGGEST_REVIEW);
+        }
+        return true;
+    }
+    if (!a->sg.with_contact)
+        return false;
+    OskTarget t = contact_target(a);
+    return osk_press(&a->osk, id, &t, a->tm, a->dp, bar_width(a));
+}
+
+const Screen screen_suggest_contact = {"suggest-contact", contact_view, contact_tap};
+
+/* ---- review and send ---- */
+
+static void review_view(const App *a, DrawList *dl, int64_t now_s)
+{
+    int y = ui_header(a, dl, now_s);
+    y = ui_titlebar(a, dl, y, ui_tr(a, "suggest.review_title"));
+    int m = ui_dp(a, DP_MARGIN);
+    int bh = ui_dp(a, 120);
+    int bottom = ui_bottom(a) - bh - ui_dp(a, 24);
+    Rect card = {m, y, a->w - 2 * m, bottom - y};
+    ui_card(a, dl, card, NULL);
+    int pad = ui_dp(a, 40);
+    int x = card.x + pad, w = card.w - 2 * pad;
+    int ssz = ui_dp(a, DP_T_SMALL), bsz = ui_dp(a, DP_T_BODY + 4);
+    int cy = card.y + pad;
+    char key[64], line[600];
+    snprintf(key, sizeof key, "topic.%s", a->sg.topic);
+    snprintf(line, sizeof line, "%s %s", ui_tr(a, "suggest.topic_label"), ui_tr(a, key));
+    dl_text(dl, x, cy, FONT_BOLD, ssz, COL_PRIMARY, line, -1);
+    cy += ssz * 2;
+    /* The contact (or the anonymity promise) sits at the card's foot. */
+    int foot = ssz * 3 / 2 * 2 + ui_dp(a, 24);
+    Rect text_clip = {x, cy, w, card.y + card.h - pad - foot - cy};
+    dl_clip(dl, text_clip);
+    ui_para(a, dl, x, cy, w, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, a->sg.text);
+    dl_unclip(dl);
+    int fy = card.y + card.h - pad - foot + ui_dp(a, 24);
+    dl_rect(dl, (Rect){x, fy - ui_dp(a, 16), w, ui_dp(a, 2)}, COL_BORDER);
+    if (a->sg.contact[0]) {
+        snprintf(line, sizeof line, "%s %s", ui_tr(a, "suggest.contact_label"), a->sg.contact);
+        ui_line(a, dl, x, fy, w, FONT_BOLD, ssz, COL_URGENT, line);
+        ui_line(a, dl, x, fy + ssz * 3 / 2, w, FONT_REGULAR, ssz, COL_TEXT2,
+                ui_tr(a, "suggest.not_anonymous"));
+    } else {
+        ui_line(a, dl, x, fy, w, FONT_BOLD, ssz, COL_CAT_ACCOUNTS, ui_tr(a, "suggest.is_anonymous"));
+    }
+    int bw = (a->w - 2 * m - ui_dp(a, 32)) / 2;
+    int by = ui_bottom(a) - bh;
+    ui_button(a, dl, (Rect){m, by, bw, bh}, "edit", ICON_ARROW_BACK, ui_tr(a, "suggest.edit"),
+              false);
+    ui_button(a, dl, (Rect){a->w - m - bw, by, bw, bh}, "send", NULL, ui_tr(a, "suggest.send"),
+              true);
+}
+
+static bool review_tap(App *a, const char *id)
+{
+    if (strcmp(id, "edit") == 0) {
+        /* Straight back to the text, keeping everything. */
+        a->screen = SCREEN_SUGGEST_WRITE;
+        while (a->depth > 0 && a->stack[a->depth - 1] != SCREEN_SUGGEST)
+            a->depth--;
+        a->osk.mode = OSK_PINYIN;
+        return true;
+    }
+    if (strcmp(id, "send") == 0) {
+        suggest_send(a);
+        return true;
+    }
+    return false;
+}
+
+const Screen screen_suggest_review = {"suggest-review", review_view, review_tap};
+
+void suggest_send(App *a)
+{
+    int64_t now_ms = a->last_input_ms;
+    if (!a->outbox) {
+        a->sg.overlay = SG_COMMIT_FAILED;
+        return;
+    }
+    /* The token is spent only when the suggestion is really saved. */
+    if (rl_wait_ms(&a->rl, now_ms) > 0) {
+        a->sg.overlay = SG_LIMITED;
+        return;
+    }
+    char receipt[OUTBOX_RECEIPT_SIZE], err[200];
+    OutboxResult r = outbox_push(a->outbox, a->sg.topic, a->sg.text,
+                                 a->sg.contact[0] ? a->sg.contact : NULL,
+                                 a->lang == LANG_EN ? "en" : "zh", now_ms / 1000, receipt, err,
+                                 sizeof err);
+    switch (r) {
+    case OUTBOX_OK: {
+        /* Committed: only now the thank-you page; the draft is wiped. */
+        rl_take(&a->rl, now_ms);
+        suggest_wipe(a);
+        snprintf(a->sg.receipt, sizeof a->sg.receipt, "%s", receipt);
+        a->screen = SCREEN_SUGGEST_SENT;
+        a->depth = 0;
+        return;
+    }
+    case OUTBOX_FULL:
+        a->sg.overlay = SG_QUEUE_FULL;
+        return;
+    default:
+        /* Never log the text; the error message carries none of it. */
+        fprintf(stderr, "kiosk: a suggestion could not be saved: %s\n", err);
+        a->sg.overlay = SG_COMMIT_FAILED;
+        return;
+    }
+}
+
+/* ---- sent ---- */
+
+static void sent_view(const App *a, DrawList *dl, int64_t now_s)
+{
+    int y = ui_header(a, dl, now_s);
+    int m = ui_dp(a, DP_MARGIN);
+    int w = a->w - 2 * m;
+    y += ui_dp(a, 48);
+    int isz = ui_dp(a, 120);
+    int iw = ui_width(a, FONT_ICON, isz, ICON_CHECK_CIRCLE);
+    dl_text(dl, (a->w - iw) / 2, y, FONT_ICON, isz, COL_CAT_ACCOUNTS, ICON_CHECK_CIRCLE, -1);
+    y += isz + ui_dp(a, 24);
+    int tsz = ui_dp(a, DP_T_TITLE);
+    const char *thanks = ui_tr(a, "suggest.thanks");
+    int tw = ui_width(a, FONT_BOLD, tsz, thanks);
+    if (tw > w)
+        tw = w;
+    ui_line(a, dl, (a->w - tw) / 2, y, w, FONT_BOLD, tsz, COL_TEXT, thanks);
+    y += tsz * 2;
+    const char *rl = ui_tr(a, "suggest.receipt_label");
+    int ssz = ui_dp(a, DP_T_BODY);
+    int lw = ui_width(a, FONT_REGULAR, ssz, rl);
+    dl_text(dl, (a->w - lw) / 2, y, FONT_REGULAR, ssz, COL_TEXT2, rl, -1);
+    y += ssz * 2;
+    char code[OUTBOX_RECEIPT_SIZE];
+    outbox_format_receipt(a->sg.receipt, code);
+    int csz = ui_dp(a, 88);
+    int cw = ui_width(a, FONT_BOLD, csz, code);
+    Rect box = {(a->w - cw) / 2 - ui_dp(a, 40), y, cw + ui_dp(a, 80), csz * 3 / 2};
+    dl_rect(dl, box, COL_CARD);
+    dl_frame(dl, box, COL_PRIMARY, ui_dp(a, 3));
+    dl_text(dl, box.x + ui_dp(a, 40), box.y + (box.h - measure_height(a->tm, FONT_BOLD, csz)) / 2,
+            FONT_BOLD, csz, COL_PRIMARY, code, -1);
+    y += box.h + ui_dp(a, 40);
+    int pw = w < ui_dp(a, 1100) ? w : ui_dp(a, 1100);
+    y += ui_para(a, dl, (a->w - pw) / 2, y, pw, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT,
+                 ui_tr(a, "suggest.next_steps"));
+    int bw = ui_dp(a, 420), bh = ui_dp(a, 120);
+    int by = y + ui_dp(a, 40);
+    if (by + bh > ui_bottom(a))
+        by = ui_bottom(a) - bh;
+    ui_button(a, dl, (Rect){(a->w - bw) / 2, by, bw, bh}, "done", ICON_HOME,
+              ui_tr(a, "suggest.done"), true);
+}
+
+static bool sent_tap(App *a, const char *id)
+{
+    if (strcmp(id, "done") == 0) {
+        a->sg.receipt[0] = '\0';
+        a->screen = SCREEN_HOME;
+        a->depth = 0;
+        return true;
+    }
+    return false;
+}
+
+const Screen screen_suggest_sent = {"suggest-sent", sent_view, sent_tap};
+
+/* ---- dialogs over the flow ---- */
+
+static void dialog(const App *a, DrawList *dl, const char *title, const char *body,
+                   const char *id1, const char *label1, const char *id2, const char *label2)
+{
+    dl_rect(dl, (Rect){0, 0, a->w, a->h}, COL_SCRIM);
+    int m = ui_dp(a, DP_MARGIN);
+    int w = a->w - 4 * m < ui_dp(a, 1100) ? a->w - 4 * m : ui_dp(a, 1100);
+    int pad = ui_dp(a, 48);
+    int tsz = ui_dp(a, DP_T_TITLE), bsz = ui_dp(a, DP_T_BODY);
+    int bh = ui_dp(a, 112);
+    int body_h = ui_para_height(a, FONT_REGULAR, bsz, bsz * 3 / 2, w - 2 * pad, body);
+    int h = pad + tsz * 3 / 2 + ui_dp(a, 16) + body_h + ui_dp(a, 40) + bh + pad;
+    Rect r = {(a->w - w) / 2, (a->h - h) / 2, w, h};
+    dl_rect(dl, r, COL_CARD);
+    dl_frame(dl, r, COL_BORDER, ui_dp(a, 2));
+    int y = r.y + pad;
+    ui_line(a, dl, r.x + pad, y, w - 2 * pad, FONT_BOLD, tsz, COL_TEXT, title);
+    y += tsz * 3 / 2 + ui_dp(a, 16);
+    y += ui_para(a, dl, r.x + pad, y, w - 2 * pad, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, body);
+    y += ui_dp(a, 40);
+    int gap = ui_dp(a, 24);
+    if (id2) {
+        int bw = (w - 2 * pad - gap) / 2;
+        ui_button(a, dl, (Rect){r.x + pad, y, bw, bh}, id2, NULL, label2, false);
+        ui_button(a, dl, (Rect){r.x + pad + bw + gap, y, bw, bh}, id1, NULL, label1, true);
+    } else {
+        ui_button(a, dl, (Rect){r.x + pad, y, w - 2 * pad, bh}, id1, NULL, label1, true);
+    }
+}
+
+void suggest_overlay_view(const App *a, DrawList *dl, int64_t now_ms)
+{
+    /* Dialog controls replace the screen's: drop the hit regions under it. */
+    dl->nhits = 0;
+    switch (a->sg.overlay) {
+    case SG_CONFIRM_LEAVE:
+        dialog(a, dl, ui_tr(a, "suggest.leave_title"), ui_tr(a, "suggest.leave_body"),
+               "dialog:keep", ui_tr(a, "suggest.keep_writing"), "dialog:discard",
+               ui_tr(a, "suggest.discard"));
+        break;
+    case SG_STILL_THERE: {
+        char body[300];
+        int64_t left = (a->sg.still_deadline_ms - now_ms + 999) / 1000;
+        snprintf(body, sizeof body, ui_tr(a, "suggest.still_body"), (int)(left > 0 ? left : 0));
+        dialog(a, dl, ui_tr(a, "suggest.still_title"), body, "dialog:keep",
+               ui_tr(a, "suggest.still_here"), NULL, NULL);
+        break;
+    }
+    case SG_COMMIT_FAILED:
+        dialog(a, dl, ui_tr(a, "suggest.failed_title"), ui_tr(a, "suggest.failed_body"),
+               "dialog:retry", ui_tr(a, "suggest.retry"), "dialog:keep", ui_tr(a, "suggest.later"));
+        break;
+    case SG_LIMITED: {
+        char body[300];
+        RateLimit rl = a->rl;   /* rl_wait_ms updates its own bookkeeping */
+        int64_t mins = (rl_wait_ms(&rl, now_ms) + 59999) / 60000;
+        snprintf(body, sizeof body, ui_tr(a, "suggest.limited_body"), (int)(mins > 0 ? mins : 1));
+        dialog(a, dl, ui_tr(a, "suggest.limited_title"), body, "dialog:ok",
+               ui_tr(a, "suggest.ok"), NULL, NULL);
+        break;
+    }
+    case SG_QUEUE_FULL:
+        dialog(a, dl, ui_tr(a, "suggest.full_title"), ui_tr(a, "suggest.full_body"),
+               "dialog:ok", ui_tr(a, "suggest.ok"), NULL, NULL);
+        break;
+    default:
+        break;
+    }
+}
+
+void suggest_overlay_tap(App *a, const char *id)
+{
+    SgOverlay was = a->sg.overlay;
+    if (strcmp(id, "dialog:keep") == 0) {
+        a->sg.overlay = SG_NONE;
+    } else if (strcmp(id, "dialog:discard") == 0) {
+        ScreenId to = a->sg.leave_home ? SCREEN_HOME : SCREEN_COUNT;
+        suggest_wipe(a);
+        if (to == SCREEN_HOME) {
+            a->screen = SCREEN_HOME;
+            a->depth = 0;
+        } else if (a->depth > 0) {
+            a->screen = a->stack[--a->depth];
+        }
+    } else if (strcmp(id, "dialog:retry") == 0) {
+        a->sg.overlay = SG_NONE;
+        suggest_send(a);
+    } else if (strcmp(id, "dialog:ok") == 0) {
+        a->sg.overlay = SG_NONE;
+        if (was == SG_LIMITED && a->screen == SCREEN_SUGGEST && !suggest_has_draft(a)) {
+            a->screen = SCREEN_HOME;
+            a->depth = 0;
+        }
+    }
+}
+

@@ -1,0 +1,84 @@
+/* osk.h - the on-screen keyboard: 拼音, 手写, ABC and 123 modes editing a
+ * UTF-8 buffer, with a candidate bar. Core only: it draws into a DrawList
+ * and takes key ids ("key:a", "cand:3", "mode:hand", ...) and ink. */
+#ifndef OSK_H
+#define OSK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "drawlist.h"
+#include "measure.h"
+
+typedef struct Pinyin Pinyin;
+typedef struct Handwriting Handwriting;
+typedef struct HwInk HwInk;
+
+typedef enum { OSK_PINYIN, OSK_HAND, OSK_ABC, OSK_SYM, OSK_MODE_COUNT } OskMode;
+
+/* The text being edited: a NUL-terminated UTF-8 buffer of `cap` bytes that
+ * may hold at most `max_chars` code points. */
+typedef struct { char *buf; size_t cap; size_t max_chars; } OskTarget;
+
+typedef struct Osk {
+    OskMode mode;
+    bool shift;                   /* ABC: next letter upper case */
+    Pinyin *py;                   /* not owned; NULL = pinyin unavailable */
+    Handwriting *hw;              /* owned; opened on first use */
+    char hw_model[512];           /* "" = the default model */
+    bool hw_failed;               /* the model could not be opened */
+    HwInk *ink;                   /* owned */
+    bool inking;                  /* a stroke is being drawn */
+    int pad_w, pad_h;             /* the pad's size at the last stroke */
+    char hw_cands[10][8];
+    size_t hw_n;
+    size_t page, pages[32];       /* candidate page start and history */
+    int npages;
+    bool (*drawable)(void *ctx, uint32_t cp);
+    void *drawable_ctx;
+} Osk;
+
+/* Set up a keyboard in `mode` using the pinyin engine `py` (may be NULL).
+ * `hw_model` NULL = the default handwriting model. Returns 0 or -1. */
+int osk_init(Osk *k, OskMode mode, Pinyin *py, const char *hw_model);
+/* Free what the keyboard owns (not the pinyin engine). */
+void osk_free(Osk *k);
+/* Forget everything typed: composition, predictions, ink, candidates and
+ * the pinyin engine's learning (a fresh user dictionary). */
+void osk_wipe(Osk *k);
+/* Drop the composition, predictions and ink, keeping the engine's state. */
+void osk_wipe_composition(Osk *k);
+/* Only offer candidates whose every character passes `drawable`. */
+void osk_set_filter(Osk *k, bool (*drawable)(void *ctx, uint32_t cp), void *ctx);
+
+/* The keyboard's height in pixels for a given dp scale. */
+int osk_height(double dp);
+
+/* Handle a tap on control `id` for the text `t`. `m` and `bar_w` (the
+ * candidate bar's width in pixels) let paging match what was drawn.
+ * Returns true if the id was a keyboard control. */
+bool osk_press(Osk *k, const char *id, OskTarget *t, const TextMeasure *m, double dp,
+               int bar_w);
+
+/* Ink on the handwriting pad, in pad pixels; the pad is pad_w x pad_h.
+ * Recognition runs when a stroke ends. */
+void osk_ink_down(Osk *k, int x, int y);
+void osk_ink_move(Osk *k, int x, int y);
+void osk_ink_up(Osk *k, int pad_w, int pad_h);
+
+/* Draw the keyboard in `area` (full width at the bottom). `lang_en` picks
+ * the hint language. Registers hit ids; the pad as "hwpad". `pressed` is
+ * the id under the finger (drawn darker) or NULL. */
+void osk_view(const Osk *k, DrawList *dl, const TextMeasure *m, double dp, Rect area,
+              bool lang_en, const char *pressed);
+
+/* Whether a composition (pinyin being converted) is in progress. */
+bool osk_composing(const Osk *k);
+
+/* Append UTF-8 `s` to the target, cut at a character boundary so the
+ * target keeps at most max_chars characters. Returns the chars added. */
+size_t osk_append(OskTarget *t, const char *s);
+/* Delete the last character of the target; returns false if empty. */
+bool osk_delete_last(OskTarget *t);
+
+#endif

@@ -1,0 +1,421 @@
+/* test_suggest.c - the suggestion flow driven through its screens with the
+ * real pinyin engine, handwriting recogniser and outbox, on a fake clock. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "app_priv.h"
+#include "outbox.h"
+#include "pinyin.h"
+#include "screen_util.h"
+#include "strokes.h"
+
+static Screen_ S;   /* torn down after each test, even a failing one */
+
+/* The stored payload's field `key` for a receipt (caller frees), or NULL. */
+static char *stored(Screen_ *s, const char *receipt, const char *key)
+{
+    sqlite3_stmt *st;
+    char *out = NULL;
+    assert_int_equal(sqlite3_prepare_v2(outbox_db(s->ob),
+                                        "SELECT payload FROM submissions WHERE receipt = ?", -1,
+                                        &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, receipt, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        json_error_t e;
+        json_t *j = json_loads((const char *)sqlite3_column_text(st, 0), 0, &e);
+        assert_non_null(j);
+        const char *v = json_string_value(json_object_get(j, key));
+        out = v ? strdup(v) : NULL;
+        json_decref(j);
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+static int rows(Screen_ *s)
+{
+    OutboxCounts c;
+    assert_int_equal(outbox_counts(s->ob, &c), 0);
+    return (int)c.waiting;
+}
+
+/* Index of the candidate showing `text`, or -1. */
+static int cand_index(const Screen_ *s, const char *text)
+{
+    for (size_t i = 0; i < s->dl.nhits; i++) {
+        const DlHit *h = &s->dl.hits[i];
+        if (strncmp(h->id, "cand:", 5) != 0 || h->id[5] < '0' || h->id[5] > '9')
+            continue;
+        /* The candidate's text command lies inside its key. */
+        for (size_t k = 0; k < s->dl.ncmds; k++) {
+            const DlCmd *c = &s->dl.cmds[k];
+            if (c->kind == DL_TEXT && rect_contains(h->r, c->r.x, c->r.y) &&
+                strcmp(dl_str(&s->dl, c), text) == 0)
+                return atoi(h->id + 5);
+        }
+    }
+    return -1;
+}
+
+static void tap_cand(Screen_ *s, const char *text)
+{
+    int i = cand_index(s, text);
+    if (i < 0)
+        fail_msg("no candidate %s on screen", text);
+    char id[32];
+    snprintf(id, sizeof id, "cand:%d", i);
+    su_tap(s, id);
+}
+
+static void start(Screen_ *s, int w, int h)
+{
+    su_start(s, w, h, NULL);
+    su_attach(s);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (S.app)
+        su_stop(&S);
+    memset(&S, 0, sizeof S);
+    return 0;
+}
+
+static void test_pinyin_suggestion_end_to_end(void **state)
+{
+    (void)state;
+    start(&S, 1920, 1080);
+    su_taps(&S, "tile:suggest", "topic:parking", NULL);
+    assert_int_equal(app_screen(S.app), SCREEN_SUGGEST_WRITE);
+    assert_false(su_has_hit(&S, "next"));            /* empty text cannot go on */
+    su_type(&S, "tingche");
+    assert_non_null(su_text(&S, "ting'che"));        /* the pinyin being typed */
+    tap_cand(&S, "停车");
+    assert_string_equal(app_draft_text(S.app), "停车");
+    /* Predictions follow a commit: 停车 -> 场 / 位 / 费. */
+    assert_true(cand_index(&S, "位") >= 0 || cand_index(&S, "场") >= 0);
+    tap_cand(&S, "位");
+    su_type(&S, "bugou");
+    su_tap(&S, "key:space");                         /* space takes the first */
+    su_tap(&S, "key:sym:。");
+    assert_string_equal(app_draft_text(S.app), "停车位不够。");
+    assert_non_null(su_text(&S, "6/500"));
+    su_tap(&S, "next");
+    assert_int_equal(app_screen(S.app), SCREEN_SUGGEST_CONTACT);
+    su_tap(&S, "anonymous");
+    assert_int_equal(app_screen(S.app), SCREEN_SUGGEST_REVIEW);
+    assert_non_null(su_text(&S, "停车位不够。"));
+    assert_int_equal(rows(&S), 0);
+    su_tap(&S, "send");
+    assert_int_equal(app_screen(S.app), SCREEN_SUGGEST_SENT);
+    const char *receipt = app_last_receipt(S.app);
+    assert_int_equal(strlen(receipt), 8);
+    char shown[OUTBOX_RECEIPT_SIZE];
+    outbox_format_receipt(receipt, shown);
+    assert_non_null(su_text(&S, shown));             /* XXXX-XXXX on the page */
+    /* The database holds exactly it, dated by day only, without contact. */
+    assert_int_equal(rows(&S), 1);
+    char *text = stored(&S, receipt, "text");
+    assert_string_equal(text, "停车位不够。");
+    free(text);
+    OutboxMeta meta;
+    assert_int_equal(outbox_get_by_receipt(S.ob, receipt, &meta), 1);
+    assert_string_equal(meta.topic, "parking");
+    assert_string_equal(meta.day, "2026-12-01");
+    assert_false(meta.has_contact);
+    /* The draft is gone from memory. */
+    assert_string_equal(app_draft_text(S.app), "");
+    su_tap(&S, "done");
+    assert_int_equal(app_screen(S.app), SCREEN_HOME);
+}
+
+static void test_partial_choice_and_prediction(void **state)
+{
+    (void)state;
+    start(&S, 1080, 1920);
+    su_taps(&S, "tile:suggest", "topic:service", NULL);
+    su_type(&S, "shequwuye");
+    assert_int_equal(cand_index(&S, "社区物业"), 0);
+    tap_cand(&S, "社区");                            /* a partial choice */
+    assert_string_equal(app_draft_text(S.app), "");
+    assert_true(cand_index(&S, "物业") >= 0);         /* the rest to convert */
+    tap_cand(&S, "物业");
+    assert_string_equal(app_draft_text(S.app), "社区物业");
+    assert_true(cand_index(&S, "管理") >= 0);         /* 物业 -> 管理 */
+}
+
+static void test_backspace_edits_pinyin_then_text(void **state)
+{
+    (void)state;
+    start(&S, 1920, 1080);
+    su_taps(&S, "tile:suggest", "topic:noise", NULL);
+    su_type(&S, "zao");
+    su_tap(&S, "key:space");
+    const char *first = app_draft_text(S.app);
+    assert_true(strlen(first) > 0);
+    char kept[64];
+    snprintf(kept, sizeof kept, "%s", first);
+    su_type(&S, "yin");
+    su_tap(&S, "key:bksp");                          /* yin -> yi */
+    assert_non_null(su_text(&S, "yi"));
+    assert_string_equal(app_draft_text(S.app), kept);
+    su_taps(&S, "key:bksp", "key:bksp", NULL);       /* pinyin gone */
+    assert_string_equal(app_draft_text(S.app), kept);
+    su_tap(&S, "key:bksp");                          /* now the text */
+    assert_true(strlen(app_draft_text(S.app)) < strlen(kept));
+}
+
+static void test_modes_abc_and_symbols(void **state)
+{
+    (void)state;
+    start(&S, 1280, 800);
+    su_taps(&S, "tile:suggest", "topic:other", "mode:abc", "key:shift", NULL);
+    su_type(&S, "lift");
+    su_taps(&S, "mode:123", "key:sym:3", "key:sym:，", "mode:pinyin", NULL);
+    assert_string_equal(app_draft_text(S.app), "Lift3，");
+    /* The current mode is the highlighted key: drawn in the primary colour. */
+    const DlHit *h = dl_find_hit(&S.dl, "mode:pinyin");
+    bool found = false;
+    for (size_t i = 0; i < S.dl.ncmds; i++) {
+        const DlCmd *c = &S.dl.cmds[i];
+        if (c->kind == DL_RECT && c->r.x == h->r.x && c->r.y == h->r.y &&
+            c->color.r == 0x1F && c->color.g == 0x4E)
+            found = true;
+    }
+    assert_true(found);
+}
+
+static void test_handwriting_recorded_strokes(void **state)
+{
+    (void)state;
+    start(&S, 1920, 1080);
+    su_taps(&S, "tile:suggest", "topic:repairs", "mode:hand", NULL);
+    const DlHit *pad = dl_find_hit(&S.dl, "hwpad");
+    assert_non_null(pad);
+    Rect pr = pad->r;
+    /* Replay 电 and 梯 from recordings, through pointer events on the pad. */
+    static const char *const files[] = {"tests/data/strokes/dian.txt", "tests/data/strokes/ti.txt"};
+    static const char *const want[] = {"电", "梯"};
+    for (int f = 0; f < 2; f++) {
+        HwInk *ink = hw_ink_new();
+        char ch[8];
+        double scale = pr.w / 400.0;
+        int n = strokes_load(files[f], scale, 0, 0, ink, ch);
+        if (n <= 0) {
+            hw_ink_free(ink);
+            skip();
+        }
+        for (size_t st = 0; st < hw_ink_strokes(ink); st++) {
+            const HwPoint *p = hw_ink_stroke(ink, st);
+            Input in = {IN_DOWN, pr.x + p[0].x, pr.y + p[0].y};
+            app_input(S.app, &in, &S.dl, S.now);
+            for (size_t i = 1; i < hw_ink_points(ink, st); i++) {
+                in.kind = IN_MOVE;
+                in.x = pr.x + p[i].x;
+                in.y = pr.y + p[i].y;
+                app_input(S.app, &in, &S.dl, S.now);
+            }
+            in.kind = IN_UP;
+            app_input(S.app, &in, &S.dl, S.now);
+            su_draw(&S);
+        }
+        hw_ink_free(ink);
+        int idx = cand_index(&S, want[f]);
+        if (idx < 0 || idx > 4)
+            fail_msg("%s not in the top 5 candidates", want[f]);
+        tap_cand(&S, want[f]);
+    }
+    assert_string_equal(app_draft_text(S.app), "电梯");
+    /* Undo and clear act on the ink. */
+    Input in = {IN_DOWN, pr.x + 20, pr.y + pr.h / 2};
+    app_input(S.app, &in, &S.dl, S.now);
+    in.kind = IN_MOVE;
+    in.x = pr.x + pr.w - 20;
+    app_input(S.app, &in, &S.dl, S.now);
+    in.kind = IN_UP;
+    app_input(S.app, &in, &S.dl, S.now);
+    su_draw(&S);
+    assert_true(cand_index(&S, "一") >= 0);
+    su_tap(&S, "hw:undo");
+    assert_int_equal(cand_index(&S, "一"), -1);
+    assert_string_equal(app_draft_text(S.app), "电梯");
+}
+
+static void test_text_limit_and_counter(void **state)
+{
+    (void)state;
+    start(&S, 1920, 1080);
+    su_taps(&S, "tile:suggest", "topic:other", "mode:123", NULL);
+    for (int i = 0; i < 510; i++)
+        su_tap(&S, "key:sym:8");
+    assert_int_equal(strlen(app_draft_text(S.app)), 500);
+    assert_non_null(su_text(&S, "500/500"));
+}
+
+static void test_leaving_with_text_asks_first(void **state)
+{
+    (void)state;
+    start(&S, 1920, 1080);
+    su_taps(&S, "tile:suggest", "topic:cleaning", "mode:abc", NULL);
+    su_type(&S, "dirty");
+    su_tap(&S, "back");
+    assert_non_null(su_text(&S, "要放弃已写的内容吗"));
+    assert_false(su_has_hit(&S, "key:a"));           /* the dialog is modal */
+    su_tap(&S, "dialog:keep");
+    assert_int_equal(app_screen(S.app), SCREEN_SUGGEST_WRITE);
+    assert_string_equal(app_draft_text(S.app), "dirty");
+    su_tap(&S, "home");
+    su_tap(&S, "dialog:discard");
+    assert_int_equal(app_screen(S.app), SCREEN_HOME);
+    assert_string_equal(app_draft_text(S.app), "");
+    /* Without text, back goes straight back. */
+    su_taps(&S, "tile:suggest", "topic:cleaning", "back", NULL);
+    assert_int_equal(app_screen(S.app), SCREEN_SUGGEST);
+}
+
+static void test_contact_is_opt_in_and_stored_apart(void **state)
+{
+    (void)state;
+    start(&S, 1080, 1920);
+    su_taps(&S, "tile:suggest", "topic:safety", NULL);
+    su_type(&S, "dengguaile");
+    su_tap(&S, "key:space");
+    su_taps(&S, "next", "add-contact", NULL);
+    assert_non_null(su_text(&S, "不再是匿名"));        /* the plain warning */
+    su_taps(&S, "key:sym:1", "key:sym:3", "key:sym:8", "next", NULL);
+    assert_int_equal(app_screen(S.app), SCREEN_SUGGEST_REVIEW);
+    assert_non_null(su_text(&S, "不是匿名"));
+    su_tap(&S, "send");
+    const char *receipt = app_last_receipt(S.app);
+    OutboxMeta meta;
+    assert_int_equal(outbox_get_by_receipt(S.ob, receipt, &meta), 1);
+    assert_true(meta.has_contact);
+    char *c = stored(&S, receipt, "contact");
+    assert_null(c);                                  /* not in the payload */
+}
+
+static void test_idle_still_there_then_wipe(void **state)
+{
+    (void)state;
+    start(&S, 1920, 1080);
+    su_taps(&S, "tile:suggest", "topic:fees", NULL);
+    su_type(&S, "wuyefei");
+    char dict[512], old[600];
+    snprintf(dict, sizeof dict, "%s", pinyin_user_dict_path(S.py));
+    snprintf(old, sizeof old, "%s/old-dict", S.dir);
+    assert_int_equal(link(dict, old), 0);
+    struct stat before, after;
+    assert_int_equal(stat(old, &before), 0);
+    su_wait(&S, 59000);
+    assert_null(su_text(&S, "您还在吗"));
+    su_wait(&S, 1000);
+    assert_non_null(su_text(&S, "您还在吗"));
+    assert_non_null(su_text(&S, "15 秒"));
+    /* A touch anywhere keeps the draft. */
+    su_tap_xy(&S, 10, 500);
+    assert_null(su_text(&S, "您还在吗"));
+    assert_int_equal(app_screen(S.app), SCREEN_SUGGEST_WRITE);
+    su_wait(&S, 60000);
+    su_wait(&S, 14000);
+    assert_non_null(su_text(&S, "1 秒"));
+    assert_int_equal(app_screen(S.app), SCREEN_SUGGEST_WRITE);
+    su_wait(&S, 1000);
+    assert_int_equal(app_screen(S.app), SCREEN_HOME);
+    assert_string_equal(app_draft_text(S.app), "");
+    assert_false(pinyin_composing(S.py));
+    /* The engine's learning went with it: the user dictionary was deleted
+     * and a fresh one made (the hard link keeps the old inode alive, so a
+     * new file cannot reuse its number). */
+    assert_true(stat(dict, &after) == 0);
+    assert_true(after.st_ino != before.st_ino);
+    unlink(old);
+}
+
+/* Write one suggestion through the screens. */
+static void send_one(Screen_ *s)
+{
+    su_taps(s, "tile:suggest", "topic:other", "mode:abc", NULL);
+    su_type(s, "hi");
+    su_taps(s, "next", "anonymous", "send", NULL);
+}
+
+static void test_token_bucket(void **state)
+{
+    (void)state;
+    start(&S, 1920, 1080);
+    for (int i = 0; i < 3; i++) {
+        send_one(&S);
+        assert_int_equal(app_screen(S.app), SCREEN_SUGGEST_SENT);
+        su_tap(&S, "done");
+    }
+    su_tap(&S, "tile:suggest");
+    assert_int_equal(app_screen(S.app), SCREEN_HOME);
+    assert_non_null(su_text(&S, "提交得有些频繁"));
+    assert_non_null(su_text(&S, "5 分钟"));
+    su_tap(&S, "dialog:ok");
+    S.now += 5 * 60 * 1000;                          /* one token later */
+    send_one(&S);
+    assert_int_equal(app_screen(S.app), SCREEN_SUGGEST_SENT);
+    assert_int_equal(rows(&S), 4);
+}
+
+/* A read-only database (PRAGMA query_only): the commit fails like on a
+ * read-only disk. The full disk is tested on a real tmpfs in
+ * test_suggest_e2e. */
+static void test_readonly_disk_apology_keeps_draft(void **state)
+{
+    (void)state;
+    start(&S, 1920, 1080);
+    su_taps(&S, "tile:suggest", "topic:repairs", "mode:abc", NULL);
+    su_type(&S, "leak");
+    su_taps(&S, "next", "anonymous", NULL);
+    sqlite3 *db = outbox_db(S.ob);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA query_only = ON", NULL, NULL, NULL), SQLITE_OK);
+    su_tap(&S, "send");
+    assert_int_equal(app_screen(S.app), SCREEN_SUGGEST_REVIEW);
+    assert_non_null(su_text(&S, "抱歉"));
+    assert_string_equal(app_draft_text(S.app), "leak");
+    assert_int_equal(rows(&S), 0);
+    OutboxFlag flags[8];
+    int nf = outbox_flags_list(S.ob, flags, 8);
+    bool raised = false;
+    for (int i = 0; i < nf && i < 8; i++)
+        if (strcmp(flags[i].name, "commit_failed") == 0)
+            raised = true;
+    assert_true(raised);
+    /* Writable again: "try again" sends the same draft. */
+    assert_int_equal(sqlite3_exec(db, "PRAGMA query_only = OFF", NULL, NULL, NULL), SQLITE_OK);
+    su_tap(&S, "dialog:retry");
+    assert_int_equal(app_screen(S.app), SCREEN_SUGGEST_SENT);
+    char *text = stored(&S, app_last_receipt(S.app), "text");
+    assert_string_equal(text, "leak");
+    free(text);
+}
+
+int main(void)
+{
+    setenv("TZ", "Asia/Shanghai", 1);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_pinyin_suggestion_end_to_end, teardown),
+        cmocka_unit_test_teardown(test_partial_choice_and_prediction, teardown),
+        cmocka_unit_test_teardown(test_backspace_edits_pinyin_then_text, teardown),
+        cmocka_unit_test_teardown(test_modes_abc_and_symbols, teardown),
+        cmocka_unit_test_teardown(test_handwriting_recorded_strokes, teardown),
+        cmocka_unit_test_teardown(test_text_limit_and_counter, teardown),
+        cmocka_unit_test_teardown(test_leaving_with_text_asks_first, teardown),
+        cmocka_unit_test_teardown(test_contact_is_opt_in_and_stored_apart, teardown),
+        cmocka_unit_test_teardown(test_idle_still_there_then_wipe, teardown),
+        cmocka_unit_test_teardown(test_token_bucket, teardown),
+        cmocka_unit_test_teardown(test_readonly_disk_apology_keeps_draft, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

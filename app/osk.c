@@ -32,7 +32,7 @@ static const char *const letter_rows[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"}
 static const char *const sym_rows[3][10] = {
     {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"},
     {"，", "。", "？", "！", "、", "：", "；", "“", "”", "…"},
-    {"（", "）", "《", "》", "—", "-", "@", "#", "%", NULL},
+    {"（", "）", "《", "》", "—", "-", "@", "#", NULL, NULL},
 };
 
 static const char *const mode_ids[OSK_MODE_COUNT] = {
@@ -541,7 +541,11 @@ void osk_view(const Osk *k, DrawList *dl, const TextMeasure *m, double dp, Rect 
          * its ten candidates in a grid on the right, editing keys and
          * punctuation on the left. */
         int ph = px(dp, BAR_H) + gap + 3 * kh + 2 * gap;
-        int cw = px(dp, 112), lw = px(dp, 190);
+        int cw = px(dp, 112);
+        /* The left keys take what is left of the width (narrow in portrait). */
+        int lw = (w - ph - 4 * gap - (3 * cw + 2 * gap) - gap) / 2;
+        if (lw > px(dp, 190))
+            lw = px(dp, 190);
         int total = 2 * lw + gap + gap * 2 + ph + gap * 2 + 3 * cw + 2 * gap;
         int lx = x0 + (w - total) / 2;
         Rect pr = {lx + 2 * lw + gap + 2 * gap, y, ph, ph};

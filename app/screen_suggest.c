@@ -510,13 +510,22 @@ void suggest_overlay_tap(App *a, const char *id)
     if (strcmp(id, "dialog:keep") == 0) {
         a->sg.overlay = SG_NONE;
     } else if (strcmp(id, "dialog:discard") == 0) {
-        ScreenId to = a->sg.leave_home ? SCREEN_HOME : SCREEN_COUNT;
-        suggest_wipe(a);
-        if (to == SCREEN_HOME) {
+        if (a->sg.leave_home) {
+            suggest_wipe(a);
             a->screen = SCREEN_HOME;
             a->depth = 0;
-        } else if (a->depth > 0) {
-            a->screen = a->stack[--a->depth];
+        } else if (a->screen == SCREEN_SUGGEST_CONTACT) {
+            /* Only the contact goes: back to the two choices. */
+            volatile char *p = (volatile char *)a->sg.contact;
+            for (size_t i = 0; i < sizeof a->sg.contact; i++)
+                p[i] = 0;
+            a->sg.with_contact = false;
+            a->sg.overlay = SG_NONE;
+            osk_wipe_composition(&a->osk);
+        } else {
+            suggest_wipe(a);
+            if (a->depth > 0)
+                a->screen = a->stack[--a->depth];
         }
     } else if (strcmp(id, "dialog:retry") == 0) {
         a->sg.overlay = SG_NONE;

@@ -26,4 +26,62 @@ for screen in home notices events; do
     "$build/kiosk" --screenshot "$out/$screen-zh-1280x800.png" --screen "$screen" \
         --size 1280x800 --lang zh --now "$now" --data-dir "$data"
 done
-echo "screenshots in $out"
+
+
+# The suggestion flow, step by step, walked with a replay script.
+flow() {   # flow SIZE LANG SHAPE
+    size=$1; lang=$2; shape=$3; d=$(mktemp -d); s=$d/walk.replay
+    "$build/kioskctl" --data-dir "$d" import assets/content/sample.json >/dev/null
+    printf 'tap @tile:suggest\ntap @topic:repairs\ntap @mode:hand\ndump %s/pad.txt\n' "$d" > "$s"
+    "$build/kiosk" --replay "$s" --size "$size" --lang "$lang" --now "$now" --data-dir "$d"
+    set -- $(awk '/^hit hwpad/ {print $3, $4, $5}' "$d/pad.txt")
+    px=$1; py=$2; pw=$3
+    o="$out/suggest"
+    {
+        echo "tap @tile:suggest"
+        echo "shot $o-1-topic-$lang-$shape.png"
+        echo "tap @topic:repairs"
+        for k in s h e q u w u y e d e d i a n t i; do echo "tap @key:$k"; done
+        echo "shot $o-2-write-pinyin-$lang-$shape.png"
+        echo "tap @cand:0"
+        echo "tap @mode:hand"
+        # 十 drawn on the pad: across, then down.
+        echo "stroke $((px + pw / 8)) $((py + pw / 2)) $((px + pw / 2)) $((py + pw / 2 + 2)) $((px + pw * 7 / 8)) $((py + pw / 2))"
+        echo "stroke $((px + pw / 2)) $((py + pw / 8)) $((px + pw / 2 + 2)) $((py + pw / 2)) $((px + pw / 2)) $((py + pw * 7 / 8))"
+        echo "shot $o-3-write-hand-$lang-$shape.png"
+        echo "tap @hw:clear"
+        echo "tap @mode:pinyin"
+        for k in c h a n g c h a n g; do echo "tap @key:$k"; done
+        echo "tap @key:space"
+        for k in h u a i; do echo "tap @key:$k"; done
+        echo "tap @key:space"
+        echo "tap @key:sym:，"
+        for k in x i w a n g j i n k u a i x i u l i; do echo "tap @key:$k"; done
+        echo "tap @key:space"
+        echo "tap @key:sym:。"
+        echo "shot $o-4-write-text-$lang-$shape.png"
+        echo "tap @back"
+        echo "shot $o-5-leave-dialog-$lang-$shape.png"
+        echo "tap @dialog:keep"
+        echo "wait 60000"
+        echo "shot $o-6-still-there-$lang-$shape.png"
+        echo "tap 5 5"
+        echo "tap @next"
+        echo "shot $o-7-contact-$lang-$shape.png"
+        echo "tap @add-contact"
+        for k in 1 3 8 0 0 1 3 8 0 0 0; do echo "tap @key:sym:$k"; done
+        echo "shot $o-8-contact-given-$lang-$shape.png"
+        echo "tap @back"
+        echo "tap @dialog:discard"
+        echo "tap @anonymous"
+        echo "shot $o-9-review-$lang-$shape.png"
+        echo "tap @send"
+        echo "shot $o-10-sent-$lang-$shape.png"
+    } > "$s"
+    "$build/kiosk" --replay "$s" --size "$size" --lang "$lang" --now "$now" --data-dir "$d"
+    rm -rf "$d"
+}
+flow 1920x1080 zh landscape
+flow 1080x1920 en portrait
+flow 1280x800 zh 1280x800
+echo "suggestion flow in $out"

@@ -311,7 +311,8 @@ static void test_layout_every_screen_size_language(void **state)
     static const int sizes[][2] = {{1920, 1080}, {1080, 1920}, {1280, 800}};
     static const char *const screens[] = {
         "home", "notices", "notice:water-cut-20261203", "notice:fee-accounts-2026q3",
-        "events", "event:owners-assembly-20261219",
+        "events", "event:owners-assembly-20261219", "suggest", "suggest-write",
+        "suggest-contact", "suggest-review", "suggest-sent",
     };
     for (size_t z = 0; z < 3; z++)
         for (int lang = 0; lang < LANG_COUNT; lang++)
@@ -322,6 +323,17 @@ static void test_layout_every_screen_size_language(void **state)
                 assert_int_equal(app_open(s.app, screens[k]), 0);
                 su_draw(&s);
                 check_layout(&s, screens[k], sizes[z][0], sizes[z][1]);
+                /* The keyboard's other modes, and the contact box. */
+                static const char *const extra[] = {"mode:hand", "mode:abc", "mode:123"};
+                if (strcmp(screens[k], "suggest-write") == 0)
+                    for (int e = 0; e < 3; e++) {
+                        su_tap(&s, extra[e]);
+                        check_layout(&s, extra[e], sizes[z][0], sizes[z][1]);
+                    }
+                if (strcmp(screens[k], "suggest-contact") == 0) {
+                    su_tap(&s, "add-contact");
+                    check_layout(&s, "contact box", sizes[z][0], sizes[z][1]);
+                }
                 su_stop(&s);
             }
 }

@@ -250,8 +250,6 @@ static bool hw_load(Handwriting *h, const HwInk *ink, int pad_w, int pad_h)
                 y = (int)((pts[i].y - cy) * scale + canvas / 2 + 0.5);
             }
             zinnia_character_add(h->ch, id, x, y);
-            if (n == 1)     /* a tap: zinnia wants two points */
-                zinnia_character_add(h->ch, id, x, y);
         }
         if (n > 0)
             id++;

@@ -2,8 +2,8 @@
 #include "pinyin.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glob.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +27,6 @@
 struct Pinyin {
     char letters[PINYIN_MAX_LETTERS + 1];
     size_t len;
-    char dir[256];                /* private 0700 directory */
-    char user_dict[300];          /* user dictionary inside it */
     PinyinDrawable drawable;
     void *ctx;
     bool predicting;
@@ -43,7 +41,19 @@ struct Pinyin {
     char arena[PINYIN_ARENA];
 };
 
-static bool pinyin_is_open;
+/* The decoder outlives Pinyin handles: googlepinyin has one global
+ * decoder, and loading it again leaks ~195 KB in the library and trips
+ * ASan (alloc-dealloc-mismatch in SpellingTrie::build_ym_info). So it is
+ * loaded once, kept across pinyin_close/pinyin_open (its user dictionary
+ * wiped at each close), and unloaded by pinyin_unload or at exit. */
+static struct {
+    bool loaded;
+    bool in_use;                  /* a Pinyin handle is open */
+    pid_t owner;                  /* the process that loaded it */
+    char sys_dict[512];
+    char dir[256];                /* private 0700 directory */
+    char user_dict[300];          /* the user dictionary inside it */
+} pinyin_engine;
 
 static const char *const pinyin_dict_paths[] = {
     "/usr/lib/x86_64-linux-gnu/googlepinyin/data/dict_pinyin.dat",
@@ -138,15 +148,13 @@ static bool pinyin_to_utf8(const Pinyin *p, const uint16_t *s, size_t max,
     return true;
 }
 
-/* Add a candidate to the cached list if it passes the filter and is not a
- * repeat of the first one. */
+/* Add a candidate to the cached list if it passes the filter. (The engine
+ * lists no duplicates, not even of a partial choice's candidate 0.) */
 static void pinyin_add(Pinyin *p, const uint16_t *s, size_t max, size_t engine_i)
 {
     size_t w;
     char *dst = p->arena + p->used;
     if (!s[0] || !pinyin_to_utf8(p, s, max, true, dst, sizeof p->arena - p->used, &w))
-        return;
-    if (p->count > 0 && strcmp(dst, p->arena + p->offset[0]) == 0)
         return;
     p->offset[p->count] = (uint16_t)p->used;
     p->engine_idx[p->count] = (uint16_t)engine_i;
@@ -201,6 +209,104 @@ static void pinyin_search(Pinyin *p)
     pinyin_fill(p);
 }
 
+/* Give the decoder a fresh empty user dictionary. im_flush_cache() makes
+ * the user dictionary write itself back to its file and load it again; the
+ * write opens the file without O_CREAT, so with the file deleted nothing
+ * is written, the load fails and the engine starts a fresh empty
+ * dictionary at the same path. Returns 0, or -1 if that file is missing. */
+static int pinyin_wipe(void)
+{
+    im_reset_search();
+    unlink(pinyin_engine.user_dict);
+    im_flush_cache();
+    if (access(pinyin_engine.user_dict, F_OK) != 0)
+        return -1;
+    chmod(pinyin_engine.user_dict, 0600);   /* re-created by fopen(): umask */
+    return 0;
+}
+
+void pinyin_unload(void)
+{
+    if (!pinyin_engine.loaded || pinyin_engine.owner != getpid())
+        return;         /* never touch a parent process's files after fork */
+    im_reset_search();
+    /* With the file gone, closing cannot write learned phrases into it;
+     * the engine then re-creates an empty one, deleted below. */
+    unlink(pinyin_engine.user_dict);
+    im_close_decoder();
+    unlink(pinyin_engine.user_dict);
+    rmdir(pinyin_engine.dir);
+    pinyin_engine.loaded = false;
+}
+
+/* Remove the directories of processes that died without unloading
+ * (kill -9, power cut): "lobby-pinyin-<pid>-XXXXXX" of ours whose pid is
+ * gone. They hold at most an empty dictionary, but should not pile up. */
+static void pinyin_sweep(const char *tmp)
+{
+    char pattern[300];
+    snprintf(pattern, sizeof pattern, "%s/lobby-pinyin-*-*", tmp);
+    glob_t g;
+    if (glob(pattern, GLOB_NOSORT, NULL, &g) != 0)
+        return;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        const char *d = g.gl_pathv[i];
+        struct stat st;
+        long pid = strtol(strrchr(d, '/') + strlen("/lobby-pinyin-"), NULL, 10);
+        if (pid <= 0 || lstat(d, &st) != 0 || !S_ISDIR(st.st_mode) ||
+            st.st_uid != getuid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char files[320];
+        snprintf(files, sizeof files, "%s/user-*", d);
+        glob_t f;
+        if (glob(files, GLOB_NOSORT, NULL, &f) == 0) {
+            for (size_t k = 0; k < f.gl_pathc; k++)
+                unlink(f.gl_pathv[k]);
+            globfree(&f);
+        }
+        rmdir(d);
+    }
+    globfree(&g);
+}
+
+/* Load the decoder with sys_dict and a new private user dictionary. */
+static bool pinyin_load(const char *sys_dict, char *err, size_t errlen)
+{
+    static bool at_exit;
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || tmp[0] != '/' || strlen(tmp) > 200)
+        tmp = "/tmp";
+    pinyin_sweep(tmp);
+    snprintf(pinyin_engine.dir, sizeof pinyin_engine.dir, "%s/lobby-pinyin-%ld-XXXXXX", tmp,
+             (long)getpid());
+    if (!mkdtemp(pinyin_engine.dir)) {
+        pinyin_err(err, errlen, "pinyin: cannot make a directory in %s: %s", tmp, strerror(errno));
+        return false;
+    }
+    snprintf(pinyin_engine.user_dict, sizeof pinyin_engine.user_dict, "%s/user-XXXXXX",
+             pinyin_engine.dir);
+    int fd = mkstemp(pinyin_engine.user_dict);   /* 0600; the engine fills it */
+    if (fd < 0) {
+        pinyin_err(err, errlen, "pinyin: cannot make the user dictionary: %s", strerror(errno));
+        rmdir(pinyin_engine.dir);
+        return false;
+    }
+    close(fd);
+    if (!im_open_decoder(sys_dict, pinyin_engine.user_dict)) {
+        pinyin_err(err, errlen, "pinyin: %s: not a googlepinyin dictionary", sys_dict);
+        im_close_decoder();
+        unlink(pinyin_engine.user_dict);
+        rmdir(pinyin_engine.dir);
+        return false;
+    }
+    snprintf(pinyin_engine.sys_dict, sizeof pinyin_engine.sys_dict, "%s", sys_dict);
+    pinyin_engine.owner = getpid();
+    pinyin_engine.loaded = true;
+    if (!at_exit)
+        at_exit = atexit(pinyin_unload) == 0;
+    return true;
+}
+
 Pinyin *pinyin_open(const char *dict_path, char *err, size_t errlen)
 {
     char found[512];
@@ -220,42 +326,23 @@ Pinyin *pinyin_open(const char *dict_path, char *err, size_t errlen)
         pinyin_err(err, errlen, "pinyin: %s: not a googlepinyin dictionary", dict_path);
         return NULL;
     }
-    if (pinyin_is_open) {   /* the engine has one global decoder */
+    if (pinyin_engine.in_use) {
         pinyin_err(err, errlen, "pinyin: a decoder is already open");
         return NULL;
     }
+    if (pinyin_engine.loaded && (pinyin_engine.owner != getpid() ||
+                                 strcmp(pinyin_engine.sys_dict, dict_path) != 0)) {
+        pinyin_unload();
+        pinyin_engine.loaded = false;   /* a parent's: leave its files */
+    }
+    if (!pinyin_engine.loaded && !pinyin_load(dict_path, err, errlen))
+        return NULL;
     Pinyin *p = calloc(1, sizeof *p);
     if (!p) {
         pinyin_err(err, errlen, "pinyin: out of memory");
         return NULL;
     }
-    const char *tmp = getenv("TMPDIR");
-    if (!tmp || tmp[0] != '/' || strlen(tmp) > 200)
-        tmp = "/tmp";
-    snprintf(p->dir, sizeof p->dir, "%s/lobby-pinyin-XXXXXX", tmp);
-    if (!mkdtemp(p->dir)) {
-        pinyin_err(err, errlen, "pinyin: cannot make a directory in %s: %s", tmp, strerror(errno));
-        free(p);
-        return NULL;
-    }
-    snprintf(p->user_dict, sizeof p->user_dict, "%s/user-XXXXXX", p->dir);
-    int fd = mkstemp(p->user_dict);   /* mode 0600; the engine fills it */
-    if (fd < 0) {
-        pinyin_err(err, errlen, "pinyin: cannot make the user dictionary: %s", strerror(errno));
-        rmdir(p->dir);
-        free(p);
-        return NULL;
-    }
-    close(fd);
-    if (!im_open_decoder(dict_path, p->user_dict)) {
-        pinyin_err(err, errlen, "pinyin: %s: not a googlepinyin dictionary", dict_path);
-        im_close_decoder();
-        unlink(p->user_dict);
-        rmdir(p->dir);
-        free(p);
-        return NULL;
-    }
-    pinyin_is_open = true;
+    pinyin_engine.in_use = true;
     return p;
 }
 
@@ -263,36 +350,22 @@ void pinyin_close(Pinyin *p)
 {
     if (!p)
         return;
-    im_reset_search();
-    /* With the file gone, closing cannot write learned phrases into it;
-     * the engine then re-creates an empty one, deleted below. */
-    unlink(p->user_dict);
-    im_close_decoder();
-    unlink(p->user_dict);
-    rmdir(p->dir);
-    pinyin_is_open = false;
+    pinyin_clear(p);
+    pinyin_wipe();
+    pinyin_engine.in_use = false;
     free(p);
 }
 
 int pinyin_reset(Pinyin *p)
 {
     pinyin_clear(p);
-    /* im_flush_cache() makes the user dictionary write itself back to its
-     * file and load it again. The write opens the file without O_CREAT, so
-     * with the file deleted nothing is written, the load fails and the
-     * engine starts a fresh empty dictionary at the same path. Re-opening
-     * the decoder would do the same but leaks ~195 KB in the library. */
-    unlink(p->user_dict);
-    im_flush_cache();
-    if (access(p->user_dict, F_OK) != 0)
-        return -1;
-    chmod(p->user_dict, 0600);  /* re-created with fopen(): umask mode */
-    return 0;
+    return pinyin_wipe();
 }
 
 const char *pinyin_user_dict_path(const Pinyin *p)
 {
-    return p->user_dict;
+    (void)p;
+    return pinyin_engine.user_dict;
 }
 
 int pinyin_type(Pinyin *p, char letter)

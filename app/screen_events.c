@@ -170,7 +170,7 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
     }
     dl_unclip(dl);
     int content_h = card_h + ui_dp(a, 16);
-    ui_scrollbar(a, dl, (Rect){0, vp.y, a->w - ui_dp(a, 12), vp.h}, content_h, off);
+    ui_scrollbar(a, dl, (Rect){0, vp.y, cx + cw + ui_dp(a, 24), vp.h}, content_h, off);
     dl_scroll(dl, vp, content_h, "scroll:event");
 }
 

@@ -192,7 +192,8 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
     int ssz = ui_dp(a, DP_T_SMALL);
     char d0[64], d1[64], meta[256];
     ui_fmt_date(a, n->publish_at, false, d0, sizeof d0);
-    ui_fmt_date(a, n->expire_at, false, d1, sizeof d1);
+    /* Valid until the last moment before expiry: 00:00 on 1 Feb reads 31 Jan. */
+    ui_fmt_date(a, n->expire_at - 1, false, d1, sizeof d1);
     snprintf(meta, sizeof meta, ui_tr(a, "notice.meta"), d0, d1);
     cy += ui_para(a, dl, x, cy, col, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT2, meta);
     cy += ui_dp(a, 20);
@@ -214,7 +215,7 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
     }
     dl_unclip(dl);
     int content_h = card_h + ui_dp(a, 16);
-    ui_scrollbar(a, dl, (Rect){0, vp.y, a->w - ui_dp(a, 12), vp.h}, content_h, off);
+    ui_scrollbar(a, dl, (Rect){0, vp.y, cx + cw + ui_dp(a, 24), vp.h}, content_h, off);
     dl_scroll(dl, vp, content_h, "scroll:notice");
 }
 

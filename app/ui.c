@@ -236,23 +236,25 @@ Color ui_category_color(Category c)
 
 void ui_fmt_date(const App *a, int64_t t, bool weekday, char *buf, size_t n)
 {
-    LocalTime lt;
+    LocalTime lt, now;
     time_local(t, &lt);
+    time_local(a->shown_minute * 60, &now);
+    bool year = lt.year != now.year;   /* only when it is not this year */
     char key[16];
     snprintf(key, sizeof key, "wday.%d", lt.wday);
-    const char *wd = ui_tr(a, key);
+    const char *wd = weekday ? ui_tr(a, key) : "";
     if (a->lang == LANG_ZH) {
-        if (weekday)
-            snprintf(buf, n, "%d月%d日 %s", lt.mon, lt.mday, wd);
-        else
-            snprintf(buf, n, "%d月%d日", lt.mon, lt.mday);
+        char y[16] = "";
+        if (year)
+            snprintf(y, sizeof y, "%d年", lt.year);
+        snprintf(buf, n, "%s%d月%d日%s%s", y, lt.mon, lt.mday, weekday ? " " : "", wd);
     } else {
         snprintf(key, sizeof key, "mon.%d", lt.mon);
         const char *mo = ui_tr(a, key);
-        if (weekday)
-            snprintf(buf, n, "%s %d %s", wd, lt.mday, mo);
-        else
-            snprintf(buf, n, "%d %s", lt.mday, mo);
+        char y[16] = "";
+        if (year)
+            snprintf(y, sizeof y, " %d", lt.year);
+        snprintf(buf, n, "%s%s%d %s%s", wd, weekday ? " " : "", lt.mday, mo, y);
     }
 }
 

@@ -1,16 +1,19 @@
 /* pinyin.h - pinyin to Chinese conversion for the on-screen keyboard (googlepinyin).
  *
- * One Pinyin per process: googlepinyin keeps a single global decoder, and
- * re-opening it in the same process leaks about 195 KB inside the library
- * (and trips ASan's alloc-dealloc-mismatch check in libgooglepinyin), so
- * open it once at start-up and call pinyin_reset() between suggestions.
+ * One Pinyin at a time: googlepinyin keeps a single global decoder. Loading
+ * it again in the same process leaks about 195 KB inside the library and
+ * trips ASan's alloc-dealloc-mismatch check in it, so this module loads it
+ * once, on the first pinyin_open, and keeps it loaded across
+ * pinyin_close/pinyin_open until pinyin_unload() or exit. The kiosk opens
+ * a Pinyin at start-up and calls pinyin_reset() between suggestions.
  *
- * Privacy: the decoder learns phrases the resident composes into a user
- * dictionary. It lives in a private 0700 directory made with mkdtemp in
- * $TMPDIR (or /tmp); pinyin_reset() deletes the file and gives the engine a
- * fresh empty one, pinyin_close() deletes the file and the directory. The
- * learned phrases are held in memory and never written to that file by this
- * module. Nothing typed is ever logged.
+ * Privacy: the decoder learns phrases the resident composes (chosen piece
+ * by piece) into a user dictionary held in memory; its file lives in a
+ * private 0700 directory made with mkdtemp in $TMPDIR (or /tmp).
+ * pinyin_reset() and pinyin_close() delete that file and give the decoder a
+ * fresh empty one, so what was learned is dropped and, in normal operation,
+ * never written to disk; pinyin_unload() deletes the file and the
+ * directory. Nothing typed is ever logged.
  *
  * Not thread-safe; call from the UI thread only. Strings are UTF-8. */
 #ifndef PINYIN_H
@@ -36,14 +39,20 @@ typedef bool (*PinyinDrawable)(void *ctx, uint32_t cp);
 /* Open the decoder with the system dictionary `dict_path`, or, when NULL,
  * the first one found among the known install paths
  * (/usr/lib/<triplet>/googlepinyin/data/dict_pinyin.dat, ...), and a fresh
- * empty user dictionary. Returns NULL with a message in err (if not NULL) when
- * the dictionary is missing, the temporary directory cannot be made, or a
- * Pinyin is already open. Free with pinyin_close. */
+ * empty user dictionary. Re-uses the loaded decoder when the dictionary is
+ * the same. Returns NULL with a message in err (if not NULL) when the
+ * dictionary is missing or implausible, the temporary directory cannot be
+ * made, or a Pinyin is already open. Free with pinyin_close. */
 Pinyin *pinyin_open(const char *dict_path, char *err, size_t errlen);
 
-/* Close the decoder and delete the user dictionary and its directory.
- * NULL is accepted. */
+/* Wipe the user dictionary (as pinyin_reset) and free the handle; the
+ * decoder stays loaded for the next pinyin_open. NULL is accepted. */
 void pinyin_close(Pinyin *p);
+
+/* Unload the decoder and delete the user dictionary and its directory.
+ * Runs at exit by itself (in the process that loaded it, not in a forked
+ * child); call it earlier only when no Pinyin is open. */
+void pinyin_unload(void);
 
 /* Forget everything the resident typed: drop the composition and the
  * predictions, delete the user dictionary file and give the decoder a fresh
@@ -52,7 +61,7 @@ void pinyin_close(Pinyin *p);
  * works on without a user dictionary and learns nothing). */
 int pinyin_reset(Pinyin *p);
 
-/* Path of the current user dictionary file (for tests). */
+/* Path of the user dictionary file (for tests). */
 const char *pinyin_user_dict_path(const Pinyin *p);
 
 /* Add a letter a-z, or ' to separate syllables (xi'an), and search again.

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,9 +19,8 @@
 #include "pinyin.h"
 #include "tmpdir.h"
 
-/* The engine is one global decoder and re-opening it leaks inside the
- * library, so the whole file shares one Pinyin, opened in the group setup
- * with TMPDIR pointing at a scratch directory. */
+/* The whole file shares one Pinyin (one decoder per process), opened in
+ * the group setup with TMPDIR pointing at a scratch directory. */
 static Pinyin *py;
 static char *scratch;
 static off_t empty_dict_size;
@@ -30,6 +30,17 @@ static int group_setup(void **state)
     (void)state;
     scratch = tmpdir_make();
     if (!scratch || setenv("TMPDIR", scratch, 1) != 0)
+        return -1;
+    /* Left by a process that died (no such pid), and by a live one. */
+    char path[512];
+    snprintf(path, sizeof path, "%s/lobby-pinyin-2147483646-AbCdEf", scratch);
+    if (mkdir(path, 0700) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/lobby-pinyin-2147483646-AbCdEf/user-123456", scratch);
+    if (tmpdir_write(path, "x", 1) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/lobby-pinyin-%ld-GhIjKl", scratch, (long)getppid());
+    if (mkdir(path, 0700) != 0)
         return -1;
     char err[256] = "";
     py = pinyin_open(NULL, err, sizeof err);
@@ -511,8 +522,60 @@ static void test_keystroke_speed(void **state)
     assert_true(p99 < 5.0);
 }
 
-/* Last: closing deletes the user dictionary and its directory. */
-static void test_close_deletes_everything(void **state)
+/* Opening removed the directory of the dead process only. */
+static void test_open_sweeps_stale_directories(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/lobby-pinyin-2147483646-AbCdEf", scratch);
+    assert_int_equal(access(path, F_OK), -1);
+    snprintf(path, sizeof path, "%s/lobby-pinyin-%ld-GhIjKl", scratch, (long)getppid());
+    assert_int_equal(access(path, F_OK), 0);
+    assert_int_equal(rmdir(path), 0);
+    /* Ours is named with our pid. */
+    snprintf(path, sizeof path, "%s/lobby-pinyin-%ld-", scratch, (long)getpid());
+    assert_true(strncmp(pinyin_user_dict_path(py), path, strlen(path)) == 0);
+}
+
+/* A forked child that exits (its atexit handlers run) leaves the parent's
+ * user dictionary alone. */
+static void test_fork_child_exit_keeps_files(void **state)
+{
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        exit(0);
+    int status = -1;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(access(pinyin_user_dict_path(py), F_OK), 0);
+    expect_first("shequwuye", "社区物业");
+}
+
+/* Close wipes what was learned; the decoder is re-used by the next open. */
+static void test_close_and_reopen(void **state)
+{
+    (void)state;
+    char path[512], err[256] = "";
+    snprintf(path, sizeof path, "%s", pinyin_user_dict_path(py));
+    teach_rare_phrase();
+    expect_first("shequwuye", "社区午夜");
+    pinyin_close(py);
+    py = NULL;
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, empty_dict_size);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    py = pinyin_open(NULL, err, sizeof err);
+    assert_non_null(py);
+    assert_string_equal(pinyin_user_dict_path(py), path);
+    expect_first("shequwuye", "社区物业");
+    pinyin_close(NULL);
+}
+
+/* Last: unloading deletes the user dictionary and its directory. */
+static void test_unload_deletes_everything(void **state)
 {
     (void)state;
     char path[512];
@@ -520,6 +583,8 @@ static void test_close_deletes_everything(void **state)
     type("nihao");
     pinyin_close(py);
     py = NULL;
+    pinyin_unload();
+    pinyin_unload();                        /* twice is harmless */
     assert_int_equal(access(path, F_OK), -1);
     DIR *d = opendir(scratch);
     assert_non_null(d);
@@ -531,7 +596,6 @@ static void test_close_deletes_everything(void **state)
         fail_msg("left behind in TMPDIR: %s", e->d_name);
     }
     closedir(d);
-    pinyin_close(NULL);
 }
 
 int main(void)
@@ -549,7 +613,10 @@ int main(void)
         cmocka_unit_test_setup(test_reset_forgets_learning, each_setup),
         cmocka_unit_test_setup(test_open_errors, each_setup),
         cmocka_unit_test_setup(test_keystroke_speed, each_setup),
-        cmocka_unit_test_setup(test_close_deletes_everything, each_setup),
+        cmocka_unit_test_setup(test_open_sweeps_stale_directories, each_setup),
+        cmocka_unit_test_setup(test_fork_child_exit_keeps_files, each_setup),
+        cmocka_unit_test_setup(test_close_and_reopen, each_setup),
+        cmocka_unit_test_setup(test_unload_deletes_everything, each_setup),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -13,7 +13,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 # Core libraries: no SDL here, so an accidental #include <SDL.h> in a core
 # file fails the build.
-CORE_PKGS := sqlite3 jansson libunibreak inih libqrencode libsodium googlepinyin zinnia
+CORE_PKGS := sqlite3 jansson libunibreak inih libqrencode libsodium googlepinyin zinnia libcurl
 SDL_PKGS  := sdl2 SDL2_ttf SDL2_image
 TEST_PKGS := cmocka
 

@@ -18,6 +18,11 @@ static const Screen *const screens[SCREEN_COUNT] = {
     [SCREEN_SUGGEST_CONTACT] = &screen_suggest_contact,
     [SCREEN_SUGGEST_REVIEW] = &screen_suggest_review,
     [SCREEN_SUGGEST_SENT] = &screen_suggest_sent,
+    [SCREEN_STAFF_PIN] = &screen_staff_pin,
+    [SCREEN_STAFF] = &screen_staff,
+    [SCREEN_CONNECT] = &screen_connect,
+    [SCREEN_REPLY] = &screen_reply,
+    [SCREEN_BOARD] = &screen_board,
 };
 
 const char *app_screen_name(ScreenId s)
@@ -33,6 +38,9 @@ static void go_home(App *a)
     a->screen = SCREEN_HOME;
     a->depth = 0;
     a->filter = -1;
+    memset(a->reply_code, 0, sizeof a->reply_code);   /* a receipt is private too */
+    memset(a->reply_found, 0, sizeof a->reply_found);
+    a->reply_state = 0;
     a->item[0] = '\0';
     memset(a->scroll, 0, sizeof a->scroll);
 }
@@ -70,6 +78,30 @@ void app_attach_inputs(App *a, Outbox *ob, Pinyin *py)
         osk_set_filter(&a->osk, a->tm->has_glyph, a->tm->ctx);
 }
 
+StaffRequest app_take_staff_request(App *a)
+{
+    StaffRequest r = a->staff.req;
+    a->staff.req = STAFF_REQ_NONE;
+    return r;
+}
+
+void app_staff_result(App *a, bool ok, const char *msg)
+{
+    snprintf(a->staff.msg, sizeof a->staff.msg, "%s", msg);
+    a->staff.msg_error = !ok;
+}
+
+void app_set_staff_info(App *a, const StaffInfo *info)
+{
+    a->staff.info = *info;
+    a->staff.info.valid = true;
+}
+
+bool app_staff_visible(const App *a) { return a->screen == SCREEN_STAFF; }
+bool app_quit_requested(const App *a) { return a->staff.req == STAFF_REQ_QUIT; }
+Lang app_default_lang(const App *a) { return a->default_lang; }
+void app_set_default_lang(App *a, Lang lang) { a->default_lang = lang; }
+
 const char *app_draft_text(const App *a) { return a->sg.text; }
 const char *app_draft_contact(const App *a) { return a->sg.contact; }
 const char *app_last_receipt(const App *a) { return a->sg.receipt; }
@@ -83,6 +115,7 @@ App *app_create(const Config *cfg, const I18n *i18n, const TextMeasure *tm,
     a->cfg = cfg;
     a->i18n = i18n;
     a->tm = tm;
+    a->default_lang = cfg->default_lang;
     a->lang = cfg->default_lang;
     a->last_input_ms = now_ms;
     if (osk_init(&a->osk, OSK_PINYIN, NULL, cfg->handwriting_model[0] ? cfg->handwriting_model
@@ -93,6 +126,8 @@ App *app_create(const Config *cfg, const I18n *i18n, const TextMeasure *tm,
     if (tm->has_glyph)
         osk_set_filter(&a->osk, tm->has_glyph, tm->ctx);
     rl_init(&a->rl, cfg->rate_burst, (int64_t)cfg->rate_refill_s * 1000, now_ms);
+    config_staff_pin_path(&cfg->staff, cfg->data_dir, a->pin_path, sizeof a->pin_path);
+    config_staff_audit_path(&cfg->staff, cfg->data_dir, a->audit_path, sizeof a->audit_path);
     parse_topics(a, cfg->topics);
     a->shown_minute = now_ms / 60000;
     go_home(a);
@@ -179,6 +214,10 @@ static bool tap(App *a, const char *id)
         suggest_overlay_tap(a, id);   /* dialogs are modal */
         return true;
     }
+    if (app_is_staff(a->screen) && (strcmp(id, "home") == 0 || strcmp(id, "back") == 0)) {
+        staff_leave(a, "signed out");
+        return true;
+    }
     bool draft = app_in_flow(a->screen) && suggest_has_draft(a);
     if (strcmp(id, "home") == 0) {
         if (draft) {
@@ -242,6 +281,19 @@ static int *scroll_of(App *a, const char *id)
     return NULL;
 }
 
+/* The hidden staff gesture's corner: a 120 dp square. */
+static bool in_corner(const App *a, int x, int y)
+{
+    int c = (int)(120 * a->dp);
+    bool left = a->cfg->staff.gesture_corner == CONFIG_CORNER_TOP_LEFT ||
+                a->cfg->staff.gesture_corner == CONFIG_CORNER_BOTTOM_LEFT;
+    bool top = a->cfg->staff.gesture_corner == CONFIG_CORNER_TOP_LEFT ||
+               a->cfg->staff.gesture_corner == CONFIG_CORNER_TOP_RIGHT;
+    bool hx = left ? x < c : x >= a->w - c;
+    bool hy = top ? y < c : y >= a->h - c;
+    return hx && hy;
+}
+
 static int clampi(int v, int lo, int hi)
 {
     return v < lo ? lo : v > hi ? hi : v;
@@ -258,6 +310,8 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
             a->down = false;
             return true;
         }
+        a->staff.corner_active = in_corner(a, in->x, in->y);
+        a->staff.corner_down_ms = now_ms;
         const char *id = frame ? dl_hit_test(frame, in->x, in->y) : NULL;
         if (id && strcmp(id, "hwpad") == 0) {
             const DlHit *pad = dl_find_hit(frame, "hwpad");
@@ -287,6 +341,8 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
             return true;
         }
         int dx = in->x - a->down_x, dy = in->y - a->down_y;
+        if (dx * dx + dy * dy > slop * slop)
+            a->staff.corner_active = false;   /* the hold must stay put */
         bool was = a->dragging;
         if (!a->dragging && (dx * dx + dy * dy > slop * slop))
             a->dragging = true;
@@ -305,6 +361,7 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
         return changed;
     }
     case IN_UP: {
+        a->staff.corner_active = false;
         if (!a->down)
             return false;
         a->down = false;
@@ -331,7 +388,7 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
 
 static bool at_rest(const App *a)
 {
-    return a->screen == SCREEN_HOME && a->lang == a->cfg->default_lang && !a->down &&
+    return a->screen == SCREEN_HOME && a->lang == a->default_lang && !a->down &&
            a->sg.overlay == SG_NONE;
 }
 
@@ -342,7 +399,7 @@ static bool flow_tick(App *a, int64_t now_ms)
     if (a->sg.overlay == SG_STILL_THERE) {
         if (now_ms >= a->sg.still_deadline_ms) {
             go_home(a);
-            a->lang = a->cfg->default_lang;
+            a->lang = a->default_lang;
         }
         return true;   /* the countdown changes every second */
     }
@@ -359,11 +416,27 @@ bool app_tick(App *a, int64_t now_ms)
 {
     bool redraw = false;
     int64_t idle_ms = (int64_t)a->cfg->idle_timeout_s * 1000;
-    if (app_in_flow(a->screen) || a->sg.overlay == SG_STILL_THERE) {
+    if (a->staff.corner_active && a->down &&
+        now_ms - a->staff.corner_down_ms >= (int64_t)a->cfg->staff.gesture_hold_s * 1000) {
+        a->staff.corner_active = false;
+        a->down = a->dragging = a->inking = false;
+        a->press_id[0] = '\0';
+        go_home(a);                 /* whatever a resident left is wiped */
+        a->last_input_ms = now_ms;
+        staff_enter_pad(a);
+        return true;
+    }
+    if (app_is_staff(a->screen)) {
+        if (now_ms - a->last_input_ms >= (int64_t)a->cfg->staff.session_idle_s * 1000) {
+            staff_leave(a, "idle");
+            a->lang = a->default_lang;
+            redraw = true;
+        }
+    } else if (app_in_flow(a->screen) || a->sg.overlay == SG_STILL_THERE) {
         redraw = flow_tick(a, now_ms);
     } else if (!at_rest(a) && now_ms - a->last_input_ms >= idle_ms) {
         go_home(a);
-        a->lang = a->cfg->default_lang;
+        a->lang = a->default_lang;
         a->down = a->dragging = false;
         redraw = true;
     }
@@ -383,7 +456,16 @@ bool app_tick(App *a, int64_t now_ms)
 int64_t app_next_timeout(const App *a, int64_t now_ms)
 {
     int64_t next = (now_ms / 60000 + 1) * 60000;          /* clock minute */
-    if (a->sg.overlay == SG_STILL_THERE) {
+    if (a->staff.corner_active && a->down) {
+        int64_t t = a->staff.corner_down_ms + (int64_t)a->cfg->staff.gesture_hold_s * 1000;
+        if (t < next)
+            next = t;
+    }
+    if (app_is_staff(a->screen)) {
+        int64_t t = a->last_input_ms + (int64_t)a->cfg->staff.session_idle_s * 1000;
+        if (t < next)
+            next = t;
+    } else if (a->sg.overlay == SG_STILL_THERE) {
         int64_t left = a->sg.still_deadline_ms - now_ms;  /* whole-second steps */
         int64_t step = left > 0 ? (left % 1000 ? left % 1000 : 1000) : 0;
         if (now_ms + step < next)

@@ -30,6 +30,8 @@ void config_defaults(Config *c)
     c->rate_refill_s = 300;
     c->queue_max_rows = 5000;
     c->queue_max_mb = 20;
+    config_staff_defaults(&c->staff);
+    config_upload_defaults(&c->upload);
 }
 
 int config_parse_lang(const char *s)
@@ -119,6 +121,13 @@ static int apply(Config *c, const char *section, const char *name,
         }
         return 1;
     }
+    if (IS("suggest", "tracking_url")) {
+        if (value[0] && (strncmp(value, "https://", 8) != 0 || !strstr(value, "{receipt}"))) {
+            snprintf(m, ml, "tracking_url: expected an https:// address with {receipt} in it");
+            return 0;
+        }
+        return set_path(c->tracking_url, value, m, ml) == 0;
+    }
     if (IS("suggest", "topics")) {
         /* Checked here as outbox_open will, so a bad list names its line. */
         char ids[OUTBOX_MAX_TOPICS][OUTBOX_TOPIC_MAX], why[120];
@@ -179,6 +188,16 @@ static int apply(Config *c, const char *section, const char *name,
             return 0;
         }
         return 1;
+    }
+    if (strcmp(section, "staff") == 0) {
+        int r = config_staff_apply(&c->staff, name, value, m, ml);
+        if (r >= 0)
+            return r;
+    }
+    if (strcmp(section, "upload") == 0) {
+        int r = config_upload_apply(&c->upload, name, value, m, ml);
+        if (r >= 0)
+            return r;
     }
     if (section[0] == '\0')
         snprintf(m, ml, "%s: keys belong in a [section] (see docs/CONFIG.md)", name);

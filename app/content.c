@@ -378,6 +378,61 @@ static int content_parse_channel(ContentCtx *x, json_t *o, const char *path, Cha
     return 0;
 }
 
+static int content_parse_reply(ContentCtx *x, json_t *o, const char *path, Reply *r)
+{
+    const char *code, *status;
+    if (content_get_string(x, o, path, "receipt", true, 16, &code) < 0 ||
+        content_get_string(x, o, path, "status", true, 32, &status) < 0)
+        return -1;
+    /* As a person reads it: XXXX-XXXX, the same alphabet as the kiosk's. */
+    size_t n = 0;
+    for (const char *p = code; *p; p++) {
+        if (*p == '-')
+            continue;
+        if (n == 8 || !strchr("23456789ACDEFGHJKMNPQRTUVWXY", *p))
+            return content_fail(x, path, "receipt",
+                                "\"%s\" is not a receipt code (8 symbols like 7KQ4-M2XD)", code);
+        r->receipt[n++] = *p;
+    }
+    if (n != 8)
+        return content_fail(x, path, "receipt",
+                            "\"%s\" is not a receipt code (8 symbols like 7KQ4-M2XD)", code);
+    r->receipt[8] = '\0';
+    int st = content_reply_status_from_name(status);
+    if (st < 0)
+        return content_fail(x, path, "status", "unknown status \"%s\" (expected received, "
+                            "in_progress, done or declined)", status);
+    r->status = (ReplyStatus)st;
+    if (json_object_get(o, "reply")) {
+        if (content_get_ltext(x, o, path, "reply", CONTENT_MAX_BODY, &r->reply) < 0)
+            return -1;
+    } else {
+        r->reply.zh = content_strdup(x->box, "");
+        if (!r->reply.zh)
+            return content_oom(x);
+    }
+    return content_get_time(x, o, path, "updated_at", true, &r->updated_at);
+}
+
+static int content_parse_board(ContentCtx *x, json_t *o, const char *path, BoardItem *b)
+{
+    return content_get_id(x, o, path, &b->id) < 0 ||
+           content_get_ltext(x, o, path, "said", CONTENT_MAX_TITLE * 5, &b->said) < 0 ||
+           content_get_ltext(x, o, path, "done", CONTENT_MAX_BODY, &b->done) < 0 ||
+           content_get_time(x, o, path, "date", true, &b->date) < 0 ? -1 : 0;
+}
+
+/* An optional array: absent is the same as []. */
+static int content_get_optional_array(ContentCtx *x, json_t *root, const char *key,
+                                      size_t max, json_t **out)
+{
+    if (!json_object_get(root, key)) {
+        *out = NULL;
+        return 0;
+    }
+    return content_get_array(x, root, key, max, out);
+}
+
 /* Rejects a repeated id among `n` items of `size` bytes whose first member
  * is `char *id` (Notice, Event and Channel all start so). */
 static int content_check_dups(ContentCtx *x, const char *key, const void *items,
@@ -439,6 +494,30 @@ static int content_parse_root(ContentCtx *x, json_t *root)
         if (content_item(x, channels, "channels", i, path, sizeof path, &o) < 0 ||
             content_parse_channel(x, o, path, &c->channels[i]) < 0)
             return -1;
+    json_t *replies, *board;
+    if (content_get_optional_array(x, root, "replies", CONTENT_MAX_REPLIES, &replies) < 0 ||
+        content_get_optional_array(x, root, "board", CONTENT_MAX_BOARD, &board) < 0)
+        return -1;
+    c->n_replies = replies ? json_array_size(replies) : 0;
+    c->n_board = board ? json_array_size(board) : 0;
+    c->replies = content_alloc(x->box, (c->n_replies ? c->n_replies : 1) * sizeof *c->replies);
+    c->board = content_alloc(x->box, (c->n_board ? c->n_board : 1) * sizeof *c->board);
+    if (!c->replies || !c->board)
+        return content_oom(x);
+    for (size_t i = 0; i < c->n_replies; i++) {
+        if (content_item(x, replies, "replies", i, path, sizeof path, &o) < 0 ||
+            content_parse_reply(x, o, path, &c->replies[i]) < 0)
+            return -1;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(c->replies[i].receipt, c->replies[j].receipt) == 0)
+                return content_fail(x, path, "receipt", "duplicate receipt (also replies[%zu])", j);
+    }
+    for (size_t i = 0; i < c->n_board; i++)
+        if (content_item(x, board, "board", i, path, sizeof path, &o) < 0 ||
+            content_parse_board(x, o, path, &c->board[i]) < 0)
+            return -1;
+    if (content_check_dups(x, "board", c->board, c->n_board, sizeof *c->board) < 0)
+        return -1;
     if (content_check_dups(x, "notices", c->notices, c->n_notices, sizeof *c->notices) < 0 ||
         content_check_dups(x, "events", c->events, c->n_events, sizeof *c->events) < 0 ||
         content_check_dups(x, "channels", c->channels, c->n_channels, sizeof *c->channels) < 0)
@@ -670,6 +749,31 @@ const Notice *content_find_notice(const Content *c, const char *id)
         if (strcmp(c->notices[i].id, id) == 0)
             return &c->notices[i];
     return NULL;
+}
+
+const Reply *content_find_reply(const Content *c, const char *receipt)
+{
+    for (size_t i = 0; c && i < c->n_replies; i++)
+        if (strcmp(c->replies[i].receipt, receipt) == 0)
+            return &c->replies[i];
+    return NULL;
+}
+
+static const char *const content_reply_statuses[REPLY_STATUS_COUNT] = {
+    "received", "in_progress", "done", "declined",
+};
+
+const char *content_reply_status_name(ReplyStatus s)
+{
+    return s < REPLY_STATUS_COUNT ? content_reply_statuses[s] : "?";
+}
+
+int content_reply_status_from_name(const char *name)
+{
+    for (int i = 0; i < REPLY_STATUS_COUNT; i++)
+        if (strcmp(name, content_reply_statuses[i]) == 0)
+            return i;
+    return -1;
 }
 
 const Event *content_find_event(const Content *c, const char *id)

@@ -1,10 +1,17 @@
 /* kiosk.c - wiring of settings, database, strings and app; content watch. */
 #include "kiosk.h"
+#include "seal.h"
+
+#include "timeutil.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include "audit.h"
+#include "connect.h"
+#include "outbox_stats.h"
 #include <unistd.h>
 
 static bool has_strings(const char *dir)
@@ -52,6 +59,8 @@ int kiosk_find_share_dir(const Config *cfg, const char *argv0, char *buf, size_t
     return has_strings(buf) ? 0 : -1;
 }
 
+static void load_default_lang(Kiosk *k);
+
 int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
                const char *content_file, const TextMeasure *tm,
                int w, int h, int64_t now_ms, char *err, size_t errlen)
@@ -97,16 +106,35 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
     k->outbox = outbox_open(cfg->data_dir, &lim, msg, sizeof msg);
     if (!k->outbox)
         fprintf(stderr, "kiosk: suggestions cannot be saved: %s\n", msg);
+    /* Sealed mode: a configured office key that cannot be read is a
+     * start-up error, never a silent fall back to storing plain text. */
+    if (cfg->staff.office_public_key[0]) {
+        SealPublic pub;
+        if (seal_load_public(cfg->staff.office_public_key, &pub, msg, sizeof msg) < 0) {
+            snprintf(err, errlen, "[staff] office_public_key: %s", msg);
+            kiosk_close(k);
+            return -1;
+        }
+        if (k->outbox)
+            outbox_set_seal_key(k->outbox, &pub);
+    }
     k->pinyin = pinyin_open(cfg->pinyin_dict[0] ? cfg->pinyin_dict : NULL, msg, sizeof msg);
     if (!k->pinyin)
         fprintf(stderr, "kiosk: pinyin input unavailable: %s\n", msg);
     app_attach_inputs(k->app, k->outbox, k->pinyin);
+    /* The network worker: without it the kiosk works offline and the
+     * staff panel says why. */
+    k->uploader = uploader_start(cfg, msg, sizeof msg);
+    if (!k->uploader)
+        fprintf(stderr, "kiosk: uploading and content sync are off: %s\n", msg);
+    load_default_lang(k);
     k->next_poll_ms = now_ms + (int64_t)cfg->content_poll_s * 1000;
     return 0;
 }
 
 void kiosk_close(Kiosk *k)
 {
+    uploader_stop(k->uploader);   /* first: it may be mid-transfer */
     app_destroy(k->app);
     pinyin_close(k->pinyin);
     outbox_close(k->outbox);
@@ -136,6 +164,168 @@ bool kiosk_poll_content(Kiosk *k, int64_t now_ms, bool force)
     k->content_error[0] = '\0';
     app_set_content(k->app, c);
     return true;
+}
+
+/* The staff panel's figures: never any resident text. */
+static void staff_info(Kiosk *k, int64_t now_ms, StaffInfo *in)
+{
+    memset(in, 0, sizeof *in);
+    in->oldest_waiting_days = -1;
+    in->free_disk_mb = -1;
+    OutboxCounts c;
+    if (k->outbox && outbox_counts(k->outbox, &c) == 0) {
+        in->waiting = c.waiting;
+        in->delivered = c.delivered;
+        in->dead = c.dead;
+        in->exported = c.exported;
+    }
+    if (k->outbox) {
+        char day[11];
+        if (outbox_oldest_waiting_day(k->outbox, day) == 1) {
+            int64_t t;
+            char iso[40];
+            snprintf(iso, sizeof iso, "%sT12:00:00+00:00", day);
+            if (time_parse_iso8601(iso, &t) == 0)
+                in->oldest_waiting_days = (int)((now_ms / 1000 - t + 43200) / 86400);
+        }
+        OutboxFlag f[STAFF_FLAGS_MAX];
+        int n = outbox_flags_list(k->outbox, f, STAFF_FLAGS_MAX);
+        for (int i = 0; i < n && i < STAFF_FLAGS_MAX; i++) {
+            int w = snprintf(in->flags[in->nflags++], sizeof in->flags[0], "%.30s (%.10s): %.48s",
+                             f[i].name, f[i].raised_on, f[i].detail);
+            (void)w;   /* long details are cut: staff see the rest in kioskctl status */
+        }
+    }
+    if (k->content_error[0] && in->nflags < STAFF_FLAGS_MAX)
+        snprintf(in->flags[in->nflags++], sizeof in->flags[0], "content_rejected: %.70s",
+                 k->content_error);
+    /* A channel's code (a WeChat group's expires in 7 days) about to expire. */
+    const Content *ct = app_content(k->app);
+    for (size_t i = 0; ct && i < ct->n_channels && in->nflags < STAFF_FLAGS_MAX; i++)
+        if (channel_expiring(&ct->channels[i], now_ms / 1000)) {
+            LocalTime lt;
+            time_local(ct->channels[i].expires_at, &lt);
+            snprintf(in->flags[in->nflags++], sizeof in->flags[0],
+                     "channel_expiring: %.40s %d-%02d-%02d %02d:%02d", ct->channels[i].id,
+                     lt.year, lt.mon, lt.mday, lt.hour, lt.min);
+        }
+    StoreContentInfo ci;
+    char err[200];
+    if (store_content_info(k->store, &ci, err, sizeof err) == 1)
+        snprintf(in->content, sizeof in->content, "%s · #%lld", ci.version,
+                 (long long)ci.serial);
+    else
+        snprintf(in->content, sizeof in->content, "-");
+    uploader_summary(k->uploader, in->upload, sizeof in->upload);
+    UploaderStatus us;
+    uploader_status(k->uploader, &us);
+    if (us.content_error[0] && in->nflags < STAFF_FLAGS_MAX)
+        snprintf(in->flags[in->nflags++], sizeof in->flags[0], "content_sync: %.70s",
+                 us.content_error);
+    struct statvfs vfs;
+    if (statvfs(k->cfg.data_dir, &vfs) == 0)
+        in->free_disk_mb = (int64_t)((unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20);
+}
+
+/* Keep the default language staff chose across restarts. */
+static int save_default_lang(const Kiosk *k, Lang lang)
+{
+    char path[CONFIG_PATH_MAX + 32], tmp[CONFIG_PATH_MAX + 40];
+    snprintf(path, sizeof path, "%s/default_lang", k->cfg.data_dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return -1;
+    fputs(lang == LANG_EN ? "en\n" : "zh\n", f);
+    int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static void load_default_lang(Kiosk *k)
+{
+    char path[CONFIG_PATH_MAX + 32], buf[8] = "";
+    snprintf(path, sizeof path, "%s/default_lang", k->cfg.data_dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    if (fgets(buf, sizeof buf, f)) {
+        buf[strcspn(buf, "\n")] = '\0';
+        int l = config_parse_lang(buf);
+        if (l >= 0) {
+            app_set_default_lang(k->app, (Lang)l);
+            app_set_lang(k->app, (Lang)l);
+        }
+    }
+    fclose(f);
+}
+
+bool kiosk_service(Kiosk *k, int64_t now_ms)
+{
+    bool redraw = false;
+    char audit[CONFIG_PATH_MAX + 32];
+    config_staff_audit_path(&k->cfg.staff, k->cfg.data_dir, audit, sizeof audit);
+    int64_t now_s = now_ms / 1000;
+    Lang lang = app_lang(k->app);
+    switch (app_take_staff_request(k->app)) {
+    case STAFF_REQ_NONE:
+        break;
+    case STAFF_REQ_RELOAD: {
+        bool changed = kiosk_poll_content(k, now_ms, true);
+        const char *msg = k->content_error[0] ? k->content_error
+                        : changed ? (lang == LANG_EN ? "New content loaded." : "已载入新内容。")
+                                  : (lang == LANG_EN ? "Content is up to date." : "内容已是最新。");
+        app_staff_result(k->app, k->content_error[0] == '\0', msg);
+        audit_log(audit, now_s, "reload content", k->content_error[0] ? "failed" : "ok");
+        redraw = true;
+        break;
+    }
+    case STAFF_REQ_LANG: {
+        Lang l = app_default_lang(k->app);
+        int rc = save_default_lang(k, l);
+        audit_logf(audit, now_s, "default language", "%s%s", l == LANG_EN ? "en" : "zh",
+                   rc == 0 ? "" : " (not saved)");
+        redraw = true;
+        break;
+    }
+    case STAFF_REQ_UPLOAD: {
+        UploaderStatus us;
+        uploader_status(k->uploader, &us);
+        if (us.upload_enabled) {
+            uploader_wake(k->uploader, true);   /* a batch now, in the background */
+            app_staff_result(k->app, true, lang == LANG_EN ? "Uploading now." : "正在上传。");
+            audit_log(audit, now_s, "upload now", "started");
+        } else {
+            app_staff_result(k->app, false, lang == LANG_EN ? "Uploading is not configured."
+                                                            : "未配置上传地址。");
+            audit_log(audit, now_s, "upload now", "not configured");
+        }
+        redraw = true;
+        break;
+    }
+    case STAFF_REQ_EXPORT:
+        app_staff_result(k->app, false, lang == LANG_EN ? "Export is not available."
+                                                        : "暂不能导出。");
+        audit_log(audit, now_s, "export", "not available");
+        redraw = true;
+        break;
+    case STAFF_REQ_QUIT:
+        audit_log(audit, now_s, "leave kiosk", "ok");
+        k->quit = true;
+        break;
+    }
+    if (app_staff_visible(k->app) && (now_ms >= k->next_info_ms || redraw)) {
+        StaffInfo in;
+        staff_info(k, now_ms, &in);
+        app_set_staff_info(k->app, &in);
+        k->next_info_ms = now_ms + 2000;
+        redraw = true;
+    }
+    return redraw;
 }
 
 void kiosk_view(Kiosk *k, int64_t now_ms)

@@ -124,6 +124,7 @@ static int64_t advance(Kiosk *k, int64_t now, int64_t ms)
     for (;;) {
         kiosk_poll_content(k, now, false);
         app_tick(k->app, now);
+        kiosk_service(k, now);
         int64_t next = now + app_next_timeout(k->app, now);
         if (k->next_poll_ms < next)
             next = k->next_poll_ms;
@@ -164,6 +165,10 @@ static int run_replay(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Replay *rp
                 return 1;
             }
             tap_at(k, h->clip.x + h->clip.w / 2, h->clip.y + h->clip.h / 2, now);
+            if (kiosk_service(k, now))
+                kiosk_view(k, now);
+            if (k->quit)
+                return 0;
             break;
         }
         case RP_TAP_XY:
@@ -328,6 +333,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "kiosk: --screen %s: no such screen or item\n", o.screen);
             rc = 2;
         } else {
+            kiosk_service(&k, start);   /* the staff panel's figures */
             kiosk_view(&k, start);
             rc = write_png(&k, sdl, r, o.screenshot) < 0 ? 1 : 0;
         }

@@ -1,6 +1,9 @@
-/* kioskctl_main.c - command-line tool for the kiosk's data: import, status. */
+/* kioskctl_main.c - command-line tool for the kiosk's data: import, status, and the staff commands. */
+#include "config.h"
 #include "content.h"
+#include "staffctl.h"
 #include "store.h"
+#include "uploadctl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@ enum { KIOSKCTL_OK = 0, KIOSKCTL_FAIL = 1, KIOSKCTL_USAGE = 2 };
 
 typedef struct {
     const char *data_dir;
+    const Config *cfg;   /* --config FILE over the defaults */
     int argc;            /* arguments after the command name */
     char **argv;
 } KioskctlArgs;
@@ -20,7 +24,7 @@ typedef struct {
 typedef struct {
     const char *name;
     const char *args;    /* shown in usage, e.g. "FILE" */
-    int min_args, max_args;
+    int min_args, max_args;   /* -1, -1: the command parses its own options */
     const char *summary;
     int (*run)(const KioskctlArgs *a);
 } KioskctlCommand;
@@ -28,26 +32,78 @@ typedef struct {
 static int kioskctl_import(const KioskctlArgs *a);
 static int kioskctl_status(const KioskctlArgs *a);
 
+/* The staff commands live in staffctl.c. */
+static StaffctlEnv kioskctl_env(const KioskctlArgs *a)
+{
+    return (StaffctlEnv){ a->data_dir, a->cfg, stdin, (int64_t)time(NULL) };
+}
+#define KIOSKCTL_STAFF(name) \
+    static int kioskctl_cmd_##name(const KioskctlArgs *a) \
+    { StaffctlEnv e = kioskctl_env(a); return staffctl_##name(&e, a->argc, a->argv); }
+KIOSKCTL_STAFF(export)
+KIOSKCTL_STAFF(set_pin)
+KIOSKCTL_STAFF(keygen)
+KIOSKCTL_STAFF(open)
+KIOSKCTL_STAFF(list)
+KIOSKCTL_STAFF(purge)
+
+/* The network commands live in uploadctl.c. */
+static int kioskctl_cmd_upload(const KioskctlArgs *a)
+{
+    return uploadctl_upload(a->data_dir, a->cfg, stdout, stderr);
+}
+static int kioskctl_cmd_sync(const KioskctlArgs *a)
+{
+    return uploadctl_sync(a->data_dir, a->cfg, stdout, stderr);
+}
+
 static const KioskctlCommand kioskctl_commands[] = {
     { "import", "FILE", 1, 1,
       "validate a content file and store it; the kiosk shows it within seconds",
       kioskctl_import },
     { "status", "", 0, 0,
-      "show the stored content: version, serial, import time, counts",
+      "show the stored content, the queue by state, flags, free disk, PIN and sealing",
       kioskctl_status },
+    { "export", "[DIR]", 0, 1,
+      "write the waiting and dead-letter suggestions to a bundle in DIR (default: the\n"
+      "            USB drive, docs/OPERATIONS.md); verified before they are marked exported",
+      kioskctl_cmd_export },
+    { "set-pin", "", 0, 0,
+      "set the staff PIN (6 to 12 digits), read twice from standard input",
+      kioskctl_cmd_set_pin },
+    { "keygen", "--out DIR", -1, -1,
+      "make the office key pair: DIR/office.pub (for the kiosk), DIR/office.key (secret)",
+      kioskctl_cmd_keygen },
+    { "open", "BUNDLE --key FILE [--out DIR]", -1, -1,
+      "at the office: check a bundle and decrypt it into plain JSON Lines and CSV",
+      kioskctl_cmd_open },
+    { "list", "[--text]", -1, -1,
+      "list the suggestions' metadata; --text adds the text (refused in sealed mode)",
+      kioskctl_cmd_list },
+    { "purge", "--delivered-older-than DAYS", -1, -1,
+      "delete delivered or exported suggestions dated DAYS or more days ago",
+      kioskctl_cmd_purge },
+    { "upload", "", 0, 0,
+      "send the waiting suggestions now, as staff \"upload now\" does ([upload] settings)",
+      kioskctl_cmd_upload },
+    { "sync", "", 0, 0,
+      "fetch the content from content_url now; invalid content is refused",
+      kioskctl_cmd_sync },
 };
 enum { KIOSKCTL_N_COMMANDS = sizeof kioskctl_commands / sizeof kioskctl_commands[0] };
 
 static void kioskctl_usage(FILE *f)
 {
-    fprintf(f, "usage: kioskctl [--data-dir DIR] COMMAND [ARGS]\n\ncommands:\n");
+    fprintf(f, "usage: kioskctl [--data-dir DIR] [--config FILE] COMMAND [ARGS]\n\ncommands:\n");
     for (int i = 0; i < KIOSKCTL_N_COMMANDS; i++) {
         const KioskctlCommand *c = &kioskctl_commands[i];
-        fprintf(f, "  %s %-6s  %s\n", c->name, c->args, c->summary);
+        fprintf(f, "  %s %s\n            %s\n", c->name, c->args, c->summary);
     }
     fprintf(f, "\noptions:\n"
             "  --data-dir DIR  the kiosk's data directory (default: $KIOSK_DATA_DIR,\n"
-            "                  else " KIOSKCTL_DEFAULT_DIR ")\n"
+            "                  else the config's data_dir, else " KIOSKCTL_DEFAULT_DIR ")\n"
+            "  --config FILE   the kiosk's settings file (default: $KIOSK_CONFIG, else\n"
+            "                  none): [staff] paths and the office public key\n"
             "  -h, --help      show this help; COMMAND --help shows the command's\n"
             "\nexit status: 0 success, 1 failure (I/O, database),\n"
             "             2 bad input (invalid content, bad usage)\n");
@@ -134,6 +190,9 @@ static int kioskctl_status(const KioskctlArgs *a)
         }
     }
     store_close(s);
+    StaffctlEnv e = kioskctl_env(a);
+    if (staffctl_status(&e) != STAFFCTL_OK)
+        rc = KIOSKCTL_FAIL;
     return rc;
 }
 
@@ -143,7 +202,7 @@ static bool kioskctl_is_help(const char *s)
 }
 
 /* Runs one command with its arguments (options already consumed). */
-static int kioskctl_dispatch(const char *data_dir, int argc, char **argv)
+static int kioskctl_dispatch(const char *data_dir, const Config *cfg, int argc, char **argv)
 {
     const KioskctlCommand *cmd = NULL;
     for (int i = 0; i < KIOSKCTL_N_COMMANDS; i++)
@@ -153,7 +212,18 @@ static int kioskctl_dispatch(const char *data_dir, int argc, char **argv)
         fprintf(stderr, "kioskctl: unknown command \"%s\" (try kioskctl --help)\n", argv[0]);
         return KIOSKCTL_USAGE;
     }
-    KioskctlArgs a = { data_dir, argc - 1, argv + 1 };
+    KioskctlArgs a = { .data_dir = data_dir, .cfg = cfg, .argc = argc - 1, .argv = argv + 1 };
+    if (cmd->min_args < 0) {
+        for (int i = 0; i < a.argc; i++)
+            if (kioskctl_is_help(a.argv[i])) {
+                kioskctl_command_usage(stdout, cmd);
+                return KIOSKCTL_OK;
+            }
+        int rc = cmd->run(&a);
+        if (rc == KIOSKCTL_USAGE)
+            kioskctl_command_usage(stderr, cmd);
+        return rc;
+    }
     bool dashdash = false;
     for (int i = 0; i < a.argc; i++) {
         if (dashdash || a.argv[i][0] != '-' || strcmp(a.argv[i], "-") == 0)
@@ -185,7 +255,8 @@ int main(int argc, char **argv)
 {
     const char *data_dir = getenv("KIOSK_DATA_DIR");
     if (!data_dir || !*data_dir)
-        data_dir = KIOSKCTL_DEFAULT_DIR;
+        data_dir = NULL;   /* then the config's, which defaults to KIOSKCTL_DEFAULT_DIR */
+    const char *config = getenv("KIOSK_CONFIG");
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (kioskctl_is_help(argv[i])) {
@@ -195,6 +266,13 @@ int main(int argc, char **argv)
             data_dir = argv[++i];
         } else if (strncmp(argv[i], "--data-dir=", 11) == 0 && argv[i][11]) {
             data_dir = argv[i] + 11;
+        } else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc && *argv[i + 1]) {
+            config = argv[++i];
+        } else if (strncmp(argv[i], "--config=", 9) == 0 && argv[i][9]) {
+            config = argv[i] + 9;
+        } else if (strncmp(argv[i], "--config", 8) == 0) {
+            fprintf(stderr, "kioskctl: --config needs a file\n");
+            return KIOSKCTL_USAGE;
         } else if (strncmp(argv[i], "--data-dir", 10) == 0) {
             fprintf(stderr, "kioskctl: --data-dir needs a directory\n");
             return KIOSKCTL_USAGE;
@@ -212,5 +290,18 @@ int main(int argc, char **argv)
         kioskctl_usage(stdout);
         return KIOSKCTL_OK;
     }
-    return kioskctl_dispatch(data_dir, argc - i, argv + i);
+    static Config cfg;
+    config_defaults(&cfg);
+    char err[700];
+    if (config && *config && config_load(&cfg, config, err, sizeof err) < 0) {
+        fprintf(stderr, "kioskctl: %s\n", err);
+        return KIOSKCTL_USAGE;
+    }
+    if (!data_dir)
+        data_dir = cfg.data_dir;
+    else if (snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data_dir) >= (int)sizeof cfg.data_dir) {
+        fprintf(stderr, "kioskctl: --data-dir: name too long\n");
+        return KIOSKCTL_USAGE;
+    }
+    return kioskctl_dispatch(data_dir, &cfg, argc - i, argv + i);
 }

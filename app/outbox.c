@@ -274,7 +274,8 @@ static int outbox_insert(Outbox *ob, const char *topic, const char *text, const 
             ob->receipt_gen(receipt, ob->receipt_ctx);
         else
             outbox_new_receipt(receipt);
-        char *payload = outbox_payload(id, topic, text, day, receipt, lang);
+        char *payload = outbox_seal_payload(ob, id,
+                                            outbox_payload(id, topic, text, day, receipt, lang));
         if (!payload) {
             rc = SQLITE_NOMEM;
             break;
@@ -311,10 +312,16 @@ static int outbox_insert_contact(Outbox *ob, const char *id, const char *contact
                                 " VALUES (?1, ?2)", -1, &st, NULL);
     if (rc != SQLITE_OK)
         return rc;
+    char *stored = outbox_seal_contact(ob, id, contact);
+    if (!stored) {
+        sqlite3_finalize(st);
+        return SQLITE_NOMEM;
+    }
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, contact, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, stored, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
+    free(stored);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -377,8 +384,9 @@ OutboxResult outbox_push(Outbox *ob, const char *topic, const char *text,
     outbox_day(now_s, day);
     /* The payload's exact size: id and receipt are fixed-length and need no
      * escaping, so stand-ins of the same length measure it. */
-    char *probe = outbox_payload("00000000-0000-4000-8000-000000000000", topic, clean_text,
-                                 day, "22222222", lang);
+    static const char probe_id[] = "00000000-0000-4000-8000-000000000000";
+    char *probe = outbox_seal_payload(ob, probe_id, outbox_payload(probe_id, topic, clean_text,
+                                                                   day, "22222222", lang));
     if (!probe)
         return outbox_io_failed(ob, SQLITE_NOMEM, now_s, err, errlen);
     int64_t size = (int64_t)strlen(probe);

@@ -51,6 +51,7 @@ static void draw(Kiosk *k, SDL_Renderer *sdl, Renderer *r, int64_t now)
     kiosk_view(k, now);
     render_frame(r, &k->frame);
     SDL_RenderPresent(sdl);
+    uploader_set_frame_hash(k->uploader, dl_hash(&k->frame));   /* for the heartbeat */
 }
 
 int platform_run(Kiosk *k, SDL_Window *win, SDL_Renderer *sdl, Renderer *r,
@@ -63,6 +64,10 @@ int platform_run(Kiosk *k, SDL_Window *win, SDL_Renderer *sdl, Renderer *r,
             dirty = true;
         if (app_tick(k->app, now))
             dirty = true;
+        if (kiosk_service(k, now))
+            dirty = true;
+        if (k->quit)
+            return 0;
         if (dirty) {
             draw(k, sdl, r, now);
             dirty = false;

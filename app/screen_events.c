@@ -3,6 +3,7 @@
 #include <string.h>
 #include "schedule.h"
 #include "timeutil.h"
+#include "connect.h"
 #include "ui.h"
 
 #define MAX_ITEMS 512
@@ -155,13 +156,9 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
     cy += ui_dp(a, 28);
     cy += ui_para(a, dl, x, cy, col, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT,
                   ltext(&e->description, a->lang));
-    if (e->signup_url) {
-        int ssz = ui_dp(a, DP_T_SMALL);
-        char link[600];
-        snprintf(link, sizeof link, "%s %s", ui_tr(a, "event.signup"), e->signup_url);
-        cy += ui_dp(a, 24);
-        cy += ui_para(a, dl, x, cy, col, FONT_REGULAR, ssz, ssz * 3 / 2, COL_PRIMARY, link);
-    }
+    if (e->signup_url)
+        cy += ui_detail_qr(a, dl, cx + cw, vp.y, x, col, cy, e->signup_url,
+                           ui_tr(a, "connect.scan_signup"));
     cy += pad;
     int card_h = cy - top;
     if (bg + 1 < dl->ncmds) {
@@ -170,7 +167,7 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
     }
     dl_unclip(dl);
     int content_h = card_h + ui_dp(a, 16);
-    ui_scrollbar(a, dl, (Rect){0, vp.y, cx + cw + ui_dp(a, 24), vp.h}, content_h, off);
+    ui_scrollbar(a, dl, (Rect){0, vp.y, cx + cw + ui_dp(a, 20), vp.h}, content_h, off);
     dl_scroll(dl, vp, content_h, "scroll:event");
 }
 

@@ -12,8 +12,12 @@ static void tile(const App *a, DrawList *dl, Rect r, const char *id,
     ui_card(a, dl, r, id);
     int pad = ui_dp(a, 40);
     int isz = ui_dp(a, 120);
-    int lsz = ui_dp(a, DP_T_TITLE + 8);
-    int ssz = ui_dp(a, DP_T_SMALL);
+    if (isz > r.h / 4)
+        isz = r.h / 4;   /* short tiles (a small panel): a smaller icon, some air */
+    /* Long labels (English in portrait) shrink a little before they are cut. */
+    int lsz = ui_fit_size(a, FONT_BOLD, ui_dp(a, DP_T_TITLE + 8), ui_dp(a, 38), r.w - 2 * pad, label);
+    int ssz = ui_fit_size(a, FONT_REGULAR, ui_dp(a, DP_T_SMALL), ui_dp(a, 22), r.w - 2 * pad,
+                          sub ? sub : "");
     int esz = ui_dp(a, DP_T_BODY);
     /* Vertical stack centred in the tile. */
     int h = isz + ui_dp(a, 24) + measure_height(a->tm, FONT_BOLD, lsz);
@@ -124,32 +128,33 @@ static void view(const App *a, DrawList *dl, int64_t now_s)
     char subn[64], sube[64];
     snprintf(subn, sizeof subn, ui_tr(a, "home.notices_count"), (int)nn);
     snprintf(sube, sizeof sube, ui_tr(a, "home.events_count"), (int)ne);
-    const char *en_n = a->lang == LANG_ZH ? i18n_get(a->i18n, LANG_EN, "home.notices") : NULL;
-    const char *en_e = a->lang == LANG_ZH ? i18n_get(a->i18n, LANG_EN, "home.events") : NULL;
 
     int bottom = ui_bottom(a);
     int gap = ui_dp(a, 32);
     int avail_h = bottom - y;
     bool portrait = a->w < a->h;
-    /* One tile per capability: a row in landscape, a column in portrait. */
-    enum { NTILES = 3 };
+    /* One tile per capability: 3 x 2 in landscape, 2 x 3 in portrait. */
+    enum { NTILES = 6 };
+    static const struct { const char *id, *icon, *key, *sub; } tiles[NTILES] = {
+        {"tile:notices", ICON_CAMPAIGN, "home.notices", NULL},
+        {"tile:events", ICON_EVENT, "home.events", NULL},
+        {"tile:suggest", ICON_EDIT_NOTE, "home.suggest", "home.suggest_sub"},
+        {"tile:connect", ICON_QR, "home.connect", "home.connect_sub"},
+        {"tile:reply", ICON_QA, "home.reply", "home.reply_sub"},
+        {"tile:board", ICON_FACT_CHECK, "home.board", "home.board_sub"},
+    };
+    int cols = portrait ? 2 : 3, rows = NTILES / cols;
+    int tw = (a->w - 2 * m - (cols - 1) * gap) / cols;
+    int th = (avail_h - (rows - 1) * gap) / rows;
+    if (portrait && th > ui_dp(a, 420))
+        th = ui_dp(a, 420);
     Rect t[NTILES];
-    if (portrait) {
-        int th = (avail_h - (NTILES - 1) * gap) / NTILES;
-        if (th > ui_dp(a, 400))
-            th = ui_dp(a, 400);
-        for (int i = 0; i < NTILES; i++)
-            t[i] = (Rect){m, y + i * (th + gap), a->w - 2 * m, th};
-    } else {
-        int tw = (a->w - 2 * m - (NTILES - 1) * gap) / NTILES;
-        for (int i = 0; i < NTILES; i++)
-            t[i] = (Rect){m + i * (tw + gap), y, tw, avail_h};
+    for (int i = 0; i < NTILES; i++) {
+        t[i] = (Rect){m + (i % cols) * (tw + gap), y + (i / cols) * (th + gap), tw, th};
+        const char *sub = i == 0 ? subn : i == 1 ? sube : ui_tr(a, tiles[i].sub);
+        const char *en = a->lang == LANG_ZH ? i18n_get(a->i18n, LANG_EN, tiles[i].key) : NULL;
+        tile(a, dl, t[i], tiles[i].id, tiles[i].icon, ui_tr(a, tiles[i].key), en, sub);
     }
-    const char *en_s = a->lang == LANG_ZH ? i18n_get(a->i18n, LANG_EN, "home.suggest") : NULL;
-    tile(a, dl, t[0], "tile:notices", ICON_CAMPAIGN, ui_tr(a, "home.notices"), en_n, subn);
-    tile(a, dl, t[1], "tile:events", ICON_EVENT, ui_tr(a, "home.events"), en_e, sube);
-    tile(a, dl, t[2], "tile:suggest", ICON_EDIT_NOTE, ui_tr(a, "home.suggest"), en_s,
-         ui_tr(a, "home.suggest_sub"));
     if (portrait) {
         size_t nidx[512];
         size_t count = sched_notices(a->content, now_s, -1, nidx, 512);
@@ -166,6 +171,18 @@ static bool on_tap(App *a, const char *id)
     }
     if (strcmp(id, "tile:events") == 0) {
         app_push(a, SCREEN_EVENTS);
+        return true;
+    }
+    if (strcmp(id, "tile:connect") == 0) {
+        app_push(a, SCREEN_CONNECT);
+        return true;
+    }
+    if (strcmp(id, "tile:reply") == 0) {
+        app_push(a, SCREEN_REPLY);
+        return true;
+    }
+    if (strcmp(id, "tile:board") == 0) {
+        app_push(a, SCREEN_BOARD);
         return true;
     }
     return app_open_item(a, id);

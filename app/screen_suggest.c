@@ -8,6 +8,7 @@
 #include "suggest.h"
 #include "textclean.h"
 #include "timeutil.h"
+#include "connect.h"
 #include "ui.h"
 
 /* ---- the draft ---- */
@@ -377,46 +378,67 @@ void suggest_send(App *a)
 
 /* ---- sent ---- */
 
+/* The tracking address for a receipt from the configured template. */
+static bool tracking_url(const App *a, char *out, size_t n)
+{
+    const char *t = a->cfg->tracking_url, *at = strstr(t, "{receipt}");
+    if (!t[0] || !at || !a->sg.receipt[0])
+        return false;
+    snprintf(out, n, "%.*s%s%s", (int)(at - t), t, a->sg.receipt, at + strlen("{receipt}"));
+    return true;
+}
+
 static void sent_view(const App *a, DrawList *dl, int64_t now_s)
 {
     int y = ui_header(a, dl, now_s);
     int m = ui_dp(a, DP_MARGIN);
-    int w = a->w - 2 * m;
+    char url[CONFIG_PATH_MAX + 16];
+    bool qr = tracking_url(a, url, sizeof url);
+    bool side = qr && a->w > a->h;          /* the code beside the text */
+    int colw = side ? a->w * 3 / 5 : a->w;  /* the text column */
+    int w = colw - 2 * m;
     y += ui_dp(a, 48);
     int isz = ui_dp(a, 120);
     int iw = ui_width(a, FONT_ICON, isz, ICON_CHECK_CIRCLE);
-    dl_text(dl, (a->w - iw) / 2, y, FONT_ICON, isz, COL_CAT_ACCOUNTS, ICON_CHECK_CIRCLE, -1);
+    dl_text(dl, (colw - iw) / 2, y, FONT_ICON, isz, COL_CAT_ACCOUNTS, ICON_CHECK_CIRCLE, -1);
     y += isz + ui_dp(a, 24);
     int tsz = ui_dp(a, DP_T_TITLE);
-    const char *thanks = ui_tr(a, "suggest.thanks");
-    int tw = ui_width(a, FONT_BOLD, tsz, thanks);
-    if (tw > w)
-        tw = w;
-    ui_line(a, dl, (a->w - tw) / 2, y, w, FONT_BOLD, tsz, COL_TEXT, thanks);
-    y += tsz * 2;
+    y += ui_para_center(a, dl, m, y, w, FONT_BOLD, tsz, tsz * 4 / 3, COL_TEXT,
+                        ui_tr(a, "suggest.thanks"));
+    y += tsz * 2 / 3;
     const char *rl = ui_tr(a, "suggest.receipt_label");
     int ssz = ui_dp(a, DP_T_BODY);
     int lw = ui_width(a, FONT_REGULAR, ssz, rl);
-    dl_text(dl, (a->w - lw) / 2, y, FONT_REGULAR, ssz, COL_TEXT2, rl, -1);
+    dl_text(dl, (colw - lw) / 2, y, FONT_REGULAR, ssz, COL_TEXT2, rl, -1);
     y += ssz * 2;
     char code[OUTBOX_RECEIPT_SIZE];
     outbox_format_receipt(a->sg.receipt, code);
     int csz = ui_dp(a, 88);
     int cw = ui_width(a, FONT_BOLD, csz, code);
-    Rect box = {(a->w - cw) / 2 - ui_dp(a, 40), y, cw + ui_dp(a, 80), csz * 3 / 2};
+    Rect box = {(colw - cw) / 2 - ui_dp(a, 40), y, cw + ui_dp(a, 80), csz * 3 / 2};
     dl_rect(dl, box, COL_CARD);
     dl_frame(dl, box, COL_PRIMARY, ui_dp(a, 3));
     dl_text(dl, box.x + ui_dp(a, 40), box.y + (box.h - measure_height(a->tm, FONT_BOLD, csz)) / 2,
             FONT_BOLD, csz, COL_PRIMARY, code, -1);
+    int qtop = y;
     y += box.h + ui_dp(a, 40);
     int pw = w < ui_dp(a, 1100) ? w : ui_dp(a, 1100);
-    y += ui_para(a, dl, (a->w - pw) / 2, y, pw, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT,
+    y += ui_para(a, dl, (colw - pw) / 2, y, pw, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT,
                  ui_tr(a, "suggest.next_steps"));
+    if (qr) {
+        int qside = ui_dp(a, side ? 300 : 260);
+        if (side)
+            ui_qr_block(a, dl, colw, qtop - ui_dp(a, 60), a->w - colw - m, qside, url,
+                        ui_tr(a, "connect.scan_track"));
+        else
+            y += ui_dp(a, 24) + ui_qr_block(a, dl, m, y + ui_dp(a, 24), w, qside, url,
+                                            ui_tr(a, "connect.scan_track"));
+    }
     int bw = ui_dp(a, 420), bh = ui_dp(a, 120);
     int by = y + ui_dp(a, 40);
     if (by + bh > ui_bottom(a))
         by = ui_bottom(a) - bh;
-    ui_button(a, dl, (Rect){(a->w - bw) / 2, by, bw, bh}, "done", ICON_HOME,
+    ui_button(a, dl, (Rect){(colw - bw) / 2, by, bw, bh}, "done", ICON_HOME,
               ui_tr(a, "suggest.done"), true);
 }
 

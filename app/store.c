@@ -63,6 +63,26 @@ static const char *const store_migrations[] = {
     /* Also for connections without PRAGMA foreign_keys (the cascade's). */
     "CREATE TRIGGER submissions_delete_contact AFTER DELETE ON submissions"
     "  BEGIN DELETE FROM contacts WHERE submission_id = old.id; END;",
+    /* 2 -> 3: upload bookkeeping (docs/PROTOCOL.md). A deliveries row
+     * exists while a submission is in an upload batch; times in it are
+     * about the network (next try), never about the resident. */
+    "CREATE TABLE deliveries ("
+    "  submission_id TEXT NOT NULL PRIMARY KEY"
+    "    REFERENCES submissions (id) ON DELETE CASCADE,"
+    "  payload_done INTEGER NOT NULL DEFAULT 0,"    /* the server has the submission */
+    "  tries INTEGER NOT NULL DEFAULT 0,"           /* failed tries of the part being sent */
+    "  refusals INTEGER NOT NULL DEFAULT 0,"        /* of which refused with a 4xx */
+    "  next_try INTEGER NOT NULL DEFAULT 0,"        /* Unix ms: not before */
+    "  last_status INTEGER NOT NULL DEFAULT 0,"     /* HTTP status, 0 = no response */
+    "  last_error TEXT NOT NULL DEFAULT '',"
+    "  delivered_on TEXT"                           /* local date, for retention */
+    ") WITHOUT ROWID;"
+    "CREATE TRIGGER submissions_delete_delivery AFTER DELETE ON submissions"
+    "  BEGIN DELETE FROM deliveries WHERE submission_id = old.id; END;"
+    "CREATE TABLE uploader_state ("
+    "  key TEXT NOT NULL PRIMARY KEY,"
+    "  value"
+    ") WITHOUT ROWID;",
 };
 enum { STORE_SCHEMA_VERSION = sizeof store_migrations / sizeof store_migrations[0] };
 

@@ -61,6 +61,30 @@ int ui_para(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
     return n * line_h;
 }
 
+int ui_para_center(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
+                   int size_px, int line_h, Color c, const char *s)
+{
+    TlLines lines = {0};
+    int n = tl_wrap(a->tm, face, size_px, s, strlen(s), w, &lines);
+    if (n < 0)
+        n = 0;
+    int pad = (line_h - measure_height(a->tm, face, size_px)) / 2;
+    for (int i = 0; i < n; i++) {
+        int lw = lines.lines[i].width < w ? lines.lines[i].width : w;
+        dl_text(dl, x + (w - lw) / 2, y + i * line_h + pad, face, size_px, c,
+                s + lines.lines[i].start, (int)lines.lines[i].len);
+    }
+    tl_lines_free(&lines);
+    return n * line_h;
+}
+
+int ui_fit_size(const App *a, FontFace face, int size_px, int min_px, int w, const char *s)
+{
+    while (size_px > min_px && ui_width(a, face, size_px, s) > w)
+        size_px -= size_px / 12 > 0 ? size_px / 12 : 1;
+    return size_px < min_px ? min_px : size_px;
+}
+
 int ui_para_height(const App *a, FontFace face, int size_px, int line_h,
                    int w, const char *s)
 {

@@ -13,11 +13,14 @@
 #include "drawlist.h"
 #include "i18n.h"
 #include "measure.h"
+#include "staff_ui.h"
 
 typedef enum {
     SCREEN_HOME, SCREEN_NOTICES, SCREEN_NOTICE, SCREEN_EVENTS, SCREEN_EVENT,
     SCREEN_SUGGEST, SCREEN_SUGGEST_WRITE, SCREEN_SUGGEST_CONTACT,
     SCREEN_SUGGEST_REVIEW, SCREEN_SUGGEST_SENT,
+    SCREEN_STAFF_PIN, SCREEN_STAFF,
+    SCREEN_CONNECT, SCREEN_REPLY, SCREEN_BOARD,
     SCREEN_COUNT
 } ScreenId;
 
@@ -75,6 +78,19 @@ const char *app_draft_text(const App *a);
 const char *app_draft_contact(const App *a);
 /* The receipt code of the last suggestion sent, "" if none. */
 const char *app_last_receipt(const App *a);
+
+/* Staff mode. The kiosk takes the action staff asked for (once), carries
+ * it out and reports back; it refreshes the panel's figures while the panel
+ * is shown. */
+StaffRequest app_take_staff_request(App *a);
+void app_staff_result(App *a, bool ok, const char *msg);
+void app_set_staff_info(App *a, const StaffInfo *info);
+bool app_staff_visible(const App *a);
+/* Staff chose "leave the kiosk": the program should exit. */
+bool app_quit_requested(const App *a);
+/* The language shown at rest (staff can change it). */
+Lang app_default_lang(const App *a);
+void app_set_default_lang(App *a, Lang lang);
 
 ScreenId app_screen(const App *a);
 const char *app_screen_name(ScreenId s);

@@ -17,6 +17,7 @@ struct App {
     int w, h;
     double dp;                    /* pixels per dp: short side / 1080 */
     Lang lang;
+    Lang default_lang;            /* at rest; staff may change it */
 
     ScreenId screen;
     ScreenId stack[8];            /* screens to go back to */
@@ -42,6 +43,15 @@ struct App {
     char topics[SUGGEST_TOPICS_MAX][32];
     int ntopics;
 
+    /* Staff mode. */
+    StaffState staff;
+    char pin_path[512], audit_path[512];
+
+    /* Reply lookup. */
+    char reply_code[12];          /* symbols typed (no dash) */
+    int reply_state;              /* 0 typing, 1 found, 2 unknown, 3 malformed */
+    char reply_found[9];          /* the code looked up */
+
     /* Timers. */
     int64_t last_input_ms;
     int64_t shown_minute;         /* the minute the header clock shows */
@@ -58,7 +68,17 @@ typedef struct {
 
 extern const Screen screen_home, screen_notices, screen_notice,
                     screen_events, screen_event, screen_suggest, screen_suggest_write,
-                    screen_suggest_contact, screen_suggest_review, screen_suggest_sent;
+                    screen_suggest_contact, screen_suggest_review, screen_suggest_sent,
+                    screen_staff_pin, screen_staff, screen_connect, screen_reply,
+                    screen_board;
+
+/* Staff mode hooks used by app.c (screen_staff.c). */
+void staff_enter_pad(App *a);
+void staff_leave(App *a, const char *why);
+static inline bool app_is_staff(ScreenId s)
+{
+    return s == SCREEN_STAFF_PIN || s == SCREEN_STAFF;
+}
 
 /* Whether s is a step of the suggestion flow that holds a draft. */
 static inline bool app_in_flow(ScreenId s)

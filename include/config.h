@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 #include <stdbool.h>
+#include "config_staff.h"
+#include "config_upload.h"
 #include "content.h"
 
 #define CONFIG_PATH_MAX 512
@@ -17,6 +19,7 @@ typedef struct Config {
     int content_poll_s;                /* how often to look for new content */
     /* [suggest] */
     char topics[512];                  /* comma-separated topic ids */
+    char tracking_url[CONFIG_PATH_MAX]; /* "" = no QR; "{receipt}" is replaced */
     int suggest_idle_s;                /* "Still there?" after this long untouched */
     int still_there_s;                 /* then wipe the draft after this countdown */
     int rate_burst;                    /* suggestions allowed in a burst */
@@ -29,6 +32,10 @@ typedef struct Config {
     bool fullscreen;
     int width, height;                 /* window size when not fullscreen */
     bool software_render;              /* renderer = software | accelerated */
+    /* [staff] */
+    ConfigStaff staff;
+    /* [upload] */
+    ConfigUpload upload;
 } Config;
 
 /* Fill in the defaults (the kiosk runs with no file at all). */

@@ -21,6 +21,8 @@
 #define CONTENT_MAX_TITLE     200   /* notice and event titles, locations */
 #define CONTENT_MAX_BODY    20000   /* notice bodies, event descriptions */
 #define CONTENT_MAX_URL      2048
+#define CONTENT_MAX_REPLIES  5000
+#define CONTENT_MAX_BOARD     500
 
 typedef enum { LANG_ZH, LANG_EN, LANG_COUNT } Lang;
 
@@ -56,11 +58,31 @@ typedef struct {
     int64_t expires_at;              /* 0 when it never expires */
 } Channel;
 
+/* What became of a suggestion, looked up by its receipt code. */
+typedef enum { REPLY_RECEIVED, REPLY_IN_PROGRESS, REPLY_DONE, REPLY_DECLINED,
+               REPLY_STATUS_COUNT } ReplyStatus;
+
+typedef struct {
+    char receipt[9];                 /* 8 symbols, without the dash */
+    ReplyStatus status;
+    LText reply;                     /* the office's answer; zh may be "" */
+    int64_t updated_at;              /* Unix seconds */
+} Reply;
+
+/* "You said, we did": a moderated summary and what was done. */
+typedef struct {
+    char *id;
+    LText said, done;
+    int64_t date;                    /* Unix seconds */
+} BoardItem;
+
 typedef struct Content {
     LText site_name;
     Notice *notices; size_t n_notices;
     Event *events;   size_t n_events;
     Channel *channels; size_t n_channels;
+    Reply *replies; size_t n_replies;       /* optional in the document */
+    BoardItem *board; size_t n_board;       /* optional in the document */
     char version[17];                /* 16 hex digits of a hash of the document */
 } Content;
 
@@ -95,6 +117,11 @@ const char *content_category_name(Category c);
 int content_category_from_name(const char *name);
 
 const Notice *content_find_notice(const Content *c, const char *id);
+/* The reply for a receipt code (8 symbols, no dash), or NULL. */
+const Reply *content_find_reply(const Content *c, const char *receipt);
+/* "received", "in_progress", "done", "declined"; -1 when unknown. */
+const char *content_reply_status_name(ReplyStatus s);
+int content_reply_status_from_name(const char *name);
 const Event *content_find_event(const Content *c, const char *id);
 
 #endif

@@ -12,6 +12,7 @@
 #include "outbox.h"
 #include "pinyin.h"
 #include "store.h"
+#include "uploader.h"
 
 typedef struct Kiosk {
     Config cfg;
@@ -19,11 +20,14 @@ typedef struct Kiosk {
     I18n *i18n;
     Outbox *outbox;               /* suggestions; NULL if it could not open */
     Pinyin *pinyin;               /* NULL if the dictionary is missing */
+    Uploader *uploader;           /* upload, sync, heartbeat; NULL if it could not start */
     App *app;
     DrawList frame;               /* the last frame drawn (hit testing) */
     int64_t serial;               /* content serial the app shows */
     int64_t next_poll_ms;
     char content_error[512];      /* why the last import or load failed */
+    int64_t next_info_ms;         /* when to refresh the staff panel's figures */
+    bool quit;                    /* staff chose to leave the kiosk */
 } Kiosk;
 
 /* Find the directory holding assets/ and fonts/: cfg->share_dir if set,
@@ -45,6 +49,11 @@ void kiosk_close(Kiosk *k);
  * content_poll_s unless `force`); swaps it into the app. Returns true when
  * the content changed. */
 bool kiosk_poll_content(Kiosk *k, int64_t now_ms, bool force);
+
+/* Carry out what staff asked for on the screen (upload now, export,
+ * reload, default language, leave) and keep the staff panel's figures
+ * fresh while it is shown. Returns true when the screen must be redrawn. */
+bool kiosk_service(Kiosk *k, int64_t now_ms);
 
 /* Rebuild k->frame from the app's state. */
 void kiosk_view(Kiosk *k, int64_t now_ms);

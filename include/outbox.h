@@ -151,6 +151,64 @@ int outbox_flag_clear(Outbox *ob, const char *name);
  * When the database cannot be read the memory flags are still returned. */
 int outbox_flags_list(Outbox *ob, OutboxFlag *out, int max);
 
+/* ---- Sealed mode (docs/OUTBOX.md, "Sealed submissions"). ---- */
+
+struct SealPublic;
+/* Seal every later push to the office public key `pub` (seal.h; copied),
+ * or stop sealing with NULL. Sealed, the stored payload is
+ * {"v":1,"id":ID,"sealed":BASE64} where BASE64 is the sealed box of the
+ * version 1 payload, and the contact is the base64 sealed box of
+ * {"id":ID,"contact":...}; the kiosk cannot read either back. */
+void outbox_set_seal_key(Outbox *ob, const struct SealPublic *pub);
+bool outbox_sealed(const Outbox *ob);
+
+/* ---- Reading back for staff: export, list, purge (app/outbox_rows.c). ---- */
+
+enum { OUTBOX_WAITING = 1, OUTBOX_DELIVERED = 2, OUTBOX_DEAD = 4, OUTBOX_EXPORTED = 8 };
+
+/* One stored submission as outbox_each hands it over (valid during the call). */
+typedef struct {
+    char id[37];
+    char receipt[OUTBOX_RECEIPT_LEN + 1];
+    char topic[OUTBOX_TOPIC_MAX];
+    char lang[4];
+    char day[11];
+    char state[12];
+    bool sealed;      /* text and contact are base64 sealed boxes */
+    char *text;       /* the text, or the sealed payload */
+    char *contact;    /* NULL when none; else the contact, or its sealed box */
+} OutboxRow;
+/* Return 0 to go on, anything else to stop. */
+typedef int (*OutboxRowFn)(const OutboxRow *row, void *ctx);
+
+/* Call fn for each submission whose state is in `states` (OUTBOX_WAITING |
+ * ...), in order of the random id (never arrival order). Returns how many
+ * were handed over, or -1: a database error or a payload that does not
+ * parse (message in err), or fn stopped (err untouched). */
+int64_t outbox_each(Outbox *ob, unsigned states, OutboxRowFn fn, void *ctx,
+                    char *err, size_t errlen);
+
+/* A read transaction: outbox_each calls between these see one snapshot.
+ * outbox_read_begin returns 0 or -1; outbox_read_end ends it (no-op when none). */
+int outbox_read_begin(Outbox *ob);
+void outbox_read_end(Outbox *ob);
+
+/* In one transaction, set state 'exported' on those of the n ids that are
+ * still waiting or dead (a row delivered meanwhile stays delivered).
+ * Returns how many changed, or -1 with a message (nothing changed). */
+int64_t outbox_mark_exported(Outbox *ob, const char (*ids)[37], size_t n,
+                             char *err, size_t errlen);
+
+/* Delete the rows handed on (delivered or exported) whose date is `days`
+ * or more days before the local date of now_s (0: all of them), then
+ * checkpoint and truncate the WAL so no old copy stays there. Returns how
+ * many were deleted, or -1 with a message. */
+int64_t outbox_purge(Outbox *ob, int days, int64_t now_s, char *err, size_t errlen);
+
+/* The date of the oldest waiting submission: 1 and day filled, 0 when none
+ * waits (day ""), -1 on database errors. */
+int outbox_oldest_waiting(Outbox *ob, char day[11]);
+
 /* ---- For tests and diagnostics only. ---- */
 
 /* The Outbox's own connection (to set PRAGMA max_page_count or query_only

@@ -22,6 +22,8 @@ struct Outbox {
     size_t n_mem;
     OutboxReceiptGen receipt_gen;   /* NULL: outbox_new_receipt */
     void *receipt_ctx;
+    bool sealed;                    /* outbox_set_seal_key */
+    unsigned char seal_pk[32];
 };
 
 /* snprintf into err when err is non-NULL and errlen > 0. */
@@ -34,5 +36,12 @@ bool outbox_id_ok(const char *s, size_t max);
 /* Write the flags kept in memory to the database; those written leave
  * memory. Best effort: failures keep them in memory. */
 void outbox_flags_flush(Outbox *ob);
+/* Sealed mode (outbox_seal.c). outbox_seal_payload takes over the
+ * malloc'd plain payload and returns what to store: it unchanged when not
+ * sealed, else the sealed JSON (the plain one wiped and freed); NULL when
+ * out of memory. outbox_seal_contact returns a malloc'd copy of the
+ * contact, or its sealed box; NULL when out of memory. */
+char *outbox_seal_payload(const Outbox *ob, const char *id, char *payload);
+char *outbox_seal_contact(const Outbox *ob, const char *id, const char *contact);
 
 #endif

@@ -55,5 +55,11 @@
 #define ICON_CHECK_CIRCLE "\xee\xa1\xac"  /* e86c */
 #define ICON_EDIT_NOTE   "\xee\x9d\x85"   /* e745 */
 #define ICON_BACKSPACE   "\xee\x85\x8a"   /* e14a */
+#define ICON_LOCK_OPEN   "\xee\xa2\x98"   /* e898 */
+#define ICON_QR          "\xee\x80\x8a"   /* e00a qr_code_2 */
+#define ICON_QA          "\xee\xa2\xaf"   /* e8af question_answer */
+#define ICON_FACT_CHECK  "\xef\x83\x85"   /* f0c5 */
+#define ICON_SEARCH      "\xee\xa2\xb6"   /* e8b6 */
+#define ICON_PHONE       "\xee\x83\x8d"   /* e0cd */
 
 #endif

@@ -38,6 +38,11 @@ int ui_line(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
  * current clip (if any). Returns the block's height. */
 int ui_para(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
             int size_px, int line_h, Color c, const char *s);
+/* As ui_para, each line centred in w. */
+int ui_para_center(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
+                   int size_px, int line_h, Color c, const char *s);
+/* The largest size from size_px down to min_px at which s fits in w. */
+int ui_fit_size(const App *a, FontFace face, int size_px, int min_px, int w, const char *s);
 /* Height ui_para would use, without drawing. */
 int ui_para_height(const App *a, FontFace face, int size_px, int line_h,
                    int w, const char *s);

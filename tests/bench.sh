@@ -3,14 +3,21 @@
 # Usage: tests/bench.sh BUILD_DIR          (make bench)
 # Settings from the environment: BENCH_RUNS (first-frame runs, 15),
 # BENCH_REDRAWS (200), BENCH_IDLE_S (10), BENCH_XVFB=0 (measure idle with the
-# dummy driver even when Xvfb is installed); BENCH_UPDATE_DOC=1 also copies
-# the table into docs/BENCHMARKS.md. Exit status 1 when a target is missed.
+# dummy driver even when Xvfb is installed), BENCH_KEYS (4000),
+# BENCH_LONG_KEYS (1000), BENCH_STROKE_ROUNDS (12), BENCH_SENDS (200),
+# BENCH_UPLOAD_ITEMS (500);
+# BENCH_UPDATE_DOC=1 also copies the table into docs/BENCHMARKS.md.
+# Exit status 1 when a target is missed.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${1:-build}
 RUNS=${BENCH_RUNS:-15}
 REDRAWS=${BENCH_REDRAWS:-200}
 IDLE_S=${BENCH_IDLE_S:-10}
+KEYS=${BENCH_KEYS:-4000}
+LONG_KEYS=${BENCH_LONG_KEYS:-1000}
+ROUNDS=${BENCH_STROKE_ROUNDS:-12}
+SENDS=${BENCH_SENDS:-200}
 NOW=2026-12-01T10:00:00+08:00
 SAMPLE=assets/content/sample.json
 SIZE=1920x1080
@@ -196,6 +203,84 @@ if [ -n "$XPID" ]; then
 fi
 check "Peak RSS (VmHWM), running kiosk after the $screen screen, $driver" \
       "$((hwm / 1024)) MB" "$hwm" $((60 * 1024)) "< 60 MB"
+
+# 5. The suggestion flow, in-process: keystroke to candidates, handwriting
+# stroke to candidates, send to thank-you (bench/suggest.c says how).
+progress "suggestion flow ($KEYS + $LONG_KEYS keys, $ROUNDS handwriting drafts, $SENDS sends)"
+SD=$TMP/suggest-data
+mkdir -p "$SD" || exit 1
+sg=$(SDL_VIDEODRIVER=dummy "$B/bench/suggest" "$SD" "$KEYS" "$ROUNDS" "$SENDS" "$LONG_KEYS") ||
+    { echo "bench: bench/suggest failed" >&2; exit 1; }
+# part NAME: that line of the output
+part() { printf '%s\n' "$sg" | grep "^part=$1 "; }
+# spread LINE: "median M, max X" of a part line
+spread() { echo "median $(get median "$1"), max $(get max "$1")"; }
+l=$(part key); ld=$(part key_draw)
+check "Keystroke to candidates, 拼音 on suggest-write: app_activate + app_view (p99 of $(get runs "$l") keys)" \
+      "$(get p99 "$l") ms ($(spread "$l"); drafts up to $(get draft_max_chars "$l") characters)" \
+      "$(get p99 "$l")" 5 "< 5 ms p99"
+check "  same with render_frame (candidates drawn)" \
+      "$(get p99 "$ld") ms ($(spread "$ld"); $(get tex_misses_per_key "$ld") texture misses a key)" \
+      "$(get p99 "$ld")" 5 "(< 5 ms p99)"
+row "  by kind, app_activate + app_view, p99" \
+    "letter $(get p99 "$(part key_letter)"), backspace $(get p99 "$(part key_bksp)"), pick $(get p99 "$(part key_pick)") ms ($(get runs "$(part key_letter)") / $(get runs "$(part key_bksp)") / $(get runs "$(part key_pick)") keys)" \
+    "-" info
+l=$(part key_long); ld=$(part key_long_draw)
+check "  keys into a long draft (300 to $(get draft_max_chars "$l") characters), p99 of $(get runs "$l"), without / with drawing" \
+      "$(get p99 "$l") / $(get p99 "$ld") ms (median $(get median "$l") / $(get median "$ld"))" \
+      "$(get p99 "$ld")" 5 "(< 5 ms p99)"
+
+l=$(part stroke); ld=$(part stroke_draw)
+fp=$(part stroke_first_process); fd=$(part stroke_first_draft)
+check "Handwriting stroke to candidates: IN_UP on hwpad + app_view (p99 of $(get runs "$l") strokes)" \
+      "$(get p99 "$l") ms ($(spread "$l"))" "$(get p99 "$l")" 30 "< 30 ms p99"
+check "  same with render_frame (ink and candidates drawn)" \
+      "$(get p99 "$ld") ms ($(spread "$ld"))" "$(get p99 "$ld")" 30 "(< 30 ms p99)"
+check "  first stroke of the process (opens the 26 MB model, first layout of the pad)" \
+      "$(get max "$fp") ms" "$(get max "$fp")" 30 "(< 30 ms)"
+check "  first stroke of each later draft (the model opened again), $(get runs "$fd") drafts" \
+      "$(spread "$fd") ms" "$(get max "$fd")" 30 "(< 30 ms)"
+rec=$(part recognition)
+row "  recognition of the $(get files "$l") recorded characters, $ROUNDS rounds" \
+    "first $(get top1 "$l") / $(get chars "$l"), top five $(get top5 "$l") / $(get chars "$l") (place of those not first, - not offered: $(get not_first "$rec" | sed 's/:/ /g; s/,/, /g'))" \
+    "-" info
+
+l=$(part send); ld=$(part send_draw); fs=$(part fdatasync)
+src=$(df -P "$SD" | awk 'NR == 2 { print $1 }')
+fstype=$(df -PT "$SD" | awk 'NR == 2 { print $2 }')
+dev=${src#/dev/}
+wc=/sys/block/$dev/queue/write_cache
+[ -r "$wc" ] || wc=/sys/block/$(printf '%s' "$dev" | sed 's/p\{0,1\}[0-9]*$//')/queue/write_cache
+cache=$(cat "$wc" 2>/dev/null || echo "unknown")
+check "Send to thank-you: app_activate(\"send\") on suggest-review, WAL + synchronous=FULL (median of $(get runs "$l"))" \
+      "$(get median "$l") ms (p99 $(get p99 "$l"), max $(get max "$l"); $(get rows "$l") rows stored)" \
+      "$(get median "$l")" 50 "< 50 ms"
+row "  same with the thank-you page laid out and drawn" \
+    "$(get median "$ld") ms (p99 $(get p99 "$ld"), max $(get max "$ld"))" "-" info
+row "  floor: 4 KB pwrite + fdatasync, same directory ($fstype on $src, write cache: $cache)" \
+    "$(get median "$fs") ms (p99 $(get p99 "$fs"), max $(get max "$fs"))" "-" info
+case $fstype in
+tmpfs|ramfs) note "the outbox ran on $fstype, where fdatasync writes nothing: the send figures say nothing about a disk" ;;
+esac
+lt "$(get median "$fs")" 1 &&
+    note "fdatasync takes $(get median "$fs") ms on this disk ($src, $fstype, write cache: $cache), so the sends here are mostly CPU; a send makes one fdatasync (the WAL commit), and on a kiosk's eMMC or SD card, where one can take several to tens of ms, it costs that much more"
+
+# 6. Uploads: throughput to a loopback server, and the main loop's worst
+# frame while the uploader works and a content server hangs (bench/upload.c).
+UP_ITEMS=${BENCH_UPLOAD_ITEMS:-500}
+progress "uploads ($UP_ITEMS suggestions, frames for 3 s)"
+UD=$TMP/upload-data
+mkdir -p "$UD" || exit 1
+up=$(SDL_VIDEODRIVER=dummy "$B/bench/upload" "$UD" "$UP_ITEMS" 3) ||
+    { echo "bench: bench/upload failed" >&2; exit 1; }
+l=$(printf '%s\n' "$up" | grep "^part=throughput ")
+row "Upload throughput, plain http to 127.0.0.1 (one pass of $(get items "$l"), $(get requests "$l") POSTs, a commit each)" \
+    "$(get per_s "$l") items/s ($(get seconds "$l") s)" "-" info
+l=$(printf '%s\n' "$up" | grep "^part=frames ")
+check "Worst frame while uploading and a content server hangs ($(get frames "$l") frames in 3 s)" \
+      "$(get max "$l") ms (median $(get median "$l"), p99 $(get p99 "$l"); $(get delivered "$l") of $(get of "$l") delivered meanwhile, $(get hanging_requests "$l") request hanging)" \
+      "$(get max "$l")" 20 "< 20 ms"
+row "  uploader_stop with that request still hanging" "$(get stop_ms "$l") ms" "-" info
 
 # The table, on the terminal and in $B/bench/results.md.
 {

@@ -13,9 +13,10 @@ for size in 1920x1080 1080x1920; do
     case $size in 1920x1080) shape=landscape;; *) shape=portrait;; esac
     for lang in zh en; do
         for screen in home notices notice:fee-accounts-2026q3 notice:water-cut-20261203 \
-                      events event:owners-assembly-20261219; do
+                      notice:rules-revision-draft events event:owners-assembly-20261219 \
+                      connect board staff-pin staff; do
             name=$(echo "$screen" | sed 's/:.*//')
-            case $screen in notice:water*) name=notice-urgent;; esac
+            case $screen in notice:water*) name=notice-urgent;; notice:rules*) name=notice-qr;; esac
             "$build/kiosk" --screenshot "$out/$name-$lang-$shape.png" --screen "$screen" \
                 --size "$size" --lang "$lang" --now "$now" --data-dir "$data"
         done
@@ -78,9 +79,24 @@ flow() {   # flow SIZE LANG SHAPE
         echo "tap @send"
         echo "shot $o-10-sent-$lang-$shape.png"
     } > "$s"
-    "$build/kiosk" --replay "$s" --size "$size" --lang "$lang" --now "$now" --data-dir "$d"
+    # The thank-you page also shows the tracking address as a QR code.
+    printf '[suggest]\ntracking_url = https://cuihu-garden.example/track?code={receipt}\n' > "$d/kiosk.conf"
+    "$build/kiosk" --replay "$s" --size "$size" --lang "$lang" --now "$now" --data-dir "$d" \
+        --config "$d/kiosk.conf"
     rm -rf "$d"
 }
+# A reply looked up by receipt code.
+reply() {   # reply SIZE LANG SHAPE
+    d=$(mktemp -d)
+    "$build/kioskctl" --data-dir "$d" import assets/content/sample.json >/dev/null
+    { echo "tap @tile:reply"; for c in 7 K Q 4 M 2 X D; do echo "tap @code:$c"; done
+      echo "tap @code:ok"; echo "shot $out/reply-$2-$3.png"; } > "$d/r.replay"
+    "$build/kiosk" --replay "$d/r.replay" --size "$1" --lang "$2" --now "$now" --data-dir "$d"
+    rm -rf "$d"
+}
+reply 1920x1080 zh landscape
+reply 1080x1920 en portrait
+
 flow 1920x1080 zh landscape
 flow 1080x1920 en portrait
 flow 1280x800 zh 1280x800

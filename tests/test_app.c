@@ -312,7 +312,8 @@ static void test_layout_every_screen_size_language(void **state)
     static const char *const screens[] = {
         "home", "notices", "notice:water-cut-20261203", "notice:fee-accounts-2026q3",
         "events", "event:owners-assembly-20261219", "suggest", "suggest-write",
-        "suggest-contact", "suggest-review", "suggest-sent",
+        "suggest-contact", "suggest-review", "suggest-sent", "connect", "reply", "board",
+        "staff-pin", "staff",
     };
     for (size_t z = 0; z < 3; z++)
         for (int lang = 0; lang < LANG_COUNT; lang++)

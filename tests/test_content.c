@@ -457,6 +457,63 @@ static void test_duplicate_ids(void **state)
     free(d);
 }
 
+/* A document with replies and board entries (JSON fragments). */
+static char *doc_replies(const char *replies, const char *board)
+{
+    size_t n = strlen(replies) + strlen(board) + 256;
+    char *s = malloc(n);
+    assert_non_null(s);
+    snprintf(s, n, "{" SITE ",\"notices\":[],\"events\":[],\"channels\":[],"
+             "\"replies\":[%s],\"board\":[%s]}", replies, board);
+    return s;
+}
+
+#define REPLY(code, status) \
+    "{\"receipt\":\"" code "\",\"status\":\"" status "\"," \
+    "\"updated_at\":\"2026-11-27T16:30:00+08:00\"}"
+
+static void test_replies_and_board(void **state)
+{
+    (void)state;
+    char *d = doc_replies(REPLY("7KQ4-M2XD", "done") "," REPLY("H3TN8WAC", "in_progress"),
+                          "{\"id\":\"b1\",\"said\":{\"zh\":\"路灯坏了\"},"
+                          "\"done\":{\"zh\":\"已更换\"},\"date\":\"2026-11-20T00:00:00+08:00\"}");
+    Content *c = parse_ok(d);
+    assert_int_equal(c->n_replies, 2);
+    assert_string_equal(c->replies[0].receipt, "7KQ4M2XD");
+    assert_int_equal(c->replies[1].status, REPLY_IN_PROGRESS);
+    assert_non_null(content_find_reply(c, "H3TN8WAC"));
+    assert_null(content_find_reply(c, "H3TN8WAD"));
+    assert_string_equal(ltext(&c->replies[0].reply, LANG_EN), "");   /* no reply text */
+    assert_int_equal(c->n_board, 1);
+    content_free(c);
+    free(d);
+    /* Absent arrays are empty. */
+    c = parse_ok("{" SITE ",\"notices\":[],\"events\":[],\"channels\":[]}");
+    assert_int_equal(c->n_replies, 0);
+    assert_int_equal(c->n_board, 0);
+    content_free(c);
+    /* Errors name the place. */
+    d = doc_replies(REPLY("7KQ4-M2X", "done"), "");
+    expect_error(d, "replies[0].receipt", "is not a receipt code");
+    free(d);
+    d = doc_replies(REPLY("7KQ4-M2XO", "done"), "");   /* O is not in the alphabet */
+    expect_error(d, "replies[0].receipt");
+    free(d);
+    d = doc_replies(REPLY("7KQ4-M2XD", "finished"), "");
+    expect_error(d, "replies[0].status", "unknown status \"finished\"");
+    free(d);
+    d = doc_replies(REPLY("7KQ4-M2XD", "done") "," REPLY("7KQ4M2XD", "received"), "");
+    expect_error(d, "replies[1].receipt", "duplicate receipt (also replies[0])");
+    free(d);
+    d = doc_replies("", "{\"id\":\"b1\",\"said\":{\"zh\":\"x\"},\"date\":\"2026-11-20T00:00:00+08:00\"}");
+    expect_error(d, "board[0].done");
+    free(d);
+    d = doc_replies("", "5");
+    expect_error(d, "board[0]", "expected an object");
+    free(d);
+}
+
 static void test_ids(void **state)
 {
     (void)state;
@@ -623,6 +680,7 @@ int main(void)
         cmocka_unit_test(test_english_optional),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_duplicate_ids),
+        cmocka_unit_test(test_replies_and_board),
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_unknown_category),
         cmocka_unit_test(test_limits),

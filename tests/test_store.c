@@ -92,7 +92,7 @@ static void test_open_creates_schema(void **state)
     assert_int_equal(store_content_info(s, &info, err, sizeof err), 0);
     store_close(s);
 
-    assert_int_equal(raw_sql(sub, "PRAGMA user_version"), 2);   /* content, outbox */
+    assert_int_equal(raw_sql(sub, "PRAGMA user_version"), 3);   /* content, outbox, uploads */
     assert_int_equal(raw_sql(sub, "PRAGMA journal_mode"), 'w');   /* "wal" */
     /* Reopening an existing database keeps it. */
     s = open_ok(sub);

@@ -1,0 +1,232 @@
+/* screen_reply.c - "Check a reply" by receipt code, and "You said, we did". */
+#include <stdio.h>
+#include <string.h>
+#include "outbox.h"
+#include "ui.h"
+
+/* The receipt alphabet, as keys (the same symbols the kiosk prints). */
+static const char code_keys[] = OUTBOX_RECEIPT_ALPHABET;
+
+static void code_display(const char *raw, char *out, size_t n)
+{
+    char shown[12];
+    size_t len = strlen(raw);
+    for (size_t i = 0, k = 0; i < 8; i++) {
+        if (i == 4)
+            shown[k++] = '-';
+        shown[k++] = i < len ? raw[i] : '_';
+        shown[k] = '\0';
+    }
+    snprintf(out, n, "%s", shown);
+}
+
+static Color status_color(ReplyStatus s)
+{
+    switch (s) {
+    case REPLY_DONE: return COL_CAT_ACCOUNTS;
+    case REPLY_IN_PROGRESS: return COL_CAT_REPAIRS;
+    case REPLY_DECLINED: return COL_TEXT2;
+    default: return COL_PRIMARY;
+    }
+}
+
+/* The answer for the code looked up (found, unknown or malformed). */
+static void result(const App *a, DrawList *dl, Rect r)
+{
+    ui_card(a, dl, r, NULL);
+    int pad = ui_dp(a, 36), w = r.w - 2 * pad;
+    int x = r.x + pad, y = r.y + pad;
+    int bsz = ui_dp(a, DP_T_BODY), tsz = ui_dp(a, DP_T_CARD);
+    char code[16];
+    code_display(a->reply_found, code, sizeof code);
+    if (a->reply_state == 3) {
+        ui_para(a, dl, x, y, w, FONT_REGULAR, bsz, bsz * 3 / 2, COL_URGENT,
+                ui_tr(a, "reply.malformed"));
+        return;
+    }
+    const Reply *rp = content_find_reply(a->content, a->reply_found);
+    if (!rp) {
+        char msg[400];
+        snprintf(msg, sizeof msg, ui_tr(a, "reply.unknown"), code);
+        ui_para(a, dl, x, y, w, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, msg);
+        return;
+    }
+    dl_text(dl, x, y, FONT_BOLD, tsz, COL_TEXT, code, -1);
+    y += tsz * 3 / 2 + ui_dp(a, 8);
+    char key[32];
+    snprintf(key, sizeof key, "reply.status.%s", content_reply_status_name(rp->status));
+    int bw = ui_badge(a, dl, x, y, status_color(rp->status), NULL, ui_tr(a, key));
+    char date[64], upd[128];
+    ui_fmt_date(a, rp->updated_at, false, date, sizeof date);
+    snprintf(upd, sizeof upd, ui_tr(a, "reply.updated"), date);
+    dl_text(dl, x + bw + ui_dp(a, 16), y + ui_dp(a, 6), FONT_REGULAR, ui_dp(a, DP_T_SMALL),
+            COL_TEXT2, upd, -1);
+    y += ui_dp(a, 44) + ui_dp(a, 24);
+    const char *text = ltext(&rp->reply, a->lang);
+    if (!text[0])
+        text = ui_tr(a, "reply.no_text");
+    dl_clip(dl, (Rect){r.x, y, r.w, r.y + r.h - pad - y});
+    ui_para(a, dl, x, y, w, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, text);
+    dl_unclip(dl);
+}
+
+static void reply_view(const App *a, DrawList *dl, int64_t now_s)
+{
+    int y = ui_header(a, dl, now_s);
+    y = ui_titlebar(a, dl, y, ui_tr(a, "reply.title"));
+    int m = ui_dp(a, DP_MARGIN);
+    bool portrait = a->w < a->h;
+    int key = ui_dp(a, 96), gap = ui_dp(a, 12);
+    int cols = 7;
+    int kw = cols * key + (cols - 1) * gap;
+    int left = portrait ? (a->w - kw) / 2 : m;
+    int ssz = ui_dp(a, DP_T_SMALL + 2);
+    y += ui_para(a, dl, left, y, a->w - left - m, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT2,
+                 ui_tr(a, "reply.prompt"));
+    y += ssz / 2;
+    /* What has been typed, XXXX-XXXX. */
+    char shown[16];
+    code_display(a->reply_code, shown, sizeof shown);
+    int csz = ui_dp(a, 64);
+    Rect box = {left, y, kw, csz * 3 / 2};
+    dl_rect(dl, box, COL_CARD);
+    dl_frame(dl, box, COL_PRIMARY, ui_dp(a, 3));
+    int tw = ui_width(a, FONT_BOLD, csz, shown);
+    dl_text(dl, box.x + (box.w - tw) / 2, box.y + (box.h - measure_height(a->tm, FONT_BOLD, csz)) / 2,
+            FONT_BOLD, csz, COL_PRIMARY, shown, -1);
+    y += box.h + ui_dp(a, 20);
+    for (int i = 0; code_keys[i]; i++) {
+        char id[16], label[2] = {code_keys[i], '\0'};
+        snprintf(id, sizeof id, "code:%c", code_keys[i]);
+        Rect r = {left + (i % cols) * (key + gap), y + (i / cols) * (key + gap), key, key};
+        ui_button(a, dl, r, id, NULL, label, false);
+    }
+    int rows = (int)((sizeof code_keys - 1 + cols - 1) / cols);
+    int by = y + rows * (key + gap);
+    int half = (kw - gap) / 2;
+    ui_button(a, dl, (Rect){left, by, half / 2, key}, "code:del", ICON_BACKSPACE, "", false);
+    ui_button(a, dl, (Rect){left + half / 2 + gap, by, half - half / 2 - gap, key}, "code:clear",
+              NULL, ui_tr(a, "staff.clear"), false);
+    ui_button(a, dl, (Rect){left + half + gap, by, half, key}, "code:ok", ICON_SEARCH,
+              ui_tr(a, "reply.check"), true);
+    if (a->reply_state == 0)
+        return;
+    Rect res = portrait ? (Rect){m, by + key + ui_dp(a, 32), a->w - 2 * m, 0}
+                        : (Rect){left + kw + 2 * m, box.y, a->w - left - kw - 3 * m, 0};
+    res.h = ui_bottom(a) - res.y;
+    result(a, dl, res);
+}
+
+static bool reply_tap(App *a, const char *id)
+{
+    if (strncmp(id, "code:", 5) != 0)
+        return false;
+    const char *k = id + 5;
+    size_t n = strlen(a->reply_code);
+    if (strcmp(k, "del") == 0) {
+        if (n > 0)
+            a->reply_code[n - 1] = '\0';
+    } else if (strcmp(k, "clear") == 0) {
+        a->reply_code[0] = '\0';
+        a->reply_state = 0;
+    } else if (strcmp(k, "ok") == 0) {
+        char raw[OUTBOX_RECEIPT_LEN + 1];
+        if (outbox_parse_receipt(a->reply_code, raw) < 0) {
+            a->reply_state = 3;
+            a->reply_found[0] = '\0';
+        } else {
+            memcpy(a->reply_found, raw, sizeof raw);
+            a->reply_state = content_find_reply(a->content, raw) ? 1 : 2;
+        }
+    } else if (k[0] && !k[1] && strchr(code_keys, k[0])) {
+        if (n < 8) {
+            a->reply_code[n] = k[0];
+            a->reply_code[n + 1] = '\0';
+        }
+    }
+    return true;
+}
+
+const Screen screen_reply = {"reply", reply_view, reply_tap};
+
+/* ---- "You said, we did" ---- */
+
+static int board_card(const App *a, DrawList *dl, Rect r, const BoardItem *b, bool draw)
+{
+    int pad = ui_dp(a, 32), w = r.w - 2 * pad, x = r.x + pad;
+    int lsz = ui_dp(a, DP_T_SMALL), bsz = ui_dp(a, DP_T_BODY);
+    int y = r.y + pad;
+    char date[64];
+    ui_fmt_date(a, b->date, false, date, sizeof date);
+    if (draw)
+        dl_text(dl, x, y, FONT_REGULAR, lsz, COL_TEXT2, date, -1);
+    y += lsz * 3 / 2 + ui_dp(a, 8);
+    const char *labels[2] = {ui_tr(a, "board.said"), ui_tr(a, "board.done")};
+    const char *texts[2] = {ltext(&b->said, a->lang), ltext(&b->done, a->lang)};
+    Color colors[2] = {COL_PRIMARY, COL_CAT_ACCOUNTS};
+    for (int i = 0; i < 2; i++) {
+        if (draw)
+            dl_text(dl, x, y, FONT_BOLD, lsz, colors[i], labels[i], -1);
+        y += lsz * 3 / 2;
+        y += draw ? ui_para(a, dl, x, y, w, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, texts[i])
+                  : ui_para_height(a, FONT_REGULAR, bsz, bsz * 3 / 2, w, texts[i]);
+        y += ui_dp(a, 12);
+    }
+    return y + pad - r.y;
+}
+
+static void board_view(const App *a, DrawList *dl, int64_t now_s)
+{
+    int y = ui_header(a, dl, now_s);
+    y = ui_titlebar(a, dl, y, ui_tr(a, "board.title"));
+    int m = ui_dp(a, DP_MARGIN);
+    const Content *c = a->content;
+    if (!c || c->n_board == 0) {
+        ui_para(a, dl, m, y + ui_dp(a, 40), a->w - 2 * m, FONT_REGULAR, ui_dp(a, DP_T_BODY),
+                ui_dp(a, 48), COL_TEXT2, ui_tr(a, "board.none"));
+        return;
+    }
+    /* Newest first. */
+    size_t idx[CONTENT_MAX_BOARD];
+    size_t n = c->n_board < CONTENT_MAX_BOARD ? c->n_board : CONTENT_MAX_BOARD;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        while (j > 0 && c->board[idx[j - 1]].date < c->board[i].date) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = i;
+    }
+    int cw = a->w - 2 * m - ui_dp(a, 16);
+    if (cw > ui_dp(a, 1300))
+        cw = ui_dp(a, 1300);
+    int cx = (a->w - cw) / 2, gap = ui_dp(a, DP_GAP);
+    Rect vp = {0, y, a->w, ui_bottom(a) - y};
+    int content_h = 0;
+    for (size_t i = 0; i < n; i++)
+        content_h += board_card(a, dl, (Rect){cx, 0, cw, 0}, &c->board[idx[i]], false) + gap;
+    int max = content_h > vp.h ? content_h - vp.h : 0;
+    int off = a->scroll[SCREEN_BOARD] < max ? a->scroll[SCREEN_BOARD] : max;
+    dl_clip(dl, vp);
+    int cy = vp.y - off;
+    for (size_t i = 0; i < n; i++) {
+        int h = board_card(a, dl, (Rect){cx, 0, cw, 0}, &c->board[idx[i]], false);
+        if (cy + h >= vp.y && cy <= vp.y + vp.h) {
+            ui_card(a, dl, (Rect){cx, cy, cw, h}, NULL);
+            board_card(a, dl, (Rect){cx, cy, cw, h}, &c->board[idx[i]], true);
+        }
+        cy += h + gap;
+    }
+    dl_unclip(dl);
+    ui_scrollbar(a, dl, (Rect){0, vp.y, cx + cw + ui_dp(a, 24), vp.h}, content_h, off);
+    dl_scroll(dl, vp, content_h, "scroll:board");
+}
+
+static bool board_tap(App *a, const char *id)
+{
+    (void)a;
+    (void)id;
+    return false;
+}
+
+const Screen screen_board = {"board", board_view, board_tap};

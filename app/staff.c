@@ -1,0 +1,234 @@
+/* staff.c - the staff screens' core: panel figures, audited PIN, export to the drive, reload. */
+#include "staff.h"
+#include "audit.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
+
+int staff_audit(const Config *cfg, int64_t now_s, const char *action, const char *result)
+{
+    char path[PATH_MAX];
+    if (config_staff_audit_path(&cfg->staff, cfg->data_dir, path, sizeof path) < 0)
+        return -1;
+    int rc = audit_log(path, now_s, action, result);
+    if (rc < 0)
+        fprintf(stderr, "staff: cannot write the audit log %s\n", path);
+    return rc;
+}
+
+/* Days between two local dates YYYY-MM-DD (b - a); -1 if either does not parse. */
+static int staff_days_between(const char *a, const char *b)
+{
+    struct tm ta, tb;
+    memset(&ta, 0, sizeof ta);
+    memset(&tb, 0, sizeof tb);
+    if (sscanf(a, "%4d-%2d-%2d", &ta.tm_year, &ta.tm_mon, &ta.tm_mday) != 3 ||
+        sscanf(b, "%4d-%2d-%2d", &tb.tm_year, &tb.tm_mon, &tb.tm_mday) != 3)
+        return -1;
+    ta.tm_year -= 1900; tb.tm_year -= 1900;
+    ta.tm_mon -= 1; tb.tm_mon -= 1;
+    ta.tm_hour = tb.tm_hour = 12;   /* noon: no daylight-saving edge */
+    time_t x = timegm(&ta), y = timegm(&tb);
+    return (int)((y - x) / 86400);
+}
+
+int staff_panel_info(Outbox *ob, Store *st, const char *data_dir, const char *content_error,
+                     int64_t now_s, StaffPanelInfo *out)
+{
+    memset(out, 0, sizeof *out);
+    out->oldest_waiting_days = -1;
+    out->free_bytes = -1;
+    int rc = 0;
+    if (ob) {
+        out->sealed = outbox_sealed(ob);
+        out->queue_ok = outbox_counts(ob, &out->counts) == 0;
+        int found = outbox_oldest_waiting(ob, out->oldest_waiting);
+        if (found == 1) {
+            time_t t = (time_t)now_s;
+            struct tm tm;
+            char today[11] = "";
+            if (localtime_r(&t, &tm))
+                strftime(today, sizeof today, "%Y-%m-%d", &tm);
+            out->oldest_waiting_days = staff_days_between(out->oldest_waiting, today);
+        }
+        int n = outbox_flags_list(ob, out->flags, STAFF_MAX_FLAGS);
+        out->n_flags = n < STAFF_MAX_FLAGS ? n : STAFF_MAX_FLAGS;
+        out->more_flags = n - out->n_flags;
+        if (!out->queue_ok || found < 0)
+            rc = -1;
+    } else {
+        rc = -1;
+    }
+    struct statvfs vfs;
+    if (data_dir && statvfs(data_dir, &vfs) == 0)
+        out->free_bytes = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize;
+    if (st) {
+        StoreContentInfo ci;
+        char why[200];
+        int have = store_content_info(st, &ci, why, sizeof why);
+        out->has_content = have == 1;
+        if (have == 1) {
+            memcpy(out->content_version, ci.version, sizeof out->content_version);
+            out->content_imported_s = ci.imported_at;
+        } else if (have < 0) {
+            rc = -1;
+        }
+    }
+    if (content_error)
+        snprintf(out->content_error, sizeof out->content_error, "%s", content_error);
+    return rc;
+}
+
+PinResult staff_pin_state(const Config *cfg, int64_t now_s, PinStatus *st)
+{
+    char path[PATH_MAX];
+    if (config_staff_pin_path(&cfg->staff, cfg->data_dir, path, sizeof path) < 0) {
+        memset(st, 0, sizeof *st);
+        snprintf(st->msg, sizeof st->msg, "PIN file name too long");
+        return st->result = PIN_ERROR;
+    }
+    return pin_state(path, now_s, st);
+}
+
+PinResult staff_pin_check(const Config *cfg, const char *pin, int64_t now_s, PinStatus *st)
+{
+    char path[PATH_MAX];
+    PinStatus local;
+    if (!st)
+        st = &local;
+    if (config_staff_pin_path(&cfg->staff, cfg->data_dir, path, sizeof path) < 0) {
+        memset(st, 0, sizeof *st);
+        snprintf(st->msg, sizeof st->msg, "PIN file name too long");
+        st->result = PIN_ERROR;
+    } else {
+        pin_check(path, pin, now_s, st);
+    }
+    switch (st->result) {
+    case PIN_OK: staff_audit(cfg, now_s, "pin", "ok: staff session opened"); break;
+    case PIN_WRONG: {
+        char r[64];
+        snprintf(r, sizeof r, "wrong PIN, %d left before the lock", st->attempts_left);
+        staff_audit(cfg, now_s, "pin", r);
+        break;
+    }
+    case PIN_LOCKED: {
+        char r[64];
+        snprintf(r, sizeof r, "locked, %lld s left", (long long)st->locked_s);
+        staff_audit(cfg, now_s, "pin", r);
+        break;
+    }
+    case PIN_NO_PIN: staff_audit(cfg, now_s, "pin", "no PIN set (kioskctl set-pin)"); break;
+    case PIN_ERROR: staff_audit(cfg, now_s, "pin", "error: PIN files unusable"); break;
+    }
+    return st->result;
+}
+
+int staff_export_target(const Config *cfg, char *out, size_t n, char *msg, size_t msglen)
+{
+    if (cfg->staff.export_dir[0]) {
+        if (snprintf(out, n, "%s", cfg->staff.export_dir) >= (int)n) {
+            snprintf(msg, msglen, "export_dir too long");
+            return -1;
+        }
+        return 0;
+    }
+    return export_find_drive(NULL, cfg->data_dir, out, n, msg, msglen);
+}
+
+int staff_export_to_drive(const Config *cfg, int64_t now_s, ExportReport *rep,
+                          char *msg, size_t msglen)
+{
+    char dest[PATH_MAX];
+    memset(rep, 0, sizeof *rep);
+    int rc = staff_export_target(cfg, dest, sizeof dest, msg, msglen);
+    if (rc == 0)
+        rc = export_run(cfg->data_dir, dest, now_s, NULL, rep, msg, msglen);
+    char r[PATH_MAX + 512];   /* audit_log cuts it to AUDIT_FIELD_MAX */
+    if (rc == 0 && rep->rows == 0)
+        snprintf(r, sizeof r, "ok: nothing to export");
+    else if (rc == 0)
+        snprintf(r, sizeof r, "ok: %lld submissions (%lld sealed) to %s",
+                 (long long)rep->rows, (long long)rep->sealed, rep->bundle);
+    else
+        snprintf(r, sizeof r, "failed: %s", msg);
+    staff_audit(cfg, now_s, "export", r);
+    return rc;
+}
+
+struct StaffExport {
+    pthread_t thread;
+    Config cfg;
+    int64_t now_s;
+    atomic_bool done;
+    int rc;
+    ExportReport rep;
+    char msg[400];
+};
+
+static void *staff_export_thread(void *arg)
+{
+    StaffExport *x = arg;
+    x->rc = staff_export_to_drive(&x->cfg, x->now_s, &x->rep, x->msg, sizeof x->msg);
+    atomic_store(&x->done, true);
+    return NULL;
+}
+
+StaffExport *staff_export_start(const Config *cfg, int64_t now_s)
+{
+    StaffExport *x = calloc(1, sizeof *x);
+    if (!x)
+        return NULL;
+    x->cfg = *cfg;
+    x->now_s = now_s;
+    atomic_init(&x->done, false);
+    if (pthread_create(&x->thread, NULL, staff_export_thread, x) != 0) {
+        free(x);
+        return NULL;
+    }
+    return x;
+}
+
+bool staff_export_poll(StaffExport *x, int *rc, ExportReport *rep, char *msg, size_t msglen)
+{
+    if (!atomic_load(&x->done))
+        return false;
+    if (rc)
+        *rc = x->rc;
+    if (rep)
+        *rep = x->rep;
+    if (msg && msglen)
+        snprintf(msg, msglen, "%s", x->msg);
+    return true;
+}
+
+void staff_export_free(StaffExport *x)
+{
+    if (!x)
+        return;
+    pthread_join(x->thread, NULL);
+    free(x);
+}
+
+int staff_reload_content(const Config *cfg, Store *st, int64_t now_s, Content **out,
+                         char *msg, size_t msglen)
+{
+    *out = NULL;
+    char why[400] = "";
+    Content *c = st ? store_load_content(st, why, sizeof why) : NULL;
+    if (!c) {
+        snprintf(msg, msglen, "%s", why[0] ? why : "no content has been imported yet");
+        staff_audit(cfg, now_s, "reload_content", "failed: no usable stored content");
+        return -1;
+    }
+    char r[64];
+    snprintf(r, sizeof r, "ok: version %.16s", c->version);
+    staff_audit(cfg, now_s, "reload_content", r);
+    *out = c;
+    return 0;
+}

@@ -1,0 +1,231 @@
+/* sync.c - content sync (GET, validate, atomic swap) and heartbeat POST. */
+#include "sync.h"
+#include "content.h"
+#include "store.h"
+#include "version.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
+
+struct Sync {
+    Store *store;        /* imports, as kioskctl import does */
+    sqlite3 *db;         /* uploader_state */
+    Http *http;
+    char *content_url, *heartbeat_url, *token;
+    size_t content_max;
+};
+
+Sync *sync_open(const char *data_dir, const SyncSettings *st, Http *http,
+                char *err, size_t errlen)
+{
+    Sync *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->http = http;
+    s->content_url = strdup(st->content_url ? st->content_url : "");
+    s->heartbeat_url = strdup(st->heartbeat_url ? st->heartbeat_url : "");
+    s->token = strdup(st->device_token ? st->device_token : "");
+    s->content_max = st->content_max && st->content_max < CONTENT_MAX_BYTES
+                   ? st->content_max : CONTENT_MAX_BYTES;
+    if (!s->content_url || !s->heartbeat_url || !s->token) {
+        snprintf(err, errlen, "out of memory");
+        sync_close(s);
+        return NULL;
+    }
+    s->store = store_open(data_dir, err, errlen);
+    s->db = s->store ? store_connect(data_dir, err, errlen) : NULL;
+    if (!s->db) {
+        sync_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void sync_close(Sync *s)
+{
+    if (!s)
+        return;
+    store_close(s->store);
+    sqlite3_close(s->db);
+    free(s->content_url);
+    free(s->heartbeat_url);
+    if (s->token) {
+        sodium_memzero(s->token, strlen(s->token));
+        free(s->token);
+    }
+    free(s);
+}
+
+/* Keep the outcome of a sync for staff and the heartbeat. */
+static void sync_record(Sync *s, int64_t now_s, const char *etag, const char *error)
+{
+    sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    upload_state_set_int(s->db, "content_last_try", now_s);
+    upload_state_set_text(s->db, "content_error", error ? error : "");
+    if (!error) {
+        upload_state_set_int(s->db, "content_last_ok", now_s);
+        if (etag)
+            upload_state_set_text(s->db, "content_etag", etag);
+    }
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+SyncResult sync_content(Sync *s, int64_t now_s, char *why, size_t whylen)
+{
+    char reason[320] = "";
+    if (why && whylen)
+        why[0] = '\0';
+    if (!s->content_url[0])
+        return SYNC_UNCHANGED;
+    char etag[256];
+    upload_state_get_text(s->db, "content_etag", etag, sizeof etag);
+    /* A stored ETag without stored content (a fresh database copied over)
+     * must not turn into a 304 forever. */
+    StoreContentInfo info;
+    char err[300];
+    if (store_content_info(s->store, &info, err, sizeof err) != 1)
+        etag[0] = '\0';
+    HttpRequest rq = {.method = "GET", .url = s->content_url, .bearer = s->token,
+                      .if_none_match = etag, .max_body = s->content_max};
+    HttpResponse rs;
+    HttpResult r = http_request(s->http, &rq, &rs);
+    SyncResult res = SYNC_FAILED;
+    if (r == HTTP_STOPPED) {
+        http_response_free(&rs);
+        return SYNC_STOPPED;
+    }
+    if (r != HTTP_DONE) {
+        snprintf(reason, sizeof reason, "content download failed: %s", rs.error);
+    } else if (rs.status == 304) {
+        res = SYNC_UNCHANGED;
+    } else if (rs.status != 200) {
+        snprintf(reason, sizeof reason, "content download failed: HTTP %ld", rs.status);
+    } else {
+        Content *c = content_parse(rs.body ? rs.body : "", rs.body_len, err, sizeof err);
+        if (!c) {
+            snprintf(reason, sizeof reason, "downloaded content is invalid: %.280s", err);
+        } else if (strcmp(c->version, info.version) == 0) {
+            res = SYNC_UNCHANGED;   /* the same document: no new serial */
+        } else if (store_import_json(s->store, rs.body, rs.body_len, err, sizeof err) < 0) {
+            snprintf(reason, sizeof reason, "downloaded content not stored: %.280s", err);
+        } else {
+            res = SYNC_UPDATED;
+        }
+        content_free(c);
+    }
+    sync_record(s, now_s, res == SYNC_FAILED ? NULL : rs.etag, res == SYNC_FAILED ? reason : NULL);
+    http_response_free(&rs);
+    if (res == SYNC_FAILED && why && whylen)
+        snprintf(why, whylen, "%s", reason);
+    return res;
+}
+
+int sync_content_state(Sync *s, SyncContentState *st)
+{
+    memset(st, 0, sizeof *st);
+    char err[200];
+    StoreContentInfo info;
+    if (upload_state_get_text(s->db, "content_etag", st->etag, sizeof st->etag) < 0 ||
+        upload_state_get_int(s->db, "content_last_ok", &st->last_ok_s) < 0 ||
+        upload_state_get_int(s->db, "content_last_try", &st->last_try_s) < 0 ||
+        upload_state_get_text(s->db, "content_error", st->last_error, sizeof st->last_error) < 0 ||
+        store_content_info(s->store, &info, err, sizeof err) < 0) {
+        memset(st, 0, sizeof *st);
+        return -1;
+    }
+    memcpy(st->version, info.version, sizeof st->version);
+    st->serial = info.serial;
+    return 0;
+}
+
+int64_t sync_disk_free(const char *dir)
+{
+    struct statvfs v;
+    if (statvfs(dir, &v) < 0)
+        return -1;
+    return (int64_t)v.f_bavail * (int64_t)v.f_frsize;
+}
+
+/* Unix ms as "2026-03-14T09:30:00Z", or JSON null for 0. */
+static json_t *sync_time(int64_t ms)
+{
+    if (ms <= 0)
+        return json_null();
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    char buf[32];
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_string(buf);
+}
+
+char *sync_heartbeat_json(Sync *s, const SyncHeartbeat *hb)
+{
+    SyncContentState cs;
+    sync_content_state(s, &cs);
+    char hash[17];
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)hb->frame_hash);
+    json_t *o = json_pack(
+        "{s:i, s:s, s:o, s:I,"
+        " s:{s:I, s:I, s:I, s:I, s:I},"
+        " s:{s:o, s:s},"
+        " s:{s:s, s:I, s:o, s:s},"
+        " s:{s:o, s:o},"
+        " s:o}",
+        "v", 1, "app_version", KIOSK_VERSION, "time", sync_time(hb->now_ms),
+        "uptime_s", (json_int_t)hb->uptime_s,
+        "queue", "waiting", (json_int_t)hb->counts.waiting,
+                 "batched", (json_int_t)hb->counts.batched,
+                 "delivered", (json_int_t)hb->counts.delivered,
+                 "dead", (json_int_t)hb->counts.dead,
+                 "exported", (json_int_t)hb->counts.exported,
+        "upload", "last_ok", sync_time(hb->upload_last_ok_ms), "last_error", hb->upload_error,
+        "content", "version", cs.version, "serial", (json_int_t)cs.serial,
+                   "last_sync", sync_time(cs.last_ok_s * 1000), "last_error", cs.last_error,
+        "frame", "at", sync_time(hb->frame_at_ms),
+                 "hash", hb->frame_at_ms > 0 ? json_string(hash) : json_null(),
+        "disk_free_bytes", hb->disk_free_bytes >= 0 ? json_integer(hb->disk_free_bytes)
+                                                    : json_null());
+    if (!o)
+        return NULL;
+    char *txt = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return txt;
+}
+
+int sync_heartbeat(Sync *s, const SyncHeartbeat *hb, char *why, size_t whylen)
+{
+    if (why && whylen)
+        why[0] = '\0';
+    if (!s->heartbeat_url[0])
+        return 0;
+    char *body = sync_heartbeat_json(s, hb);
+    if (!body) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    HttpRequest rq = {.method = "POST", .url = s->heartbeat_url, .body = body,
+                      .body_len = strlen(body), .bearer = s->token};
+    HttpResponse rs;
+    HttpResult r = http_request(s->http, &rq, &rs);
+    int rc = 0;
+    if (r != HTTP_DONE) {
+        snprintf(why, whylen, "heartbeat failed: %s", rs.error);
+        rc = -1;
+    } else if (rs.status < 200 || rs.status >= 300) {
+        snprintf(why, whylen, "heartbeat failed: HTTP %ld", rs.status);
+        rc = -1;
+    }
+    http_response_free(&rs);
+    free(body);
+    return rc;
+}

@@ -1,0 +1,113 @@
+/* uploadctl.c - `kioskctl upload` and `kioskctl sync`: one pass, now. */
+#include "uploadctl.h"
+#include "http.h"
+#include "sync.h"
+#include "timeutil.h"
+#include "upload.h"
+
+#include <string.h>
+
+/* The client for cfg's [upload] settings, after checking url. */
+static Http *uploadctl_http(const Config *cfg, const char *name, const char *url, FILE *err)
+{
+    const ConfigUpload *cu = &cfg->upload;
+    char why[300];
+    if (!url[0]) {
+        fprintf(err, "kioskctl: [upload] %s is not set (--config FILE)\n", name);
+        return NULL;
+    }
+    if (http_url_check(url, cu->allow_http_loopback, why, sizeof why) < 0) {
+        fprintf(err, "kioskctl: [upload] %s: %s\n", name, why);
+        return NULL;
+    }
+    HttpPolicy pol = {
+        .ca_file = cu->ca_file, .allow_http_loopback = cu->allow_http_loopback,
+        .connect_timeout_ms = (int64_t)cu->connect_timeout_s * 1000,
+        .total_timeout_ms = (int64_t)cu->transfer_timeout_s * 1000,
+        .low_speed_time_s = cu->low_speed_timeout_s,
+    };
+    Http *h = http_create(&pol, why, sizeof why);
+    if (!h)
+        fprintf(err, "kioskctl: %s\n", why);
+    return h;
+}
+
+int uploadctl_upload(const char *data_dir, const Config *cfg, FILE *out, FILE *err)
+{
+    const ConfigUpload *cu = &cfg->upload;
+    char contact[CONFIG_URL_MAX], why[300];
+    config_upload_contact_url(cu, contact, sizeof contact);
+    if (contact[0] && http_url_check(contact, cu->allow_http_loopback, why, sizeof why) < 0) {
+        fprintf(err, "kioskctl: [upload] contact_url: %s\n", why);
+        return UPLOADCTL_USAGE;
+    }
+    Http *h = uploadctl_http(cfg, "upload_url", cu->upload_url, err);
+    if (!h)
+        return UPLOADCTL_USAGE;
+    UploadSettings us = {
+        .upload_url = cu->upload_url, .contact_url = contact, .device_token = cu->device_token,
+        .backoff_base_ms = cu->backoff_base_ms, .backoff_cap_ms = cu->backoff_cap_ms,
+        .delivered_keep_days = cu->delivered_keep_days, .batch_min = cu->upload_batch_min,
+    };
+    batch_parse_times(cu->upload_times, &us.times, why, sizeof why);   /* checked by config */
+    Upload *u = upload_open(data_dir, &us, h, why, sizeof why);
+    if (!u) {
+        fprintf(err, "kioskctl: %s\n", why);
+        http_destroy(h);
+        return UPLOADCTL_FAIL;
+    }
+    int64_t now = time_now_ms();
+    UploadReport rep;
+    UploadCounts c;
+    int rc = UPLOADCTL_OK;
+    if (upload_retry_now(u) < 0 || upload_open_batch(u, now / 1000, true) < 0 ||
+        upload_send_due(u, now, &rep) < 0 || upload_purge(u, now / 1000) < 0 ||
+        upload_counts(u, &c) < 0) {
+        fprintf(err, "kioskctl: database error while uploading\n");
+        rc = UPLOADCTL_FAIL;
+    } else {
+        fprintf(out, "sent %d requests: %d delivered, %d to retry, %d refused, %d to dead letter;"
+                " now %lld waiting, %lld delivered, %lld dead\n", rep.sent, rep.delivered,
+                rep.retry, rep.refused, rep.dead, (long long)(c.waiting + c.batched),
+                (long long)c.delivered, (long long)c.dead);
+        if (rep.last_error[0])
+            fprintf(err, "kioskctl: last failure: %s\n", rep.last_error);
+        if (c.waiting + c.batched > 0)
+            rc = UPLOADCTL_FAIL;
+    }
+    upload_close(u);
+    http_destroy(h);
+    return rc;
+}
+
+int uploadctl_sync(const char *data_dir, const Config *cfg, FILE *out, FILE *err)
+{
+    const ConfigUpload *cu = &cfg->upload;
+    Http *h = uploadctl_http(cfg, "content_url", cu->content_url, err);
+    if (!h)
+        return UPLOADCTL_USAGE;
+    SyncSettings ss = {.content_url = cu->content_url, .device_token = cu->device_token,
+                       .content_max = (size_t)cu->content_max_mb << 20};
+    char why[400];
+    Sync *s = sync_open(data_dir, &ss, h, why, sizeof why);
+    if (!s) {
+        fprintf(err, "kioskctl: %s\n", why);
+        http_destroy(h);
+        return UPLOADCTL_FAIL;
+    }
+    SyncResult r = sync_content(s, time_now_ms() / 1000, why, sizeof why);
+    int rc = UPLOADCTL_OK;
+    if (r == SYNC_FAILED || r == SYNC_STOPPED) {
+        fprintf(err, "kioskctl: %s; the last good content stays\n", why);
+        rc = UPLOADCTL_FAIL;
+    } else {
+        SyncContentState st;
+        sync_content_state(s, &st);
+        fprintf(out, "content %s: version %s, serial %lld\n",
+                r == SYNC_UPDATED ? "updated" : "unchanged", st.version[0] ? st.version : "-",
+                (long long)st.serial);
+    }
+    sync_close(s);
+    http_destroy(h);
+    return rc;
+}

@@ -1,0 +1,374 @@
+/* uploader.c - the upload worker thread: batches, sync, heartbeat, status. */
+#include "uploader.h"
+#include "http.h"
+#include "sync.h"
+#include "timeutil.h"
+#include "upload.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Delivered rows are purged at most this often (and after deliveries). */
+#define UPLOADER_PURGE_MS (3600 * 1000LL)
+
+struct Uploader {
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu;          /* guards everything below it */
+    pthread_cond_t cond;         /* on CLOCK_MONOTONIC */
+    bool stop, wake, force;
+    UploaderStatus st;
+    uint64_t frame_hash;
+    int64_t frame_at_ms;
+    /* The worker's own, touched only by it (and by stop after the join). */
+    Http *http;
+    Upload *up;
+    Sync *sync;
+    char data_dir[CONFIG_PATH_MAX];
+    bool upload_on, content_on, heartbeat_on;
+    BatchTimes times;
+    int batch_min;
+    int64_t poll_ms, sync_ms, heartbeat_ms;
+    int64_t start_mono_ms;
+};
+
+static int64_t uploader_min(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Sleep until wall-clock deadline_ms, a wake or a stop. Holds u->mu. */
+static void uploader_wait(Uploader *u, int64_t deadline_ms)
+{
+    int64_t wait = deadline_ms - time_now_ms();
+    if (wait <= 0 || u->wake || u->stop)
+        return;
+    if (wait > 3600 * 1000LL)
+        wait = 3600 * 1000LL;   /* look again at least hourly (clock changes) */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t ns = ts.tv_nsec + (wait % 1000) * 1000000LL;
+    ts.tv_sec += (time_t)(wait / 1000 + ns / 1000000000LL);
+    ts.tv_nsec = (long)(ns % 1000000000LL);
+    while (!u->wake && !u->stop)
+        if (pthread_cond_timedwait(&u->cond, &u->mu, &ts) != 0)
+            break;   /* ETIMEDOUT */
+}
+
+static void uploader_refresh_counts(Uploader *u)
+{
+    UploadCounts c;
+    if (upload_counts(u->up, &c) < 0)
+        return;
+    pthread_mutex_lock(&u->mu);
+    u->st.waiting = c.waiting;
+    u->st.batched = c.batched;
+    u->st.delivered = c.delivered;
+    u->st.dead = c.dead;
+    u->st.exported = c.exported;
+    pthread_mutex_unlock(&u->mu);
+}
+
+/* One upload pass; returns true when something was delivered. */
+static bool uploader_pass(Uploader *u, bool force, int64_t now_ms)
+{
+    if (force)
+        upload_retry_now(u->up);
+    if (upload_open_batch(u->up, now_ms / 1000, force) < 0) {
+        pthread_mutex_lock(&u->mu);
+        snprintf(u->st.last_error, sizeof u->st.last_error, "database error opening a batch");
+        pthread_mutex_unlock(&u->mu);
+        return false;
+    }
+    UploadReport rep;
+    int rc = upload_send_due(u->up, now_ms, &rep);
+    pthread_mutex_lock(&u->mu);
+    if (rep.sent)
+        u->st.last_try_ms = time_now_ms();
+    if (rep.delivered)
+        u->st.last_ok_ms = time_now_ms();
+    if (rc < 0)
+        snprintf(u->st.last_error, sizeof u->st.last_error, "database error while uploading");
+    else if (rep.sent)
+        snprintf(u->st.last_error, sizeof u->st.last_error, "%s", rep.last_error);
+    pthread_mutex_unlock(&u->mu);
+    return rep.delivered > 0;
+}
+
+static void uploader_heartbeat(Uploader *u, int64_t now_ms)
+{
+    SyncHeartbeat hb;
+    memset(&hb, 0, sizeof hb);
+    hb.now_ms = now_ms;
+    hb.uptime_s = (time_mono_ms() - u->start_mono_ms) / 1000;
+    upload_counts(u->up, &hb.counts);
+    hb.disk_free_bytes = sync_disk_free(u->data_dir);
+    pthread_mutex_lock(&u->mu);
+    hb.upload_last_ok_ms = u->st.last_ok_ms;
+    snprintf(hb.upload_error, sizeof hb.upload_error, "%s", u->st.last_error);
+    hb.frame_hash = u->frame_hash;
+    hb.frame_at_ms = u->frame_at_ms;
+    pthread_mutex_unlock(&u->mu);
+    char why[200];
+    int rc = sync_heartbeat(u->sync, &hb, why, sizeof why);
+    pthread_mutex_lock(&u->mu);
+    if (rc == 0)
+        u->st.heartbeat_last_ok_ms = time_now_ms();
+    snprintf(u->st.heartbeat_error, sizeof u->st.heartbeat_error, "%s", rc == 0 ? "" : why);
+    pthread_mutex_unlock(&u->mu);
+}
+
+static void uploader_sync(Uploader *u, int64_t now_ms)
+{
+    char why[256];
+    SyncResult r = sync_content(u->sync, now_ms / 1000, why, sizeof why);
+    if (r == SYNC_STOPPED)
+        return;
+    pthread_mutex_lock(&u->mu);
+    if (r == SYNC_FAILED) {
+        snprintf(u->st.content_error, sizeof u->st.content_error, "%s", why);
+    } else {
+        u->st.content_error[0] = '\0';
+        u->st.content_last_ok_ms = time_now_ms();
+    }
+    pthread_mutex_unlock(&u->mu);
+}
+
+static void *uploader_main(void *arg)
+{
+    Uploader *u = arg;
+    int64_t now = time_now_ms();
+    int64_t next_sync = now, next_hb = now, next_purge = now;
+    int64_t next_slot = -1;
+    bool first = true;
+    for (;;) {
+        pthread_mutex_lock(&u->mu);
+        bool stop = u->stop, force = u->force;
+        u->wake = u->force = false;
+        pthread_mutex_unlock(&u->mu);
+        if (stop)
+            break;
+        now = time_now_ms();
+        bool delivered = false;
+        if (u->upload_on) {
+            /* Look at the queue when told to, when another connection
+             * committed (a new suggestion), at a batch time, when an item
+             * is due, and the first time round. */
+            bool changed = upload_db_changed(u->up);
+            int64_t due = upload_next_due_ms(u->up);
+            if (force || changed || first || (next_slot >= 0 && now >= next_slot) ||
+                (due >= 0 && due <= now))
+                delivered = uploader_pass(u, force, now);
+            next_slot = u->times.n ? batch_next_slot(&u->times, now / 1000) * 1000 : -1;
+        }
+        if (delivered || now >= next_purge) {
+            upload_purge(u->up, now / 1000);
+            next_purge = now + UPLOADER_PURGE_MS;
+        }
+        if (u->content_on && (force || now >= next_sync)) {
+            uploader_sync(u, now);
+            next_sync = time_now_ms() + u->sync_ms;
+        }
+        uploader_refresh_counts(u);
+        if (u->heartbeat_on && now >= next_hb) {
+            uploader_heartbeat(u, time_now_ms());
+            next_hb = time_now_ms() + u->heartbeat_ms;
+        }
+        first = false;
+        int64_t deadline = uploader_min(next_purge, INT64_MAX);
+        if (u->content_on)
+            deadline = uploader_min(deadline, next_sync);
+        if (u->heartbeat_on)
+            deadline = uploader_min(deadline, next_hb);
+        if (u->upload_on) {
+            int64_t due = upload_next_due_ms(u->up);
+            if (due >= 0)
+                deadline = uploader_min(deadline, due);
+            if (next_slot >= 0)
+                deadline = uploader_min(deadline, next_slot);
+            if (u->batch_min > 0)   /* a new suggestion may complete a batch */
+                deadline = uploader_min(deadline, time_now_ms() + u->poll_ms);
+        }
+        /* A floor, so a pass that could not make progress (a database
+         * error) does not spin. */
+        deadline = deadline > time_now_ms() + 50 ? deadline : time_now_ms() + 50;
+        pthread_mutex_lock(&u->mu);
+        u->st.next_try_ms = u->upload_on && deadline != INT64_MAX ? deadline : 0;
+        u->st.passes++;
+        uploader_wait(u, deadline);
+        pthread_mutex_unlock(&u->mu);
+    }
+    return NULL;
+}
+
+static void uploader_free(Uploader *u)
+{
+    upload_close(u->up);
+    sync_close(u->sync);
+    http_destroy(u->http);
+    pthread_cond_destroy(&u->cond);
+    pthread_mutex_destroy(&u->mu);
+    free(u);
+}
+
+Uploader *uploader_start(const Config *cfg, char *err, size_t errlen)
+{
+    const ConfigUpload *cu = &cfg->upload;
+    Uploader *u = calloc(1, sizeof *u);
+    if (!u) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&u->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&u->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    snprintf(u->data_dir, sizeof u->data_dir, "%s", cfg->data_dir);
+    u->upload_on = cu->upload_url[0] != '\0';
+    u->content_on = cu->content_url[0] != '\0';
+    u->heartbeat_on = cu->heartbeat_url[0] != '\0';
+    u->st.upload_enabled = u->upload_on;
+    u->st.content_enabled = u->content_on;
+    u->st.heartbeat_enabled = u->heartbeat_on;
+    u->batch_min = cu->upload_batch_min;
+    u->poll_ms = (int64_t)(cfg->content_poll_s > 0 ? cfg->content_poll_s : 2) * 1000;
+    u->sync_ms = (int64_t)cu->sync_interval_min * 60 * 1000;
+    u->heartbeat_ms = (int64_t)cu->heartbeat_interval_min * 60 * 1000;
+    u->start_mono_ms = time_mono_ms();
+    if (!u->upload_on && !u->content_on && !u->heartbeat_on)
+        return u;   /* offline: no thread; the status says so */
+
+    char contact[CONFIG_URL_MAX], why[200];
+    config_upload_contact_url(cu, contact, sizeof contact);
+    const struct { const char *name, *url; } urls[] = {
+        {"upload_url", cu->upload_url}, {"contact_url", contact},
+        {"content_url", cu->content_url}, {"heartbeat_url", cu->heartbeat_url},
+    };
+    for (size_t i = 0; i < sizeof urls / sizeof *urls; i++)
+        if (urls[i].url[0] && http_url_check(urls[i].url, cu->allow_http_loopback,
+                                             why, sizeof why) < 0) {
+            snprintf(err, errlen, "[upload] %s: %s", urls[i].name, why);
+            uploader_free(u);
+            return NULL;
+        }
+    if (batch_parse_times(cu->upload_times, &u->times, why, sizeof why) < 0) {
+        snprintf(err, errlen, "[upload] upload_times: %s", why);
+        uploader_free(u);
+        return NULL;
+    }
+    HttpPolicy pol = {
+        .ca_file = cu->ca_file, .allow_http_loopback = cu->allow_http_loopback,
+        .connect_timeout_ms = (int64_t)cu->connect_timeout_s * 1000,
+        .total_timeout_ms = (int64_t)cu->transfer_timeout_s * 1000,
+        .low_speed_time_s = cu->low_speed_timeout_s,
+    };
+    UploadSettings us = {
+        .upload_url = cu->upload_url, .contact_url = contact, .device_token = cu->device_token,
+        .backoff_base_ms = cu->backoff_base_ms, .backoff_cap_ms = cu->backoff_cap_ms,
+        .delivered_keep_days = cu->delivered_keep_days, .times = u->times,
+        .batch_min = cu->upload_batch_min,
+    };
+    SyncSettings ss = {
+        .content_url = cu->content_url, .heartbeat_url = cu->heartbeat_url,
+        .device_token = cu->device_token, .content_max = (size_t)cu->content_max_mb << 20,
+    };
+    if (!(u->http = http_create(&pol, err, errlen)) ||
+        !(u->up = upload_open(cfg->data_dir, &us, u->http, err, errlen)) ||
+        !(u->sync = sync_open(cfg->data_dir, &ss, u->http, err, errlen))) {
+        uploader_free(u);
+        return NULL;
+    }
+    if (pthread_create(&u->thread, NULL, uploader_main, u) != 0) {
+        snprintf(err, errlen, "cannot start the upload thread");
+        uploader_free(u);
+        return NULL;
+    }
+    u->started = true;
+    u->st.running = true;
+    return u;
+}
+
+void uploader_stop(Uploader *u)
+{
+    if (!u)
+        return;
+    if (u->started) {
+        pthread_mutex_lock(&u->mu);
+        u->stop = true;
+        pthread_cond_signal(&u->cond);
+        pthread_mutex_unlock(&u->mu);
+        http_interrupt(u->http);
+        pthread_join(u->thread, NULL);
+    }
+    uploader_free(u);
+}
+
+void uploader_wake(Uploader *u, bool force)
+{
+    if (!u)
+        return;
+    pthread_mutex_lock(&u->mu);
+    u->wake = true;
+    u->force = u->force || force;
+    pthread_cond_signal(&u->cond);
+    pthread_mutex_unlock(&u->mu);
+}
+
+void uploader_set_frame_hash(Uploader *u, uint64_t hash)
+{
+    if (!u)
+        return;
+    int64_t now = time_now_ms();
+    pthread_mutex_lock(&u->mu);
+    u->frame_hash = hash;
+    u->frame_at_ms = now;
+    pthread_mutex_unlock(&u->mu);
+}
+
+void uploader_status(Uploader *u, UploaderStatus *out)
+{
+    if (!u) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    pthread_mutex_lock(&u->mu);
+    *out = u->st;
+    pthread_mutex_unlock(&u->mu);
+}
+
+/* Local "HH:MM" of Unix ms, or "-" for 0. */
+static void uploader_hhmm(int64_t ms, char out[8])
+{
+    if (ms <= 0) {
+        snprintf(out, 8, "-");
+        return;
+    }
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    snprintf(out, 8, "%02u:%02u", (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
+}
+
+void uploader_summary(Uploader *u, char *out, size_t n)
+{
+    UploaderStatus st;
+    uploader_status(u, &st);
+    if (!u) {
+        snprintf(out, n, "off: the upload worker could not start");
+        return;
+    }
+    if (!st.upload_enabled) {
+        snprintf(out, n, "off: no upload_url");
+        return;
+    }
+    char ok[8], next[8];
+    uploader_hhmm(st.last_ok_ms, ok);
+    uploader_hhmm(st.next_try_ms, next);
+    snprintf(out, n, "last ok %s, next %s, batched %lld%s%.120s", ok, next,
+             (long long)st.batched, st.last_error[0] ? ", error: " : "", st.last_error);
+}

@@ -1,0 +1,109 @@
+/* upload.h - delivering the outbox: one pass of the upload protocol on one
+ * SQLite connection and one Http (docs/PROTOCOL.md). The uploader thread
+ * (uploader.h) and `kioskctl upload` drive it; tests drive it directly.
+ *
+ * Exactly once as the server sees it: every POST carries the submission's
+ * UUID as its Idempotency-Key and the frozen payload as its body, so a
+ * resend after a crash or a lost answer is recognised by the server. A
+ * submission becomes `delivered` only after the server acknowledged every
+ * part (the payload, then the contact if there is one). Nothing here logs
+ * resident text, the contact or the token. */
+#ifndef UPLOAD_H
+#define UPLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "backoff.h"
+#include "batch.h"
+#include "http.h"
+
+/* 4xx answers (other than 401, 403, 408, 429) after which a submission
+ * goes to dead letter. */
+#define UPLOAD_MAX_REFUSALS 3
+
+typedef struct {
+    const char *upload_url;       /* "" or NULL: no uploading (counts and purge only) */
+    const char *contact_url;      /* where contacts go (config_upload_contact_url) */
+    const char *device_token;     /* Authorization: Bearer */
+    int64_t backoff_base_ms, backoff_cap_ms;
+    int delivered_keep_days;      /* delivered rows older than this are deleted */
+    BatchTimes times;             /* batch times (local) */
+    int batch_min;                /* open a batch at this many waiting; 0: times only */
+} UploadSettings;
+
+typedef struct Upload Upload;
+
+/* Open a connection to DATA_DIR/kiosk.db for delivering with `http`
+ * (borrowed: the caller keeps it alive and destroys it). Strings in `s`
+ * are copied. Returns NULL with a message in err. */
+Upload *upload_open(const char *data_dir, const UploadSettings *s, Http *http,
+                    char *err, size_t errlen);
+void upload_close(Upload *u);   /* NULL accepted */
+
+/* Replace the jitter's random source (tests); NULL restores libsodium. */
+void upload_set_rng(Upload *u, BackoffRng rng, void *ctx);
+
+/* Open a batch when batch_should_open says so (the last batch time used is
+ * kept in the database, so a restart neither skips nor repeats one): every
+ * waiting submission not yet in a batch joins it. Returns the number that
+ * joined, 0 when no batch opened, -1 on database errors. */
+int upload_open_batch(Upload *u, int64_t now_s, bool force);
+
+typedef struct {
+    int sent;          /* POSTs made */
+    int delivered;     /* submissions now delivered */
+    int retry;         /* transient failures (408, 429, 5xx, 401/403, network) */
+    int refused;       /* 4xx refusals (not yet dead) */
+    int dead;          /* moved to dead letter */
+    bool held;         /* stopped early: the server is failing, wait until hold_until_ms */
+    int64_t hold_until_ms;
+    int last_status;   /* of the last POST, 0 if none answered */
+    char last_error[200];   /* the last failure, "" if none */
+} UploadReport;
+
+/* Send every batched submission whose next try has come, in a random
+ * order, each part at most once. A transient failure stops the pass (the
+ * server is unwell) and holds every submission until its backoff ends;
+ * refusals of one submission stop nothing. Returns 0, or -1 when the
+ * database failed (rep says what was done). Stops between requests when
+ * the Http is interrupted. */
+int upload_send_due(Upload *u, int64_t now_ms, UploadReport *rep);
+
+/* Staff "upload now": forget the backoff of every batched submission and
+ * the hold, so the next upload_send_due tries them all. Returns 0 or -1. */
+int upload_retry_now(Upload *u);
+
+/* When upload_send_due has something to do next, as Unix ms: the earliest
+ * next try in the batch (not before a hold); INT64_MAX when nothing is
+ * batched, -1 on database errors. */
+int64_t upload_next_due_ms(Upload *u);
+
+/* Delete delivered submissions delivered delivered_keep_days days or more
+ * before the local date of now_s (their deliveries row goes with them),
+ * then checkpoint the WAL with TRUNCATE so deleted text does not linger
+ * there (secure_delete zeroes it in the database file). Returns the number
+ * deleted or -1. */
+int upload_purge(Upload *u, int64_t now_s);
+
+typedef struct {
+    int64_t waiting;     /* waiting, not yet in a batch */
+    int64_t batched;     /* waiting, in a batch */
+    int64_t delivered, dead, exported;
+} UploadCounts;
+int upload_counts(Upload *u, UploadCounts *c);   /* 0, or -1 (c zeroed) */
+
+/* Whether anything was committed to the database by another connection
+ * since the last call (PRAGMA data_version): a cheap "look again". */
+bool upload_db_changed(Upload *u);
+
+/* The connection (for sync.c's state and for tests). */
+struct sqlite3 *upload_db(Upload *u);
+
+/* Small persistent key/value state (table uploader_state). */
+int upload_state_get_int(struct sqlite3 *db, const char *key, int64_t *out);   /* 1, 0 none, -1 */
+int upload_state_get_text(struct sqlite3 *db, const char *key, char *out, size_t n);
+int upload_state_set_int(struct sqlite3 *db, const char *key, int64_t v);
+int upload_state_set_text(struct sqlite3 *db, const char *key, const char *v);
+
+#endif

@@ -1,0 +1,28 @@
+/* uploadctl.h - kioskctl's network commands: `upload` (one upload pass now,
+ * as staff "upload now" does) and `sync` (one content sync now). Both use
+ * the [upload] settings of --config and the same code as the kiosk's
+ * worker; they may run while the kiosk runs (SQLite serialises them, and
+ * Idempotency-Keys make any overlap harmless). */
+#ifndef UPLOADCTL_H
+#define UPLOADCTL_H
+
+#include <stdio.h>
+#include "config.h"
+
+enum { UPLOADCTL_OK = 0, UPLOADCTL_FAIL = 1, UPLOADCTL_USAGE = 2 };
+
+/* Every waiting suggestion joins a batch, backoffs are forgotten and each
+ * is sent once; then delivered rows past delivered_keep_days are purged.
+ * Prints one summary line on out (counts, never resident text). Returns
+ * UPLOADCTL_OK when nothing is left waiting, UPLOADCTL_FAIL when some
+ * remain (a failing server: they go at the kiosk's next try) or on
+ * database errors, UPLOADCTL_USAGE when uploading is not configured or a
+ * setting breaks the network policy. */
+int uploadctl_upload(const char *data_dir, const Config *cfg, FILE *out, FILE *err);
+
+/* One content sync: UPLOADCTL_OK when the content is new or unchanged,
+ * UPLOADCTL_FAIL with the reason on err otherwise (the last good content
+ * stays), UPLOADCTL_USAGE when content_url is not set. */
+int uploadctl_sync(const char *data_dir, const Config *cfg, FILE *out, FILE *err);
+
+#endif

@@ -1,0 +1,64 @@
+/* uploader.h - the background worker that sends the outbox, syncs content
+ * and sends heartbeats (docs/PROTOCOL.md). It owns its thread, its SQLite
+ * connections and its libcurl handle; the main thread never waits on the
+ * network: it talks to the worker only through these calls, each of which
+ * takes a mutex for a few memory copies at most.
+ *
+ * Suggestions wait for a batch: at the configured upload_times (local),
+ * once upload_batch_min are waiting, or at uploader_wake(u, true). */
+#ifndef UPLOADER_H
+#define UPLOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "config.h"
+
+typedef struct Uploader Uploader;
+
+/* Start the worker for cfg (its [upload] section and data_dir). When no
+ * URL is configured the Uploader exists but starts no thread, and its
+ * status says uploading is off. Returns NULL with a message in err when a
+ * URL breaks the network policy (http.h), the CA file cannot be read, or
+ * the database or thread cannot start. */
+Uploader *uploader_start(const Config *cfg, char *err, size_t errlen);
+
+/* Stop the worker and free everything. Returns promptly even while a
+ * transfer hangs (the transfer is aborted; the submission stays waiting and
+ * is sent again later under the same Idempotency-Key). NULL accepted. */
+void uploader_stop(Uploader *u);
+
+/* Look at the queue now instead of at the next timer. With `force` (staff
+ * "upload now") a batch opens at once with every waiting suggestion, and
+ * content sync runs. NULL accepted. */
+void uploader_wake(Uploader *u, bool force);
+
+/* The main loop calls this after each drawn frame with dl_hash of the
+ * frame; the heartbeat reports the last hash and when it was drawn.
+ * Cheap; NULL accepted. */
+void uploader_set_frame_hash(Uploader *u, uint64_t hash);
+
+typedef struct {
+    bool upload_enabled;          /* upload_url configured */
+    bool content_enabled, heartbeat_enabled;
+    bool running;                 /* the worker thread is up */
+    int64_t waiting, batched, delivered, dead, exported;   /* counts by state */
+    int64_t last_ok_ms;           /* last submission delivered, 0 never */
+    int64_t last_try_ms;          /* last upload POST, 0 never */
+    int64_t next_try_ms;          /* next upload planned, 0 none */
+    char last_error[200];         /* of the last upload pass, "" if it went well */
+    int64_t content_last_ok_ms;   /* last content sync that succeeded, 0 never */
+    char content_error[256];      /* why the last content sync failed, "" if it did not */
+    int64_t heartbeat_last_ok_ms;
+    char heartbeat_error[200];
+    int passes;                   /* worker loop iterations (tests) */
+} UploaderStatus;
+
+/* A copy of the worker's status (zeroed for NULL). */
+void uploader_status(Uploader *u, UploaderStatus *out);
+
+/* One line for the staff panel: "off: no upload_url", or the last
+ * delivery, the next try (local HH:MM) and the last error. */
+void uploader_summary(Uploader *u, char *out, size_t n);
+
+#endif

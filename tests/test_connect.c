@@ -1,0 +1,263 @@
+/* test_connect.c - QR codes decode to the exact addresses (zbarimg), codes
+ * expire with a fixed clock, staff are warned two days before, and receipt
+ * codes are looked up (known, unknown, malformed). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "app_priv.h"
+#include "connect.h"
+#include "fake_measure.h"
+#include "kiosk.h"
+#include "proc.h"
+#include "screen_util.h"
+#include "tmpdir.h"
+
+#define NOW "2026-12-01T10:00:00+08:00"
+
+static char *dir;
+
+static int setup(void **state) { (void)state; dir = tmpdir_make(); return dir ? 0 : -1; }
+static int teardown(void **state) { (void)state; tmpdir_remove(dir); return 0; }
+
+/* Decode every QR code in a PNG; returns zbarimg's output (caller frees). */
+static char *decode(const char *png)
+{
+    char *argv[] = {"/usr/bin/zbarimg", "-q", "--raw", (char *)png, NULL};
+    char *out = NULL, *err = NULL;
+    int rc = proc_run(argv, &out, &err);
+    if (rc < 0)
+        fail_msg("zbarimg is missing (Debian package zbar-tools)");
+    free(err);
+    return out;
+}
+
+/* Run the kiosk's replay on the sample content (with a config if given). */
+static void replay(const char *script, const char *size, const char *config)
+{
+    char *sp = tmpdir_path(dir, "s.replay");
+    char *data = tmpdir_path(dir, "data");
+    assert_int_equal(tmpdir_write(sp, script, strlen(script)), 0);
+    char *argv[16] = {(char *)proc_bin("kiosk"), "--replay", sp, "--data-dir", data,
+                      "--content", "assets/content/sample.json", "--now", NOW, "--size",
+                      (char *)size, NULL};
+    if (config) {
+        argv[11] = "--config";
+        argv[12] = (char *)config;
+        argv[13] = NULL;
+    }
+    char *err = NULL;
+    int rc = proc_run(argv, NULL, &err);
+    if (rc != 0)
+        fail_msg("kiosk exited %d: %s", rc, err);
+    free(err);
+    free(sp);
+    free(data);
+}
+
+static void test_channel_codes_decode_exactly(void **state)
+{
+    (void)state;
+    char *a = tmpdir_path(dir, "c1.png"), *b = tmpdir_path(dir, "c2.png");
+    char script[1024];
+    snprintf(script, sizeof script,
+             "tap @tile:connect\nshot %s\ndrag 960 900 960 200 300\nshot %s\n", a, b);
+    replay(script, "1920x1080", NULL);
+    char *x = decode(a), *y = decode(b);
+    char all[4096];
+    snprintf(all, sizeof all, "%s\n%s", x ? x : "", y ? y : "");
+    static const char *const want[] = {
+        "https://cuihu-garden.example/join/owners-group\n",
+        "https://cuihu-garden.example/official-account\n",
+        "tel:+86-571-8765-4321\n",
+    };
+    for (size_t i = 0; i < 3; i++)
+        if (!strstr(all, want[i]))
+            fail_msg("%s not decoded from the connect screen; got:\n%s", want[i], all);
+    /* The online repair form's code, after scrolling. */
+    assert_non_null(strstr(all, "https://cuihu-garden.example/repairs"));
+    free(x); free(y); free(a); free(b);
+}
+
+static void test_notice_event_and_receipt_codes(void **state)
+{
+    (void)state;
+    char *n = tmpdir_path(dir, "n.png"), *e = tmpdir_path(dir, "e.png");
+    char *t = tmpdir_path(dir, "t.png"), *d = tmpdir_path(dir, "t.txt");
+    char *conf = tmpdir_path(dir, "kiosk.conf");
+    const char *c = "[suggest]\ntracking_url = https://cuihu-garden.example/track?code={receipt}\n";
+    assert_int_equal(tmpdir_write(conf, c, strlen(c)), 0);
+    char script[2048];
+    /* The thank-you page with a tracking address configured. */
+    snprintf(script, sizeof script,
+             "tap @tile:suggest\ntap @topic:other\ntap @mode:abc\ntap @key:o\ntap @key:k\n"
+             "tap @next\ntap @anonymous\ntap @send\nshot %s\ndump %s\n", t, d);
+    replay(script, "1920x1080", conf);
+    char *dump = tmpdir_read(d);
+    assert_non_null(strstr(dump, "screen suggest-sent"));
+    assert_non_null(strstr(dump, "qr "));
+    char *code = decode(t);
+    const char *p = strstr(code, "https://cuihu-garden.example/track?code=");
+    assert_non_null(p);
+    /* The code in the QR is the receipt shown on the page. */
+    char receipt[9];
+    memcpy(receipt, p + strlen("https://cuihu-garden.example/track?code="), 8);
+    receipt[8] = '\0';
+    char shown[12];
+    snprintf(shown, sizeof shown, "%.4s-%.4s", receipt, receipt + 4);
+    assert_non_null(strstr(dump, shown));
+    free(code); free(dump);
+    /* Notice and event details, opened directly. */
+    for (int k = 0; k < 2; k++) {
+        char *argv[] = {(char *)proc_bin("kiosk"), "--screenshot", k ? e : n, "--screen",
+                        k ? "event:owners-assembly-20261219" : "notice:rules-revision-draft",
+                        "--data-dir", tmpdir_path(dir, "data"), "--now", NOW, NULL};
+        assert_int_equal(proc_run(argv, NULL, NULL), 0);
+        free(argv[6]);
+        char *got = decode(k ? e : n);
+        const char *want = k ? "https://cuihu-garden.example/assembly-2026\n"
+                             : "https://cuihu-garden.example/rules-draft\n";
+        if (!got || strcmp(got, want) != 0)
+            fail_msg("decoded \"%s\", want \"%s\"", got ? got : "", want);
+        free(got);
+    }
+    free(n); free(e); free(t); free(d); free(conf);
+}
+
+/* In-process: expiry on a fixed clock, and the staff warning. */
+static void test_expiry_and_staff_warning(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1920, 1080, NULL);
+    const Content *c = app_content(s.app);
+    const Channel *group = NULL;
+    for (size_t i = 0; i < c->n_channels; i++)
+        if (strcmp(c->channels[i].id, "owners-wechat-group") == 0)
+            group = &c->channels[i];
+    assert_non_null(group);
+    int64_t exp = group->expires_at;
+    assert_false(channel_expired(group, exp - 1));
+    assert_true(channel_expired(group, exp));
+    assert_false(channel_expiring(group, exp - 2 * 86400 - 1));
+    assert_true(channel_expiring(group, exp - 2 * 86400));
+    /* On screen: before expiry a code, after it the advice instead. */
+    assert_int_equal(app_open(s.app, "connect"), 0);
+    s.now = (exp - 60) * 1000;
+    su_draw(&s);
+    int codes_before = 0, codes_after = 0;
+    for (size_t i = 0; i < s.dl.ncmds; i++)
+        if (s.dl.cmds[i].kind == DL_QR &&
+            strcmp(dl_str(&s.dl, &s.dl.cmds[i]), group->url) == 0)
+            codes_before++;
+    assert_int_equal(codes_before, 1);
+    assert_null(su_text(&s, "已过期"));
+    s.now = exp * 1000;
+    su_draw(&s);
+    for (size_t i = 0; i < s.dl.ncmds; i++)
+        if (s.dl.cmds[i].kind == DL_QR &&
+            strcmp(dl_str(&s.dl, &s.dl.cmds[i]), group->url) == 0)
+            codes_after++;
+    assert_int_equal(codes_after, 0);
+    assert_non_null(su_text(&s, "已过期"));
+    su_stop(&s);
+
+    /* The kiosk warns staff two days before. */
+    char *data = tmpdir_path(dir, "kdata");
+    Config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
+    Kiosk k;
+    char err[300];
+    assert_int_equal(kiosk_open(&k, &cfg, ".", "assets/content/sample.json", fake_measure(),
+                                1920, 1080, (exp - 3 * 86400) * 1000, err, sizeof err), 0);
+    assert_int_equal(app_open(k.app, "staff"), 0);
+    kiosk_service(&k, (exp - 3 * 86400) * 1000);
+    kiosk_view(&k, (exp - 3 * 86400) * 1000);
+    bool warned = false;
+    for (size_t i = 0; i < k.frame.ncmds; i++)
+        if (k.frame.cmds[i].kind == DL_TEXT &&
+            strstr(dl_str(&k.frame, &k.frame.cmds[i]), "channel_expiring"))
+            warned = true;
+    assert_false(warned);
+    k.next_info_ms = 0;
+    kiosk_service(&k, (exp - 2 * 86400) * 1000);
+    kiosk_view(&k, (exp - 2 * 86400) * 1000);
+    for (size_t i = 0; i < k.frame.ncmds; i++)
+        if (k.frame.cmds[i].kind == DL_TEXT &&
+            strstr(dl_str(&k.frame, &k.frame.cmds[i]), "channel_expiring: owners-wechat-group"))
+            warned = true;
+    assert_true(warned);
+    kiosk_close(&k);
+    free(data);
+}
+
+static void lookup(Screen_ *s, const char *typed)
+{
+    su_tap(s, "code:clear");
+    for (const char *p = typed; *p; p++) {
+        char id[16];
+        snprintf(id, sizeof id, "code:%c", *p);
+        su_tap(s, id);
+    }
+    su_tap(s, "code:ok");
+}
+
+static void test_receipt_lookup(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1080, 1920, NULL);
+    su_tap(&s, "tile:reply");
+    assert_int_equal(app_screen(s.app), SCREEN_REPLY);
+    lookup(&s, "7KQ4M2XD");                       /* known: done */
+    assert_non_null(su_text(&s, "7KQ4-M2XD"));
+    assert_non_null(su_text(&s, "已办结"));
+    assert_non_null(su_text(&s, "您反映的5号楼"));
+    lookup(&s, "H3TN8WAC");                       /* known: in progress */
+    assert_non_null(su_text(&s, "处理中"));
+    lookup(&s, "D9FX4RPM");                       /* received, no reply text yet */
+    assert_non_null(su_text(&s, "已收到"));
+    assert_non_null(su_text(&s, "正在安排处理"));
+    lookup(&s, "2345ACDE");                       /* well formed, unknown */
+    assert_non_null(su_text(&s, "还没有 2345-ACDE 的回复"));
+    lookup(&s, "7KQ");                            /* malformed: too short */
+    assert_non_null(su_text(&s, "回执码是8位"));
+    /* At most 8 symbols are taken. */
+    lookup(&s, "7KQ4M2XDAAAA");
+    assert_non_null(su_text(&s, "已办结"));
+    /* Going home forgets the code typed. */
+    su_tap(&s, "home");
+    su_tap(&s, "tile:reply");
+    assert_null(su_text(&s, "7KQ4"));
+    su_stop(&s);
+}
+
+static void test_board_newest_first(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1920, 1080, NULL);
+    su_tap(&s, "tile:board");
+    const DlCmd *a = su_text(&s, "11月20日"), *b = su_text(&s, "11月15日");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_true(a->r.y < b->r.y);
+    su_stop(&s);
+}
+
+int main(void)
+{
+    setenv("TZ", "Asia/Shanghai", 1);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_channel_codes_decode_exactly),
+        cmocka_unit_test(test_notice_event_and_receipt_codes),
+        cmocka_unit_test(test_expiry_and_staff_warning),
+        cmocka_unit_test(test_receipt_lookup),
+        cmocka_unit_test(test_board_newest_first),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,487 @@
+/* test_export.c - export bundles: contents, hashes, Excel CSV with Chinese, full and pulled drives, sealed round trip. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "export.h"
+#include "outbox.h"
+#include "seal.h"
+#include "tmpdir.h"
+
+#define T0 1773450000
+#define TEXT_ZH "楼道灯坏了，晚上很黑。\n请尽快修理，谢谢！"
+#define TEXT_CSV "He said \"fix it\", please\nsecond line"
+
+typedef struct {
+    char *dir, *data, *usb;
+} Fx;
+
+static int setup(void **state)
+{
+    Fx *f = calloc(1, sizeof *f);
+    f->dir = tmpdir_make();
+    f->data = tmpdir_path(f->dir, "data");
+    f->usb = tmpdir_path(f->dir, "usb");
+    mkdir(f->usb, 0755);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    Fx *f = *state;
+    umount2(f->usb, MNT_DETACH);   /* in case a test left it mounted */
+    free(f->data);
+    free(f->usb);
+    tmpdir_remove(f->dir);
+    free(f);
+    return 0;
+}
+
+static Outbox *open_ob(Fx *f, const SealPublic *pub)
+{
+    char err[300];
+    Outbox *ob = outbox_open(f->data, NULL, err, sizeof err);
+    assert_non_null(ob);
+    outbox_set_seal_key(ob, pub);
+    return ob;
+}
+
+static void push(Outbox *ob, const char *text, const char *contact)
+{
+    char receipt[OUTBOX_RECEIPT_SIZE], err[300];
+    assert_int_equal(outbox_push(ob, "repairs", text, contact, "zh", T0, receipt, err,
+                                 sizeof err), OUTBOX_OK);
+}
+
+/* How many directory entries of dir start with prefix (and end with suffix, if given). */
+static int count_entries(const char *dir, const char *suffix)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name), s = suffix ? strlen(suffix) : 0;
+        if (strncmp(e->d_name, EXPORT_PREFIX, strlen(EXPORT_PREFIX)) == 0 &&
+            (!suffix || (l > s && strcmp(e->d_name + l - s, suffix) == 0)))
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static OutboxCounts counts(Fx *f)
+{
+    Outbox *ob = open_ob(f, NULL);
+    OutboxCounts c;
+    assert_int_equal(outbox_counts(ob, &c), 0);
+    outbox_close(ob);
+    return c;
+}
+
+static char *file_in(const char *bundle, const char *name)
+{
+    char *p = tmpdir_path(bundle, name), *t = tmpdir_read(p);
+    free(p);
+    return t;
+}
+
+static void test_bundle_contents_and_marks(void **state)
+{
+    Fx *f = *state;
+    Outbox *ob = open_ob(f, NULL);
+    push(ob, TEXT_ZH, "13812345678");
+    push(ob, TEXT_CSV, NULL);
+    push(ob, "=HYPERLINK(\"http://x\")", "@me");
+    outbox_close(ob);
+    ExportReport rep;
+    char err[600];
+    assert_int_equal(export_run(f->data, f->usb, T0, NULL, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.rows, 3);
+    assert_int_equal(rep.marked, 3);
+    assert_int_equal(rep.with_contact, 2);
+    assert_non_null(strstr(rep.bundle, "/" EXPORT_PREFIX "2026-03-14-"));
+    assert_int_equal(count_entries(f->usb, NULL), 1);
+    OutboxCounts c = counts(f);
+    assert_int_equal(c.waiting, 0);
+    assert_int_equal(c.exported, 3);
+
+    /* The manifest: counts and the SHA-256 of each file. */
+    char *mtext = file_in(rep.bundle, "manifest.json");
+    json_error_t je;
+    json_t *m = json_loads(mtext, 0, &je);
+    assert_non_null(m);
+    assert_string_equal(json_string_value(json_object_get(m, "format")), "lobby-kiosk-export");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(m, "counts"),
+                                                        "submissions")), 3);
+    assert_false(json_is_true(json_object_get(m, "sealed")));
+    static const char *const names[] = { "submissions.jsonl", "submissions.csv" };
+    for (int i = 0; i < 2; i++) {
+        char *p = tmpdir_path(rep.bundle, names[i]);
+        char cmd[700], hex[100] = "";
+        snprintf(cmd, sizeof cmd, "sha256sum '%s'", p);
+        FILE *sh = popen(cmd, "r");
+        assert_non_null(sh);
+        assert_int_equal(fscanf(sh, "%64s", hex), 1);
+        pclose(sh);
+        json_t *fe = json_object_get(json_object_get(m, "files"), names[i]);
+        assert_string_equal(json_string_value(json_object_get(fe, "sha256")), hex);
+        free(p);
+    }
+    json_decref(m);
+    free(mtext);
+
+    /* JSON Lines: exact text, Chinese as UTF-8. */
+    char *jl = file_in(rep.bundle, "submissions.jsonl");
+    int lines = 0, zh = 0;
+    for (char *line = strtok(jl, "\n"); line; line = strtok(NULL, "\n")) {
+        json_t *o = json_loads(line, 0, &je);
+        assert_non_null(o);
+        lines++;
+        zh += strcmp(json_string_value(json_object_get(o, "text")), TEXT_ZH) == 0;
+        json_decref(o);
+    }
+    assert_int_equal(lines, 3);
+    assert_int_equal(zh, 1);
+    free(jl);
+
+    /* A second export finds nothing left. */
+    assert_int_equal(export_run(f->data, f->usb, T0, NULL, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.rows, 0);
+    assert_int_equal(count_entries(f->usb, NULL), 1);
+}
+
+/* Parse RFC 4180 CSV: returns rows of fields (NULL-terminated arrays). */
+static int csv_parse(const char *s, char *rows[][8], int max_rows)
+{
+    int r = 0, c = 0;
+    char buf[4096];
+    size_t n = 0;
+    bool q = false;
+    for (const char *p = s;; p++) {
+        if (q) {
+            if (*p == '"' && p[1] == '"') {
+                buf[n++] = '"';
+                p++;
+            } else if (*p == '"') {
+                q = false;
+            } else {
+                assert_true(*p != '\0');   /* an unclosed quote */
+                buf[n++] = *p;
+            }
+            continue;
+        }
+        if (*p == '"' && n == 0) {
+            q = true;
+        } else if (*p == ',' || *p == '\r' || *p == '\0') {
+            buf[n] = '\0';
+            if (*p == '\0' && c == 0 && n == 0)
+                break;
+            rows[r][c++] = strdup(buf);
+            n = 0;
+            if (*p == '\r') {
+                assert_int_equal(p[1], '\n');   /* CRLF between rows */
+                p++;
+                rows[r][c] = NULL;
+                r++;
+                c = 0;
+                if (r == max_rows)
+                    break;
+            }
+            if (*p == '\0')
+                break;
+        } else {
+            assert_true(*p != '\n');   /* a bare LF only inside quotes */
+            buf[n++] = *p;
+        }
+    }
+    return r;
+}
+
+static void test_csv_for_excel(void **state)
+{
+    Fx *f = *state;
+    Outbox *ob = open_ob(f, NULL);
+    push(ob, TEXT_ZH, "13812345678");
+    push(ob, TEXT_CSV, NULL);
+    push(ob, "=HYPERLINK(\"http://x\")", "王先生, 3号楼");
+    outbox_close(ob);
+    ExportReport rep;
+    char err[600];
+    assert_int_equal(export_run(f->data, f->usb, T0, NULL, &rep, err, sizeof err), 0);
+    char *csv = file_in(rep.bundle, "submissions.csv");
+    assert_memory_equal(csv, "\xEF\xBB\xBF", 3);   /* BOM: Excel reads UTF-8 */
+    char *rows[8][8];
+    int n = csv_parse(csv + 3, rows, 8);
+    assert_int_equal(n, 4);
+    assert_string_equal(rows[0][0], "id");
+    assert_string_equal(rows[0][5], "text");
+    assert_string_equal(rows[0][6], "contact");
+    int seen = 0;
+    for (int r = 1; r < n; r++) {
+        assert_int_equal(strlen(rows[r][0]), 36);
+        assert_int_equal(strlen(rows[r][1]), 9);   /* XXXX-XXXX */
+        assert_string_equal(rows[r][2], "2026-03-14");
+        if (strcmp(rows[r][5], TEXT_ZH) == 0) {
+            assert_string_equal(rows[r][6], "=\"13812345678\"");   /* kept as text */
+            seen |= 1;
+        } else if (strcmp(rows[r][5], TEXT_CSV) == 0) {
+            assert_string_equal(rows[r][6], "");
+            seen |= 2;
+        } else {
+            /* Formula injection defused; commas inside quotes survive. */
+            assert_string_equal(rows[r][5], "'=HYPERLINK(\"http://x\")");
+            assert_string_equal(rows[r][6], "王先生, 3号楼");
+            seen |= 4;
+        }
+    }
+    assert_int_equal(seen, 7);
+    for (int r = 0; r < n; r++)
+        for (int c = 0; rows[r][c]; c++)
+            free(rows[r][c]);
+    free(csv);
+}
+
+/* Fill the queue with enough text that the bundle does not fit 256 KiB. */
+static void fill_queue(Fx *f, const SealPublic *pub, int n)
+{
+    Outbox *ob = open_ob(f, pub);
+    char text[1600] = "";
+    for (int i = 0; i < 150; i++)
+        strcat(text, "满溢出");
+    for (int i = 0; i < n; i++)
+        push(ob, text, i % 2 ? "13800000000" : NULL);
+    outbox_close(ob);
+}
+
+static bool mount_small(Fx *f, const char *size)
+{
+    char opts[64];
+    snprintf(opts, sizeof opts, "size=%s", size);
+    if (mount("tmpfs", f->usb, "tmpfs", 0, opts) != 0) {
+        fprintf(stderr, "cannot mount a tmpfs (%s): test skipped\n", strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+static void test_drive_fills_mid_write(void **state)
+{
+    Fx *f = *state;
+    fill_queue(f, NULL, 120);   /* ~160 KiB of JSON Lines, as much CSV */
+    if (!mount_small(f, "256k"))
+        skip();
+    ExportReport rep;
+    char err[600];
+    assert_int_equal(export_run(f->data, f->usb, T0, NULL, &rep, err, sizeof err), -1);
+    fprintf(stderr, "export to a full drive: %s\n", err);
+    assert_non_null(strstr(err, "full"));
+    assert_non_null(strstr(err, "submissions.csv"));   /* the first file fitted: mid-write */
+    assert_non_null(strstr(err, "nothing was marked"));
+    assert_string_equal(rep.bundle, "");
+    assert_int_equal(count_entries(f->usb, NULL), 0);   /* no bundle, not even a partial */
+    OutboxCounts c = counts(f);
+    assert_int_equal(c.waiting, 120);
+    assert_int_equal(c.exported, 0);
+    /* With room, the same export goes through. */
+    umount2(f->usb, MNT_DETACH);
+    assert_int_equal(export_run(f->data, f->usb, T0, NULL, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.marked, 120);
+}
+
+typedef struct {
+    const char *when;
+    const char *usb;
+    const char *moved;   /* rename target, for the variant without mount */
+    bool done;
+} Pull;
+
+/* Pull the drive out: detach the mount (the files written so far go with
+ * it, as with a real stick), or move the directory away. */
+static void pull_hook(const char *stage, void *ctx)
+{
+    Pull *p = ctx;
+    if (p->done || strcmp(stage, p->when) != 0)
+        return;
+    p->done = true;
+    if (p->moved)
+        assert_int_equal(rename(p->usb, p->moved), 0);
+    else
+        assert_int_equal(umount2(p->usb, MNT_DETACH), 0);
+}
+
+static void pulled_at(Fx *f, const char *stage, bool use_mount)
+{
+    char *moved = tmpdir_path(f->dir, "usb-gone");
+    if (use_mount && !mount_small(f, "8m")) {
+        free(moved);
+        skip();
+    }
+    Pull p = { stage, f->usb, use_mount ? NULL : moved, false };
+    ExportOptions opt = { pull_hook, &p };
+    ExportReport rep;
+    char err[600];
+    assert_int_equal(export_run(f->data, f->usb, T0, &opt, &rep, err, sizeof err), -1);
+    assert_true(p.done);
+    fprintf(stderr, "drive pulled at %s: %s\n", stage, err);
+    assert_non_null(strstr(err, "nothing was marked"));
+    OutboxCounts c = counts(f);
+    assert_int_equal(c.exported, 0);
+    assert_int_equal(c.waiting, 10);
+    /* Nothing named like a finished bundle anywhere. */
+    assert_int_equal(count_entries(f->usb, NULL), 0);
+    if (!use_mount) {
+        int finished = count_entries(moved, NULL) - count_entries(moved, ".partial");
+        assert_int_equal(finished, 0);
+        rename(moved, f->usb);
+    }
+    free(moved);
+}
+
+static void test_drive_removed_between_files(void **state)
+{
+    Fx *f = *state;
+    fill_queue(f, NULL, 10);
+    pulled_at(f, "submissions.csv", true);
+}
+
+static void test_drive_removed_before_verify(void **state)
+{
+    Fx *f = *state;
+    fill_queue(f, NULL, 10);
+    pulled_at(f, "verify", true);
+}
+
+static void test_directory_gone_mid_export(void **state)
+{
+    Fx *f = *state;
+    fill_queue(f, NULL, 10);
+    pulled_at(f, "manifest.json", false);   /* no mount needed */
+}
+
+static void test_sealed_export_and_open(void **state)
+{
+    Fx *f = *state;
+    char err[600];
+    char *keys = tmpdir_path(f->dir, "keys");
+    mkdir(keys, 0700);
+    assert_int_equal(seal_keygen(keys, err, sizeof err), 0);
+    char *pubp = tmpdir_path(keys, "office.pub"), *secp = tmpdir_path(keys, "office.key");
+    SealPublic pub;
+    assert_int_equal(seal_load_public(pubp, &pub, err, sizeof err), 0);
+    Outbox *ob = open_ob(f, &pub);
+    push(ob, TEXT_ZH, "王小明 13812345678");
+    push(ob, TEXT_CSV, NULL);
+    outbox_close(ob);
+    ExportReport rep;
+    assert_int_equal(export_run(f->data, f->usb, T0, NULL, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.sealed, 2);
+    char *jl = file_in(rep.bundle, "submissions.jsonl");
+    char *csv = file_in(rep.bundle, "submissions.csv");
+    assert_null(strstr(jl, "楼道灯"));     /* carried sealed */
+    assert_null(strstr(csv, "楼道灯"));
+    assert_null(strstr(jl, "王小明"));
+    free(jl);
+    free(csv);
+    /* At the office. */
+    char *out = tmpdir_path(f->dir, "opened");
+    ExportReport orep;
+    assert_int_equal(export_open_bundle(rep.bundle, secp, out, &orep, err, sizeof err), 0);
+    assert_int_equal(orep.rows, 2);
+    assert_int_equal(orep.sealed, 2);
+    jl = file_in(out, "submissions.jsonl");
+    csv = file_in(out, "submissions.csv");
+    assert_non_null(strstr(csv, "楼道灯坏了"));
+    assert_non_null(strstr(csv, "王小明 13812345678"));
+    assert_memory_equal(csv, "\xEF\xBB\xBF", 3);
+    json_error_t je;
+    int found = 0;
+    for (char *line = strtok(jl, "\n"); line; line = strtok(NULL, "\n")) {
+        json_t *o = json_loads(line, 0, &je);
+        assert_false(json_is_true(json_object_get(o, "sealed")));
+        found += strcmp(json_string_value(json_object_get(o, "text")), TEXT_ZH) == 0;
+        json_decref(o);
+    }
+    assert_int_equal(found, 1);
+    free(jl);
+    free(csv);
+    /* Opening twice into the same place is refused, not overwritten. */
+    assert_int_equal(export_open_bundle(rep.bundle, secp, out, &orep, err, sizeof err),
+                     EXPORT_BAD_INPUT);
+    /* Another key: refused as bad input, nothing written. */
+    char *keys2 = tmpdir_path(f->dir, "keys2"), *out2 = tmpdir_path(f->dir, "opened2");
+    mkdir(keys2, 0700);
+    assert_int_equal(seal_keygen(keys2, err, sizeof err), 0);
+    char *sec2 = tmpdir_path(keys2, "office.key");
+    assert_int_equal(export_open_bundle(rep.bundle, sec2, out2, &orep, err, sizeof err),
+                     EXPORT_BAD_INPUT);
+    assert_non_null(strstr(err, "cannot be opened with this key"));
+    char *o2 = tmpdir_path(out2, "submissions.csv");
+    assert_int_equal(access(o2, F_OK), -1);
+    /* A damaged bundle: failure, with the file named. */
+    char *bj = tmpdir_path(rep.bundle, "submissions.jsonl");
+    FILE *fp = fopen(bj, "r+");
+    fputc('X', fp);
+    fclose(fp);
+    char *out3 = tmpdir_path(f->dir, "opened3");
+    assert_int_equal(export_open_bundle(rep.bundle, secp, out3, &orep, err, sizeof err), -1);
+    assert_non_null(strstr(err, "submissions.jsonl"));
+    free(bj); free(out3); free(o2); free(sec2); free(keys2); free(out2);
+    free(out); free(pubp); free(secp); free(keys);
+}
+
+static void test_find_drive(void **state)
+{
+    Fx *f = *state;
+    char *media = tmpdir_path(f->dir, "media"), *user = tmpdir_path(media, "staff");
+    char *stick = tmpdir_path(user, "KINGSTON"), *plain = tmpdir_path(media, "usb0");
+    mkdir(media, 0755);
+    mkdir(user, 0755);
+    mkdir(stick, 0755);
+    mkdir(plain, 0755);   /* an empty mount point: not a drive */
+    char out[4096], err[600];
+    assert_int_equal(export_find_drive(media, f->dir, out, sizeof out, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no USB drive"));
+    if (mount("tmpfs", stick, "tmpfs", 0, "size=1m") != 0) {
+        fprintf(stderr, "cannot mount a tmpfs (%s): test skipped\n", strerror(errno));
+        free(media); free(user); free(stick); free(plain);
+        skip();
+    }
+    assert_int_equal(export_find_drive(media, f->dir, out, sizeof out, err, sizeof err), 0);
+    assert_string_equal(out, stick);
+    assert_int_equal(mount("tmpfs", plain, "tmpfs", 0, "size=1m"), 0);
+    assert_int_equal(export_find_drive(media, f->dir, out, sizeof out, err, sizeof err), -1);
+    assert_non_null(strstr(err, "2 drives"));
+    umount2(plain, MNT_DETACH);
+    umount2(stick, MNT_DETACH);
+    free(media); free(user); free(stick); free(plain);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_bundle_contents_and_marks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_for_excel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_drive_fills_mid_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_drive_removed_between_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_drive_removed_before_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_directory_gone_mid_export, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sealed_export_and_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_find_drive, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

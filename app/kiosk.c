@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include "audit.h"
+#include "staff.h"
 #include "connect.h"
 #include "outbox_stats.h"
 #include <unistd.h>
@@ -134,6 +135,7 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
 
 void kiosk_close(Kiosk *k)
 {
+    staff_export_free(k->export_job);   /* waits for a running export */
     uploader_stop(k->uploader);   /* first: it may be mid-transfer */
     app_destroy(k->app);
     pinyin_close(k->pinyin);
@@ -308,15 +310,35 @@ bool kiosk_service(Kiosk *k, int64_t now_ms)
         break;
     }
     case STAFF_REQ_EXPORT:
-        app_staff_result(k->app, false, lang == LANG_EN ? "Export is not available."
-                                                        : "暂不能导出。");
-        audit_log(audit, now_s, "export", "not available");
+        /* On a worker thread: the screen keeps answering while the stick
+         * writes and syncs. staff_export_* audits the result itself. */
+        if (k->export_job) {
+            app_staff_result(k->app, true, lang == LANG_EN ? "An export is already running."
+                                                           : "正在导出，请稍候。");
+        } else if (!(k->export_job = staff_export_start(&k->cfg, now_s))) {
+            ExportReport rep;
+            char msg[300];
+            int rc = staff_export_to_drive(&k->cfg, now_s, &rep, msg, sizeof msg);
+            app_staff_result(k->app, rc == 0, msg);
+        }
         redraw = true;
         break;
     case STAFF_REQ_QUIT:
         audit_log(audit, now_s, "leave kiosk", "ok");
         k->quit = true;
         break;
+    }
+    if (k->export_job) {
+        int rc;
+        ExportReport rep;
+        char msg[300];
+        if (staff_export_poll(k->export_job, &rc, &rep, msg, sizeof msg)) {
+            staff_export_free(k->export_job);
+            k->export_job = NULL;
+            app_staff_result(k->app, rc == 0, msg);
+            k->next_info_ms = 0;   /* the counts changed */
+            redraw = true;
+        }
     }
     if (app_staff_visible(k->app) && (now_ms >= k->next_info_ms || redraw)) {
         StaffInfo in;

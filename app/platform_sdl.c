@@ -76,6 +76,8 @@ int platform_run(Kiosk *k, SDL_Window *win, SDL_Renderer *sdl, Renderer *r,
         int64_t poll = k->next_poll_ms - now;
         if (poll < wait)
             wait = poll;
+        if (k->export_job && wait > 250)
+            wait = 250;   /* look in on a running export */
         if (wait < 0)
             wait = 0;
         if (wait > 60000)

@@ -28,6 +28,7 @@ typedef struct Kiosk {
     char content_error[512];      /* why the last import or load failed */
     int64_t next_info_ms;         /* when to refresh the staff panel's figures */
     bool quit;                    /* staff chose to leave the kiosk */
+    struct StaffExport *export_job; /* an export to a USB drive, running */
 } Kiosk;
 
 /* Find the directory holding assets/ and fonts/: cfg->share_dir if set,

@@ -7,7 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <time.h>
 #include "app_priv.h"
+#include "fake_measure.h"
+#include "kiosk.h"
+#include "outbox.h"
 #include "pin.h"
 #include "screen_util.h"
 #include "tmpdir.h"
@@ -147,6 +153,64 @@ static void test_session_ends_after_idle(void **state)
     free(log);
 }
 
+/* The panel's export button, through the kiosk, to a configured directory. */
+static void test_export_from_the_panel(void **state)
+{
+    (void)state;
+    char *data = tmpdir_path(dir, "data"), *usb = tmpdir_path(dir, "usb");
+    assert_int_equal(mkdir(usb, 0700), 0);
+    Config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
+    snprintf(cfg.staff.export_dir, sizeof cfg.staff.export_dir, "%s", usb);
+    Kiosk k;
+    char err[300];
+    int64_t now = SAMPLE_NOW_MS;
+    assert_int_equal(kiosk_open(&k, &cfg, ".", "assets/content/sample.json", fake_measure(),
+                                1920, 1080, now, err, sizeof err), 0);
+    char receipt[OUTBOX_RECEIPT_SIZE];
+    assert_int_equal(outbox_push(k.outbox, "parking", "车位太少", NULL, "zh", now / 1000,
+                                 receipt, err, sizeof err), OUTBOX_OK);
+    assert_int_equal(app_open(k.app, "staff"), 0);
+    kiosk_service(&k, now);
+    kiosk_view(&k, now);
+    assert_true(app_activate(k.app, "staff:export", now));
+    kiosk_service(&k, now);
+    /* Bounded wait for the export thread to finish (it fsyncs the files). */
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (k.export_job) {
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if (t.tv_sec - t0.tv_sec > 20)
+            fail_msg("export did not finish");
+        nanosleep(&(struct timespec){0, 2000000}, NULL);
+        kiosk_service(&k, now);
+    }
+    kiosk_view(&k, now);
+    OutboxCounts c;
+    assert_int_equal(outbox_counts(k.outbox, &c), 0);
+    assert_int_equal(c.exported, 1);
+    assert_int_equal(c.waiting, 0);
+    DIR *d = opendir(usb);
+    struct dirent *e;
+    int bundles = 0;
+    while ((e = readdir(d)))
+        if (strncmp(e->d_name, "lobby-kiosk-export-", 19) == 0)
+            bundles++;
+    closedir(d);
+    assert_int_equal(bundles, 1);
+    /* The panel shows the new figures. */
+    bool shown = false;
+    for (size_t i = 0; i < k.frame.ncmds; i++)
+        if (k.frame.cmds[i].kind == DL_TEXT &&
+            strstr(dl_str(&k.frame, &k.frame.cmds[i]), "已导出 1"))
+            shown = true;
+    assert_true(shown);
+    kiosk_close(&k);
+    free(data);
+    free(usb);
+}
+
 int main(void)
 {
     setenv("TZ", "Asia/Shanghai", 1);
@@ -156,6 +220,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pin_wrong_right_and_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lockout_shown_on_the_pad, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_ends_after_idle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_from_the_panel, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -256,6 +256,10 @@ static bool tap(App *a, const char *id)
         app_push(a, SCREEN_SUGGEST);
         return true;
     }
+    if (strcmp(id, "contrast") == 0) {
+        a->contrast = !a->contrast;
+        return true;
+    }
     if (strcmp(id, "lang") == 0) {
         a->lang = a->lang == LANG_ZH ? LANG_EN : LANG_ZH;
         return true;
@@ -388,7 +392,7 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
 
 static bool at_rest(const App *a)
 {
-    return a->screen == SCREEN_HOME && a->lang == a->default_lang && !a->down &&
+    return a->screen == SCREEN_HOME && a->lang == a->default_lang && !a->down && !a->contrast &&
            a->sg.overlay == SG_NONE;
 }
 
@@ -400,6 +404,7 @@ static bool flow_tick(App *a, int64_t now_ms)
         if (now_ms >= a->sg.still_deadline_ms) {
             go_home(a);
             a->lang = a->default_lang;
+            a->contrast = false;
         }
         return true;   /* the countdown changes every second */
     }
@@ -430,6 +435,7 @@ bool app_tick(App *a, int64_t now_ms)
         if (now_ms - a->last_input_ms >= (int64_t)a->cfg->staff.session_idle_s * 1000) {
             staff_leave(a, "idle");
             a->lang = a->default_lang;
+            a->contrast = false;
             redraw = true;
         }
     } else if (app_in_flow(a->screen) || a->sg.overlay == SG_STILL_THERE) {
@@ -437,6 +443,7 @@ bool app_tick(App *a, int64_t now_ms)
     } else if (!at_rest(a) && now_ms - a->last_input_ms >= idle_ms) {
         go_home(a);
         a->lang = a->default_lang;
+        a->contrast = false;
         a->down = a->dragging = false;
         redraw = true;
     }
@@ -487,6 +494,7 @@ int64_t app_next_timeout(const App *a, int64_t now_ms)
 
 void app_view(const App *a, DrawList *dl, int64_t now_ms)
 {
+    theme = a->contrast ? &theme_contrast : &theme_default;
     dl->clear = COL_BG;
     screens[a->screen]->view(a, dl, now_ms / 1000);
     if (a->sg.overlay != SG_NONE)

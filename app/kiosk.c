@@ -12,7 +12,6 @@
 #include "audit.h"
 #include "staff.h"
 #include "connect.h"
-#include "outbox_stats.h"
 #include <unistd.h>
 
 static bool has_strings(const char *dir)
@@ -183,7 +182,7 @@ static void staff_info(Kiosk *k, int64_t now_ms, StaffInfo *in)
     }
     if (k->outbox) {
         char day[11];
-        if (outbox_oldest_waiting_day(k->outbox, day) == 1) {
+        if (outbox_oldest_waiting(k->outbox, day) == 1) {
             int64_t t;
             char iso[40];
             snprintf(iso, sizeof iso, "%sT12:00:00+00:00", day);

@@ -20,11 +20,11 @@
 #define CAND_PAD  28
 #define ARROW_W   96
 
-#define COL_KB       ((Color){0xE6, 0xE1, 0xD6, 0xFF})
-#define COL_KEY_FN   ((Color){0xD3, 0xCC, 0xBE, 0xFF})
-#define COL_PAD      ((Color){0xFF, 0xFD, 0xF7, 0xFF})
-#define COL_GRID     ((Color){0xE3, 0xB7, 0xB0, 0xFF})
-#define COL_INK      ((Color){0x14, 0x14, 0x14, 0xFF})
+#define COL_KB       (theme->kb)
+#define COL_KEY_FN   (theme->key_fn)
+#define COL_PAD      (theme->pad)
+#define COL_GRID     (theme->grid)
+#define COL_INK      (theme->ink)
 
 static const char *const letter_rows[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
 
@@ -452,7 +452,7 @@ static void candidates(const Osk *k, const Ctx *c, Rect bar)
         int w = cand_width(k, c->m, c->dp, i);
         char id[32];
         snprintf(id, sizeof id, "cand:%zu", i);
-        Color bg = i == 0 && k->mode == OSK_PINYIN ? (Color){0xFF, 0xF4, 0xD6, 0xFF} : COL_CARD;
+        Color bg = i == 0 && k->mode == OSK_PINYIN ? theme->highlight : COL_CARD;
         key(c, (Rect){x, bar.y, w, bar.h}, id, cand_text(k, i), FONT_REGULAR, 40, bg, COL_TEXT);
         x += w + gap;
     }
@@ -557,7 +557,7 @@ void osk_view(const Osk *k, DrawList *dl, const TextMeasure *m, double dp, Rect 
             snprintf(id, sizeof id, "cand:%zu", i);
             Rect r = {gx + (int)(i % 3) * (cw + gap), y + (int)(i / 3) * (ch + gap), cw, ch};
             key(&c, r, id, k->hw_cands[i], FONT_REGULAR, 48,
-                i == 0 ? (Color){0xFF, 0xF4, 0xD6, 0xFF} : COL_CARD, COL_TEXT);
+                i == 0 ? theme->highlight : COL_CARD, COL_TEXT);
         }
         const char *rid[4] = {"hw:undo", "hw:clear", "key:bksp", NULL};
         const char *rl[2][3] = {{"撤销一笔", "清除", "删除"}, {"Undo", "Clear", "Delete"}};

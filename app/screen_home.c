@@ -97,7 +97,7 @@ static void view(const App *a, DrawList *dl, int64_t now_s)
         char pid[DL_ID_MAX];
         snprintf(pid, sizeof pid, "notice:%s", u->id);
         bool p = ui_pressed(a, pid);
-        dl_rect(dl, b, p ? (Color){0x9E, 0x1F, 0x1F, 0xFF} : COL_URGENT);
+        dl_rect(dl, b, p ? (Color){(uint8_t)(COL_URGENT.r * 3 / 4), (uint8_t)(COL_URGENT.g * 3 / 4), (uint8_t)(COL_URGENT.b * 3 / 4), 0xFF} : COL_URGENT);
         int isz = ui_dp(a, 56);
         int pad = ui_dp(a, 28);
         dl_text(dl, b.x + pad, b.y + (b.h - measure_height(a->tm, FONT_ICON, isz)) / 2,

@@ -169,7 +169,7 @@ static void edit_area(const App *a, DrawList *dl, int y, const char *text, size_
         ui_button(a, dl, btn, btn_id, ICON_CHEVRON, btn_label, true);
     } else {
         /* Shown but inert until there is text: grey, no hit region. */
-        dl_rect(dl, btn, COL_BORDER);
+        dl_rect(dl, btn, COL_PRESSED);
         int size = ui_dp(a, DP_T_BODY);
         int tw = ui_width(a, FONT_BOLD, size, btn_label);
         dl_text(dl, btn.x + (btn.w - tw) / 2,

@@ -149,6 +149,11 @@ int staff_export_to_drive(const Config *cfg, int64_t now_s, ExportReport *rep,
     int rc = staff_export_target(cfg, dest, sizeof dest, msg, msglen);
     if (rc == 0)
         rc = export_run(cfg->data_dir, dest, now_s, NULL, rep, msg, msglen);
+    if (rc == 0 && rep->rows == 0)
+        snprintf(msg, msglen, "Nothing to export: no suggestion is waiting.");
+    else if (rc == 0)
+        snprintf(msg, msglen, "Exported %lld suggestions to %s. Take the drive to the office.",
+                 (long long)rep->rows, rep->bundle);
     char r[PATH_MAX + 512];   /* audit_log cuts it to AUDIT_FIELD_MAX */
     if (rc == 0 && rep->rows == 0)
         snprintf(r, sizeof r, "ok: nothing to export");

@@ -187,11 +187,23 @@ int ui_header(const App *a, DrawList *dl, int64_t now_s)
         bw = ui_dp(a, 180);
     Rect lr = {a->w - m / 2 - bw, ui_dp(a, 8), bw, h - ui_dp(a, 16)};
     bool p = ui_pressed(a, "lang");
-    dl_rect(dl, lr, p ? COL_PRIMARY_DOWN : (Color){0x2B, 0x63, 0x96, 0xFF});
+    dl_rect(dl, lr, p ? COL_PRIMARY_DOWN : COL_PRIMARY);
     dl_frame(dl, lr, COL_ON_PRIMARY, ui_dp(a, 2));
     centred_label(a, dl, lr, ICON_TRANSLATE, other, bsize, COL_ON_PRIMARY);
     /* The hit area reaches the top edge and the full header height. */
     dl_hit(dl, (Rect){lr.x, 0, lr.w, h}, "lang");
+
+    /* The high-contrast toggle, an icon button beside it. */
+    int cw = ui_dp(a, 96);
+    Rect cr = {lr.x - ui_dp(a, 16) - cw, ui_dp(a, 8), cw, h - ui_dp(a, 16)};
+    bool cp = ui_pressed(a, "contrast");
+    dl_rect(dl, cr, cp ? COL_PRIMARY_DOWN : COL_PRIMARY);
+    dl_frame(dl, cr, COL_ON_PRIMARY, ui_dp(a, a->contrast ? 5 : 2));
+    int isz = ui_dp(a, 48);
+    dl_text(dl, cr.x + (cr.w - ui_width(a, FONT_ICON, isz, ICON_CONTRAST)) / 2,
+            cr.y + (cr.h - measure_height(a->tm, FONT_ICON, isz)) / 2, FONT_ICON, isz,
+            COL_ON_PRIMARY, ICON_CONTRAST, -1);
+    dl_hit(dl, (Rect){cr.x, 0, cr.w, h}, "contrast");
 
     /* Date and time left of the toggle; stacked when the screen is narrow. */
     char date[64], tm[16];
@@ -204,7 +216,7 @@ int ui_header(const App *a, DrawList *dl, int64_t now_s)
     int dw = ui_width(a, FONT_REGULAR, dsize, date);
     int th = measure_height(a->tm, FONT_BOLD, tsize);
     int dh = measure_height(a->tm, FONT_REGULAR, dsize);
-    int right = lr.x - m;
+    int right = cr.x - m;
     int dx;
     if (narrow) {
         int top = (h - th - dh) / 2;

@@ -18,6 +18,7 @@ struct App {
     double dp;                    /* pixels per dp: short side / 1080 */
     Lang lang;
     Lang default_lang;            /* at rest; staff may change it */
+    bool contrast;                /* the high-contrast theme (reset when idle) */
 
     ScreenId screen;
     ScreenId stack[8];            /* screens to go back to */

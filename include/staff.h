@@ -68,7 +68,8 @@ int staff_export_target(const Config *cfg, char *out, size_t n, char *msg, size_
 /* Export the queue to the drive (staff_export_target + export_run) and
  * audit it. Blocks while writing and syncing (seconds on a slow stick):
  * the screen should rather use staff_export_start. Returns 0 (rep filled;
- * rep->rows == 0: nothing to export) or -1 with a message for staff. */
+ * rep->rows == 0: nothing to export) or -1; either way msg holds a line
+ * for staff in English (build a translated one from rep when rc == 0). */
 int staff_export_to_drive(const Config *cfg, int64_t now_s, ExportReport *rep,
                           char *msg, size_t msglen);
 

@@ -4,24 +4,37 @@
 
 #include "drawlist.h"
 
-/* Colours (default theme, shared/UI.md). */
-#define COL_BG        ((Color){0xF4, 0xF1, 0xEA, 0xFF})
-#define COL_CARD      ((Color){0xFF, 0xFF, 0xFF, 0xFF})
-#define COL_BORDER    ((Color){0xD9, 0xD3, 0xC7, 0xFF})
-#define COL_PRIMARY   ((Color){0x1F, 0x4E, 0x79, 0xFF})
-#define COL_PRIMARY_DOWN ((Color){0x15, 0x36, 0x55, 0xFF})
-#define COL_PRESSED   ((Color){0xE4, 0xDE, 0xD2, 0xFF})
-#define COL_ON_PRIMARY ((Color){0xFF, 0xFF, 0xFF, 0xFF})
-#define COL_TEXT      ((Color){0x1E, 0x1E, 0x1E, 0xFF})
-#define COL_TEXT2     ((Color){0x5A, 0x5A, 0x5A, 0xFF})
-#define COL_URGENT    ((Color){0xC6, 0x28, 0x28, 0xFF})
-#define COL_PINNED    ((Color){0xB7, 0x79, 0x1F, 0xFF})
-#define COL_CAT_NOTICE   ((Color){0x1F, 0x4E, 0x79, 0xFF})
-#define COL_CAT_ACCOUNTS ((Color){0x2E, 0x7D, 0x32, 0xFF})
-#define COL_CAT_REPAIRS  ((Color){0xEF, 0x6C, 0x00, 0xFF})
-#define COL_CAT_SAFETY   ((Color){0xC6, 0x28, 0x28, 0xFF})
-#define COL_CAT_SERVICES ((Color){0x6A, 0x1B, 0x9A, 0xFF})
-#define COL_SCRIM     ((Color){0x00, 0x00, 0x00, 0x80})
+/* Colours. Two themes (shared/UI.md): the warm default and a high-contrast
+ * one (black ground, white text, yellow accents). Views read the colours
+ * through `theme`, which app_view() points at the App's choice before it
+ * draws; drawing happens on the UI thread only, so one pointer serves. */
+typedef struct {
+    Color bg, card, border, primary, primary_down, pressed, on_primary, text, text2,
+          urgent, pinned, cat_notice, cat_accounts, cat_repairs, cat_safety, cat_services,
+          scrim, good, kb, key_fn, pad, grid, ink, highlight;
+} Theme;
+
+extern const Theme theme_default, theme_contrast;
+extern const Theme *theme;
+
+#define COL_BG           (theme->bg)
+#define COL_CARD         (theme->card)
+#define COL_BORDER       (theme->border)
+#define COL_PRIMARY      (theme->primary)
+#define COL_PRIMARY_DOWN (theme->primary_down)
+#define COL_PRESSED      (theme->pressed)
+#define COL_ON_PRIMARY   (theme->on_primary)
+#define COL_TEXT         (theme->text)
+#define COL_TEXT2        (theme->text2)
+#define COL_URGENT       (theme->urgent)
+#define COL_PINNED       (theme->pinned)
+#define COL_CAT_NOTICE   (theme->cat_notice)
+#define COL_CAT_ACCOUNTS (theme->cat_accounts)
+#define COL_CAT_REPAIRS  (theme->cat_repairs)
+#define COL_CAT_SAFETY   (theme->cat_safety)
+#define COL_CAT_SERVICES (theme->cat_services)
+#define COL_SCRIM        (theme->scrim)
+#define COL_GOOD         (theme->good)
 
 /* Sizes in dp (1 dp = short side / 1080). */
 #define DP_HEADER     96
@@ -61,5 +74,6 @@
 #define ICON_FACT_CHECK  "\xef\x83\x85"   /* f0c5 */
 #define ICON_SEARCH      "\xee\xa2\xb6"   /* e8b6 */
 #define ICON_PHONE       "\xee\x83\x8d"   /* e0cd */
+#define ICON_CONTRAST    "\xee\xac\xb7"   /* eb37 */
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include "screen_util.h"
 #include "fake_measure.h"
 
@@ -305,6 +306,39 @@ static void check_layout(Screen_ *s, const char *screen, int w, int h)
     }
 }
 
+static double lum(Color c)
+{
+    double ch[3] = {c.r / 255.0, c.g / 255.0, c.b / 255.0};
+    for (int i = 0; i < 3; i++)
+        ch[i] = ch[i] <= 0.03928 ? ch[i] / 12.92 : pow((ch[i] + 0.055) / 1.055, 2.4);
+    return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+}
+
+/* Every text drawn stands out from what it is drawn on by at least `min`
+ * (WCAG contrast ratio): the ground is the last rectangle drawn under the
+ * text's first pixel, or the frame's clear colour. */
+static void check_contrast(Screen_ *s, const char *screen, double min)
+{
+    for (size_t i = 0; i < s->dl.ncmds; i++) {
+        const DlCmd *c = &s->dl.cmds[i];
+        if (c->kind != DL_TEXT)
+            continue;
+        Color ground = s->dl.clear;
+        int px = c->r.x + 1, py = c->r.y + c->size / 2;
+        for (size_t j = 0; j < i; j++) {
+            const DlCmd *b = &s->dl.cmds[j];
+            if (b->kind == DL_RECT && b->color.a == 255 && rect_contains(b->r, px, py))
+                ground = b->color;
+        }
+        double l1 = lum(c->color), l2 = lum(ground);
+        double ratio = (fmax(l1, l2) + 0.05) / (fmin(l1, l2) + 0.05);
+        if (ratio < min)
+            fail_msg("%s: \"%s\" has contrast %.2f:1 (#%02X%02X%02X on #%02X%02X%02X), under %.1f:1",
+                     screen, dl_str(&s->dl, c), ratio, c->color.r, c->color.g, c->color.b,
+                     ground.r, ground.g, ground.b, min);
+    }
+}
+
 static void test_layout_every_screen_size_language(void **state)
 {
     (void)state;
@@ -324,12 +358,19 @@ static void test_layout_every_screen_size_language(void **state)
                 assert_int_equal(app_open(s.app, screens[k]), 0);
                 su_draw(&s);
                 check_layout(&s, screens[k], sizes[z][0], sizes[z][1]);
+                check_contrast(&s, screens[k], 4.5);
+                /* The high-contrast theme: 7:1 everywhere. */
+                su_tap(&s, "contrast");
+                check_contrast(&s, screens[k], 7.0);
+                check_layout(&s, screens[k], sizes[z][0], sizes[z][1]);
+                su_tap(&s, "contrast");
                 /* The keyboard's other modes, and the contact box. */
                 static const char *const extra[] = {"mode:hand", "mode:abc", "mode:123"};
                 if (strcmp(screens[k], "suggest-write") == 0)
                     for (int e = 0; e < 3; e++) {
                         su_tap(&s, extra[e]);
                         check_layout(&s, extra[e], sizes[z][0], sizes[z][1]);
+                        check_contrast(&s, extra[e], 4.5);
                     }
                 if (strcmp(screens[k], "suggest-contact") == 0) {
                     su_tap(&s, "add-contact");

@@ -304,10 +304,8 @@ static void test_too_large(void **state)
     fputs("\"}", f);
     assert_int_equal(fclose(f), 0);
 
-    int64_t t0 = time_mono_ms();
     char err[256];
     assert_null(content_load_file(p, err, sizeof err));
-    assert_true(time_mono_ms() - t0 < 500);
     if (!strstr(err, "52428812 bytes") || !strstr(err, "8388608"))
         fail_msg("message \"%s\" should name the size and the limit", err);
     char *buf = (char *)1;

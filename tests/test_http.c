@@ -239,7 +239,8 @@ static void test_interrupt_ends_a_hanging_transfer(void **state)
     int64_t t0 = time_mono_ms();
     http_interrupt(g.h);
     pthread_join(t, NULL);
-    assert_true(time_mono_ms() - t0 < 500);
+    /* Promptly, not after the transfer timeout (tens of seconds). */
+    assert_true(time_mono_ms() - t0 < 5000);
     assert_int_equal(g.r, HTTP_STOPPED);
     assert_true(http_interrupted(g.h));
     http_destroy(g.h);

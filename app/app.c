@@ -23,6 +23,8 @@ static const Screen *const screens[SCREEN_COUNT] = {
     [SCREEN_CONNECT] = &screen_connect,
     [SCREEN_REPLY] = &screen_reply,
     [SCREEN_BOARD] = &screen_board,
+    [SCREEN_ATTRACT] = &screen_attract,
+    [SCREEN_NIGHT] = &screen_night,
 };
 
 const char *app_screen_name(ScreenId s)
@@ -309,13 +311,23 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
     int slop = (int)(TAP_SLOP_DP * a->dp) + 1;
     switch (in->kind) {
     case IN_DOWN: {
+        a->staff.corner_active = in_corner(a, in->x, in->y);
+        a->staff.corner_down_ms = now_ms;
+        if (a->screen == SCREEN_ATTRACT || a->screen == SCREEN_NIGHT) {
+            /* The first touch only wakes the kiosk: nothing under it fires. */
+            a->screen = SCREEN_HOME;
+            a->depth = 0;
+            a->swallow = true;
+            a->down = true;
+            a->dragging = false;
+            a->press_id[0] = a->drag_id[0] = '\0';
+            return true;
+        }
         if (a->sg.overlay == SG_STILL_THERE) {
             a->sg.overlay = SG_NONE;   /* any touch: the resident is here */
             a->down = false;
             return true;
         }
-        a->staff.corner_active = in_corner(a, in->x, in->y);
-        a->staff.corner_down_ms = now_ms;
         const char *id = frame ? dl_hit_test(frame, in->x, in->y) : NULL;
         if (id && strcmp(id, "hwpad") == 0) {
             const DlHit *pad = dl_find_hit(frame, "hwpad");
@@ -337,8 +349,12 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
         return id != NULL;   /* pressed feedback */
     }
     case IN_MOVE: {
-        if (!a->down)
+        if (!a->down || a->swallow) {
+            int dx = in->x - a->down_x, dy = in->y - a->down_y;
+            if (a->swallow && dx * dx + dy * dy > slop * slop)
+                a->staff.corner_active = false;
             return false;
+        }
         if (a->inking) {
             osk_ink_move(&a->osk, clampi(in->x - a->pad.x, 0, a->pad.w - 1),
                          clampi(in->y - a->pad.y, 0, a->pad.h - 1));
@@ -366,6 +382,11 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
     }
     case IN_UP: {
         a->staff.corner_active = false;
+        if (a->swallow) {
+            a->swallow = false;
+            a->down = false;
+            return false;
+        }
         if (!a->down)
             return false;
         a->down = false;
@@ -392,7 +413,8 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
 
 static bool at_rest(const App *a)
 {
-    return a->screen == SCREEN_HOME && a->lang == a->default_lang && !a->down && !a->contrast &&
+    return (a->screen == SCREEN_ATTRACT || a->screen == SCREEN_NIGHT) &&
+           a->lang == a->default_lang && !a->down && !a->contrast &&
            a->sg.overlay == SG_NONE;
 }
 
@@ -445,7 +467,19 @@ bool app_tick(App *a, int64_t now_ms)
         a->lang = a->default_lang;
         a->contrast = false;
         a->down = a->dragging = false;
+        attract_enter(a, now_ms);
         redraw = true;
+    } else if (at_rest(a)) {
+        /* Night begins or ends; the carousel and the burn-in shift move. */
+        ScreenId was = a->screen;
+        attract_enter(a, now_ms);
+        if (a->screen != was)
+            redraw = true;
+        int64_t slide = (now_ms - a->attract_since_ms) / 10000;
+        if (slide != a->shown_slide) {
+            a->shown_slide = slide;
+            redraw = true;
+        }
     }
     if (now_ms / 60000 != a->shown_minute) {
         a->shown_minute = now_ms / 60000;
@@ -485,6 +519,11 @@ int64_t app_next_timeout(const App *a, int64_t now_ms)
         int64_t idle = a->last_input_ms + (int64_t)a->cfg->idle_timeout_s * 1000;
         if (idle < next)
             next = idle;
+    } else if (a->screen == SCREEN_ATTRACT) {
+        int64_t since = now_ms - a->attract_since_ms;    /* the next slide */
+        int64_t slide = now_ms + (10000 - (since % 10000 + 10000) % 10000);
+        if (slide < next)
+            next = slide;
     }
     if (a->next_change_s > 0 && a->next_change_s * 1000 < next)
         next = a->next_change_s * 1000;
@@ -499,6 +538,12 @@ void app_view(const App *a, DrawList *dl, int64_t now_ms)
     screens[a->screen]->view(a, dl, now_ms / 1000);
     if (a->sg.overlay != SG_NONE)
         suggest_overlay_view(a, dl, now_ms);
+    if (a->screen == SCREEN_ATTRACT || a->screen == SCREEN_NIGHT) {
+        /* Burn-in care: what stands for hours moves by a few pixels. */
+        int dx, dy;
+        attract_shift(now_ms, &dx, &dy);
+        dl_translate(dl, dx, dy);
+    }
 }
 
 int app_open(App *a, const char *name)

@@ -22,6 +22,9 @@ void config_defaults(Config *c)
     c->width = 1920;
     c->height = 1080;
     c->software_render = true;
+    c->night_start_min = 23 * 60;
+    c->night_end_min = 6 * 60;
+    c->night_blank = false;
     snprintf(c->topics, sizeof c->topics, "%s",
              "cleaning,safety,repairs,fees,parking,noise,service,other");
     c->suggest_idle_s = 60;
@@ -174,6 +177,33 @@ static int apply(Config *c, const char *section, const char *name,
         int *dst = strcmp(name, "width") == 0 ? &c->width : &c->height;
         if (parse_int(value, 320, 8192, dst) < 0) {
             snprintf(m, ml, "%s: expected pixels from 320 to 8192", name);
+            return 0;
+        }
+        return 1;
+    }
+    if (IS("display", "night_start") || IS("display", "night_end")) {
+        int *dst = strcmp(name, "night_start") == 0 ? &c->night_start_min : &c->night_end_min;
+        int hh, mm;
+        char extra;
+        if (value[0] == '\0') {
+            c->night_start_min = c->night_end_min = -1;   /* no night */
+            return 1;
+        }
+        if (sscanf(value, "%d:%d%c", &hh, &mm, &extra) != 2 || hh < 0 || hh > 23 || mm < 0 ||
+            mm > 59) {
+            snprintf(m, ml, "%s: expected a time of day HH:MM, or nothing for no night", name);
+            return 0;
+        }
+        *dst = hh * 60 + mm;
+        return 1;
+    }
+    if (IS("display", "night_mode")) {
+        if (strcmp(value, "dim") == 0)
+            c->night_blank = false;
+        else if (strcmp(value, "blank") == 0)
+            c->night_blank = true;
+        else {
+            snprintf(m, ml, "night_mode: expected dim or blank");
             return 0;
         }
         return 1;

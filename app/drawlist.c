@@ -171,6 +171,25 @@ const DlScroll *dl_scroll_at(const DrawList *dl, int x, int y)
     return NULL;
 }
 
+void dl_translate(DrawList *dl, int dx, int dy)
+{
+    for (size_t i = 0; i < dl->ncmds; i++) {
+        Rect *r = &dl->cmds[i].r;
+        r->x += dx;
+        r->y += dy;
+        if (dl->cmds[i].kind == DL_LINE) {   /* w, h hold the second point */
+            r->w += dx;
+            r->h += dy;
+        }
+    }
+    for (size_t i = 0; i < dl->nhits; i++) {
+        dl->hits[i].r.x += dx, dl->hits[i].r.y += dy;
+        dl->hits[i].clip.x += dx, dl->hits[i].clip.y += dy;
+    }
+    for (size_t i = 0; i < dl->nscrolls; i++)
+        dl->scrolls[i].viewport.x += dx, dl->scrolls[i].viewport.y += dy;
+}
+
 const char *dl_str(const DrawList *dl, const DlCmd *cmd)
 {
     return dl->arena + cmd->text;

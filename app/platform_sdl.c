@@ -52,6 +52,7 @@ static void draw(Kiosk *k, SDL_Renderer *sdl, Renderer *r, int64_t now)
     render_frame(r, &k->frame);
     SDL_RenderPresent(sdl);
     uploader_set_frame_hash(k->uploader, dl_hash(&k->frame));   /* for the heartbeat */
+    uploader_set_display(k->uploader, app_display_state(k->app));
 }
 
 int platform_run(Kiosk *k, SDL_Window *win, SDL_Renderer *sdl, Renderer *r,

@@ -195,6 +195,15 @@ static void panel_view(const App *a, DrawList *dl, int64_t now)
         else
             snprintf(v, sizeof v, "?");
         cy = row(a, dl, x, cy, w, ui_tr(a, "staff.disk"), v, COL_TEXT);
+        /* The night schedule is intended: said plainly, not as a warning. */
+        if (a->cfg->night_start_min >= 0 && a->cfg->night_end_min >= 0 &&
+            a->cfg->night_start_min != a->cfg->night_end_min)
+            snprintf(v, sizeof v, ui_tr(a, a->cfg->night_blank ? "staff.night_blank" : "staff.night_dim"),
+                     a->cfg->night_start_min / 60, a->cfg->night_start_min % 60,
+                     a->cfg->night_end_min / 60, a->cfg->night_end_min % 60);
+        else
+            snprintf(v, sizeof v, "%s", ui_tr(a, "staff.night_off"));
+        cy = row(a, dl, x, cy, w, ui_tr(a, "staff.screen"), v, COL_TEXT);
         if (in->nflags == 0) {
             row(a, dl, x, cy, w, ui_tr(a, "staff.flags"), ui_tr(a, "staff.no_flags"),
                 COL_CAT_ACCOUNTS);

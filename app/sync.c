@@ -179,6 +179,7 @@ char *sync_heartbeat_json(Sync *s, const SyncHeartbeat *hb)
         " s:{s:I, s:I, s:I, s:I, s:I},"
         " s:{s:o, s:s},"
         " s:{s:s, s:I, s:o, s:s},"
+        " s:s,"
         " s:{s:o, s:o},"
         " s:o}",
         "v", 1, "app_version", KIOSK_VERSION, "time", sync_time(hb->now_ms),
@@ -191,6 +192,7 @@ char *sync_heartbeat_json(Sync *s, const SyncHeartbeat *hb)
         "upload", "last_ok", sync_time(hb->upload_last_ok_ms), "last_error", hb->upload_error,
         "content", "version", cs.version, "serial", (json_int_t)cs.serial,
                    "last_sync", sync_time(cs.last_ok_s * 1000), "last_error", cs.last_error,
+        "display", hb->display[0] ? hb->display : "day",
         "frame", "at", sync_time(hb->frame_at_ms),
                  "hash", hb->frame_at_ms > 0 ? json_string(hash) : json_null(),
         "disk_free_bytes", hb->disk_free_bytes >= 0 ? json_integer(hb->disk_free_bytes)

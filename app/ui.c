@@ -177,7 +177,8 @@ int ui_header(const App *a, DrawList *dl, int64_t now_s)
 {
     int h = ui_dp(a, DP_HEADER);
     int m = ui_dp(a, DP_MARGIN);
-    dl_rect(dl, (Rect){0, 0, a->w, h}, COL_PRIMARY);
+    /* Reaching past the edges, so the burn-in shift never shows a gap. */
+    dl_rect(dl, (Rect){-16, -16, a->w + 32, h + 16}, COL_PRIMARY);
 
     /* Language toggle on the right: shows the language it switches to. */
     int bsize = ui_dp(a, DP_T_BODY);

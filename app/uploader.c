@@ -23,6 +23,7 @@ struct Uploader {
     UploaderStatus st;
     uint64_t frame_hash;
     int64_t frame_at_ms;
+    char display[16];          /* "day", "night", "night-blank" */
     /* The worker's own, touched only by it (and by stop after the join). */
     Http *http;
     Upload *up;
@@ -111,6 +112,7 @@ static void uploader_heartbeat(Uploader *u, int64_t now_ms)
     snprintf(hb.upload_error, sizeof hb.upload_error, "%s", u->st.last_error);
     hb.frame_hash = u->frame_hash;
     hb.frame_at_ms = u->frame_at_ms;
+    snprintf(hb.display, sizeof hb.display, "%s", u->display[0] ? u->display : "day");
     pthread_mutex_unlock(&u->mu);
     char why[200];
     int rc = sync_heartbeat(u->sync, &hb, why, sizeof why);
@@ -316,6 +318,15 @@ void uploader_wake(Uploader *u, bool force)
     u->wake = true;
     u->force = u->force || force;
     pthread_cond_signal(&u->cond);
+    pthread_mutex_unlock(&u->mu);
+}
+
+void uploader_set_display(Uploader *u, const char *state)
+{
+    if (!u)
+        return;
+    pthread_mutex_lock(&u->mu);
+    snprintf(u->display, sizeof u->display, "%s", state);
     pthread_mutex_unlock(&u->mu);
 }
 

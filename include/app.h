@@ -21,6 +21,7 @@ typedef enum {
     SCREEN_SUGGEST_REVIEW, SCREEN_SUGGEST_SENT,
     SCREEN_STAFF_PIN, SCREEN_STAFF,
     SCREEN_CONNECT, SCREEN_REPLY, SCREEN_BOARD,
+    SCREEN_ATTRACT, SCREEN_NIGHT,
     SCREEN_COUNT
 } ScreenId;
 
@@ -91,6 +92,10 @@ bool app_quit_requested(const App *a);
 /* The language shown at rest (staff can change it). */
 Lang app_default_lang(const App *a);
 void app_set_default_lang(App *a, Lang lang);
+
+/* "day", "night" (dimmed) or "night-blank": what the screen shows at rest,
+ * for the heartbeat and the staff panel (a scheduled night is no fault). */
+const char *app_display_state(const App *a);
 
 ScreenId app_screen(const App *a);
 const char *app_screen_name(ScreenId s);

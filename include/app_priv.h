@@ -19,6 +19,9 @@ struct App {
     Lang lang;
     Lang default_lang;            /* at rest; staff may change it */
     bool contrast;                /* the high-contrast theme (reset when idle) */
+    bool swallow;                 /* the touch that woke the kiosk does nothing else */
+    int64_t shown_slide;          /* the attract slide (10 s steps) on screen */
+    int64_t attract_since_ms;     /* the carousel starts with its first slide */
 
     ScreenId screen;
     ScreenId stack[8];            /* screens to go back to */
@@ -71,7 +74,14 @@ extern const Screen screen_home, screen_notices, screen_notice,
                     screen_events, screen_event, screen_suggest, screen_suggest_write,
                     screen_suggest_contact, screen_suggest_review, screen_suggest_sent,
                     screen_staff_pin, screen_staff, screen_connect, screen_reply,
-                    screen_board;
+                    screen_board, screen_attract, screen_night;
+
+/* Attract mode and the night schedule (screen_attract.c). */
+bool attract_is_night(const App *a, int64_t now_s);
+/* The burn-in shift for this moment: a few pixels, changing every 5 min. */
+void attract_shift(int64_t now_ms, int *dx, int *dy);
+/* Where the kiosk goes when left alone: the attract carousel or night. */
+void attract_enter(App *a, int64_t now_ms);
 
 /* Staff mode hooks used by app.c (screen_staff.c). */
 void staff_enter_pad(App *a);

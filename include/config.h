@@ -32,6 +32,8 @@ typedef struct Config {
     bool fullscreen;
     int width, height;                 /* window size when not fullscreen */
     bool software_render;              /* renderer = software | accelerated */
+    int night_start_min, night_end_min; /* minutes after local midnight; -1 = no night */
+    bool night_blank;                  /* night_mode = blank (else dim) */
     /* [staff] */
     ConfigStaff staff;
     /* [upload] */

@@ -90,6 +90,9 @@ void dl_scroll(DrawList *dl, Rect viewport, int content_h, const char *id);
 /* The scrollable area containing (x, y), or NULL. */
 const DlScroll *dl_scroll_at(const DrawList *dl, int x, int y);
 
+/* Move everything drawn and every region by (dx, dy) pixels. */
+void dl_translate(DrawList *dl, int dx, int dy);
+
 /* The text of a command (DL_TEXT, DL_QR). */
 const char *dl_str(const DrawList *dl, const DlCmd *cmd);
 

@@ -61,6 +61,7 @@ typedef struct {
     char upload_error[200];        /* "" when the last pass went well */
     uint64_t frame_hash;
     int64_t frame_at_ms;           /* 0: no frame drawn yet */
+    char display[16];              /* "day", "night" (dimmed), "night-blank" */
     int64_t disk_free_bytes;       /* -1: unknown */
 } SyncHeartbeat;
 

@@ -37,6 +37,9 @@ void uploader_wake(Uploader *u, bool force);
  * frame; the heartbeat reports the last hash and when it was drawn.
  * Cheap; NULL accepted. */
 void uploader_set_frame_hash(Uploader *u, uint64_t hash);
+/* What the screen shows at rest: "day", "night" or "night-blank". A
+ * scheduled night is reported as such in the heartbeat, not as a fault. */
+void uploader_set_display(Uploader *u, const char *state);
 
 typedef struct {
     bool upload_enabled;          /* upload_url configured */

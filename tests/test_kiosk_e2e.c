@@ -87,7 +87,7 @@ static void test_replay_walks_the_screens(void **state)
     }
     free(t4);
     free(d4);
-    assert_non_null(strstr(t3, "screen home\n"));   /* the idle timeout */
+    assert_non_null(strstr(t3, "screen attract\n"));   /* the idle timeout */
     assert_true(is_png(png));
     free(t1); free(t2); free(t3); free(err);
     free(sp); free(data); free(d1); free(d2); free(d3); free(png);

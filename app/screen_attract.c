@@ -1,0 +1,203 @@
+/* screen_attract.c - what the kiosk shows when nobody is using it: a
+ * carousel of urgent and pinned notices and the next events ("touch to
+ * start"), and at night a dimmed or blank screen that still shows an urgent
+ * notice. Slides follow the clock, so no state is kept. */
+#include <stdio.h>
+#include <string.h>
+#include "schedule.h"
+#include "timeutil.h"
+#include "ui.h"
+
+#define SLIDE_MS 10000          /* one slide every 10 s */
+#define SHIFT_MS (5 * 60000)    /* the burn-in shift moves every 5 minutes */
+#define MAX_SLIDES 12
+
+bool attract_is_night(const App *a, int64_t now_s)
+{
+    int s = a->cfg->night_start_min, e = a->cfg->night_end_min;
+    if (s < 0 || e < 0 || s == e)
+        return false;
+    LocalTime lt;
+    time_local(now_s, &lt);
+    int m = lt.hour * 60 + lt.min;
+    return s < e ? (m >= s && m < e) : (m >= s || m < e);   /* may span midnight */
+}
+
+void attract_shift(int64_t now_ms, int *dx, int *dy)
+{
+    int64_t k = now_ms / SHIFT_MS;
+    *dx = (int)((k * 7) % 9) - 4;   /* -4 .. 4 px, a different pair each step */
+    *dy = (int)((k * 5 + 3) % 9) - 4;
+}
+
+void attract_enter(App *a, int64_t now_ms)
+{
+    ScreenId s = attract_is_night(a, now_ms / 1000) ? SCREEN_NIGHT : SCREEN_ATTRACT;
+    if (s != a->screen)
+        a->attract_since_ms = now_ms;
+    a->screen = s;
+    a->depth = 0;
+}
+
+const char *app_display_state(const App *a)
+{
+    if (a->screen != SCREEN_NIGHT)
+        return "day";
+    return a->cfg->night_blank ? "night-blank" : "night";
+}
+
+/* A slide: an urgent or pinned notice, or an upcoming event. */
+typedef struct { const Notice *n; const Event *e; } Slide;
+
+static int slides(const App *a, int64_t now_s, Slide *out)
+{
+    int k = 0;
+    size_t idx[64];
+    size_t n = sched_notices(a->content, now_s, -1, idx, 64);
+    for (size_t i = 0; i < n && k < MAX_SLIDES; i++) {
+        const Notice *no = &a->content->notices[idx[i]];
+        if (no->urgent || no->pinned)
+            out[k++] = (Slide){no, NULL};
+    }
+    EventGroup g[64];
+    n = sched_events(a->content, now_s, idx, g, 64);
+    for (size_t i = 0; i < n && i < 3 && k < MAX_SLIDES; i++)
+        out[k++] = (Slide){NULL, &a->content->events[idx[i]]};
+    return k;
+}
+
+/* One slide, full screen: a tag, a headline, a few lines of detail. */
+static void slide(const App *a, DrawList *dl, Rect r, const Slide *s)
+{
+    int pad = ui_dp(a, 64);
+    int x = r.x + pad, w = r.w - 2 * pad, y = r.y + pad;
+    Color tagc = COL_PRIMARY;
+    const char *tag = ui_tr(a, "attract.event");
+    const char *title, *body;
+    char when[200] = "";
+    if (s->n) {
+        tagc = s->n->urgent ? COL_URGENT : COL_PINNED;
+        tag = ui_tr(a, s->n->urgent ? "notice.urgent" : "notice.pinned");
+        title = ltext(&s->n->title, a->lang);
+        body = ltext(&s->n->body, a->lang);
+    } else {
+        title = ltext(&s->e->title, a->lang);
+        body = ltext(&s->e->location, a->lang);
+        ui_fmt_range(a, s->e->start, s->e->end, when, sizeof when);
+    }
+    ui_badge(a, dl, x, y, tagc, s->n && s->n->urgent ? ICON_WARNING : NULL, tag);
+    y += ui_dp(a, 44) + ui_dp(a, 32);
+    int hsz = ui_dp(a, DP_T_ATTRACT);
+    TlLines lines = {0};
+    char last[512];
+    int n = tl_wrap_clamped(a->tm, FONT_BOLD, hsz, title, w, 3, &lines, last, sizeof last);
+    for (int i = 0; i < n; i++) {
+        const char *t = i == n - 1 ? last : title + lines.lines[i].start;
+        dl_text(dl, x, y, FONT_BOLD, hsz, COL_TEXT, t,
+                i == n - 1 ? -1 : (int)lines.lines[i].len);
+        y += hsz * 4 / 3;
+    }
+    tl_lines_free(&lines);
+    y += ui_dp(a, 24);
+    int bsz = ui_dp(a, DP_T_CARD);
+    if (when[0]) {
+        dl_text(dl, x, y, FONT_BOLD, bsz, COL_PRIMARY, when, -1);
+        y += bsz * 3 / 2;
+    }
+    /* As many lines of the body as fit above the hint. */
+    int room = r.y + r.h - pad - y;
+    int maxl = room / (bsz * 3 / 2);
+    if (maxl > 0) {
+        n = tl_wrap_clamped(a->tm, FONT_REGULAR, bsz, body, w, maxl, &lines, last, sizeof last);
+        for (int i = 0; i < n; i++) {
+            const char *t = i == n - 1 ? last : body + lines.lines[i].start;
+            dl_text(dl, x, y, FONT_REGULAR, bsz, COL_TEXT2, t,
+                    i == n - 1 ? -1 : (int)lines.lines[i].len);
+            y += bsz * 3 / 2;
+        }
+        tl_lines_free(&lines);
+    }
+}
+
+/* "Touch to start" in both languages: whoever walks up can read it. */
+static void hint(const App *a, DrawList *dl, int y)
+{
+    int sz = ui_dp(a, DP_T_TITLE);
+    const char *zh = i18n_get(a->i18n, LANG_ZH, "attract.touch");
+    const char *en = i18n_get(a->i18n, LANG_EN, "attract.touch");
+    char both[200];
+    snprintf(both, sizeof both, "%s · %s", zh, en);
+    int tw = ui_width(a, FONT_BOLD, sz, both);
+    int w = tw + ui_dp(a, 96);
+    if (w > a->w - 2 * ui_dp(a, DP_MARGIN))
+        w = a->w - 2 * ui_dp(a, DP_MARGIN);
+    Rect r = {(a->w - w) / 2, y, w, ui_dp(a, 112)};
+    dl_rect(dl, r, COL_PRIMARY);
+    ui_line(a, dl, r.x + (r.w - (tw < r.w - ui_dp(a, 48) ? tw : r.w - ui_dp(a, 48))) / 2,
+            r.y + (r.h - measure_height(a->tm, FONT_BOLD, sz)) / 2, r.w - ui_dp(a, 48), FONT_BOLD,
+            sz, COL_ON_PRIMARY, both);
+}
+
+static void attract_view(const App *a, DrawList *dl, int64_t now_s)
+{
+    int y = ui_header(a, dl, now_s);
+    dl->nhits = 0;   /* the first touch only wakes the kiosk */
+    int m = ui_dp(a, DP_MARGIN);
+    int hint_y = ui_bottom(a) - ui_dp(a, 112);
+    Rect card = {m, y + m, a->w - 2 * m, hint_y - y - 2 * m};
+    Slide s[MAX_SLIDES];
+    int n = slides(a, now_s, s);
+    if (n > 0) {
+        ui_card(a, dl, card, NULL);
+        int64_t t = now_s * 1000 - a->attract_since_ms;
+        int i = (int)((t > 0 ? t / SLIDE_MS : 0) % n);
+        slide(a, dl, card, &s[i]);
+        /* Dots: which slide of how many. */
+        int d = ui_dp(a, 16), gap = ui_dp(a, 12);
+        int dx = card.x + (card.w - (n * d + (n - 1) * gap)) / 2;
+        for (int k = 0; k < n; k++)
+            dl_rect(dl, (Rect){dx + k * (d + gap), card.y + card.h - ui_dp(a, 40), d, d},
+                    k == i ? COL_PRIMARY : COL_BORDER);
+    } else {
+        const char *name = a->content ? ltext(&a->content->site_name, a->lang)
+                                      : ui_tr(a, "site.default");
+        int sz = ui_dp(a, DP_T_ATTRACT);
+        ui_para_center(a, dl, m, card.y + card.h / 3, card.w, FONT_BOLD, sz, sz * 4 / 3,
+                       COL_TEXT, name);
+    }
+    hint(a, dl, hint_y);
+}
+
+static bool no_tap(App *a, const char *id)
+{
+    (void)a;
+    (void)id;
+    return false;
+}
+
+const Screen screen_attract = {"attract", attract_view, no_tap};
+
+/* Night: blank or dim, but an urgent notice still shows. */
+static void night_view(const App *a, DrawList *dl, int64_t now_s)
+{
+    const Notice *u = sched_top_urgent(a->content, now_s);
+    if (!u && a->cfg->night_blank) {
+        dl->clear = (Color){0, 0, 0, 255};
+        return;
+    }
+    if (u) {
+        dl->clear = (Color){0, 0, 0, 255};
+        int m = ui_dp(a, DP_MARGIN) * 2;
+        Slide s = {u, NULL};
+        Rect r = {m, m, a->w - 2 * m, a->h - 2 * m - ui_dp(a, 80)};
+        dl_rect(dl, r, COL_CARD);
+        slide(a, dl, r, &s);
+    } else {
+        attract_view(a, dl, now_s);
+    }
+    /* Dimmed: everything under a dark veil. */
+    dl_rect(dl, (Rect){-16, -16, a->w + 32, a->h + 32}, (Color){0, 0, 0, u ? 0x60 : 0xC0});
+    dl->nhits = 0;
+}
+
+const Screen screen_night = {"night", night_view, no_tap};

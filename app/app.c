@@ -262,6 +262,11 @@ static bool tap(App *a, const char *id)
         a->contrast = !a->contrast;
         return true;
     }
+    if (strcmp(id, "textsize") == 0) {
+        a->large_text = !a->large_text;
+        memset(a->scroll, 0, sizeof a->scroll);   /* lengths change: start at the top */
+        return true;
+    }
     if (strcmp(id, "lang") == 0) {
         a->lang = a->lang == LANG_ZH ? LANG_EN : LANG_ZH;
         return true;
@@ -414,7 +419,7 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
 static bool at_rest(const App *a)
 {
     return (a->screen == SCREEN_ATTRACT || a->screen == SCREEN_NIGHT) &&
-           a->lang == a->default_lang && !a->down && !a->contrast &&
+           a->lang == a->default_lang && !a->down && !a->contrast && !a->large_text &&
            a->sg.overlay == SG_NONE;
 }
 
@@ -427,6 +432,7 @@ static bool flow_tick(App *a, int64_t now_ms)
             go_home(a);
             a->lang = a->default_lang;
             a->contrast = false;
+            a->large_text = false;
         }
         return true;   /* the countdown changes every second */
     }
@@ -458,6 +464,7 @@ bool app_tick(App *a, int64_t now_ms)
             staff_leave(a, "idle");
             a->lang = a->default_lang;
             a->contrast = false;
+            a->large_text = false;
             redraw = true;
         }
     } else if (app_in_flow(a->screen) || a->sg.overlay == SG_STILL_THERE) {
@@ -466,6 +473,7 @@ bool app_tick(App *a, int64_t now_ms)
         go_home(a);
         a->lang = a->default_lang;
         a->contrast = false;
+        a->large_text = false;
         a->down = a->dragging = false;
         attract_enter(a, now_ms);
         redraw = true;

@@ -30,8 +30,26 @@ typedef struct {
     char (*ids)[37];          /* collected by the first pass */
     size_t n_ids, cap_ids;
     int64_t seen;             /* rows of this pass */
+    json_t *ratings;          /* {"YYYY-MM": {"1": n, ..., "5": n}, ...} */
     bool oom;
 } ExportPass;
+
+/* Remember an id to mark exported once the bundle is verified. Returns 0 or -1 (oom). */
+static int export_add_id(ExportPass *p, const char *id)
+{
+    if (p->n_ids == p->cap_ids) {
+        size_t cap = p->cap_ids ? 2 * p->cap_ids : 256;
+        char (*grown)[37] = realloc(p->ids, cap * sizeof *grown);
+        if (!grown) {
+            p->oom = true;
+            return -1;
+        }
+        p->ids = grown;
+        p->cap_ids = cap;
+    }
+    memcpy(p->ids[p->n_ids++], id, 37);
+    return 0;
+}
 
 static int export_row(const OutboxRow *r, void *ctx)
 {
@@ -49,17 +67,8 @@ static int export_row(const OutboxRow *r, void *ctx)
     p->seen++;
     if (p->csv)
         return 0;
-    if (p->n_ids == p->cap_ids) {
-        size_t cap = p->cap_ids ? 2 * p->cap_ids : 256;
-        char (*grown)[37] = realloc(p->ids, cap * sizeof *grown);
-        if (!grown) {
-            p->oom = true;
-            return 1;
-        }
-        p->ids = grown;
-        p->cap_ids = cap;
-    }
-    memcpy(p->ids[p->n_ids++], r->id, 37);
+    if (export_add_id(p, r->id) < 0)
+        return 1;
     ExportReport *rep = p->rep;
     rep->rows++;
     rep->waiting += strcmp(r->state, "waiting") == 0;
@@ -104,20 +113,64 @@ static int export_write_rows(Outbox *ob, const char *dir, ExportPass *p, char he
     return 0;
 }
 
-static int export_write_manifest(const char *dir, const ExportReport *rep, int64_t now_s,
-                                 char hex[2][65], const int64_t bytes[2],
+/* A rating goes into the manifest's counts by month and score, not into
+ * the submissions files (docs/EXPORT.md); its row is marked exported too. */
+static int export_rating(const OutboxRating *r, void *ctx)
+{
+    ExportPass *p = ctx;
+    json_t *month = json_object_get(p->ratings, r->month);
+    if (!month) {
+        month = json_pack("{s:i, s:i, s:i, s:i, s:i}", "1", 0, "2", 0, "3", 0, "4", 0, "5", 0);
+        if (!month || json_object_set_new(p->ratings, r->month, month) < 0) {
+            p->oom = true;
+            return 1;
+        }
+    }
+    char key[4];
+    snprintf(key, sizeof key, "%d", r->score);
+    json_t *n = json_object_get(month, key);
+    if (!n || json_integer_set(n, json_integer_value(n) + 1) < 0 || export_add_id(p, r->id) < 0) {
+        p->oom = true;
+        return 1;
+    }
+    p->rep->ratings++;
+    return 0;
+}
+
+/* Collect the waiting and dead ratings (same read snapshot as the rows). */
+static int export_collect_ratings(Outbox *ob, ExportPass *p, char *err, size_t errlen)
+{
+    char why[200] = "";
+    p->ratings = json_object();
+    int64_t n = p->ratings ? outbox_each_rating(ob, OUTBOX_WAITING | OUTBOX_DEAD, export_rating,
+                                                p, why, sizeof why) : -1;
+    if (!p->ratings || p->oom) {
+        snprintf(err, errlen, "out of memory while counting ratings; nothing was marked"
+                 " exported");
+        return -1;
+    }
+    if (n < 0) {
+        snprintf(err, errlen, "reading the queue failed: %s; nothing was marked exported", why);
+        return -1;
+    }
+    return 0;
+}
+
+static int export_write_manifest(const char *dir, const ExportReport *rep, json_t *ratings,
+                                 int64_t now_s, char hex[2][65], const int64_t bytes[2],
                                  char mhex[65], char *err, size_t errlen)
 {
     char day[11];
     export_day(now_s, day);
-    json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:b, s:{s:I, s:I, s:I, s:I, s:I},"
-                          " s:{s:{s:I, s:s}, s:{s:I, s:s}}}",
+    json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:b, s:{s:I, s:I, s:I, s:I, s:I, s:I},"
+                          " s:O, s:{s:{s:I, s:s}, s:{s:I, s:s}}}",
                           "format", EXPORT_FORMAT, "v", 1, "kiosk_version", KIOSK_VERSION,
                           "created", day, "sealed", rep->sealed > 0,
                           "counts", "submissions", (json_int_t)rep->rows,
                           "waiting", (json_int_t)rep->waiting, "dead", (json_int_t)rep->dead,
                           "sealed", (json_int_t)rep->sealed,
                           "with_contact", (json_int_t)rep->with_contact,
+                          "ratings", (json_int_t)rep->ratings, "ratings", ratings,
                           "files", EXPORT_JSONL, "bytes", (json_int_t)bytes[0], "sha256", hex[0],
                           EXPORT_CSV, "bytes", (json_int_t)bytes[1], "sha256", hex[1]);
     char *text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
@@ -273,7 +326,8 @@ int export_run(const char *data_dir, const char *dest_dir, int64_t now_s,
         goto out;
     export_stage(opt, EXPORT_CSV);
     pass.csv = true;
-    if (export_write_rows(ob, partial, &pass, hex[1], &bytes[1], err, errlen) < 0)
+    if (export_write_rows(ob, partial, &pass, hex[1], &bytes[1], err, errlen) < 0 ||
+        export_collect_ratings(ob, &pass, err, errlen) < 0)
         goto out;
     outbox_read_end(ob);
     if (pass.seen != rep->rows) {
@@ -282,7 +336,8 @@ int export_run(const char *data_dir, const char *dest_dir, int64_t now_s,
         goto out;
     }
     export_stage(opt, EXPORT_MANIFEST);
-    if (export_write_manifest(partial, rep, now_s, hex, bytes, mhex, err, errlen) < 0)
+    if (export_write_manifest(partial, rep, pass.ratings, now_s, hex, bytes, mhex, err,
+                              errlen) < 0)
         goto out;
     if (afile_sync_dir(partial) < 0) {
         export_io_msg(err, errlen, errno, "writing", "the bundle directory");
@@ -326,6 +381,7 @@ out:
     rep->bundle[0] = '\0';
 done:
     free(pass.ids);
+    json_decref(pass.ratings);
     outbox_close(ob);
     return rc;
 }

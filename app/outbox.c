@@ -75,6 +75,11 @@ int outbox_topics_parse(const char *list, char ids[OUTBOX_MAX_TOPICS][OUTBOX_TOP
             outbox_msg(err, errlen, "expected topic ids (a-z, 0-9, _) separated by commas");
             return -1;
         }
+        if (strcmp(id, OUTBOX_RATING_TOPIC) == 0) {
+            outbox_msg(err, errlen, "topic id %s is reserved for satisfaction ratings",
+                       OUTBOX_RATING_TOPIC);
+            return -1;
+        }
         for (int i = 0; i < count; i++)
             if (strcmp(ids[i], id) == 0) {
                 outbox_msg(err, errlen, "topic %s listed twice", id);
@@ -222,13 +227,15 @@ static void outbox_rollback(Outbox *ob)
 
 /* A failed write: roll back, raise commit_failed (its detail is SQLite's
  * fixed text for the code, never a message that could quote a value). */
-static OutboxResult outbox_io_failed(Outbox *ob, int rc, int64_t now_s, char *err, size_t errlen)
+static OutboxResult outbox_io_failed(Outbox *ob, const char *topic, int rc, int64_t now_s,
+                                     char *err, size_t errlen)
 {
     const char *why = sqlite3_errstr(rc);
+    const char *what = strcmp(topic, OUTBOX_RATING_TOPIC) == 0 ? "rating" : "suggestion";
     outbox_rollback(ob);
-    outbox_msg(err, errlen, "could not save the suggestion: %s", why);
+    outbox_msg(err, errlen, "could not save the %s: %s", what, why);
     char detail[OUTBOX_FLAG_DETAIL_MAX];
-    snprintf(detail, sizeof detail, "a suggestion could not be saved: %s (SQLite %d)", why, rc);
+    snprintf(detail, sizeof detail, "a %s could not be saved: %s (SQLite %d)", what, why, rc);
     outbox_flag_raise(ob, "commit_failed", detail, now_s);
     return OUTBOX_IO;
 }
@@ -259,8 +266,9 @@ static int outbox_queued(Outbox *ob, int64_t *rows, int64_t *bytes)
 
 /* Insert the submission row with a fresh id and receipt, trying again when
  * either is taken. Returns an SQLite code; fills id and receipt. */
-static int outbox_insert(Outbox *ob, const char *topic, const char *text, const char *lang,
-                         const char *day, char id[37], char receipt[OUTBOX_RECEIPT_LEN + 1])
+static int outbox_insert(Outbox *ob, const char *topic, const char *lang, const char *day,
+                         OutboxPayloadFn make, const void *ctx,
+                         char id[37], char receipt[OUTBOX_RECEIPT_LEN + 1])
 {
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(ob->db, "INSERT INTO submissions (id, receipt, topic, lang,"
@@ -274,8 +282,7 @@ static int outbox_insert(Outbox *ob, const char *topic, const char *text, const 
             ob->receipt_gen(receipt, ob->receipt_ctx);
         else
             outbox_new_receipt(receipt);
-        char *payload = outbox_seal_payload(ob, id,
-                                            outbox_payload(id, topic, text, day, receipt, lang));
+        char *payload = make(ob, id, receipt, ctx);
         if (!payload) {
             rc = SQLITE_NOMEM;
             break;
@@ -335,7 +342,8 @@ static OutboxResult outbox_check(const Outbox *ob, const char *topic, const char
     bool known = false;
     for (size_t i = 0; topic && i < ob->n_topics; i++)
         known = known || strcmp(ob->topics[i], topic) == 0;
-    if (!known) {
+    /* Never configured (outbox_topics_parse refuses it); only outbox_push_rating stores it. */
+    if (!known || strcmp(topic, OUTBOX_RATING_TOPIC) == 0) {
         outbox_msg(err, errlen, "unknown topic");
         return OUTBOX_INVALID;
     }
@@ -365,6 +373,60 @@ static OutboxResult outbox_check(const Outbox *ob, const char *topic, const char
     return OUTBOX_OK;
 }
 
+/* What a suggestion's payload is made of (outbox_suggestion_payload's ctx). */
+typedef struct {
+    const char *topic, *text, *day, *lang;
+} OutboxSuggestion;
+
+static char *outbox_suggestion_payload(const Outbox *ob, const char *id, const char *receipt,
+                                       const void *ctx)
+{
+    const OutboxSuggestion *sg = ctx;
+    return outbox_seal_payload(ob, id, outbox_payload(id, sg->topic, sg->text, sg->day,
+                                                      receipt, sg->lang));
+}
+
+OutboxResult outbox_store(Outbox *ob, const char *topic, const char *lang, const char *day,
+                          OutboxPayloadFn make, const void *ctx, const char *contact,
+                          int64_t now_s, char receipt[OUTBOX_RECEIPT_LEN + 1],
+                          char *err, size_t errlen)
+{
+    char id[37];
+    receipt[0] = '\0';
+    /* The payload's exact size: id and receipt are fixed-length and need no
+     * escaping, so stand-ins of the same length measure it. */
+    static const char probe_id[] = "00000000-0000-4000-8000-000000000000";
+    char *probe = make(ob, probe_id, "22222222", ctx);
+    if (!probe)
+        return outbox_io_failed(ob, topic, SQLITE_NOMEM, now_s, err, errlen);
+    int64_t size = (int64_t)strlen(probe);
+    free(probe);
+    int rc = outbox_exec(ob, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK)
+        return outbox_io_failed(ob, topic, rc, now_s, err, errlen);
+    int64_t rows = 0, bytes = 0;
+    if ((rc = outbox_queued(ob, &rows, &bytes)) != SQLITE_OK)
+        return outbox_io_failed(ob, topic, rc, now_s, err, errlen);
+    if (rows + 1 > ob->max_rows || bytes + size > ob->max_bytes) {
+        outbox_rollback(ob);
+        char detail[OUTBOX_FLAG_DETAIL_MAX];
+        snprintf(detail, sizeof detail, "queue holds %lld suggestions, %lld bytes; limits"
+                 " %lld and %lld", (long long)rows, (long long)bytes,
+                 (long long)ob->max_rows, (long long)ob->max_bytes);
+        outbox_flag_raise(ob, "queue_full", detail, now_s);
+        outbox_msg(err, errlen, "the queue of suggestions is full");
+        return OUTBOX_FULL;
+    }
+    if ((rc = outbox_insert(ob, topic, lang, day, make, ctx, id, receipt)) != SQLITE_OK ||
+        (contact && contact[0] && (rc = outbox_insert_contact(ob, id, contact)) != SQLITE_OK) ||
+        (rc = outbox_exec(ob, "COMMIT")) != SQLITE_OK) {
+        receipt[0] = '\0';
+        return outbox_io_failed(ob, topic, rc, now_s, err, errlen);
+    }
+    outbox_flags_flush(ob);
+    return OUTBOX_OK;
+}
+
 OutboxResult outbox_push(Outbox *ob, const char *topic, const char *text,
                          const char *contact, const char *lang, int64_t now_s,
                          char receipt_out[OUTBOX_RECEIPT_SIZE], char *err, size_t errlen)
@@ -380,40 +442,14 @@ OutboxResult outbox_push(Outbox *ob, const char *topic, const char *text,
     if (r != OUTBOX_OK)
         return r;
 
-    char day[11], id[37], receipt[OUTBOX_RECEIPT_LEN + 1];
+    char day[11], receipt[OUTBOX_RECEIPT_LEN + 1];
     outbox_day(now_s, day);
-    /* The payload's exact size: id and receipt are fixed-length and need no
-     * escaping, so stand-ins of the same length measure it. */
-    static const char probe_id[] = "00000000-0000-4000-8000-000000000000";
-    char *probe = outbox_seal_payload(ob, probe_id, outbox_payload(probe_id, topic, clean_text,
-                                                                   day, "22222222", lang));
-    if (!probe)
-        return outbox_io_failed(ob, SQLITE_NOMEM, now_s, err, errlen);
-    int64_t size = (int64_t)strlen(probe);
-    free(probe);
-    int rc = outbox_exec(ob, "BEGIN IMMEDIATE");
-    if (rc != SQLITE_OK)
-        return outbox_io_failed(ob, rc, now_s, err, errlen);
-    int64_t rows = 0, bytes = 0;
-    if ((rc = outbox_queued(ob, &rows, &bytes)) != SQLITE_OK)
-        return outbox_io_failed(ob, rc, now_s, err, errlen);
-    if (rows + 1 > ob->max_rows || bytes + size > ob->max_bytes) {
-        outbox_rollback(ob);
-        char detail[OUTBOX_FLAG_DETAIL_MAX];
-        snprintf(detail, sizeof detail, "queue holds %lld suggestions, %lld bytes; limits"
-                 " %lld and %lld", (long long)rows, (long long)bytes,
-                 (long long)ob->max_rows, (long long)ob->max_bytes);
-        outbox_flag_raise(ob, "queue_full", detail, now_s);
-        outbox_msg(err, errlen, "the queue of suggestions is full");
-        return OUTBOX_FULL;
-    }
-    if ((rc = outbox_insert(ob, topic, clean_text, lang, day, id, receipt)) != SQLITE_OK ||
-        (clean_contact[0] && (rc = outbox_insert_contact(ob, id, clean_contact)) != SQLITE_OK) ||
-        (rc = outbox_exec(ob, "COMMIT")) != SQLITE_OK)
-        return outbox_io_failed(ob, rc, now_s, err, errlen);
-    memcpy(receipt_out, receipt, sizeof receipt);
-    outbox_flags_flush(ob);
-    return OUTBOX_OK;
+    OutboxSuggestion sg = { topic, clean_text, day, lang };
+    r = outbox_store(ob, topic, lang, day, outbox_suggestion_payload, &sg, clean_contact, now_s,
+                     receipt, err, errlen);
+    if (r == OUTBOX_OK)
+        memcpy(receipt_out, receipt, sizeof receipt);
+    return r;
 }
 
 int outbox_counts(Outbox *ob, OutboxCounts *out)
@@ -466,7 +502,8 @@ int outbox_get_by_receipt(Outbox *ob, const char *receipt, OutboxMeta *out)
     if (sqlite3_prepare_v2(ob->db, "SELECT s.id, s.receipt, s.topic, s.lang, s.day, s.state,"
                            " s.bytes, c.submission_id IS NOT NULL FROM submissions s"
                            " LEFT JOIN contacts c ON c.submission_id = s.id"
-                           " WHERE s.receipt = ?1", -1, &st, NULL) != SQLITE_OK)
+                           " WHERE s.receipt = ?1 AND s.topic <> '" OUTBOX_RATING_TOPIC "'",
+                           -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(st, 1, raw, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);

@@ -33,6 +33,7 @@ int64_t outbox_each(Outbox *ob, unsigned states, OutboxRowFn fn, void *ctx,
     if (sqlite3_prepare_v2(ob->db, "SELECT s.id, s.receipt, s.topic, s.lang, s.day, s.state,"
                            " s.payload, c.contact FROM submissions s"
                            " LEFT JOIN contacts c ON c.submission_id = s.id"
+                           " WHERE s.topic <> '" OUTBOX_RATING_TOPIC "'"   /* outbox_each_rating */
                            " ORDER BY s.id", -1, &st, NULL) != SQLITE_OK) {
         outbox_msg(err, errlen, "database: %s", sqlite3_errstr(sqlite3_errcode(ob->db)));
         return -1;
@@ -156,7 +157,9 @@ int outbox_oldest_waiting(Outbox *ob, char day[11])
 {
     day[0] = '\0';
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(ob->db, "SELECT min(day) FROM submissions WHERE state = 'waiting'",
+    if (sqlite3_prepare_v2(ob->db, "SELECT min(day) FROM submissions WHERE state = 'waiting'"
+                           /* a rating's day is the 1st of its month, not a date */
+                           " AND topic <> '" OUTBOX_RATING_TOPIC "'",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
     int rc = sqlite3_step(st), found = 0;

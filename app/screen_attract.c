@@ -87,7 +87,7 @@ static void slide(const App *a, DrawList *dl, Rect r, const Slide *s)
     }
     ui_badge(a, dl, x, y, tagc, s->n && s->n->urgent ? ICON_WARNING : NULL, tag);
     y += ui_dp(a, 44) + ui_dp(a, 32);
-    int hsz = ui_dp(a, DP_T_ATTRACT);
+    int hsz = ui_ts(a, DP_T_ATTRACT);
     TlLines lines = {0};
     char last[512];
     int n = tl_wrap_clamped(a->tm, FONT_BOLD, hsz, title, w, 3, &lines, last, sizeof last);
@@ -99,7 +99,7 @@ static void slide(const App *a, DrawList *dl, Rect r, const Slide *s)
     }
     tl_lines_free(&lines);
     y += ui_dp(a, 24);
-    int bsz = ui_dp(a, DP_T_CARD);
+    int bsz = ui_ts(a, DP_T_CARD);
     if (when[0]) {
         dl_text(dl, x, y, FONT_BOLD, bsz, COL_PRIMARY, when, -1);
         y += bsz * 3 / 2;
@@ -122,7 +122,7 @@ static void slide(const App *a, DrawList *dl, Rect r, const Slide *s)
 /* "Touch to start" in both languages: whoever walks up can read it. */
 static void hint(const App *a, DrawList *dl, int y)
 {
-    int sz = ui_dp(a, DP_T_TITLE);
+    int sz = ui_ts(a, DP_T_TITLE);
     const char *zh = i18n_get(a->i18n, LANG_ZH, "attract.touch");
     const char *en = i18n_get(a->i18n, LANG_EN, "attract.touch");
     char both[200];
@@ -161,7 +161,7 @@ static void attract_view(const App *a, DrawList *dl, int64_t now_s)
     } else {
         const char *name = a->content ? ltext(&a->content->site_name, a->lang)
                                       : ui_tr(a, "site.default");
-        int sz = ui_dp(a, DP_T_ATTRACT);
+        int sz = ui_ts(a, DP_T_ATTRACT);
         ui_para_center(a, dl, m, card.y + card.h / 3, card.w, FONT_BOLD, sz, sz * 4 / 3,
                        COL_TEXT, name);
     }

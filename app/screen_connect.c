@@ -28,7 +28,7 @@ int ui_qr_block(const App *a, DrawList *dl, int x, int y, int w, int side, const
     int qx = x + (w - side) / 2;
     dl_qr(dl, (Rect){qx, y, side, side}, payload);
     int cy = y + side + ui_dp(a, 12);
-    int ssz = ui_dp(a, DP_T_SMALL);
+    int ssz = ui_ts(a, DP_T_SMALL);
     if (caption) {
         int cw = ui_width(a, FONT_BOLD, ssz, caption);
         dl_text(dl, x + (w - (cw < w ? cw : w)) / 2, cy, FONT_BOLD, ssz, COL_TEXT, caption, -1);
@@ -60,7 +60,7 @@ static int channel_card(const App *a, DrawList *dl, Rect r, const Channel *ch, i
                         bool draw)
 {
     int pad = ui_dp(a, 28);
-    int tsz = ui_dp(a, DP_T_CARD);
+    int tsz = ui_ts(a, DP_T_CARD);
     int side = ui_dp(a, 300);
     int inner = r.w - 2 * pad;
     if (side > inner)
@@ -75,7 +75,7 @@ static int channel_card(const App *a, DrawList *dl, Rect r, const Channel *ch, i
     int body;
     if (channel_expired(ch, now_s)) {
         /* Never a dead code: tell people where to ask instead. */
-        int bsz = ui_dp(a, DP_T_BODY);
+        int bsz = ui_ts(a, DP_T_BODY);
         body = ui_dp(a, 40) + ui_para_height(a, FONT_REGULAR, bsz, bsz * 3 / 2, inner - 2 * pad,
                                              ui_tr(a, "connect.expired"));
         if (draw) {
@@ -87,7 +87,7 @@ static int channel_card(const App *a, DrawList *dl, Rect r, const Channel *ch, i
     } else if (draw) {
         body = ui_qr_block(a, dl, r.x + pad, y, inner, side, ch->url, NULL);
     } else {
-        int ssz = ui_dp(a, DP_T_SMALL);
+        int ssz = ui_ts(a, DP_T_SMALL);
         body = side + ui_dp(a, 12) + ui_para_height(a, FONT_REGULAR, ssz, ssz * 3 / 2, inner,
                                                     shown_address(ch->url));
     }
@@ -101,11 +101,11 @@ static void view(const App *a, DrawList *dl, int64_t now_s)
     int m = ui_dp(a, DP_MARGIN);
     const Content *c = a->content;
     if (!c || c->n_channels == 0) {
-        ui_para(a, dl, m, y + ui_dp(a, 40), a->w - 2 * m, FONT_REGULAR, ui_dp(a, DP_T_BODY),
-                ui_dp(a, 48), COL_TEXT2, ui_tr(a, "connect.none"));
+        ui_para(a, dl, m, y + ui_dp(a, 40), a->w - 2 * m, FONT_REGULAR, ui_ts(a, DP_T_BODY),
+                ui_ts(a, 48), COL_TEXT2, ui_tr(a, "connect.none"));
         return;
     }
-    int ssz = ui_dp(a, DP_T_SMALL + 2);
+    int ssz = ui_ts(a, DP_T_SMALL + 2);
     y += ui_para(a, dl, m, y, a->w - 2 * m, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT2,
                  ui_tr(a, "connect.intro"));
     y += ssz / 2;

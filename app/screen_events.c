@@ -34,7 +34,7 @@ static void date_block(const App *a, DrawList *dl, Rect r, int64_t t)
     else
         snprintf(mon, sizeof mon, "%s", ui_tr(a, key));
     snprintf(day, sizeof day, "%d", lt.mday);
-    int ms = ui_dp(a, DP_T_SMALL), ds = ui_dp(a, 56);
+    int ms = ui_ts(a, DP_T_SMALL), ds = ui_dp(a, 56);
     int mh = measure_height(a->tm, FONT_REGULAR, ms);
     int dh = measure_height(a->tm, FONT_BOLD, ds);
     int y = r.y + (r.h - mh - dh) / 2;
@@ -55,12 +55,12 @@ static void card(const App *a, DrawList *dl, Rect r, const Event *e)
     int x = r.x + pad + bw + ui_dp(a, 32);
     int right = r.x + r.w - pad - ui_dp(a, 48);
     int y = r.y + pad;
-    int tsz = ui_dp(a, DP_T_CARD);
+    int tsz = ui_ts(a, DP_T_CARD);
     ui_line(a, dl, x, y, right - x, FONT_BOLD, tsz, COL_TEXT, ltext(&e->title, a->lang));
     y += measure_height(a->tm, FONT_BOLD, tsz) + ui_dp(a, 8);
     char when[160];
     ui_fmt_range(a, e->start, e->end, when, sizeof when);
-    int ssz = ui_dp(a, DP_T_SMALL + 2);
+    int ssz = ui_ts(a, DP_T_SMALL + 2);
     y += icon_line(a, dl, x, y, right - x, ssz, ICON_SCHEDULE, when) + ui_dp(a, 8);
     icon_line(a, dl, x, y, right - x, ssz, ICON_PLACE, ltext(&e->location, a->lang));
     int csz = ui_dp(a, 48);
@@ -80,14 +80,18 @@ static void list_view(const App *a, DrawList *dl, int64_t now_s)
     size_t n = sched_events(a->content, now_s, idx, grp, MAX_ITEMS);
     if (n == 0) {
         const char *s = ui_tr(a, "events.none");
-        int size = ui_dp(a, DP_T_BODY);
+        int size = ui_ts(a, DP_T_BODY);
         dl_text(dl, (a->w - ui_width(a, FONT_REGULAR, size, s)) / 2, y + ui_dp(a, 80),
                 FONT_REGULAR, size, COL_TEXT2, s, -1);
         return;
     }
     int m = ui_dp(a, DP_MARGIN);
-    int ch = ui_dp(a, 200), gap = ui_dp(a, DP_GAP);
-    int gsz = ui_dp(a, DP_T_BODY);
+    int ssz = ui_ts(a, DP_T_SMALL + 2);
+    int ch = ui_dp(a, 48 + 16) + measure_height(a->tm, FONT_BOLD, ui_ts(a, DP_T_CARD)) +
+             2 * measure_height(a->tm, FONT_REGULAR, ssz), gap = ui_dp(a, DP_GAP);
+    if (ch < ui_dp(a, 200))
+        ch = ui_dp(a, 200);
+    int gsz = ui_ts(a, DP_T_BODY);
     int gh = ui_dp(a, 72);
     Rect vp = {0, y, a->w, ui_bottom(a) - y};
     int content_h = 0;
@@ -130,7 +134,7 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
         return;
     int m = ui_dp(a, DP_MARGIN);
     int pad = ui_dp(a, 48);
-    int bsz = ui_dp(a, DP_T_BODY);
+    int bsz = ui_ts(a, DP_T_BODY);
     int col = a->w - 2 * m - 2 * pad - ui_dp(a, 16);
     if (col > bsz * 31)
         col = bsz * 31;
@@ -143,7 +147,7 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
     size_t bg = dl->ncmds;   /* card height patched after layout */
     ui_card(a, dl, (Rect){cx, top, cw, 0}, NULL);
     int x = cx + pad, cy = top + pad;
-    int tsz = ui_dp(a, DP_T_TITLE);
+    int tsz = ui_ts(a, DP_T_TITLE);
     cy += ui_para(a, dl, x, cy, col, FONT_BOLD, tsz, tsz * 13 / 10, COL_TEXT,
                   ltext(&e->title, a->lang));
     cy += ui_dp(a, 20);

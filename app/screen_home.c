@@ -15,16 +15,32 @@ static void tile(const App *a, DrawList *dl, Rect r, const char *id,
     if (isz > r.h / 4)
         isz = r.h / 4;   /* short tiles (a small panel): a smaller icon, some air */
     /* Long labels (English in portrait) shrink a little before they are cut. */
-    int lsz = ui_fit_size(a, FONT_BOLD, ui_dp(a, DP_T_TITLE + 8), ui_dp(a, 38), r.w - 2 * pad, label);
-    int ssz = ui_fit_size(a, FONT_REGULAR, ui_dp(a, DP_T_SMALL), ui_dp(a, 22), r.w - 2 * pad,
+    int lsz = ui_fit_size(a, FONT_BOLD, ui_ts(a, DP_T_TITLE + 8), ui_dp(a, 38), r.w - 2 * pad, label);
+    int ssz = ui_fit_size(a, FONT_REGULAR, ui_ts(a, DP_T_SMALL), ui_dp(a, 22), r.w - 2 * pad,
                           sub ? sub : "");
-    int esz = ui_dp(a, DP_T_BODY);
-    /* Vertical stack centred in the tile. */
-    int h = isz + ui_dp(a, 24) + measure_height(a->tm, FONT_BOLD, lsz);
-    if (label_en)
-        h += ui_dp(a, 4) + measure_height(a->tm, FONT_REGULAR, esz);
-    if (sub)
-        h += ui_dp(a, 16) + measure_height(a->tm, FONT_REGULAR, ssz);
+    int esz = ui_ts(a, DP_T_BODY);
+    /* Vertical stack centred in the tile; when it does not fit (large
+     * text on a small panel) the small line goes first, then the icon
+     * shrinks, so nothing touches the tile's edge. */
+    int room = r.h - ui_dp(a, 32);
+    int h;
+    for (;;) {
+        h = isz + ui_dp(a, 24) + measure_height(a->tm, FONT_BOLD, lsz);
+        if (label_en)
+            h += ui_dp(a, 4) + measure_height(a->tm, FONT_REGULAR, esz);
+        if (sub)
+            h += ui_dp(a, 16) + measure_height(a->tm, FONT_REGULAR, ssz);
+        if (h <= room)
+            break;
+        if (sub)
+            sub = NULL;
+        else if (isz > ui_dp(a, 48))
+            isz = isz * 3 / 4 > ui_dp(a, 48) ? isz * 3 / 4 : ui_dp(a, 48);
+        else if (label_en)
+            label_en = NULL;
+        else
+            break;
+    }
     int y = r.y + (r.h - h) / 2;
     int iw = ui_width(a, FONT_ICON, isz, icon);
     dl_text(dl, r.x + (r.w - iw) / 2, y, FONT_ICON, isz, COL_PRIMARY, icon, -1);
@@ -58,7 +74,7 @@ static void latest(const App *a, DrawList *dl, int y, int bottom, const size_t *
                    size_t n)
 {
     int m = ui_dp(a, DP_MARGIN);
-    int hsz = ui_dp(a, DP_T_BODY);
+    int hsz = ui_ts(a, DP_T_BODY);
     int hh = measure_height(a->tm, FONT_BOLD, hsz) + ui_dp(a, 16);
     int rh = ui_dp(a, DP_TOUCH + 8), gap = ui_dp(a, 12);
     int rows = (bottom - y - hh + gap) / (rh + gap);
@@ -66,7 +82,7 @@ static void latest(const App *a, DrawList *dl, int y, int bottom, const size_t *
         return;
     dl_text(dl, m, y, FONT_BOLD, hsz, COL_PRIMARY, ui_tr(a, "home.latest"), -1);
     y += hh;
-    int tsz = ui_dp(a, DP_T_BODY);
+    int tsz = ui_ts(a, DP_T_BODY);
     for (size_t i = 0; i < n && (int)i < rows; i++) {
         const Notice *no = &a->content->notices[idx[i]];
         char id[DL_ID_MAX];
@@ -103,7 +119,7 @@ static void view(const App *a, DrawList *dl, int64_t now_s)
         dl_text(dl, b.x + pad, b.y + (b.h - measure_height(a->tm, FONT_ICON, isz)) / 2,
                 FONT_ICON, isz, COL_ON_PRIMARY, ICON_WARNING, -1);
         int tx = b.x + pad + isz + ui_dp(a, 20);
-        int tsz = ui_dp(a, DP_T_CARD);
+        int tsz = ui_ts(a, DP_T_CARD);
         const char *tag = ui_tr(a, "notice.urgent");
         int tw = ui_width(a, FONT_BOLD, tsz, tag);
         int ty = b.y + (b.h - measure_height(a->tm, FONT_BOLD, tsz)) / 2;

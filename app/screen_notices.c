@@ -25,7 +25,7 @@ static int filters(const App *a, DrawList *dl, int y)
     int m = ui_dp(a, DP_MARGIN);
     int gap = ui_dp(a, DP_GAP);
     int h = ui_dp(a, DP_TOUCH);
-    int size = ui_dp(a, DP_T_BODY);
+    int size = ui_ts(a, DP_T_BODY);
     int x = m;
     for (int f = -1; f < CAT_COUNT; f++) {
         const char *label = ui_tr(a, filter_keys[f + 1]);
@@ -55,7 +55,7 @@ static void card(const App *a, DrawList *dl, Rect r, const Notice *n)
     int x = r.x + ui_dp(a, 12) + pad;
     int right = r.x + r.w - pad - ui_dp(a, 48);
     int y = r.y + ui_dp(a, 24);
-    int tsz = ui_dp(a, DP_T_CARD);
+    int tsz = ui_ts(a, DP_T_CARD);
     int th = measure_height(a->tm, FONT_BOLD, tsz);
     int bx = x;
     int by = y + (th - ui_dp(a, 44)) / 2;
@@ -77,11 +77,11 @@ static void card(const App *a, DrawList *dl, Rect r, const Notice *n)
         len--;   /* do not cut a character */
     memcpy(preview, body, len);
     preview[len] = '\0';
-    int bsz = ui_dp(a, DP_T_BODY);
+    int bsz = ui_ts(a, DP_T_BODY);
     ui_line(a, dl, x, y, right - x, FONT_REGULAR, bsz, COL_TEXT2, preview);
     y += measure_height(a->tm, FONT_REGULAR, bsz) + ui_dp(a, 8);
 
-    int ssz = ui_dp(a, DP_T_SMALL);
+    int ssz = ui_ts(a, DP_T_SMALL);
     const char *cat = cat_label(a, n->category);
     dl_text(dl, x, y, FONT_BOLD, ssz, ui_category_color(n->category), cat, -1);
     char date[64], meta[160];
@@ -98,7 +98,7 @@ static void card(const App *a, DrawList *dl, Rect r, const Notice *n)
 static void empty_state(const App *a, DrawList *dl, int y, const char *key)
 {
     const char *s = ui_tr(a, key);
-    int size = ui_dp(a, DP_T_BODY);
+    int size = ui_ts(a, DP_T_BODY);
     int w = ui_width(a, FONT_REGULAR, size, s);
     dl_text(dl, (a->w - w) / 2, y + ui_dp(a, 80), FONT_REGULAR, size, COL_TEXT2, s, -1);
 }
@@ -116,7 +116,10 @@ static void list_view(const App *a, DrawList *dl, int64_t now_s)
         return;
     }
     int m = ui_dp(a, DP_MARGIN);
-    int ch = ui_dp(a, 216);
+    /* As tall as its three lines need (more with large text). */
+    int ch = ui_dp(a, 48 + 16) + measure_height(a->tm, FONT_BOLD, ui_ts(a, DP_T_CARD)) +
+             measure_height(a->tm, FONT_REGULAR, ui_ts(a, DP_T_BODY)) +
+             measure_height(a->tm, FONT_REGULAR, ui_ts(a, DP_T_SMALL));
     int gap = ui_dp(a, DP_GAP);
     Rect vp = {0, y, a->w, ui_bottom(a) - y};
     int content_h = (int)n * (ch + gap) - gap;
@@ -160,7 +163,7 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
     }
     int m = ui_dp(a, DP_MARGIN);
     int pad = ui_dp(a, 48);
-    int bsz = ui_dp(a, DP_T_BODY);
+    int bsz = ui_ts(a, DP_T_BODY);
     /* Body lines of at most about 30 Chinese characters (shared/UI.md). */
     int col = a->w - 2 * m - 2 * pad - ui_dp(a, 16);
     if (col > bsz * 31)
@@ -186,11 +189,11 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
             ui_badge(a, dl, bx, cy, COL_PINNED, ICON_PUSH_PIN, ui_tr(a, "notice.pinned"));
         cy += ui_dp(a, 44) + ui_dp(a, 20);
     }
-    int tsz = ui_dp(a, DP_T_TITLE);
+    int tsz = ui_ts(a, DP_T_TITLE);
     cy += ui_para(a, dl, x, cy, col, FONT_BOLD, tsz, tsz * 13 / 10, COL_TEXT,
                   ltext(&n->title, a->lang));
     cy += ui_dp(a, 12);
-    int ssz = ui_dp(a, DP_T_SMALL);
+    int ssz = ui_ts(a, DP_T_SMALL);
     char d0[64], d1[64], meta[256];
     ui_fmt_date(a, n->publish_at, false, d0, sizeof d0);
     /* Valid until the last moment before expiry: 00:00 on 1 Feb reads 31 Jan. */

@@ -36,7 +36,7 @@ static void result(const App *a, DrawList *dl, Rect r)
     ui_card(a, dl, r, NULL);
     int pad = ui_dp(a, 36), w = r.w - 2 * pad;
     int x = r.x + pad, y = r.y + pad;
-    int bsz = ui_dp(a, DP_T_BODY), tsz = ui_dp(a, DP_T_CARD);
+    int bsz = ui_ts(a, DP_T_BODY), tsz = ui_ts(a, DP_T_CARD);
     char code[16];
     code_display(a->reply_found, code, sizeof code);
     if (a->reply_state == 3) {
@@ -59,7 +59,7 @@ static void result(const App *a, DrawList *dl, Rect r)
     char date[64], upd[128];
     ui_fmt_date(a, rp->updated_at, false, date, sizeof date);
     snprintf(upd, sizeof upd, ui_tr(a, "reply.updated"), date);
-    dl_text(dl, x + bw + ui_dp(a, 16), y + ui_dp(a, 6), FONT_REGULAR, ui_dp(a, DP_T_SMALL),
+    dl_text(dl, x + bw + ui_dp(a, 16), y + ui_dp(a, 6), FONT_REGULAR, ui_ts(a, DP_T_SMALL),
             COL_TEXT2, upd, -1);
     y += ui_dp(a, 44) + ui_dp(a, 24);
     const char *text = ltext(&rp->reply, a->lang);
@@ -80,7 +80,7 @@ static void reply_view(const App *a, DrawList *dl, int64_t now_s)
     int cols = 7;
     int kw = cols * key + (cols - 1) * gap;
     int left = portrait ? (a->w - kw) / 2 : m;
-    int ssz = ui_dp(a, DP_T_SMALL + 2);
+    int ssz = ui_ts(a, DP_T_SMALL + 2);
     y += ui_para(a, dl, left, y, a->w - left - m, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT2,
                  ui_tr(a, "reply.prompt"));
     y += ssz / 2;
@@ -154,7 +154,7 @@ const Screen screen_reply = {"reply", reply_view, reply_tap};
 static int board_card(const App *a, DrawList *dl, Rect r, const BoardItem *b, bool draw)
 {
     int pad = ui_dp(a, 32), w = r.w - 2 * pad, x = r.x + pad;
-    int lsz = ui_dp(a, DP_T_SMALL), bsz = ui_dp(a, DP_T_BODY);
+    int lsz = ui_ts(a, DP_T_SMALL), bsz = ui_ts(a, DP_T_BODY);
     int y = r.y + pad;
     char date[64];
     ui_fmt_date(a, b->date, false, date, sizeof date);
@@ -182,8 +182,8 @@ static void board_view(const App *a, DrawList *dl, int64_t now_s)
     int m = ui_dp(a, DP_MARGIN);
     const Content *c = a->content;
     if (!c || c->n_board == 0) {
-        ui_para(a, dl, m, y + ui_dp(a, 40), a->w - 2 * m, FONT_REGULAR, ui_dp(a, DP_T_BODY),
-                ui_dp(a, 48), COL_TEXT2, ui_tr(a, "board.none"));
+        ui_para(a, dl, m, y + ui_dp(a, 40), a->w - 2 * m, FONT_REGULAR, ui_ts(a, DP_T_BODY),
+                ui_ts(a, 48), COL_TEXT2, ui_tr(a, "board.none"));
         return;
     }
     /* Newest first. */

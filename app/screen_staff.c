@@ -74,7 +74,7 @@ static void pad_view(const App *a, DrawList *dl, int64_t now)
     for (int i = 0; i < n; i++)
         dl_rect(dl, (Rect){dx + i * (dot * 3 / 2), box.y + (box.h - dot) / 2, dot, dot}, COL_TEXT);
     y = box.y + box.h + ui_dp(a, 12);
-    int msz = ui_dp(a, DP_T_SMALL);
+    int msz = ui_ts(a, DP_T_SMALL);
     if (a->staff.msg[0]) {
         int mw = a->w - 2 * ui_dp(a, DP_MARGIN);
         ui_para(a, dl, ui_dp(a, DP_MARGIN), y, mw, FONT_BOLD, msz, msz * 3 / 2,
@@ -156,7 +156,7 @@ const Screen screen_staff_pin = {"staff-pin", pad_view, pad_tap};
 static int row(const App *a, DrawList *dl, int x, int y, int w, const char *label,
                const char *value, Color vc)
 {
-    int sz = ui_dp(a, DP_T_SMALL + 2);
+    int sz = ui_ts(a, DP_T_SMALL + 2);
     int lw = ui_dp(a, 260);
     dl_text(dl, x, y, FONT_BOLD, sz, COL_TEXT2, label, -1);
     int h = ui_para(a, dl, x + lw, y, w - lw, FONT_REGULAR, sz, sz * 3 / 2, vc, value);
@@ -238,7 +238,7 @@ static void panel_view(const App *a, DrawList *dl, int64_t now)
     if (a->staff.msg[0]) {
         int rows = (5 + cols - 1) / cols;
         int my = ay + rows * (bh + gap);
-        int sz = ui_dp(a, DP_T_SMALL);
+        int sz = ui_ts(a, DP_T_SMALL);
         ui_para(a, dl, ax, my, aw, FONT_BOLD, sz, sz * 3 / 2,
                 a->staff.msg_error ? COL_URGENT : COL_CAT_ACCOUNTS, a->staff.msg);
     }

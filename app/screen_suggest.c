@@ -60,7 +60,7 @@ static void topic_view(const App *a, DrawList *dl, int64_t now_s)
     int y = ui_header(a, dl, now_s);
     y = ui_titlebar(a, dl, y, ui_tr(a, "suggest.title"));
     int m = ui_dp(a, DP_MARGIN);
-    int size = ui_dp(a, DP_T_BODY);
+    int size = ui_ts(a, DP_T_BODY);
     dl_text(dl, m, y + ui_dp(a, 8), FONT_REGULAR, size, COL_TEXT2,
             ui_tr(a, "suggest.topic_prompt"), -1);
     y += ui_dp(a, 72);
@@ -83,8 +83,8 @@ static void topic_view(const App *a, DrawList *dl, int64_t now_s)
     }
     /* The promise, in plain words, under the choices. */
     int ny = y + rows * (bh + gap) + ui_dp(a, 8);
-    ui_para(a, dl, m, ny, a->w - 2 * m, FONT_REGULAR, ui_dp(a, DP_T_SMALL),
-            ui_dp(a, 40), COL_TEXT2, ui_tr(a, "suggest.anonymous_note"));
+    ui_para(a, dl, m, ny, a->w - 2 * m, FONT_REGULAR, ui_ts(a, DP_T_SMALL),
+            ui_ts(a, DP_T_SMALL) * 3 / 2, COL_TEXT2, ui_tr(a, "suggest.anonymous_note"));
 }
 
 static bool topic_tap(App *a, const char *id)
@@ -112,9 +112,9 @@ static void text_box(const App *a, DrawList *dl, Rect r, const char *text, size_
     dl_rect(dl, r, COL_CARD);
     dl_frame(dl, r, COL_PRIMARY, ui_dp(a, 3));
     int pad = ui_dp(a, 24);
-    int size = ui_dp(a, DP_T_BODY + 4);
+    int size = ui_ts(a, DP_T_BODY + 4);
     int lh = size * 3 / 2;
-    int csz = ui_dp(a, DP_T_SMALL);
+    int csz = ui_ts(a, DP_T_SMALL);
     int count_h = measure_height(a->tm, FONT_REGULAR, csz);
     int inner_w = r.w - 2 * pad;
     int inner_h = r.h - 2 * pad - count_h;
@@ -170,7 +170,7 @@ static void edit_area(const App *a, DrawList *dl, int y, const char *text, size_
     } else {
         /* Shown but inert until there is text: grey, no hit region. */
         dl_rect(dl, btn, COL_PRESSED);
-        int size = ui_dp(a, DP_T_BODY);
+        int size = ui_ts(a, DP_T_BODY);
         int tw = ui_width(a, FONT_BOLD, size, btn_label);
         dl_text(dl, btn.x + (btn.w - tw) / 2,
                 btn.y + (btn.h - measure_height(a->tm, FONT_BOLD, size)) / 2, FONT_BOLD, size,
@@ -225,7 +225,7 @@ static void contact_view(const App *a, DrawList *dl, int64_t now_s)
     if (!a->sg.with_contact) {
         int w = a->w - 2 * m;
         y += ui_dp(a, 16);
-        y += ui_para(a, dl, m, y, w, FONT_REGULAR, ui_dp(a, DP_T_BODY), ui_dp(a, 48), COL_TEXT,
+        y += ui_para(a, dl, m, y, w, FONT_REGULAR, ui_ts(a, DP_T_BODY), ui_ts(a, 48), COL_TEXT,
                      ui_tr(a, "suggest.contact_ask"));
         y += ui_dp(a, 32);
         int bh = ui_dp(a, 140);
@@ -237,7 +237,7 @@ static void contact_view(const App *a, DrawList *dl, int64_t now_s)
         return;
     }
     /* The warning, plainly, above the box. */
-    int wsz = ui_dp(a, DP_T_SMALL + 2);
+    int wsz = ui_ts(a, DP_T_SMALL + 2);
     int wy = y;
     dl_text(dl, m, wy, FONT_ICON, wsz * 5 / 4, COL_URGENT, ICON_WARNING, -1);
     y += ui_para(a, dl, m + wsz * 3 / 2, wy, a->w - 2 * m - wsz * 3 / 2, FONT_BOLD, wsz,
@@ -288,7 +288,7 @@ static void review_view(const App *a, DrawList *dl, int64_t now_s)
     ui_card(a, dl, card, NULL);
     int pad = ui_dp(a, 40);
     int x = card.x + pad, w = card.w - 2 * pad;
-    int ssz = ui_dp(a, DP_T_SMALL), bsz = ui_dp(a, DP_T_BODY + 4);
+    int ssz = ui_ts(a, DP_T_SMALL), bsz = ui_ts(a, DP_T_BODY + 4);
     int cy = card.y + pad;
     char key[64], line[600];
     snprintf(key, sizeof key, "topic.%s", a->sg.topic);
@@ -402,12 +402,12 @@ static void sent_view(const App *a, DrawList *dl, int64_t now_s)
     int iw = ui_width(a, FONT_ICON, isz, ICON_CHECK_CIRCLE);
     dl_text(dl, (colw - iw) / 2, y, FONT_ICON, isz, COL_CAT_ACCOUNTS, ICON_CHECK_CIRCLE, -1);
     y += isz + ui_dp(a, 24);
-    int tsz = ui_dp(a, DP_T_TITLE);
+    int tsz = ui_ts(a, DP_T_TITLE);
     y += ui_para_center(a, dl, m, y, w, FONT_BOLD, tsz, tsz * 4 / 3, COL_TEXT,
                         ui_tr(a, "suggest.thanks"));
     y += tsz * 2 / 3;
     const char *rl = ui_tr(a, "suggest.receipt_label");
-    int ssz = ui_dp(a, DP_T_BODY);
+    int ssz = ui_ts(a, DP_T_BODY);
     int lw = ui_width(a, FONT_REGULAR, ssz, rl);
     dl_text(dl, (colw - lw) / 2, y, FONT_REGULAR, ssz, COL_TEXT2, rl, -1);
     y += ssz * 2;
@@ -464,7 +464,7 @@ static void dialog(const App *a, DrawList *dl, const char *title, const char *bo
     int m = ui_dp(a, DP_MARGIN);
     int w = a->w - 4 * m < ui_dp(a, 1100) ? a->w - 4 * m : ui_dp(a, 1100);
     int pad = ui_dp(a, 48);
-    int tsz = ui_dp(a, DP_T_TITLE), bsz = ui_dp(a, DP_T_BODY);
+    int tsz = ui_ts(a, DP_T_TITLE), bsz = ui_ts(a, DP_T_BODY);
     int bh = ui_dp(a, 112);
     int body_h = ui_para_height(a, FONT_REGULAR, bsz, bsz * 3 / 2, w - 2 * pad, body);
     int h = pad + tsz * 3 / 2 + ui_dp(a, 16) + body_h + ui_dp(a, 40) + bh + pad;

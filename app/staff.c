@@ -149,17 +149,21 @@ int staff_export_to_drive(const Config *cfg, int64_t now_s, ExportReport *rep,
     int rc = staff_export_target(cfg, dest, sizeof dest, msg, msglen);
     if (rc == 0)
         rc = export_run(cfg->data_dir, dest, now_s, NULL, rep, msg, msglen);
-    if (rc == 0 && rep->rows == 0)
+    bool none = rep->rows == 0 && rep->ratings == 0;
+    char ratings[48] = "";   /* satisfaction ratings go as counts in the manifest */
+    if (rep->ratings)
+        snprintf(ratings, sizeof ratings, " and %lld ratings", (long long)rep->ratings);
+    if (rc == 0 && none)
         snprintf(msg, msglen, "Nothing to export: no suggestion is waiting.");
     else if (rc == 0)
-        snprintf(msg, msglen, "Exported %lld suggestions to %s. Take the drive to the office.",
-                 (long long)rep->rows, rep->bundle);
+        snprintf(msg, msglen, "Exported %lld suggestions%s to %s. Take the drive to the"
+                 " office.", (long long)rep->rows, ratings, rep->bundle);
     char r[PATH_MAX + 512];   /* audit_log cuts it to AUDIT_FIELD_MAX */
-    if (rc == 0 && rep->rows == 0)
+    if (rc == 0 && none)
         snprintf(r, sizeof r, "ok: nothing to export");
     else if (rc == 0)
-        snprintf(r, sizeof r, "ok: %lld submissions (%lld sealed) to %s",
-                 (long long)rep->rows, (long long)rep->sealed, rep->bundle);
+        snprintf(r, sizeof r, "ok: %lld submissions (%lld sealed)%s to %s",
+                 (long long)rep->rows, (long long)rep->sealed, ratings, rep->bundle);
     else
         snprintf(r, sizeof r, "failed: %s", msg);
     staff_audit(cfg, now_s, "export", r);

@@ -132,16 +132,19 @@ int staffctl_export(const StaffctlEnv *e, int argc, char **argv)
         staffctl_audit(e, "kioskctl export", "failed: %s", msg);
         return STAFFCTL_FAIL;
     }
-    if (rep.rows == 0) {
+    if (rep.rows == 0 && rep.ratings == 0) {
         printf("nothing to export: no submission is waiting or undeliverable\n");
         staffctl_audit(e, "kioskctl export", "ok: nothing to export");
         return STAFFCTL_OK;
     }
-    printf("exported %lld submissions (%lld waiting, %lld dead letter, %lld sealed) to %s\n",
+    char ratings[48] = "";   /* satisfaction ratings go as counts in the manifest */
+    if (rep.ratings)
+        snprintf(ratings, sizeof ratings, " and %lld ratings", (long long)rep.ratings);
+    printf("exported %lld submissions (%lld waiting, %lld dead letter, %lld sealed)%s to %s\n",
            (long long)rep.rows, (long long)rep.waiting, (long long)rep.dead,
-           (long long)rep.sealed, rep.bundle);
-    staffctl_audit(e, "kioskctl export", "ok: %lld submissions (%lld sealed)",
-                   (long long)rep.rows, (long long)rep.sealed);
+           (long long)rep.sealed, ratings, rep.bundle);
+    staffctl_audit(e, "kioskctl export", "ok: %lld submissions (%lld sealed)%s",
+                   (long long)rep.rows, (long long)rep.sealed, ratings);
     return STAFFCTL_OK;
 }
 

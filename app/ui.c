@@ -12,6 +12,11 @@ int ui_dp(const App *a, double dp)
     return (dp > 0 && px < 1) ? 1 : px;
 }
 
+int ui_ts(const App *a, double dp)
+{
+    return ui_dp(a, a->large_text ? dp * 1.4 : dp);
+}
+
 const char *ui_tr(const App *a, const char *key)
 {
     return i18n_get(a->i18n, a->lang, key);
@@ -125,7 +130,7 @@ void ui_button(const App *a, DrawList *dl, Rect r, const char *id,
         dl_rect(dl, r, p ? COL_PRESSED : COL_CARD);
         dl_frame(dl, r, COL_BORDER, ui_dp(a, 2));
     }
-    centred_label(a, dl, r, icon, label, ui_dp(a, DP_T_BODY),
+    centred_label(a, dl, r, icon, label, ui_ts(a, DP_T_BODY),
                   primary ? COL_ON_PRIMARY : COL_TEXT);
     dl_hit(dl, r, id);
 }
@@ -141,7 +146,7 @@ void ui_card(const App *a, DrawList *dl, Rect r, const char *id)
 int ui_badge(const App *a, DrawList *dl, int x, int y, Color bg,
              const char *icon, const char *label)
 {
-    int size = ui_dp(a, DP_T_SMALL);
+    int size = ui_ts(a, DP_T_SMALL);
     int pad = ui_dp(a, 10);
     int h = ui_dp(a, 44);
     int isz = icon ? size : 0;
@@ -206,6 +211,16 @@ int ui_header(const App *a, DrawList *dl, int64_t now_s)
             COL_ON_PRIMARY, ICON_CONTRAST, -1);
     dl_hit(dl, (Rect){cr.x, 0, cr.w, h}, "contrast");
 
+    /* Large text (A+), likewise. */
+    Rect tr = {cr.x - ui_dp(a, 16) - cw, ui_dp(a, 8), cw, h - ui_dp(a, 16)};
+    bool tp = ui_pressed(a, "textsize");
+    dl_rect(dl, tr, tp ? COL_PRIMARY_DOWN : COL_PRIMARY);
+    dl_frame(dl, tr, COL_ON_PRIMARY, ui_dp(a, a->large_text ? 5 : 2));
+    dl_text(dl, tr.x + (tr.w - ui_width(a, FONT_ICON, isz, ICON_TEXT_INCREASE)) / 2,
+            tr.y + (tr.h - measure_height(a->tm, FONT_ICON, isz)) / 2, FONT_ICON, isz,
+            COL_ON_PRIMARY, ICON_TEXT_INCREASE, -1);
+    dl_hit(dl, (Rect){tr.x, 0, tr.w, h}, "textsize");
+
     /* Date and time left of the toggle; stacked when the screen is narrow. */
     char date[64], tm[16];
     ui_fmt_date(a, now_s, true, date, sizeof date);
@@ -217,7 +232,7 @@ int ui_header(const App *a, DrawList *dl, int64_t now_s)
     int dw = ui_width(a, FONT_REGULAR, dsize, date);
     int th = measure_height(a->tm, FONT_BOLD, tsize);
     int dh = measure_height(a->tm, FONT_REGULAR, dsize);
-    int right = cr.x - m;
+    int right = tr.x - m;
     int dx;
     if (narrow) {
         int top = (h - th - dh) / 2;
@@ -246,14 +261,14 @@ int ui_titlebar(const App *a, DrawList *dl, int y, const char *title)
     int top = y + ui_dp(a, 16);
     const char *back = ui_tr(a, "nav.back");
     const char *home = ui_tr(a, "nav.home");
-    int size = ui_dp(a, DP_T_BODY);
+    int size = ui_ts(a, DP_T_BODY);
     int bw = ui_width(a, FONT_BOLD, size, back) + ui_dp(a, 120);
     int hw = ui_width(a, FONT_BOLD, size, home) + ui_dp(a, 120);
     if (bw < ui_dp(a, 200)) bw = ui_dp(a, 200);
     if (hw < ui_dp(a, 200)) hw = ui_dp(a, 200);
     ui_button(a, dl, (Rect){m, top, bw, bh}, "back", ICON_ARROW_BACK, back, false);
     ui_button(a, dl, (Rect){a->w - m - hw, top, hw, bh}, "home", ICON_HOME, home, false);
-    int tsize = ui_dp(a, DP_T_TITLE);
+    int tsize = ui_ts(a, DP_T_TITLE);
     int tx = m + bw + ui_dp(a, 32);
     ui_line(a, dl, tx, top + (bh - measure_height(a->tm, FONT_BOLD, tsize)) / 2,
             a->w - m - hw - ui_dp(a, 32) - tx, FONT_BOLD, tsize, COL_TEXT, title);

@@ -19,6 +19,7 @@ struct App {
     Lang lang;
     Lang default_lang;            /* at rest; staff may change it */
     bool contrast;                /* the high-contrast theme (reset when idle) */
+    bool large_text;              /* text 1.4x (reset when idle) */
     bool swallow;                 /* the touch that woke the kiosk does nothing else */
     int64_t shown_slide;          /* the attract slide (10 s steps) on screen */
     int64_t attract_since_ms;     /* the carousel starts with its first slide */

@@ -4,7 +4,10 @@
  *   submissions.jsonl  one JSON object per submission (UTF-8)
  *   submissions.csv    the same for Excel: UTF-8 with BOM, RFC 4180 quoting, CRLF
  *   manifest.json      counts, byte sizes and SHA-256 of both files, kiosk
- *                      version, date, sealed flag (written last)
+ *                      version, date, sealed flag, and the satisfaction
+ *                      ratings as counts by month and score (written last)
+ * Ratings are not submissions of the two files: they hold no text, so the
+ * manifest's counts carry all there is of them (docs/EXPORT.md).
  * Everything is written under NAME.partial, each file and the directory
  * fsync'ed, renamed to NAME, the parent fsync'ed, then every file is read
  * back from the drive by its final path and checked against the hashes.
@@ -22,11 +25,12 @@
 #define EXPORT_MEDIA_ROOT "/media"
 
 typedef struct {
-    int64_t rows;              /* submissions in the bundle */
+    int64_t rows;              /* suggestions in the bundle's files */
     int64_t waiting, dead;     /* of which in each state before the export */
     int64_t sealed;            /* of which sealed */
     int64_t with_contact;
-    int64_t marked;            /* rows now marked exported (export_run) */
+    int64_t ratings;           /* ratings counted in the manifest (export_run) */
+    int64_t marked;            /* rows now marked exported, ratings too (export_run) */
     char bundle[PATH_MAX];     /* the bundle (or opened) directory; "" if none */
 } ExportReport;
 
@@ -43,8 +47,8 @@ typedef struct {
 /* Export every submission not yet handed on (waiting and dead) from the
  * database in data_dir (its own connection: callable from a worker
  * thread) into a new bundle in dest_dir, as described above. `opt` may be
- * NULL. Returns 0 with rep filled (rep->rows == 0 and no bundle when there
- * was nothing to export); -1 with a message for staff in err when anything
+ * NULL. Returns 0 with rep filled (rep->rows == 0, rep->ratings == 0 and no
+ * bundle when there was nothing to export; a bundle may hold ratings only); -1 with a message for staff in err when anything
  * failed: then no rows were marked and no directory named like a finished
  * bundle was left (a NAME.partial may remain on a drive that was pulled
  * out). The one exception is said in err: the bundle was verified but the

@@ -58,7 +58,8 @@ void outbox_close(Outbox *ob);   /* NULL accepted */
 
 /* Store one suggestion. `text` and `contact` are cleaned first (textclean.h:
  * text keeps its line breaks, contact becomes one line); `contact` NULL, ""
- * or blank means none. `topic` must be one of the configured ids, `lang`
+ * or blank means none. `topic` must be one of the configured ids (never
+ * OUTBOX_RATING_TOPIC: ratings go through outbox_push_rating), `lang`
  * "zh" or "en". The stored date is the local date (TZ) of `now_s`. Refused
  * with OUTBOX_INVALID: text blank or over OUTBOX_TEXT_MAX_CHARS, contact over
  * OUTBOX_CONTACT_MAX_CHARS, unknown topic or language. Submission and
@@ -71,10 +72,59 @@ OutboxResult outbox_push(Outbox *ob, const char *topic, const char *text,
                          const char *contact, const char *lang, int64_t now_s,
                          char receipt_out[OUTBOX_RECEIPT_SIZE], char *err, size_t errlen);
 
+/* ---- Satisfaction ratings (docs/OUTBOX.md, "Satisfaction ratings"). ---- */
+
+/* The topic column of every rating; a reserved id that no configured topic
+ * list may hold and outbox_push refuses. Ratings are rows of the same
+ * submissions table, queued, capped and uploaded exactly like suggestions. */
+#define OUTBOX_RATING_TOPIC "rating"
+#define OUTBOX_RATING_MIN 1
+#define OUTBOX_RATING_MAX 5
+
+/* Store one rating: a score from OUTBOX_RATING_MIN to OUTBOX_RATING_MAX and
+ * the local month (TZ) of now_s, nothing else. The frozen payload is
+ * {"v":1,"kind":"rating","id":UUID,"score":N,"month":"YYYY-MM"}; it is
+ * never sealed (it holds no resident text, and the server tells its kind
+ * without a key). The row's day column is the first of the month
+ * ("YYYY-MM-01"), its lang "", its receipt a random code that is never
+ * shown or looked up. Results as outbox_push: OUTBOX_INVALID for a score
+ * out of range (nothing stored), OUTBOX_FULL when the queue caps are
+ * reached (ratings count toward them like any row), OUTBOX_IO when the
+ * disk refused; OUTBOX_OK only after COMMIT. Once per visit is the
+ * screen's rule, not checked here. */
+OutboxResult outbox_push_rating(Outbox *ob, int score, int64_t now_s, char *err, size_t errlen);
+
+/* The local month (TZ) of now_s as YYYY-MM: the month a rating made now belongs to. */
+void outbox_rating_month(int64_t now_s, char month[8]);
+
+/* One stored rating as outbox_each_rating hands it over. */
+typedef struct {
+    char id[37];
+    char month[8];         /* YYYY-MM */
+    int score;             /* OUTBOX_RATING_MIN..OUTBOX_RATING_MAX */
+    char state[12];        /* waiting, delivered, dead, exported */
+} OutboxRating;
+typedef int (*OutboxRatingFn)(const OutboxRating *r, void *ctx);
+
+/* Call fn for each rating whose state is in `states` (OUTBOX_WAITING | ...,
+ * below), in order of the random id. outbox_each never hands ratings over.
+ * Returns how many were handed over, or -1: a database error or a payload
+ * that is not a rating (message in err), or fn returned non-zero (err
+ * untouched). */
+int64_t outbox_each_rating(Outbox *ob, unsigned states, OutboxRatingFn fn, void *ctx,
+                           char *err, size_t errlen);
+
+/* For staff: the ratings of `month` (YYYY-MM) the kiosk still holds, in
+ * any state, by score: counts[0] is score 1 ... counts[4] score 5.
+ * Delivered ratings are deleted after the retention period, so for past
+ * months this is a lower bound; the office's server has them all. Returns
+ * the total, or -1 (counts zeroed) on database errors or a malformed month. */
+int outbox_rating_counts(Outbox *ob, const char *month, int counts[5]);
+
 /* Parse a comma-separated topic list ("cleaning, safety,other": spaces
  * around ids ignored) into ids. Returns the number of ids, or -1 with a
- * message when an id is empty, too long or not [a-z0-9_], repeated, or
- * there are more than OUTBOX_MAX_TOPICS. */
+ * message when an id is empty, too long or not [a-z0-9_], repeated, the
+ * reserved OUTBOX_RATING_TOPIC, or there are more than OUTBOX_MAX_TOPICS. */
 int outbox_topics_parse(const char *list, char ids[OUTBOX_MAX_TOPICS][OUTBOX_TOPIC_MAX],
                         char *err, size_t errlen);
 
@@ -86,7 +136,7 @@ const char *outbox_result_name(OutboxResult r);
 size_t outbox_topics(const Outbox *ob, const char **ids, size_t max);
 
 typedef struct {
-    int64_t waiting, delivered, dead, exported;   /* rows by state */
+    int64_t waiting, delivered, dead, exported;   /* rows by state (ratings too) */
     int64_t queued_rows;    /* waiting + dead: what the caps count */
     int64_t queued_bytes;   /* their payload bytes */
 } OutboxCounts;
@@ -104,9 +154,9 @@ typedef struct {
     bool has_contact;
     int64_t bytes;         /* payload size */
 } OutboxMeta;
-/* Look a receipt up (as outbox_parse_receipt accepts it). Returns 1 and
- * fills `out`, 0 when there is no such receipt (or it is malformed), -1 on
- * database errors. */
+/* Look a suggestion's receipt up (as outbox_parse_receipt accepts it).
+ * Returns 1 and fills `out`, 0 when there is no such receipt (or it is
+ * malformed, or a rating's, which is never shown), -1 on database errors. */
 int outbox_get_by_receipt(Outbox *ob, const char *receipt, OutboxMeta *out);
 
 /* A new random receipt code (libsodium randombytes_uniform, so each symbol
@@ -181,8 +231,9 @@ typedef struct {
 /* Return 0 to go on, anything else to stop. */
 typedef int (*OutboxRowFn)(const OutboxRow *row, void *ctx);
 
-/* Call fn for each submission whose state is in `states` (OUTBOX_WAITING |
- * ...), in order of the random id (never arrival order). Returns how many
+/* Call fn for each suggestion (ratings are skipped: outbox_each_rating)
+ * whose state is in `states` (OUTBOX_WAITING | ...), in order of the
+ * random id (never arrival order). Returns how many
  * were handed over, or -1: a database error or a payload that does not
  * parse (message in err), or fn stopped (err untouched). */
 int64_t outbox_each(Outbox *ob, unsigned states, OutboxRowFn fn, void *ctx,
@@ -205,8 +256,9 @@ int64_t outbox_mark_exported(Outbox *ob, const char (*ids)[37], size_t n,
  * many were deleted, or -1 with a message. */
 int64_t outbox_purge(Outbox *ob, int days, int64_t now_s, char *err, size_t errlen);
 
-/* The date of the oldest waiting submission: 1 and day filled, 0 when none
- * waits (day ""), -1 on database errors. */
+/* The date of the oldest waiting suggestion (ratings, dated by month only,
+ * are left out): 1 and day filled, 0 when none waits (day ""), -1 on
+ * database errors. */
 int outbox_oldest_waiting(Outbox *ob, char day[11]);
 
 /* ---- For tests and diagnostics only. ---- */

@@ -1,4 +1,4 @@
-/* outbox_priv.h - the Outbox's state, shared by outbox.c and outbox_flags.c (core only). */
+/* outbox_priv.h - the Outbox's state, shared by outbox.c and its sibling files (core only). */
 #ifndef OUTBOX_PRIV_H
 #define OUTBOX_PRIV_H
 
@@ -41,6 +41,21 @@ void outbox_flags_flush(Outbox *ob);
  * sealed, else the sealed JSON (the plain one wiped and freed); NULL when
  * out of memory. outbox_seal_contact returns a malloc'd copy of the
  * contact, or its sealed box; NULL when out of memory. */
+/* Build the stored payload of a submission with this id and receipt;
+ * malloc'd, NULL when out of memory. Called once with stand-ins of the same
+ * length to measure it for the caps, then once per insert attempt. */
+typedef char *(*OutboxPayloadFn)(const Outbox *ob, const char *id, const char *receipt,
+                                 const void *ctx);
+/* The one write path of outbox_push and outbox_push_rating: in one
+ * BEGIN IMMEDIATE ... COMMIT, check the caps, insert the row (topic, lang,
+ * day columns as given, payload from make) with a fresh id and receipt,
+ * and the contact when non-NULL and non-empty. OUTBOX_OK after COMMIT with
+ * receipt filled; else receipt is "", nothing stored, and OUTBOX_FULL /
+ * OUTBOX_IO raised their flag. Input must be checked before. */
+OutboxResult outbox_store(Outbox *ob, const char *topic, const char *lang, const char *day,
+                          OutboxPayloadFn make, const void *ctx, const char *contact,
+                          int64_t now_s, char receipt[OUTBOX_RECEIPT_LEN + 1],
+                          char *err, size_t errlen);
 char *outbox_seal_payload(const Outbox *ob, const char *id, char *payload);
 char *outbox_seal_contact(const Outbox *ob, const char *id, const char *contact);
 

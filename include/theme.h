@@ -75,5 +75,6 @@ extern const Theme *theme;
 #define ICON_SEARCH      "\xee\xa2\xb6"   /* e8b6 */
 #define ICON_PHONE       "\xee\x83\x8d"   /* e0cd */
 #define ICON_CONTRAST    "\xee\xac\xb7"   /* eb37 */
+#define ICON_TEXT_INCREASE "\xee\xab\xa2" /* eae2 */
 
 #endif

@@ -8,6 +8,8 @@
 
 /* dp to pixels for this screen (never below 1 for non-zero values). */
 int ui_dp(const App *a, double dp);
+/* A text size in dp to pixels: dp scaled, and 1.4x in large-text mode. */
+int ui_ts(const App *a, double dp);
 /* A user-interface string in the current language. */
 const char *ui_tr(const App *a, const char *key);
 /* The bottom of the usable area (the lowest 5 % is left empty). */

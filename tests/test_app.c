@@ -370,6 +370,51 @@ static void check_layout(Screen_ *s, const char *screen, int w, int h)
     }
 }
 
+/* No two texts are drawn over each other (each text's em box, within the
+ * clip it is drawn in), and none runs past the bottom of the screen. */
+static void check_overlap(Screen_ *s, const char *screen, int h)
+{
+    enum { MAX = 2048 };
+    static Rect box[MAX];
+    static size_t who[MAX];
+    size_t n = 0;
+    Rect clips[16];
+    int nclips = 0;
+    for (size_t i = 0; i < s->dl.ncmds && n < MAX; i++) {
+        const DlCmd *c = &s->dl.cmds[i];
+        if (c->kind == DL_CLIP) {
+            Rect r = nclips ? rect_intersect(clips[nclips - 1], c->r) : c->r;
+            if (nclips < 16)
+                clips[nclips++] = r;
+            continue;
+        }
+        if (c->kind == DL_UNCLIP) {
+            if (nclips)
+                nclips--;
+            continue;
+        }
+        if (c->kind != DL_TEXT || c->face == FONT_ICON)
+            continue;
+        const char *t = dl_str(&s->dl, c);
+        Rect b = {c->r.x, c->r.y + c->size / 4, fake_measure_width_of(c->size, t, strlen(t)),
+                  c->size};
+        if (nclips)
+            b = rect_intersect(b, clips[nclips - 1]);
+        if (b.w <= 0 || b.h <= 0)
+            continue;
+        if (b.y + b.h > h)
+            fail_msg("%s: \"%s\" runs past the bottom (%d > %d)", screen, t, b.y + b.h, h);
+        for (size_t j = 0; j < n; j++) {
+            Rect o = rect_intersect(b, box[j]);
+            if (o.w > 2 && o.h > 2)
+                fail_msg("%s: \"%s\" is drawn over \"%s\"", screen, t,
+                         dl_str(&s->dl, &s->dl.cmds[who[j]]));
+        }
+        box[n] = b;
+        who[n++] = i;
+    }
+}
+
 static double lum(Color c)
 {
     double ch[3] = {c.r / 255.0, c.g / 255.0, c.b / 255.0};
@@ -388,12 +433,24 @@ static void check_contrast(Screen_ *s, const char *screen, double min)
         if (c->kind != DL_TEXT)
             continue;
         Color ground = s->dl.clear;
+        Rect gr = {-100000, -100000, 200000, 200000};
         int px = c->r.x + 1, py = c->r.y + c->size / 2;
         for (size_t j = 0; j < i; j++) {
             const DlCmd *b = &s->dl.cmds[j];
-            if (b->kind == DL_RECT && b->color.a == 255 && rect_contains(b->r, px, py))
+            if (b->kind == DL_RECT && b->color.a == 255 && rect_contains(b->r, px, py)) {
                 ground = b->color;
+                gr = b->r;
+            }
         }
+        /* Nothing spills out of the card or button it is drawn on. */
+        const char *t = dl_str(&s->dl, c);
+        Rect em = {c->r.x, c->r.y + c->size / 4,
+                   c->face == FONT_ICON ? c->size : fake_measure_width_of(c->size, t, strlen(t)),
+                   c->size};
+        Rect in = rect_intersect(em, gr);
+        if (in.w < em.w - 2 || in.h < em.h - 2)
+            fail_msg("%s: \"%s\" spills out of what it is drawn on (%d,%d %dx%d in %d,%d %dx%d)",
+                     screen, t, em.x, em.y, em.w, em.h, gr.x, gr.y, gr.w, gr.h);
         double l1 = lum(c->color), l2 = lum(ground);
         double ratio = (fmax(l1, l2) + 0.05) / (fmin(l1, l2) + 0.05);
         if (ratio < min)
@@ -415,12 +472,18 @@ static void test_layout_every_screen_size_language(void **state)
     };
     for (size_t z = 0; z < 3; z++)
         for (int lang = 0; lang < LANG_COUNT; lang++)
+            for (int large = 0; large < 2; large++)
             for (size_t k = 0; k < sizeof screens / sizeof *screens; k++) {
                 Screen_ s;
                 su_start(&s, sizes[z][0], sizes[z][1], NULL);
                 app_set_lang(s.app, (Lang)lang);
+                s.app->large_text = large;
                 assert_int_equal(app_open(s.app, screens[k]), 0);
                 su_draw(&s);
+                char what[96];
+                snprintf(what, sizeof what, "%s %dx%d %s%s", screens[k], sizes[z][0],
+                         sizes[z][1], lang ? "en" : "zh", large ? " large" : "");
+                check_overlap(&s, what, sizes[z][1]);
                 check_layout(&s, screens[k], sizes[z][0], sizes[z][1]);
                 check_contrast(&s, screens[k], 4.5);
                 /* The high-contrast theme: 7:1 everywhere. */

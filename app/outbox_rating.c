@@ -1,0 +1,155 @@
+/* outbox_rating.c - satisfaction ratings: a score and a month, queued like a suggestion. */
+#include "outbox_priv.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What a rating's payload is made of (rating_payload's ctx). */
+typedef struct {
+    int score;
+    const char *month;
+} RatingData;
+
+/* The frozen payload (docs/OUTBOX.md, "Satisfaction ratings"). The receipt
+ * is left out: it is never shown, so it has nothing to tell the server. */
+static char *rating_payload(const Outbox *ob, const char *id, const char *receipt,
+                            const void *ctx)
+{
+    const RatingData *d = ctx;
+    json_t *o = json_pack("{s:i, s:s, s:s, s:i, s:s}", "v", 1, "kind", "rating", "id", id,
+                          "score", d->score, "month", d->month);
+    if (!o)
+        return NULL;
+    char *s = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return s;
+}
+
+void outbox_rating_month(int64_t now_s, char month[8])
+{
+    char day[11];
+    outbox_day(now_s, day);
+    memcpy(month, day, 7);
+    month[7] = '\0';
+}
+
+OutboxResult outbox_push_rating(Outbox *ob, int score, int64_t now_s, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (score < OUTBOX_RATING_MIN || score > OUTBOX_RATING_MAX) {
+        outbox_msg(err, errlen, "a rating is a score from %d to %d", OUTBOX_RATING_MIN,
+                   OUTBOX_RATING_MAX);
+        return OUTBOX_INVALID;
+    }
+    char month[8], day[11], receipt[OUTBOX_RECEIPT_LEN + 1];
+    outbox_rating_month(now_s, month);
+    /* The day column must hold a date (its CHECK, purge, staff queries);
+     * the first of the month says no more than the month does. */
+    snprintf(day, sizeof day, "%s-01", month);
+    RatingData d = { score, month };
+    return outbox_store(ob, OUTBOX_RATING_TOPIC, "", day, rating_payload, &d, NULL, now_s,
+                        receipt, err, errlen);
+}
+
+static void rating_col(sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    snprintf(dst, size, "%s", v ? (const char *)v : "");
+}
+
+/* Fill r->score and r->month from a stored payload. Returns 0, or -1 when
+ * it is not a rating payload. */
+static int rating_parse(const char *payload, OutboxRating *r)
+{
+    json_error_t je;
+    json_t *o = payload ? json_loads(payload, 0, &je) : NULL;
+    const char *kind = json_string_value(json_object_get(o, "kind"));
+    const char *month = json_string_value(json_object_get(o, "month"));
+    json_t *score = json_object_get(o, "score");
+    int ok = kind && strcmp(kind, "rating") == 0 && month && strlen(month) == 7 &&
+             json_is_integer(score) && json_integer_value(score) >= OUTBOX_RATING_MIN &&
+             json_integer_value(score) <= OUTBOX_RATING_MAX;
+    if (ok) {
+        memcpy(r->month, month, 8);
+        r->score = (int)json_integer_value(score);
+    }
+    json_decref(o);
+    return ok ? 0 : -1;
+}
+
+/* outbox_each_rating, limited to one day column value when day is non-NULL. */
+static int64_t rating_each(Outbox *ob, unsigned states, const char *day, OutboxRatingFn fn,
+                           void *ctx, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ob->db, "SELECT id, state, payload FROM submissions"
+                           " WHERE topic = '" OUTBOX_RATING_TOPIC "'"
+                           " AND (?1 IS NULL OR day = ?1) ORDER BY id", -1, &st, NULL)
+        != SQLITE_OK) {
+        outbox_msg(err, errlen, "database: %s", sqlite3_errstr(sqlite3_errcode(ob->db)));
+        return -1;
+    }
+    if (day)
+        sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+    int64_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        OutboxRating r;
+        memset(&r, 0, sizeof r);
+        rating_col(st, 1, r.state, sizeof r.state);
+        unsigned bit = strcmp(r.state, "waiting") == 0 ? OUTBOX_WAITING
+                     : strcmp(r.state, "delivered") == 0 ? OUTBOX_DELIVERED
+                     : strcmp(r.state, "dead") == 0 ? OUTBOX_DEAD
+                     : strcmp(r.state, "exported") == 0 ? OUTBOX_EXPORTED : 0;
+        if (!(bit & states))
+            continue;
+        rating_col(st, 0, r.id, sizeof r.id);
+        if (rating_parse((const char *)sqlite3_column_text(st, 2), &r) < 0) {
+            outbox_msg(err, errlen, "rating %s: stored payload is not a rating", r.id);
+            sqlite3_finalize(st);
+            return -1;
+        }
+        if (fn(&r, ctx) != 0) {
+            sqlite3_finalize(st);
+            return -1;
+        }
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        outbox_msg(err, errlen, "database: %s", sqlite3_errstr(rc));
+        return -1;
+    }
+    return n;
+}
+
+int64_t outbox_each_rating(Outbox *ob, unsigned states, OutboxRatingFn fn, void *ctx,
+                           char *err, size_t errlen)
+{
+    return rating_each(ob, states, NULL, fn, ctx, err, errlen);
+}
+
+_Static_assert(OUTBOX_RATING_MAX - OUTBOX_RATING_MIN + 1 == 5, "counts[5] holds every score");
+
+static int rating_count(const OutboxRating *r, void *ctx)
+{
+    ((int *)ctx)[r->score - OUTBOX_RATING_MIN]++;
+    return 0;
+}
+
+int outbox_rating_counts(Outbox *ob, const char *month, int counts[5])
+{
+    memset(counts, 0, 5 * sizeof counts[0]);
+    char day[11];
+    if (!month || strlen(month) != 7 || month[4] != '-')
+        return -1;
+    snprintf(day, sizeof day, "%s-01", month);
+    int64_t n = rating_each(ob, OUTBOX_WAITING | OUTBOX_DELIVERED | OUTBOX_DEAD |
+                            OUTBOX_EXPORTED, day, rating_count, counts, NULL, 0);
+    if (n < 0)
+        memset(counts, 0, 5 * sizeof counts[0]);
+    return n < 0 ? -1 : (int)n;
+}

@@ -3,6 +3,7 @@
 #   make test     build and run every test, normally and under ASan+UBSan
 #   make bench    speed and memory figures (docs/BENCHMARKS.md)
 #   make screenshots  every screen into docs/screenshots/
+#   make install  (after make) PREFIX=/usr DESTDIR=...: docs/OPERATIONS.md
 
 CC      ?= cc
 BUILD   ?= build
@@ -60,7 +61,7 @@ $(eval $(call variant,$(BUILD)/san,-O1 -g $(SAN)))
 
 
 .SECONDARY:
-.PHONY: all deps run test bench golden screenshots clean
+.PHONY: all deps run test bench golden screenshots clean install uninstall
 all: $(BUILD)/kiosk $(BUILD)/kioskctl
 
 deps:
@@ -84,6 +85,48 @@ golden: $(BUILD)/tests/test_golden
 
 screenshots: all
 	@tests/screenshots.sh $(BUILD) docs/screenshots
+
+# Install what `make` built (docs/OPERATIONS.md): `make && sudo make install
+# PREFIX=/usr`. It never builds: root then never writes into build/, and an
+# install of build/san cannot rebuild it with other flags. The unit goes
+# where Debian keeps its own (/lib/systemd/system) for PREFIX=/usr, else
+# under PREFIX (systemd also reads /usr/local/lib/systemd/system). An
+# existing /etc/lobby-kiosk/kiosk.conf is never overwritten.
+PREFIX      ?= /usr/local
+SYSCONFDIR  ?= /etc
+BINDIR      := $(PREFIX)/bin
+LIBEXECDIR  := $(PREFIX)/libexec/lobby-kiosk
+SHAREDIR    := $(PREFIX)/share/lobby-kiosk
+DOCDIR      := $(PREFIX)/share/doc/lobby-kiosk
+UNITDIR     ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+INSTALL     ?= install
+
+install:
+	@for f in $(BUILD)/kiosk $(BUILD)/kioskctl; do [ -x $$f ] || \
+	  { echo "make install: $$f is missing: run make first" >&2; exit 1; }; done
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SHAREDIR)/fonts $(DESTDIR)$(DOCDIR) \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/lobby-kiosk
+	$(INSTALL) -m 0755 $(BUILD)/kiosk $(BUILD)/kioskctl $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0755 dist/kiosk-session $(DESTDIR)$(LIBEXECDIR)/
+	for f in $$(find assets -type f); do $(INSTALL) -D -m 0644 $$f $(DESTDIR)$(SHAREDIR)/$$f || exit 1; done
+	$(INSTALL) -m 0644 fonts/*.otf fonts/*.ttf fonts/*.txt $(DESTDIR)$(SHAREDIR)/fonts/
+	$(INSTALL) -m 0644 README.md docs/*.md dist/lobby-kiosk-usb.rules $(DESTDIR)$(DOCDIR)/
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
+	  -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
+	  dist/lobby-kiosk.service >$(DESTDIR)$(UNITDIR)/lobby-kiosk.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/lobby-kiosk.service
+	$(INSTALL) -m 0644 dist/lobby-kiosk.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/lobby-kiosk.conf
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/lobby-kiosk/kiosk.conf ]; then \
+	  echo "kept $(DESTDIR)$(SYSCONFDIR)/lobby-kiosk/kiosk.conf (new defaults: dist/kiosk.conf)"; \
+	else $(INSTALL) -m 0644 dist/kiosk.conf $(DESTDIR)$(SYSCONFDIR)/lobby-kiosk/kiosk.conf; fi
+
+# Leaves /etc/lobby-kiosk (settings, keys) and /var/lib/lobby-kiosk (the
+# suggestions) alone.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kiosk $(DESTDIR)$(BINDIR)/kioskctl $(DESTDIR)$(UNITDIR)/lobby-kiosk.service \
+	  $(DESTDIR)$(SYSUSERSDIR)/lobby-kiosk.conf
+	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf $(BUILD)

@@ -35,6 +35,7 @@ void attract_enter(App *a, int64_t now_ms)
     ScreenId s = attract_is_night(a, now_ms / 1000) ? SCREEN_NIGHT : SCREEN_ATTRACT;
     if (s != a->screen)
         a->attract_since_ms = now_ms;
+    a->rated = 0;   /* the visit is over: the next person may rate */
     a->screen = s;
     a->depth = 0;
 }

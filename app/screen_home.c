@@ -1,6 +1,7 @@
 /* screen_home.c - the home screen: urgent banner and capability tiles. */
 #include <stdio.h>
 #include <string.h>
+#include "outbox.h"
 #include "schedule.h"
 #include "ui.h"
 
@@ -101,6 +102,73 @@ static void latest(const App *a, DrawList *dl, int y, int bottom, const size_t *
     }
 }
 
+static const char *const faces[5] = {
+    "\xee\xa0\x94", "\xee\xa0\x91", "\xee\xa0\x92", "\xee\xa0\x93", "\xee\xa0\x95",
+};   /* sentiment_very_dissatisfied ... sentiment_very_satisfied */
+
+/* In portrait the question stands over the faces. */
+static bool rating_stacked(const App *a)
+{
+    return a->w < a->h;
+}
+
+static int rating_height(const App *a)
+{
+    int qsz = ui_ts(a, DP_T_BODY);
+    if (rating_stacked(a))
+        return ui_dp(a, 24 + 16 + 24 + DP_TOUCH) +
+               ui_para_height(a, FONT_BOLD, qsz, qsz * 3 / 2, a->w - 2 * ui_dp(a, DP_MARGIN + 24),
+                              ui_tr(a, "rate.question"));
+    int q = measure_height(a->tm, FONT_BOLD, qsz);
+    return q > ui_dp(a, DP_TOUCH) ? q + ui_dp(a, 24) : ui_dp(a, DP_TOUCH + 24);
+}
+
+/* "How satisfied are you with our property service this month?" and five
+ * faces, one tap; answered (or after a failed save): a short line. */
+static void rating(const App *a, DrawList *dl, Rect r)
+{
+    dl_rect(dl, r, COL_CARD);
+    dl_frame(dl, r, COL_BORDER, ui_dp(a, 1));
+    int pad = ui_dp(a, 24);
+    int qsz = ui_ts(a, DP_T_BODY);
+    int face = ui_dp(a, DP_TOUCH);
+    int fw = 5 * face + 4 * ui_dp(a, 16);
+    int tx = r.x + pad;
+    int tw = r.w - 3 * pad - fw;
+    int ty = r.y + (r.h - measure_height(a->tm, FONT_BOLD, qsz)) / 2;
+    if (a->rated) {
+        const char *t = ui_tr(a, a->rated > 0 ? "rate.thanks" : "rate.failed");
+        ui_line(a, dl, tx, ty, r.w - 2 * pad, FONT_BOLD, qsz,
+                a->rated > 0 ? COL_GOOD : COL_TEXT2, t);
+        return;
+    }
+    int fx = r.x + r.w - pad - fw;
+    int fy = r.y + (r.h - face) / 2;
+    if (rating_stacked(a)) {
+        int qh = ui_para(a, dl, tx, r.y + pad, r.w - 2 * pad, FONT_BOLD, qsz, qsz * 3 / 2,
+                         COL_TEXT, ui_tr(a, "rate.question"));
+        fx = r.x + (r.w - fw) / 2;
+        fy = r.y + pad + qh + ui_dp(a, 16);
+    } else {
+        ui_line(a, dl, tx, ty, tw, FONT_BOLD, qsz, COL_TEXT, ui_tr(a, "rate.question"));
+    }
+    static const Color tint[5] = {
+        {0xC6, 0x28, 0x28, 0xFF}, {0xB3, 0x4E, 0x00, 0xFF}, {0x59, 0x59, 0x59, 0xFF},
+        {0x2E, 0x7D, 0x32, 0xFF}, {0x1B, 0x5E, 0x20, 0xFF},
+    };
+    for (int i = 0; i < 5; i++) {
+        char id[24];
+        snprintf(id, sizeof id, "rate:%d", i + 1);
+        Rect b = {fx + i * (face + ui_dp(a, 16)), fy, face, face};
+        dl_rect(dl, b, ui_pressed(a, id) ? COL_PRESSED : COL_CARD);
+        int isz = face * 4 / 5;
+        dl_text(dl, b.x + (b.w - ui_width(a, FONT_ICON, isz, faces[i])) / 2,
+                b.y + (b.h - measure_height(a->tm, FONT_ICON, isz)) / 2, FONT_ICON, isz,
+                a->contrast ? COL_TEXT : tint[i], faces[i], -1);
+        dl_hit(dl, b, id);
+    }
+}
+
 static void view(const App *a, DrawList *dl, int64_t now_s)
 {
     int y = ui_header(a, dl, now_s);
@@ -147,8 +215,15 @@ static void view(const App *a, DrawList *dl, int64_t now_s)
 
     int bottom = ui_bottom(a);
     int gap = ui_dp(a, 32);
-    int avail_h = bottom - y;
     bool portrait = a->w < a->h;
+    /* The monthly satisfaction question: in landscape above the tiles, in
+     * portrait under them. Once answered, a thank-you for the visit. */
+    int rate_h = rating_height(a);
+    if (!portrait && a->outbox) {
+        rating(a, dl, (Rect){m, y, a->w - 2 * m, rate_h});
+        y += rate_h + ui_dp(a, 24);
+    }
+    int avail_h = bottom - y;
     /* One tile per capability: 3 x 2 in landscape, 2 x 3 in portrait. */
     enum { NTILES = 6 };
     static const struct { const char *id, *icon, *key, *sub; } tiles[NTILES] = {
@@ -172,14 +247,31 @@ static void view(const App *a, DrawList *dl, int64_t now_s)
         tile(a, dl, t[i], tiles[i].id, tiles[i].icon, ui_tr(a, tiles[i].key), en, sub);
     }
     if (portrait) {
+        int ry = t[NTILES - 1].y + t[NTILES - 1].h + gap;
+        if (a->outbox) {
+            rating(a, dl, (Rect){m, ry, a->w - 2 * m, rate_h});
+            ry += rate_h + gap;
+        }
         size_t nidx[512];
         size_t count = sched_notices(a->content, now_s, -1, nidx, 512);
-        latest(a, dl, t[NTILES - 1].y + t[NTILES - 1].h + gap, bottom, nidx, count);
+        latest(a, dl, ry, bottom, nidx, count);
     }
 }
 
 static bool on_tap(App *a, const char *id)
 {
+    if (strncmp(id, "rate:", 5) == 0 && id[5] >= '1' && id[5] <= '5' && !id[6]) {
+        if (a->rated || !a->outbox)
+            return true;
+        char err[200];
+        /* Counts only: the score and the month, nothing else. */
+        OutboxResult r = outbox_push_rating(a->outbox, id[5] - '0', a->last_input_ms / 1000,
+                                            err, sizeof err);
+        a->rated = r == OUTBOX_OK ? 1 : -1;
+        if (r != OUTBOX_OK)
+            fprintf(stderr, "kiosk: a rating could not be saved: %s\n", err);
+        return true;
+    }
     if (strcmp(id, "tile:notices") == 0) {
         a->filter = -1;
         app_push(a, SCREEN_NOTICES);

@@ -23,6 +23,7 @@ struct App {
     bool swallow;                 /* the touch that woke the kiosk does nothing else */
     int64_t shown_slide;          /* the attract slide (10 s steps) on screen */
     int64_t attract_since_ms;     /* the carousel starts with its first slide */
+    int rated;                    /* this visit: 0 not yet, 1 rated, -1 not saved */
 
     ScreenId screen;
     ScreenId stack[8];            /* screens to go back to */

@@ -1,4 +1,4 @@
-/* outbox.h - the durable outbox of anonymous suggestions and staff flags.
+/* outbox.h - the durable outbox of anonymous suggestions, satisfaction ratings and staff flags.
  *
  * A submission is written once, in one transaction that is on disk
  * (WAL, synchronous=FULL) before outbox_push returns OUTBOX_OK, and its

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,100 @@ static void test_bundle_contents_and_marks(void **state)
     assert_int_equal(export_run(f->data, f->usb, T0, NULL, &rep, err, sizeof err), 0);
     assert_int_equal(rep.rows, 0);
     assert_int_equal(count_entries(f->usb, NULL), 1);
+}
+
+static void rate(Outbox *ob, int score, int64_t now)
+{
+    char err[300];
+    assert_int_equal(outbox_push_rating(ob, score, now, err, sizeof err), OUTBOX_OK);
+}
+
+static int64_t month_count(json_t *m, const char *month, const char *score)
+{
+    return json_integer_value(json_object_get(json_object_get(json_object_get(m, "ratings"),
+                                                              month), score));
+}
+
+/* Ratings are not suggestions: they stay out of the two files and go into
+ * the manifest as counts by month and score; their rows are marked
+ * exported with the rest. A bundle may hold ratings only. */
+static void test_ratings_counted_in_manifest(void **state)
+{
+    Fx *f = *state;
+    Outbox *ob = open_ob(f, NULL);
+    push(ob, TEXT_ZH, NULL);
+    push(ob, TEXT_CSV, "13812345678");
+    rate(ob, 5, T0);
+    rate(ob, 5, T0);
+    rate(ob, 1, T0);
+    rate(ob, 2, T0);
+    rate(ob, 3, T0 + 40 * 86400);   /* April */
+    /* A dead rating is exported too; a delivered one is handed on already. */
+    assert_int_equal(sqlite3_exec(outbox_db(ob), "UPDATE submissions SET state = 'dead'"
+                                  " WHERE topic = 'rating' AND day = '2026-04-01'", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(outbox_db(ob), "UPDATE submissions SET state = 'delivered'"
+                                  " WHERE topic = 'rating' AND payload LIKE '%\"score\":2,%'",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_changes(outbox_db(ob)), 1);
+    outbox_close(ob);
+    ExportReport rep;
+    char err[600];
+    assert_int_equal(export_run(f->data, f->usb, T0, NULL, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.rows, 2);
+    assert_int_equal(rep.ratings, 4);
+    assert_int_equal(rep.marked, 6);
+    OutboxCounts c = counts(f);
+    assert_int_equal(c.exported, 6);
+    assert_int_equal(c.delivered, 1);
+    assert_int_equal(c.queued_rows, 0);
+
+    char *jl = file_in(rep.bundle, "submissions.jsonl");
+    char *csv = file_in(rep.bundle, "submissions.csv");
+    assert_null(strstr(jl, "rating"));
+    assert_null(strstr(csv, "rating"));
+    int lines = 0;
+    for (const char *p = jl; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 2);
+    free(jl);
+    free(csv);
+    char *mtext = file_in(rep.bundle, "manifest.json");
+    json_error_t je;
+    json_t *m = json_loads(mtext, 0, &je);
+    assert_non_null(m);
+    json_t *mc = json_object_get(m, "counts");
+    assert_int_equal(json_integer_value(json_object_get(mc, "submissions")), 2);
+    assert_int_equal(json_integer_value(json_object_get(mc, "ratings")), 4);
+    assert_int_equal(json_object_size(json_object_get(m, "ratings")), 2);
+    assert_int_equal(json_object_size(json_object_get(json_object_get(m, "ratings"), "2026-03")),
+                     5);
+    assert_int_equal(month_count(m, "2026-03", "5"), 2);
+    assert_int_equal(month_count(m, "2026-03", "1"), 1);
+    assert_int_equal(month_count(m, "2026-03", "2"), 0);   /* delivered: not in the bundle */
+    assert_int_equal(month_count(m, "2026-04", "3"), 1);
+    assert_int_equal(month_count(m, "2026-04", "5"), 0);
+    json_decref(m);
+    free(mtext);
+
+    /* Ratings only: still a bundle, with empty files and the counts. */
+    ob = open_ob(f, NULL);
+    rate(ob, 4, T0);
+    outbox_close(ob);
+    assert_int_equal(export_run(f->data, f->usb, T0, NULL, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.rows, 0);
+    assert_int_equal(rep.ratings, 1);
+    assert_int_equal(rep.marked, 1);
+    assert_int_equal(count_entries(f->usb, NULL), 2);
+    mtext = file_in(rep.bundle, "manifest.json");
+    m = json_loads(mtext, 0, &je);
+    assert_int_equal(month_count(m, "2026-03", "4"), 1);
+    json_decref(m);
+    free(mtext);
+    /* And then nothing is left. */
+    assert_int_equal(export_run(f->data, f->usb, T0, NULL, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.rows + rep.ratings, 0);
+    assert_int_equal(count_entries(f->usb, NULL), 2);
 }
 
 /* Parse RFC 4180 CSV: returns rows of fields (NULL-terminated arrays). */
@@ -386,10 +481,12 @@ static void test_sealed_export_and_open(void **state)
     Outbox *ob = open_ob(f, &pub);
     push(ob, TEXT_ZH, "王小明 13812345678");
     push(ob, TEXT_CSV, NULL);
+    rate(ob, 4, T0);   /* plain in sealed mode; counted in the manifest */
     outbox_close(ob);
     ExportReport rep;
     assert_int_equal(export_run(f->data, f->usb, T0, NULL, &rep, err, sizeof err), 0);
     assert_int_equal(rep.sealed, 2);
+    assert_int_equal(rep.ratings, 1);
     char *jl = file_in(rep.bundle, "submissions.jsonl");
     char *csv = file_in(rep.bundle, "submissions.csv");
     assert_null(strstr(jl, "楼道灯"));     /* carried sealed */
@@ -476,6 +573,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_bundle_contents_and_marks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_for_excel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ratings_counted_in_manifest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drive_fills_mid_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drive_removed_between_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drive_removed_before_verify, setup, teardown),

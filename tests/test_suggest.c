@@ -401,6 +401,32 @@ static void test_readonly_disk_apology_keeps_draft(void **state)
     free(text);
 }
 
+/* One tap on a face: counted once per visit, the next visitor may rate. */
+static void test_satisfaction_once_per_visit(void **state)
+{
+    (void)state;
+    start(&S, 1920, 1080);
+    assert_true(su_has_hit(&S, "rate:4"));
+    su_tap(&S, "rate:4");
+    assert_non_null(su_text(&S, "谢谢您的评价"));
+    assert_false(su_has_hit(&S, "rate:5"));          /* once per visit */
+    char month[8];
+    outbox_rating_month(S.now / 1000, month);
+    int counts[5];
+    assert_int_equal(outbox_rating_counts(S.ob, month, counts), 1);
+    assert_int_equal(counts[3], 1);
+    assert_int_equal(counts[0] + counts[1] + counts[2] + counts[4], 0);
+    /* The visit ends (the kiosk rests), and the question is back. */
+    su_wait(&S, 90000);
+    assert_int_equal(app_screen(S.app), SCREEN_ATTRACT);
+    su_tap_xy(&S, 960, 540);                          /* wakes it */
+    assert_true(su_has_hit(&S, "rate:1"));
+    su_tap(&S, "rate:1");
+    assert_int_equal(outbox_rating_counts(S.ob, month, counts), 2);
+    assert_int_equal(counts[0], 1);
+    assert_int_equal(counts[3], 1);
+}
+
 int main(void)
 {
     setenv("TZ", "Asia/Shanghai", 1);
@@ -416,6 +442,7 @@ int main(void)
         cmocka_unit_test_teardown(test_idle_still_there_then_wipe, teardown),
         cmocka_unit_test_teardown(test_token_bucket, teardown),
         cmocka_unit_test_teardown(test_readonly_disk_apology_keeps_draft, teardown),
+        cmocka_unit_test_teardown(test_satisfaction_once_per_visit, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,88 @@
+/* test_drawlist.c - hit testing, clipping of hit regions, scroll areas and
+ * the frame hash. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include "drawlist.h"
+
+static void test_hit_testing_topmost_and_edges(void **state)
+{
+    (void)state;
+    DrawList dl;
+    dl_init(&dl);
+    dl_hit(&dl, (Rect){0, 0, 100, 100}, "under");
+    dl_hit(&dl, (Rect){50, 50, 100, 100}, "over");
+    assert_string_equal(dl_hit_test(&dl, 10, 10), "under");
+    assert_string_equal(dl_hit_test(&dl, 60, 60), "over");    /* the later one wins */
+    assert_string_equal(dl_hit_test(&dl, 149, 149), "over");
+    assert_null(dl_hit_test(&dl, 150, 150));                 /* right/bottom edges exclusive */
+    assert_null(dl_hit_test(&dl, -1, 10));
+    assert_non_null(dl_find_hit(&dl, "under"));
+    assert_null(dl_find_hit(&dl, "nowhere"));
+    dl_free(&dl);
+}
+
+static void test_hits_are_clipped(void **state)
+{
+    (void)state;
+    DrawList dl;
+    dl_init(&dl);
+    dl_clip(&dl, (Rect){0, 100, 500, 200});     /* a scrolled list's viewport */
+    dl_hit(&dl, (Rect){0, 50, 500, 100}, "half-hidden card");
+    dl_hit(&dl, (Rect){0, 350, 500, 100}, "scrolled away");
+    dl_unclip(&dl);
+    /* Only the visible part answers; a region wholly outside is dropped. */
+    assert_null(dl_hit_test(&dl, 10, 60));
+    assert_string_equal(dl_hit_test(&dl, 10, 120), "half-hidden card");
+    assert_null(dl_find_hit(&dl, "scrolled away"));
+    /* Nested clips intersect. */
+    dl_reset(&dl);
+    dl_clip(&dl, (Rect){0, 0, 100, 100});
+    dl_clip(&dl, (Rect){50, 50, 100, 100});
+    dl_hit(&dl, (Rect){0, 0, 200, 200}, "inner");
+    dl_unclip(&dl);
+    dl_unclip(&dl);
+    const DlHit *h = dl_find_hit(&dl, "inner");
+    assert_non_null(h);
+    assert_int_equal(h->clip.x, 50);
+    assert_int_equal(h->clip.w, 50);
+    dl_free(&dl);
+}
+
+static void test_scroll_areas_and_hash(void **state)
+{
+    (void)state;
+    DrawList dl;
+    dl_init(&dl);
+    dl_scroll(&dl, (Rect){0, 100, 800, 600}, 2000, "scroll:notices");
+    const DlScroll *s = dl_scroll_at(&dl, 400, 300);
+    assert_non_null(s);
+    assert_int_equal(s->content_h, 2000);
+    assert_null(dl_scroll_at(&dl, 400, 50));
+    dl_text(&dl, 10, 10, FONT_REGULAR, 32, (Color){0, 0, 0, 255}, "社区", -1);
+    uint64_t h1 = dl_hash(&dl);
+    dl_reset(&dl);
+    dl_text(&dl, 10, 10, FONT_REGULAR, 32, (Color){0, 0, 0, 255}, "社区", -1);
+    assert_true(dl_hash(&dl) == h1);                         /* same frame, same hash */
+    dl_reset(&dl);
+    dl_text(&dl, 10, 11, FONT_REGULAR, 32, (Color){0, 0, 0, 255}, "社区", -1);
+    assert_true(dl_hash(&dl) != h1);                         /* one pixel differs */
+    /* Translation moves commands and regions alike. */
+    dl_hit(&dl, (Rect){0, 0, 10, 10}, "x");
+    dl_translate(&dl, 3, -2);
+    assert_int_equal(dl.cmds[0].r.x, 13);
+    assert_string_equal(dl_hit_test(&dl, 12, 7), "x");
+    dl_free(&dl);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hit_testing_topmost_and_edges),
+        cmocka_unit_test(test_hits_are_clipped),
+        cmocka_unit_test(test_scroll_areas_and_hash),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -14,7 +14,7 @@ for size in 1920x1080 1080x1920; do
     for lang in zh en; do
         for screen in home notices notice:fee-accounts-2026q3 notice:water-cut-20261203 \
                       notice:rules-revision-draft events event:owners-assembly-20261219 \
-                      connect board staff-pin staff; do
+                      connect board staff-pin staff attract; do
             name=$(echo "$screen" | sed 's/:.*//')
             case $screen in notice:water*) name=notice-urgent;; notice:rules*) name=notice-qr;; esac
             "$build/kiosk" --screenshot "$out/$name-$lang-$shape.png" --screen "$screen" \

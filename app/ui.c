@@ -248,7 +248,9 @@ int ui_header(const App *a, DrawList *dl, int64_t now_s)
     /* Community name on the left, cut to the room that is left. */
     const char *name = a->content ? ltext(&a->content->site_name, a->lang)
                                   : ui_tr(a, "site.default");
-    int nsize = ui_dp(a, DP_T_CARD);
+    /* A long name shrinks a little (not below 30 dp) before it is cut. */
+    int nsize = ui_fit_size(a, FONT_BOLD, ui_dp(a, DP_T_CARD), ui_dp(a, 30),
+                            dx - m - ui_dp(a, 24), name);
     ui_line(a, dl, m, (h - measure_height(a->tm, FONT_BOLD, nsize)) / 2,
             dx - m - ui_dp(a, 24), FONT_BOLD, nsize, COL_ON_PRIMARY, name);
     return h;

@@ -75,12 +75,24 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
         snprintf(err, errlen, "%s", msg);
         return -1;
     }
-    k->store = store_open(cfg->data_dir, msg, sizeof msg);
+    /* A damaged database is moved aside (never deleted) and the kiosk
+     * starts on a fresh one: staff are told below, once the outbox (which
+     * holds the flags) is open. docs/OPERATIONS.md, "When the database is
+     * damaged". */
+    k->store = store_open_recover(cfg->data_dir, msg, sizeof msg);
     if (!k->store) {
         snprintf(err, errlen, "database in %s: %s", cfg->data_dir, msg);
         i18n_free(k->i18n);
         return -1;
     }
+    const char *why, *moved = store_recovered(k->store, &why);
+    if (moved)
+        fprintf(stderr, "kiosk: the database was damaged (%s); moved it aside to %s/%s and "
+                "started on a fresh one: import the content again (docs/OPERATIONS.md, "
+                "\"When the database is damaged\")\n", why, cfg->data_dir, moved);
+    if (store_readonly(k->store))
+        fprintf(stderr, "kiosk: the database in %s is read-only (a read-only file system?): "
+                "showing the stored content, but suggestions cannot be saved\n", cfg->data_dir);
     if (content_file && store_import_file(k->store, content_file, msg, sizeof msg) < 0) {
         snprintf(k->content_error, sizeof k->content_error, "%s", msg);
         fprintf(stderr, "kiosk: content %s rejected: %s; keeping the last good content\n",
@@ -106,6 +118,14 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
     k->outbox = outbox_open(cfg->data_dir, &lim, msg, sizeof msg);
     if (!k->outbox)
         fprintf(stderr, "kiosk: suggestions cannot be saved: %s\n", msg);
+    if (k->outbox && moved) {
+        char detail[OUTBOX_FLAG_DETAIL_MAX];
+        snprintf(detail, sizeof detail, "moved aside to %s; import the content again", moved);
+        outbox_flag_raise(k->outbox, "database_corrupt", detail, now_ms / 1000);
+    }
+    if (k->outbox && store_readonly(k->store))   /* kept in memory: the file refuses it */
+        outbox_flag_raise(k->outbox, "database_readonly", "the data directory is read-only;"
+                          " suggestions cannot be saved", now_ms / 1000);
     /* Sealed mode: a configured office key that cannot be read is a
      * start-up error, never a silent fall back to storing plain text. */
     if (cfg->staff.office_public_key[0]) {

@@ -196,6 +196,26 @@ static int kioskctl_status(const KioskctlArgs *a)
     return rc;
 }
 
+/* The commands that reach the database without kioskctl_open (through
+ * the outbox or the uploader, whose connections skip the full check). */
+static const char *const kioskctl_db_commands[] = {"export", "list", "purge", "upload"};
+
+/* Run a command; those above first check the database (store_open runs
+ * PRAGMA quick_check), so a damaged file is reported as such, exit 1, and
+ * left where it is: only the kiosk moves it aside (docs/OPERATIONS.md). */
+static int kioskctl_run(const KioskctlCommand *cmd, const KioskctlArgs *a)
+{
+    for (size_t i = 0; i < sizeof kioskctl_db_commands / sizeof *kioskctl_db_commands; i++) {
+        if (strcmp(cmd->name, kioskctl_db_commands[i]) != 0)
+            continue;
+        Store *s = kioskctl_open(a);
+        if (!s)
+            return KIOSKCTL_FAIL;
+        store_close(s);
+    }
+    return cmd->run(a);
+}
+
 static bool kioskctl_is_help(const char *s)
 {
     return strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0;
@@ -219,7 +239,7 @@ static int kioskctl_dispatch(const char *data_dir, const Config *cfg, int argc, 
                 kioskctl_command_usage(stdout, cmd);
                 return KIOSKCTL_OK;
             }
-        int rc = cmd->run(&a);
+        int rc = kioskctl_run(cmd, &a);
         if (rc == KIOSKCTL_USAGE)
             kioskctl_command_usage(stderr, cmd);
         return rc;
@@ -248,7 +268,7 @@ static int kioskctl_dispatch(const char *data_dir, const Config *cfg, int argc, 
         kioskctl_command_usage(stderr, cmd);
         return KIOSKCTL_USAGE;
     }
-    return cmd->run(&a);
+    return kioskctl_run(cmd, &a);
 }
 
 int main(int argc, char **argv)

@@ -3,6 +3,7 @@
 #include "timeutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -10,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+/* Where a damaged database goes: DIR/kiosk.db.corrupt-YYYYMMDD-HHMMSS[.N]. */
+#define STORE_MOVED_MAX 64
 
 struct Store {
     sqlite3 *db;
@@ -17,6 +22,9 @@ struct Store {
     sqlite3_stmt *serial;         /* SELECT serial FROM content */
     int64_t seen_data_version;    /* -1 when the cached serial is stale */
     int64_t cached_serial;
+    bool readonly;                /* the file could only be opened for reading */
+    char moved[STORE_MOVED_MAX];  /* store_open_recover moved a damaged file here */
+    char moved_why[256];          /* and why */
 };
 
 /* Schema migrations: migrations[i] takes user_version i to i + 1. Append
@@ -155,15 +163,35 @@ static int64_t store_pragma_int(sqlite3 *db, const char *sql)
     return v;
 }
 
-/* Bring the schema to STORE_SCHEMA_VERSION, one transaction per step (the
- * version is re-read inside it, so two processes opening at once is fine). */
-static int store_migrate(sqlite3 *db, char *err, size_t errlen)
+/* True for the SQLite results that say the file itself is damaged. */
+static bool store_damage_rc(int rc)
 {
+    rc &= 0xFF;
+    return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+/* Bring the schema to STORE_SCHEMA_VERSION, one transaction per step (the
+ * version is re-read inside it, so two processes opening at once is fine).
+ * An up-to-date schema is not written to, so a read-only file opens too.
+ * On failure *code is the SQLite result that caused it. */
+static int store_migrate(sqlite3 *db, int *code, char *err, size_t errlen)
+{
+    int64_t v = store_pragma_int(db, "PRAGMA user_version");
+    if (v < 0) {
+        *code = sqlite3_errcode(db);
+        store_msg(err, errlen, "database: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    if (v == STORE_SCHEMA_VERSION)
+        return 0;
     for (;;) {
-        if (store_exec_db(db, "BEGIN IMMEDIATE", err, errlen) < 0)
+        if (store_exec_db(db, "BEGIN IMMEDIATE", err, errlen) < 0) {
+            *code = sqlite3_errcode(db);
             return -1;
-        int64_t v = store_pragma_int(db, "PRAGMA user_version");
+        }
+        v = store_pragma_int(db, "PRAGMA user_version");
         if (v < 0 || v > STORE_SCHEMA_VERSION) {
+            *code = v < 0 ? sqlite3_errcode(db) : SQLITE_ERROR;
             if (v < 0)
                 store_msg(err, errlen, "database: %s", sqlite3_errmsg(db));
             else
@@ -179,20 +207,106 @@ static int store_migrate(sqlite3 *db, char *err, size_t errlen)
         if (store_exec_db(db, store_migrations[v], err, errlen) < 0 ||
             store_exec_db(db, bump, err, errlen) < 0 ||
             store_exec_db(db, "COMMIT", err, errlen) < 0) {
+            *code = sqlite3_errcode(db);
             store_exec_db(db, "ROLLBACK", NULL, 0);
             return -1;
         }
     }
 }
 
-sqlite3 *store_connect(const char *dir, char *err, size_t errlen)
+/* PRAGMA journal_mode=WAL: it answers with a row ("wal", or "delete" for
+ * an immutable file). Returns SQLITE_ROW or the SQLite error. */
+static int store_journal_wal(sqlite3 *db)
 {
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Whether PATH-wal exists (true when that cannot be told). */
+static bool store_has_wal(const char *path)
+{
+    char *wal = path ? sqlite3_mprintf("%s-wal", path) : NULL;
+    struct stat st;
+    bool gone = wal && stat(wal, &st) < 0 && errno == ENOENT;
+    sqlite3_free(wal);
+    return !gone;
+}
+
+/* A WAL database on a read-only file system whose -wal and -shm are gone
+ * (closed cleanly before the remount) cannot be opened normally: SQLite
+ * cannot create the -shm. Nothing can change such a file, so it is opened
+ * as immutable instead (read only, no locks, no WAL). Not when a -wal
+ * exists: its commits would be ignored. Returns a new connection or NULL. */
+static sqlite3 *store_open_immutable(const char *path)
+{
+    if (store_has_wal(path))
+        return NULL;
+    /* A URI: percent-encode what a URI path cannot hold as is. */
+    size_t n = strlen(path);
+    char *uri = malloc(3 * n + 32), *o = uri;
+    if (!uri)
+        return NULL;
+    o += sprintf(o, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        if (*p <= ' ' || *p >= 0x7F || strchr("%?#", *p))
+            o += sprintf(o, "%%%02X", *p);
+        else
+            *o++ = (char)*p;
+    strcpy(o, "?immutable=1");
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    free(uri);
+    if (rc != SQLITE_OK || store_journal_wal(db) != SQLITE_ROW) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+/* PRAGMA quick_check: the b-trees' structure, in one pass over the file
+ * (no index cross-check). Returns SQLITE_OK, SQLITE_CORRUPT with the first
+ * fault in err, or another SQLite error. */
+static int store_quick_check(sqlite3 *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(st, 0);
+        if (r && strcmp(r, "ok") == 0) {
+            rc = SQLITE_OK;
+        } else {
+            store_msg(err, errlen, "quick_check: %s", r ? r : "no answer");
+            for (char *p = err; p && *p; p++)   /* one line, for the log */
+                if (*p == '\n')
+                    *p = ' ';
+            rc = SQLITE_CORRUPT;
+        }
+    } else {
+        store_msg(err, errlen, "%s", sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* store_connect's work. `check` adds PRAGMA quick_check. On failure
+ * *damaged tells whether the file itself is damaged (SQLITE_CORRUPT,
+ * SQLITE_NOTADB, or a quick_check fault): err is then "PATH: what SQLite
+ * says". */
+static sqlite3 *store_connect_db(const char *dir, bool check, bool *damaged,
+                                 char *err, size_t errlen)
+{
+    *damaged = false;
     if (err && errlen)
         err[0] = '\0';
     if (!dir || store_mkdirs(dir, err, errlen) < 0)
         return NULL;
     sqlite3 *db = NULL;
     char *path = sqlite3_mprintf("%s/kiosk.db", dir);
+    bool had_wal = store_has_wal(path);
     int rc = path ? sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
                   : SQLITE_NOMEM;
     if (rc != SQLITE_OK) {
@@ -201,35 +315,148 @@ sqlite3 *store_connect(const char *dir, char *err, size_t errlen)
         goto fail;
     }
     sqlite3_busy_timeout(db, 5000);
-    /* journal_mode answers with a row; "wal" unless the file system refuses. */
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
+    /* "wal" unless the file system refuses. The first read of the file:
+     * a header that is not SQLite's fails here (SQLITE_NOTADB). */
+    rc = store_journal_wal(db);
+    if (rc == SQLITE_CANTOPEN && sqlite3_db_readonly(db, "main") == 1) {
+        sqlite3 *ro = store_open_immutable(path);
+        if (ro) {
+            sqlite3_close(db);
+            db = ro;
+            sqlite3_busy_timeout(db, 5000);
+            rc = SQLITE_ROW;
+        }
+    }
+    if (rc != SQLITE_ROW) {
+        *damaged = store_damage_rc(rc);
         store_msg(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
-        sqlite3_finalize(st);
         goto fail;
     }
-    sqlite3_finalize(st);
     /* secure_delete is per connection: every connection sets it, so pages
-     * freed by any of them are zeroed (docs/OUTBOX.md). */
+     * freed by any of them are zeroed (docs/OUTBOX.md). The schema count
+     * makes SQLite read and parse the schema: a damaged one fails here. */
     char sub[256];
+    int code = SQLITE_OK;
     if (store_exec_db(db, "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;"
                       " PRAGMA foreign_keys=ON;", sub, sizeof sub) < 0 ||
-        store_migrate(db, sub, sizeof sub) < 0) {
+        store_pragma_int(db, "SELECT count(*) FROM sqlite_schema") < 0) {
+        code = sqlite3_errcode(db);
+        store_msg(sub, sizeof sub, "database: %s", sqlite3_errmsg(db));
+    } else if (store_migrate(db, &code, sub, sizeof sub) == 0 && check) {
+        code = store_quick_check(db, sub, sizeof sub);
+    }
+    if (code != SQLITE_OK) {
+        *damaged = store_damage_rc(code);
         store_msg(err, errlen, "%s: %s", path, sub);
         goto fail;
     }
     sqlite3_free(path);
     return db;
 fail:
+    /* A damaged file is left as found: without this the last connection
+     * to close would checkpoint its -wal into it and delete the -wal. A
+     * -wal this connection made is empty: SQLite removes it on close. */
+    if (db && *damaged && had_wal)
+        sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
     sqlite3_free(path);
     sqlite3_close(db);
     return NULL;
 }
 
-Store *store_open(const char *dir, char *err, size_t errlen)
+/* What every program but the kiosk says about a damaged file: the kiosk
+ * alone moves it aside (docs/OPERATIONS.md). */
+static void store_damage_advice(char *err, size_t errlen)
 {
-    sqlite3 *db = store_connect(dir, err, errlen);
+    size_t n = err ? strnlen(err, errlen) : 0;
+    if (n + 1 < errlen)
+        store_msg(err + n, errlen - n, " -- the database file is damaged; nothing was changed."
+                  " The kiosk moves it aside and starts a fresh one when it next starts:"
+                  " docs/OPERATIONS.md, \"When the database is damaged\"");
+}
+
+sqlite3 *store_connect(const char *dir, char *err, size_t errlen)
+{
+    bool damaged;
+    sqlite3 *db = store_connect_db(dir, false, &damaged, err, errlen);
+    if (!db && damaged)
+        store_damage_advice(err, errlen);
+    return db;
+}
+
+/* Move DIR/kiosk.db with its -wal and -shm to DIR/kiosk.db.corrupt-STAMP
+ * (then "-wal", "-shm"), STAMP the local time YYYYMMDD-HHMMSS, with ".2",
+ * ".3" ... when that name is taken: never over an existing file. The -wal
+ * goes first, so a crash half-way never leaves the old -wal beside a new
+ * kiosk.db. Returns 0 with the new name in `name`, or -1 and a message. */
+static int store_move_aside(const char *dir, char name[STORE_MOVED_MAX], char *err,
+                            size_t errlen)
+{
+    static const char *const suffix[] = {"-wal", "-shm", ""};
+    LocalTime lt;
+    time_local(time_now_ms() / 1000, &lt);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        store_msg(err, errlen, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    for (int n = 1; n < 100; n++) {
+        int w = snprintf(name, STORE_MOVED_MAX, "kiosk.db.corrupt-%04d%02d%02d-%02d%02d%02d",
+                         lt.year % 10000, lt.mon % 100, lt.mday % 100, lt.hour % 100,
+                         lt.min % 100, lt.sec % 100);
+        if (n > 1)
+            snprintf(name + w, STORE_MOVED_MAX - (size_t)w, ".%d", n);
+        bool taken = false;
+        char src[32], dst[STORE_MOVED_MAX + 8];
+        struct stat st;
+        for (int i = 0; i < 3; i++) {
+            snprintf(dst, sizeof dst, "%s%s", name, suffix[i]);
+            taken = taken || fstatat(dfd, dst, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
+        }
+        if (taken)
+            continue;
+        for (int i = 0; i < 3; i++) {
+            snprintf(src, sizeof src, "kiosk.db%s", suffix[i]);
+            snprintf(dst, sizeof dst, "%s%s", name, suffix[i]);
+            int rc = renameat2(dfd, src, dfd, dst, RENAME_NOREPLACE);
+            if (rc < 0 && (errno == EINVAL || errno == ENOSYS))   /* no NOREPLACE here */
+                rc = fstatat(dfd, dst, &st, AT_SYMLINK_NOFOLLOW) == 0 ? (errno = EEXIST, -1)
+                                                                  : renameat(dfd, src, dfd, dst);
+            if (rc < 0 && !(errno == ENOENT && suffix[i][0])) {
+                store_msg(err, errlen, "cannot move %s/%s aside to %s: %s", dir, src, dst,
+                          strerror(errno));
+                close(dfd);
+                return -1;
+            }
+        }
+        fsync(dfd);   /* the new names on disk before a fresh kiosk.db is made */
+        close(dfd);
+        return 0;
+    }
+    store_msg(err, errlen, "cannot move %s/kiosk.db aside: too many damaged copies today", dir);
+    close(dfd);
+    return -1;
+}
+
+static Store *store_open_mode(const char *dir, bool recover, char *err, size_t errlen)
+{
+    bool damaged;
+    char why[sizeof ((Store *)0)->moved_why] = "", moved[STORE_MOVED_MAX] = "";
+    if (err && errlen)
+        err[0] = '\0';
+    sqlite3 *db = store_connect_db(dir, true, &damaged, why, sizeof why);
+    if (!db && damaged && recover) {
+        /* Once: a fresh file that is damaged too is not the file's fault. */
+        char sub[300];
+        if (store_move_aside(dir, moved, sub, sizeof sub) < 0) {
+            store_msg(err, errlen, "%s -- the database file is damaged, and %s", why, sub);
+            return NULL;
+        }
+        db = store_connect_db(dir, true, &damaged, err, errlen);
+    } else if (!db) {
+        store_msg(err, errlen, "%s", why);
+        if (damaged)
+            store_damage_advice(err, errlen);
+    }
     if (!db)
         return NULL;
     Store *s = calloc(1, sizeof *s);
@@ -240,6 +467,11 @@ Store *store_open(const char *dir, char *err, size_t errlen)
     }
     s->db = db;
     s->seen_data_version = -1;
+    s->readonly = sqlite3_db_readonly(db, "main") == 1;
+    if (moved[0]) {
+        memcpy(s->moved, moved, sizeof moved);
+        memcpy(s->moved_why, why, sizeof why);
+    }
     if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &s->data_version, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, "SELECT serial FROM content WHERE id = 1", -1,
                            &s->serial, NULL) != SQLITE_OK) {
@@ -248,6 +480,28 @@ Store *store_open(const char *dir, char *err, size_t errlen)
         return NULL;
     }
     return s;
+}
+
+Store *store_open(const char *dir, char *err, size_t errlen)
+{
+    return store_open_mode(dir, false, err, errlen);
+}
+
+Store *store_open_recover(const char *dir, char *err, size_t errlen)
+{
+    return store_open_mode(dir, true, err, errlen);
+}
+
+const char *store_recovered(const Store *s, const char **why)
+{
+    if (why)
+        *why = s && s->moved[0] ? s->moved_why : NULL;
+    return s && s->moved[0] ? s->moved : NULL;
+}
+
+bool store_readonly(const Store *s)
+{
+    return s && s->readonly;
 }
 
 void store_close(Store *s)
@@ -269,6 +523,12 @@ int store_import_json(Store *s, const char *json, size_t len, char *err, size_t 
     memcpy(version, c->version, sizeof version);
     content_free(c);
 
+    if (s->readonly) {
+        store_msg(err, errlen, "database: %s is read-only (is its file system mounted"
+                  " read-only?); the stored content is unchanged",
+                  sqlite3_db_filename(s->db, "main"));
+        return -1;
+    }
     if (store_exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
         return -1;
     sqlite3_stmt *st = NULL;

@@ -1,0 +1,834 @@
+/* test_faults.c - the database under faults: 1,000 submissions with kill -9
+ * at random moments, a full disk, a read-only mount, and a damaged file
+ * that the kiosk moves aside (never deletes) before starting afresh. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fake_measure.h"
+#include "kiosk.h"
+#include "outbox.h"
+#include "proc.h"
+#include "screen_util.h"
+#include "store.h"
+#include "timeutil.h"
+#include "tmpdir.h"
+
+#define SUBMISSIONS 1000
+#define REC (OUTBOX_RECEIPT_LEN + 1)   /* a receipt and '\n' per acknowledgement */
+#define SAMPLE "assets/content/sample.json"
+
+static char *dir;               /* this run's scratch directory */
+static char mounted[4][600];    /* tmpfs mounts to undo in teardown */
+
+static uint64_t rng = 20261128;
+static uint32_t next_rand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 11);
+}
+
+static int64_t mono_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    dir = tmpdir_make();
+    return dir ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    /* A failed test may leave a mount behind, read-only even. */
+    for (size_t i = 0; i < sizeof mounted / sizeof mounted[0]; i++)
+        if (mounted[i][0]) {
+            mount(NULL, mounted[i], NULL, MS_REMOUNT, NULL);
+            umount2(mounted[i], MNT_DETACH);
+            mounted[i][0] = '\0';
+        }
+    tmpdir_remove(dir);
+    return 0;
+}
+
+/* Mount a small tmpfs at dir/name; returns its path, or NULL (and prints
+ * why) when mounting is not permitted (not root). */
+static char *mount_tmpfs(const char *name, const char *size)
+{
+    char *mnt = tmpdir_path(dir, name);
+    assert_int_equal(mkdir(mnt, 0700), 0);
+    char opts[64];
+    snprintf(opts, sizeof opts, "size=%s,mode=0700", size);
+    if (mount("tmpfs", mnt, "tmpfs", 0, opts) != 0) {
+        fprintf(stderr, "cannot mount a tmpfs (%s): test skipped (needs root)\n",
+                strerror(errno));
+        free(mnt);
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof mounted / sizeof mounted[0]; i++)
+        if (!mounted[i][0]) {
+            snprintf(mounted[i], sizeof mounted[i], "%s", mnt);
+            break;
+        }
+    return mnt;
+}
+
+static void unmount_tmpfs(char *mnt)
+{
+    assert_int_equal(umount(mnt), 0);
+    for (size_t i = 0; i < sizeof mounted / sizeof mounted[0]; i++)
+        if (strcmp(mounted[i], mnt) == 0)
+            mounted[i][0] = '\0';
+    free(mnt);
+}
+
+/* PRAGMA integrity_check through a read-only connection of its own. */
+static void assert_integrity_ok(const char *data)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/kiosk.db", data);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* ---- 1,000 submissions, kill -9 at random moments ---- */
+
+/* The child: push forever, and only after outbox_push returned OUTBOX_OK
+ * tell the parent the receipt. Exits (never returns) on any failure. */
+static void pusher(const char *data, int fd, int round)
+{
+    char err[300];
+    OutboxLimits lim = {1000000, 1LL << 30, NULL};
+    Outbox *ob = outbox_open(data, &lim, err, sizeof err);
+    if (!ob)
+        _exit(2);
+    static const char *const topics[] = {"cleaning", "safety", "repairs", "noise", "other"};
+    static const char line[] = "楼道灯坏了，晚上很黑，老人上下楼不安全。";
+    for (unsigned i = 0;; i++) {
+        /* Texts of 1 to 12 lines: rows from one page to several. */
+        char text[1600];
+        int n = snprintf(text, sizeof text, "第%d轮第%u条：", round, i);
+        for (unsigned l = 0; l < 1 + (i * 7 + (unsigned)round) % 8; l++)
+            n += snprintf(text + n, sizeof text - (size_t)n, "%s", line);
+        char receipt[OUTBOX_RECEIPT_SIZE];
+        OutboxResult r = outbox_push(ob, topics[i % 5], text, i % 3 ? NULL : "3栋501 王",
+                                     i % 2 ? "zh" : "en", 1796090400 + i, receipt, err,
+                                     sizeof err);
+        if (r != OUTBOX_OK)
+            _exit(3);
+        char rec[REC];
+        memcpy(rec, receipt, OUTBOX_RECEIPT_LEN);
+        rec[OUTBOX_RECEIPT_LEN] = '\n';
+        if (write(fd, rec, REC) != REC)   /* atomic: REC < PIPE_BUF */
+            _exit(4);
+    }
+}
+
+/* Read one acknowledgement; returns 1, or 0 at end of file. */
+static int read_ack(int fd, char rec[REC])
+{
+    size_t got = 0;
+    while (got < REC) {
+        ssize_t n = read(fd, rec + got, REC - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            assert_int_equal(got, 0);   /* never half a record */
+            return 0;
+        }
+        got += (size_t)n;
+    }
+    assert_int_equal(rec[OUTBOX_RECEIPT_LEN], '\n');
+    rec[OUTBOX_RECEIPT_LEN] = '\0';
+    return 1;
+}
+
+typedef struct {
+    char (*acked)[REC];
+    size_t n, cap;
+} Acks;
+
+static void acks_add(Acks *a, const char rec[REC])
+{
+    if (a->n == a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 1024;
+        a->acked = realloc(a->acked, a->cap * sizeof *a->acked);
+        assert_non_null(a->acked);
+    }
+    memcpy(a->acked[a->n++], rec, REC);
+}
+
+static int cmp_rec(const void *x, const void *y)
+{
+    return strcmp(x, y);
+}
+
+/* After a kill: through a read-only connection, the file is sound, every
+ * acknowledged receipt is there, and every row is whole (its payload
+ * parses and matches its columns; a contact belongs to a submission).
+ * Returns the number of rows. */
+static size_t check_round(const char *data, const Acks *a)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/kiosk.db", data);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
+    sqlite3_finalize(st);
+
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, receipt, topic, lang, payload, bytes,"
+                                        " state FROM submissions", -1, &st, NULL), SQLITE_OK);
+    size_t rows = 0, cap = 1024;
+    char (*stored)[REC] = malloc(cap * sizeof *stored);
+    assert_non_null(stored);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        const char *receipt = (const char *)sqlite3_column_text(st, 1);
+        const char *payload = (const char *)sqlite3_column_text(st, 4);
+        json_error_t je;
+        json_t *j = json_loads(payload, 0, &je);
+        if (!j)
+            fail_msg("receipt %s: payload does not parse: %s", receipt, je.text);
+        assert_string_equal(json_string_value(json_object_get(j, "id")), id);
+        assert_string_equal(json_string_value(json_object_get(j, "receipt")), receipt);
+        assert_string_equal(json_string_value(json_object_get(j, "topic")),
+                            (const char *)sqlite3_column_text(st, 2));
+        assert_string_equal(json_string_value(json_object_get(j, "lang")),
+                            (const char *)sqlite3_column_text(st, 3));
+        assert_non_null(strstr(json_string_value(json_object_get(j, "text")), "楼道灯坏了"));
+        assert_int_equal(sqlite3_column_int64(st, 5), (int64_t)strlen(payload));
+        assert_string_equal((const char *)sqlite3_column_text(st, 6), "waiting");
+        json_decref(j);
+        if (rows == cap) {
+            cap *= 2;
+            stored = realloc(stored, cap * sizeof *stored);
+            assert_non_null(stored);
+        }
+        snprintf(stored[rows++], REC, "%s", receipt);
+    }
+    assert_int_equal(rc, SQLITE_DONE);
+    sqlite3_finalize(st);
+    /* Contacts: whole, and never without their submission. */
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM contacts c LEFT JOIN"
+                                        " submissions s ON s.id = c.submission_id"
+                                        " WHERE s.id IS NULL OR c.contact <> '3栋501 王'",
+                                        -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+
+    qsort(stored, rows, sizeof *stored, cmp_rec);
+    for (size_t i = 0; i < a->n; i++)
+        if (!bsearch(a->acked[i], stored, rows, sizeof *stored, cmp_rec))
+            fail_msg("acknowledged receipt %s lost", a->acked[i]);
+    free(stored);
+    return rows;
+}
+
+static void test_thousand_submissions_with_kill_9(void **state)
+{
+    (void)state;
+    char *data = tmpdir_path(dir, "crash");
+    Acks a = {0};
+    int64_t t0 = mono_ns(), push_ns = 0;
+    int round = 0, mid_push = 0;
+    size_t rows = 0;
+    signal(SIGPIPE, SIG_IGN);
+    while (a.n < SUBMISSIONS) {
+        int fds[2];
+        assert_int_equal(pipe(fds), 0);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            close(fds[0]);
+            pusher(data, fds[1], round);
+        }
+        close(fds[1]);
+        /* A random number of acknowledgements (the first one includes the
+         * child's start), then a kill at a random moment: at once, or
+         * somewhere in the next push, whose length is measured from the
+         * ones just seen. The spin only places the kill; nothing waits on
+         * it for correctness. */
+        int want = 1 + (int)(next_rand() % 60);
+        char rec[REC];
+        int64_t first = 0;
+        int got = 0;
+        for (; got < want && read_ack(fds[0], rec); got++) {
+            acks_add(&a, rec);
+            if (got == 0)
+                first = mono_ns();
+        }
+        if (got > 1)
+            push_ns = (mono_ns() - first) / (got - 1);
+        if (next_rand() % 5 != 0 && push_ns > 0) {
+            int64_t until = mono_ns() + push_ns * (int64_t)(next_rand() % 1000) / 1000;
+            while (mono_ns() < until)
+                ;
+            mid_push++;
+        }
+        assert_int_equal(kill(pid, SIGKILL), 0);
+        /* Whatever it acknowledged before dying counts too. */
+        while (read_ack(fds[0], rec))
+            acks_add(&a, rec);
+        close(fds[0]);
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+            fail_msg("round %d: the child stopped by itself (status %d)", round, status);
+        round++;
+        rows = check_round(data, &a);
+        /* At most the one push in flight per kill committed unacknowledged. */
+        assert_true(rows >= a.n && rows <= a.n + (size_t)round);
+    }
+    fprintf(stderr, "faults: %zu acknowledged in %d kill -9 rounds (%d mid-push), %zu rows "
+            "(%zu committed but not acknowledged), %.2f s, %.2f ms a push\n", a.n, round,
+            mid_push, rows, rows - a.n, (double)(mono_ns() - t0) / 1e9, (double)push_ns / 1e6);
+    free(a.acked);
+    free(data);
+}
+
+/* ---- Full disk ---- */
+
+/* Fill the file system holding `path` until it refuses more. */
+static void fill(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    static char block[4096];
+    memset(block, 'x', sizeof block);
+    while (write(fd, block, sizeof block) > 0)
+        ;
+    assert_int_equal(errno, ENOSPC);
+    while (write(fd, block, 1) > 0)   /* not even a partial page left */
+        ;
+    close(fd);
+}
+
+/* The flag `name` as outbox_flags_list has it, or NULL. */
+static const OutboxFlag *find_flag(Outbox *ob, const char *name, OutboxFlag *buf, int max)
+{
+    int n = outbox_flags_list(ob, buf, max);
+    for (int i = 0; i < n && i < max; i++)
+        if (strcmp(buf[i].name, name) == 0)
+            return &buf[i];
+    return NULL;
+}
+
+static const char new_content[] =
+    "{\"site\":{\"name\":{\"zh\":\"磁盘满了也不坏的小区\"}},\"notices\":[],\"events\":[],"
+    "\"channels\":[]}";
+
+static void test_full_disk(void **state)
+{
+    (void)state;
+    char *mnt = mount_tmpfs("full", "2m");
+    if (!mnt)
+        skip();
+    char *data = tmpdir_path(mnt, "data");
+    char err[300];
+    Store *s = store_open(data, err, sizeof err);
+    if (!s)
+        fail_msg("store_open: %s", err);
+    assert_int_equal(store_import_file(s, SAMPLE, err, sizeof err), 0);
+    int64_t serial = store_content_serial(s);
+    Outbox *ob = outbox_open(data, NULL, err, sizeof err);
+    if (!ob)
+        fail_msg("outbox_open: %s", err);
+    char receipt[OUTBOX_RECEIPT_SIZE], kept[3][OUTBOX_RECEIPT_SIZE];
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(outbox_push(ob, "repairs", "电梯坏了", NULL, "zh", 1796090400,
+                                     kept[i], err, sizeof err), OUTBOX_OK);
+    /* An empty WAL, so the next commit needs new blocks (a used WAL is
+     * rewritten in place and would take a few more on a full disk). */
+    assert_int_equal(sqlite3_exec(outbox_db(ob), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    char *filler = tmpdir_path(mnt, "filler");
+    fill(filler);
+
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(outbox_push(ob, "repairs", "屋顶漏水", "3栋501", "zh", 1796090400,
+                                     receipt, err, sizeof err), OUTBOX_IO);
+        assert_string_equal(receipt, "");
+        assert_null(strstr(err, "屋顶"));   /* never the resident's words */
+    }
+    assert_int_equal(outbox_push_rating(ob, 5, 1796090400, err, sizeof err), OUTBOX_IO);
+    OutboxFlag fl[16];
+    const OutboxFlag *f = find_flag(ob, "commit_failed", fl, 16);
+    assert_non_null(f);
+    assert_true(f->in_memory);   /* the database could not take it either */
+    assert_non_null(strstr(f->detail, "full"));
+    /* The content import fails cleanly: an error, the old content kept. */
+    int rc = store_import_json(s, new_content, strlen(new_content), err, sizeof err);
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(err, "full"));
+    assert_int_equal(store_content_serial(s), serial);
+    Content *c = store_load_content(s, err, sizeof err);
+    assert_non_null(c);
+    assert_string_equal(c->site_name.zh, "翠湖花园社区");
+    content_free(c);
+    assert_integrity_ok(data);
+    OutboxCounts cnt;
+    assert_int_equal(outbox_counts(ob, &cnt), 0);
+    assert_int_equal(cnt.waiting, 3);
+
+    /* Space again: pushes and imports work, the flag reaches the file. */
+    assert_int_equal(unlink(filler), 0);
+    assert_int_equal(outbox_push(ob, "repairs", "屋顶漏水", "3栋501", "zh", 1796090400,
+                                 receipt, err, sizeof err), OUTBOX_OK);
+    f = find_flag(ob, "commit_failed", fl, 16);
+    assert_non_null(f);
+    assert_false(f->in_memory);
+    assert_int_equal(store_import_json(s, new_content, strlen(new_content), err, sizeof err), 0);
+    assert_int_equal(store_content_serial(s), serial + 1);
+    for (int i = 0; i < 3; i++) {
+        OutboxMeta m;
+        assert_int_equal(outbox_get_by_receipt(ob, kept[i], &m), 1);
+    }
+    outbox_close(ob);
+    store_close(s);
+    assert_integrity_ok(data);
+    free(filler);
+    free(data);
+    unmount_tmpfs(mnt);
+}
+
+/* ---- Read-only mount ---- */
+
+static bool frame_has_text(const DrawList *dl, const char *needle)
+{
+    for (size_t i = 0; i < dl->ncmds; i++)
+        if (dl->cmds[i].kind == DL_TEXT && strstr(dl_str(dl, &dl->cmds[i]), needle))
+            return true;
+    return false;
+}
+
+static void kiosk_start(Kiosk *k, const char *data, const char *content, int64_t now)
+{
+    Config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
+    char err[600];
+    if (kiosk_open(k, &cfg, ".", content, fake_measure(), 1920, 1080, now, err, sizeof err) < 0)
+        fail_msg("kiosk_open: %s", err);
+}
+
+/* The staff panel's text holds `needle`. */
+static bool staff_panel_shows(Kiosk *k, int64_t now, const char *needle)
+{
+    assert_int_equal(app_open(k->app, "staff"), 0);
+    k->next_info_ms = 0;
+    kiosk_service(k, now);
+    kiosk_view(k, now);
+    return frame_has_text(&k->frame, needle);
+}
+
+static int kioskctl(const char *data, const char *cmd, const char *arg, char **out, char **err)
+{
+    char *argv[] = {(char *)proc_bin("kioskctl"), "--data-dir", (char *)data, (char *)cmd,
+                    (char *)arg, NULL};
+    return proc_run(argv, out, err);
+}
+
+static void test_read_only_mount(void **state)
+{
+    (void)state;
+    char *mnt = mount_tmpfs("ro", "4m");
+    if (!mnt)
+        skip();
+    char *data = tmpdir_path(mnt, "data");
+    int64_t now = SAMPLE_NOW_MS;
+    Kiosk k;
+    kiosk_start(&k, data, SAMPLE, now);
+    char receipt[OUTBOX_RECEIPT_SIZE], err[300];
+    assert_int_equal(outbox_push(k.outbox, "noise", "夜里装修太吵", NULL, "zh", now / 1000,
+                                 receipt, err, sizeof err), OUTBOX_OK);
+    kiosk_close(&k);   /* the last connection: -wal and -shm go */
+    char *wal = tmpdir_path(data, "kiosk.db-wal");
+    struct stat st;
+    assert_int_equal(stat(wal, &st), -1);
+    assert_int_equal(mount(NULL, mnt, NULL, MS_REMOUNT | MS_RDONLY, NULL), 0);
+
+    /* The kiosk starts and shows the stored content. */
+    kiosk_start(&k, data, NULL, now);
+    assert_true(store_readonly(k.store));
+    const Content *c = app_content(k.app);
+    assert_non_null(c);
+    assert_string_equal(c->site_name.zh, "翠湖花园社区");
+    kiosk_view(&k, now);
+    assert_true(frame_has_text(&k.frame, "翠湖花园社区"));
+    assert_non_null(dl_find_hit(&k.frame, "tile:suggest"));
+    /* The suggestion the file holds is still found by its receipt. */
+    OutboxMeta m;
+    assert_int_equal(outbox_get_by_receipt(k.outbox, receipt, &m), 1);
+    /* A new one cannot be saved: OUTBOX_IO (the screen's apology), and
+     * the flags are kept in memory and shown on the staff panel. */
+    char r2[OUTBOX_RECEIPT_SIZE];
+    assert_int_equal(outbox_push(k.outbox, "noise", "还是很吵", NULL, "zh", now / 1000, r2,
+                                 err, sizeof err), OUTBOX_IO);
+    assert_string_equal(r2, "");
+    OutboxFlag fl[16];
+    const OutboxFlag *f = find_flag(k.outbox, "commit_failed", fl, 16);
+    assert_non_null(f);
+    assert_true(f->in_memory);
+    f = find_flag(k.outbox, "database_readonly", fl, 16);
+    assert_non_null(f);
+    assert_true(f->in_memory);
+    assert_true(staff_panel_shows(&k, now, "commit_failed"));
+    assert_true(staff_panel_shows(&k, now, "database_readonly"));
+
+    /* kioskctl: import exits 1 and says why; status still reads. */
+    char *newc = tmpdir_path(dir, "new.json");
+    assert_int_equal(tmpdir_write(newc, new_content, strlen(new_content)), 0);
+    char *out = NULL, *msg = NULL;
+    assert_int_equal(kioskctl(data, "import", newc, &out, &msg), 1);
+    if (!strstr(msg, "read-only"))
+        fail_msg("kioskctl import on a read-only mount said: %s", msg);
+    free(out); free(msg);
+    assert_int_equal(kioskctl(data, "status", NULL, &out, &msg), 0);
+    assert_non_null(strstr(out, "翠湖花园"));
+    free(out); free(msg);
+    kiosk_close(&k);
+
+    /* Writable again: a restarted kiosk saves suggestions. */
+    assert_int_equal(mount(NULL, mnt, NULL, MS_REMOUNT, NULL), 0);
+    kiosk_start(&k, data, NULL, now);
+    assert_false(store_readonly(k.store));
+    assert_int_equal(outbox_push(k.outbox, "noise", "还是很吵", NULL, "zh", now / 1000, r2,
+                                 err, sizeof err), OUTBOX_OK);
+    assert_null(find_flag(k.outbox, "database_readonly", fl, 16));
+    kiosk_close(&k);
+    assert_integrity_ok(data);
+    free(newc); free(wal); free(data);
+    unmount_tmpfs(mnt);
+}
+
+/* ---- A damaged database ---- */
+
+typedef enum { DAMAGE_HEADER, DAMAGE_TRUNCATE, DAMAGE_PAGES } Damage;
+static const char *const damage_name[] = {"header", "truncated mid-page", "random pages"};
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    long n = ftell(f);
+    rewind(f);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+static void write_at(const char *path, long off, const void *buf, size_t n)
+{
+    int fd = open(path, O_WRONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, buf, n, off), (ssize_t)n);
+    close(fd);
+}
+
+static void damage(const char *db, Damage how)
+{
+    struct stat st;
+    assert_int_equal(stat(db, &st), 0);
+    long page = 4096, pages = (long)st.st_size / page;
+    assert_true(pages >= 16);
+    unsigned char junk[100];
+    switch (how) {
+    case DAMAGE_HEADER:
+        for (size_t i = 0; i < sizeof junk; i++)
+            junk[i] = (unsigned char)next_rand();
+        write_at(db, 0, junk, sizeof junk);
+        break;
+    case DAMAGE_TRUNCATE:
+        assert_int_equal(truncate(db, (pages / 2) * page + 1234), 0);
+        break;
+    case DAMAGE_PAGES:
+        /* 16 random bytes at the start of five random pages after the
+         * first: a b-tree page's header, an overflow page's link. */
+        for (int p = 0; p < 5; p++) {
+            for (size_t i = 0; i < 16; i++)
+                junk[i] = (unsigned char)next_rand();
+            write_at(db, (1 + (long)(next_rand() % (uint32_t)(pages - 1))) * page, junk, 16);
+        }
+        break;
+    }
+}
+
+/* What SQLite itself says about the file: true when it sees the damage
+ * (so the test cannot pass on damage nobody could find). */
+static bool sqlite_sees_damage(const char *db)
+{
+    sqlite3 *h;
+    bool bad = true;
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(h, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                bad = strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0;
+            sqlite3_finalize(st);
+        }
+    }
+    sqlite3_close(h);
+    return bad;
+}
+
+static int cmp_name(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The names in `data` that start with kiosk.db.corrupt-, sorted, joined by '\n'. */
+static char *corrupt_names(const char *data, int *count)
+{
+    DIR *d = opendir(data);
+    assert_non_null(d);
+    char *names[16];
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strncmp(e->d_name, "kiosk.db.corrupt-", 17) == 0) {
+            assert_true(n < 16);
+            names[n++] = strdup(e->d_name);
+        }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof *names, cmp_name);
+    char *all = calloc(1, 16 * 64);
+    for (int i = 0; i < n; i++) {
+        strcat(all, names[i]);
+        strcat(all, "\n");
+        free(names[i]);
+    }
+    *count = n;
+    return all;
+}
+
+/* A data directory with content and 300 suggestions, closed cleanly. */
+static char *populated(const char *name, int64_t now)
+{
+    char *data = tmpdir_path(dir, name);
+    Kiosk k;
+    kiosk_start(&k, data, SAMPLE, now);
+    char receipt[OUTBOX_RECEIPT_SIZE], err[300], text[400];
+    for (int i = 0; i < 300; i++) {
+        snprintf(text, sizeof text, "第%d条：小区东门的路灯已经坏了一个星期，晚上回家很不方便。", i);
+        assert_int_equal(outbox_push(k.outbox, "repairs", text, i % 4 ? NULL : "3栋501", "zh",
+                                     now / 1000, receipt, err, sizeof err), OUTBOX_OK);
+    }
+    kiosk_close(&k);
+    return data;
+}
+
+static void check_moved_aside(const char *data, Damage how, int64_t now)
+{
+    char *db = tmpdir_path(data, "kiosk.db");
+    damage(db, how);
+    if (!sqlite_sees_damage(db))
+        fail_msg("%s: SQLite itself sees no damage; the test proves nothing", damage_name[how]);
+    size_t blen;
+    char *before = read_all(db, &blen);
+
+    /* kioskctl refuses, says why, and moves nothing. */
+    char *out = NULL, *msg = NULL;
+    assert_int_equal(kioskctl(data, "status", NULL, &out, &msg), 1);
+    if (!strstr(msg, "damaged") || !strstr(msg, "OPERATIONS.md"))
+        fail_msg("%s: kioskctl status said: %s", damage_name[how], msg);
+    free(out); free(msg);
+    assert_int_equal(kioskctl(data, "import", SAMPLE, &out, &msg), 1);
+    assert_non_null(strstr(msg, "damaged"));
+    free(out); free(msg);
+    assert_int_equal(kioskctl(data, "list", NULL, &out, &msg), 1);
+    assert_non_null(strstr(msg, "damaged"));
+    free(out); free(msg);
+    char err[600];
+    assert_null(store_open(data, err, sizeof err));
+    assert_non_null(strstr(err, "damaged"));
+    int n;
+    free(corrupt_names(data, &n));
+    assert_int_equal(n, 0);
+    size_t len2;
+    char *still = read_all(db, &len2);
+    assert_true(len2 == blen && memcmp(still, before, blen) == 0);
+    free(still);
+
+    /* The kiosk moves it aside and starts on a fresh database. */
+    Kiosk k;
+    kiosk_start(&k, data, NULL, now);
+    const char *why, *name = store_recovered(k.store, &why);
+    assert_non_null(name);
+    assert_non_null(strstr(why, "kiosk.db"));
+    char moved[64];   /* the Store's copy goes with kiosk_close */
+    snprintf(moved, sizeof moved, "%s", name);
+    assert_int_equal(strlen(moved), strlen("kiosk.db.corrupt-YYYYMMDD-HHMMSS"));
+    for (size_t i = 17; i < strlen(moved); i++)
+        assert_true(i == 25 ? moved[i] == '-' : moved[i] >= '0' && moved[i] <= '9');
+    /* The file, and the -wal and -shm when there were any (an open that
+     * found the damage may have left an empty pair). */
+    char *names = corrupt_names(data, &n), expect[3][256];
+    snprintf(expect[0], sizeof expect[0], "%s\n", moved);
+    snprintf(expect[1], sizeof expect[1], "%s\n%s-shm\n%s-wal\n", moved, moved, moved);
+    snprintf(expect[2], sizeof expect[2], "%s\n%s-wal\n", moved, moved);
+    if (strcmp(names, expect[0]) && strcmp(names, expect[1]) && strcmp(names, expect[2]))
+        fail_msg("%s: moved aside:\n%s", damage_name[how], names);
+    char *aside = tmpdir_path(data, moved);
+    size_t alen;
+    char *kept = read_all(aside, &alen);
+    assert_true(alen == blen && memcmp(kept, before, blen) == 0);   /* byte for byte */
+    /* Empty states, not a blank screen; staff are told. */
+    assert_null(app_content(k.app));
+    kiosk_view(&k, now);
+    assert_non_null(dl_find_hit(&k.frame, "tile:suggest"));
+    OutboxFlag fl[16];
+    const OutboxFlag *f = find_flag(k.outbox, "database_corrupt", fl, 16);
+    assert_non_null(f);
+    assert_false(f->in_memory);
+    assert_non_null(strstr(f->detail, moved));
+    assert_true(staff_panel_shows(&k, now, "database_corrupt"));
+    assert_true(staff_panel_shows(&k, now, moved));
+    char receipt[OUTBOX_RECEIPT_SIZE];
+    assert_int_equal(outbox_push(k.outbox, "repairs", "新的建议", NULL, "zh", now / 1000,
+                                 receipt, err, sizeof err), OUTBOX_OK);
+    kiosk_close(&k);
+    assert_integrity_ok(data);
+    /* kioskctl works again and lists the flag; content is imported anew. */
+    assert_int_equal(kioskctl(data, "status", NULL, &out, &msg), 0);
+    assert_non_null(strstr(out, "database_corrupt"));
+    assert_non_null(strstr(out, moved));
+    assert_non_null(strstr(out, "none imported yet"));
+    free(out); free(msg);
+    assert_int_equal(kioskctl(data, "import", SAMPLE, &out, &msg), 0);
+    free(out); free(msg);
+    free(names); free(kept); free(aside); free(before); free(db);
+}
+
+static void test_damaged_database_is_moved_aside(void **state)
+{
+    (void)state;
+    int64_t now = SAMPLE_NOW_MS;
+    for (Damage how = DAMAGE_HEADER; how <= DAMAGE_PAGES; how++) {
+        char name[32];
+        snprintf(name, sizeof name, "damaged%d", (int)how);
+        char *data = populated(name, now);
+        check_moved_aside(data, how, now);
+        free(data);
+    }
+}
+
+/* The real binary: a clear message on stderr, the home screen drawn, and
+ * a name already taken (a second damage in the same second) never
+ * overwritten; -wal and -shm follow the file. */
+static void test_kiosk_binary_on_damaged_database(void **state)
+{
+    (void)state;
+    int64_t now = SAMPLE_NOW_MS;
+    char *data = populated("damaged-bin", now);
+    char *db = tmpdir_path(data, "kiosk.db");
+    damage(db, DAMAGE_HEADER);
+    char *wal = tmpdir_path(data, "kiosk.db-wal"), *shm = tmpdir_path(data, "kiosk.db-shm");
+    assert_int_equal(tmpdir_write(wal, "old wal", 7), 0);
+    assert_int_equal(tmpdir_write(shm, "old shm", 7), 0);
+    /* Decoys with the names of this second and the next two. */
+    char decoy[3][64];
+    time_t t = time(NULL);
+    for (int i = 0; i < 3; i++) {
+        LocalTime lt;
+        time_local((int64_t)t + i, &lt);
+        snprintf(decoy[i], sizeof decoy[i], "kiosk.db.corrupt-%04d%02d%02d-%02d%02d%02d",
+                 lt.year, lt.mon, lt.mday, lt.hour, lt.min, lt.sec);
+        char *p = tmpdir_path(data, decoy[i]);
+        assert_int_equal(tmpdir_write(p, "decoy", 5), 0);
+        free(p);
+    }
+    char *dump = tmpdir_path(dir, "home.txt"), *script = tmpdir_path(dir, "home.replay");
+    char line[700];
+    snprintf(line, sizeof line, "dump %s\n", dump);
+    assert_int_equal(tmpdir_write(script, line, strlen(line)), 0);
+    char *argv[] = {(char *)proc_bin("kiosk"), "--replay", script, "--data-dir", data,
+                    "--now", "2026-12-01T10:00:00+08:00", NULL};
+    char *msg = NULL;
+    int rc = proc_run(argv, NULL, &msg);
+    if (rc != 0)
+        fail_msg("kiosk exited %d: %s", rc, msg);
+    if (!strstr(msg, "damaged") || !strstr(msg, "moved it aside") ||
+        !strstr(msg, "kiosk.db.corrupt-") || !strstr(msg, "OPERATIONS.md"))
+        fail_msg("kiosk said: %s", msg);
+    char *home = tmpdir_read(dump);
+    assert_non_null(strstr(home, "screen home"));
+    assert_non_null(strstr(home, "hit tile:suggest"));
+    /* Every decoy untouched; the damaged file under a new name with ".N". */
+    for (int i = 0; i < 3; i++) {
+        char *p = tmpdir_path(data, decoy[i]);
+        char *d = tmpdir_read(p);
+        assert_string_equal(d, "decoy");
+        free(d); free(p);
+    }
+    int n;
+    char *names = corrupt_names(data, &n);
+    assert_int_equal(n, 3 + 3);   /* the decoys, the file, its -shm and -wal */
+    const char *moved = strstr(msg, "kiosk.db.corrupt-");
+    char name[64];
+    assert_int_equal(sscanf(moved, "%63[^ ]", name), 1);
+    assert_non_null(strchr(name + 17, '.'));   /* ".2" or later */
+    char *p = tmpdir_path(data, name);
+    char pw[128];
+    snprintf(pw, sizeof pw, "%s-wal", p);
+    char *w = tmpdir_read(pw);
+    assert_string_equal(w, "old wal");
+    snprintf(pw, sizeof pw, "%s-shm", p);   /* SQLite rewrites the index in it */
+    struct stat st;
+    assert_int_equal(stat(pw, &st), 0);
+    assert_false(sqlite_sees_damage(db));   /* the new one */
+    free(w); free(p); free(names); free(home); free(msg); free(script); free(dump);
+    free(wal); free(shm); free(db); free(data);
+}
+
+int main(void)
+{
+    setenv("TZ", "Asia/Shanghai", 1);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_thousand_submissions_with_kill_9, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_only_mount, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_database_is_moved_aside, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kiosk_binary_on_damaged_database, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

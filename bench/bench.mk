@@ -34,3 +34,13 @@ $(BUILD)/bench/spawn: $(BUILD)/bench/spawn.o
 
 .PHONY: bench-programs
 bench-programs: $(BENCH_BIN)
+
+# treewatch (the browser comparison, section 7) reads the X screen when
+# Xlib and its MIT-SHM extension can be linked; without them it is built
+# without -x and the window half of section 7 is skipped.
+X11_OK := $(shell pkg-config --exists x11 xext 2>/dev/null && echo yes)
+TREEWATCH_X := $(if $(X11_OK),-DHAVE_X11 $(call pc,--cflags,x11 xext))
+TREEWATCH_XLIBS := $(if $(X11_OK),$(call pc,--libs,x11 xext))
+$(BUILD)/bench/treewatch: bench/chromium/treewatch.c | $(BUILD)/bench
+	$(CC) $(CSTD) $(WARN) $(OPT) $(TREEWATCH_X) -o $@ $< $(TREEWATCH_XLIBS)
+bench-programs: $(BUILD)/bench/treewatch

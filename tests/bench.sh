@@ -5,8 +5,10 @@
 # BENCH_REDRAWS (200), BENCH_IDLE_S (10), BENCH_XVFB=0 (measure idle with the
 # dummy driver even when Xvfb is installed), BENCH_KEYS (4000),
 # BENCH_LONG_KEYS (1000), BENCH_STROKE_ROUNDS (12), BENCH_SENDS (200),
-# BENCH_UPLOAD_ITEMS (500);
-# BENCH_UPDATE_DOC=1 also copies the table into docs/BENCHMARKS.md.
+# BENCH_UPLOAD_ITEMS (500), BENCH_CHROMIUM=0 (skip section 7, the comparison
+# with Chromium, which installs the chromium package with apt when missing),
+# BENCH_CHROMIUM_RUNS (7);
+# BENCH_UPDATE_DOC=1 also copies the tables into docs/BENCHMARKS.md.
 # Exit status 1 when a target is missed.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -27,6 +29,7 @@ MAKEFLAGS= make --no-print-directory -f Makefile -f bench/bench.mk BUILD="$B" be
 export TZ=Asia/Shanghai SDL_AUDIODRIVER=dummy
 unset DISPLAY WAYLAND_DISPLAY
 
+LOAD0=$(cut -d ' ' -f 1-3 /proc/loadavg)   # other work on the machine skews every figure
 TMP=$(mktemp -d /tmp/kiosk-bench-XXXXXX) || exit 1
 XPID=; KPID=
 cleanup() {
@@ -282,14 +285,186 @@ check "Worst frame while uploading and a content server hangs ($(get frames "$l"
       "$(get max "$l")" 20 "< 20 ms"
 row "  uploader_stop with that request still hanging" "$(get stop_ms "$l") ms" "-" info
 
-# The table, on the terminal and in $B/bench/results.md.
+# 7. Against a browser kiosk: the same notices page in Debian's Chromium,
+# measured the same way (bench/chromium/: make_page.py writes the page,
+# treewatch runs a program with every process it starts). BENCH_CHROMIUM=0
+# skips it; chromium is installed with apt when missing.
+CROWS=$TMP/crows; : >"$CROWS"
+# crow FIGURE KIOSK CHROMIUM [KIOSK_VALUE CHROMIUM_VALUE]: a row with the ratio
+crow() {
+    ratio=-
+    if [ $# -ge 5 ] && lt 0 "$4"; then
+        ratio=$(awk -v a="$5" -v b="$4" 'BEGIN { r = a / b; printf(r >= 10 ? "%.0f x" : "%.1f x", r) }')
+    fi
+    printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$ratio" >>"$CROWS"
+}
+mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+CR_RUNS=${BENCH_CHROMIUM_RUNS:-7}
+chromium_ok=0
+if [ "${BENCH_CHROMIUM:-1}" = 0 ]; then
+    note "BENCH_CHROMIUM=0: the comparison with Chromium was skipped"
+elif ! command -v python3 >/dev/null 2>&1; then
+    echo "chromium: not available (no python3 to write the page)"
+    note "chromium: not available (no python3 to write the page); the comparison was skipped"
+else
+    if ! command -v chromium >/dev/null 2>&1; then
+        progress "installing chromium (apt-get install -y chromium)"
+        asroot=; [ "$(id -u)" = 0 ] || asroot="sudo -n"
+        { DEBIAN_FRONTEND=noninteractive $asroot apt-get install -y chromium ||
+          { $asroot apt-get update && DEBIAN_FRONTEND=noninteractive $asroot apt-get install -y chromium; }
+        } >"$TMP/apt.log" 2>&1 ||
+            progress "apt-get install chromium failed: $(tail -n 1 "$TMP/apt.log")"
+    fi
+    if command -v chromium >/dev/null 2>&1; then
+        chromium_ok=1
+    else
+        echo "chromium: not available"
+        note "chromium: not available (apt-get install -y chromium failed or not allowed); the comparison was skipped"
+    fi
+fi
+if [ $chromium_ok = 1 ]; then
+    PAGE=$B/bench/notices.html
+    python3 bench/chromium/make_page.py $SAMPLE $NOW "$PAGE" || exit 1
+    URL=file://$(cd "$(dirname "$PAGE")" && pwd)/notices.html
+    PROF=$TMP/chromium-profile
+    CR_FLAGS="--no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
+              --disable-component-update --disable-sync --user-data-dir=$PROF --window-size=1920,1080"
+    CLOG=$TMP/chromium.log
+    cr_fail() { echo "bench: $1; the end of Chromium's messages:" >&2; grep -v dbus "$CLOG" | tail -n 5 >&2; exit 1; }
+    cver=$(chromium --version 2>/dev/null | head -n 1)
+    progress "$cver: headless screenshots ($CR_RUNS runs each)"
+    # One unmeasured Chromium run first (the kiosk has run many times by
+    # now): the disk cache is warm for both.
+    env -u DISPLAY "$B/bench/treewatch" -b "rm -rf $PROF" -- chromium --headless $CR_FLAGS \
+        --screenshot="$TMP/warm.png" "$URL" >/dev/null 2>>"$CLOG" || cr_fail "headless chromium failed"
+    # No DISPLAY for either: with one, libdbus would fork dbus-launch in the kiosk.
+    ch=$(env -u DISPLAY "$B/bench/treewatch" -r "$CR_RUNS" -b "rm -rf $PROF" -- chromium --headless \
+        $CR_FLAGS --screenshot="$B/bench/chromium-headless.png" "$URL" 2>>"$CLOG") ||
+        cr_fail "headless chromium failed"
+    kh=$(env -u DISPLAY "$B/bench/treewatch" -r "$CR_RUNS" -- "$B/kiosk" --size $SIZE --now $NOW \
+        --data-dir "$DATA" --screenshot "$B/bench/kiosk-headless.png" --screen notices) || exit 1
+    khh=$(env -u DISPLAY "$B/bench/treewatch" -r "$CR_RUNS" -- "$B/kiosk" --size $SIZE --now $NOW \
+        --data-dir "$DATA" --screenshot "$TMP/home.png" --screen home) || exit 1
+    crow "Headless screenshot of the notices, spawn to exit (median of $CR_RUNS)" \
+         "$(get wall_median "$kh") ms (min $(get wall_min "$kh"), max $(get wall_max "$kh"))" \
+         "$(get wall_median "$ch") ms (min $(get wall_min "$ch"), max $(get wall_max "$ch"))" \
+         "$(get wall_median "$kh")" "$(get wall_median "$ch")"
+    crow "  CPU time of the whole process tree (median of $CR_RUNS)" \
+         "$(get tree_cpu_median "$kh") ms" "$(get tree_cpu_median "$ch") ms" \
+         "$(get tree_cpu_median "$kh")" "$(get tree_cpu_median "$ch")"
+    crow "  peak memory of the process tree, sum of RSS (median of $CR_RUNS)" \
+         "$(mb "$(get peak_rss_median "$kh")") MB" "$(mb "$(get peak_rss_median "$ch")") MB" \
+         "$(get peak_rss_median "$kh")" "$(get peak_rss_median "$ch")"
+    crow "  same, sum of PSS (shared pages counted once)" \
+         "$(mb "$(get peak_pss_median "$kh")") MB" "$(mb "$(get peak_pss_median "$ch")") MB" \
+         "$(get peak_pss_median "$kh")" "$(get peak_pss_median "$ch")"
+    crow "  processes" "$(get procs_max "$kh")" "$(get procs_max "$ch")"
+    crow "  (kiosk: the home screen instead, for the window rows below)" \
+         "$(get wall_median "$khh") ms, CPU $(get tree_cpu_median "$khh") ms, $(mb "$(get peak_rss_median "$khh")") MB" "-"
+
+    # The window: Chromium in kiosk mode and the kiosk, each alone on Xvfb,
+    # the screen read every 10 ms; then 5 s idle, memory, and CPU over
+    # $IDLE_S s. The kiosk starts on its home screen (it has no option to
+    # start elsewhere): a tap on the notices tile before the idle part.
+    if [ $driver != x11 ]; then
+        note "no Xvfb: the window half of the comparison with Chromium was skipped"
+    elif ! "$B/bench/treewatch" --has-x; then
+        note "bench/treewatch was built without Xlib (libx11-dev, libxext-dev): the window half of the comparison with Chromium was skipped"
+    else
+        progress "$cver: kiosk windows on Xvfb ($CR_RUNS runs each, then ${IDLE_S} s idle)"
+        [ -s "$TMP/home.txt" ] || {
+            printf 'dump %s\n' "$TMP/home.txt" >"$TMP/home.replay"
+            "$B/kiosk" --size $SIZE --now $NOW --data-dir "$DATA" --replay "$TMP/home.replay" \
+                >/dev/null 2>&1; }
+        set -- $(sed -n 's/^hit tile:notices //p' "$TMP/home.txt" 2>/dev/null)
+        kscreen=home
+        if [ $# -eq 4 ] && command -v xdotool >/dev/null 2>&1; then
+            set -- -a "xdotool mousemove $(($1 + $3 / 2)) $(($2 + $4 / 2)) click 1"
+            kscreen=notices
+        else
+            set --
+        fi
+        kw=$(SDL_VIDEODRIVER=x11 "$B/bench/treewatch" -x -r "$CR_RUNS" -i "5,$IDLE_S" -p "$XPID" \
+             -o "$TMP/kiosk-window.ppm" "$@" -- "$B/kiosk" --windowed --size $SIZE --now $NOW \
+             --data-dir "$DATA") || exit 1
+        if [ $kscreen = notices ] && [ "$(get after_changed "$kw")" != 1 ]; then
+            kscreen=home; note "the tap on the notices tile changed nothing on the kiosk's screen"
+        fi
+        cw=$("$B/bench/treewatch" -x -r "$CR_RUNS" -i "5,$IDLE_S" -p "$XPID" -b "rm -rf $PROF" \
+             -o "$TMP/chromium-window.ppm" -- chromium $CR_FLAGS --window-position=0,0 --kiosk \
+             --app="$URL" 2>>"$CLOG") || cr_fail "chromium --kiosk failed"
+        crow "Kiosk window on Xvfb: spawn to the first change on screen (median of $CR_RUNS)" \
+             "$(get first_change_median "$kw") ms (min $(get first_change_min "$kw"), max $(get first_change_max "$kw"))" \
+             "$(get first_change_median "$cw") ms (min $(get first_change_min "$cw"), max $(get first_change_max "$cw"))" \
+             "$(get first_change_median "$kw")" "$(get first_change_median "$cw")"
+        crow "  spawn to the whole first frame (the screen as it then stays 1 s)" \
+             "$(get complete_median "$kw") ms (min $(get complete_min "$kw"), max $(get complete_max "$kw"))" \
+             "$(get complete_median "$cw") ms (min $(get complete_min "$cw"), max $(get complete_max "$cw"))" \
+             "$(get complete_median "$kw")" "$(get complete_median "$cw")"
+        crow "  peak memory while starting, sum of RSS / of PSS (median of $CR_RUNS; ratio of PSS)" \
+             "$(mb "$(get peak_rss_median "$kw")") / $(mb "$(get peak_pss_median "$kw")") MB" \
+             "$(mb "$(get peak_rss_median "$cw")") / $(mb "$(get peak_pss_median "$cw")") MB" \
+             "$(get peak_pss_median "$kw")" "$(get peak_pss_median "$cw")"
+        crow "  memory after 5 s idle, sum of RSS ($kscreen screen / notices page)" \
+             "$(mb "$(get idle_rss "$kw")") MB" "$(mb "$(get idle_rss "$cw")") MB" \
+             "$(get idle_rss "$kw")" "$(get idle_rss "$cw")"
+        crow "  memory after 5 s idle, sum of PSS (shared pages counted once)" \
+             "$(mb "$(get idle_pss "$kw")") MB" "$(mb "$(get idle_pss "$cw")") MB" \
+             "$(get idle_pss "$kw")" "$(get idle_pss "$cw")"
+        crow "  processes" "$(get idle_procs "$kw")" "$(get idle_procs "$cw")"
+        crow "  idle CPU over ${IDLE_S} s, the whole tree (% of a core)" \
+             "$(get idle_cpu "$kw") %" "$(get idle_cpu "$cw") %" "$(get idle_cpu "$kw")" "$(get idle_cpu "$cw")"
+        crow "  Xvfb's CPU meanwhile" "$(get idle_extra_cpu "$kw") %" "$(get idle_extra_cpu "$cw") %"
+        [ "$(get idle_screen_changed "$kw")$(get idle_screen_changed "$cw")" = 00 ] ||
+            note "the screen changed while idle (kiosk $(get idle_screen_changed "$kw"), chromium $(get idle_screen_changed "$cw"))"
+        if command -v convert >/dev/null 2>&1; then
+            convert "$TMP/kiosk-window.ppm" "$B/bench/kiosk-window.png" 2>/dev/null &&
+            convert "$TMP/chromium-window.ppm" "$B/bench/chromium-window.png" 2>/dev/null &&
+                note "the screens after the windowed runs are in $B/bench/kiosk-window.png and chromium-window.png; the headless shots in kiosk-headless.png and chromium-headless.png"
+        fi
+    fi
+fi
+
+# The figures the issue names, one row each, from the sections above:
+# medians, with the 99th percentile beside them where the target is one.
+SUM=$TMP/summary; : >"$SUM"
+srow() { printf '| %s | %s | %s |\n' "$1" "$2" "$3" >>"$SUM"; }
+xv=; [ $driver = x11 ] && xv="; $(get wall_median "$fx") ms on Xvfb (X11)"
+srow "Start to first frame (section 1)" "$(get wall_median "$ff") ms, dummy driver$xv" "< 150 ms"
+l=$(printf '%s\n' "$rd" | grep "^screen=notices part=full ")
+srow "Redraw cost, unchanged notices screen (2)" "$(get median "$l") ms CPU (p99 $(get p99 "$l"))" "< 2 ms"
+srow "Idle CPU, $driver (3)" "$cpu % of a core over ${IDLE_S} s" "~0 (< 0.5 %)"
+srow "Peak RSS (4)" "$(($(get maxrss_median "$sh") / 1024)) MB notices screenshot; $((hwm / 1024)) MB running kiosk; $(($(get maxrss_median "$ff") / 1024)) MB first-frame runs" "< 60 MB"
+l=$(part key)
+srow "Keystroke to candidates (5)" "median $(get median "$l") ms, p99 $(get p99 "$l") ms ($(get median "$(part key_draw)") / $(get p99 "$(part key_draw)") ms drawn)" "p99 < 5 ms"
+l=$(part stroke)
+srow "Handwriting stroke to candidates (5)" "median $(get median "$l") ms, p99 $(get p99 "$l") ms ($(get median "$(part stroke_draw)") / $(get p99 "$(part stroke_draw)") ms drawn)" "p99 < 30 ms"
+l=$(part send)
+srow "Commit: send to thank-you, durable (5)" "$(get median "$l") ms (p99 $(get p99 "$l"))" "< 50 ms"
+l=$(printf '%s\n' "$up" | grep "^part=throughput ")
+srow "Upload throughput, loopback (6)" "$(get per_s "$l") items/s" "-"
+
+# The tables, on the terminal and in $B/bench/results.md.
 {
     echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1),"
-    echo "Linux $(uname -r), SDL $(pkg-config --modversion sdl2 2>/dev/null); $(date -u '+%Y-%m-%d %H:%M UTC')."
+    echo "Linux $(uname -r), SDL $(pkg-config --modversion sdl2 2>/dev/null); $(date -u '+%Y-%m-%d %H:%M UTC');"
+    echo "load average $LOAD0 at the start, $(cut -d ' ' -f 1-3 /proc/loadavg) at the end."
+    echo
+    echo "| Figure (the issue's list) | This machine | Target |"
+    echo "|---|---|---|"
+    cat "$SUM"
     echo
     echo "| Figure | Measured | Target | Result |"
     echo "|---|---|---|---|"
     cat "$ROWS"
+    if [ -s "$CROWS" ]; then
+        echo
+        echo "The same notices in $cver (section 7; kiosk and browser measured alike):"
+        echo
+        echo "| Figure | Kiosk | Chromium | Chromium / kiosk |"
+        echo "|---|---|---|---|"
+        cat "$CROWS"
+    fi
     if [ -s "$NOTES" ]; then echo; cat "$NOTES"; fi
 } >"$B/bench/results.md"
 cat "$B/bench/results.md"

@@ -54,7 +54,7 @@ typedef struct {
     char msg[200];     /* message for err_line */
 } Parse;
 
-static int parse_int(const char *v, long lo, long hi, int *out)
+int config_parse_int(const char *v, long lo, long hi, int *out)
 {
     char *end;
     errno = 0;
@@ -111,14 +111,14 @@ static int apply(Config *c, const char *section, const char *name,
         return 1;
     }
     if (IS("kiosk", "idle_timeout_s")) {
-        if (parse_int(value, 10, 3600, &c->idle_timeout_s) < 0) {
+        if (config_parse_int(value, 10, 3600, &c->idle_timeout_s) < 0) {
             snprintf(m, ml, "idle_timeout_s: expected whole seconds from 10 to 3600");
             return 0;
         }
         return 1;
     }
     if (IS("kiosk", "content_poll_s")) {
-        if (parse_int(value, 1, 3600, &c->content_poll_s) < 0) {
+        if (config_parse_int(value, 1, 3600, &c->content_poll_s) < 0) {
             snprintf(m, ml, "content_poll_s: expected whole seconds from 1 to 3600");
             return 0;
         }
@@ -155,7 +155,7 @@ static int apply(Config *c, const char *section, const char *name,
     };
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
         if (IS("suggest", ints[i].key)) {
-            if (parse_int(value, ints[i].lo, ints[i].hi, (int *)((char *)c + ints[i].off)) < 0) {
+            if (config_parse_int(value, ints[i].lo, ints[i].hi, (int *)((char *)c + ints[i].off)) < 0) {
                 snprintf(m, ml, "%s: expected a whole number from %ld to %ld", name,
                          ints[i].lo, ints[i].hi);
                 return 0;
@@ -175,7 +175,7 @@ static int apply(Config *c, const char *section, const char *name,
     }
     if (IS("display", "width") || IS("display", "height")) {
         int *dst = strcmp(name, "width") == 0 ? &c->width : &c->height;
-        if (parse_int(value, 320, 8192, dst) < 0) {
+        if (config_parse_int(value, 320, 8192, dst) < 0) {
             snprintf(m, ml, "%s: expected pixels from 320 to 8192", name);
             return 0;
         }

@@ -1,6 +1,7 @@
 /* config_upload.c - the [upload] settings: defaults and validation. */
 #include "config_upload.h"
 #include "batch.h"
+#include "config.h"
 
 #include <errno.h>
 #include <math.h>
@@ -27,13 +28,7 @@ void config_upload_defaults(ConfigUpload *u)
 
 static int cu_int(const char *v, long lo, long hi, int *out)
 {
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno || end == v || *end != '\0' || n < lo || n > hi)
-        return -1;
-    *out = (int)n;
-    return 0;
+    return config_parse_int(v, lo, hi, out);
 }
 
 /* Seconds, possibly with a fraction ("0.5"), into milliseconds. */

@@ -54,12 +54,6 @@ OutboxResult outbox_push_rating(Outbox *ob, int score, int64_t now_s, char *err,
                         receipt, err, errlen);
 }
 
-static void rating_col(sqlite3_stmt *st, int col, char *dst, size_t size)
-{
-    const unsigned char *v = sqlite3_column_text(st, col);
-    snprintf(dst, size, "%s", v ? (const char *)v : "");
-}
-
 /* Fill r->score and r->month from a stored payload. Returns 0, or -1 when
  * it is not a rating payload. */
 static int rating_parse(const char *payload, OutboxRating *r)
@@ -99,14 +93,14 @@ static int64_t rating_each(Outbox *ob, unsigned states, const char *day, OutboxR
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         OutboxRating r;
         memset(&r, 0, sizeof r);
-        rating_col(st, 1, r.state, sizeof r.state);
+        outbox_col_text(st, 1, r.state, sizeof r.state);
         unsigned bit = strcmp(r.state, "waiting") == 0 ? OUTBOX_WAITING
                      : strcmp(r.state, "delivered") == 0 ? OUTBOX_DELIVERED
                      : strcmp(r.state, "dead") == 0 ? OUTBOX_DEAD
                      : strcmp(r.state, "exported") == 0 ? OUTBOX_EXPORTED : 0;
         if (!(bit & states))
             continue;
-        rating_col(st, 0, r.id, sizeof r.id);
+        outbox_col_text(st, 0, r.id, sizeof r.id);
         if (rating_parse((const char *)sqlite3_column_text(st, 2), &r) < 0) {
             outbox_msg(err, errlen, "rating %s: stored payload is not a rating", r.id);
             sqlite3_finalize(st);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void rows_col(sqlite3_stmt *st, int col, char *dst, size_t size)
+void outbox_col_text(sqlite3_stmt *st, int col, char *dst, size_t size)
 {
     const unsigned char *v = sqlite3_column_text(st, col);
     snprintf(dst, size, "%s", v ? (const char *)v : "");
@@ -43,18 +43,18 @@ int64_t outbox_each(Outbox *ob, unsigned states, OutboxRowFn fn, void *ctx,
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         OutboxRow row;
         memset(&row, 0, sizeof row);
-        rows_col(st, 5, row.state, sizeof row.state);
+        outbox_col_text(st, 5, row.state, sizeof row.state);
         unsigned bit = strcmp(row.state, "waiting") == 0 ? OUTBOX_WAITING
                      : strcmp(row.state, "delivered") == 0 ? OUTBOX_DELIVERED
                      : strcmp(row.state, "dead") == 0 ? OUTBOX_DEAD
                      : strcmp(row.state, "exported") == 0 ? OUTBOX_EXPORTED : 0;
         if (!(bit & states))
             continue;
-        rows_col(st, 0, row.id, sizeof row.id);
-        rows_col(st, 1, row.receipt, sizeof row.receipt);
-        rows_col(st, 2, row.topic, sizeof row.topic);
-        rows_col(st, 3, row.lang, sizeof row.lang);
-        rows_col(st, 4, row.day, sizeof row.day);
+        outbox_col_text(st, 0, row.id, sizeof row.id);
+        outbox_col_text(st, 1, row.receipt, sizeof row.receipt);
+        outbox_col_text(st, 2, row.topic, sizeof row.topic);
+        outbox_col_text(st, 3, row.lang, sizeof row.lang);
+        outbox_col_text(st, 4, row.day, sizeof row.day);
         if (rows_payload((const char *)sqlite3_column_text(st, 6), &row) < 0) {
             outbox_msg(err, errlen, "submission %s: stored payload does not parse", row.id);
             sqlite3_finalize(st);
@@ -164,7 +164,7 @@ int outbox_oldest_waiting(Outbox *ob, char day[11])
         return -1;
     int rc = sqlite3_step(st), found = 0;
     if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-        rows_col(st, 0, day, 11);
+        outbox_col_text(st, 0, day, 11);
         found = 1;
     }
     sqlite3_finalize(st);

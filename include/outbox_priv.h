@@ -26,6 +26,9 @@ struct Outbox {
     unsigned char seal_pk[32];
 };
 
+/* Column `col` of the current row as text into dst ("" for NULL). */
+void outbox_col_text(sqlite3_stmt *st, int col, char *dst, size_t size);
+
 /* snprintf into err when err is non-NULL and errlen > 0. */
 void outbox_msg(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

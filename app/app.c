@@ -527,8 +527,10 @@ int64_t app_next_timeout(const App *a, int64_t now_ms)
         int64_t idle = a->last_input_ms + (int64_t)a->cfg->idle_timeout_s * 1000;
         if (idle < next)
             next = idle;
-    } else if (a->screen == SCREEN_ATTRACT) {
-        int64_t since = now_ms - a->attract_since_ms;    /* the next slide */
+    } else if (a->screen == SCREEN_ATTRACT ||
+               (a->screen == SCREEN_NIGHT && !a->cfg->night_blank)) {
+        /* The next slide (the dimmed night shows the carousel too). */
+        int64_t since = now_ms - a->attract_since_ms;
         int64_t slide = now_ms + (10000 - (since % 10000 + 10000) % 10000);
         if (slide < next)
             next = slide;

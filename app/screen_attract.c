@@ -33,8 +33,10 @@ void attract_shift(int64_t now_ms, int *dx, int *dy)
 void attract_enter(App *a, int64_t now_ms)
 {
     ScreenId s = attract_is_night(a, now_ms / 1000) ? SCREEN_NIGHT : SCREEN_ATTRACT;
+    /* On a whole second: the view picks the slide from the time in seconds,
+     * app_tick and app_next_timeout from milliseconds; they agree then. */
     if (s != a->screen)
-        a->attract_since_ms = now_ms;
+        a->attract_since_ms = now_ms - now_ms % 1000;
     a->rated = 0;   /* the visit is over: the next person may rate */
     a->screen = s;
     a->depth = 0;

@@ -238,9 +238,22 @@ static void panel_view(const App *a, DrawList *dl, int64_t now)
     if (a->staff.msg[0]) {
         int rows = (5 + cols - 1) / cols;
         int my = ay + rows * (bh + gap);
-        int sz = ui_ts(a, DP_T_SMALL);
-        ui_para(a, dl, ax, my, aw, FONT_BOLD, sz, sz * 3 / 2,
-                a->staff.msg_error ? COL_URGENT : COL_CAT_ACCOUNTS, a->staff.msg);
+        int sz = ui_ts(a, DP_T_SMALL), lh = sz * 3 / 2;
+        /* Under five stacked buttons (landscape) a long result, such as an
+         * export's bundle path, has a few lines at most: as many as fit
+         * above the bottom margin, the last one ellipsized. */
+        TlLines lines = {0};
+        char last[sizeof a->staff.msg + 4];
+        const char *msg = a->staff.msg;
+        int n = tl_wrap_clamped(a->tm, FONT_BOLD, sz, msg, aw, (ui_bottom(a) - my) / lh, &lines,
+                                last, sizeof last);
+        int pad = (lh - measure_height(a->tm, FONT_BOLD, sz)) / 2;
+        for (int i = 0; i < n; i++)
+            dl_text(dl, ax, my + i * lh + pad, FONT_BOLD, sz,
+                    a->staff.msg_error ? COL_URGENT : COL_CAT_ACCOUNTS,
+                    i == n - 1 ? last : msg + lines.lines[i].start,
+                    i == n - 1 ? -1 : (int)lines.lines[i].len);
+        tl_lines_free(&lines);
     }
 }
 

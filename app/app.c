@@ -128,6 +128,7 @@ App *app_create(const Config *cfg, const I18n *i18n, const TextMeasure *tm,
     if (tm->has_glyph)
         osk_set_filter(&a->osk, tm->has_glyph, tm->ctx);
     rl_init(&a->rl, cfg->rate_burst, (int64_t)cfg->rate_refill_s * 1000, now_ms);
+    rl_init(&a->rate_rl, cfg->rate_burst, (int64_t)cfg->rate_refill_s * 1000, now_ms);
     config_staff_pin_path(&cfg->staff, cfg->data_dir, a->pin_path, sizeof a->pin_path);
     config_staff_audit_path(&cfg->staff, cfg->data_dir, a->audit_path, sizeof a->audit_path);
     parse_topics(a, cfg->topics);

@@ -264,6 +264,13 @@ static bool on_tap(App *a, const char *id)
         if (a->rated || !a->outbox)
             return true;
         char err[200];
+        /* A flood of taps (one per visit, visits seconds apart) is thanked
+         * like anyone but not stored: it would crowd suggestions out of the
+         * outbox. The bucket is the suggestions' own size, kept apart. */
+        if (!rl_take(&a->rate_rl, a->last_input_ms)) {
+            a->rated = 1;
+            return true;
+        }
         /* Counts only: the score and the month, nothing else. */
         OutboxResult r = outbox_push_rating(a->outbox, id[5] - '0', a->last_input_ms / 1000,
                                             err, sizeof err);

@@ -46,6 +46,7 @@ struct App {
     Osk osk;
     Outbox *outbox;               /* not owned */
     RateLimit rl;
+    RateLimit rate_rl;            /* ratings: the same flood guard, its own bucket */
     char topics[SUGGEST_TOPICS_MAX][32];
     int ntopics;
 

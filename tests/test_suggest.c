@@ -425,6 +425,16 @@ static void test_satisfaction_once_per_visit(void **state)
     assert_int_equal(outbox_rating_counts(S.ob, month, counts), 2);
     assert_int_equal(counts[0], 1);
     assert_int_equal(counts[3], 1);
+    /* A flood of five more visits 90 s apart: all thanked, but the bucket
+     * (a burst of 3, then one per 5 minutes) stores only two of them: the
+     * one token left and the one that refilled in those 7.5 minutes. */
+    for (int i = 0; i < 5; i++) {
+        su_wait(&S, 90000);
+        su_tap_xy(&S, 960, 540);
+        su_tap(&S, "rate:5");
+        assert_non_null(su_text(&S, "谢谢您的评价"));
+    }
+    assert_int_equal(outbox_rating_counts(S.ob, month, counts), 4);
 }
 
 int main(void)

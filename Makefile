@@ -1,7 +1,9 @@
 # Lobby Kiosk - GNU make build.
 #   make run      install missing packages, build, start in a window
 #   make test     build and run every test, normally and under ASan+UBSan
+#   make valgrind every test program of $(BUILD) under valgrind memcheck
 #   make bench    speed and memory figures (docs/BENCHMARKS.md)
+#   make fuzz     each libFuzzer harness for FUZZ_SECONDS (60): docs/TESTING.md
 #   make screenshots  every screen into docs/screenshots/
 #   make install  (after make) PREFIX=/usr DESTDIR=...: docs/OPERATIONS.md
 
@@ -59,9 +61,43 @@ endef
 $(eval $(call variant,$(BUILD),$(OPT)))
 $(eval $(call variant,$(BUILD)/san,-O1 -g $(SAN)))
 
+# Fuzzing (docs/TESTING.md). The targets' bodies (tests/fuzz/) also run in
+# make test: test_fuzz_regress replays the seeds and every saved crash.
+FUZZ_NAMES   := content textedit layout replay
+FUZZ_SUPPORT := tests/fuzz/fuzz_targets.c tests/fuzz/fuzz_text.c
+define fuzz_support
+$(1)/tests/fuzz/%.o: tests/fuzz/%.c | $(1)/tests/fuzz
+	$$(CC) $(CSTD) $(WARN) $(2) -Iinclude -Itests $$(CORE_CFLAGS) -MMD -MP -c $$< -o $$@
+$(1)/tests/fuzz:
+	mkdir -p $$@
+$(1)/tests/test_fuzz_regress: $(patsubst tests/%.c,$(1)/tests/%.o,$(FUZZ_SUPPORT))
+endef
+$(eval $(call fuzz_support,$(BUILD),$(OPT)))
+$(eval $(call fuzz_support,$(BUILD)/san,-O1 -g $(SAN)))
+
+# libFuzzer harnesses (clang; Debian: clang, libclang-rt-14-dev) in
+# $(BUILD)/fuzz/: the core and the targets with ASan+UBSan and coverage.
+# make fuzz runs each for FUZZ_SECONDS on a scratch copy of the corpus;
+# a crash's input goes to $(BUILD)/fuzz/crashes/NAME/ and fails the run.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=all
+FUZZ_OBJ     := $(patsubst app/%.c,$(FUZZ_DIR)/core/%.o,$(CORE_SRC)) \
+                $(patsubst tests/%.c,$(FUZZ_DIR)/tests/%.o,$(FUZZ_SUPPORT) tests/fake_measure.c)
+$(FUZZ_DIR)/core/%.o: app/%.c | $(FUZZ_DIR)/core
+	$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -Iinclude $(CORE_CFLAGS) -MMD -MP -c $< -o $@
+$(FUZZ_DIR)/tests/%.o: tests/%.c | $(FUZZ_DIR)/tests/fuzz
+	$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -Iinclude -Itests $(CORE_CFLAGS) -MMD -MP -c $< -o $@
+$(FUZZ_DIR)/core $(FUZZ_DIR)/tests/fuzz:
+	mkdir -p $@
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(CORE_LIBS)
+
 
 .SECONDARY:
-.PHONY: all deps run test bench golden screenshots clean install uninstall
+.PHONY: all deps run test valgrind bench golden screenshots clean install uninstall fuzz fuzz-build
 all: $(BUILD)/kiosk $(BUILD)/kioskctl
 
 deps:
@@ -74,6 +110,16 @@ run: deps
 
 test: all $(BUILD)/san/kiosk $(BUILD)/san/kioskctl $($(BUILD)_TESTS) $($(BUILD)/san_TESTS)
 	@tests/run-tests.sh $(BUILD) $(BUILD)/san
+
+# The normal build's test programs under memcheck (tests/run-valgrind.sh:
+# its skip list, tests/valgrind.supp: library suppressions, each explained).
+valgrind: all $($(BUILD)_TESTS)
+	@tests/run-valgrind.sh $(BUILD)
+
+fuzz-build: $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_NAMES))
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run-fuzz.sh $(FUZZ_DIR) $(FUZZ_NAMES)
 
 bench: all
 	@tests/bench.sh $(BUILD)
@@ -131,4 +177,5 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*/*.d $(BUILD)/san/*/*.d)
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/san/*/*.d $(BUILD)/tests/fuzz/*.d $(BUILD)/san/tests/fuzz/*.d \
+  $(FUZZ_DIR)/*/*.d $(FUZZ_DIR)/tests/fuzz/*.d)

@@ -130,8 +130,8 @@ size_t osk_append(OskTarget *t, const char *s)
     while (rest > 0 && chars < t->max_chars) {
         unsigned cp;
         size_t n = utf8_decode(p, rest, &cp);
-        if (len + n + 1 > t->cap)
-            break;
+        if (len + n + 1 > t->cap || !utf8_valid(p, n))
+            break;   /* full, or not UTF-8: the target stays valid text */
         memcpy(t->buf + len, p, n);
         len += n;
         t->buf[len] = '\0';

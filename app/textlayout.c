@@ -154,6 +154,12 @@ static int tl_is_newline(unsigned cp)
            cp == 0x85 || cp == 0x2028 || cp == 0x2029;
 }
 
+/* Regional indicators (U+1F1E6..1F1FF): two of them make a flag. */
+static int tl_is_ri(unsigned cp)
+{
+    return cp >= 0x1F1E6 && cp <= 0x1F1FF;
+}
+
 /* ---- Wrapping --------------------------------------------------------- */
 
 typedef struct {
@@ -246,6 +252,13 @@ static int tl_break_ok(const TlWrap *w, size_t b)
     prev = w->cp[j - 1];
     if (tl_no_end(prev))
         return 0;
+    if (j == b && tl_is_ri(prev) && tl_is_ri(next)) {
+        size_t run = 1;         /* a flag's two halves stay together */
+        while (run < b && tl_is_ri(w->cp[b - 1 - run]))
+            run++;
+        if (run % 2 == 1)
+            return 0;
+    }
     return !(j == b && prev == 0x2014 && next == 0x2014);
 }
 
@@ -346,6 +359,36 @@ static int tl_fill(TlWrap *w)
     return 0;
 }
 
+/* libunibreak's break actions into w->brks. Its version 1.1 (Debian 12)
+ * has regional indicators in its data but not in its pair table, and
+ * set_linebreaks() fails an assert() (aborting the process) on one next to
+ * any other character, e.g. "国庆🇨🇳快乐". They go in as an ideograph
+ * (an emoji breaks like one), and each flag's halves are kept together.
+ * Returns 0, or -1 on allocation failure. */
+static int tl_breaks(TlWrap *w)
+{
+    uint32_t *lb = w->cp;
+    for (size_t i = 0; i < w->n && lb == w->cp; i++)
+        if (tl_is_ri(w->cp[i]))
+            lb = malloc(w->n * sizeof *lb);
+    if (!lb)
+        return -1;
+    if (lb == w->cp) {
+        set_linebreaks_utf32(w->cp, w->n, "zh", w->brks);
+        return 0;
+    }
+    for (size_t i = 0; i < w->n; i++)
+        lb[i] = tl_is_ri(w->cp[i]) ? 0x4E00 : w->cp[i];
+    set_linebreaks_utf32(lb, w->n, "zh", w->brks);
+    free(lb);
+    for (size_t i = 0, run = 0; i + 1 < w->n; i++) {
+        run = tl_is_ri(w->cp[i]) ? run + 1 : 0;
+        if (run % 2 == 1 && tl_is_ri(w->cp[i + 1]))
+            w->brks[i] = LINEBREAK_NOBREAK;
+    }
+    return 0;
+}
+
 /* tl_wrap, stopping once `limit` lines have been produced. */
 static int tl_wrap_limit(const TextMeasure *m, FontFace face, int size,
                          const char *s, size_t len, int max_w, TlLines *out,
@@ -377,7 +420,8 @@ static int tl_wrap_limit(const TextMeasure *m, FontFace face, int size,
         w.cp[w.n] = (c == 0xFFFF || c == 0xFFFE) ? 0xFFFD : c;
     }
     w.off[w.n] = len;
-    set_linebreaks_utf32(w.cp, w.n, "zh", w.brks);
+    if (tl_breaks(&w) < 0)
+        goto done;
     rc = tl_fill(&w) < 0 ? -1 : (int)(out->n > INT_MAX ? INT_MAX : out->n);
 done:
     if (rc < 0)
@@ -493,8 +537,12 @@ int tl_wrap_clamped(const TextMeasure *m, FontFace face, int size,
         out->n = (size_t)max_lines;
         l = &out->lines[max_lines - 1];
         more = 0;
-        for (size_t i = l->start + l->len; i < len && !more; i++)
-            more = !(s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'));
+        /* By code point: U+0085, U+2028 and U+2029 are line breaks too. */
+        for (size_t i = l->start + l->len; i < len && !more;) {
+            unsigned cp;
+            i += utf8_decode(s + i, len - i, &cp);
+            more = !(cp == ' ' || cp == '\t' || tl_is_newline(cp));
+        }
     } else {
         l = &out->lines[n - 1];
         more = 0;

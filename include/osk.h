@@ -76,7 +76,9 @@ void osk_view(const Osk *k, DrawList *dl, const TextMeasure *m, double dp, Rect 
 bool osk_composing(const Osk *k);
 
 /* Append UTF-8 `s` to the target, cut at a character boundary so the
- * target keeps at most max_chars characters. Returns the chars added. */
+ * target keeps at most max_chars characters and fits in cap bytes; an
+ * invalid UTF-8 sequence in `s` ends it too, so the target is always valid
+ * UTF-8. Returns the chars added. */
 size_t osk_append(OskTarget *t, const char *s);
 /* Delete the last character of the target; returns false if empty. */
 bool osk_delete_last(OskTarget *t);

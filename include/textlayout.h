@@ -23,7 +23,8 @@ typedef struct {
  * text without trailing spaces and break characters (so they are dropped),
  * and `width` is the measured width of exactly those bytes; a line after a
  * soft break never starts with a space. Break opportunities are UAX #14
- * (language "zh") minus the ones tl_no_start/tl_no_end forbid. A word wider
+ * (language "zh") minus the ones tl_no_start/tl_no_end forbid; "——" and a
+ * flag (two regional indicators, e.g. 🇨🇳) are never split. A word wider
  * than the line is broken between characters. A line is wider than max_w
  * only when the rules leave no break that fits: a single character, held
  * to opening brackets before it and closing punctuation after it (e.g.

@@ -404,6 +404,11 @@ static void test_wrap_clamped(void **state)
     assert_int_equal(tl_wrap_clamped(fake_measure(), FONT_REGULAR, SZ,
                                      "第一段\n", 200, 1, &l, last, sizeof last), 1);
     assert_string_equal(last, "第一段");
+    /* Also when the breaks are U+2028, U+2029 or NEL (found by fuzz_layout). */
+    assert_int_equal(tl_wrap_clamped(fake_measure(), FONT_REGULAR, SZ,
+                                     "第一段\u2028 \u2029\xc2\x85", 200, 1, &l, last,
+                                     sizeof last), 1);
+    assert_string_equal(last, "第一段");
 
     assert_int_equal(tl_wrap_clamped(fake_measure(), FONT_REGULAR, SZ, s, 100, 0,
                                      &l, last, sizeof last), 0);
@@ -425,6 +430,19 @@ static void test_wrap_clamped(void **state)
     assert_string_equal(last, "字字字字字字字字字…");
     free(body);
     tl_lines_free(&l);
+}
+
+/* Flags are two regional indicators. libunibreak 1.1 aborts on them next to
+ * other characters (found by fuzz_layout); a flag is never split. */
+static void test_flags(void **state)
+{
+    (void)state;
+    assert_string_equal(wrapj("国庆🇨🇳快乐", 1000), "国庆🇨🇳快乐");
+    assert_string_equal(wrapj("国庆🇨🇳快乐", 60), "国庆|🇨🇳快|乐");
+    assert_string_equal(wrapj("国庆🇨🇳快乐", 20), "国|庆|🇨🇳|快|乐");
+    assert_string_equal(wrapj("🇨🇳🇯🇵🇰", 40), "🇨🇳|🇯🇵|🇰");
+    assert_string_equal(wrapj("ab🇨🇳cd", 10), "a|b|🇨🇳|c|d");
+    assert_string_equal(wrapj("🇨 x🇳", 1000), "🇨 x🇳");
 }
 
 /* ---- UTF-8 helpers ---------------------------------------------------- */
@@ -728,6 +746,7 @@ int main(void)
         cmocka_unit_test(test_ellipsize),
         cmocka_unit_test(test_ellipsize_boundaries),
         cmocka_unit_test(test_wrap_clamped),
+        cmocka_unit_test_teardown(test_flags, teardown),
         cmocka_unit_test(test_utf8_decode),
         cmocka_unit_test(test_utf8_count_valid),
         cmocka_unit_test_teardown(test_property_random, teardown),

@@ -94,11 +94,7 @@ static int64_t rating_each(Outbox *ob, unsigned states, const char *day, OutboxR
         OutboxRating r;
         memset(&r, 0, sizeof r);
         outbox_col_text(st, 1, r.state, sizeof r.state);
-        unsigned bit = strcmp(r.state, "waiting") == 0 ? OUTBOX_WAITING
-                     : strcmp(r.state, "delivered") == 0 ? OUTBOX_DELIVERED
-                     : strcmp(r.state, "dead") == 0 ? OUTBOX_DEAD
-                     : strcmp(r.state, "exported") == 0 ? OUTBOX_EXPORTED : 0;
-        if (!(bit & states))
+        if (!(outbox_state_bit(r.state) & states))
             continue;
         outbox_col_text(st, 0, r.id, sizeof r.id);
         if (rating_parse((const char *)sqlite3_column_text(st, 2), &r) < 0) {

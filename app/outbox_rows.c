@@ -6,6 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+unsigned outbox_state_bit(const char *state)
+{
+    return strcmp(state, "waiting") == 0 ? OUTBOX_WAITING
+         : strcmp(state, "delivered") == 0 ? OUTBOX_DELIVERED
+         : strcmp(state, "dead") == 0 ? OUTBOX_DEAD
+         : strcmp(state, "exported") == 0 ? OUTBOX_EXPORTED : 0;
+}
+
 void outbox_col_text(sqlite3_stmt *st, int col, char *dst, size_t size)
 {
     const unsigned char *v = sqlite3_column_text(st, col);
@@ -44,11 +52,7 @@ int64_t outbox_each(Outbox *ob, unsigned states, OutboxRowFn fn, void *ctx,
         OutboxRow row;
         memset(&row, 0, sizeof row);
         outbox_col_text(st, 5, row.state, sizeof row.state);
-        unsigned bit = strcmp(row.state, "waiting") == 0 ? OUTBOX_WAITING
-                     : strcmp(row.state, "delivered") == 0 ? OUTBOX_DELIVERED
-                     : strcmp(row.state, "dead") == 0 ? OUTBOX_DEAD
-                     : strcmp(row.state, "exported") == 0 ? OUTBOX_EXPORTED : 0;
-        if (!(bit & states))
+        if (!(outbox_state_bit(row.state) & states))
             continue;
         outbox_col_text(st, 0, row.id, sizeof row.id);
         outbox_col_text(st, 1, row.receipt, sizeof row.receipt);

@@ -26,6 +26,8 @@ struct Outbox {
     unsigned char seal_pk[32];
 };
 
+/* The OUTBOX_WAITING ... OUTBOX_EXPORTED bit of a state's name, 0 if none. */
+unsigned outbox_state_bit(const char *state);
 /* Column `col` of the current row as text into dst ("" for NULL). */
 void outbox_col_text(sqlite3_stmt *st, int col, char *dst, size_t size);
 

@@ -150,6 +150,23 @@ static int pin_load_hash(const char *path, char hash[crypto_pwhash_STRBYTES], Pi
     return 0;
 }
 
+/* Load the hash and the lockout record, forget failures past the window
+ * and check the lock. Returns PIN_OK to go on, or the answer (st filled). */
+static PinResult pin_prepare(const char *path, int64_t now_s, PinStatus *st,
+                             char hash[crypto_pwhash_STRBYTES], PinRecord *r)
+{
+    PinResult why;
+    if (pin_load_hash(path, hash, &why, st->msg, sizeof st->msg) < 0)
+        return pin_fill(st, why, 0, 0);
+    if (pin_record_load(path, now_s, r, st->msg, sizeof st->msg) < 0)
+        return pin_fill(st, PIN_ERROR, 0, 0);
+    pin_record_expire(r, now_s);
+    int64_t left = pin_lock_left(r, now_s);
+    if (left > 0)
+        return pin_fill(st, PIN_LOCKED, 0, left);
+    return PIN_OK;
+}
+
 PinResult pin_state(const char *path, int64_t now_s, PinStatus *st)
 {
     PinStatus local;
@@ -157,16 +174,10 @@ PinResult pin_state(const char *path, int64_t now_s, PinStatus *st)
         st = &local;
     memset(st, 0, sizeof *st);
     char hash[crypto_pwhash_STRBYTES];
-    PinResult why;
-    if (pin_load_hash(path, hash, &why, st->msg, sizeof st->msg) < 0)
-        return pin_fill(st, why, 0, 0);
     PinRecord r;
-    if (pin_record_load(path, now_s, &r, st->msg, sizeof st->msg) < 0)
-        return pin_fill(st, PIN_ERROR, 0, 0);
-    pin_record_expire(&r, now_s);
-    int64_t left = pin_lock_left(&r, now_s);
-    if (left > 0)
-        return pin_fill(st, PIN_LOCKED, 0, left);
+    PinResult res = pin_prepare(path, now_s, st, hash, &r);
+    if (res != PIN_OK)
+        return res;
     return pin_fill(st, PIN_OK, PIN_MAX_WRONG - r.n_fails, 0);
 }
 
@@ -181,16 +192,10 @@ PinResult pin_check(const char *path, const char *pin, int64_t now_s, PinStatus 
         return pin_fill(st, PIN_ERROR, 0, 0);
     }
     char hash[crypto_pwhash_STRBYTES];
-    PinResult why;
-    if (pin_load_hash(path, hash, &why, st->msg, sizeof st->msg) < 0)
-        return pin_fill(st, why, 0, 0);
     PinRecord r;
-    if (pin_record_load(path, now_s, &r, st->msg, sizeof st->msg) < 0)
-        return pin_fill(st, PIN_ERROR, 0, 0);
-    pin_record_expire(&r, now_s);
-    int64_t left = pin_lock_left(&r, now_s);
-    if (left > 0)
-        return pin_fill(st, PIN_LOCKED, 0, left);
+    PinResult res = pin_prepare(path, now_s, st, hash, &r);
+    if (res != PIN_OK)
+        return res;
 
     /* Count the attempt as wrong first, on disk; undo it if right. */
     PinRecord before = r;

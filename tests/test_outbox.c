@@ -14,80 +14,9 @@
 #include "outbox.h"
 #include "store.h"
 #include "timeutil.h"
+#include "outbox_fix.h"
 #include "tmpdir.h"
 
-typedef struct {
-    char *dir;
-    Outbox *ob;
-    sqlite3 *raw;     /* a second connection, as staff tools or the uploader */
-} Fix;
-
-static int64_t at(const char *iso)
-{
-    int64_t t;
-    assert_int_equal(time_parse_iso8601(iso, &t), 0);
-    return t;
-}
-
-static Outbox *open_with(const char *dir, const OutboxLimits *lim)
-{
-    char err[300] = "untouched";
-    Outbox *ob = outbox_open(dir, lim, err, sizeof err);
-    if (!ob)
-        fail_msg("outbox_open: %s", err);
-    assert_string_equal(err, "");
-    return ob;
-}
-
-static int setup(void **state)
-{
-    Fix *f = calloc(1, sizeof *f);
-    f->dir = tmpdir_make();
-    if (!f->dir)
-        return -1;
-    f->ob = open_with(f->dir, NULL);
-    char *path = tmpdir_path(f->dir, "kiosk.db");
-    assert_int_equal(sqlite3_open(path, &f->raw), SQLITE_OK);
-    sqlite3_busy_timeout(f->raw, 5000);
-    free(path);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    Fix *f = *state;
-    sqlite3_close(f->raw);
-    outbox_close(f->ob);
-    tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
-
-/* First column of the first row as a malloc'd string (NULL when no row). */
-static char *q_text(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    char *v = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        v = strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return v;
-}
-
-static long long q_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    long long v = -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
 
 static int exec(sqlite3 *db, const char *sql)
 {
@@ -111,7 +40,7 @@ static const char *push_ok(Outbox *ob, const char *topic, const char *text,
 static json_t *payload_of(sqlite3 *db, const char *receipt)
 {
     char *sql = sqlite3_mprintf("SELECT payload FROM submissions WHERE receipt = %Q", receipt);
-    char *p = q_text(db, sql);
+    char *p = ofix_q_text(db, sql);
     sqlite3_free(sql);
     assert_non_null(p);
     json_error_t e;
@@ -157,7 +86,7 @@ static void test_push_and_read_back(void **state)
     const char *text = "东门路灯坏了，晚上很黑。\n请尽快修理 \"thanks\" \\ 🙏";
     char receipt[OUTBOX_RECEIPT_SIZE];
     snprintf(receipt, sizeof receipt, "%s",
-             push_ok(f->ob, "repairs", text, NULL, at("2026-03-14T23:59:30+08:00")));
+             push_ok(f->ob, "repairs", text, NULL, ofix_at("2026-03-14T23:59:30+08:00")));
     for (const char *p = receipt; *p; p++)
         assert_non_null(strchr(OUTBOX_RECEIPT_ALPHABET, *p));
 
@@ -188,7 +117,7 @@ static void test_push_and_read_back(void **state)
     json_decref(j);
 
     /* One second after midnight is the next day. */
-    const char *r2 = push_ok(f->ob, "noise", "楼上装修太吵", NULL, at("2026-03-15T00:00:01+08:00"));
+    const char *r2 = push_ok(f->ob, "noise", "楼上装修太吵", NULL, ofix_at("2026-03-15T00:00:01+08:00"));
     assert_int_equal(outbox_get_by_receipt(f->ob, r2, &m), 1);
     assert_string_equal(m.day, "2026-03-15");
 
@@ -197,7 +126,7 @@ static void test_push_and_read_back(void **state)
     assert_int_equal(c.waiting, 2);
     assert_int_equal(c.queued_rows, 2);
     assert_int_equal(c.queued_bytes,
-                     q_int(f->raw, "SELECT sum(length(CAST(payload AS BLOB))) FROM submissions"));
+                     ofix_q_int(f->raw, "SELECT sum(length(CAST(payload AS BLOB))) FROM submissions"));
     assert_int_equal(outbox_get_by_receipt(f->ob, "2222-2222", &m), 0);
     assert_int_equal(outbox_get_by_receipt(f->ob, "not a receipt", &m), 0);
 }
@@ -205,7 +134,7 @@ static void test_push_and_read_back(void **state)
 static void test_schema_orders_nothing(void **state)
 {
     Fix *f = *state;
-    push_ok(f->ob, "fees", "物业费明细能否公示", "3栋501", at("2026-03-14T09:15:00+08:00"));
+    push_ok(f->ob, "fees", "物业费明细能否公示", "3栋501", ofix_at("2026-03-14T09:15:00+08:00"));
     /* The columns, exactly: no timestamp, no counter. */
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(f->raw, "SELECT group_concat(name, ',') FROM"
@@ -214,14 +143,14 @@ static void test_schema_orders_nothing(void **state)
     assert_string_equal((const char *)sqlite3_column_text(st, 0),
                         "id,receipt,topic,lang,day,payload,bytes,state");
     sqlite3_finalize(st);
-    char *cols = q_text(f->raw, "SELECT group_concat(name, ',') FROM pragma_table_info('contacts')");
+    char *cols = ofix_q_text(f->raw, "SELECT group_concat(name, ',') FROM pragma_table_info('contacts')");
     assert_string_equal(cols, "submission_id,contact");
     free(cols);
     /* WITHOUT ROWID: there is no rowid to order by. */
     for (const char *t = "submissions\0contacts\0flags\0deliveries\0uploader_state\0"; *t;
          t += strlen(t) + 1) {
         char *sql = sqlite3_mprintf("SELECT sql FROM sqlite_master WHERE name = %Q", t);
-        char *ddl = q_text(f->raw, sql);
+        char *ddl = ofix_q_text(f->raw, sql);
         sqlite3_free(sql);
         assert_non_null(ddl);
         assert_non_null(strstr(ddl, "WITHOUT ROWID"));
@@ -232,13 +161,13 @@ static void test_schema_orders_nothing(void **state)
         sqlite3_free(sql);
     }
     /* The date is a date: ten characters, and the schema refuses more. */
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions WHERE length(day) = 10"
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions WHERE length(day) = 10"
                            " AND day GLOB '2026-03-14'"), 1);
     assert_int_not_equal(exec(f->raw, "INSERT INTO submissions (id, receipt, topic, lang, day,"
                               " payload, bytes) VALUES ('123456789012345678901234567890123456',"
                               " 'ACDEFGHJ', 'fees', 'zh', '2026-03-14 09:15', '{}', 2)"), SQLITE_OK);
     /* No stored time of day anywhere in the row. */
-    char *row = q_text(f->raw, "SELECT id || receipt || topic || lang || day || payload ||"
+    char *row = ofix_q_text(f->raw, "SELECT id || receipt || topic || lang || day || payload ||"
                        " bytes || state FROM submissions");
     assert_null(strstr(row, "09:15"));
     assert_null(strstr(row, "T09"));
@@ -249,9 +178,9 @@ static void test_payload_is_frozen(void **state)
 {
     Fix *f = *state;
     const char *r = push_ok(f->ob, "service", "保安很负责，表扬", "138 0013 8000",
-                            at("2026-03-14T10:00:00+08:00"));
+                            ofix_at("2026-03-14T10:00:00+08:00"));
     char *sql = sqlite3_mprintf("SELECT payload FROM submissions WHERE receipt = %Q", r);
-    char *before = q_text(f->raw, sql);
+    char *before = ofix_q_text(f->raw, sql);
     assert_int_equal(exec(f->raw, "UPDATE submissions SET payload = '{}'"), SQLITE_CONSTRAINT);
     assert_non_null(strstr(sqlite3_errmsg(f->raw), "immutable"));
     assert_int_equal(exec(f->raw, "UPDATE submissions SET payload = payload"), SQLITE_CONSTRAINT);
@@ -261,7 +190,7 @@ static void test_payload_is_frozen(void **state)
     /* The state is what later stages change. */
     assert_int_equal(exec(f->raw, "UPDATE submissions SET state = 'delivered'"), SQLITE_OK);
     assert_int_not_equal(exec(f->raw, "UPDATE submissions SET state = 'lost'"), SQLITE_OK);
-    char *after = q_text(f->raw, sql);
+    char *after = ofix_q_text(f->raw, sql);
     assert_string_equal(before, after);
     OutboxMeta m;
     assert_int_equal(outbox_get_by_receipt(f->ob, r, &m), 1);
@@ -277,17 +206,17 @@ static void test_contact_stored_apart(void **state)
     const char *contact = "13800138000 3栋2单元501";
     char receipt[OUTBOX_RECEIPT_SIZE];
     snprintf(receipt, sizeof receipt, "%s", push_ok(f->ob, "parking", "地下车库有车占消防通道",
-                                                    contact, at("2026-03-14T10:00:00+08:00")));
+                                                    contact, ofix_at("2026-03-14T10:00:00+08:00")));
     json_t *j = payload_of(f->raw, receipt);
     assert_null(json_object_get(j, "contact"));
     char *sql = sqlite3_mprintf("SELECT payload FROM submissions WHERE receipt = %Q", receipt);
-    char *payload = q_text(f->raw, sql);
+    char *payload = ofix_q_text(f->raw, sql);
     sqlite3_free(sql);
     assert_null(strstr(payload, "13800138000"));
     assert_null(strstr(payload, "单元"));
     free(payload);
     sql = sqlite3_mprintf("SELECT contact FROM contacts WHERE submission_id = %Q", jstr(j, "id"));
-    char *stored = q_text(f->raw, sql);
+    char *stored = ofix_q_text(f->raw, sql);
     sqlite3_free(sql);
     assert_string_equal(stored, contact);
     free(stored);
@@ -297,14 +226,14 @@ static void test_contact_stored_apart(void **state)
     assert_true(m.has_contact);
 
     /* Blank contacts are no contact; a contact is one line. */
-    push_ok(f->ob, "parking", "还是车位的事", " \u3000 ", at("2026-03-14T10:00:00+08:00"));
-    push_ok(f->ob, "parking", "再说一次", "", at("2026-03-14T10:00:00+08:00"));
-    push_ok(f->ob, "parking", "最后一次", "a\r\nb\tc", at("2026-03-14T10:00:00+08:00"));
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM contacts"), 2);
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM contacts WHERE contact = 'a b c'"), 1);
+    push_ok(f->ob, "parking", "还是车位的事", " \u3000 ", ofix_at("2026-03-14T10:00:00+08:00"));
+    push_ok(f->ob, "parking", "再说一次", "", ofix_at("2026-03-14T10:00:00+08:00"));
+    push_ok(f->ob, "parking", "最后一次", "a\r\nb\tc", ofix_at("2026-03-14T10:00:00+08:00"));
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM contacts"), 2);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM contacts WHERE contact = 'a b c'"), 1);
     /* Deleting a submission takes its contact with it. */
     assert_int_equal(exec(f->raw, "DELETE FROM submissions"), SQLITE_OK);
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM contacts"), 0);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM contacts"), 0);
 }
 
 static int cmp_code(const void *a, const void *b)
@@ -373,7 +302,7 @@ static void test_receipt_collision_retried(void **state)
     static const char *const codes[] = {"ACDE2345", "ACDE2345", "ACDE2345", "HJKM6789"};
     Script s = {codes, 4, 0};
     outbox_set_receipt_gen(f->ob, scripted, &s);
-    int64_t now = at("2026-03-14T10:00:00+08:00");
+    int64_t now = ofix_at("2026-03-14T10:00:00+08:00");
     assert_string_equal(push_ok(f->ob, "other", "第一条", NULL, now), "ACDE2345");
     assert_string_equal(push_ok(f->ob, "other", "第二条", "联系我", now), "HJKM6789");
     assert_int_equal(s.i, 4);                     /* two codes were taken: tried again */
@@ -387,8 +316,8 @@ static void test_receipt_collision_retried(void **state)
     assert_true(stuck.i > 1 && stuck.i < 100);
     outbox_set_receipt_gen(f->ob, NULL, NULL);
     push_ok(f->ob, "other", "第三条", NULL, now);
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions"), 3);
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM contacts"), 1);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions"), 3);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM contacts"), 1);
 }
 
 static bool flag_listed(Outbox *ob, const char *name, OutboxFlag *out)
@@ -410,8 +339,8 @@ static void test_caps_refuse_and_flag(void **state)
     Fix *f = *state;
     outbox_close(f->ob);
     OutboxLimits lim = {3, 1 << 20, NULL};
-    f->ob = open_with(f->dir, &lim);
-    int64_t now = at("2026-03-14T10:00:00+08:00");
+    f->ob = ofix_open(f->dir, &lim);
+    int64_t now = ofix_at("2026-03-14T10:00:00+08:00");
     for (int i = 0; i < 3; i++)
         push_ok(f->ob, "cleaning", "垃圾桶满了", NULL, now);
     char receipt[OUTBOX_RECEIPT_SIZE] = "x", err[200];
@@ -420,15 +349,15 @@ static void test_caps_refuse_and_flag(void **state)
                                  receipt, err, sizeof err), OUTBOX_FULL);
     assert_string_equal(receipt, "");
     assert_null(strstr(err, "秘密"));
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions"), 3);
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM contacts"), 0);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions"), 3);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM contacts"), 0);
     OutboxFlag fl;
     assert_true(flag_listed(f->ob, "queue_full", &fl));
     assert_false(fl.in_memory);
     assert_string_equal(fl.raised_on, "2026-03-14");
     assert_null(strstr(fl.detail, "秘密"));
     assert_null(strstr(fl.detail, "13800138000"));
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM flags WHERE name = 'queue_full'"), 1);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM flags WHERE name = 'queue_full'"), 1);
     /* Rows handed on no longer count. */
     assert_int_equal(exec(f->raw, "UPDATE submissions SET state = 'delivered'"
                           " WHERE id = (SELECT min(id) FROM submissions)"), SQLITE_OK);
@@ -440,7 +369,7 @@ static void test_caps_refuse_and_flag(void **state)
     outbox_close(f->ob);
     assert_int_equal(exec(f->raw, "DELETE FROM submissions"), SQLITE_OK);
     lim = (OutboxLimits){100, 2500, NULL};
-    f->ob = open_with(f->dir, &lim);
+    f->ob = ofix_open(f->dir, &lim);
     char *text = repeat("字", 300);
     push_ok(f->ob, "cleaning", text, NULL, now);
     push_ok(f->ob, "cleaning", text, NULL, now);
@@ -458,14 +387,14 @@ static void test_caps_refuse_and_flag(void **state)
 static void test_disk_full_loses_nothing(void **state)
 {
     Fix *f = *state;
-    int64_t now = at("2026-03-14T10:00:00+08:00");
+    int64_t now = ofix_at("2026-03-14T10:00:00+08:00");
     char first[OUTBOX_RECEIPT_SIZE];
     snprintf(first, sizeof first, "%s", push_ok(f->ob, "safety", "消防通道堵了", NULL, now));
     sqlite3 *db = outbox_db(f->ob);
     char sql[80];
     snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld",
-             q_int(db, "PRAGMA page_count") + 1);
-    assert_true(q_int(db, sql) > 0);
+             ofix_q_int(db, "PRAGMA page_count") + 1);
+    assert_true(ofix_q_int(db, sql) > 0);
 
     char *text = repeat("满", 500);
     char receipt[OUTBOX_RECEIPT_SIZE], err[200];
@@ -473,8 +402,8 @@ static void test_disk_full_loses_nothing(void **state)
     long long subs = 0, contacts = 0;
     int tries;
     for (tries = 0; tries < 100; tries++) {
-        subs = q_int(f->raw, "SELECT count(*) FROM submissions");
-        contacts = q_int(f->raw, "SELECT count(*) FROM contacts");
+        subs = ofix_q_int(f->raw, "SELECT count(*) FROM submissions");
+        contacts = ofix_q_int(f->raw, "SELECT count(*) FROM contacts");
         r = outbox_push(f->ob, "safety", text, "13800138000", "zh", now, receipt, err, sizeof err);
         if (r != OUTBOX_OK)
             break;
@@ -485,9 +414,9 @@ static void test_disk_full_loses_nothing(void **state)
     assert_non_null(strstr(err, "full"));
     assert_null(strstr(err, "满"));
     /* Nothing half-written: neither the submission nor its contact. */
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions"), subs);
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM contacts"), contacts);
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions s LEFT JOIN contacts c"
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions"), subs);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM contacts"), contacts);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions s LEFT JOIN contacts c"
                            " ON c.submission_id = s.id WHERE c.contact IS NULL"), 1);
     OutboxFlag fl;
     /* Stored if the flags table had room on a page, else in memory (the
@@ -497,15 +426,15 @@ static void test_disk_full_loses_nothing(void **state)
     assert_null(strstr(fl.detail, "满"));
 
     /* Space is freed: the same draft goes in, and the flag reaches the disk. */
-    assert_true(q_int(db, "PRAGMA max_page_count = 1000000") > 0);
+    assert_true(ofix_q_int(db, "PRAGMA max_page_count = 1000000") > 0);
     push_ok(f->ob, "safety", text, "13800138000", now);
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions"), subs + 1);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions"), subs + 1);
     assert_true(flag_listed(f->ob, "commit_failed", &fl));
     assert_false(fl.in_memory);
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM flags WHERE name = 'commit_failed'"), 1);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM flags WHERE name = 'commit_failed'"), 1);
     OutboxMeta m;
     assert_int_equal(outbox_get_by_receipt(f->ob, first, &m), 1);
-    char *ok = q_text(f->raw, "PRAGMA integrity_check");
+    char *ok = ofix_q_text(f->raw, "PRAGMA integrity_check");
     assert_string_equal(ok, "ok");
     free(ok);
     free(text);
@@ -514,7 +443,7 @@ static void test_disk_full_loses_nothing(void **state)
 static void test_read_only_keeps_flag_in_memory(void **state)
 {
     Fix *f = *state;
-    int64_t now = at("2026-03-14T10:00:00+08:00");
+    int64_t now = ofix_at("2026-03-14T10:00:00+08:00");
     /* query_only stands in for a read-only disk (a root test process
      * cannot make a file unwritable): every write fails with
      * SQLITE_READONLY, the flag's too. */
@@ -528,8 +457,8 @@ static void test_read_only_keeps_flag_in_memory(void **state)
     assert_true(flag_listed(f->ob, "commit_failed", &fl));
     assert_true(fl.in_memory);
     assert_string_equal(fl.raised_on, "2026-03-14");
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM flags"), 0);
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions"), 0);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM flags"), 0);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions"), 0);
     /* A flag raised directly is kept in memory too. */
     assert_int_equal(outbox_flag_raise(f->ob, "upload_failing", "HTTP 503", now), 1);
 
@@ -538,47 +467,47 @@ static void test_read_only_keeps_flag_in_memory(void **state)
     assert_true(flag_listed(f->ob, "commit_failed", &fl));
     assert_false(fl.in_memory);
     assert_string_equal(fl.raised_on, "2026-03-14");   /* when it happened, not when written */
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM flags"), 2);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM flags"), 2);
 }
 
 static void test_pragmas(void **state)
 {
     Fix *f = *state;
     sqlite3 *db = outbox_db(f->ob);
-    char *mode = q_text(db, "PRAGMA journal_mode");
+    char *mode = ofix_q_text(db, "PRAGMA journal_mode");
     assert_string_equal(mode, "wal");
     free(mode);
-    assert_int_equal(q_int(db, "PRAGMA synchronous"), 2);    /* FULL */
-    assert_int_equal(q_int(db, "PRAGMA secure_delete"), 1);
-    assert_int_equal(q_int(db, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(ofix_q_int(db, "PRAGMA synchronous"), 2);    /* FULL */
+    assert_int_equal(ofix_q_int(db, "PRAGMA secure_delete"), 1);
+    assert_int_equal(ofix_q_int(db, "PRAGMA foreign_keys"), 1);
     /* The content store's connection deletes securely too. */
     char err[200];
     Store *s = store_open(f->dir, err, sizeof err);
     assert_non_null(s);
     store_close(s);
-    assert_int_equal(q_int(f->raw, "PRAGMA user_version"), 3);
+    assert_int_equal(ofix_q_int(f->raw, "PRAGMA user_version"), 3);
 }
 
 static void expect_invalid(Fix *f, const char *topic, const char *text, const char *contact,
                            const char *lang)
 {
     char receipt[OUTBOX_RECEIPT_SIZE] = "x", err[200] = "";
-    long long before = q_int(f->raw, "SELECT count(*) FROM submissions");
+    long long before = ofix_q_int(f->raw, "SELECT count(*) FROM submissions");
     OutboxResult r = outbox_push(f->ob, topic, text, contact, lang,
-                                 at("2026-03-14T10:00:00+08:00"), receipt, err, sizeof err);
+                                 ofix_at("2026-03-14T10:00:00+08:00"), receipt, err, sizeof err);
     if (r != OUTBOX_INVALID)
         fail_msg("expected INVALID, got %s", outbox_result_name(r));
     assert_string_equal(receipt, "");
     assert_true(err[0] != '\0');
     if (text && strlen(text) > 3)
         assert_null(strstr(err, text));
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions"), before);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions"), before);
 }
 
 static void test_invalid_input(void **state)
 {
     Fix *f = *state;
-    int64_t now = at("2026-03-14T10:00:00+08:00");
+    int64_t now = ofix_at("2026-03-14T10:00:00+08:00");
     expect_invalid(f, "repairs", "", NULL, "zh");
     expect_invalid(f, "repairs", NULL, NULL, "zh");
     expect_invalid(f, "repairs", " \n\t\u3000\u00A0\r\n", NULL, "zh");
@@ -616,7 +545,7 @@ static void test_invalid_input(void **state)
 static void test_flags(void **state)
 {
     Fix *f = *state;
-    int64_t d1 = at("2026-03-14T10:00:00+08:00"), d2 = at("2026-03-20T10:00:00+08:00");
+    int64_t d1 = ofix_at("2026-03-14T10:00:00+08:00"), d2 = ofix_at("2026-03-20T10:00:00+08:00");
     assert_int_equal(outbox_flag_raise(f->ob, "queue_full", "first", d1), 0);
     assert_int_equal(outbox_flag_raise(f->ob, "commit_failed", "disk\nfull\x1b", d1), 0);
     assert_int_equal(outbox_flag_raise(f->ob, "queue_full", "second", d2), 0);
@@ -636,7 +565,7 @@ static void test_flags(void **state)
     assert_string_equal(fl[0].name, "commit_failed");
     assert_int_equal(outbox_flag_clear(f->ob, "no_such_flag"), 0);
     /* Another connection (staff mode, kioskctl) sees them. */
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM flags"), 1);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM flags"), 1);
 }
 
 static void test_topics(void **state)
@@ -648,10 +577,10 @@ static void test_topics(void **state)
     assert_string_equal(ids[7], "other");
 
     OutboxLimits lim = {0, 0, " lifts , gardens,other "};
-    Outbox *ob = open_with(f->dir, &lim);
+    Outbox *ob = ofix_open(f->dir, &lim);
     assert_int_equal(outbox_topics(ob, ids, 2), 3);
     assert_string_equal(ids[1], "gardens");
-    push_ok(ob, "lifts", "电梯异响", NULL, at("2026-03-14T10:00:00+08:00"));
+    push_ok(ob, "lifts", "电梯异响", NULL, ofix_at("2026-03-14T10:00:00+08:00"));
     char receipt[OUTBOX_RECEIPT_SIZE], err[200];
     assert_int_equal(outbox_push(ob, "repairs", "电梯异响", NULL, "zh", 0, receipt, err,
                                  sizeof err), OUTBOX_INVALID);
@@ -682,7 +611,7 @@ static void test_open_errors(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, ofix_setup, ofix_teardown)
     const struct CMUnitTest tests[] = {
         T(test_push_and_read_back),
         T(test_schema_orders_nothing),

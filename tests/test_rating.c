@@ -18,81 +18,12 @@
 #include "outbox.h"
 #include "seal.h"
 #include "timeutil.h"
+#include "outbox_fix.h"
 #include "tmpdir.h"
 #include "upload.h"
 
 #define TOKEN "test-token-Zq9"
 
-typedef struct {
-    char *dir;
-    Outbox *ob;
-    sqlite3 *raw;     /* a second connection, as staff tools or the uploader */
-} Fix;
-
-static int64_t at(const char *iso)
-{
-    int64_t t;
-    assert_int_equal(time_parse_iso8601(iso, &t), 0);
-    return t;
-}
-
-static Outbox *open_with(const char *dir, const OutboxLimits *lim)
-{
-    char err[300];
-    Outbox *ob = outbox_open(dir, lim, err, sizeof err);
-    if (!ob)
-        fail_msg("outbox_open: %s", err);
-    return ob;
-}
-
-static int setup(void **state)
-{
-    Fix *f = calloc(1, sizeof *f);
-    f->dir = tmpdir_make();
-    if (!f->dir)
-        return -1;
-    f->ob = open_with(f->dir, NULL);
-    char *path = tmpdir_path(f->dir, "kiosk.db");
-    assert_int_equal(sqlite3_open(path, &f->raw), SQLITE_OK);
-    sqlite3_busy_timeout(f->raw, 5000);
-    free(path);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    Fix *f = *state;
-    sqlite3_close(f->raw);
-    outbox_close(f->ob);
-    tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
-
-static char *q_text(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    char *v = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        v = strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return v;
-}
-
-static long long q_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    long long v = -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
 
 static void rate_ok(Outbox *ob, int score, int64_t now)
 {
@@ -118,7 +49,7 @@ static const char *suggest_ok(Outbox *ob, const char *text, int64_t now)
 static void test_scores_stored_exactly(void **state)
 {
     Fix *f = *state;
-    int64_t now = at("2026-12-19T15:42:07+08:00");
+    int64_t now = ofix_at("2026-12-19T15:42:07+08:00");
     for (int s = OUTBOX_RATING_MIN; s <= OUTBOX_RATING_MAX; s++)
         rate_ok(f->ob, s, now);
     sqlite3_stmt *st;
@@ -163,16 +94,16 @@ static void test_scores_stored_exactly(void **state)
     sqlite3_finalize(st);
     for (int s = 1; s <= 5; s++)
         assert_int_equal(seen[s], 1);
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM contacts"), 0);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM contacts"), 0);
 
     /* The month is the local one (Asia/Shanghai): 00:30 on 1 January is January. */
-    rate_ok(f->ob, 3, at("2026-12-31T16:30:00Z"));
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions WHERE day = '2027-01-01'"
+    rate_ok(f->ob, 3, ofix_at("2026-12-31T16:30:00Z"));
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions WHERE day = '2027-01-01'"
                            " AND payload LIKE '%\"month\":\"2027-01\"}'"), 1);
     char month[8];
-    outbox_rating_month(at("2026-12-31T16:30:00Z"), month);
+    outbox_rating_month(ofix_at("2026-12-31T16:30:00Z"), month);
     assert_string_equal(month, "2027-01");
-    outbox_rating_month(at("2026-12-31T15:59:59Z"), month);
+    outbox_rating_month(ofix_at("2026-12-31T15:59:59Z"), month);
     assert_string_equal(month, "2026-12");
 }
 
@@ -182,11 +113,11 @@ static void test_invalid_scores_refused(void **state)
     const int bad[] = {0, 6, -1, 100, INT_MIN, INT_MAX};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char err[300] = "";
-        assert_int_equal(outbox_push_rating(f->ob, bad[i], at("2026-03-14T10:00:00+08:00"),
+        assert_int_equal(outbox_push_rating(f->ob, bad[i], ofix_at("2026-03-14T10:00:00+08:00"),
                                             err, sizeof err), OUTBOX_INVALID);
         assert_non_null(strstr(err, "1 to 5"));
     }
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions"), 0);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions"), 0);
     OutboxFlag fl[4];
     assert_int_equal(outbox_flags_list(f->ob, fl, 4), 0);
 }
@@ -198,10 +129,10 @@ static void test_topic_rating_reserved(void **state)
     Fix *f = *state;
     char receipt[OUTBOX_RECEIPT_SIZE], err[300];
     assert_int_equal(outbox_push(f->ob, "rating", "5 stars", NULL, "zh",
-                                 at("2026-03-14T10:00:00+08:00"), receipt, err, sizeof err),
+                                 ofix_at("2026-03-14T10:00:00+08:00"), receipt, err, sizeof err),
                      OUTBOX_INVALID);
     assert_string_equal(receipt, "");
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions"), 0);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions"), 0);
 
     char ids[OUTBOX_MAX_TOPICS][OUTBOX_TOPIC_MAX];
     assert_int_equal(outbox_topics_parse("cleaning, rating", ids, err, sizeof err), -1);
@@ -217,7 +148,7 @@ static void test_topic_rating_reserved(void **state)
 static void test_counted_and_capped(void **state)
 {
     Fix *f = *state;
-    int64_t now = at("2026-03-14T10:00:00+08:00");
+    int64_t now = ofix_at("2026-03-14T10:00:00+08:00");
     const char *receipt = suggest_ok(f->ob, "电梯异响", now);
     char sug_receipt[OUTBOX_RECEIPT_SIZE];
     snprintf(sug_receipt, sizeof sug_receipt, "%s", receipt);
@@ -228,10 +159,10 @@ static void test_counted_and_capped(void **state)
     assert_int_equal(c.waiting, 3);
     assert_int_equal(c.queued_rows, 3);
     assert_int_equal(c.queued_bytes,
-                     q_int(f->raw, "SELECT sum(length(CAST(payload AS BLOB))) FROM submissions"));
+                     ofix_q_int(f->raw, "SELECT sum(length(CAST(payload AS BLOB))) FROM submissions"));
 
     /* The rating's receipt is never shown, so it is never found either. */
-    char *rr = q_text(f->raw, "SELECT receipt FROM submissions WHERE topic = 'rating' LIMIT 1");
+    char *rr = ofix_q_text(f->raw, "SELECT receipt FROM submissions WHERE topic = 'rating' LIMIT 1");
     OutboxMeta m;
     assert_int_equal(outbox_get_by_receipt(f->ob, rr, &m), 0);
     assert_int_equal(outbox_get_by_receipt(f->ob, sug_receipt, &m), 1);
@@ -244,7 +175,7 @@ static void test_counted_and_capped(void **state)
 
     /* Caps: rows of any kind count; a rating over them is refused. */
     OutboxLimits lim = {.max_rows = 4};
-    Outbox *capped = open_with(f->dir, &lim);
+    Outbox *capped = ofix_open(f->dir, &lim);
     rate_ok(capped, 5, now);
     char err[300];
     assert_int_equal(outbox_push_rating(capped, 5, now, err, sizeof err), OUTBOX_FULL);
@@ -255,7 +186,7 @@ static void test_counted_and_capped(void **state)
     assert_int_equal(outbox_push(capped, "repairs", "x", NULL, "zh", now, receipt2, err,
                                  sizeof err), OUTBOX_FULL);
     outbox_close(capped);
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions"), 4);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions"), 4);
 }
 
 static int collect_row(const OutboxRow *r, void *ctx)
@@ -283,11 +214,11 @@ static int collect_rating(const OutboxRating *r, void *ctx)
 static void test_read_back_for_staff(void **state)
 {
     Fix *f = *state;
-    suggest_ok(f->ob, "大堂很干净", at("2026-03-14T10:00:00+08:00"));
-    rate_ok(f->ob, 5, at("2026-03-14T10:00:00+08:00"));
-    rate_ok(f->ob, 5, at("2026-03-02T10:00:00+08:00"));
-    rate_ok(f->ob, 1, at("2026-03-31T23:00:00+08:00"));
-    rate_ok(f->ob, 3, at("2026-04-01T08:00:00+08:00"));
+    suggest_ok(f->ob, "大堂很干净", ofix_at("2026-03-14T10:00:00+08:00"));
+    rate_ok(f->ob, 5, ofix_at("2026-03-14T10:00:00+08:00"));
+    rate_ok(f->ob, 5, ofix_at("2026-03-02T10:00:00+08:00"));
+    rate_ok(f->ob, 1, ofix_at("2026-03-31T23:00:00+08:00"));
+    rate_ok(f->ob, 3, ofix_at("2026-04-01T08:00:00+08:00"));
     char err[300] = "";
     int rows = 0;
     /* outbox_each hands over suggestions only: a rating has no text to give. */
@@ -329,12 +260,12 @@ static void test_sealed_mode_leaves_ratings_plain(void **state)
     SealPublic pub;
     assert_int_equal(seal_load_public(pubp, &pub, err, sizeof err), 0);
     outbox_set_seal_key(f->ob, &pub);
-    suggest_ok(f->ob, "门禁坏了", at("2026-03-14T10:00:00+08:00"));
-    rate_ok(f->ob, 2, at("2026-03-14T10:00:00+08:00"));
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions WHERE topic = 'repairs'"
+    suggest_ok(f->ob, "门禁坏了", ofix_at("2026-03-14T10:00:00+08:00"));
+    rate_ok(f->ob, 2, ofix_at("2026-03-14T10:00:00+08:00"));
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions WHERE topic = 'repairs'"
                            " AND payload LIKE '%\"sealed\":%'"), 1);
-    char *p = q_text(f->raw, "SELECT payload FROM submissions WHERE topic = 'rating'");
-    char *id = q_text(f->raw, "SELECT id FROM submissions WHERE topic = 'rating'");
+    char *p = ofix_q_text(f->raw, "SELECT payload FROM submissions WHERE topic = 'rating'");
+    char *id = ofix_q_text(f->raw, "SELECT id FROM submissions WHERE topic = 'rating'");
     char want[160];
     snprintf(want, sizeof want,
              "{\"v\":1,\"kind\":\"rating\",\"id\":\"%s\",\"score\":2,\"month\":\"2026-03\"}", id);
@@ -352,18 +283,18 @@ static void test_disk_refuses(void **state)
     assert_int_equal(sqlite3_exec(outbox_db(f->ob), "PRAGMA query_only = ON", NULL, NULL, NULL),
                      SQLITE_OK);
     char err[300];
-    assert_int_equal(outbox_push_rating(f->ob, 4, at("2026-03-14T10:00:00+08:00"), err,
+    assert_int_equal(outbox_push_rating(f->ob, 4, ofix_at("2026-03-14T10:00:00+08:00"), err,
                                         sizeof err), OUTBOX_IO);
     assert_non_null(strstr(err, "could not save the rating"));
     assert_int_equal(sqlite3_exec(outbox_db(f->ob), "PRAGMA query_only = OFF", NULL, NULL, NULL),
                      SQLITE_OK);
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions"), 0);
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions"), 0);
     OutboxFlag fl[4];
     assert_int_equal(outbox_flags_list(f->ob, fl, 4), 1);
     assert_string_equal(fl[0].name, "commit_failed");
     assert_non_null(strstr(fl[0].detail, "a rating could not be saved"));
-    rate_ok(f->ob, 4, at("2026-03-14T10:00:00+08:00"));
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions"), 1);
+    rate_ok(f->ob, 4, ofix_at("2026-03-14T10:00:00+08:00"));
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions"), 1);
 }
 
 /* Uploaded exactly like a suggestion: its stored payload as the body, its
@@ -389,7 +320,7 @@ static void test_uploaded_like_a_suggestion(void **state)
     assert_non_null(u);
 
     rate_ok(f->ob, 4, time_now_ms() / 1000);
-    char *id = q_text(f->raw, "SELECT id FROM submissions WHERE topic = 'rating'");
+    char *id = ofix_q_text(f->raw, "SELECT id FROM submissions WHERE topic = 'rating'");
     assert_int_equal(upload_open_batch(u, time_now_ms() / 1000, false), 1);
     /* The server stores it, then the answer is lost: the kiosk sends it again. */
     assert_int_equal(faultsrv_faults(&fs, "reset_after", 1, NULL), 0);
@@ -413,7 +344,7 @@ static void test_uploaded_like_a_suggestion(void **state)
     json_array_foreach(json_object_get(st, "headers"), i, h)
         assert_string_equal(json_string_value(json_array_get(h, 2)), "application/json");
     json_decref(st);
-    assert_int_equal(q_int(f->raw, "SELECT count(*) FROM submissions WHERE state = 'delivered'"),
+    assert_int_equal(ofix_q_int(f->raw, "SELECT count(*) FROM submissions WHERE state = 'delivered'"),
                      1);
     free(id);
     upload_close(u);
@@ -426,14 +357,14 @@ int main(void)
     setenv("TZ", "Asia/Shanghai", 1);
     tzset();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_scores_stored_exactly, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_invalid_scores_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_topic_rating_reserved, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_counted_and_capped, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_read_back_for_staff, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sealed_mode_leaves_ratings_plain, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_disk_refuses, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_uploaded_like_a_suggestion, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scores_stored_exactly, ofix_setup, ofix_teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_scores_refused, ofix_setup, ofix_teardown),
+        cmocka_unit_test_setup_teardown(test_topic_rating_reserved, ofix_setup, ofix_teardown),
+        cmocka_unit_test_setup_teardown(test_counted_and_capped, ofix_setup, ofix_teardown),
+        cmocka_unit_test_setup_teardown(test_read_back_for_staff, ofix_setup, ofix_teardown),
+        cmocka_unit_test_setup_teardown(test_sealed_mode_leaves_ratings_plain, ofix_setup, ofix_teardown),
+        cmocka_unit_test_setup_teardown(test_disk_refuses, ofix_setup, ofix_teardown),
+        cmocka_unit_test_setup_teardown(test_uploaded_like_a_suggestion, ofix_setup, ofix_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

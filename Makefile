@@ -14,49 +14,67 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parame
 OPT     ?= -O2 -g
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-# Core libraries: no SDL here, so an accidental #include <SDL.h> in a core
-# file fails the build.
-CORE_PKGS := sqlite3 jansson libunibreak inih libqrencode libsodium googlepinyin zinnia libcurl
-SDL_PKGS  := sdl2 SDL2_ttf SDL2_image
-TEST_PKGS := cmocka
+# The source is in layer folders (README.md, "Layout of the source"). Each
+# layer is compiled with only its own libraries' flags, and
+# scripts/check-layers.sh reads every object's dependency list (-MD, system
+# headers included) so that a file including another layer's header, or SDL
+# (<SDL.h> or <SDL2/SDL.h>) outside app/platform/, fails the build.
+LAYERS         := data config ime net staff ui kiosk cli platform
+PKGS_data      := sqlite3 jansson libsodium
+PKGS_ime       := googlepinyin zinnia
+PKGS_net       := libcurl sqlite3 jansson libsodium
+PKGS_staff     := jansson libsodium
+PKGS_ui        := libunibreak
+PKGS_config    := inih
+PKGS_kiosk     :=
+PKGS_cli       :=
+PKGS_platform  := sdl2 SDL2_ttf SDL2_image libqrencode
+ALL_PKGS       := sqlite3 jansson libunibreak inih libqrencode libsodium googlepinyin zinnia libcurl
+SDL_PKGS       := sdl2 SDL2_ttf SDL2_image
+TEST_PKGS      := cmocka
 
 pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
-CORE_CFLAGS := $(call pc,--cflags,$(CORE_PKGS))
-CORE_LIBS   := $(call pc,--libs,$(CORE_PKGS)) -lm
+$(foreach l,$(LAYERS),$(eval CFLAGS_$(l) := $(call pc,--cflags,$(PKGS_$(l)))))
+CORE_LIBS   := $(call pc,--libs,$(ALL_PKGS)) -lm
 SDL_CFLAGS  := $(call pc,--cflags,$(SDL_PKGS))
 SDL_LIBS    := $(call pc,--libs,$(SDL_PKGS))
 TEST_CFLAGS := $(call pc,--cflags,$(TEST_PKGS))
 TEST_LIBS   := $(call pc,--libs,$(TEST_PKGS))
+# Tests and fuzz targets may use every layer.
+ALL_CFLAGS  := $(call pc,--cflags,$(ALL_PKGS))
 
-# Sources: app/*_sdl.c are the platform layer (SDL allowed); *_main.c are
-# program entry points; everything else in app/ is the core.
-SDL_SRC   := $(wildcard app/*_sdl.c)
-MAIN_SRC  := $(wildcard app/*_main.c)
-CORE_SRC  := $(filter-out $(SDL_SRC) $(MAIN_SRC),$(wildcard app/*.c))
+layer_of = $(word 2,$(subst /, ,$(1)))
+SRC       := $(wildcard app/*/*.c app/*/*/*.c)
+MAIN_SRC  := $(filter %_main.c,$(SRC))
+PLAT_SRC  := $(filter-out $(MAIN_SRC),$(filter app/platform/%,$(SRC)))
+CORE_SRC  := $(filter-out $(MAIN_SRC) $(PLAT_SRC),$(SRC))
 TEST_SRC  := $(wildcard tests/test_*.c)
-TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
+TEST_SUPPORT := $(wildcard tests/support/*.c)
 
-# Two variants: normal (build/) and sanitized (build/san/).
+# Two variants: normal (build/) and sanitized (build/san/). Objects keep the
+# source's folders: build/obj/net/upload.o.
 define variant
-$(1)/core/%.o: app/%.c | $(1)/core
-	$$(CC) $(CSTD) $(WARN) $(2) -Iinclude $$(CORE_CFLAGS) -MMD -MP -c $$< -o $$@
-$(1)/sdl/%.o: app/%.c | $(1)/sdl
-	$$(CC) $(CSTD) $(WARN) $(2) -Iinclude $$(CORE_CFLAGS) $$(SDL_CFLAGS) -MMD -MP -c $$< -o $$@
-$(1)/tests/%.o: tests/%.c | $(1)/tests
-	$$(CC) $(CSTD) $(WARN) $(2) -Iinclude -Itests $$(CORE_CFLAGS) $$(SDL_CFLAGS) $$(TEST_CFLAGS) -MMD -MP -c $$< -o $$@
-$(1)/core $(1)/sdl $(1)/tests:
-	mkdir -p $$@
-$(1)_CORE_OBJ := $(patsubst app/%.c,$(1)/core/%.o,$(CORE_SRC))
-$(1)_SDL_OBJ  := $(patsubst app/%.c,$(1)/sdl/%.o,$(SDL_SRC))
+$(1)/obj/%.o: app/%.c
+	@mkdir -p $$(@D)
+	$$(CC) $(CSTD) $(WARN) $(2) -Iinclude $$(CFLAGS_$$(call layer_of,$$<)) -MD -MP -c $$< -o $$@
+	@scripts/check-layers.sh $$< $$(@:.o=.d) || { rm -f $$@; exit 1; }
+$(1)/tests/%.o: tests/%.c
+	@mkdir -p $$(@D)
+	$$(CC) $(CSTD) $(WARN) $(2) -Iinclude -Itests/support $$(ALL_CFLAGS) $$(SDL_CFLAGS) $$(TEST_CFLAGS) -MMD -MP -c $$< -o $$@
+$(1)_CORE_OBJ := $(patsubst app/%.c,$(1)/obj/%.o,$(CORE_SRC))
+$(1)_PLAT_OBJ := $(patsubst app/%.c,$(1)/obj/%.o,$(PLAT_SRC))
 $(1)_SUP_OBJ  := $(patsubst tests/%.c,$(1)/tests/%.o,$(TEST_SUPPORT))
 $(1)_TESTS    := $(patsubst tests/%.c,$(1)/tests/%,$(TEST_SRC))
-$(1)/kiosk: $(1)/sdl/kiosk_main.o $$($(1)_SDL_OBJ) $$($(1)_CORE_OBJ)
+$(1)/kiosk: $(1)/obj/platform/kiosk_main.o $$($(1)_PLAT_OBJ) $$($(1)_CORE_OBJ)
 	$$(CC) $(2) -o $$@ $$^ $$(SDL_LIBS) $$(CORE_LIBS)
-$(1)/kioskctl: $(1)/core/kioskctl_main.o $$($(1)_CORE_OBJ)
+$(1)/kioskctl: $(1)/obj/cli/kioskctl_main.o $$($(1)_CORE_OBJ)
 	$$(CC) $(2) -o $$@ $$^ $$(CORE_LIBS)
-$(1)/tests/test_%: $(1)/tests/test_%.o $$($(1)_SUP_OBJ) $$($(1)_SDL_OBJ) $$($(1)_CORE_OBJ) | $(1)/kiosk $(1)/kioskctl
+$(1)/tests/test_%: $(1)/tests/test_%.o $$($(1)_SUP_OBJ) $$($(1)_PLAT_OBJ) $$($(1)_CORE_OBJ) | $(1)/kiosk $(1)/kioskctl
 	$$(CC) $(2) -o $$@ $$(filter %.o,$$^) $$(TEST_LIBS) $$(SDL_LIBS) $$(CORE_LIBS)
 endef
+
+# The first target is the default: plain `make` builds every program.
+.DEFAULT_GOAL := all
 
 $(eval $(call variant,$(BUILD),$(OPT)))
 $(eval $(call variant,$(BUILD)/san,-O1 -g $(SAN)))
@@ -65,15 +83,8 @@ $(eval $(call variant,$(BUILD)/san,-O1 -g $(SAN)))
 # make test: test_fuzz_regress replays the seeds and every saved crash.
 FUZZ_NAMES   := content textedit layout replay
 FUZZ_SUPPORT := tests/fuzz/fuzz_targets.c tests/fuzz/fuzz_text.c
-define fuzz_support
-$(1)/tests/fuzz/%.o: tests/fuzz/%.c | $(1)/tests/fuzz
-	$$(CC) $(CSTD) $(WARN) $(2) -Iinclude -Itests $$(CORE_CFLAGS) -MMD -MP -c $$< -o $$@
-$(1)/tests/fuzz:
-	mkdir -p $$@
-$(1)/tests/test_fuzz_regress: $(patsubst tests/%.c,$(1)/tests/%.o,$(FUZZ_SUPPORT))
-endef
-$(eval $(call fuzz_support,$(BUILD),$(OPT)))
-$(eval $(call fuzz_support,$(BUILD)/san,-O1 -g $(SAN)))
+$(BUILD)/tests/test_fuzz_regress: $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(FUZZ_SUPPORT))
+$(BUILD)/san/tests/test_fuzz_regress: $(patsubst tests/%.c,$(BUILD)/san/tests/%.o,$(FUZZ_SUPPORT))
 
 # libFuzzer harnesses (clang; Debian: clang, libclang-rt-14-dev) in
 # $(BUILD)/fuzz/: the core and the targets with ASan+UBSan and coverage.
@@ -84,14 +95,14 @@ FUZZ_SECONDS ?= 60
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=all
-FUZZ_OBJ     := $(patsubst app/%.c,$(FUZZ_DIR)/core/%.o,$(CORE_SRC)) \
-                $(patsubst tests/%.c,$(FUZZ_DIR)/tests/%.o,$(FUZZ_SUPPORT) tests/fake_measure.c)
-$(FUZZ_DIR)/core/%.o: app/%.c | $(FUZZ_DIR)/core
-	$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -Iinclude $(CORE_CFLAGS) -MMD -MP -c $< -o $@
-$(FUZZ_DIR)/tests/%.o: tests/%.c | $(FUZZ_DIR)/tests/fuzz
-	$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -Iinclude -Itests $(CORE_CFLAGS) -MMD -MP -c $< -o $@
-$(FUZZ_DIR)/core $(FUZZ_DIR)/tests/fuzz:
-	mkdir -p $@
+FUZZ_OBJ     := $(patsubst app/%.c,$(FUZZ_DIR)/obj/%.o,$(CORE_SRC)) \
+                $(patsubst tests/%.c,$(FUZZ_DIR)/tests/%.o,$(FUZZ_SUPPORT) tests/support/fake_measure.c)
+$(FUZZ_DIR)/obj/%.o: app/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -Iinclude $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+$(FUZZ_DIR)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -Iinclude -Itests/support $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(CORE_LIBS)
 
@@ -177,5 +188,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*/*.d $(BUILD)/san/*/*.d $(BUILD)/tests/fuzz/*.d $(BUILD)/san/tests/fuzz/*.d \
-  $(FUZZ_DIR)/*/*.d $(FUZZ_DIR)/tests/fuzz/*.d)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

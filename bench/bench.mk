@@ -9,24 +9,24 @@ BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 $(BUILD)/bench:
 	mkdir -p $@
 $(BUILD)/bench/%.o: bench/%.c | $(BUILD)/bench
-	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude $(CORE_CFLAGS) $(SDL_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/bench/%: $(BUILD)/bench/%.o $($(BUILD)_SDL_OBJ) $($(BUILD)_CORE_OBJ)
+	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude $(ALL_CFLAGS) $(SDL_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $($(BUILD)_PLAT_OBJ) $($(BUILD)_CORE_OBJ)
 	$(CC) $(OPT) -o $@ $^ $(SDL_LIBS) $(CORE_LIBS)
 # suggest replays the recorded handwriting with the tests' own loader.
-$(BUILD)/bench/strokes.o: tests/strokes.c | $(BUILD)/bench
-	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude $(CORE_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/bench/strokes.o: tests/support/strokes.c | $(BUILD)/bench
+	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/bench/suggest.o: bench/suggest.c | $(BUILD)/bench
-	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude -Itests $(CORE_CFLAGS) $(SDL_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/bench/suggest: $(BUILD)/bench/suggest.o $(BUILD)/bench/strokes.o $($(BUILD)_SDL_OBJ) $($(BUILD)_CORE_OBJ)
+	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude -Itests/support $(ALL_CFLAGS) $(SDL_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/bench/suggest: $(BUILD)/bench/suggest.o $(BUILD)/bench/strokes.o $($(BUILD)_PLAT_OBJ) $($(BUILD)_CORE_OBJ)
 	$(CC) $(OPT) -o $@ $^ $(SDL_LIBS) $(CORE_LIBS)
 # upload runs the fault server with the tests' own support code.
-$(BUILD)/bench/faultsrv.o: tests/faultsrv.c | $(BUILD)/bench
-	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude -Itests $(CORE_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/bench/proc.o: tests/proc.c | $(BUILD)/bench
-	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude -Itests $(CORE_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/bench/faultsrv.o: tests/support/faultsrv.c | $(BUILD)/bench
+	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude -Itests/support $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/bench/proc.o: tests/support/proc.c | $(BUILD)/bench
+	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude -Itests/support $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/bench/upload.o: bench/upload.c | $(BUILD)/bench
-	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude -Itests $(CORE_CFLAGS) $(SDL_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/bench/upload: $(BUILD)/bench/upload.o $(BUILD)/bench/faultsrv.o $(BUILD)/bench/proc.o $($(BUILD)_SDL_OBJ) $($(BUILD)_CORE_OBJ)
+	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude -Itests/support $(ALL_CFLAGS) $(SDL_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/bench/upload: $(BUILD)/bench/upload.o $(BUILD)/bench/faultsrv.o $(BUILD)/bench/proc.o $($(BUILD)_PLAT_OBJ) $($(BUILD)_CORE_OBJ)
 	$(CC) $(OPT) -o $@ $^ $(SDL_LIBS) $(CORE_LIBS)
 # spawn only starts programs: plain libc.
 $(BUILD)/bench/spawn: $(BUILD)/bench/spawn.o

@@ -148,7 +148,7 @@ static void read_docs(Keys *ks)
     free(text);
 }
 
-/* Key names the code compares against, from app/config*.c: IS("sec", "key"),
+/* Key names the code compares against, from app/config/config*.c: IS("sec", "key"),
  * strcmp(name, "key") and {"key", ...} table rows. A file config_X.c holds
  * the keys of [X]; config.c those of [kiosk], [display] and [suggest]. */
 static int scan_sources(const Keys *dist, char *missing, size_t n)
@@ -157,7 +157,7 @@ static int scan_sources(const Keys *dist, char *missing, size_t n)
     assert_int_equal(regcomp(&is_re, "IS\\(\"([a-z]+)\", \"([a-z_]+)\"\\)", REG_EXTENDED), 0);
     assert_int_equal(regcomp(&cmp_re, "strcmp\\(name, \"([a-z_]+)\"\\)", REG_EXTENDED), 0);
     assert_int_equal(regcomp(&row_re, "\\{\"([a-z_]+)\", ", REG_EXTENDED), 0);
-    DIR *d = opendir("app");
+    DIR *d = opendir("app/config");
     assert_non_null(d);
     int found = 0;
     missing[0] = '\0';
@@ -170,7 +170,7 @@ static int scan_sources(const Keys *dist, char *missing, size_t n)
         if (e->d_name[6] == '_')
             snprintf(sec, sizeof sec, "%.*s", (int)(len - 9), e->d_name + 7);
         char path[300];
-        snprintf(path, sizeof path, "app/%s", e->d_name);
+        snprintf(path, sizeof path, "app/config/%s", e->d_name);
         char *text = tmpdir_read(path);
         assert_non_null(text);
         char *cur = text;
@@ -231,7 +231,7 @@ static void test_every_key_in_dist_and_docs(void **state)
     int found = scan_sources(&dist, missing, sizeof missing);
     assert_true(found >= 40);
     if (missing[0])
-        fail_msg("keys in app/config*.c missing from dist/kiosk.conf:%s", missing);
+        fail_msg("keys in app/config/config*.c missing from dist/kiosk.conf:%s", missing);
 }
 
 /* A default in backquotes ("`90`") is the literal value; anything else

@@ -4,9 +4,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <glob.h>
 #include <string.h>
 #include "i18n.h"
 #include "tmpdir.h"
@@ -54,20 +54,16 @@ static void test_same_keys_and_placeholders(void **state)
     }
 }
 
-/* Scan the .c files in app/ for ui_tr(a, "key") and i18n_get(..., "key") literals. */
+/* Scan the .c files under app/ for ui_tr(a, "key") and i18n_get(..., "key") literals. */
 static void test_every_key_used_in_code_exists(void **state)
 {
     (void)state;
-    DIR *d = opendir("app");
-    assert_non_null(d);
-    struct dirent *e;
+    glob_t g;
+    assert_int_equal(glob("app/*/*.c", 0, NULL, &g), 0);
+    assert_int_equal(glob("app/*/*/*.c", GLOB_APPEND, NULL, &g), 0);
     int found = 0;
-    while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (len < 3 || strcmp(e->d_name + len - 2, ".c") != 0)
-            continue;
-        char path[300];
-        snprintf(path, sizeof path, "app/%s", e->d_name);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        const char *path = g.gl_pathv[i];
         char *src = tmpdir_read(path);
         assert_non_null(src);
         static const char *const calls[] = {"ui_tr(a, \"", "LANG_EN, \"", "LANG_ZH, \""};
@@ -86,7 +82,7 @@ static void test_every_key_used_in_code_exists(void **state)
             }
         free(src);
     }
-    closedir(d);
+    globfree(&g);
     assert_true(found > 10);
 }
 

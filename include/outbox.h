@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "receipt.h"
 
 #define OUTBOX_TEXT_MAX_CHARS    500   /* code points, after cleaning */
 #define OUTBOX_CONTACT_MAX_CHARS 100
@@ -25,8 +26,8 @@
 /* Receipt codes: 8 symbols of this alphabet, shown as XXXX-XXXX. 28
  * symbols: the digits and capitals without 0 O 1 I L (read as each other)
  * and without S Z B (read as 5 2 8, which stay). 28^8 is about 3.8e11. */
-#define OUTBOX_RECEIPT_ALPHABET "23456789ACDEFGHJKMNPQRTUVWXY"
-#define OUTBOX_RECEIPT_LEN   8
+#define OUTBOX_RECEIPT_ALPHABET RECEIPT_ALPHABET   /* receipt.h */
+#define OUTBOX_RECEIPT_LEN   RECEIPT_LEN
 #define OUTBOX_RECEIPT_SIZE 10    /* a buffer for a receipt, raw or formatted */
 
 #define OUTBOX_DEFAULT_TOPICS "cleaning,safety,repairs,fees,parking,noise,service,other"
@@ -165,9 +166,9 @@ void outbox_new_receipt(char raw[OUTBOX_RECEIPT_LEN + 1]);
 /* "ABCD2345" -> "ABCD-2345" in out (OUTBOX_RECEIPT_SIZE bytes); copies the
  * input unchanged when it is not 8 characters long. */
 void outbox_format_receipt(const char *raw, char out[OUTBOX_RECEIPT_SIZE]);
-/* Read a receipt as a person may type it: dashes and spaces ignored, lower
- * case accepted, S Z B read as 5 2 8. Returns 0 with the 8-symbol code in
- * raw, or -1 when it is not a receipt. */
+/* Read a receipt as a person may type it (receipt_normalize: separators
+ * ignored, lower case and full-width accepted, S Z B read as 5 2 8).
+ * Returns 0 with the 8-symbol code in raw, or -1 when it is not a receipt. */
 int outbox_parse_receipt(const char *in, char raw[OUTBOX_RECEIPT_LEN + 1]);
 
 /* ---- Staff flags: conditions staff should see (staff mode lists them). ---- */

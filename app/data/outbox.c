@@ -1,11 +1,11 @@
 /* outbox.c - the durable outbox: validated, anonymous, write-once submissions. */
 #include "outbox.h"
 #include "outbox_priv.h"
+#include "receipt.h"
 #include "store.h"
 #include "textclean.h"
 #include "timeutil.h"
 
-#include <ctype.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -172,18 +172,7 @@ void outbox_format_receipt(const char *raw, char out[OUTBOX_RECEIPT_SIZE])
 
 int outbox_parse_receipt(const char *in, char raw[OUTBOX_RECEIPT_LEN + 1])
 {
-    size_t n = 0;
-    for (; *in; in++) {
-        char c = (char)toupper((unsigned char)*in);
-        if (c == '-' || c == ' ')
-            continue;
-        c = c == 'S' ? '5' : c == 'Z' ? '2' : c == 'B' ? '8' : c;
-        if (n == OUTBOX_RECEIPT_LEN || !strchr(OUTBOX_RECEIPT_ALPHABET, c))
-            return -1;
-        raw[n++] = c;
-    }
-    raw[n] = '\0';
-    return n == OUTBOX_RECEIPT_LEN ? 0 : -1;
+    return receipt_normalize(in, raw);
 }
 
 /* A random version 4 UUID, lower-case hex with dashes. */

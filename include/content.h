@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include "receipt.h"
 
 /* Largest content document accepted, in bytes. */
 #define CONTENT_MAX_BYTES (8u * 1024u * 1024u)
@@ -69,6 +70,15 @@ typedef struct {
     int64_t updated_at;              /* Unix seconds */
 } Reply;
 
+/* A reply in the sealed form (docs/CONTENT.md, "Sealed replies"): found by
+ * the lookup derived from the receipt; the box holds the status, the reply
+ * and the date as JSON, sealed with the key derived from the receipt. */
+typedef struct {
+    unsigned char lookup[RECEIPT_LOOKUP_BYTES];
+    unsigned char *box;              /* nonce || secretbox, box_len bytes */
+    size_t box_len;
+} SealedReply;
+
 /* "You said, we did": a moderated summary and what was done. */
 typedef struct {
     char *id;
@@ -81,7 +91,10 @@ typedef struct Content {
     Notice *notices; size_t n_notices;
     Event *events;   size_t n_events;
     Channel *channels; size_t n_channels;
-    Reply *replies; size_t n_replies;       /* optional in the document */
+    Reply *replies; size_t n_replies;       /* optional; the plain form */
+    bool replies_sealed;             /* reply_salt given: replies are sealed */
+    unsigned char reply_salt[RECEIPT_SALT_BYTES];
+    SealedReply *sealed; size_t n_sealed;   /* the sealed form */
     BoardItem *board; size_t n_board;       /* optional in the document */
     char version[17];                /* 16 hex digits of a hash of the document */
 } Content;
@@ -117,8 +130,39 @@ const char *content_category_name(Category c);
 int content_category_from_name(const char *name);
 
 const Notice *content_find_notice(const Content *c, const char *id);
-/* The reply for a receipt code (8 symbols, no dash), or NULL. */
+/* The reply for a receipt code (8 symbols, no dash) in a plain feed, or
+ * NULL (always NULL for a sealed feed: use content_open_reply). */
 const Reply *content_find_reply(const Content *c, const char *receipt);
+
+/* The entry of a sealed feed with this lookup, or NULL. */
+const SealedReply *content_find_sealed(const Content *c,
+                                       const unsigned char lookup[RECEIPT_LOOKUP_BYTES]);
+
+/* What content_open_reply found. */
+typedef enum {
+    CONTENT_REPLY_FOUND = 1,
+    CONTENT_REPLY_NONE = 0,        /* no reply under this code (or a box that
+                                      does not open or holds no valid reply) */
+    CONTENT_REPLY_MALFORMED = -1,  /* not a receipt code */
+    CONTENT_REPLY_ERROR = -2,      /* out of memory, the derivation failed */
+} ContentReplyResult;
+
+/* Look up the reply for a code as a resident typed it (receipt_normalize),
+ * in either form of the feed. Plain: the entry under the code. Sealed: one
+ * Argon2id derivation (receipt_derive, about 35 ms), the entry found by its
+ * lookup, its box opened and its JSON checked like a plain reply; the keys
+ * and the plaintext are wiped. On CONTENT_REPLY_FOUND *out is a new Reply
+ * (free with content_reply_free), else *out is NULL. */
+ContentReplyResult content_open_reply(const Content *c, const char *typed, Reply **out);
+
+/* Wipe and free a Reply from content_open_reply; NULL is accepted. */
+void content_reply_free(Reply *r);
+
+/* Check the JSON a sealed box holds ({"status", "updated_at", "reply"},
+ * docs/CONTENT.md) as the kiosk will when it opens the box: a new Reply
+ * (free with content_reply_free; its receipt is empty), or NULL with a
+ * message naming the field ("box.status: ..."). For tools that seal. */
+Reply *content_parse_reply_box(const char *json, size_t len, char *err, size_t errlen);
 /* "received", "in_progress", "done", "declined"; -1 when unknown. */
 const char *content_reply_status_name(ReplyStatus s);
 int content_reply_status_from_name(const char *name);

@@ -85,6 +85,10 @@ int receipt_derive(const char *raw, const unsigned char salt[RECEIPT_SALT_BYTES]
 /* Zero the keys. NULL is accepted. */
 void receipt_wipe(ReceiptKeys *k);
 
+/* Zero n bytes (a code typed, a buffer) so that the compiler keeps the
+ * writes (sodium_memzero). */
+void receipt_zero(void *p, size_t n);
+
 /* Seal `len` bytes (at most RECEIPT_PLAIN_MAX) with keys->key and a fresh
  * random nonce: a malloc'd NUL-terminated standard base64 (padded) string
  * of the box, or NULL when too long or out of memory. The padded copy of

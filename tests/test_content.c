@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "content.h"
+#include "receipt.h"
+#include "replyfeed.h"
 #include "timeutil.h"
 #include "tmpdir.h"
 
@@ -512,6 +514,237 @@ static void test_replies_and_board(void **state)
     free(d);
 }
 
+/* ---- sealed replies ---- */
+
+#define SALT_HEX "00112233445566778899aabbccddeeff"
+/* A well-formed box (one block, all zero bytes) that no key opens. */
+#define ZERO_BOX_B64 ZERO_BOX_98 "AAA="
+#define A16 "AAAAAAAAAAAAAAAA"
+#define ZERO_BOX_98 A16 A16 A16 A16 A16 A16 A16 A16 A16 A16 A16 A16 A16 A16 A16 A16 \
+                    A16 A16 A16 A16 A16 A16 A16 A16 "AAAAAAAA"
+#define LOOKUP_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define LOOKUP_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define SEALED(lookup, box) "{\"lookup\":\"" lookup "\",\"box\":\"" box "\"}"
+
+/* A document with a reply_salt (a JSON value, or NULL for none) and replies. */
+static char *doc_sealed(const char *salt, const char *replies)
+{
+    size_t n = strlen(replies) + (salt ? strlen(salt) : 0) + 256;
+    char *s = malloc(n);
+    assert_non_null(s);
+    snprintf(s, n, "{" SITE ",\"notices\":[],\"events\":[],\"channels\":[],%s%s%s"
+             "\"replies\":[%s]}", salt ? "\"reply_salt\":" : "", salt ? salt : "",
+             salt ? "," : "", replies);
+    return s;
+}
+
+/* {"lookup": ..., "box": ...} for `code` under SALT_HEX with `plain` (any
+ * bytes, valid reply JSON or not) in the box. Caller frees. */
+static char *sealed_entry(const char *code, const char *plain)
+{
+    unsigned char salt[RECEIPT_SALT_BYTES];
+    assert_int_equal(receipt_unhex(SALT_HEX, salt, sizeof salt), 0);
+    ReceiptKeys k;
+    assert_int_equal(receipt_derive(code, salt, &k), 0);
+    char lookup[RECEIPT_LOOKUP_HEX + 1];
+    receipt_hex(k.lookup, sizeof k.lookup, lookup);
+    char *box = receipt_seal(&k, plain, strlen(plain));
+    receipt_wipe(&k);
+    assert_non_null(box);
+    size_t n = strlen(box) + 200;
+    char *s = malloc(n);
+    snprintf(s, n, "{\"lookup\":\"%s\",\"box\":\"%s\"}", lookup, box);
+    free(box);
+    return s;
+}
+
+static void test_sealed_replies_open(void **state)
+{
+    (void)state;
+    unsigned char salt[RECEIPT_SALT_BYTES];
+    assert_int_equal(receipt_unhex(SALT_HEX, salt, sizeof salt), 0);
+    const ReplyFeedItem items[] = {
+        {"7KQ4-M2XD", REPLY_DONE, "车库灯已修好", "The car park lights are fixed", 1796000000},
+        {"H3TN8WAC", REPLY_IN_PROGRESS, "屋顶维修中", NULL, 1796010000},
+        {"d9fx-4rpm", REPLY_RECEIVED, NULL, NULL, 1796020000},
+    };
+    char err[300];
+    char *arr = replyfeed_seal(items, 3, salt, err, sizeof err);
+    if (!arr)
+        fail_msg("%s", err);
+    /* Two more entries: a box that opens but holds no JSON, and one that
+     * holds a reply of an unknown status; and a well-formed box no key opens. */
+    char *junk = sealed_entry("QE6V2YKT", "not json at all");
+    char *odd = sealed_entry("2345ACDE", "{\"status\":\"lost\",\"updated_at\":\"2026-11-27T16:30:00Z\"}");
+    size_t n = strlen(arr) + strlen(junk) + strlen(odd) + 1000;
+    char *all = malloc(n);
+    /* The entries of replyfeed's array (between its [ and ]) and the three. */
+    snprintf(all, n, "%.*s,%s,%s," SEALED(LOOKUP_A, ZERO_BOX_B64),
+             (int)(strrchr(arr, ']') - arr - 1), arr + 1, junk, odd);
+    char *d = doc_sealed("\"" SALT_HEX "\"", all);
+    Content *c = parse_ok(d);
+    assert_true(c->replies_sealed);
+    assert_int_equal(c->n_replies, 0);
+    assert_int_equal(c->n_sealed, 6);
+    assert_null(content_find_reply(c, "7KQ4M2XD"));   /* no plain entries */
+
+    Reply *r;
+    assert_int_equal(content_open_reply(c, "7kq4 m2xd", &r), CONTENT_REPLY_FOUND);
+    assert_string_equal(r->receipt, "7KQ4M2XD");
+    assert_int_equal(r->status, REPLY_DONE);
+    assert_string_equal(ltext(&r->reply, LANG_ZH), "车库灯已修好");
+    assert_string_equal(ltext(&r->reply, LANG_EN), "The car park lights are fixed");
+    assert_int_equal(r->updated_at, 1796000000);
+    content_reply_free(r);
+    assert_int_equal(content_open_reply(c, "H3TN-8WAC", &r), CONTENT_REPLY_FOUND);
+    assert_int_equal(r->status, REPLY_IN_PROGRESS);
+    assert_string_equal(ltext(&r->reply, LANG_EN), "屋顶维修中");   /* falls back to zh */
+    content_reply_free(r);
+    assert_int_equal(content_open_reply(c, "D9FX4RPM", &r), CONTENT_REPLY_FOUND);
+    assert_int_equal(r->status, REPLY_RECEIVED);
+    assert_string_equal(ltext(&r->reply, LANG_ZH), "");
+    content_reply_free(r);
+    /* Wrong codes, boxes that open to nothing valid: no reply. */
+    assert_int_equal(content_open_reply(c, "7KQ4M2XE", &r), CONTENT_REPLY_NONE);
+    assert_null(r);
+    assert_int_equal(content_open_reply(c, "QE6V2YKT", &r), CONTENT_REPLY_NONE);
+    assert_null(r);
+    assert_int_equal(content_open_reply(c, "2345ACDE", &r), CONTENT_REPLY_NONE);
+    assert_null(r);
+    assert_int_equal(content_open_reply(c, "7KQ4", &r), CONTENT_REPLY_MALFORMED);
+    assert_int_equal(content_open_reply(NULL, "7KQ4M2XD", &r), CONTENT_REPLY_NONE);
+    content_reply_free(NULL);
+
+    /* The same document with one bit of a real box flipped: that reply is gone. */
+    char *box = strstr(d, "\"box\": \"");
+    assert_non_null(box);
+    box += 8 + 60;
+    *box = *box == 'A' ? 'B' : 'A';
+    Content *t = parse_ok(d);
+    int found = 0;
+    for (size_t i = 0; i < 3; i++) {
+        if (content_open_reply(t, items[i].receipt, &r) == CONTENT_REPLY_FOUND)
+            found++;
+        content_reply_free(r);
+    }
+    assert_int_equal(found, 2);
+    content_free(t);
+    content_free(c);
+    free(d);
+    free(all);
+    free(junk);
+    free(odd);
+    free(arr);
+}
+
+static void test_sealed_replies_errors(void **state)
+{
+    (void)state;
+    static const struct { const char *salt, *replies, *where, *what; } cases[] = {
+        {"\"0011\"", "", "reply_salt", "expected 32 hex digits (16 bytes)"},
+        {"\"00112233445566778899aabbccddeefg\"", "", "reply_salt", "expected 32 hex digits"},
+        {"\"" SALT_HEX "00\"", "", "reply_salt", "expected 32 hex digits"},
+        {"16", "", "reply_salt", "expected a string, got a number"},
+        {"\"" SALT_HEX "\"", SEALED("abcd", ZERO_BOX_B64), "replies[0].lookup",
+         "expected 64 hex digits (32 bytes)"},
+        {"\"" SALT_HEX "\"", SEALED(LOOKUP_A "0", ZERO_BOX_B64), "replies[0].lookup",
+         "expected 64 hex digits"},
+        {"\"" SALT_HEX "\"", "{\"box\":\"" ZERO_BOX_B64 "\"}", "replies[0].lookup", "missing"},
+        {"\"" SALT_HEX "\"", "{\"lookup\":\"" LOOKUP_A "\"}", "replies[0].box", "missing"},
+        {"\"" SALT_HEX "\"", "{\"lookup\":\"" LOOKUP_A "\",\"box\":7}", "replies[0].box",
+         "expected a string"},
+        {"\"" SALT_HEX "\"", SEALED(LOOKUP_A, "not base64!"), "replies[0].box", "not base64"},
+        {"\"" SALT_HEX "\"", SEALED(LOOKUP_A, ZERO_BOX_98 "AA A"), "replies[0].box", "not base64"},
+        {"\"" SALT_HEX "\"", SEALED(LOOKUP_A, "AAAA"), "replies[0].box", "wrong length"},
+        {"\"" SALT_HEX "\"", SEALED(LOOKUP_A, ZERO_BOX_98 "AAAA"), "replies[0].box",
+         "wrong length"},
+        {"\"" SALT_HEX "\"", SEALED(LOOKUP_A, ZERO_BOX_B64) "," SEALED(LOOKUP_B, ZERO_BOX_B64)
+         "," SEALED(LOOKUP_A, ZERO_BOX_B64), "replies[2].lookup", "duplicate lookup (also replies[0])"},
+        {"\"" SALT_HEX "\"", REPLY("7KQ4-M2XD", "done"), "replies[0].receipt",
+         "not allowed in a sealed feed"},
+        {"\"" SALT_HEX "\"", "{\"lookup\":\"" LOOKUP_A "\",\"box\":\"" ZERO_BOX_B64 "\","
+         "\"reply\":{\"zh\":\"明文\"}}", "replies[0].reply", "not allowed in a sealed feed"},
+        {"\"" SALT_HEX "\"", "{\"lookup\":\"" LOOKUP_A "\",\"box\":\"" ZERO_BOX_B64 "\","
+         "\"status\":\"done\"}", "replies[0].status", "not allowed in a sealed feed"},
+        {"\"" SALT_HEX "\"", "7", "replies[0]", "expected an object"},
+        {NULL, SEALED(LOOKUP_A, ZERO_BOX_B64), "replies[0].lookup", "needs \"reply_salt\""},
+        {NULL, "{\"box\":\"" ZERO_BOX_B64 "\"}", "replies[0].box", "needs \"reply_salt\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *d = doc_sealed(cases[i].salt, cases[i].replies);
+        char err[512] = "";
+        Content *c = content_parse(d, strlen(d), err, sizeof err);
+        if (c)
+            fail_msg("case %zu accepted: %s", i, d);
+        if (strncmp(err, cases[i].where, strlen(cases[i].where)) != 0 ||
+            err[strlen(cases[i].where)] != ':' || !strstr(err, cases[i].what))
+            fail_msg("case %zu: message \"%s\", expected \"%s: ...%s...\"", i, err,
+                     cases[i].where, cases[i].what);
+        free(d);
+    }
+    /* A sealed feed without replies, and the salt alone, are fine. */
+    char *d = doc_sealed("\"" SALT_HEX "\"", "");
+    Content *c = parse_ok(d);
+    assert_true(c->replies_sealed);
+    Reply *r;
+    assert_int_equal(content_open_reply(c, "7KQ4M2XD", &r), CONTENT_REPLY_NONE);
+    content_free(c);
+    free(d);
+}
+
+/* The old form still answers through the same call. */
+static void test_plain_replies_open(void **state)
+{
+    (void)state;
+    char *d = doc_replies(REPLY("7KQ4-M2XD", "done"), "");
+    Content *c = parse_ok(d);
+    assert_false(c->replies_sealed);
+    Reply *r;
+    assert_int_equal(content_open_reply(c, "7kq4m2xd", &r), CONTENT_REPLY_FOUND);
+    assert_string_equal(r->receipt, "7KQ4M2XD");
+    assert_int_equal(r->status, REPLY_DONE);
+    assert_string_equal(ltext(&r->reply, LANG_ZH), "");
+    content_reply_free(r);
+    assert_int_equal(content_open_reply(c, "7KQ4M2XE", &r), CONTENT_REPLY_NONE);
+    assert_null(r);
+    assert_int_equal(content_open_reply(c, "7KQ4-M2X", &r), CONTENT_REPLY_MALFORMED);
+    assert_null(r);
+    content_free(c);
+    free(d);
+}
+
+/* What a box must hold, checked as the kiosk checks it when opening. */
+static void test_reply_box_rules(void **state)
+{
+    (void)state;
+    char err[300];
+    Reply *r = content_parse_reply_box("{\"status\":\"declined\",\"updated_at\":\"2026-11-25T09:00+08:00\","
+                                       "\"reply\":{\"zh\":\"暂不采纳\",\"en\":\"No\"}}", 101, err, sizeof err);
+    assert_null(r);   /* the length is one short: the JSON is cut */
+    const char *ok = "{\"status\":\"declined\",\"updated_at\":\"2026-11-25T09:00+08:00\","
+                     "\"reply\":{\"zh\":\"暂不采纳\",\"en\":\"No\"}}";
+    r = content_parse_reply_box(ok, strlen(ok), err, sizeof err);
+    if (!r)
+        fail_msg("%s", err);
+    assert_int_equal(r->status, REPLY_DECLINED);
+    assert_string_equal(r->receipt, "");
+    content_reply_free(r);
+    static const struct { const char *json, *what; } bad[] = {
+        {"[]", "box: expected an object"},
+        {"{\"updated_at\":\"2026-11-25T09:00+08:00\"}", "box.status: missing"},
+        {"{\"status\":\"done\"}", "box.updated_at: missing"},
+        {"{\"status\":\"done\",\"updated_at\":\"2026-11-25\"}", "box.updated_at: invalid date-time"},
+        {"{\"status\":\"done\",\"updated_at\":\"2026-11-25T09:00Z\",\"reply\":{\"en\":\"x\"}}",
+         "box.reply.zh: missing"},
+        {"{\"status\":", "box: not JSON"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = content_parse_reply_box(bad[i].json, strlen(bad[i].json), err, sizeof err);
+        if (r || !strstr(err, bad[i].what))
+            fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err, bad[i].what);
+    }
+}
+
 static void test_ids(void **state)
 {
     (void)state;
@@ -679,6 +912,10 @@ int main(void)
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_duplicate_ids),
         cmocka_unit_test(test_replies_and_board),
+        cmocka_unit_test(test_sealed_replies_open),
+        cmocka_unit_test(test_sealed_replies_errors),
+        cmocka_unit_test(test_plain_replies_open),
+        cmocka_unit_test(test_reply_box_rules),
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_unknown_category),
         cmocka_unit_test(test_limits),

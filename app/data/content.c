@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -378,26 +379,12 @@ static int content_parse_channel(ContentCtx *x, json_t *o, const char *path, Cha
     return 0;
 }
 
-static int content_parse_reply(ContentCtx *x, json_t *o, const char *path, Reply *r)
+/* The fields a plain reply and a sealed box share: status, reply, updated_at. */
+static int content_parse_reply_body(ContentCtx *x, json_t *o, const char *path, Reply *r)
 {
-    const char *code, *status;
-    if (content_get_string(x, o, path, "receipt", true, 16, &code) < 0 ||
-        content_get_string(x, o, path, "status", true, 32, &status) < 0)
+    const char *status;
+    if (content_get_string(x, o, path, "status", true, 32, &status) < 0)
         return -1;
-    /* As a person reads it: XXXX-XXXX, the same alphabet as the kiosk's. */
-    size_t n = 0;
-    for (const char *p = code; *p; p++) {
-        if (*p == '-')
-            continue;
-        if (n == 8 || !strchr("23456789ACDEFGHJKMNPQRTUVWXY", *p))
-            return content_fail(x, path, "receipt",
-                                "\"%s\" is not a receipt code (8 symbols like 7KQ4-M2XD)", code);
-        r->receipt[n++] = *p;
-    }
-    if (n != 8)
-        return content_fail(x, path, "receipt",
-                            "\"%s\" is not a receipt code (8 symbols like 7KQ4-M2XD)", code);
-    r->receipt[8] = '\0';
     int st = content_reply_status_from_name(status);
     if (st < 0)
         return content_fail(x, path, "status", "unknown status \"%s\" (expected received, "
@@ -412,6 +399,86 @@ static int content_parse_reply(ContentCtx *x, json_t *o, const char *path, Reply
             return content_oom(x);
     }
     return content_get_time(x, o, path, "updated_at", true, &r->updated_at);
+}
+
+static int content_parse_reply(ContentCtx *x, json_t *o, const char *path, Reply *r)
+{
+    const char *code;
+    if (json_object_get(o, "lookup") || json_object_get(o, "box"))
+        return content_fail(x, path, json_object_get(o, "lookup") ? "lookup" : "box",
+                            "a sealed reply needs \"reply_salt\" at the top level of the document");
+    if (content_get_string(x, o, path, "receipt", true, 16, &code) < 0)
+        return -1;
+    /* As a person reads it: XXXX-XXXX, the same alphabet as the kiosk's. */
+    size_t n = 0;
+    for (const char *p = code; *p; p++) {
+        if (*p == '-')
+            continue;
+        if (n == 8 || !strchr(RECEIPT_ALPHABET, *p))
+            return content_fail(x, path, "receipt",
+                                "\"%s\" is not a receipt code (8 symbols like 7KQ4-M2XD)", code);
+        r->receipt[n++] = *p;
+    }
+    if (n != 8)
+        return content_fail(x, path, "receipt",
+                            "\"%s\" is not a receipt code (8 symbols like 7KQ4-M2XD)", code);
+    r->receipt[8] = '\0';
+    return content_parse_reply_body(x, o, path, r);
+}
+
+/* A sealed reply: {"lookup": 64 hex digits, "box": base64}. Plain fields
+ * next to them would publish what the box hides, so they are refused. */
+static int content_parse_sealed(ContentCtx *x, json_t *o, const char *path, SealedReply *r)
+{
+    static const char *const plain[] = {"receipt", "status", "reply", "updated_at"};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+        if (json_object_get(o, plain[i]))
+            return content_fail(x, path, plain[i],
+                                "not allowed in a sealed feed (reply_salt is set): it belongs "
+                                "inside the box (kioskctl seal-replies makes the sealed form)");
+    const char *lookup, *box;
+    if (content_get_string(x, o, path, "lookup", true, CONTENT_MAX_URL, &lookup) < 0)
+        return -1;
+    if (receipt_unhex(lookup, r->lookup, sizeof r->lookup) < 0)
+        return content_fail(x, path, "lookup", "expected %d hex digits (%d bytes), got \"%.80s\"",
+                            RECEIPT_LOOKUP_HEX, RECEIPT_LOOKUP_BYTES, lookup);
+    if (content_get_string(x, o, path, "box", true, CONTENT_MAX_BYTES, &box) < 0)
+        return -1;
+    unsigned char *bin;
+    size_t len;
+    int rc = receipt_box_decode(box, &bin, &len);
+    if (rc == -1)
+        return content_fail(x, path, "box", "not base64 (standard alphabet with = padding, "
+                            "no spaces or line breaks)");
+    if (rc == -2)
+        return content_fail(x, path, "box", "wrong length (%zu characters): a box is %d bytes "
+                            "of nonce and MAC and whole blocks of %d bytes, at least %d and at "
+                            "most %u bytes", strlen(box), RECEIPT_NONCE_BYTES + RECEIPT_MAC_BYTES,
+                            RECEIPT_BOX_BLOCK, RECEIPT_BOX_MIN, (unsigned)RECEIPT_BOX_MAX);
+    if (rc < 0)
+        return content_oom(x);
+    r->box = content_alloc(x->box, len);
+    if (r->box) {
+        memcpy(r->box, bin, len);
+        r->box_len = len;
+    }
+    free(bin);
+    return r->box ? 0 : content_oom(x);
+}
+
+/* The optional top-level "reply_salt": 32 hex digits; sets the sealed form. */
+static int content_get_salt(ContentCtx *x, json_t *root, Content *c)
+{
+    const char *salt;
+    if (content_get_string(x, root, "", "reply_salt", false, CONTENT_MAX_URL, &salt) < 0)
+        return -1;
+    if (!salt)
+        return 0;
+    if (receipt_unhex(salt, c->reply_salt, sizeof c->reply_salt) < 0)
+        return content_fail(x, "reply_salt", NULL, "expected %d hex digits (%d bytes), got \"%.80s\"",
+                            RECEIPT_SALT_HEX, RECEIPT_SALT_BYTES, salt);
+    c->replies_sealed = true;
+    return 0;
 }
 
 static int content_parse_board(ContentCtx *x, json_t *o, const char *path, BoardItem *b)
@@ -498,11 +565,16 @@ static int content_parse_root(ContentCtx *x, json_t *root)
     if (content_get_optional_array(x, root, "replies", CONTENT_MAX_REPLIES, &replies) < 0 ||
         content_get_optional_array(x, root, "board", CONTENT_MAX_BOARD, &board) < 0)
         return -1;
-    c->n_replies = replies ? json_array_size(replies) : 0;
+    if (content_get_salt(x, root, c) < 0)
+        return -1;
+    size_t n_replies = replies ? json_array_size(replies) : 0;
+    c->n_replies = c->replies_sealed ? 0 : n_replies;
+    c->n_sealed = c->replies_sealed ? n_replies : 0;
     c->n_board = board ? json_array_size(board) : 0;
     c->replies = content_alloc(x->box, (c->n_replies ? c->n_replies : 1) * sizeof *c->replies);
+    c->sealed = content_alloc(x->box, (c->n_sealed ? c->n_sealed : 1) * sizeof *c->sealed);
     c->board = content_alloc(x->box, (c->n_board ? c->n_board : 1) * sizeof *c->board);
-    if (!c->replies || !c->board)
+    if (!c->replies || !c->sealed || !c->board)
         return content_oom(x);
     for (size_t i = 0; i < c->n_replies; i++) {
         if (content_item(x, replies, "replies", i, path, sizeof path, &o) < 0 ||
@@ -511,6 +583,14 @@ static int content_parse_root(ContentCtx *x, json_t *root)
         for (size_t j = 0; j < i; j++)
             if (strcmp(c->replies[i].receipt, c->replies[j].receipt) == 0)
                 return content_fail(x, path, "receipt", "duplicate receipt (also replies[%zu])", j);
+    }
+    for (size_t i = 0; i < c->n_sealed; i++) {
+        if (content_item(x, replies, "replies", i, path, sizeof path, &o) < 0 ||
+            content_parse_sealed(x, o, path, &c->sealed[i]) < 0)
+            return -1;
+        for (size_t j = 0; j < i; j++)
+            if (memcmp(c->sealed[i].lookup, c->sealed[j].lookup, RECEIPT_LOOKUP_BYTES) == 0)
+                return content_fail(x, path, "lookup", "duplicate lookup (also replies[%zu])", j);
     }
     for (size_t i = 0; i < c->n_board; i++)
         if (content_item(x, board, "board", i, path, sizeof path, &o) < 0 ||
@@ -753,10 +833,115 @@ const Notice *content_find_notice(const Content *c, const char *id)
 
 const Reply *content_find_reply(const Content *c, const char *receipt)
 {
-    for (size_t i = 0; c && i < c->n_replies; i++)
+    for (size_t i = 0; c && receipt && i < c->n_replies; i++)
         if (strcmp(c->replies[i].receipt, receipt) == 0)
             return &c->replies[i];
     return NULL;
+}
+
+const SealedReply *content_find_sealed(const Content *c,
+                                       const unsigned char lookup[RECEIPT_LOOKUP_BYTES])
+{
+    for (size_t i = 0; c && i < c->n_sealed; i++)
+        if (memcmp(c->sealed[i].lookup, lookup, RECEIPT_LOOKUP_BYTES) == 0)
+            return &c->sealed[i];
+    return NULL;
+}
+
+/* An opened reply and the arena of its strings; wiped when freed. */
+typedef struct {
+    Reply pub;
+    ContentBox arena;
+} ContentReplyBox;
+
+void content_reply_free(Reply *r)
+{
+    if (!r)
+        return;
+    ContentReplyBox *rb = (ContentReplyBox *)r;
+    for (ContentBlock *b = rb->arena.blocks, *next; b; b = next) {
+        next = b->next;
+        sodium_memzero(b->data, b->cap);
+        free(b);
+    }
+    sodium_memzero(rb, sizeof *rb);
+    free(rb);
+}
+
+Reply *content_parse_reply_box(const char *json, size_t len, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    json_error_t je;
+    json_t *o = json ? json_loadb(json, len, 0, &je) : NULL;
+    if (!o) {
+        content_msg(err, errlen, "box: not JSON (%s)", json ? je.text : "nothing");
+        return NULL;
+    }
+    ContentReplyBox *rb = calloc(1, sizeof *rb);
+    if (!rb) {
+        json_decref(o);
+        content_msg(err, errlen, "out of memory");
+        return NULL;
+    }
+    ContentCtx x = { &rb->arena, err, errlen };
+    int rc = json_is_object(o) ? content_parse_reply_body(&x, o, "box", &rb->pub)
+                               : content_fail(&x, "box", NULL, "expected an object, got %s",
+                                              content_type_name(o));
+    json_decref(o);
+    if (rc < 0) {
+        content_reply_free(&rb->pub);
+        return NULL;
+    }
+    return &rb->pub;
+}
+
+/* A copy of a plain feed's reply that the caller owns. */
+static Reply *content_copy_reply(const Reply *r)
+{
+    ContentReplyBox *rb = calloc(1, sizeof *rb);
+    if (!rb)
+        return NULL;
+    rb->pub = *r;
+    rb->pub.reply.zh = content_strdup(&rb->arena, r->reply.zh ? r->reply.zh : "");
+    rb->pub.reply.en = r->reply.en ? content_strdup(&rb->arena, r->reply.en) : NULL;
+    if (!rb->pub.reply.zh || (r->reply.en && !rb->pub.reply.en)) {
+        content_reply_free(&rb->pub);
+        return NULL;
+    }
+    return &rb->pub;
+}
+
+ContentReplyResult content_open_reply(const Content *c, const char *typed, Reply **out)
+{
+    *out = NULL;
+    char raw[RECEIPT_LEN + 1];
+    if (receipt_normalize(typed, raw) < 0)
+        return CONTENT_REPLY_MALFORMED;
+    ContentReplyResult res = CONTENT_REPLY_NONE;
+    if (c && !c->replies_sealed) {
+        const Reply *r = content_find_reply(c, raw);
+        if (r)
+            res = (*out = content_copy_reply(r)) ? CONTENT_REPLY_FOUND : CONTENT_REPLY_ERROR;
+    } else if (c && c->n_sealed > 0) {
+        ReceiptKeys k;
+        if (receipt_derive(raw, c->reply_salt, &k) < 0) {
+            res = CONTENT_REPLY_ERROR;
+        } else {
+            const SealedReply *s = content_find_sealed(c, k.lookup);
+            size_t len = 0;
+            char *plain = s ? receipt_open(&k, s->box, s->box_len, &len) : NULL;
+            /* A box that does not open, or holds no valid reply, is no reply. */
+            if (plain && (*out = content_parse_reply_box(plain, len, NULL, 0)) != NULL) {
+                memcpy((*out)->receipt, raw, sizeof raw);
+                res = CONTENT_REPLY_FOUND;
+            }
+            receipt_plain_free(plain, len);
+        }
+        receipt_wipe(&k);
+    }
+    sodium_memzero(raw, sizeof raw);
+    return res;
 }
 
 static const char *const content_reply_statuses[REPLY_STATUS_COUNT] = {

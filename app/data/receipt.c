@@ -137,6 +137,12 @@ void receipt_wipe(ReceiptKeys *k)
         sodium_memzero(k, sizeof *k);
 }
 
+void receipt_zero(void *p, size_t n)
+{
+    if (p && n)
+        sodium_memzero(p, n);
+}
+
 char *receipt_seal(const ReceiptKeys *keys, const void *plain, size_t len)
 {
     if (len > RECEIPT_PLAIN_MAX || sodium_init() < 0)

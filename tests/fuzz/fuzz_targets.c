@@ -207,6 +207,13 @@ static void check_content(const Content *c)
         check_ltext(&r->reply, CONTENT_MAX_BODY, 1);
         FZ_CHECK(content_find_reply(c, r->receipt) == r);
     }
+    FZ_CHECK(c->replies_sealed ? c->n_replies == 0 : c->n_sealed == 0);
+    for (size_t i = 0; i < c->n_sealed; i++) {
+        const SealedReply *s = &c->sealed[i];
+        FZ_CHECK(s->box_len >= RECEIPT_BOX_MIN && s->box_len <= RECEIPT_BOX_MAX);
+        FZ_CHECK((s->box_len - RECEIPT_NONCE_BYTES - RECEIPT_MAC_BYTES) % RECEIPT_BOX_BLOCK == 0);
+        FZ_CHECK(content_find_sealed(c, s->lookup) == s);   /* lookups are unique */
+    }
     for (size_t i = 0; i < c->n_board; i++) {
         const BoardItem *b = &c->board[i];
         check_id(b->id);

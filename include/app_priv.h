@@ -58,6 +58,7 @@ struct App {
     char reply_code[12];          /* symbols typed (no dash) */
     int reply_state;              /* 0 typing, 1 found, 2 unknown, 3 malformed */
     char reply_found[9];          /* the code looked up */
+    Reply *reply_open;            /* owned: the reply found (reply_state 1) */
 
     /* Timers. */
     int64_t last_input_ms;
@@ -85,6 +86,12 @@ bool attract_is_night(const App *a, int64_t now_s);
 void attract_shift(int64_t now_ms, int *dx, int *dy);
 /* Where the kiosk goes when left alone: the attract carousel or night. */
 void attract_enter(App *a, int64_t now_ms);
+
+/* "Check a reply" (screen_reply.c): look the code in reply_found up again
+ * in new content (one key derivation for a sealed feed) / forget the code
+ * and the reply (wiped). */
+void reply_refresh(App *a);
+void reply_forget(App *a);
 
 /* Staff mode hooks used by app.c (screen_staff.c). */
 void staff_enter_pad(App *a);

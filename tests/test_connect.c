@@ -1,6 +1,7 @@
 /* test_connect.c - QR codes decode to the exact addresses (zbarimg), codes
  * expire with a fixed clock, staff are warned two days before, and receipt
- * codes are looked up (known, unknown, malformed). */
+ * codes are looked up (known, unknown, malformed) in the sample's sealed
+ * replies, in the plain form, with altered boxes and across new content. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -236,6 +237,74 @@ static void test_receipt_lookup(void **state)
     su_stop(&s);
 }
 
+/* The old, plain form of replies still answers on the screen. */
+static void test_receipt_lookup_plain_feed(void **state)
+{
+    (void)state;
+    const char *doc =
+        "{\"site\":{\"name\":{\"zh\":\"翠湖花园\"}},\"notices\":[],\"events\":[],\"channels\":[],"
+        "\"replies\":[{\"receipt\":\"7KQ4-M2XD\",\"status\":\"done\","
+        "\"updated_at\":\"2026-11-27T16:30:00+08:00\",\"reply\":{\"zh\":\"明文形式的回复\"}}]}";
+    Screen_ s;
+    su_start(&s, 1080, 1920, doc);
+    su_tap(&s, "tile:reply");
+    lookup(&s, "7KQ4M2XD");
+    assert_non_null(su_text(&s, "已办结"));
+    assert_non_null(su_text(&s, "明文形式的回复"));
+    lookup(&s, "H3TN8WAC");
+    assert_non_null(su_text(&s, "还没有 H3TN-8WAC 的回复"));
+    su_stop(&s);
+}
+
+/* The sample with every box altered: each code reads "no reply yet", as an
+ * unknown code does, and nothing breaks. */
+static void test_receipt_lookup_tampered_boxes(void **state)
+{
+    (void)state;
+    char *doc = tmpdir_read("assets/content/sample.json");
+    assert_non_null(doc);
+    int n = 0;
+    for (char *p = strstr(doc, "\"box\": \""); p; p = strstr(p + 1, "\"box\": \"")) {
+        char *c = p + 8 + 100;
+        *c = *c == 'A' ? 'B' : 'A';
+        n++;
+    }
+    assert_int_equal(n, 4);
+    Screen_ s;
+    su_start(&s, 1080, 1920, doc);
+    su_tap(&s, "tile:reply");
+    lookup(&s, "7KQ4M2XD");
+    assert_non_null(su_text(&s, "还没有 7KQ4-M2XD 的回复"));
+    assert_null(su_text(&s, "已办结"));
+    lookup(&s, "D9FX4RPM");
+    assert_non_null(su_text(&s, "还没有 D9FX-4RPM 的回复"));
+    su_stop(&s);
+    free(doc);
+}
+
+/* A reply shown stays right when new content arrives: gone when the office
+ * removed it, back when it returns. */
+static void test_receipt_lookup_follows_content(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1080, 1920, NULL);
+    su_tap(&s, "tile:reply");
+    lookup(&s, "7KQ4M2XD");
+    assert_non_null(su_text(&s, "已办结"));
+    char err[300];
+    const char *none = "{\"site\":{\"name\":{\"zh\":\"翠湖花园\"}},\"notices\":[],\"events\":[],"
+                       "\"channels\":[]}";
+    app_set_content(s.app, content_parse(none, strlen(none), err, sizeof err));
+    su_draw(&s);
+    assert_null(su_text(&s, "已办结"));
+    assert_non_null(su_text(&s, "还没有 7KQ4-M2XD 的回复"));
+    app_set_content(s.app, content_load_file("assets/content/sample.json", err, sizeof err));
+    su_draw(&s);
+    assert_non_null(su_text(&s, "已办结"));
+    su_stop(&s);
+}
+
 static void test_board_newest_first(void **state)
 {
     (void)state;
@@ -257,6 +326,9 @@ int main(void)
         cmocka_unit_test(test_notice_event_and_receipt_codes),
         cmocka_unit_test(test_expiry_and_staff_warning),
         cmocka_unit_test(test_receipt_lookup),
+        cmocka_unit_test(test_receipt_lookup_plain_feed),
+        cmocka_unit_test(test_receipt_lookup_tampered_boxes),
+        cmocka_unit_test(test_receipt_lookup_follows_content),
         cmocka_unit_test(test_board_newest_first),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -40,9 +40,7 @@ static void go_home(App *a)
     a->screen = SCREEN_HOME;
     a->depth = 0;
     a->filter = -1;
-    memset(a->reply_code, 0, sizeof a->reply_code);   /* a receipt is private too */
-    memset(a->reply_found, 0, sizeof a->reply_found);
-    a->reply_state = 0;
+    reply_forget(a);   /* a receipt is private too */
     a->item[0] = '\0';
     memset(a->scroll, 0, sizeof a->scroll);
 }
@@ -145,6 +143,7 @@ void app_destroy(App *a)
     if (!a)
         return;
     suggest_wipe(a);
+    reply_forget(a);
     osk_free(&a->osk);
     content_free(a->content);
     free(a);
@@ -164,6 +163,7 @@ void app_set_content(App *a, Content *content)
         a->screen = a->depth > 0 ? a->stack[--a->depth] : SCREEN_HOME;
     if (a->screen == SCREEN_EVENT && !(content && content_find_event(content, a->item)))
         a->screen = a->depth > 0 ? a->stack[--a->depth] : SCREEN_HOME;
+    reply_refresh(a);
 }
 
 void app_resize(App *a, int w, int h)

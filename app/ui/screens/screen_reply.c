@@ -1,11 +1,11 @@
 /* screen_reply.c - "Check a reply" by receipt code, and "You said, we did". */
 #include <stdio.h>
 #include <string.h>
-#include "outbox.h"
+#include "receipt.h"
 #include "ui.h"
 
 /* The receipt alphabet, as keys (the same symbols the kiosk prints). */
-static const char code_keys[] = OUTBOX_RECEIPT_ALPHABET;
+static const char code_keys[] = RECEIPT_ALPHABET;
 
 static void code_display(const char *raw, char *out, size_t n)
 {
@@ -44,7 +44,7 @@ static void result(const App *a, DrawList *dl, Rect r)
                 ui_tr(a, "reply.malformed"));
         return;
     }
-    const Reply *rp = content_find_reply(a->content, a->reply_found);
+    const Reply *rp = a->reply_state == 1 ? a->reply_open : NULL;
     if (!rp) {
         char msg[400];
         snprintf(msg, sizeof msg, ui_tr(a, "reply.unknown"), code);
@@ -127,16 +127,19 @@ static bool reply_tap(App *a, const char *id)
         if (n > 0)
             a->reply_code[n - 1] = '\0';
     } else if (strcmp(k, "clear") == 0) {
-        a->reply_code[0] = '\0';
-        a->reply_state = 0;
+        reply_forget(a);
     } else if (strcmp(k, "ok") == 0) {
-        char raw[OUTBOX_RECEIPT_LEN + 1];
-        if (outbox_parse_receipt(a->reply_code, raw) < 0) {
+        char raw[RECEIPT_LEN + 1];
+        if (receipt_normalize(a->reply_code, raw) < 0) {
+            content_reply_free(a->reply_open);
+            a->reply_open = NULL;
             a->reply_state = 3;
-            a->reply_found[0] = '\0';
+            receipt_zero(a->reply_found, sizeof a->reply_found);
         } else {
             memcpy(a->reply_found, raw, sizeof raw);
-            a->reply_state = content_find_reply(a->content, raw) ? 1 : 2;
+            receipt_zero(raw, sizeof raw);
+            a->reply_state = 2;
+            reply_refresh(a);
         }
     } else if (k[0] && !k[1] && strchr(code_keys, k[0])) {
         if (n < 8) {
@@ -145,6 +148,29 @@ static bool reply_tap(App *a, const char *id)
         }
     }
     return true;
+}
+
+void reply_refresh(App *a)
+{
+    if (a->reply_state != 1 && a->reply_state != 2)
+        return;
+    content_reply_free(a->reply_open);
+    a->reply_open = NULL;
+    /* One derivation for a sealed feed (RECEIPT_OPSLIMIT, RECEIPT_MEMLIMIT:
+     * about 35 ms here, docs/BENCHMARKS.md), so the UI thread may do it.
+     * A wrong code, a box that does not open and an error all read "no
+     * reply yet". */
+    a->reply_state = content_open_reply(a->content, a->reply_found, &a->reply_open) ==
+                             CONTENT_REPLY_FOUND ? 1 : 2;
+}
+
+void reply_forget(App *a)
+{
+    content_reply_free(a->reply_open);
+    a->reply_open = NULL;
+    receipt_zero(a->reply_code, sizeof a->reply_code);
+    receipt_zero(a->reply_found, sizeof a->reply_found);
+    a->reply_state = 0;
 }
 
 const Screen screen_reply = {"reply", reply_view, reply_tap};

@@ -4,7 +4,7 @@
 # Settings from the environment: BENCH_RUNS (first-frame runs, 15),
 # BENCH_REDRAWS (200), BENCH_IDLE_S (10), BENCH_XVFB=0 (measure idle with the
 # dummy driver even when Xvfb is installed), BENCH_KEYS (4000),
-# BENCH_LONG_KEYS (1000), BENCH_STROKE_ROUNDS (12), BENCH_SENDS (200),
+# BENCH_LONG_KEYS (1000), BENCH_STROKE_ROUNDS (12), BENCH_SENDS (200), BENCH_RECEIPT_RUNS (20),
 # BENCH_UPLOAD_ITEMS (500), BENCH_CHROMIUM=0 (skip section 7, the comparison
 # with Chromium, which installs the chromium package with apt when missing),
 # BENCH_CHROMIUM_RUNS (7);
@@ -267,6 +267,19 @@ tmpfs|ramfs) note "the outbox ran on $fstype, where fdatasync writes nothing: th
 esac
 lt "$(get median "$fs")" 1 &&
     note "fdatasync takes $(get median "$fs") ms on this disk ($src, $fstype, write cache: $cache), so the sends here are mostly CPU; a send makes one fdatasync (the WAL commit), and on a kiosk's eMMC or SD card, where one can take several to tens of ms, it costs that much more"
+
+# 5b. "Check a reply" on a sealed feed: one Argon2id derivation on the UI
+# thread per check (bench/receipt.c; docs/CONTENT.md, "Sealed replies").
+progress "check a reply (sealed feed, ${BENCH_RECEIPT_RUNS:-20} derivations)"
+rc_out=$("$B/bench/receipt" "${BENCH_RECEIPT_RUNS:-20}") ||
+    { echo "bench: bench/receipt failed" >&2; exit 1; }
+rd=$(printf '%s\n' "$rc_out" | grep '^derive ')
+rk=$(printf '%s\n' "$rc_out" | grep '^check ')
+check "Check a reply, sealed feed: content_open_reply on the UI thread (median of $(get runs "$rk"))" \
+      "$(get median "$rk") ms (p95 $(get p95 "$rk"), max $(get max "$rk"); CPU $(get cpu "$rk") ms)" \
+      "$(get median "$rk")" 100 "< 100 ms"
+row "  of which the Argon2id derivation (2 passes, 32 MiB)" \
+    "$(get median "$rd") ms (p95 $(get p95 "$rd"); CPU $(get cpu "$rd") ms)" "-" info
 
 # 6. Uploads: throughput to a loopback server, and the main loop's worst
 # frame while the uploader works and a content server hangs (bench/upload.c).

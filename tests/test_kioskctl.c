@@ -225,6 +225,53 @@ static void test_env_data_dir(void **state)
     expect_in(f->out, "serial 1", "status");
 }
 
+/* seal-replies turns plain replies into the sealed form, which import
+ * takes like the plain one; bad input is refused and changes nothing. */
+static void test_seal_replies(void **state)
+{
+    Fixture *f = *state;
+    static const char plain[] =
+        "{\"site\":{\"name\":{\"zh\":\"x\"}},\"notices\":[],\"events\":[],\"channels\":[],"
+        "\"replies\":[{\"receipt\":\"7KQ4-M2XD\",\"status\":\"done\","
+        "\"updated_at\":\"2026-11-27T16:30:00+08:00\",\"reply\":{\"zh\":\"车库灯已修好\"}}]}";
+    char *in = tmpdir_path(f->dir, "plain.json"), *out = tmpdir_path(f->dir, "sealed.json");
+    assert_int_equal(tmpdir_write(in, plain, strlen(plain)), 0);
+    /* The old form imports. */
+    assert_int_equal(CTL(f, "--data-dir", f->data, "import", in), 0);
+    int rc = CTL(f, "seal-replies", "--salt", "00112233445566778899aabbccddeeff", in, out);
+    if (rc != 0)
+        fail_msg("seal-replies exited %d: %s", rc, f->err);
+    expect_in(f->out, "sealed 1 replies", "seal-replies output");
+    assert_null(strstr(f->out, "7KQ4"));
+    char *sealed = tmpdir_read(out);
+    assert_non_null(sealed);
+    expect_in(sealed, "\"reply_salt\": \"00112233445566778899aabbccddeeff\"", "sealed file");
+    assert_null(strstr(sealed, "7KQ4"));
+    assert_null(strstr(sealed, "车库灯"));
+    /* The new form imports. */
+    rc = CTL(f, "--data-dir", f->data, "import", out);
+    if (rc != 0)
+        fail_msg("import of the sealed file exited %d: %s", rc, f->err);
+    expect_in(f->out, "serial 2", "import output");
+    /* Sealing a sealed file again is refused, and leaves OUT as it was. */
+    assert_int_equal(CTL(f, "seal-replies", out, out), 2);
+    expect_in(f->err, "reply_salt: the replies are sealed already", "stderr");
+    char *again = tmpdir_read(out);
+    assert_string_equal(again, sealed);
+    /* Bad usage. */
+    assert_int_equal(CTL(f, "seal-replies", "--salt", "00", in, out), 2);
+    expect_in(f->err, "--salt: expected 32 hex digits", "stderr");
+    assert_int_equal(CTL(f, "seal-replies", in), 2);
+    assert_int_equal(CTL(f, "seal-replies", "--bogus", in, out), 2);
+    assert_int_equal(CTL(f, "seal-replies", "/nonexistent/c.json", out), 1);
+    assert_int_equal(CTL(f, "seal-replies", "--help"), 0);
+    expect_in(f->out, "seal-replies [--salt HEX] [--replies FILE] IN OUT", "--help");
+    free(again);
+    free(sealed);
+    free(in);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +280,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_usage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_env_data_dir, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_seal_replies, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

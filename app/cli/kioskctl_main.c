@@ -1,6 +1,7 @@
 /* kioskctl_main.c - command-line tool for the kiosk's data: import, status, and the staff commands. */
 #include "config.h"
 #include "content.h"
+#include "replyctl.h"
 #include "staffctl.h"
 #include "store.h"
 #include "uploadctl.h"
@@ -47,6 +48,12 @@ KIOSKCTL_STAFF(open)
 KIOSKCTL_STAFF(list)
 KIOSKCTL_STAFF(purge)
 
+/* seal-replies lives in replyctl.c. */
+static int kioskctl_cmd_seal_replies(const KioskctlArgs *a)
+{
+    return replyctl_seal(a->argc, a->argv);
+}
+
 /* The network commands live in uploadctl.c. */
 static int kioskctl_cmd_upload(const KioskctlArgs *a)
 {
@@ -61,6 +68,10 @@ static const KioskctlCommand kioskctl_commands[] = {
     { "import", "FILE", 1, 1,
       "validate a content file and store it; the kiosk shows it within seconds",
       kioskctl_import },
+    { "seal-replies", "[--salt HEX] [--replies FILE] IN OUT", -1, -1,
+      "write IN with its replies (or FILE's) sealed: no receipt or reply in plain text\n"
+      "            (docs/CONTENT.md, \"Sealed replies\"); OUT may be IN",
+      kioskctl_cmd_seal_replies },
     { "status", "", 0, 0,
       "show the stored content, the queue by state, flags, free disk, PIN and sealing",
       kioskctl_status },

@@ -149,7 +149,7 @@ typedef enum {
 
 /* Look up the reply for a code as a resident typed it (receipt_normalize),
  * in either form of the feed. Plain: the entry under the code. Sealed: one
- * Argon2id derivation (receipt_derive, about 35 ms), the entry found by its
+ * Argon2id derivation (receipt_derive, about 30 ms), the entry found by its
  * lookup, its box opened and its JSON checked like a plain reply; the keys
  * and the plaintext are wiped. On CONTENT_REPLY_FOUND *out is a new Reply
  * (free with content_reply_free), else *out is NULL. */

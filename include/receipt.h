@@ -35,7 +35,7 @@
 #define RECEIPT_LOOKUP_HEX   (2 * RECEIPT_LOOKUP_BYTES)
 
 /* Argon2id cost, fixed by the format: 2 passes over 32 MiB. One derivation
- * takes about 35 ms on the 2-core development machine (docs/CONTENT.md,
+ * takes about 30 ms on the 2-core development machine (docs/CONTENT.md,
  * "Sealed replies"), so the kiosk may derive once per check on its UI
  * thread, while guessing codes against a feed costs an attacker as much
  * per guess. */

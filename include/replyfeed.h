@@ -30,7 +30,7 @@ int replyfeed_seal_one(const ReplyFeedItem *item, const unsigned char salt[RECEI
 
 /* The sealed "replies" array for `n` items under `salt`, as JSON text (a
  * malloc'd NUL-terminated string, caller frees): per item one Argon2id
- * derivation (about 35 ms) and {"lookup": hex, "box": base64}, where the
+ * derivation (about 30 ms) and {"lookup": hex, "box": base64}, where the
  * box holds {"status", "updated_at", "reply"} checked exactly as the kiosk
  * will check it when it opens the box. Entries are sorted by lookup, so
  * their order says nothing of the input's. Returns NULL with a message

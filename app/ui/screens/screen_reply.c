@@ -157,7 +157,7 @@ void reply_refresh(App *a)
     content_reply_free(a->reply_open);
     a->reply_open = NULL;
     /* One derivation for a sealed feed (RECEIPT_OPSLIMIT, RECEIPT_MEMLIMIT:
-     * about 35 ms here, docs/BENCHMARKS.md), so the UI thread may do it.
+     * about 30 ms here, docs/BENCHMARKS.md), so the UI thread may do it.
      * A wrong code, a box that does not open and an error all read "no
      * reply yet". */
     a->reply_state = content_open_reply(a->content, a->reply_found, &a->reply_open) ==

@@ -278,7 +278,7 @@ rk=$(printf '%s\n' "$rc_out" | grep '^check ')
 check "Check a reply, sealed feed: content_open_reply on the UI thread (median of $(get runs "$rk"))" \
       "$(get median "$rk") ms (p95 $(get p95 "$rk"), max $(get max "$rk"); CPU $(get cpu "$rk") ms)" \
       "$(get median "$rk")" 100 "< 100 ms"
-row "  of which the Argon2id derivation (2 passes, 32 MiB)" \
+row "  of which the Argon2id derivation (4 passes, 16 MiB)" \
     "$(get median "$rd") ms (p95 $(get p95 "$rd"); CPU $(get cpu "$rd") ms)" "-" info
 
 # 6. Uploads: throughput to a loopback server, and the main loop's worst

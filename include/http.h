@@ -73,6 +73,7 @@ typedef struct {
     size_t body_len;
     char etag[256];               /* ETag header of the final response, or "" */
     char retry_after[64];         /* Retry-After header of the final response, or "" */
+    char content_type[128];       /* Content-Type of the final response, or "" */
     bool timed_out;
     char error[256];              /* a one-line reason when not HTTP_DONE */
 } HttpResponse;
@@ -81,6 +82,11 @@ typedef struct {
  * A connection may be reused from an earlier request. */
 HttpResult http_request(Http *h, const HttpRequest *rq, HttpResponse *rs);
 void http_response_free(HttpResponse *rs);
+
+/* Whether a Content-Type value is JSON: the media type application/json
+ * (any case), with no parameter but an optional charset of utf-8. ""
+ * (no header) is not. */
+bool http_is_json(const char *content_type);
 
 /* "DONE", "REFUSED", "FAILED", "TOO_BIG", "STOPPED". */
 const char *http_result_name(HttpResult r);

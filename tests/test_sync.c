@@ -62,6 +62,17 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Serve body with etag; bare: a 304 does not repeat the ETag. */
+static void serve_304(Fix *f, const char *body, const char *etag, bool bare)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s, s:b}", "mode", "ok", "body", body, "etag", etag,
+                          "bare_304", bare);
+    char *txt = json_dumps(o, JSON_COMPACT);
+    json_decref(faultsrv_ctl(&f->fs, "/content", txt));
+    free(txt);
+    json_decref(o);
+}
+
 static void serve(Fix *f, const char *mode, const char *body, const char *etag)
 {
     json_t *o = json_pack("{s:s, s:s, s:s}", "mode", mode, "body", body ? body : "",
@@ -114,6 +125,85 @@ static void test_sync_etag_and_304(void **state)
     assert_int_equal(faultsrv_int(st, "content_requests"), 4);
     assert_int_equal(faultsrv_int(st, "bad_auth"), 0);
     json_decref(st);
+}
+
+/* Issue 12 item 4: the ETag is kept across 304s, so ten syncs of content
+ * that does not change download it once, and every later request carries
+ * If-None-Match. */
+static void test_etag_kept_across_304(void **state)
+{
+    Fix *f = *state;
+    char why[300];
+    /* A 304 need not repeat the ETag (some servers and proxies omit it). */
+    serve_304(f, DOC_A, "\"v1\"", true);
+    for (int i = 0; i < 10; i++) {
+        SyncResult r = sync_content(f->sync, 1000 + i, why, sizeof why);
+        assert_int_equal(r, i == 0 ? SYNC_UPDATED : SYNC_UNCHANGED);
+    }
+    json_t *st = faultsrv_state(&f->fs);
+    assert_int_equal(faultsrv_int(st, "content_requests"), 10);
+    assert_int_equal(faultsrv_int(st, "content_full"), 1);
+    json_decref(st);
+    SyncContentState cs;
+    assert_int_equal(sync_content_state(f->sync, &cs), 0);
+    assert_string_equal(cs.etag, "\"v1\"");
+    assert_int_equal(cs.last_ok_s, 1009);
+    /* The same document under a new ETag (a 200): the new ETag is kept. */
+    serve_304(f, DOC_A, "\"v1b\"", false);
+    assert_int_equal(sync_content(f->sync, 1010, why, sizeof why), SYNC_UNCHANGED);
+    assert_int_equal(sync_content_state(f->sync, &cs), 0);
+    assert_string_equal(cs.etag, "\"v1b\"");
+}
+
+/* Serve DOC_B (valid content) as `ctype` (NULL: no Content-Type at all). */
+static void serve_as(Fix *f, const char *ctype)
+{
+    json_t *o = json_pack("{s:s, s:s, s:o}", "mode", "ok", "body", DOC_B, "ctype",
+                          ctype ? json_string(ctype) : json_null());
+    char *txt = json_dumps(o, JSON_COMPACT);
+    json_decref(faultsrv_ctl(&f->fs, "/content", txt));
+    free(txt);
+    json_decref(o);
+}
+
+/* Issue 12 item 13: content is taken only when served as application/json
+ * (an error page from a proxy that happens to parse is not content). */
+static void test_content_type_must_be_json(void **state)
+{
+    Fix *f = *state;
+    char why[300];
+    serve(f, "ok", DOC_A, NULL);
+    assert_int_equal(sync_content(f->sync, 1000, why, sizeof why), SYNC_UPDATED);
+    int64_t serial = store_content_serial(f->store);
+    static const char *const bad[] = {
+        "text/html", "text/html; charset=utf-8", "text/plain", "application/jsonp",
+        "application/json; charset=gbk", "application/octet-stream", NULL,
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        serve_as(f, bad[i]);
+        why[0] = '\0';
+        if (sync_content(f->sync, 2000 + (int64_t)i, why, sizeof why) != SYNC_FAILED)
+            fail_msg("content served as \"%s\" was taken", bad[i] ? bad[i] : "(none)");
+        if (!strstr(why, "not application/json"))
+            fail_msg("\"%s\": reason \"%s\"", bad[i] ? bad[i] : "(none)", why);
+        assert_int_equal(store_content_serial(f->store), serial);
+        char *name = site_name(f);
+        assert_string_equal(name, "翠湖花园");
+        free(name);
+    }
+    static const char *const good[] = {
+        "application/json", "application/json; charset=utf-8",
+        "Application/JSON;charset=\"UTF-8\"",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        serve_as(f, good[i]);
+        SyncResult r = sync_content(f->sync, 3000 + (int64_t)i, why, sizeof why);
+        if (r == SYNC_FAILED)
+            fail_msg("content served as \"%s\" refused: %s", good[i], why);
+    }
+    char *name = site_name(f);
+    assert_string_equal(name, "翠湖花园二期");
+    free(name);
 }
 
 static void test_last_good_content_stays(void **state)
@@ -201,6 +291,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sync_etag_and_304, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_etag_kept_across_304, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_content_type_must_be_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_last_good_content_stays, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heartbeat, setup, teardown),
     };

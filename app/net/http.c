@@ -207,8 +207,10 @@ static size_t http_header(char *data, size_t size, size_t nmemb, void *user)
     if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {   /* a new response (redirect, 100) */
         rs->etag[0] = '\0';
         rs->retry_after[0] = '\0';
+        rs->content_type[0] = '\0';
     }
     http_header_value(data, n, "ETag", rs->etag, sizeof rs->etag);
+    http_header_value(data, n, "Content-Type", rs->content_type, sizeof rs->content_type);
     http_header_value(data, n, "Retry-After", rs->retry_after, sizeof rs->retry_after);
     return n;
 }
@@ -359,6 +361,41 @@ void http_response_free(HttpResponse *rs)
     free(rs->body);
     rs->body = NULL;
     rs->body_len = 0;
+}
+
+static const char *http_skip_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+bool http_is_json(const char *ct)
+{
+    static const char json[] = "application/json", cs[] = "charset";
+    if (!ct || strncasecmp(ct, json, sizeof json - 1) != 0)
+        return false;
+    const char *p = http_skip_ws(ct + sizeof json - 1);
+    if (*p == '\0')
+        return true;
+    if (*p != ';')
+        return false;   /* "application/jsonp", "application/json-seq" */
+    p = http_skip_ws(p + 1);
+    if (strncasecmp(p, cs, sizeof cs - 1) != 0)
+        return false;
+    p = http_skip_ws(p + sizeof cs - 1);
+    if (*p++ != '=')
+        return false;
+    p = http_skip_ws(p);
+    bool quoted = *p == '"';
+    p += quoted;
+    if (strncasecmp(p, "utf-8", 5) != 0)
+        return false;
+    p += 5;
+    if (quoted && *p++ != '"')
+        return false;
+    p = http_skip_ws(p);
+    return *p == '\0' || (*p == ';' && *http_skip_ws(p + 1) == '\0');
 }
 
 const char *http_result_name(HttpResult r)

@@ -109,6 +109,10 @@ SyncResult sync_content(Sync *s, int64_t now_s, char *why, size_t whylen)
         res = SYNC_UNCHANGED;
     } else if (rs.status != 200) {
         snprintf(reason, sizeof reason, "content download failed: HTTP %ld", rs.status);
+    } else if (!http_is_json(rs.content_type)) {
+        /* An error page from a proxy is not content, even when it parses. */
+        snprintf(reason, sizeof reason, "content download refused: served as \"%.100s\","
+                 " not application/json", rs.content_type[0] ? rs.content_type : "(no type)");
     } else {
         Content *c = content_parse(rs.body ? rs.body : "", rs.body_len, err, sizeof err);
         if (!c) {
@@ -122,7 +126,10 @@ SyncResult sync_content(Sync *s, int64_t now_s, char *why, size_t whylen)
         }
         content_free(c);
     }
-    sync_record(s, now_s, res == SYNC_FAILED ? NULL : rs.etag, res == SYNC_FAILED ? reason : NULL);
+    /* A 304 need not repeat the ETag: then the stored one stays current
+     * (clearing it would make every second sync a full download). */
+    const char *keep = rs.status == 304 && !rs.etag[0] ? etag : rs.etag;
+    sync_record(s, now_s, res == SYNC_FAILED ? NULL : keep, res == SYNC_FAILED ? reason : NULL);
     http_response_free(&rs);
     if (res == SYNC_FAILED && why && whylen)
         snprintf(why, whylen, "%s", reason);

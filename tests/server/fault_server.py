@@ -25,16 +25,21 @@ The control port (plain http) drives and inspects it:
     GET  /wait?cond=C&n=N&timeout=S   block until count C >= N (accepted,
                                       requests, inflight, stalls (hangs and
                                       trickles ever started), heartbeats,
-                                      content_requests, contacts); JSON state
+                                      content_requests, content_full (200s with
+                                      the document), contacts); JSON state
                                       with "ok"
     POST /faults {"mode": M, "count": N, "retry_after": "...", "path": P}
          modes for the next N submission/contact requests (N < 0: all;
          only those to path P when given):
          none, 500, 503, 429, hang, reset, reset_after, slow, 400
     POST /release                     let hanging requests go (no answer)
-    POST /content {"mode": M, "body": "...", "etag": "..."}
+    POST /content {"mode": M, "body": "...", "etag": "...", "bare_304": B,
+                   "ctype": "..."}
          modes: ok, truncated, huge (50 MB with a length), huge_stream
-         (50 MB without one), invalid, hang
+         (50 MB without one), invalid, hang; bare_304: answer 304
+         without repeating the ETag (allowed by some servers and proxies);
+         ctype: the Content-Type of a 200 (default application/json; null:
+         none)
     POST /clear                       forget everything recorded
 
 The server exits when its stdin closes (its parent died) or on SIGTERM.
@@ -60,7 +65,8 @@ class State:
         self.cv = threading.Condition()
         self.clear()
         self.faults = {"mode": "none", "count": 0, "retry_after": None, "path": None}
-        self.content = {"mode": "ok", "body": "", "etag": ""}
+        self.content = {"mode": "ok", "body": "", "etag": "", "bare_304": False,
+                        "ctype": "application/json"}
         self.release_gen = 0
 
     def clear(self):
@@ -76,6 +82,7 @@ class State:
         self.stalls = 0            # hangs and trickles started, ever
         self.heartbeats = []
         self.content_requests = 0
+        self.content_full = 0      # content answered 200 with the whole document
         self.headers_seen = []     # (path, Idempotency-Key, Content-Type) of each POST
 
     def counts(self):
@@ -84,6 +91,7 @@ class State:
             "inflight": self.inflight, "stalls": self.stalls,
             "heartbeats": len(self.heartbeats),
             "content_requests": self.content_requests, "contacts": len(self.contacts),
+            "content_full": self.content_full,
         }
 
     def snapshot(self):
@@ -96,7 +104,7 @@ class State:
             "conflicts": self.conflicts, "bad_auth": self.bad_auth,
             "bad_key": self.bad_key, "poison": self.poison,
             "inflight": self.inflight, "stalls": self.stalls, "heartbeats": self.heartbeats,
-            "content_requests": self.content_requests,
+            "content_requests": self.content_requests, "content_full": self.content_full,
             "headers": self.headers_seen[-50:],
             "faults": self.faults, "content_mode": self.content["mode"],
         }
@@ -143,7 +151,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         if code != 304:
-            self.send_header("Content-Type", ctype)
+            if ctype is not None:
+                self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if code != 304:
@@ -325,8 +334,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.huge(mode == "huge")
         etag = c["etag"]
         if etag and self.headers.get("If-None-Match") == etag:
-            return self.reply(304, headers={"ETag": etag})
-        return self.reply(200, body, headers={"ETag": etag} if etag else None)
+            return self.reply(304, headers={} if c["bare_304"] else {"ETag": etag})
+        with S.cv:
+            S.content_full += 1
+            S.cv.notify_all()
+        return self.reply(200, body, ctype=c["ctype"], headers={"ETag": etag} if etag else None)
 
     def huge(self, with_length):
         self.send_response(200)
@@ -395,7 +407,9 @@ class Control(http.server.BaseHTTPRequestHandler):
                 S.release_gen += 1
             elif self.path == "/content":
                 S.content = {"mode": doc.get("mode", "ok"), "body": doc.get("body", ""),
-                             "etag": doc.get("etag", "")}
+                             "etag": doc.get("etag", ""),
+                             "bare_304": bool(doc.get("bare_304", False)),
+                             "ctype": doc.get("ctype", "application/json")}
             elif self.path == "/clear":
                 S.clear()
             else:

@@ -22,6 +22,10 @@
  * goes to dead letter. */
 #define UPLOAD_MAX_REFUSALS 3
 
+/* Most submissions one upload_send_due picks up (so the worker gets back
+ * to content and heartbeats); the rest wait for the next pass. */
+#define UPLOAD_PASS_MAX 2000
+
 typedef struct {
     const char *upload_url;       /* "" or NULL: no uploading (counts and purge only) */
     const char *contact_url;      /* where contacts go (config_upload_contact_url) */
@@ -58,16 +62,19 @@ typedef struct {
     int dead;          /* moved to dead letter */
     bool held;         /* stopped early: the server is failing, wait until hold_until_ms */
     int64_t hold_until_ms;
+    bool more;         /* the pass stopped at UPLOAD_PASS_MAX: more may be due now */
     int last_status;   /* of the last POST, 0 if none answered */
     char last_error[200];   /* the last failure, "" if none */
 } UploadReport;
 
-/* Send every batched submission whose next try has come, in a random
+/* Send the batched submissions whose next try has come (at most
+ * UPLOAD_PASS_MAX; rep->more says when that many were taken), in a random
  * order, each part at most once. A transient failure stops the pass (the
  * server is unwell) and holds every submission until its backoff ends;
- * refusals of one submission stop nothing. Returns 0, or -1 when the
- * database failed (rep says what was done). Stops between requests when
- * the Http is interrupted. */
+ * refusals of one submission stop nothing, and their next try is after
+ * now_ms, so passes repeated at the same now_ms send each submission at
+ * most once. Returns 0, or -1 when the database failed (rep says what was
+ * done). Stops between requests when the Http is interrupted. */
 int upload_send_due(Upload *u, int64_t now_ms, UploadReport *rep);
 
 /* Staff "upload now": forget the backoff of every batched submission and

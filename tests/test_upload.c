@@ -18,6 +18,7 @@
 #include "timeutil.h"
 #include "tmpdir.h"
 #include "upload.h"
+#include "uploadctl.h"
 #include "uploader.h"
 
 #define TOKEN "test-token-Zq9"
@@ -488,6 +489,97 @@ static void test_worker_stops_promptly_and_resumes(void **state)
     assert_non_null(strstr(err, "upload_url"));
 }
 
+/* A Config for kioskctl's commands against the fault server. */
+static void ctl_config(Fix *f, Config *cfg)
+{
+    config_defaults(cfg);
+    snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s", f->dir);
+    snprintf(cfg->upload.upload_url, sizeof cfg->upload.upload_url, "%s", f->url);
+    snprintf(cfg->upload.device_token, sizeof cfg->upload.device_token, TOKEN);
+    cfg->upload.allow_http_loopback = true;
+    cfg->upload.upload_batch_min = 0;
+    cfg->upload.upload_times[0] = '\0';
+}
+
+/* Run `kioskctl upload` (uploadctl_upload) with out and err captured. */
+static int ctl_upload(Fix *f, const Config *cfg, char **out, char **err)
+{
+    size_t n1, n2;
+    FILE *o = open_memstream(out, &n1), *e = open_memstream(err, &n2);
+    assert_non_null(o);
+    assert_non_null(e);
+    int rc = uploadctl_upload(f->dir, cfg, o, e);
+    fclose(o);
+    fclose(e);
+    return rc;
+}
+
+/* Issue 12 item 9: `kioskctl upload` sends everything, in passes of at
+ * most 2,000 with a progress line each, not the first 2,000 and exit 1
+ * without a word. */
+static void test_kioskctl_upload_sends_everything(void **state)
+{
+    Fix *f = *state;
+    enum { N = 2010 };   /* more than one pass of 2,000 */
+    char receipt[OUTBOX_RECEIPT_SIZE], err[200];
+    for (int i = 0; i < N; i++)
+        assert_int_equal(outbox_push(f->ob, "repairs", "电梯有异响", NULL, "zh",
+                                     time_now_ms() / 1000, receipt, err, sizeof err), OUTBOX_OK);
+    Config cfg;
+    ctl_config(f, &cfg);
+    char *out = NULL, *errs = NULL;
+    int rc = ctl_upload(f, &cfg, &out, &errs);
+    if (rc != UPLOADCTL_OK)
+        fail_msg("kioskctl upload: %d\nout: %s\nerr: %s", rc, out, errs);
+    json_t *st = faultsrv_state(&f->fs);
+    assert_int_equal(json_object_size(json_object_get(st, "accepted")), N);
+    assert_int_equal(faultsrv_int(st, "requests"), N);   /* each once */
+    json_decref(st);
+    assert_int_equal(q_int(f, "SELECT count(*) FROM submissions WHERE state = %Q", "delivered"),
+                     N);
+    /* Progress after each pass, then the summary. */
+    if (!strstr(out, "2000 of 2010") || !strstr(out, "2010 delivered") ||
+        !strstr(out, "now 0 waiting"))
+        fail_msg("output: %s", out);
+    free(out);
+    free(errs);
+}
+
+/* Issue 12 item 10: an error names the setting at fault. */
+static void test_kioskctl_upload_names_the_setting(void **state)
+{
+    Fix *f = *state;
+    Config cfg;
+    ctl_config(f, &cfg);
+    char *out = NULL, *err = NULL;
+    /* http to another host: upload_url is at fault (contact_url is not
+     * even set; it is derived from upload_url). */
+    snprintf(cfg.upload.upload_url, sizeof cfg.upload.upload_url, "http://office.example/s");
+    assert_int_equal(ctl_upload(f, &cfg, &out, &err), UPLOADCTL_USAGE);
+    if (!strstr(err, "[upload] upload_url:") || strstr(err, "contact_url"))
+        fail_msg("err: %s", err);
+    free(out);
+    free(err);
+    /* A contact_url of its own that breaks the rules is named as such. */
+    ctl_config(f, &cfg);
+    snprintf(cfg.upload.contact_url, sizeof cfg.upload.contact_url, "http://office.example/c");
+    assert_int_equal(ctl_upload(f, &cfg, &out, &err), UPLOADCTL_USAGE);
+    if (!strstr(err, "[upload] contact_url:"))
+        fail_msg("err: %s", err);
+    free(out);
+    free(err);
+    /* A redirect from https to http says so, not "protocol not supported". */
+    ctl_config(f, &cfg);
+    push(f, "路灯坏了", NULL);
+    snprintf(cfg.upload.upload_url, sizeof cfg.upload.upload_url,
+             "%s/redirect?to=http://127.0.0.1:%d/submit", f->fs.base, f->fs.port);
+    assert_int_equal(ctl_upload(f, &cfg, &out, &err), UPLOADCTL_FAIL);
+    if (!strstr(err, "redirect to http refused") || strstr(err, "not supported"))
+        fail_msg("err: %s", err);
+    free(out);
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -500,6 +592,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_batches_and_shuffle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retention_purges_and_checkpoints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_worker_stops_promptly_and_resumes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kioskctl_upload_sends_everything, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kioskctl_upload_names_the_setting, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

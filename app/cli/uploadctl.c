@@ -36,14 +36,18 @@ int uploadctl_upload(const char *data_dir, const Config *cfg, FILE *out, FILE *e
 {
     const ConfigUpload *cu = &cfg->upload;
     char contact[CONFIG_URL_MAX], why[300];
-    config_upload_contact_url(cu, contact, sizeof contact);
-    if (contact[0] && http_url_check(contact, cu->allow_http_loopback, why, sizeof why) < 0) {
-        fprintf(err, "kioskctl: [upload] contact_url: %s\n", why);
-        return UPLOADCTL_USAGE;
-    }
+    /* upload_url first: an unset contact_url is derived from it, so a bad
+     * upload_url must not be reported as a bad contact_url. */
     Http *h = uploadctl_http(cfg, "upload_url", cu->upload_url, err);
     if (!h)
         return UPLOADCTL_USAGE;
+    config_upload_contact_url(cu, contact, sizeof contact);
+    if (contact[0] && http_url_check(contact, cu->allow_http_loopback, why, sizeof why) < 0) {
+        fprintf(err, "kioskctl: [upload] %s: %s\n",
+                cu->contact_url[0] ? "contact_url" : "upload_url (with /contact)", why);
+        http_destroy(h);
+        return UPLOADCTL_USAGE;
+    }
     UploadSettings us = {
         .upload_url = cu->upload_url, .contact_url = contact, .device_token = cu->device_token,
         .backoff_base_ms = cu->backoff_base_ms, .backoff_cap_ms = cu->backoff_cap_ms,
@@ -56,24 +60,49 @@ int uploadctl_upload(const char *data_dir, const Config *cfg, FILE *out, FILE *e
         http_destroy(h);
         return UPLOADCTL_FAIL;
     }
+    /* Every pass runs at the same now: a refused submission's next try is
+     * after it, so each is sent at most once in this run. */
     int64_t now = time_now_ms();
-    UploadReport rep;
+    UploadReport rep, sum;
     UploadCounts c;
-    int rc = UPLOADCTL_OK;
-    if (upload_retry_now(u) < 0 || upload_open_batch(u, now / 1000, true) < 0 ||
-        upload_send_due(u, now, &rep) < 0 || upload_purge(u, now / 1000) < 0 ||
-        upload_counts(u, &c) < 0) {
+    memset(&sum, 0, sizeof sum);
+    int rc = UPLOADCTL_OK, db = upload_retry_now(u) < 0 || upload_open_batch(u, now / 1000, true) < 0;
+    int64_t total = 0;
+    if (!db && upload_counts(u, &c) == 0)
+        total = c.batched;
+    for (int pass = 1; !db; pass++) {
+        db = upload_send_due(u, now, &rep) < 0;
+        sum.sent += rep.sent;
+        sum.delivered += rep.delivered;
+        sum.retry += rep.retry;
+        sum.refused += rep.refused;
+        sum.dead += rep.dead;
+        if (rep.last_error[0])
+            snprintf(sum.last_error, sizeof sum.last_error, "%s", rep.last_error);
+        if (db || !rep.more || http_interrupted(h))
+            break;
+        /* Progress between passes of UPLOAD_PASS_MAX (no resident data). */
+        fprintf(out, "pass %d: %d of %lld tried so far, %d delivered; going on\n", pass,
+                sum.delivered + sum.retry + sum.refused + sum.dead, (long long)total,
+                sum.delivered);
+        fflush(out);
+    }
+    if (db || upload_purge(u, now / 1000) < 0 || upload_counts(u, &c) < 0) {
         fprintf(err, "kioskctl: database error while uploading\n");
         rc = UPLOADCTL_FAIL;
     } else {
         fprintf(out, "sent %d requests: %d delivered, %d to retry, %d refused, %d to dead letter;"
-                " now %lld waiting, %lld delivered, %lld dead\n", rep.sent, rep.delivered,
-                rep.retry, rep.refused, rep.dead, (long long)(c.waiting + c.batched),
+                " now %lld waiting, %lld delivered, %lld dead\n", sum.sent, sum.delivered,
+                sum.retry, sum.refused, sum.dead, (long long)(c.waiting + c.batched),
                 (long long)c.delivered, (long long)c.dead);
-        if (rep.last_error[0])
-            fprintf(err, "kioskctl: last failure: %s\n", rep.last_error);
-        if (c.waiting + c.batched > 0)
+        if (sum.last_error[0])
+            fprintf(err, "kioskctl: last failure: %s\n", sum.last_error);
+        if (c.waiting + c.batched > 0) {
+            fprintf(err, "kioskctl: %lld still waiting: the kiosk tries them again after their"
+                    " backoff (or run kioskctl upload again)\n",
+                    (long long)(c.waiting + c.batched));
             rc = UPLOADCTL_FAIL;
+        }
     }
     upload_close(u);
     http_destroy(h);

@@ -151,6 +151,7 @@ typedef struct {
     HttpResponse *rs;
     size_t cap, max;
     bool too_big, oom;
+    char location[64];   /* the start of the last Location header (its scheme) */
 } HttpSink;
 
 static size_t http_write(char *data, size_t size, size_t nmemb, void *user)
@@ -202,8 +203,17 @@ static void http_header_value(const char *line, size_t n, const char *name, char
 
 static size_t http_header(char *data, size_t size, size_t nmemb, void *user)
 {
-    HttpResponse *rs = ((HttpSink *)user)->rs;
+    HttpSink *sink = user;
+    HttpResponse *rs = sink->rs;
     size_t n = size * nmemb;
+    if (n > 9 && strncasecmp(data, "Location:", 9) == 0) {
+        size_t k = 9;
+        while (k < n && (data[k] == ' ' || data[k] == '\t'))
+            k++;
+        size_t len = n - k < sizeof sink->location - 1 ? n - k : sizeof sink->location - 1;
+        memcpy(sink->location, data + k, len);
+        sink->location[len] = '\0';
+    }
     if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {   /* a new response (redirect, 100) */
         rs->etag[0] = '\0';
         rs->retry_after[0] = '\0';
@@ -269,7 +279,8 @@ HttpResult http_request(Http *h, const HttpRequest *rq, HttpResponse *rs)
     curl_easy_reset(e);
     bool plain = strncasecmp(rq->url, "http:", 5) == 0;
     char errbuf[CURL_ERROR_SIZE] = "";
-    HttpSink sink = {rs, 0, rq->max_body ? rq->max_body : HTTP_DEFAULT_MAX_BODY, false, false};
+    HttpSink sink = {rs, 0, rq->max_body ? rq->max_body : HTTP_DEFAULT_MAX_BODY, false, false,
+                     ""};
     struct curl_slist *hdr = NULL;
     char line[512];
 
@@ -349,8 +360,20 @@ HttpResult http_request(Http *h, const HttpRequest *rq, HttpResponse *rs)
         snprintf(rs->error, sizeof rs->error, "response larger than %zu bytes", sink.max);
         return HTTP_TOO_BIG;
     }
-    if (rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_TOO_MANY_REDIRECTS)
+    if (rc == CURLE_UNSUPPORTED_PROTOCOL) {
+        /* rq->url passed the policy, so a redirect led elsewhere: say so
+         * plainly, naming only the scheme (a URL may carry a secret). */
+        size_t n = strcspn(sink.location, ":/?#");
+        bool named = n > 0 && n <= 16 && sink.location[n] == ':';
+        snprintf(rs->error, sizeof rs->error, "redirect to %.*s refused (only https is followed)",
+                 named ? (int)n : 16, named ? sink.location : "another protocol");
         return HTTP_REFUSED;
+    }
+    if (rc == CURLE_TOO_MANY_REDIRECTS) {
+        snprintf(rs->error, sizeof rs->error, "more than %ld redirects refused",
+                 HTTP_MAX_REDIRECTS);
+        return HTTP_REFUSED;
+    }
     return HTTP_FAILED;
 }
 

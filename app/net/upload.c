@@ -10,9 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Most submissions one pass picks up (the rest wait for the next pass). */
-#define UPLOAD_PASS_MAX 2000
-
 static char *upload_strdup(const char *s)
 {
     return strdup(s ? s : "");
@@ -337,8 +334,8 @@ int upload_send_due(Upload *u, int64_t now_ms, UploadReport *rep)
     int n = upload_due_ids(u, now_ms, &ids);
     if (n < 0)
         return -1;
-    int rc = 0;
-    for (int i = 0; i < n && !http_interrupted(u->http); i++) {
+    int rc = 0, i;
+    for (i = 0; i < n && !http_interrupted(u->http); i++) {
         UpItem it;
         int got = upload_load(u, ids[i], &it);
         if (got < 0) {
@@ -427,6 +424,8 @@ int upload_send_due(Upload *u, int64_t now_ms, UploadReport *rep)
         int64_t wait = backoff_next_ms(tries, u->s.backoff_base_ms, u->s.backoff_cap_ms,
                                        retry_after_ms, u->rng, u->rng_ctx);
         bool dead;
+        if (wait < 1)
+            wait = 1;   /* after now_ms: a later pass at the same now_ms skips it */
         if (upload_mark_failed(u, ids[i], cls == UP_REFUSED, tries, refusals, now_ms + wait,
                                status, error, &dead) < 0) {
             rc = -1;
@@ -443,6 +442,8 @@ int upload_send_due(Upload *u, int64_t now_ms, UploadReport *rep)
         u->hold_until_ms = rep->hold_until_ms = now_ms + wait;
         break;
     }
+    /* A full pass that went through: more may be due. */
+    rep->more = rc == 0 && n == UPLOAD_PASS_MAX && i == n && !rep->held;
     free(ids);
     return rc;
 }

@@ -248,7 +248,8 @@ Uploader *uploader_start(const Config *cfg, char *err, size_t errlen)
     char contact[CONFIG_URL_MAX], why[200];
     config_upload_contact_url(cu, contact, sizeof contact);
     const struct { const char *name, *url; } urls[] = {
-        {"upload_url", cu->upload_url}, {"contact_url", contact},
+        {"upload_url", cu->upload_url},
+        {cu->contact_url[0] ? "contact_url" : "upload_url (with /contact)", contact},
         {"content_url", cu->content_url}, {"heartbeat_url", cu->heartbeat_url},
     };
     for (size_t i = 0; i < sizeof urls / sizeof *urls; i++)

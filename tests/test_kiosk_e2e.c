@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include "proc.h"
 #include "tmpdir.h"
 
@@ -209,6 +211,62 @@ static void test_bad_options(void **state)
     free(err); free(conf);
 }
 
+/* Every file and directory below `path` is its owner's alone (no group or
+ * other bits); returns how many files were seen. */
+static int assert_private(const char *path)
+{
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    struct dirent *e;
+    int files = 0;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *p = tmpdir_path(path, e->d_name);
+        struct stat st;
+        assert_int_equal(lstat(p, &st), 0);
+        if ((st.st_mode & 077) != 0)
+            fail_msg("%s is mode %04o: readable by others", p, (unsigned)(st.st_mode & 07777));
+        if (S_ISDIR(st.st_mode))
+            files += assert_private(p);
+        else
+            files++;
+        free(p);
+    }
+    closedir(d);
+    return files;
+}
+
+/* Issue 12, item 12: the programs set their own umask, so a service (or a
+ * shell) with umask 022 still gets a private data directory. */
+static void test_data_files_are_private(void **state)
+{
+    (void)state;
+    mode_t old = umask(022);
+    char *data = tmpdir_path(dir, "private"), *data2 = tmpdir_path(dir, "private2");
+    char *dump = tmpdir_path(dir, "private.txt");
+    char script[600];
+    snprintf(script, sizeof script, "tap @rate:5\ndump %s\n", dump);
+    char *sp = write_file("private.replay", script);
+    char *argv[] = {(char *)proc_bin("kiosk"), "--replay", sp, "--data-dir", data,
+                    "--content", "assets/content/sample.json", "--now", NOW, NULL};
+    char *err = NULL;
+    int rc = proc_run(argv, NULL, &err);
+    if (rc != 0)
+        fail_msg("kiosk exited %d: %s", rc, err);
+    free(err);
+    char *ctl[] = {(char *)proc_bin("kioskctl"), "--data-dir", data2, "import",
+                   "assets/content/sample.json", NULL};
+    assert_int_equal(proc_run(ctl, NULL, NULL), 0);
+    umask(old);
+    assert_true(assert_private(data) >= 1);
+    assert_true(assert_private(data2) >= 1);
+    struct stat st;
+    assert_int_equal(stat(data, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    free(sp); free(dump); free(data); free(data2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_invalid_content_keeps_last_good),
         cmocka_unit_test(test_first_run_without_content_is_not_blank),
         cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_data_files_are_private),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

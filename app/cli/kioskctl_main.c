@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 enum { KIOSKCTL_OK = 0, KIOSKCTL_FAIL = 1, KIOSKCTL_USAGE = 2 };
@@ -284,6 +285,9 @@ static int kioskctl_dispatch(const char *data_dir, const Config *cfg, int argc, 
 
 int main(int argc, char **argv)
 {
+    /* As the kiosk: files it makes are private, whatever the caller's umask
+     * (the office key pair's public half is made readable on purpose). */
+    umask(077);
     const char *data_dir = getenv("KIOSK_DATA_DIR");
     if (!data_dir || !*data_dir)
         data_dir = NULL;   /* then the config's, which defaults to KIOSKCTL_DEFAULT_DIR */

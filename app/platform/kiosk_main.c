@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <SDL.h>
 #include <SDL_image.h>
 #include "kiosk.h"
@@ -233,6 +234,10 @@ static int run_replay(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Replay *rp
 
 int main(int argc, char **argv)
 {
+    /* Every file the kiosk makes (the database and its -wal and -shm,
+     * default_lang, the lock, the audit log, an export) is its owner's
+     * alone, whatever umask the service or shell left (docs/OPERATIONS.md). */
+    umask(077);
     Options o;
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0)

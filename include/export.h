@@ -72,8 +72,9 @@ int export_find_drive(const char *media_root, const char *data_dir, char *out, s
  * BUNDLE-opened; created if missing; existing files are not replaced).
  * Returns 0 with rep filled; EXPORT_BAD_INPUT with a message when the
  * bundle, key or out_dir given is wrong (not a bundle, not a key, the key
- * does not open it); -1 when the bundle is damaged or writing failed
- * (nothing is left in out_dir then). */
+ * does not open it); -1 when the bundle is damaged or writing failed.
+ * On any failure nothing is left behind: the files written are removed,
+ * and so is out_dir when this call created it. */
 int export_open_bundle(const char *bundle, const char *key_path, const char *out_dir,
                        ExportReport *rep, char *err, size_t errlen);
 

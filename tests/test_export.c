@@ -529,6 +529,19 @@ static void test_sealed_export_and_open(void **state)
     assert_non_null(strstr(err, "cannot be opened with this key"));
     char *o2 = tmpdir_path(out2, "submissions.csv");
     assert_int_equal(access(o2, F_OK), -1);
+    assert_int_equal(access(out2, F_OK), -1);   /* not even an empty folder (issue 12) */
+    /* The same without --out: no BUNDLE-opened/ is left behind. */
+    char dflt[PATH_MAX + 16];
+    snprintf(dflt, sizeof dflt, "%s-opened", rep.bundle);
+    assert_int_equal(export_open_bundle(rep.bundle, sec2, NULL, &orep, err, sizeof err),
+                     EXPORT_BAD_INPUT);
+    assert_int_equal(access(dflt, F_OK), -1);
+    /* A folder that was there before stays (and stays empty). */
+    assert_int_equal(mkdir(out2, 0700), 0);
+    assert_int_equal(export_open_bundle(rep.bundle, sec2, out2, &orep, err, sizeof err),
+                     EXPORT_BAD_INPUT);
+    assert_int_equal(access(out2, F_OK), 0);
+    assert_int_equal(access(o2, F_OK), -1);
     /* A damaged bundle: failure, with the file named. */
     char *bj = tmpdir_path(rep.bundle, "submissions.jsonl");
     FILE *fp = fopen(bj, "r+");

@@ -135,7 +135,9 @@ int export_open_bundle(const char *bundle, const char *key_path, const char *out
 
     char out[PATH_MAX], in_path[PATH_MAX + 64], paths[2][PATH_MAX + 64];
     snprintf(out, sizeof out, "%s%s", out_dir ? out_dir : bundle, out_dir ? "" : "-opened");
-    if (mkdir(out, 0700) < 0 && errno != EEXIST) {
+    /* A folder made here goes again on failure: nothing is left behind. */
+    bool made_out = mkdir(out, 0700) == 0;
+    if (!made_out && errno != EEXIST) {
         snprintf(err, errlen, "%s: cannot create: %s", out, strerror(errno));
         seal_wipe(&key);
         return EXPORT_BAD_INPUT;
@@ -220,6 +222,8 @@ done:
     for (int i = 0; rc != 0 && i < 2; i++)   /* no half-opened output left */
         if (created[i])
             unlink(paths[i]);
+    if (rc != 0 && made_out)
+        rmdir(out);
     if (in)
         fclose(in);
     seal_wipe(&key);

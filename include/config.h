@@ -9,6 +9,13 @@
 #include "content.h"
 
 #define CONFIG_PATH_MAX 512
+/* The drawing size, each side in pixels: up to 4K UHD in either
+ * orientation (3840 x 2160, 2160 x 3840; square 3840 too). Larger frames
+ * lose glyphs past the renderer's largest font size and cost seconds and
+ * hundreds of MB a frame; a larger fullscreen output is drawn at a size
+ * within these and scaled up (platform_view_size). */
+#define CONFIG_SIZE_MIN 320
+#define CONFIG_SIZE_MAX 3840
 
 typedef struct Config {
     /* [kiosk] */

@@ -13,6 +13,12 @@
  * touch is dropped. Returns false when the event is not an input. */
 bool platform_input(const SDL_Event *ev, int w, int h, Input *out);
 
+/* The size the app draws at for this renderer: its output size, or, for
+ * an output with a side over CONFIG_SIZE_MAX (a fullscreen 8K panel), the
+ * largest size of the same shape within it, set as the renderer's logical
+ * size so SDL scales the frame (and mouse coordinates) to the output. */
+void platform_view_size(SDL_Renderer *sdl, int *w, int *h);
+
 /* The clock the kiosk runs on: the real time, or a fixed start time that
  * then advances with the monotonic clock (--now). */
 typedef struct { int64_t start_ms, mono0; bool fixed; } Clock;

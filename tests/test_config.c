@@ -54,6 +54,13 @@ static void test_values(void **state)
     assert_int_equal(c.width, 1080);
     assert_int_equal(c.height, 1920);
     assert_false(c.software_render);
+    /* Up to 4K UHD either way round (issue 12, item 11), no larger. */
+    assert_int_equal(load("[display]\nwidth = 3840\nheight = 3840\n", &c, err, sizeof err), 0);
+    assert_int_equal(c.width, 3840);
+    assert_int_equal(load("[display]\nwidth = 3841\n", &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, ":2: width: expected pixels from 320 to 3840"));
+    assert_int_equal(load("[display]\nheight = 8192\n", &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "height: expected pixels from 320 to 3840"));
 }
 
 static void test_errors_name_the_line(void **state)

@@ -193,8 +193,11 @@ static void test_bad_options(void **state)
         {"--lang", "fr", "expected zh or en"},
         {"--now", "tomorrow", "ISO 8601"},
         {"--config", "/nonexistent.conf", "/nonexistent.conf: cannot read"},
+        /* Issue 12, item 11: past 4K the faces were lost; refused whole. */
+        {"--size", "8192x8192", "each side from 320 to 3840"},
+        {"--size", "3841x2160", "each side from 320 to 3840"},
     };
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *argv[] = {(char *)proc_bin("kiosk"), (char *)cases[i][0], (char *)cases[i][1],
                         "--screenshot", "/dev/null", NULL};
         char *err = NULL;
@@ -209,6 +212,43 @@ static void test_bad_options(void **state)
     assert_int_equal(proc_run(argv, NULL, &err), 2);
     assert_non_null(strstr(err, "bad.conf:3: unknown key [kiosk] fullscreen"));
     free(err); free(conf);
+}
+
+/* The largest sizes allowed draw every control and every glyph: the five
+ * rating faces on home, and no font the renderer had to refuse. */
+static void test_largest_size_draws_everything(void **state)
+{
+    (void)state;
+    static const char *const sizes[] = {"3840x2160", "2160x3840", "3840x3840"};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "big%zu", i);
+        char *data = tmpdir_path(dir, name);
+        snprintf(name, sizeof name, "big%zu.txt", i);
+        char *dump = tmpdir_path(dir, name);
+        snprintf(name, sizeof name, "big%zu.png", i);
+        char *png = tmpdir_path(dir, name);
+        char script[1300];
+        snprintf(script, sizeof script, "dump %s\nshot %s\n", dump, png);
+        char *sp = write_file("big.replay", script);
+        char *argv[] = {(char *)proc_bin("kiosk"), "--replay", sp, "--data-dir", data,
+                        "--content", "assets/content/sample.json", "--now", NOW,
+                        "--size", (char *)sizes[i], NULL};
+        char *err = NULL;
+        int rc = proc_run(argv, NULL, &err);
+        if (rc != 0 || strstr(err, "render:"))
+            fail_msg("--size %s: exit %d: %s", sizes[i], rc, err);
+        char *t = tmpdir_read(dump);
+        assert_non_null(t);
+        for (int face = 1; face <= 5; face++) {
+            char hit[32];
+            snprintf(hit, sizeof hit, "hit rate:%d ", face);
+            if (!strstr(t, hit))
+                fail_msg("--size %s: no %s", sizes[i], hit);
+        }
+        assert_true(is_png(png));
+        free(t); free(err); free(sp); free(png); free(dump); free(data);
+    }
 }
 
 /* Every file and directory below `path` is its owner's alone (no group or
@@ -277,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_first_run_without_content_is_not_blank),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_data_files_are_private),
+        cmocka_unit_test(test_largest_size_draws_everything),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,7 +15,9 @@
 #include <SDL_image.h>
 #include <qrencode.h>
 
+#include "config.h"
 #include "drawlist.h"
+#include "platform.h"
 #include "render.h"
 
 #define W 800
@@ -527,6 +529,35 @@ static void test_assets_covered_by_font(void **state)
     assert_false(render_has_glyph(fx->r, FONT_REGULAR, 0x1F600));
 }
 
+/* A fullscreen output larger than 4K (an 8K panel) is drawn at the largest
+ * supported size and scaled up by SDL; smaller outputs are left alone. */
+static void test_view_fits_large_outputs(void **state)
+{
+    (void)state;
+    static const int cases[][4] = {
+        {1920, 1080, 1920, 1080}, {3840, 2160, 3840, 2160},
+        {7680, 4320, 3840, 2160}, {4320, 7680, 2160, 3840}, {5000, 4000, 3840, 3072},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, cases[i][0], cases[i][1], 32,
+                                                           SDL_PIXELFORMAT_ARGB8888);
+        assert_non_null(surf);
+        SDL_Renderer *sdl = SDL_CreateSoftwareRenderer(surf);
+        assert_non_null(sdl);
+        int w = 0, h = 0, lw, lh;
+        platform_view_size(sdl, &w, &h);
+        assert_int_equal(w, cases[i][2]);
+        assert_int_equal(h, cases[i][3]);
+        assert_true(w <= CONFIG_SIZE_MAX && h <= CONFIG_SIZE_MAX);
+        SDL_RenderGetLogicalSize(sdl, &lw, &lh);
+        bool scaled = cases[i][0] != cases[i][2] || cases[i][1] != cases[i][3];
+        assert_int_equal(lw, scaled ? w : 0);
+        assert_int_equal(lh, scaled ? h : 0);
+        SDL_DestroyRenderer(sdl);
+        SDL_FreeSurface(surf);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -546,6 +577,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_qr_other_size_and_too_small, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_png_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assets_covered_by_font, setup, teardown),
+        cmocka_unit_test(test_view_fits_large_outputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -175,8 +175,9 @@ static int apply(Config *c, const char *section, const char *name,
     }
     if (IS("display", "width") || IS("display", "height")) {
         int *dst = strcmp(name, "width") == 0 ? &c->width : &c->height;
-        if (config_parse_int(value, 320, 8192, dst) < 0) {
-            snprintf(m, ml, "%s: expected pixels from 320 to 8192", name);
+        if (config_parse_int(value, CONFIG_SIZE_MIN, CONFIG_SIZE_MAX, dst) < 0) {
+            snprintf(m, ml, "%s: expected pixels from %d to %d", name, CONFIG_SIZE_MIN,
+                     CONFIG_SIZE_MAX);
             return 0;
         }
         return 1;

@@ -29,7 +29,8 @@ static void usage(FILE *f)
           "  --content FILE       import this content file at start-up\n"
           "  --data-dir DIR       database directory (overrides the config)\n"
           "  --windowed           run in a window instead of fullscreen\n"
-          "  --size WxH           window or screenshot size (default 1920x1080)\n"
+          "  --size WxH           window or screenshot size (default 1920x1080;\n"
+          "                       each side 320 to 3840)\n"
           "  --lang zh|en         start in this language\n"
           "  --now ISO8601        run the clock from this time\n"
           "  --screenshot OUT.png render one frame without a display and exit\n"
@@ -44,9 +45,12 @@ static void usage(FILE *f)
 static int parse_size(const char *s, int *w, int *h)
 {
     char x;
-    if (sscanf(s, "%d%c%d", w, &x, h) != 3 || x != 'x' || *w < 320 || *h < 320 ||
-        *w > 8192 || *h > 8192)
+    char extra;
+    if (sscanf(s, "%d%c%d%c", w, &x, h, &extra) != 3 || x != 'x')
         return -1;
+    if (*w < CONFIG_SIZE_MIN || *h < CONFIG_SIZE_MIN || *w > CONFIG_SIZE_MAX ||
+        *h > CONFIG_SIZE_MAX)
+        return -2;
     return 0;
 }
 
@@ -71,8 +75,14 @@ static int parse_options(int argc, char **argv, Options *o)
         case 'd': o->data_dir = optarg; break;
         case 'W': o->windowed = true; break;
         case 's':
-            if (parse_size(optarg, &o->w, &o->h) < 0) {
+            switch (parse_size(optarg, &o->w, &o->h)) {
+            case -1:
                 fprintf(stderr, "kiosk: --size %s: expected WxH, e.g. 1920x1080\n", optarg);
+                return 2;
+            case -2:
+                fprintf(stderr, "kiosk: --size %s: each side from %d to %d pixels (up to 4K"
+                        " UHD, 3840x2160 or 2160x3840)\n", optarg, CONFIG_SIZE_MIN,
+                        CONFIG_SIZE_MAX);
                 return 2;
             }
             break;
@@ -306,7 +316,7 @@ int main(int argc, char **argv)
             sdl = SDL_CreateRenderer(win, -1, cfg.software_render ? SDL_RENDERER_SOFTWARE
                                                                   : SDL_RENDERER_ACCELERATED);
         if (sdl)
-            SDL_GetRendererOutputSize(sdl, &w, &h);
+            platform_view_size(sdl, &w, &h);
         if (cfg.fullscreen)
             SDL_ShowCursor(SDL_DISABLE);
     }

@@ -46,6 +46,29 @@ bool platform_input(const SDL_Event *ev, int w, int h, Input *out)
     }
 }
 
+void platform_view_size(SDL_Renderer *sdl, int *w, int *h)
+{
+    int ow = 0, oh = 0, lw = 0, lh = 0, cw, ch;
+    SDL_GetRendererOutputSize(sdl, &ow, &oh);
+    if (ow > CONFIG_SIZE_MAX || oh > CONFIG_SIZE_MAX) {
+        /* The longer side becomes CONFIG_SIZE_MAX, the other shrinks alike. */
+        if (ow >= oh) {
+            lw = CONFIG_SIZE_MAX;
+            lh = (int)((int64_t)oh * CONFIG_SIZE_MAX / ow);
+        } else {
+            lh = CONFIG_SIZE_MAX;
+            lw = (int)((int64_t)ow * CONFIG_SIZE_MAX / oh);
+        }
+        lw = lw < CONFIG_SIZE_MIN ? CONFIG_SIZE_MIN : lw;
+        lh = lh < CONFIG_SIZE_MIN ? CONFIG_SIZE_MIN : lh;
+    }
+    SDL_RenderGetLogicalSize(sdl, &cw, &ch);
+    if (cw != lw || ch != lh)
+        SDL_RenderSetLogicalSize(sdl, lw, lh);
+    *w = lw ? lw : ow;
+    *h = lh ? lh : oh;
+}
+
 static void draw(Kiosk *k, SDL_Renderer *sdl, Renderer *r, int64_t now)
 {
     kiosk_view(k, now);
@@ -90,7 +113,7 @@ int platform_run(Kiosk *k, SDL_Window *win, SDL_Renderer *sdl, Renderer *r,
             now = clock_now(clock);
             Input in;
             int w, h;
-            SDL_GetRendererOutputSize(sdl, &w, &h);
+            platform_view_size(sdl, &w, &h);
             if (ev.type == SDL_QUIT) {
                 if (allow_quit)
                     return 0;

@@ -25,11 +25,11 @@ PKGS_ime       := googlepinyin zinnia
 PKGS_net       := libcurl sqlite3 jansson libsodium
 PKGS_staff     := jansson libsodium
 PKGS_ui        := libunibreak
-PKGS_config    := inih
+PKGS_config    :=
 PKGS_kiosk     :=
 PKGS_cli       :=
 PKGS_platform  := sdl2 SDL2_ttf SDL2_image libqrencode
-ALL_PKGS       := sqlite3 jansson libunibreak inih libqrencode libsodium googlepinyin zinnia libcurl
+ALL_PKGS       := sqlite3 jansson libunibreak libqrencode libsodium googlepinyin zinnia libcurl
 SDL_PKGS       := sdl2 SDL2_ttf SDL2_image
 TEST_PKGS      := cmocka
 

@@ -50,10 +50,13 @@ typedef struct Config {
 /* Fill in the defaults (the kiosk runs with no file at all). */
 void config_defaults(Config *c);
 
-/* Read `path` over the current values. Unknown sections or keys, bad values
- * and unreadable files are errors: returns -1 with a message naming the
- * file and line in err ("kiosk.conf:7: idle_timeout_s: expected ..."). On
- * error *c may be partly updated; callers exit. Returns 0 on success. */
+/* Read `path` over the current values (inifile.h: lines of any length up
+ * to INIFILE_LINE_MAX, comments of any length, `;` after a blank starts an
+ * inline comment). Unknown sections or keys, a key given twice, a NUL
+ * byte, bad values and unreadable files are errors: returns -1 with a
+ * message naming the file and line in err ("kiosk.conf:7: idle_timeout_s:
+ * expected ..."). On error *c may be partly updated; callers exit.
+ * Returns 0 on success. */
 int config_load(Config *c, const char *path, char *err, size_t errlen);
 
 /* A whole number from lo to hi, nothing else on the line: 0 and *out, or -1. */

@@ -19,7 +19,7 @@ typedef struct ConfigUpload {
     char device_token[CONFIG_TOKEN_MAX];/* sent as Authorization: Bearer; never logged */
     char ca_file[512];                  /* "" = the system's CA store */
     bool allow_http_loopback;           /* plain http to 127.0.0.0/8, ::1, localhost */
-    char upload_times[256];             /* "HH:MM,HH:MM": local batch times */
+    char upload_times[512];             /* "HH:MM, HH:MM": local batch times (up to 48) */
     int upload_batch_min;               /* a batch also opens at this many waiting; 0 = off */
     int64_t backoff_base_ms, backoff_cap_ms;
     int delivered_keep_days;            /* then delivered rows are deleted */

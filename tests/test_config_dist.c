@@ -257,12 +257,14 @@ static void test_dist_defaults_match_docs(void **state)
     }
 }
 
-/* dist/kiosk.conf with every "; key = value" line uncommented, and `edit`
- * ("key = value") appended at the end under a second `edit_sec` heading
- * when given. */
+/* dist/kiosk.conf with every "; key = value" line uncommented, and the
+ * line of `edit`'s key ("key = value") replaced by it when given (in
+ * `edit_sec`, whose key it must be: a key given twice is an error). */
 static int load_uncommented(const char *edit_sec, const char *edit, Config *c,
                             char *err, size_t n)
 {
+    size_t klen = edit ? strcspn(edit, " =") : 0;
+    char sec[40] = "";
     char *text = tmpdir_read("dist/kiosk.conf");
     assert_non_null(text);
     size_t cap = strlen(text) + 256;
@@ -271,10 +273,14 @@ static int load_uncommented(const char *edit_sec, const char *edit, Config *c,
     assert_int_equal(regcomp(&key_re, "^; [a-z_]+ =", REG_EXTENDED), 0);
     char *cur = text;
     for (char *s; (s = next_line(&cur));) {
-        o += sprintf(o, "%s\n", regexec(&key_re, s, 0, NULL, 0) == 0 ? s + 2 : s);
+        const char *line = regexec(&key_re, s, 0, NULL, 0) == 0 ? s + 2 : s;
+        if (line[0] == '[')
+            snprintf(sec, sizeof sec, "%s", line);
+        if (edit && strcmp(sec, edit_sec) == 0 && strncmp(line, edit, klen) == 0 &&
+            line[klen] == ' ')
+            line = edit;
+        o += sprintf(o, "%s\n", line);
     }
-    if (edit)
-        sprintf(o, "%s\n%s\n", edit_sec, edit);
     regfree(&key_re);
     char *p = tmpdir_path(dir, "kiosk.conf");
     assert_int_equal(tmpdir_write(p, out, strlen(out)), 0);

@@ -105,6 +105,29 @@ static void test_bad_file(void **state)
     char err[300];
     assert_null(i18n_load(p, err, sizeof err));
     assert_non_null(strstr(err, ":3: unknown section [fr]"));
+    /* A key twice, and a NUL byte, name their lines (issue 12 item 3: the
+     * settings file's reader, shared). */
+    text = "[zh]\na = 一\n[en]\na = one\nb = two\na = uno\n";
+    assert_int_equal(tmpdir_write(p, text, strlen(text)), 0);
+    assert_null(i18n_load(p, err, sizeof err));
+    if (!strstr(err, ":6: a is set twice in [en] (first on line 4)"))
+        fail_msg("got \"%s\"", err);
+    static const char nul[] = "[zh]\na = 一\n\0b = 二\n";
+    assert_int_equal(tmpdir_write(p, nul, sizeof nul - 1), 0);
+    assert_null(i18n_load(p, err, sizeof err));
+    if (!strstr(err, ":3: a NUL byte"))
+        fail_msg("got \"%s\"", err);
+    /* A sentence longer than inih's 199 bytes, with ';' in it, is whole. */
+    char longer[600];
+    snprintf(longer, sizeof longer, "[zh]\nlong = %s；还有; 更多%s\n",
+             "请到物业服务中心办理，工作人员会尽快联系您。请到物业服务中心办理，工作人员会尽快联系您。",
+             "请到物业服务中心办理，工作人员会尽快联系您。请到物业服务中心办理，工作人员会尽快联系您。");
+    assert_true(strlen(longer) > 250);
+    assert_int_equal(tmpdir_write(p, longer, strlen(longer)), 0);
+    I18n *s = i18n_load(p, err, sizeof err);
+    assert_non_null(s);
+    assert_non_null(strstr(i18n_get(s, LANG_ZH, "long"), "还有; 更多请到"));
+    i18n_free(s);
     free(p);
     tmpdir_remove(dir);
 }

@@ -1,5 +1,6 @@
 /* i18n.c - user-interface strings from an INI file, looked up by key. */
 #include "i18n.h"
+#include "inifile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,76 +34,36 @@ static int add(I18n *t, Lang lang, const char *key, const char *text)
     return 0;
 }
 
-/* Trim spaces and tabs at both ends, in place. */
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
-                     s[n - 1] == '\n'))
-        s[--n] = '\0';
-    return s;
-}
+typedef struct {
+    I18n *t;
+    int lang;   /* of the current section, -1 before [zh] or [en] */
+} I18nParse;
 
-/* The strings file is read by this small parser rather than inih: inih's
- * line limit (200 bytes) is too short for a sentence of Chinese. Lines are
- * "[zh]", "[en]", "key = text", or comments starting with ';' or '#'. */
-static int parse(I18n *t, FILE *f, int *lineno)
+/* One line of the strings file (inifile.h, the settings file's reader:
+ * lines of a sentence of Chinese are longer than inih's 199 bytes).
+ * Sections are [zh] and [en]; a value runs to the end of its line (no
+ * inline comments: `;` is punctuation here). */
+static int i18n_entry(void *user, const InifileEntry *e, char *msg, size_t msglen)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    int lang = -1, rc = 0;
-    *lineno = 0;
-    while (getline(&line, &cap, f) != -1) {
-        ++*lineno;
-        char *p = trim(line);
-        if (*p == '\0' || *p == ';' || *p == '#')
-            continue;
-        if (*p == '[') {
-            char *end = strchr(p, ']');
-            if (!end || end[1]) {
-                snprintf(t->msg, sizeof t->msg, "malformed section header");
-                rc = -1;
-                break;
-            }
-            *end = '\0';
-            lang = strcmp(p + 1, "zh") == 0 ? LANG_ZH : strcmp(p + 1, "en") == 0 ? LANG_EN : -1;
-            if (lang < 0) {
-                snprintf(t->msg, sizeof t->msg, "unknown section [%.40s]", p + 1);
-                rc = -1;
-                break;
-            }
-            continue;
+    I18nParse *p = user;
+    if (!e->key) {
+        p->lang = strcmp(e->section, "zh") == 0 ? LANG_ZH : strcmp(e->section, "en") == 0 ? LANG_EN
+                                                                                         : -1;
+        if (p->lang < 0) {
+            snprintf(msg, msglen, "unknown section [%.40s]", e->section);
+            return -1;
         }
-        char *eq = strchr(p, '=');
-        if (!eq || lang < 0) {
-            snprintf(t->msg, sizeof t->msg, "%s", lang < 0 ? "text outside [zh] or [en]"
-                                                           : "expected key = text");
-            rc = -1;
-            break;
-        }
-        *eq = '\0';
-        char *key = trim(p), *val = trim(eq + 1);
-        if (!*key) {
-            snprintf(t->msg, sizeof t->msg, "missing key");
-            rc = -1;
-            break;
-        }
-        if (i18n_has(t, (Lang)lang, key)) {
-            snprintf(t->msg, sizeof t->msg, "%.60s defined twice in [%s]", key,
-                     lang == LANG_ZH ? "zh" : "en");
-            rc = -1;
-            break;
-        }
-        if (add(t, (Lang)lang, key, val) < 0) {
-            snprintf(t->msg, sizeof t->msg, "out of memory");
-            rc = -1;
-            break;
-        }
+        return 0;
     }
-    free(line);
-    return rc;
+    if (p->lang < 0) {
+        snprintf(msg, msglen, "text outside [zh] or [en]");
+        return -1;
+    }
+    if (add(p->t, (Lang)p->lang, e->key, e->value) < 0) {
+        snprintf(msg, msglen, "out of memory");
+        return -1;
+    }
+    return 0;
 }
 
 I18n *i18n_load(const char *path, char *err, size_t errlen)
@@ -119,11 +80,15 @@ I18n *i18n_load(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    int rc = parse(t, f, &line);
+    I18nParse p = {t, -1};
+    int rc = inifile_parse(f, 0, i18n_entry, &p, &line, t->msg, sizeof t->msg);
     fclose(f);
     if (rc == 0)
         return t;
-    snprintf(err, errlen, "%s:%d: %s", path, line, t->msg);
+    if (line > 0)
+        snprintf(err, errlen, "%s:%d: %s", path, line, t->msg);
+    else
+        snprintf(err, errlen, "%s: %s", path, t->msg);
     i18n_free(t);
     return NULL;
 }

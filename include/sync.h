@@ -53,10 +53,23 @@ typedef struct {
 /* Returns 0, or -1 (database error; st zeroed). */
 int sync_content_state(Sync *s, SyncContentState *st);
 
+/* Free disk space is reported rounded down to this (16 MiB): a suggestion
+ * (some KiB in the database) moves it only when it happens to cross a
+ * multiple, so the figure does not tell when one was written. */
+#define SYNC_DISK_QUANTUM (16LL << 20)
+
+/* The heartbeat's queue counts are those of the moment the last batch
+ * opened, not live ones: a live `waiting` going 0 -> 1 between two
+ * heartbeats would tell the server when a suggestion was made, which
+ * batching hides (docs/PROTOCOL.md, "What a batch still shows"). Call this
+ * when a batch opens, with the counts taken just before it (so `waiting`
+ * is how many joined it). db: a connection to the kiosk's database
+ * (upload_db). Returns 0 or -1. */
+int sync_note_batch(struct sqlite3 *db, const UploadCounts *before, int64_t at_ms);
+
 typedef struct {
     int64_t now_ms;
     int64_t uptime_s;
-    UploadCounts counts;
     int64_t upload_last_ok_ms;     /* 0: never */
     char upload_error[200];        /* "" when the last pass went well */
     uint64_t frame_hash;
@@ -65,8 +78,10 @@ typedef struct {
     int64_t disk_free_bytes;       /* -1: unknown */
 } SyncHeartbeat;
 
-/* The heartbeat document for hb plus the stored content state (malloc'd
- * compact JSON, or NULL when out of memory). Fields in docs/PROTOCOL.md. */
+/* The heartbeat document for hb plus the stored content state and the
+ * queue as of the last batch (sync_note_batch), with disk_free_bytes
+ * rounded down to SYNC_DISK_QUANTUM (malloc'd compact JSON, or NULL when
+ * out of memory). Fields in docs/PROTOCOL.md. */
 char *sync_heartbeat_json(Sync *s, const SyncHeartbeat *hb);
 
 /* POST it. Returns 0 on a 2xx answer, else -1 with the reason in why. */

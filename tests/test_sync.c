@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,8 +257,13 @@ static void test_heartbeat(void **state)
     char why[300];
     serve(f, "ok", DOC_A, "\"v1\"");
     assert_int_equal(sync_content(f->sync, 1000, why, sizeof why), SYNC_UPDATED);
+    /* The queue is the one noted when the last batch opened. */
+    UploadCounts before = {.waiting = 3, .batched = 2, .delivered = 5, .dead = 1};
+    sqlite3 *db = store_connect(f->dir, why, sizeof why);
+    assert_non_null(db);
+    assert_int_equal(sync_note_batch(db, &before, 1773451700000LL), 0);
+    sqlite3_close(db);
     SyncHeartbeat hb = {.now_ms = 1773451800000LL, .uptime_s = 42,
-                        .counts = {.waiting = 3, .batched = 2, .delivered = 5, .dead = 1},
                         .frame_hash = 0xfeedULL, .frame_at_ms = 1773451799000LL,
                         .disk_free_bytes = sync_disk_free(f->dir)};
     assert_true(hb.disk_free_bytes > 0);
@@ -272,6 +278,9 @@ static void test_heartbeat(void **state)
     json_t *q = json_object_get(doc, "queue");
     assert_int_equal(json_integer_value(json_object_get(q, "waiting")), 3);
     assert_int_equal(json_integer_value(json_object_get(q, "dead")), 1);
+    assert_string_equal(json_string_value(json_object_get(q, "as_of")), "2026-03-14T01:28:20Z");
+    assert_int_equal(json_integer_value(json_object_get(doc, "disk_free_bytes")) %
+                     SYNC_DISK_QUANTUM, 0);
     json_t *fr = json_object_get(doc, "frame");
     assert_string_equal(json_string_value(json_object_get(fr, "hash")), "000000000000feed");
     assert_string_equal(json_string_value(json_object_get(fr, "at")), "2026-03-14T01:29:59Z");

@@ -580,6 +580,77 @@ static void test_kioskctl_upload_names_the_setting(void **state)
     free(err);
 }
 
+/* Start a worker, wait for the heartbeat it sends at start (the n-th the
+ * server got), optionally press "upload now" and wait for `accepted`
+ * deliveries, stop it; returns that heartbeat's document (json_decref). */
+static json_t *worker_heartbeat(Fix *f, const Config *cfg, int n, int upload_now_accepted)
+{
+    char err[300];
+    Uploader *u = uploader_start(cfg, err, sizeof err);
+    if (!u)
+        fail_msg("uploader_start: %s", err);
+    json_t *w = faultsrv_wait(&f->fs, "heartbeats", n, 20);
+    assert_true(json_is_true(json_object_get(w, "ok")));
+    json_t *hb = json_incref(json_array_get(json_object_get(w, "heartbeats"), (size_t)n - 1));
+    json_decref(w);
+    if (upload_now_accepted > 0) {
+        uploader_wake(u, true);
+        w = faultsrv_wait(&f->fs, "accepted", upload_now_accepted, 20);
+        assert_true(json_is_true(json_object_get(w, "ok")));
+        json_decref(w);
+    }
+    uploader_stop(u);
+    assert_non_null(hb);
+    return hb;
+}
+
+/* Issue 12 item 2: the heartbeat must not tell when a suggestion was
+ * made. Its queue counts are those of the moment the last batch opened,
+ * so a suggestion written between two heartbeats changes nothing in them
+ * until its batch leaves (which the server sees anyway); free disk space
+ * is coarse. */
+static void test_heartbeat_reveals_no_submission_time(void **state)
+{
+    Fix *f = *state;
+    Config cfg;
+    ctl_config(f, &cfg);
+    snprintf(cfg.upload.heartbeat_url, sizeof cfg.upload.heartbeat_url, "%s/heartbeat",
+             f->fs.base);
+    /* Batches only at "upload now": nothing leaves by itself. */
+    json_t *hb1 = worker_heartbeat(f, &cfg, 1, 0);
+    json_t *q1 = json_object_get(hb1, "queue");
+    assert_non_null(q1);
+    /* A resident writes; the next heartbeat is the same in every count. */
+    const char *ids[1] = {push(f, "三楼走廊灯不亮", NULL)};
+    json_t *hb2 = worker_heartbeat(f, &cfg, 2, 1);   /* then "upload now" */
+    json_t *q2 = json_object_get(hb2, "queue");
+    if (!json_equal(q1, q2)) {
+        char *a = json_dumps(q1, JSON_SORT_KEYS), *b = json_dumps(q2, JSON_SORT_KEYS);
+        fail_msg("the heartbeat changed after a suggestion: %s -> %s", a, b);
+    }
+    long long quantum = 16LL << 20;
+    long long disk = json_integer_value(json_object_get(hb2, "disk_free_bytes"));
+    assert_true(disk > 0 && disk % quantum == 0);
+    /* After the batch: its counts, as of when it opened (one joined). */
+    json_t *st = faultsrv_state(&f->fs);
+    assert_accepted_once(st, ids, 1);
+    json_decref(st);
+    json_t *hb3 = worker_heartbeat(f, &cfg, 3, 0);
+    json_t *q3 = json_object_get(hb3, "queue");
+    assert_int_equal(json_integer_value(json_object_get(q3, "waiting")), 1);
+    assert_int_equal(json_integer_value(json_object_get(q3, "batched")), 0);
+    assert_int_equal(json_integer_value(json_object_get(q3, "delivered")), 0);
+    assert_true(json_is_string(json_object_get(q3, "as_of")));
+    /* Another suggestion after the batch: still nothing new. */
+    push(f, "垃圾桶满了", NULL);
+    json_t *hb4 = worker_heartbeat(f, &cfg, 4, 0);
+    assert_true(json_equal(q3, json_object_get(hb4, "queue")));
+    json_decref(hb1);
+    json_decref(hb2);
+    json_decref(hb3);
+    json_decref(hb4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -594,6 +665,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_worker_stops_promptly_and_resumes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kioskctl_upload_sends_everything, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kioskctl_upload_names_the_setting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heartbeat_reveals_no_submission_time, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,10 +66,12 @@ int uploadctl_upload(const char *data_dir, const Config *cfg, FILE *out, FILE *e
     UploadReport rep, sum;
     UploadCounts c;
     memset(&sum, 0, sizeof sum);
-    int rc = UPLOADCTL_OK, db = upload_retry_now(u) < 0 || upload_open_batch(u, now / 1000, true) < 0;
-    int64_t total = 0;
-    if (!db && upload_counts(u, &c) == 0)
-        total = c.batched;
+    int rc = UPLOADCTL_OK, db = upload_retry_now(u) < 0 || upload_counts(u, &c) < 0;
+    int joined = db ? -1 : upload_open_batch(u, now / 1000, true);
+    db = db || joined < 0;
+    if (joined > 0)
+        sync_note_batch(upload_db(u), &c, now);   /* the heartbeat's queue, as the kiosk's */
+    int64_t total = c.waiting + c.batched;
     for (int pass = 1; !db; pass++) {
         db = upload_send_due(u, now, &rep) < 0;
         sum.sent += rep.sent;

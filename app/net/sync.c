@@ -175,6 +175,36 @@ static json_t *sync_time(int64_t ms)
     return json_string(buf);
 }
 
+#define SYNC_QUEUE_KEY "heartbeat_queue"   /* uploader_state: the queue as of the last batch */
+
+int sync_note_batch(sqlite3 *db, const UploadCounts *c, int64_t at_ms)
+{
+    json_t *o = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I}", "as_of", sync_time(at_ms),
+                          "waiting", (json_int_t)c->waiting, "batched", (json_int_t)c->batched,
+                          "delivered", (json_int_t)c->delivered, "dead", (json_int_t)c->dead,
+                          "exported", (json_int_t)c->exported);
+    char *txt = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    int rc = txt ? upload_state_set_text(db, SYNC_QUEUE_KEY, txt) : -1;
+    free(txt);
+    return rc;
+}
+
+/* The queue as of the last batch, or as_of null and zeros before the first. */
+static json_t *sync_queue(Sync *s)
+{
+    char txt[512];
+    json_t *o = NULL;
+    if (upload_state_get_text(s->db, SYNC_QUEUE_KEY, txt, sizeof txt) == 1)
+        o = json_loads(txt, 0, NULL);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        o = json_pack("{s:n, s:i, s:i, s:i, s:i, s:i}", "as_of", "waiting", 0, "batched", 0,
+                      "delivered", 0, "dead", 0, "exported", 0);
+    }
+    return o;
+}
+
 char *sync_heartbeat_json(Sync *s, const SyncHeartbeat *hb)
 {
     SyncContentState cs;
@@ -183,7 +213,7 @@ char *sync_heartbeat_json(Sync *s, const SyncHeartbeat *hb)
     snprintf(hash, sizeof hash, "%016llx", (unsigned long long)hb->frame_hash);
     json_t *o = json_pack(
         "{s:i, s:s, s:o, s:I,"
-        " s:{s:I, s:I, s:I, s:I, s:I},"
+        " s:o,"
         " s:{s:o, s:s},"
         " s:{s:s, s:I, s:o, s:s},"
         " s:s,"
@@ -191,19 +221,16 @@ char *sync_heartbeat_json(Sync *s, const SyncHeartbeat *hb)
         " s:o}",
         "v", 1, "app_version", KIOSK_VERSION, "time", sync_time(hb->now_ms),
         "uptime_s", (json_int_t)hb->uptime_s,
-        "queue", "waiting", (json_int_t)hb->counts.waiting,
-                 "batched", (json_int_t)hb->counts.batched,
-                 "delivered", (json_int_t)hb->counts.delivered,
-                 "dead", (json_int_t)hb->counts.dead,
-                 "exported", (json_int_t)hb->counts.exported,
+        "queue", sync_queue(s),
         "upload", "last_ok", sync_time(hb->upload_last_ok_ms), "last_error", hb->upload_error,
         "content", "version", cs.version, "serial", (json_int_t)cs.serial,
                    "last_sync", sync_time(cs.last_ok_s * 1000), "last_error", cs.last_error,
         "display", hb->display[0] ? hb->display : "day",
         "frame", "at", sync_time(hb->frame_at_ms),
                  "hash", hb->frame_at_ms > 0 ? json_string(hash) : json_null(),
-        "disk_free_bytes", hb->disk_free_bytes >= 0 ? json_integer(hb->disk_free_bytes)
-                                                    : json_null());
+        "disk_free_bytes", hb->disk_free_bytes >= 0
+            ? json_integer(hb->disk_free_bytes / SYNC_DISK_QUANTUM * SYNC_DISK_QUANTUM)
+            : json_null());
     if (!o)
         return NULL;
     char *txt = json_dumps(o, JSON_COMPACT);

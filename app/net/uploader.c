@@ -78,7 +78,14 @@ static bool uploader_pass(Uploader *u, bool force, int64_t now_ms)
 {
     if (force)
         upload_retry_now(u->up);
-    if (upload_open_batch(u->up, now_ms / 1000, force) < 0) {
+    /* The counts just before a batch opens are what the heartbeat shows
+     * until the next one (sync_note_batch). */
+    UploadCounts before;
+    bool counted = upload_counts(u->up, &before) == 0;
+    int joined = upload_open_batch(u->up, now_ms / 1000, force);
+    if (joined > 0 && counted)
+        sync_note_batch(upload_db(u->up), &before, now_ms);
+    if (joined < 0) {
         pthread_mutex_lock(&u->mu);
         snprintf(u->st.last_error, sizeof u->st.last_error, "database error opening a batch");
         pthread_mutex_unlock(&u->mu);
@@ -105,7 +112,6 @@ static void uploader_heartbeat(Uploader *u, int64_t now_ms)
     memset(&hb, 0, sizeof hb);
     hb.now_ms = now_ms;
     hb.uptime_s = (time_mono_ms() - u->start_mono_ms) / 1000;
-    upload_counts(u->up, &hb.counts);
     hb.disk_free_bytes = sync_disk_free(u->data_dir);
     pthread_mutex_lock(&u->mu);
     hb.upload_last_ok_ms = u->st.last_ok_ms;

@@ -19,7 +19,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # scripts/check-layers.sh reads every object's dependency list (-MD, system
 # headers included) so that a file including another layer's header, or SDL
 # (<SDL.h> or <SDL2/SDL.h>) outside app/platform/, fails the build.
-LAYERS         := data config ime net staff ui kiosk cli platform
+LAYERS         := data config ime net staff ui kiosk cli platform office
 PKGS_data      := sqlite3 jansson libsodium
 PKGS_ime       := googlepinyin zinnia
 PKGS_net       := libcurl sqlite3 jansson libsodium
@@ -29,6 +29,10 @@ PKGS_config    :=
 PKGS_kiosk     :=
 PKGS_cli       :=
 PKGS_platform  := sdl2 SDL2_ttf SDL2_image libqrencode
+# Lobby Office (app/office/): the server and officectl, linked with the
+# layers it may use (data, config, staff) and never into the kiosk.
+PKGS_office    := libmicrohttpd sqlite3 jansson libsodium
+OFFICE_LAYERS  := data config staff
 ALL_PKGS       := sqlite3 jansson libunibreak libqrencode libsodium googlepinyin zinnia libcurl
 SDL_PKGS       := sdl2 SDL2_ttf SDL2_image
 TEST_PKGS      := cmocka
@@ -36,18 +40,21 @@ TEST_PKGS      := cmocka
 pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
 $(foreach l,$(LAYERS),$(eval CFLAGS_$(l) := $(call pc,--cflags,$(PKGS_$(l)))))
 CORE_LIBS   := $(call pc,--libs,$(ALL_PKGS)) -lm
+OFFICE_LIBS := $(call pc,--libs,$(PKGS_office)) -lm
 SDL_CFLAGS  := $(call pc,--cflags,$(SDL_PKGS))
 SDL_LIBS    := $(call pc,--libs,$(SDL_PKGS))
 TEST_CFLAGS := $(call pc,--cflags,$(TEST_PKGS))
 TEST_LIBS   := $(call pc,--libs,$(TEST_PKGS))
 # Tests and fuzz targets may use every layer.
-ALL_CFLAGS  := $(call pc,--cflags,$(ALL_PKGS))
+ALL_CFLAGS  := $(call pc,--cflags,$(ALL_PKGS) $(PKGS_office))
 
 layer_of = $(word 2,$(subst /, ,$(1)))
 SRC       := $(wildcard app/*/*.c app/*/*/*.c)
 MAIN_SRC  := $(filter %_main.c,$(SRC))
 PLAT_SRC  := $(filter-out $(MAIN_SRC),$(filter app/platform/%,$(SRC)))
-CORE_SRC  := $(filter-out $(MAIN_SRC) $(PLAT_SRC),$(SRC))
+OFFICE_SRC := $(filter-out $(MAIN_SRC),$(filter app/office/%,$(SRC)))
+CORE_SRC  := $(filter-out $(MAIN_SRC) $(PLAT_SRC) $(OFFICE_SRC),$(SRC))
+OFFICE_DEP_SRC := $(filter $(foreach l,$(OFFICE_LAYERS),app/$(l)/%),$(CORE_SRC))
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_SUPPORT := $(wildcard tests/support/*.c)
 
@@ -63,14 +70,19 @@ $(1)/tests/%.o: tests/%.c
 	$$(CC) $(CSTD) $(WARN) $(2) -Iinclude -Itests/support $$(ALL_CFLAGS) $$(SDL_CFLAGS) $$(TEST_CFLAGS) -MMD -MP -c $$< -o $$@
 $(1)_CORE_OBJ := $(patsubst app/%.c,$(1)/obj/%.o,$(CORE_SRC))
 $(1)_PLAT_OBJ := $(patsubst app/%.c,$(1)/obj/%.o,$(PLAT_SRC))
+$(1)_OFF_OBJ  := $(patsubst app/%.c,$(1)/obj/%.o,$(OFFICE_SRC) $(OFFICE_DEP_SRC))
 $(1)_SUP_OBJ  := $(patsubst tests/%.c,$(1)/tests/%.o,$(TEST_SUPPORT))
 $(1)_TESTS    := $(patsubst tests/%.c,$(1)/tests/%,$(TEST_SRC))
 $(1)/kiosk: $(1)/obj/platform/kiosk_main.o $$($(1)_PLAT_OBJ) $$($(1)_CORE_OBJ)
 	$$(CC) $(2) -o $$@ $$^ $$(SDL_LIBS) $$(CORE_LIBS)
 $(1)/kioskctl: $(1)/obj/cli/kioskctl_main.o $$($(1)_CORE_OBJ)
 	$$(CC) $(2) -o $$@ $$^ $$(CORE_LIBS)
-$(1)/tests/test_%: $(1)/tests/test_%.o $$($(1)_SUP_OBJ) $$($(1)_PLAT_OBJ) $$($(1)_CORE_OBJ) | $(1)/kiosk $(1)/kioskctl
-	$$(CC) $(2) -o $$@ $$(filter %.o,$$^) $$(TEST_LIBS) $$(SDL_LIBS) $$(CORE_LIBS)
+$(1)/office: $(1)/obj/office/office_main.o $$($(1)_OFF_OBJ)
+	$$(CC) $(2) -o $$@ $$^ $$(OFFICE_LIBS)
+$(1)/officectl: $(1)/obj/office/officectl_main.o $$($(1)_OFF_OBJ)
+	$$(CC) $(2) -o $$@ $$^ $$(OFFICE_LIBS)
+$(1)/tests/test_%: $(1)/tests/test_%.o $$($(1)_SUP_OBJ) $$($(1)_PLAT_OBJ) $$($(1)_CORE_OBJ) $$(patsubst app/%.c,$(1)/obj/%.o,$(OFFICE_SRC)) | $(1)/kiosk $(1)/kioskctl $(1)/office $(1)/officectl
+	$$(CC) $(2) -o $$@ $$(filter %.o,$$^) $$(TEST_LIBS) $$(SDL_LIBS) $$(CORE_LIBS) $$(OFFICE_LIBS)
 endef
 
 # The first target is the default: plain `make` builds every program.
@@ -109,7 +121,7 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_OBJ)
 
 .SECONDARY:
 .PHONY: all deps run test valgrind bench golden screenshots clean install uninstall fuzz fuzz-build
-all: $(BUILD)/kiosk $(BUILD)/kioskctl
+all: $(BUILD)/kiosk $(BUILD)/kioskctl $(BUILD)/office $(BUILD)/officectl
 
 deps:
 	@scripts/install-deps.sh
@@ -119,7 +131,7 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/kiosk --windowed --data-dir $(BUILD)/data --content assets/content/sample.json
 
-test: all $(BUILD)/san/kiosk $(BUILD)/san/kioskctl $($(BUILD)_TESTS) $($(BUILD)/san_TESTS)
+test: all $(BUILD)/san/kiosk $(BUILD)/san/kioskctl $(BUILD)/san/office $(BUILD)/san/officectl $($(BUILD)_TESTS) $($(BUILD)/san_TESTS)
 	@tests/run-tests.sh $(BUILD) $(BUILD)/san
 
 # The normal build's test programs under memcheck (tests/run-valgrind.sh:

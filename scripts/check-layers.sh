@@ -47,6 +47,7 @@ for h in $(sed -e 's/\\$//' -e 's/^[^:]*://' "$dep" | tr ' ' '\n' | grep '\.h$' 
         googlepinyin_c)  l=ime ;;
         platform|render) l=platform ;;
         staff_ui)        l=ui ;;
+        ostore)          l=office ;;               # ostore_sqlite.c, ostore_pg.c
         *)
             f=$(find "$here/app" -name "${name%_priv}.c" | head -1)
             [ -n "$f" ] || f=$(find "$here/app" -name "screen_${name}.c" -o -name "${name%_ui}.c" | head -1)

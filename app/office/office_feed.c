@@ -1,0 +1,221 @@
+/* office_feed.c - content documents made from the database's items and checked by content.c. */
+#include "office_feed.h"
+#include "content.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The key that names an item of a list. */
+static const char *office_feed_id_key(OstoreList l)
+{
+    return l == OSTORE_REPLIES ? "receipt" : "id";
+}
+
+/* An item's id as stored: a reply's receipt without its dash. */
+static int office_feed_item_id(OstoreList l, json_t *item, char *id, size_t n)
+{
+    const char *v = json_string_value(json_object_get(item, office_feed_id_key(l)));
+    if (!v)
+        return -1;
+    size_t j = 0;
+    for (const char *p = v; *p && j + 1 < n; p++)
+        if (!(l == OSTORE_REPLIES && *p == '-'))
+            id[j++] = *p;
+    id[j] = '\0';
+    return 0;
+}
+
+typedef struct {
+    json_t *arr;
+    int bad;
+} OfficeFeedCollect;
+
+static int office_feed_collect(void *ud, const char *item_id, const char *json)
+{
+    (void)item_id;
+    OfficeFeedCollect *c = ud;
+    json_t *v = json_loads(json, JSON_REJECT_DUPLICATES, NULL);
+    if (!v || json_array_append_new(c->arr, v) < 0)
+        c->bad = 1;
+    return c->bad;
+}
+
+/* Build the document of the community's items: a malloc'd string. */
+static char *office_feed_build(Ostore *s, int64_t community_id, char *err, size_t errlen,
+                               int *rc)
+{
+    OstoreCommunity com;
+    *rc = OFFICE_FEED_FAIL;
+    if (ostore_community_by_id(s, community_id, &com) != OSTORE_OK) {
+        snprintf(err, errlen, "community %lld: %s", (long long)community_id, ostore_error(s));
+        return NULL;
+    }
+    json_t *name = json_pack("{s:s}", "zh", com.name_zh);
+    if (name && com.name_en[0])
+        json_object_set_new(name, "en", json_string(com.name_en));
+    json_t *doc = json_pack("{s:{s:o}}", "site", "name", name);
+    for (OstoreList l = 0; doc && l < OSTORE_N_LISTS; l++) {
+        OfficeFeedCollect c = {json_array(), 0};
+        if (ostore_item_list(s, community_id, l, office_feed_collect, &c) != OSTORE_OK || c.bad) {
+            snprintf(err, errlen, "%s: %s", ostore_list_name(l),
+                     c.bad ? "a stored item is not JSON" : ostore_error(s));
+            json_decref(c.arr);
+            json_decref(doc);
+            return NULL;
+        }
+        /* The optional lists only when they have items. */
+        if (json_array_size(c.arr) == 0 && (l == OSTORE_REPLIES || l == OSTORE_BOARD))
+            json_decref(c.arr);
+        else
+            json_object_set_new(doc, ostore_list_name(l), c.arr);
+    }
+    char *text = doc ? json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(doc);
+    if (!text)
+        snprintf(err, errlen, "out of memory");
+    else
+        *rc = OFFICE_FEED_OK;
+    return text;
+}
+
+int office_feed_current(Ostore *s, int64_t community_id, int64_t now, OstoreFeed *out,
+                        char *err, size_t errlen)
+{
+    int64_t rev;
+    memset(out, 0, sizeof *out);
+    if (ostore_content_rev(s, community_id, &rev) != OSTORE_OK) {
+        snprintf(err, errlen, "community %lld: %s", (long long)community_id, ostore_error(s));
+        return OFFICE_FEED_FAIL;
+    }
+    OstoreResult r = ostore_feed_get(s, community_id, out);
+    if (r == OSTORE_ERROR) {
+        snprintf(err, errlen, "%s", ostore_error(s));
+        return OFFICE_FEED_FAIL;
+    }
+    if (r == OSTORE_OK && out->rev >= rev)
+        return OFFICE_FEED_OK;
+    int rc;
+    char *text = office_feed_build(s, community_id, err, errlen, &rc);
+    if (!text) {
+        ostore_feed_free(out);
+        return rc;
+    }
+    size_t len = strlen(text);
+    char why[300];
+    Content *c = content_parse(text, len, why, sizeof why);
+    if (!c) {
+        snprintf(err, errlen, "the published items do not make a valid document: %s", why);
+        free(text);
+        if (r != OSTORE_OK)
+            ostore_feed_free(out);   /* no last good one to serve */
+        return OFFICE_FEED_INVALID;
+    }
+    char etag[40];
+    snprintf(etag, sizeof etag, "\"%s\"", c->version);
+    content_free(c);
+    if (ostore_feed_put(s, community_id, rev, text, len, etag, now) != OSTORE_OK) {
+        snprintf(err, errlen, "%s", ostore_error(s));
+        free(text);
+        ostore_feed_free(out);
+        return OFFICE_FEED_FAIL;
+    }
+    ostore_feed_free(out);
+    /* Serve what is stored now: another process may have stored a later one. */
+    free(text);
+    if (ostore_feed_get(s, community_id, out) != OSTORE_OK) {
+        snprintf(err, errlen, "%s", ostore_error(s));
+        return OFFICE_FEED_FAIL;
+    }
+    return OFFICE_FEED_OK;
+}
+
+int office_feed_import(Ostore *s, int64_t community_id, const char *buf, size_t len,
+                       int64_t now, char *err, size_t errlen)
+{
+    char why[300];
+    Content *c = content_parse(buf, len, why, sizeof why);
+    if (!c) {
+        snprintf(err, errlen, "%s", why);
+        return OFFICE_FEED_INVALID;
+    }
+    content_free(c);
+    /* content_parse took it, so it is JSON with these lists (a BOM aside). */
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+        buf += 3, len -= 3;
+    json_error_t je;
+    json_t *doc = json_loadb(buf, len, 0, &je);
+    if (!doc) {
+        snprintf(err, errlen, "%s", je.text);
+        return OFFICE_FEED_INVALID;
+    }
+    json_t *name = json_object_get(json_object_get(doc, "site"), "name");
+    const char *zh = json_string_value(json_object_get(name, "zh"));
+    const char *en = json_string_value(json_object_get(name, "en"));
+    int rc = OFFICE_FEED_FAIL;
+    if (ostore_begin(s) != OSTORE_OK)
+        goto out;
+    if (ostore_item_clear(s, community_id, now) != OSTORE_OK ||
+        ostore_community_rename(s, community_id, zh ? zh : "", en, now) != OSTORE_OK)
+        goto fail;
+    for (OstoreList l = 0; l < OSTORE_N_LISTS; l++) {
+        json_t *arr = json_object_get(doc, ostore_list_name(l)), *item;
+        size_t i;
+        json_array_foreach(arr, i, item) {
+            char id[80];
+            char *text = json_dumps(item, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            OstoreResult r = text && office_feed_item_id(l, item, id, sizeof id) == 0
+                ? ostore_item_put(s, community_id, l, id, text, now) : OSTORE_ERROR;
+            free(text);
+            if (r != OSTORE_OK)
+                goto fail;
+        }
+    }
+    if (ostore_commit(s) != OSTORE_OK)
+        goto fail;
+    rc = OFFICE_FEED_OK;
+    goto out;
+fail:
+    snprintf(err, errlen, "%s", ostore_error(s));
+    ostore_rollback(s);
+out:
+    json_decref(doc);
+    if (rc == OFFICE_FEED_OK) {
+        OstoreFeed f;
+        rc = office_feed_current(s, community_id, now, &f, err, errlen);
+        ostore_feed_free(&f);
+    }
+    return rc;
+}
+
+int office_feed_check_item(OstoreList l, const char *json, char *id, size_t idlen,
+                           char *err, size_t errlen)
+{
+    json_error_t je;
+    json_t *item = json_loads(json, JSON_REJECT_DUPLICATES, &je);
+    if (!json_is_object(item)) {
+        snprintf(err, errlen, "%s", item ? "expected an object" : je.text);
+        json_decref(item);
+        return OFFICE_FEED_INVALID;
+    }
+    if (l >= OSTORE_N_LISTS || office_feed_item_id(l, item, id, idlen) < 0) {
+        snprintf(err, errlen, "%s: missing", office_feed_id_key(l));
+        json_decref(item);
+        return OFFICE_FEED_INVALID;
+    }
+    json_t *doc = json_pack("{s:{s:{s:s}},s:[],s:[],s:[]}", "site", "name", "zh", "-",
+                            "notices", "events", "channels");
+    json_object_set_new(doc, ostore_list_name(l), json_pack("[o]", item));
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    char why[300];
+    Content *c = text ? content_parse(text, strlen(text), why, sizeof why) : NULL;
+    free(text);
+    if (!c) {
+        snprintf(err, errlen, "%s", why);
+        return OFFICE_FEED_INVALID;
+    }
+    content_free(c);
+    return OFFICE_FEED_OK;
+}

@@ -1,0 +1,487 @@
+/* office_kiosk.c - what kiosks ask of the office: enrolment, submissions, contacts, heartbeats, content. */
+#include "office_kiosk.h"
+#include "office_feed.h"
+#include "office_secret.h"
+#include "outbox.h"
+#include "timeutil.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the kiosk role ---- */
+
+bool office_auth_kiosk(OfficeReq *rq, OfficeResp *rs)
+{
+    const char *h = office_req_header(rq, "Authorization");
+    if (!h || strncmp(h, "Bearer ", 7) != 0 || !h[7] || strlen(h + 7) > 255) {
+        office_resp_error(rs, 401, "unauthorized", "a kiosk's device token is required"
+                          " (Authorization: Bearer TOKEN)");
+        office_resp_header(rs, "WWW-Authenticate", "Bearer");
+        return false;
+    }
+    char hash[OSTORE_HASH_HEX];
+    office_hash_hex(h + 7, strlen(h + 7), hash);
+    OstoreResult r = ostore_kiosk_by_token(rq->store, hash, rq->now, &rq->kiosk);
+    if (r == OSTORE_OK)
+        return true;
+    if (r == OSTORE_NOTFOUND) {
+        office_resp_error(rs, 401, "unauthorized", "unknown or revoked device token");
+        office_resp_header(rs, "WWW-Authenticate", "Bearer");
+    } else {
+        office_resp_store_error(rq, rs);
+    }
+    return false;
+}
+
+/* ---- parsing ---- */
+
+/* Parse the body as a JSON object: NULL with a 400 written into rs. */
+static json_t *office_kiosk_body(OfficeReq *rq, OfficeResp *rs)
+{
+    json_error_t je;
+    json_t *v = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!v) {
+        bool utf8 = strstr(je.text, "decode byte") || strstr(je.text, "UTF-8") ||
+                    strstr(je.text, "\\u0000");
+        office_resp_error(rs, 400, utf8 ? "invalid_utf8" : "bad_json",
+                          "line %d, column %d: %s", je.line, je.column, je.text);
+        return NULL;
+    }
+    if (!json_is_object(v)) {
+        office_resp_error(rs, 400, "bad_json", "the body must be a JSON object");
+        json_decref(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* A string member of at most `max` characters (code points); NULL with
+ * a 422 in rs when missing, of another type, empty or too long. */
+static const char *office_kiosk_str(json_t *o, const char *key, size_t max, OfficeResp *rs)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v) {
+        office_resp_error(rs, 422, "invalid_field", "%s: missing", key);
+        return NULL;
+    }
+    if (!json_is_string(v)) {
+        office_resp_error(rs, 422, "invalid_field", "%s: expected a string", key);
+        return NULL;
+    }
+    const char *s = json_string_value(v);
+    size_t chars = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        chars += (*p & 0xc0) != 0x80;
+    if (chars == 0 || chars > max) {
+        office_resp_error(rs, 422, "invalid_field", "%s: expected 1 to %zu characters", key, max);
+        return NULL;
+    }
+    return s;
+}
+
+static bool office_kiosk_v1(json_t *o, OfficeResp *rs)
+{
+    json_t *v = json_object_get(o, "v");
+    if (!json_is_integer(v) || json_integer_value(v) != 1) {
+        office_resp_error(rs, 422, "invalid_field", "v: expected 1 (the format version)");
+        return false;
+    }
+    return true;
+}
+
+/* The Idempotency-Key header: NULL with a 400 when missing or odd. */
+static const char *office_kiosk_key(OfficeReq *rq, OfficeResp *rs)
+{
+    const char *k = office_req_header(rq, "Idempotency-Key");
+    size_t n = k ? strlen(k) : 0;
+    bool ok = n > 0 && n <= 100;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = isalnum((unsigned char)k[i]) || strchr("-_:.", k[i]);
+    if (!ok)
+        office_resp_error(rs, 400, "bad_idempotency_key",
+                          "an Idempotency-Key header of 1 to 100 letters, digits and - _ : . is"
+                          " required");
+    return ok ? k : NULL;
+}
+
+static bool office_kiosk_matches(const char *s, size_t len, const char *allowed)
+{
+    if (strlen(s) != len)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!strchr(allowed, s[i]) || !s[i])
+            return false;
+    return true;
+}
+
+/* The fields of a plain version 1 suggestion; false with a 422 in rs. */
+static bool office_kiosk_fields(json_t *p, const char *key, OstoreSuggestion *sg, OfficeResp *rs)
+{
+    if (!office_kiosk_v1(p, rs))
+        return false;
+    const char *id = office_kiosk_str(p, "id", 100, rs);
+    if (!id)
+        return false;
+    if (strcmp(id, key) != 0) {
+        office_resp_error(rs, 422, "id_mismatch", "id: must equal the Idempotency-Key");
+        return false;
+    }
+    if (!(sg->topic = office_kiosk_str(p, "topic", OUTBOX_TOPIC_MAX - 1, rs)) ||
+        !(sg->text = office_kiosk_str(p, "text", OUTBOX_TEXT_MAX_CHARS, rs)) ||
+        !(sg->date = office_kiosk_str(p, "date", 10, rs)) ||
+        !(sg->receipt = office_kiosk_str(p, "receipt", OUTBOX_RECEIPT_LEN, rs)) ||
+        !(sg->lang = office_kiosk_str(p, "lang", 2, rs)))
+        return false;
+    for (const char *t = sg->topic; *t; t++)
+        if (!(islower((unsigned char)*t) || isdigit((unsigned char)*t) || *t == '_')) {
+            office_resp_error(rs, 422, "invalid_field", "topic: expected a-z, 0-9 and _");
+            return false;
+        }
+    int64_t day;
+    char iso[32];
+    snprintf(iso, sizeof iso, "%sT00:00Z", sg->date);
+    if (strlen(sg->date) != 10 || time_parse_iso8601(iso, &day) < 0) {
+        office_resp_error(rs, 422, "invalid_field", "date: expected YYYY-MM-DD");
+        return false;
+    }
+    if (!office_kiosk_matches(sg->receipt, OUTBOX_RECEIPT_LEN, OUTBOX_RECEIPT_ALPHABET)) {
+        office_resp_error(rs, 422, "invalid_field", "receipt: expected 8 symbols of %s",
+                          OUTBOX_RECEIPT_ALPHABET);
+        return false;
+    }
+    if (strcmp(sg->lang, "zh") != 0 && strcmp(sg->lang, "en") != 0) {
+        office_resp_error(rs, 422, "invalid_field", "lang: expected zh or en");
+        return false;
+    }
+    return true;
+}
+
+/* Answer a store result of a receiving call. */
+static void office_kiosk_stored(OfficeReq *rq, OfficeResp *rs, OstoreResult r, const char *key)
+{
+    switch (r) {
+    case OSTORE_OK:
+        office_resp_json(rs, 201, json_pack("{s:s,s:s}", "id", key, "status", "stored"));
+        break;
+    case OSTORE_DUPLICATE:
+        office_resp_json(rs, 200, json_pack("{s:s,s:s}", "id", key, "status", "duplicate"));
+        break;
+    case OSTORE_CONFLICT:
+        office_resp_error(rs, 422, "idempotency_conflict",
+                          "this Idempotency-Key was stored with a different body");
+        break;
+    case OSTORE_NOTFOUND:
+        office_resp_error(rs, 422, "no_such_submission",
+                          "no submission with this id from this community");
+        break;
+    default:
+        office_resp_store_error(rq, rs);
+    }
+}
+
+static void office_kiosk_in(OfficeReq *rq, const char *key, OstoreIn *in, char hash[OSTORE_HASH_HEX])
+{
+    office_hash_hex(rq->body, rq->body_len, hash);
+    *in = (OstoreIn){ .community_id = rq->kiosk.community_id, .kiosk_id = rq->kiosk.id,
+                      .key = key, .body_hash = hash, .received_at = rq->now };
+}
+
+/* ---- submissions and ratings ---- */
+
+static void office_kiosk_rating(OfficeReq *rq, OfficeResp *rs, json_t *b, const char *key)
+{
+    if (!office_kiosk_v1(b, rs))
+        return;
+    const char *id = office_kiosk_str(b, "id", 100, rs);
+    if (!id)
+        return;
+    if (strcmp(id, key) != 0) {
+        office_resp_error(rs, 422, "id_mismatch", "id: must equal the Idempotency-Key");
+        return;
+    }
+    json_t *score = json_object_get(b, "score");
+    if (!json_is_integer(score) || json_integer_value(score) < OUTBOX_RATING_MIN ||
+        json_integer_value(score) > OUTBOX_RATING_MAX) {
+        office_resp_error(rs, 422, "invalid_field", "score: expected a whole number from 1 to 5");
+        return;
+    }
+    const char *month = office_kiosk_str(b, "month", 7, rs);
+    if (!month)
+        return;
+    int64_t t;
+    char iso[32];
+    snprintf(iso, sizeof iso, "%s-01T00:00Z", month);
+    if (strlen(month) != 7 || time_parse_iso8601(iso, &t) < 0) {
+        office_resp_error(rs, 422, "invalid_field", "month: expected YYYY-MM");
+        return;
+    }
+    static const char *const not_in_rating[] = {"text", "topic", "date", "receipt", "lang",
+                                                "contact", "sealed"};
+    for (size_t i = 0; i < sizeof not_in_rating / sizeof *not_in_rating; i++)
+        if (json_object_get(b, not_in_rating[i])) {
+            office_resp_error(rs, 422, "invalid_field", "%s: a rating has no %s",
+                              not_in_rating[i], not_in_rating[i]);
+            return;
+        }
+    OstoreIn in;
+    char hash[OSTORE_HASH_HEX];
+    office_kiosk_in(rq, key, &in, hash);
+    office_kiosk_stored(rq, rs, ostore_rating_add(rq->store, &in, month,
+                                                  (int)json_integer_value(score)), key);
+}
+
+void office_kiosk_submission(OfficeReq *rq, OfficeResp *rs)
+{
+    const char *key = office_kiosk_key(rq, rs);
+    json_t *b = key ? office_kiosk_body(rq, rs) : NULL;
+    if (!b)
+        return;
+    json_t *kind = json_object_get(b, "kind");
+    if (kind) {
+        if (json_is_string(kind) && strcmp(json_string_value(kind), "rating") == 0)
+            office_kiosk_rating(rq, rs, b, key);
+        else
+            office_resp_error(rs, 422, "unknown_kind", "kind: this office knows only \"rating\"");
+        json_decref(b);
+        return;
+    }
+    OstoreSuggestion sg = {.body = rq->body};
+    json_t *plain = NULL;
+    if (json_object_get(b, "sealed")) {
+        const char *id = office_kiosk_str(b, "id", 100, rs);
+        const char *box = id ? office_kiosk_str(b, "sealed", 1 << 20, rs) : NULL;
+        if (!box || !office_kiosk_v1(b, rs))
+            goto out;
+        if (strcmp(id, key) != 0) {
+            office_resp_error(rs, 422, "id_mismatch", "id: must equal the Idempotency-Key");
+            goto out;
+        }
+        sg.sealed = true;
+        const SealSecret *sec = office_seal(rq->office);
+        size_t n = 0;
+        char *text = sec ? seal_open_base64(sec, box, &n) : NULL;
+        plain = text ? json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL) : NULL;
+        free(text);
+        OfficeResp inner = {0};
+        /* Opened, it must be a valid suggestion of this id; anything else
+         * is kept, flagged unreadable, for staff to see. */
+        if (!json_is_object(plain) || !office_kiosk_fields(plain, key, &sg, &inner)) {
+            free(inner.body);
+            sg.unreadable = true;
+            sg.topic = sg.text = sg.date = sg.receipt = sg.lang = NULL;
+            fprintf(stderr, "office: kiosk %s/%s: sealed submission %s cannot be opened;"
+                    " kept as unreadable\n", rq->kiosk.community, rq->kiosk.name, key);
+        }
+    } else if (!office_kiosk_fields(b, key, &sg, rs)) {
+        goto out;
+    }
+    OstoreIn in;
+    char hash[OSTORE_HASH_HEX];
+    office_kiosk_in(rq, key, &in, hash);
+    office_kiosk_stored(rq, rs, ostore_suggestion_add(rq->store, &in, &sg), key);
+out:
+    json_decref(plain);
+    json_decref(b);
+}
+
+/* ---- contacts ---- */
+
+void office_kiosk_contact(OfficeReq *rq, OfficeResp *rs)
+{
+    const char *key = office_kiosk_key(rq, rs);
+    json_t *b = key ? office_kiosk_body(rq, rs) : NULL;
+    if (!b)
+        return;
+    json_t *plain = NULL;
+    const char *id = office_kiosk_str(b, "id", 100, rs);
+    const char *contact = id ? office_kiosk_str(b, "contact", 1 << 16, rs) : NULL;
+    if (!contact)
+        goto out;
+    size_t idn = strlen(id);
+    if (strncmp(key, id, idn) != 0 || strcmp(key + idn, ":contact") != 0) {
+        office_resp_error(rs, 422, "id_mismatch", "the Idempotency-Key must be the id followed"
+                          " by :contact");
+        goto out;
+    }
+    /* A sealed contact is the base64 box of {"id":ID,"contact":...}; a
+     * plain one is short text. What opens is sealed; what is long base64
+     * that does not open is a sealed one the office cannot read. */
+    bool sealed = false, unreadable = false;
+    const SealSecret *sec = office_seal(rq->office);
+    size_t n = 0;
+    char *text = sec ? seal_open_base64(sec, contact, &n) : NULL;
+    if (text) {
+        sealed = true;
+        plain = json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL);
+        free(text);
+        const char *pid = json_string_value(json_object_get(plain, "id"));
+        const char *pc = json_string_value(json_object_get(plain, "contact"));
+        if (pid && pc && strcmp(pid, id) == 0)
+            contact = pc;
+        else
+            unreadable = true;
+    } else {
+        size_t len = strlen(contact), i = 0;
+        for (; i < len && (isalnum((unsigned char)contact[i]) || strchr("+/=", contact[i])); i++)
+            ;
+        if (i == len && len % 4 == 0 && len >= 4 * ((SEAL_OVERHEAD + 2) / 3) + 8)
+            sealed = unreadable = true;
+        else if (len > 4 * OUTBOX_CONTACT_MAX_CHARS) {
+            office_resp_error(rs, 422, "invalid_field", "contact: too long");
+            goto out;
+        }
+    }
+    if (unreadable)
+        fprintf(stderr, "office: kiosk %s/%s: sealed contact %s cannot be opened; kept as"
+                " unreadable\n", rq->kiosk.community, rq->kiosk.name, key);
+    OstoreIn in;
+    char hash[OSTORE_HASH_HEX];
+    office_kiosk_in(rq, key, &in, hash);
+    office_kiosk_stored(rq, rs, ostore_contact_add(rq->store, &in, id, unreadable ? NULL : contact,
+                                                   sealed, unreadable), key);
+out:
+    json_decref(plain);
+    json_decref(b);
+}
+
+/* ---- heartbeat, content, health ---- */
+
+void office_kiosk_heartbeat(OfficeReq *rq, OfficeResp *rs)
+{
+    json_t *b = office_kiosk_body(rq, rs);
+    if (!b)
+        return;
+    if (office_kiosk_v1(b, rs)) {
+        if (ostore_heartbeat_add(rq->store, rq->kiosk.community_id, rq->kiosk.id, rq->body,
+                                 rq->now) == OSTORE_OK)
+            office_resp_json(rs, 200, json_pack("{s:b}", "ok", 1));
+        else
+            office_resp_store_error(rq, rs);
+    }
+    json_decref(b);
+}
+
+/* Whether an If-None-Match header names `etag` (a list, or "*"). */
+static bool office_kiosk_etag_match(const char *inm, const char *etag)
+{
+    if (!inm)
+        return false;
+    size_t n = strlen(etag);
+    for (const char *p = inm; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (*p == '*')
+            return true;
+        if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+            return true;
+        const char *comma = strchr(p, ',');
+        if (!comma)
+            break;
+        p = comma;
+    }
+    return false;
+}
+
+void office_kiosk_content(OfficeReq *rq, OfficeResp *rs)
+{
+    OstoreFeed f;
+    char err[400];
+    int rc = office_feed_current(rq->store, rq->kiosk.community_id, rq->now, &f, err, sizeof err);
+    if (rc == OFFICE_FEED_FAIL) {
+        office_resp_store_error(rq, rs);
+        return;
+    }
+    if (rc == OFFICE_FEED_INVALID)
+        fprintf(stderr, "office: community %s: %s\n", rq->kiosk.community, err);
+    if (!f.json) {
+        office_resp_error(rs, 503, "no_content", "this community's content cannot be made: %s",
+                          err);
+        office_resp_header(rs, "Retry-After", "60");
+        return;
+    }
+    if (office_kiosk_etag_match(office_req_header(rq, "If-None-Match"), f.etag)) {
+        office_resp_text(rs, 304, NULL, "", 0);
+    } else {
+        free(rs->body);
+        rs->status = 200;
+        rs->content_type = "application/json; charset=utf-8";
+        rs->body = f.json;
+        rs->len = f.len;
+        f.json = NULL;
+    }
+    office_resp_header(rs, "ETag", f.etag);
+    ostore_feed_free(&f);
+}
+
+void office_kiosk_health(OfficeReq *rq, OfficeResp *rs)
+{
+    office_resp_json(rs, 200, json_pack("{s:b,s:i}", "ok", 1, "schema",
+                                        ostore_schema_version(rq->store)));
+}
+
+/* ---- enrolment ---- */
+
+void office_kiosk_enrol(OfficeReq *rq, OfficeResp *rs)
+{
+    json_t *b = office_kiosk_body(rq, rs);
+    if (!b)
+        return;
+    const char *typed = office_kiosk_str(b, "code", 32, rs);
+    char code[OFFICE_CODE_SIZE];
+    if (!typed)
+        goto out;
+    if (!office_code_normalise(typed, code)) {
+        office_resp_error(rs, 400, "bad_code", "code: expected 8 symbols such as 7KQ4-M2XD");
+        goto out;
+    }
+    char code_hash[OSTORE_HASH_HEX], token[OFFICE_TOKEN_SIZE], token_hash[OSTORE_HASH_HEX];
+    office_hash_hex(code, strlen(code), code_hash);
+    office_token_new(token);
+    office_hash_hex(token, strlen(token), token_hash);
+    OstoreKiosk k;
+    OstoreResult r = ostore_enrol_redeem(rq->store, code_hash, token_hash, rq->now, &k);
+    if (r == OSTORE_NOTFOUND) {
+        office_resp_error(rs, 401, "enrolment_code_invalid",
+                          "unknown or expired enrolment code (officectl kiosk code makes a new one)");
+        goto out;
+    }
+    if (r == OSTORE_CONFLICT) {
+        office_resp_error(rs, 409, "enrolment_code_used",
+                          "this enrolment code was used already (officectl kiosk code makes a"
+                          " new one)");
+        goto out;
+    }
+    if (r != OSTORE_OK) {
+        office_resp_store_error(rq, rs);
+        goto out;
+    }
+    char base[600], url[4][700], tracking[700];
+    office_req_base_url(rq, base, sizeof base);
+    static const char *const paths[4] = {"/api/submissions", "/api/submissions/contact",
+                                         "/api/content", "/api/heartbeat"};
+    for (int i = 0; i < 4; i++)
+        snprintf(url[i], sizeof url[i], "%s%s", base, paths[i]);
+    const char *t = office_conf(rq->office)->tracking_url;
+    if (strcmp(t, "none") == 0)
+        tracking[0] = '\0';
+    else if (t[0])
+        snprintf(tracking, sizeof tracking, "%s", t);
+    else if (strncmp(base, "https://", 8) == 0)
+        snprintf(tracking, sizeof tracking, "%s/r/{receipt}", base);
+    else
+        tracking[0] = '\0';   /* the kiosk shows only https tracking addresses */
+    const char *pub = office_seal_public(rq->office);
+    json_t *v = json_pack("{s:i,s:{s:s,s:s},s:s,s:s,s:s,s:s,s:s,s:s*,s:s*}", "v", 1,
+                          "kiosk", "name", k.name, "community", k.community,
+                          "upload_url", url[0], "contact_url", url[1], "content_url", url[2],
+                          "heartbeat_url", url[3], "device_token", token,
+                          "office_public_key", pub[0] ? pub : NULL,
+                          "tracking_url", tracking[0] ? tracking : NULL);
+    fprintf(stderr, "office: kiosk %s/%s enrolled\n", k.community, k.name);
+    office_resp_json(rs, 200, v);
+out:
+    json_decref(b);
+}

@@ -1,0 +1,37 @@
+/* office_routes.c - Lobby Office's route table and the authoriser of each role. */
+#include "office.h"
+#include "office_kiosk.h"
+
+/* Until staff sessions exist, no request holds a staff role. */
+static bool office_auth_nobody(OfficeReq *rq, OfficeResp *rs)
+{
+    (void)rq;
+    office_resp_error(rs, 401, "unauthorized", "sign in first");
+    return false;
+}
+
+static bool office_auth_public(OfficeReq *rq, OfficeResp *rs)
+{
+    (void)rq; (void)rs;
+    return true;
+}
+
+const OfficeAuthFn office_authorisers[OFFICE_N_ROLES] = {
+    [OFFICE_PUBLIC] = office_auth_public,
+    [OFFICE_KIOSK] = office_auth_kiosk,
+    [OFFICE_STAFF] = office_auth_nobody,
+    [OFFICE_ADMIN] = office_auth_nobody,
+};
+
+/* { method, path pattern, role, max body (0: max_body_kb), handler }.
+ * docs/OFFICE-API.md describes each. */
+const OfficeRoute office_routes[] = {
+    {"GET",  "/api/health",              OFFICE_PUBLIC, 1,    office_kiosk_health},
+    {"POST", "/api/enrol",               OFFICE_PUBLIC, OFFICE_ENROL_MAX_BODY, office_kiosk_enrol},
+    {"POST", "/api/submissions",         OFFICE_KIOSK,  0,    office_kiosk_submission},
+    {"POST", "/api/submissions/contact", OFFICE_KIOSK,  0,    office_kiosk_contact},
+    {"POST", "/api/heartbeat",           OFFICE_KIOSK,  OFFICE_HEARTBEAT_MAX_BODY,
+     office_kiosk_heartbeat},
+    {"GET",  "/api/content",             OFFICE_KIOSK,  1,    office_kiosk_content},
+};
+const size_t office_n_routes = sizeof office_routes / sizeof office_routes[0];

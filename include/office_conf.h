@@ -1,0 +1,51 @@
+/* office_conf.h - Lobby Office's settings file (/etc/lobby-kiosk/office.conf,
+ * docs/OFFICE.md): INI with [server], [storage] and [kiosks] sections.
+ * Like the kiosk's: every key has a default, an unknown key or bad value
+ * is an error naming the file and line. */
+#ifndef OFFICE_CONF_H
+#define OFFICE_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define OFFICE_CONF_PATH "/etc/lobby-kiosk/office.conf"
+#define OFFICE_PATH_MAX  512
+
+typedef struct OfficeConf {
+    /* [server] */
+    char listen_host[256];          /* address to bind: IPv4, [IPv6] or a host name */
+    int listen_port;                /* 0: any free port (tests) */
+    char public_url[OFFICE_PATH_MAX];   /* base URL kiosks reach; "" = from the request */
+    char tls_cert[OFFICE_PATH_MAX];     /* PEM certificate chain; "" = plain http (loopback only) */
+    char tls_key[OFFICE_PATH_MAX];      /* PEM private key */
+    int threads;                    /* worker threads */
+    int request_timeout_s;          /* a connection idle this long is closed; a request
+                                       that takes longer in all gets 408 */
+    int max_body_kb;                /* largest request body of the kiosk endpoints */
+    /* [storage] */
+    char data_dir[OFFICE_PATH_MAX];     /* holds office.db and office.key by default */
+    char database[OFFICE_PATH_MAX];     /* "" = DATA_DIR/office.db; or postgresql://... */
+    /* [kiosks] */
+    char office_key[OFFICE_PATH_MAX];   /* sealed-mode secret key; "" = DATA_DIR/office.key;
+                                           "none" = no sealing */
+    int enrol_code_hours;           /* an enrolment code is valid this long */
+    char tracking_url[OFFICE_PATH_MAX]; /* "" = PUBLIC_URL/r/{receipt}; "none" = off */
+} OfficeConf;
+
+/* The defaults. */
+void office_conf_defaults(OfficeConf *c);
+
+/* Read `path` over the current values. Returns 0, or -1 with "FILE:LINE:
+ * message" in err. */
+int office_conf_load(OfficeConf *c, const char *path, char *err, size_t errlen);
+
+/* The effective database spec and key path (defaults filled in). */
+void office_conf_database(const OfficeConf *c, char *out, size_t n);
+/* "" when sealing is off ("none"). */
+void office_conf_key_path(const OfficeConf *c, char *out, size_t n);
+
+/* Whether `host` is a loopback address or "localhost" (literal only: no
+ * name resolution). */
+bool office_conf_is_loopback(const char *host);
+
+#endif

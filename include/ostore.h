@@ -1,0 +1,245 @@
+/* ostore.h - Lobby Office's storage: every query the office makes, behind
+ * one small interface with one implementation per engine (SQLite now in
+ * app/office/ostore_sqlite.c; PostgreSQL through libpq to come). No SQL
+ * lives anywhere else.
+ *
+ * Rules every engine keeps (tests/test_office_store.c checks them):
+ *   - All state is in the database; an Ostore holds a connection and the
+ *     last error, nothing else, so several processes may share a database.
+ *   - Uniqueness is a database constraint, not a check in C: idempotency
+ *     keys, enrolment code use, community slugs, kiosk names per community,
+ *     token hashes.
+ *   - A call that returns OSTORE_OK or OSTORE_DUPLICATE for a write has
+ *     committed it durably (SQLite: WAL, synchronous=FULL).
+ *   - Schema changes are numbered migrations, applied by ostore_open.
+ *   - Tenancy: organisation -> communities -> kiosks; every row of resident
+ *     data or content belongs to a community.
+ *   - Secrets are stored only as hashes (hex SHA-256 of kiosk tokens and
+ *     enrolment codes, Argon2id strings of passwords): callers pass hashes.
+ *
+ * An Ostore belongs to one thread at a time (the server keeps a pool).
+ * Functions return an OstoreResult; on OSTORE_ERROR, ostore_error() says
+ * why in one line (the server answers 503). Strings in the structs below
+ * are copies the caller owns unless said otherwise. */
+#ifndef OSTORE_H
+#define OSTORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct Ostore Ostore;
+
+typedef enum {
+    OSTORE_OK = 0,
+    OSTORE_DUPLICATE,   /* idempotent replay: the same key and body are already stored */
+    OSTORE_NOTFOUND,    /* no such row (or an expired code) */
+    OSTORE_CONFLICT,    /* a constraint refused it: exists already, key reused with another body */
+    OSTORE_ERROR,       /* the database failed: see ostore_error */
+} OstoreResult;
+
+/* The schema version this program writes (migrations 1..OSTORE_SCHEMA). */
+#define OSTORE_SCHEMA 1
+
+#define OSTORE_HASH_HEX 65   /* 64 hex digits of a SHA-256 and a NUL */
+
+/* Open the database `spec` names: a file path (SQLite; the file is created
+ * mode 0600 if missing) or a "postgresql://" URL (refused until that
+ * engine lands). Applies pending migrations; refuses a database whose
+ * schema is newer than OSTORE_SCHEMA. Returns NULL with a message in err. */
+Ostore *ostore_open(const char *spec, char *err, size_t errlen);
+void ostore_close(Ostore *s);   /* NULL accepted */
+
+/* The last error of this handle, one line ("" when none). */
+const char *ostore_error(const Ostore *s);
+
+/* The schema version of the open database. */
+int ostore_schema_version(Ostore *s);
+
+/* Group several writes into one transaction (content import). Calls made
+ * inside join it instead of committing on their own. rollback undoes
+ * everything since begin; it is harmless when no transaction is open. */
+OstoreResult ostore_begin(Ostore *s);
+OstoreResult ostore_commit(Ostore *s);
+void ostore_rollback(Ostore *s);
+
+/* ---- organisation and staff ---- */
+
+/* Create the one organisation and its first administrator (`pwhash` is a
+ * crypto_pwhash_str string). OSTORE_CONFLICT when already initialised. */
+OstoreResult ostore_org_init(Ostore *s, const char *org_name, const char *admin_name,
+                             const char *pwhash, int64_t now);
+/* The organisation's name (NUL-terminated, cut to n). OSTORE_NOTFOUND
+ * before ostore_org_init. */
+OstoreResult ostore_org_name(Ostore *s, char *name, size_t n);
+/* The password hash and role of a staff user (for sign-in).
+ * OSTORE_NOTFOUND for an unknown or disabled user. */
+OstoreResult ostore_user_pwhash(Ostore *s, const char *name, char *pwhash, size_t n,
+                                char *role, size_t rn);
+
+/* ---- communities ---- */
+
+typedef struct {
+    int64_t id;
+    char slug[64];          /* [a-z0-9-], the name officectl and URLs use */
+    char name_zh[256];
+    char name_en[256];      /* "" when none */
+    int64_t created_at;
+} OstoreCommunity;
+
+/* OSTORE_CONFLICT when the slug exists. *id may be NULL. */
+OstoreResult ostore_community_add(Ostore *s, const char *slug, const char *name_zh,
+                                  const char *name_en, int64_t now, int64_t *id);
+OstoreResult ostore_community_get(Ostore *s, const char *slug, OstoreCommunity *out);
+OstoreResult ostore_community_by_id(Ostore *s, int64_t id, OstoreCommunity *out);
+/* Rename (the feed's site name); raises the content revision. */
+OstoreResult ostore_community_rename(Ostore *s, int64_t id, const char *name_zh,
+                                     const char *name_en, int64_t now);
+/* Calls fn for each community by slug; fn returns non-zero to stop. */
+typedef int (*OstoreCommunityFn)(void *ud, const OstoreCommunity *c);
+OstoreResult ostore_community_list(Ostore *s, OstoreCommunityFn fn, void *ud);
+
+/* ---- kiosks and enrolment ---- */
+
+typedef struct {
+    int64_t id, community_id;
+    char name[128];
+    char community[64];     /* the community's slug */
+    int64_t created_at;
+    int64_t enrolled_at;    /* 0: not yet */
+    int64_t revoked_at;     /* 0: not revoked */
+    int64_t last_seen_at;   /* last authenticated request, 0: never */
+} OstoreKiosk;
+
+/* A new kiosk and its one-time enrolment code (stored as `code_hash`,
+ * valid until code_expires). OSTORE_CONFLICT when the community already
+ * has a kiosk of that name or the code hash exists. */
+OstoreResult ostore_kiosk_add(Ostore *s, int64_t community_id, const char *name,
+                              const char *code_hash, int64_t code_expires, int64_t now,
+                              int64_t *id);
+/* Another enrolment code for an existing kiosk that is not revoked (a
+ * replaced disk). OSTORE_NOTFOUND when there is no such live kiosk. */
+OstoreResult ostore_kiosk_new_code(Ostore *s, int64_t kiosk_id, const char *code_hash,
+                                   int64_t code_expires, int64_t now);
+OstoreResult ostore_kiosk_get(Ostore *s, int64_t community_id, const char *name,
+                              OstoreKiosk *out);
+/* community_id 0: every community's. Ordered by community and name. */
+typedef int (*OstoreKioskFn)(void *ud, const OstoreKiosk *k);
+OstoreResult ostore_kiosk_list(Ostore *s, int64_t community_id, OstoreKioskFn fn, void *ud);
+/* Forget the kiosk's token (its requests get 401) and its unused codes.
+ * OSTORE_NOTFOUND for an unknown or already revoked kiosk. */
+OstoreResult ostore_kiosk_revoke(Ostore *s, int64_t kiosk_id, int64_t now);
+
+/* Redeem an enrolment code: when `code_hash` is known, not expired and not
+ * used, record its use (a primary key: a second use fails in the
+ * database), give the kiosk `token_hash` and fill *out. OSTORE_NOTFOUND for
+ * an unknown, expired or revoked code; OSTORE_CONFLICT when already used. */
+OstoreResult ostore_enrol_redeem(Ostore *s, const char *code_hash, const char *token_hash,
+                                 int64_t now, OstoreKiosk *out);
+
+/* The live kiosk holding `token_hash`; records last_seen_at = now.
+ * OSTORE_NOTFOUND for an unknown or revoked token. */
+OstoreResult ostore_kiosk_by_token(Ostore *s, const char *token_hash, int64_t now,
+                                   OstoreKiosk *out);
+
+/* ---- receiving (docs/PROTOCOL.md) ----
+ * Each kind is recorded exactly once by its idempotency key (a primary key
+ * across every kind): a key already stored with the same body hash gives
+ * OSTORE_DUPLICATE and stores nothing; with another body OSTORE_CONFLICT. */
+
+typedef struct {
+    int64_t community_id, kiosk_id;
+    const char *key;            /* Idempotency-Key */
+    const char *body_hash;      /* hex SHA-256 of the body as received */
+    int64_t received_at;
+} OstoreIn;
+
+typedef struct {
+    const char *body;           /* the payload as received (sealed or plain) */
+    bool sealed;                /* it came sealed */
+    bool unreadable;            /* sealed and could not be opened: fields below NULL */
+    const char *topic, *text, *date, *receipt, *lang;
+} OstoreSuggestion;
+
+OstoreResult ostore_suggestion_add(Ostore *s, const OstoreIn *in, const OstoreSuggestion *sg);
+/* A rating adds one to its (community, month, score) count. */
+OstoreResult ostore_rating_add(Ostore *s, const OstoreIn *in, const char *month, int score);
+/* The contact of the suggestion `suggestion_key` of the same community.
+ * OSTORE_NOTFOUND when there is no such suggestion. `contact` is NULL when
+ * unreadable. */
+OstoreResult ostore_contact_add(Ostore *s, const OstoreIn *in, const char *suggestion_key,
+                                const char *contact, bool sealed, bool unreadable);
+/* Keep one heartbeat (the JSON as received). */
+OstoreResult ostore_heartbeat_add(Ostore *s, int64_t community_id, int64_t kiosk_id,
+                                  const char *json, int64_t now);
+
+typedef struct {
+    int64_t id, community_id, kiosk_id, received_at;
+    char key[80];
+    char topic[32], date[16], receipt[16], lang[8], status[16];
+    const char *text;           /* NULL when unreadable; valid during the callback */
+    const char *contact;        /* NULL when none or unreadable; during the callback */
+    bool sealed, unreadable, has_contact;
+} OstoreSuggestionRow;
+
+/* The community's suggestions, oldest first; fn returns non-zero to stop. */
+typedef int (*OstoreSuggestionFn)(void *ud, const OstoreSuggestionRow *r);
+OstoreResult ostore_suggestion_list(Ostore *s, int64_t community_id, OstoreSuggestionFn fn,
+                                    void *ud);
+/* Ratings of a month ("YYYY-MM"): counts[1..5] (counts[0] unused). */
+OstoreResult ostore_rating_counts(Ostore *s, int64_t community_id, const char *month,
+                                  int64_t counts[6]);
+
+typedef struct {
+    int64_t suggestions, unreadable, contacts, ratings, heartbeats, kiosks, kiosks_live;
+} OstoreCounts;
+/* community_id 0: the whole organisation. */
+OstoreResult ostore_counts(Ostore *s, int64_t community_id, OstoreCounts *out);
+
+/* ---- published content ----
+ * The items of a community's content document (docs/CONTENT.md), each
+ * stored as its JSON object, validated by the caller. Every change raises
+ * the community's content revision; the feed is regenerated from the
+ * items (office_feed.h) when its revision is behind. */
+
+typedef enum {
+    OSTORE_NOTICES, OSTORE_EVENTS, OSTORE_CHANNELS, OSTORE_REPLIES, OSTORE_BOARD,
+    OSTORE_N_LISTS
+} OstoreList;
+
+/* "notices", "events", "channels", "replies", "board": the document's keys. */
+const char *ostore_list_name(OstoreList l);
+
+/* Insert or replace item `item_id` of list `l` (a replaced item keeps its
+ * place in the list). */
+OstoreResult ostore_item_put(Ostore *s, int64_t community_id, OstoreList l,
+                             const char *item_id, const char *json, int64_t now);
+OstoreResult ostore_item_delete(Ostore *s, int64_t community_id, OstoreList l,
+                                const char *item_id, int64_t now);
+/* Delete every item of the community (before an import). */
+OstoreResult ostore_item_clear(Ostore *s, int64_t community_id, int64_t now);
+/* The list's items in order; strings valid during the callback. */
+typedef int (*OstoreItemFn)(void *ud, const char *item_id, const char *json);
+OstoreResult ostore_item_list(Ostore *s, int64_t community_id, OstoreList l,
+                              OstoreItemFn fn, void *ud);
+
+/* The community's content revision (raised by every change above). */
+OstoreResult ostore_content_rev(Ostore *s, int64_t community_id, int64_t *rev);
+
+typedef struct {
+    int64_t rev;                /* the content revision it was made from */
+    char etag[40];              /* strong ETag value, quotes included */
+    char *json;                 /* malloc'd document; free with ostore_feed_free */
+    size_t len;
+    int64_t generated_at;
+} OstoreFeed;
+
+/* The stored feed document. OSTORE_NOTFOUND when none was stored yet. */
+OstoreResult ostore_feed_get(Ostore *s, int64_t community_id, OstoreFeed *out);
+/* Store a feed made from revision `rev`; a feed of a later revision
+ * already stored is kept (two processes regenerating race harmlessly). */
+OstoreResult ostore_feed_put(Ostore *s, int64_t community_id, int64_t rev, const char *json,
+                             size_t len, const char *etag, int64_t now);
+void ostore_feed_free(OstoreFeed *f);
+
+#endif

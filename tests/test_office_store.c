@@ -1,0 +1,358 @@
+/* test_office_store.c - the office's storage interface (ostore.h) on SQLite:
+ * migrations, tenancy, enrolment codes used once (by the database, also
+ * from a second connection), tokens, exactly-once receiving by
+ * idempotency key, content items and the feed's revisions. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "office_feed.h"
+#include "office_secret.h"
+#include "ostore.h"
+#include "tmpdir.h"
+
+#define NOW 1796000000
+
+static char *dir, *db;
+
+static int setup(void **state)
+{
+    (void)state;
+    dir = tmpdir_make();
+    db = dir ? tmpdir_path(dir, "office.db") : NULL;
+    return db ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(db);
+    tmpdir_remove(dir);
+    return 0;
+}
+
+static Ostore *open_store(void)
+{
+    char err[400];
+    Ostore *s = ostore_open(db, err, sizeof err);
+    if (!s)
+        fail_msg("ostore_open: %s", err);
+    return s;
+}
+
+/* A fresh database per test. */
+static Ostore *fresh(void)
+{
+    remove(db);
+    char side[600];
+    snprintf(side, sizeof side, "%s-wal", db);
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", db);
+    remove(side);
+    return open_store();
+}
+
+static int64_t community(Ostore *s, const char *slug)
+{
+    int64_t id = 0;
+    assert_int_equal(ostore_community_add(s, slug, "翠湖花园", "Cuihu", NOW, &id), OSTORE_OK);
+    return id;
+}
+
+static void test_schema_is_migrated_and_newer_refused(void **state)
+{
+    (void)state;
+    Ostore *s = fresh();
+    assert_int_equal(ostore_schema_version(s), OSTORE_SCHEMA);
+    ostore_close(s);
+    s = open_store();   /* again: nothing to do */
+    assert_int_equal(ostore_schema_version(s), OSTORE_SCHEMA);
+    ostore_close(s);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    char err[400];
+    assert_null(ostore_open(db, err, sizeof err));
+    assert_non_null(strstr(err, "newer"));
+    assert_null(ostore_open("postgresql://nobody@localhost/office", err, sizeof err));
+    assert_non_null(strstr(err, "PostgreSQL"));
+}
+
+static void test_organisation_and_communities(void **state)
+{
+    (void)state;
+    Ostore *s = fresh();
+    char name[100], pw[200], role[20];
+    assert_int_equal(ostore_org_name(s, name, sizeof name), OSTORE_NOTFOUND);
+    assert_int_equal(ostore_org_init(s, "物业公司", "admin", "$argon2id$x", NOW), OSTORE_OK);
+    assert_int_equal(ostore_org_init(s, "again", "admin2", "$argon2id$y", NOW), OSTORE_CONFLICT);
+    assert_int_equal(ostore_org_name(s, name, sizeof name), OSTORE_OK);
+    assert_string_equal(name, "物业公司");
+    assert_int_equal(ostore_user_pwhash(s, "admin", pw, sizeof pw, role, sizeof role), OSTORE_OK);
+    assert_string_equal(pw, "$argon2id$x");
+    assert_string_equal(role, "admin");
+    assert_int_equal(ostore_user_pwhash(s, "admin2", pw, sizeof pw, role, sizeof role),
+                     OSTORE_NOTFOUND);   /* the failed init left nothing behind */
+
+    community(s, "cuihu");
+    assert_int_equal(ostore_community_add(s, "cuihu", "x", NULL, NOW, NULL), OSTORE_CONFLICT);
+    /* SQL metacharacters are data. */
+    const char *evil = "x'); DROP TABLE community; --";
+    assert_int_equal(ostore_community_add(s, "evil", evil, NULL, NOW, NULL), OSTORE_OK);
+    OstoreCommunity c;
+    assert_int_equal(ostore_community_get(s, "evil", &c), OSTORE_OK);
+    assert_string_equal(c.name_zh, evil);
+    assert_int_equal(ostore_community_get(s, "nope", &c), OSTORE_NOTFOUND);
+    ostore_close(s);
+}
+
+static void test_enrolment_code_is_used_once(void **state)
+{
+    (void)state;
+    Ostore *s = fresh(), *s2 = open_store();
+    int64_t cid = community(s, "cuihu");
+    char code[OFFICE_CODE_SIZE], hash[OSTORE_HASH_HEX], t1[OSTORE_HASH_HEX], t2[OSTORE_HASH_HEX];
+    office_code_new(code);
+    office_hash_hex(code, strlen(code), hash);
+    office_hash_hex("token-1", 7, t1);
+    office_hash_hex("token-2", 7, t2);
+    int64_t kid;
+    assert_int_equal(ostore_kiosk_add(s, cid, "lobby-1", hash, NOW + 86400, NOW, &kid), OSTORE_OK);
+    assert_int_equal(ostore_kiosk_add(s, cid, "lobby-1", "other", NOW + 86400, NOW, NULL),
+                     OSTORE_CONFLICT);
+    OstoreKiosk k;
+    assert_int_equal(ostore_kiosk_by_token(s, t1, NOW, &k), OSTORE_NOTFOUND);
+    assert_int_equal(ostore_enrol_redeem(s, hash, t1, NOW + 10, &k), OSTORE_OK);
+    assert_int_equal(k.id, kid);
+    assert_string_equal(k.community, "cuihu");
+    assert_int_equal(k.enrolled_at, NOW + 10);
+    /* A second use, from another connection, is refused by the database. */
+    assert_int_equal(ostore_enrol_redeem(s2, hash, t2, NOW + 20, &k), OSTORE_CONFLICT);
+    assert_int_equal(ostore_kiosk_by_token(s2, t2, NOW, &k), OSTORE_NOTFOUND);
+    assert_int_equal(ostore_kiosk_by_token(s2, t1, NOW + 30, &k), OSTORE_OK);
+    assert_string_equal(k.name, "lobby-1");
+    assert_int_equal(ostore_enrol_redeem(s, "no-such-code", t2, NOW, &k), OSTORE_NOTFOUND);
+
+    /* An expired code is not taken. */
+    char code2[OFFICE_CODE_SIZE], hash2[OSTORE_HASH_HEX];
+    office_code_new(code2);
+    office_hash_hex(code2, strlen(code2), hash2);
+    assert_int_equal(ostore_kiosk_add(s, cid, "lobby-2", hash2, NOW + 100, NOW, NULL), OSTORE_OK);
+    assert_int_equal(ostore_enrol_redeem(s, hash2, t2, NOW + 100, &k), OSTORE_NOTFOUND);
+
+    /* Revoked: the token stops working, new codes are refused. */
+    assert_int_equal(ostore_kiosk_revoke(s, kid, NOW + 40), OSTORE_OK);
+    assert_int_equal(ostore_kiosk_revoke(s, kid, NOW + 41), OSTORE_NOTFOUND);
+    assert_int_equal(ostore_kiosk_by_token(s2, t1, NOW + 50, &k), OSTORE_NOTFOUND);
+    assert_int_equal(ostore_kiosk_new_code(s, kid, "h3", NOW + 999, NOW + 50), OSTORE_NOTFOUND);
+    OstoreCounts n;
+    assert_int_equal(ostore_counts(s, cid, &n), OSTORE_OK);
+    assert_int_equal(n.kiosks, 2);
+    assert_int_equal(n.kiosks_live, 0);
+    ostore_close(s2);
+    ostore_close(s);
+}
+
+static int count_rows(void *ud, const OstoreSuggestionRow *r)
+{
+    int *n = ud;
+    (*n)++;
+    assert_string_equal(r->text, "灯坏了");
+    return 0;
+}
+
+static void test_received_exactly_once_by_key(void **state)
+{
+    (void)state;
+    Ostore *s = fresh(), *s2 = open_store();
+    int64_t cid = community(s, "cuihu");
+    int64_t kid;
+    assert_int_equal(ostore_kiosk_add(s, cid, "k", "code", NOW + 9, NOW, &kid), OSTORE_OK);
+    OstoreIn in = {cid, kid, "3f0c1e52-8a4b-4c6e-9d2a-5b7e1f0a9c33", "hash-a", NOW};
+    OstoreSuggestion sg = {.body = "{...}", .topic = "repairs", .text = "灯坏了",
+                           .date = "2026-03-14", .receipt = "HJKM6789", .lang = "zh"};
+    assert_int_equal(ostore_suggestion_add(s, &in, &sg), OSTORE_OK);
+    assert_int_equal(ostore_suggestion_add(s2, &in, &sg), OSTORE_DUPLICATE);
+    OstoreIn other = in;
+    other.body_hash = "hash-b";
+    assert_int_equal(ostore_suggestion_add(s2, &other, &sg), OSTORE_CONFLICT);
+    /* The key is unique across kinds too. */
+    assert_int_equal(ostore_rating_add(s, &other, "2026-12", 4), OSTORE_CONFLICT);
+    int rows = 0;
+    assert_int_equal(ostore_suggestion_list(s, cid, count_rows, &rows), OSTORE_OK);
+    assert_int_equal(rows, 1);
+
+    /* Contacts: only for a suggestion of the same community, once. */
+    OstoreIn ck = {cid, kid, "3f0c1e52-8a4b-4c6e-9d2a-5b7e1f0a9c33:contact", "hash-c", NOW};
+    OstoreIn bad = {cid, kid, "nope:contact", "hash-d", NOW};
+    assert_int_equal(ostore_contact_add(s, &bad, "nope", "王先生", false, false), OSTORE_NOTFOUND);
+    assert_int_equal(ostore_contact_add(s, &ck, in.key, "王先生", false, false), OSTORE_OK);
+    assert_int_equal(ostore_contact_add(s2, &ck, in.key, "王先生", false, false), OSTORE_DUPLICATE);
+
+    /* Ratings: counted once per key. */
+    OstoreIn r1 = {cid, kid, "r-1", "h1", NOW}, r2 = {cid, kid, "r-2", "h2", NOW};
+    assert_int_equal(ostore_rating_add(s, &r1, "2026-12", 4), OSTORE_OK);
+    assert_int_equal(ostore_rating_add(s2, &r1, "2026-12", 4), OSTORE_DUPLICATE);
+    assert_int_equal(ostore_rating_add(s, &r2, "2026-12", 4), OSTORE_OK);
+    int64_t counts[6];
+    assert_int_equal(ostore_rating_counts(s, cid, "2026-12", counts), OSTORE_OK);
+    assert_int_equal(counts[4], 2);
+    assert_int_equal(counts[5], 0);
+
+    /* A sealed one the office cannot open is kept, flagged. */
+    OstoreIn u = {cid, kid, "sealed-1", "h5", NOW};
+    OstoreSuggestion unreadable = {.body = "{\"sealed\":\"...\"}", .sealed = true,
+                                   .unreadable = true};
+    assert_int_equal(ostore_suggestion_add(s, &u, &unreadable), OSTORE_OK);
+    OstoreCounts n;
+    assert_int_equal(ostore_counts(s, 0, &n), OSTORE_OK);
+    assert_int_equal(n.suggestions, 2);
+    assert_int_equal(n.unreadable, 1);
+    assert_int_equal(n.contacts, 1);
+    assert_int_equal(n.ratings, 2);
+    ostore_close(s2);
+    ostore_close(s);
+}
+
+static int collect_ids(void *ud, const char *item_id, const char *json)
+{
+    (void)json;
+    strcat(ud, item_id);
+    strcat(ud, ",");
+    return 0;
+}
+
+static void test_items_revisions_and_feed(void **state)
+{
+    (void)state;
+    Ostore *s = fresh();
+    int64_t cid = community(s, "cuihu");
+    int64_t r0, r1, r2;
+    assert_int_equal(ostore_content_rev(s, cid, &r0), OSTORE_OK);
+    assert_int_equal(ostore_item_put(s, cid, OSTORE_NOTICES, "b", "{\"id\":\"b\"}", NOW),
+                     OSTORE_OK);
+    assert_int_equal(ostore_item_put(s, cid, OSTORE_NOTICES, "a", "{\"id\":\"a\"}", NOW),
+                     OSTORE_OK);
+    assert_int_equal(ostore_item_put(s, cid, OSTORE_NOTICES, "b", "{\"id\":\"b\",\"x\":1}", NOW),
+                     OSTORE_OK);
+    assert_int_equal(ostore_content_rev(s, cid, &r1), OSTORE_OK);
+    assert_true(r1 >= r0 + 3);
+    char ids[100] = "";
+    assert_int_equal(ostore_item_list(s, cid, OSTORE_NOTICES, collect_ids, ids), OSTORE_OK);
+    assert_string_equal(ids, "b,a,");   /* a replaced item keeps its place */
+    assert_int_equal(ostore_item_delete(s, cid, OSTORE_NOTICES, "zz", NOW), OSTORE_NOTFOUND);
+    assert_int_equal(ostore_item_delete(s, cid, OSTORE_NOTICES, "a", NOW), OSTORE_OK);
+    assert_int_equal(ostore_content_rev(s, cid, &r2), OSTORE_OK);
+    assert_true(r2 > r1);
+
+    /* An older revision never replaces a newer feed. */
+    OstoreFeed f;
+    assert_int_equal(ostore_feed_get(s, cid, &f), OSTORE_NOTFOUND);
+    assert_int_equal(ostore_feed_put(s, cid, r2, "new", 3, "\"n\"", NOW), OSTORE_OK);
+    assert_int_equal(ostore_feed_put(s, cid, r1, "old", 3, "\"o\"", NOW), OSTORE_OK);
+    assert_int_equal(ostore_feed_get(s, cid, &f), OSTORE_OK);
+    assert_string_equal(f.json, "new");
+    assert_int_equal(f.rev, r2);
+    ostore_feed_free(&f);
+
+    /* A transaction the caller holds is all or nothing. */
+    assert_int_equal(ostore_begin(s), OSTORE_OK);
+    assert_int_equal(ostore_item_clear(s, cid, NOW), OSTORE_OK);
+    ostore_rollback(s);
+    ids[0] = '\0';
+    assert_int_equal(ostore_item_list(s, cid, OSTORE_NOTICES, collect_ids, ids), OSTORE_OK);
+    assert_string_equal(ids, "b,");
+    ostore_close(s);
+}
+
+static void test_feed_import_and_generation(void **state)
+{
+    (void)state;
+    Ostore *s = fresh();
+    int64_t cid = community(s, "cuihu");
+    char *buf = tmpdir_read("assets/content/sample.json");
+    assert_non_null(buf);
+    char err[400];
+    assert_int_equal(office_feed_import(s, cid, buf, strlen(buf), NOW, err, sizeof err),
+                     OFFICE_FEED_OK);
+    OstoreFeed f;
+    assert_int_equal(office_feed_current(s, cid, NOW, &f, err, sizeof err), OFFICE_FEED_OK);
+    assert_non_null(strstr(f.json, "翠湖花园社区"));
+    assert_non_null(strstr(f.json, "water-cut-20261203"));
+    char etag[40];
+    snprintf(etag, sizeof etag, "%s", f.etag);
+    ostore_feed_free(&f);
+    /* Unchanged content: the same document and ETag. */
+    assert_int_equal(office_feed_current(s, cid, NOW + 5, &f, err, sizeof err), OFFICE_FEED_OK);
+    assert_string_equal(f.etag, etag);
+    ostore_feed_free(&f);
+
+    /* An invalid document changes nothing and says where. */
+    const char *bad = "{\"site\":{\"name\":{\"zh\":\"x\"}},\"notices\":[{\"id\":\"n\"}],"
+                      "\"events\":[],\"channels\":[]}";
+    assert_int_equal(office_feed_import(s, cid, bad, strlen(bad), NOW, err, sizeof err),
+                     OFFICE_FEED_INVALID);
+    assert_non_null(strstr(err, "notices[0]"));
+    assert_int_equal(office_feed_current(s, cid, NOW, &f, err, sizeof err), OFFICE_FEED_OK);
+    assert_string_equal(f.etag, etag);
+    ostore_feed_free(&f);
+
+    /* A new notice gives a new document with it. */
+    const char *notice = "{\"id\":\"lift-20261205\",\"category\":\"repairs\","
+                         "\"title\":{\"zh\":\"电梯维修\"},\"body\":{\"zh\":\"3号楼电梯周六维修\"},"
+                         "\"publish_at\":\"2026-12-01T09:00:00+08:00\","
+                         "\"expire_at\":\"2026-12-31T00:00:00+08:00\"}";
+    char id[80];
+    assert_int_equal(office_feed_check_item(OSTORE_NOTICES, notice, id, sizeof id, err,
+                                            sizeof err), OFFICE_FEED_OK);
+    assert_string_equal(id, "lift-20261205");
+    assert_int_equal(office_feed_check_item(OSTORE_NOTICES, "{\"id\":\"x\"}", id, sizeof id,
+                                            err, sizeof err), OFFICE_FEED_INVALID);
+    assert_int_equal(ostore_item_put(s, cid, OSTORE_NOTICES, id, notice, NOW), OSTORE_OK);
+    assert_int_equal(office_feed_current(s, cid, NOW, &f, err, sizeof err), OFFICE_FEED_OK);
+    assert_string_not_equal(f.etag, etag);
+    assert_non_null(strstr(f.json, "电梯维修"));
+    ostore_feed_free(&f);
+    free(buf);
+    ostore_close(s);
+}
+
+static void test_codes_and_tokens(void **state)
+{
+    (void)state;
+    char a[OFFICE_CODE_SIZE], b[OFFICE_CODE_SIZE], n[OFFICE_CODE_SIZE];
+    office_code_new(a);
+    office_code_new(b);
+    assert_int_equal(strlen(a), 9);
+    assert_int_equal(a[4], '-');
+    assert_string_not_equal(a, b);
+    assert_true(office_code_normalise("7kq4 m2xd", n));
+    assert_string_equal(n, "7KQ4-M2XD");
+    assert_true(office_code_normalise(a, n));
+    assert_string_equal(n, a);
+    assert_false(office_code_normalise("7KQ4-M2X", n));      /* too short */
+    assert_false(office_code_normalise("7KQ4-M2XD0", n));    /* too long */
+    assert_false(office_code_normalise("OKQ4-M2XD", n));     /* O is not in the alphabet */
+    char t[OFFICE_TOKEN_SIZE];
+    office_token_new(t);
+    assert_int_equal(strlen(t), 64);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_schema_is_migrated_and_newer_refused),
+        cmocka_unit_test(test_organisation_and_communities),
+        cmocka_unit_test(test_enrolment_code_is_used_once),
+        cmocka_unit_test(test_received_exactly_once_by_key),
+        cmocka_unit_test(test_items_revisions_and_feed),
+        cmocka_unit_test(test_feed_import_and_generation),
+        cmocka_unit_test(test_codes_and_tokens),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

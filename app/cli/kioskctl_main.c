@@ -2,6 +2,7 @@
 #include "config.h"
 #include "content.h"
 #include "replyctl.h"
+#include "enrollctl.h"
 #include "staffctl.h"
 #include "store.h"
 #include "uploadctl.h"
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 enum { KIOSKCTL_OK = 0, KIOSKCTL_FAIL = 1, KIOSKCTL_USAGE = 2 };
 
@@ -19,6 +21,7 @@ enum { KIOSKCTL_OK = 0, KIOSKCTL_FAIL = 1, KIOSKCTL_USAGE = 2 };
 typedef struct {
     const char *data_dir;
     const Config *cfg;   /* --config FILE over the defaults */
+    const char *config_path;   /* --config FILE or $KIOSK_CONFIG; NULL when none */
     int argc;            /* arguments after the command name */
     char **argv;
 } KioskctlArgs;
@@ -65,6 +68,12 @@ static int kioskctl_cmd_sync(const KioskctlArgs *a)
     return uploadctl_sync(a->data_dir, a->cfg, stdout, stderr);
 }
 
+static int kioskctl_cmd_enroll(const KioskctlArgs *a)
+{
+    return enrollctl_enroll(a->config_path ? a->config_path : ENROLLCTL_DEFAULT_CONFIG, a->cfg,
+                            a->argc, a->argv, stdout, stderr);
+}
+
 static const KioskctlCommand kioskctl_commands[] = {
     { "import", "FILE", 1, 1,
       "validate a content file and store it; the kiosk shows it within seconds",
@@ -101,6 +110,10 @@ static const KioskctlCommand kioskctl_commands[] = {
     { "sync", "", 0, 0,
       "fetch the content from content_url now; invalid content is refused",
       kioskctl_cmd_sync },
+    { "enroll", "URL CODE", 2, 2,
+      "fetch this kiosk's settings from Lobby Office with a one-time code and write them\n"
+      "            into the settings file (--config, default " ENROLLCTL_DEFAULT_CONFIG ")",
+      kioskctl_cmd_enroll },
 };
 enum { KIOSKCTL_N_COMMANDS = sizeof kioskctl_commands / sizeof kioskctl_commands[0] };
 
@@ -234,7 +247,8 @@ static bool kioskctl_is_help(const char *s)
 }
 
 /* Runs one command with its arguments (options already consumed). */
-static int kioskctl_dispatch(const char *data_dir, const Config *cfg, int argc, char **argv)
+static int kioskctl_dispatch(const char *data_dir, const Config *cfg, const char *config_path,
+                             int argc, char **argv)
 {
     const KioskctlCommand *cmd = NULL;
     for (int i = 0; i < KIOSKCTL_N_COMMANDS; i++)
@@ -244,7 +258,8 @@ static int kioskctl_dispatch(const char *data_dir, const Config *cfg, int argc, 
         fprintf(stderr, "kioskctl: unknown command \"%s\" (try kioskctl --help)\n", argv[0]);
         return KIOSKCTL_USAGE;
     }
-    KioskctlArgs a = { .data_dir = data_dir, .cfg = cfg, .argc = argc - 1, .argv = argv + 1 };
+    KioskctlArgs a = { .data_dir = data_dir, .cfg = cfg, .config_path = config_path,
+                      .argc = argc - 1, .argv = argv + 1 };
     if (cmd->min_args < 0) {
         for (int i = 0; i < a.argc; i++)
             if (kioskctl_is_help(a.argv[i])) {
@@ -328,7 +343,9 @@ int main(int argc, char **argv)
     static Config cfg;
     config_defaults(&cfg);
     char err[700];
-    if (config && *config && config_load(&cfg, config, err, sizeof err) < 0) {
+    /* enroll may make the settings file. */
+    bool new_file = strcmp(argv[i], "enroll") == 0 && config && *config && access(config, F_OK) != 0;
+    if (config && *config && !new_file && config_load(&cfg, config, err, sizeof err) < 0) {
         fprintf(stderr, "kioskctl: %s\n", err);
         return KIOSKCTL_USAGE;
     }
@@ -338,5 +355,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "kioskctl: --data-dir: name too long\n");
         return KIOSKCTL_USAGE;
     }
-    return kioskctl_dispatch(data_dir, &cfg, argc - i, argv + i);
+    return kioskctl_dispatch(data_dir, &cfg, config && *config ? config : NULL, argc - i, argv + i);
 }

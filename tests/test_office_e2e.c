@@ -1,0 +1,253 @@
+/* test_office_e2e.c - the whole path between a real kiosk and a real
+ * office: `kioskctl enroll` with a one-time code writes the kiosk's
+ * settings; suggestions and a rating made on the real build/kiosk (replay)
+ * reach build/office through `kioskctl upload`, sealed, and are stored
+ * exactly once however often the upload runs; a notice published in the
+ * office reaches the kiosk at its next `kioskctl sync` and is on its
+ * screen (the frame read back as text and as a PNG). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "officesrv.h"
+#include "ostore.h"
+#include "proc.h"
+#include "tmpdir.h"
+
+#define NOW "2026-12-01T10:00:00+08:00"
+
+static char *dir, *conf;
+static OfficeSrv srv;
+
+static int setup(void **state)
+{
+    (void)state;
+    dir = tmpdir_make();
+    if (!dir || officesrv_init(&srv, dir, NULL) < 0 || officesrv_start(&srv) < 0)
+        return -1;
+    conf = tmpdir_path(dir, "kiosk.conf");
+    char text[2048], cwd[512];
+    if (!getcwd(cwd, sizeof cwd))   /* the tests run from the source tree */
+        return -1;
+    snprintf(text, sizeof text,
+             "; the kiosk's settings before enrolment\n"
+             "[kiosk]\ndata_dir = %s/kiosk\nshare_dir = %s\n\n"
+             "[upload]\n; upload_url =\nupload_times =\nupload_batch_min = 1\n"
+             "backoff_base_s = 0.05\nbackoff_cap_s = 0.2\n"
+             "connect_timeout_s = 2\ntransfer_timeout_s = 5\n", dir, cwd);
+    return tmpdir_write(conf, text, strlen(text));
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    int rc = officesrv_stop(&srv);
+    free(conf);
+    tmpdir_remove(dir);
+    return rc == 0 ? 0 : -1;
+}
+
+static int kioskctl(char **out, char **err, const char *a, const char *b, const char *c)
+{
+    char bin[512];
+    snprintf(bin, sizeof bin, "%s", proc_bin("kioskctl"));
+    char *argv[] = {bin, "--config", conf, (char *)a, (char *)b, (char *)c, NULL};
+    return proc_run(argv, out, err);
+}
+
+/* Play a replay script on the real kiosk with the enrolled settings. */
+static void kiosk(const char *script)
+{
+    char *sp = tmpdir_path(dir, "walk.replay");
+    assert_int_equal(tmpdir_write(sp, script, strlen(script)), 0);
+    char bin[512];
+    snprintf(bin, sizeof bin, "%s", proc_bin("kiosk"));
+    char *argv[] = {bin, "--replay", sp, "--config", conf, "--now", NOW, "--size", "1280x800",
+                    NULL};
+    char *err = NULL;
+    int rc = proc_run(argv, NULL, &err);
+    if (rc != 0)
+        fail_msg("kiosk exited %d: %s", rc, err ? err : "");
+    free(err);
+    free(sp);
+}
+
+static void type(char *buf, size_t n, const char *word)
+{
+    for (const char *p = word; *p; p++) {
+        size_t l = strlen(buf);
+        snprintf(buf + l, n - l, "tap @key:%c\n", *p);
+    }
+}
+
+typedef struct {
+    int n;
+    char texts[4][64];
+} Seen;
+
+static int seen_row(void *ud, const OstoreSuggestionRow *r)
+{
+    Seen *s = ud;
+    assert_true(r->sealed);          /* the kiosk sealed them with the office's key */
+    assert_false(r->unreadable);     /* and the office opened them */
+    if (s->n < 4)
+        snprintf(s->texts[s->n], sizeof s->texts[0], "%s", r->text ? r->text : "");
+    s->n++;
+    return 0;
+}
+
+/* What the office has stored for community cuihu. */
+static void office_has(int suggestions, int64_t ratings4, Seen *seen)
+{
+    char err[300];
+    Ostore *s = ostore_open(srv.db, err, sizeof err);
+    assert_non_null(s);
+    OstoreCommunity c;
+    assert_int_equal(ostore_community_get(s, "cuihu", &c), OSTORE_OK);
+    memset(seen, 0, sizeof *seen);
+    assert_int_equal(ostore_suggestion_list(s, c.id, seen_row, seen), OSTORE_OK);
+    assert_int_equal(seen->n, suggestions);
+    int64_t counts[6];
+    assert_int_equal(ostore_rating_counts(s, c.id, "2026-12", counts), OSTORE_OK);
+    assert_int_equal(counts[4], ratings4);
+    ostore_close(s);
+}
+
+static void test_enrolled_kiosk_uploads_and_shows_a_notice(void **state)
+{
+    (void)state;
+    /* The office's content, then the kiosk's enrolment. */
+    assert_int_equal(officesrv_ctl(&srv, NULL, NULL, "content", "import", "cuihu",
+                                   "assets/content/sample.json", NULL), 0);
+    char code[10];
+    assert_int_equal(officesrv_add_kiosk(&srv, "lobby-east", code), 0);
+    char *out = NULL, *err = NULL;
+    int rc = kioskctl(&out, &err, "enroll", srv.url, code);
+    if (rc != 0)
+        fail_msg("enroll: %d %s", rc, err ? err : "");
+    assert_non_null(strstr(out, "enrolled as cuihu/lobby-east"));
+    assert_non_null(strstr(out, "sealed mode on"));
+    char *settings = tmpdir_read(conf);
+    assert_non_null(settings);
+    const char *tok = strstr(settings, "device_token = ");
+    assert_non_null(tok);
+    char token[80];
+    assert_int_equal(sscanf(tok, "device_token = %79s", token), 1);
+    assert_null(strstr(out, token));                 /* never printed */
+    assert_null(strstr(err, token));
+    assert_non_null(strstr(settings, "; the kiosk's settings before enrolment"));   /* kept */
+    assert_non_null(strstr(settings, "upload_url = http://127.0.0.1:"));
+    assert_non_null(strstr(settings, "allow_http_loopback = true"));
+    assert_non_null(strstr(settings, "office_public_key = "));
+    struct stat st;
+    assert_int_equal(stat(conf, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    free(settings);
+    free(out);
+    free(err);
+    /* The code is spent. */
+    assert_int_equal(kioskctl(NULL, &err, "enroll", srv.url, code), 2);
+    assert_non_null(strstr(err, "used already"));
+    free(err);
+
+    /* Residents: a rating and two suggestions on the real kiosk. */
+    char script[4096] = "tap @rate:4\n";
+    const char *words[2] = {"lamp", "noisy"};
+    for (int i = 0; i < 2; i++) {
+        size_t l = strlen(script);
+        snprintf(script + l, sizeof script - l, "tap @tile:suggest\ntap @topic:repairs\n"
+                 "tap @mode:abc\n");
+        type(script, sizeof script, words[i]);
+        l = strlen(script);
+        snprintf(script + l, sizeof script - l, "tap @next\ntap @anonymous\ntap @send\n"
+                 "tap @done\n");
+    }
+    kiosk(script);
+
+    /* Upload, twice (the second finds nothing new): stored exactly once. */
+    rc = kioskctl(&out, &err, "upload", NULL, NULL);
+    if (rc != 0)
+        fail_msg("upload: %d %s %s", rc, out ? out : "", err ? err : "");
+    free(out);
+    free(err);
+    assert_int_equal(kioskctl(NULL, NULL, "upload", NULL, NULL), 0);
+    Seen seen;
+    office_has(2, 1, &seen);
+    bool lamp = false, noisy = false;
+    for (int i = 0; i < 2; i++) {
+        lamp |= strcmp(seen.texts[i], "lamp") == 0;
+        noisy |= strcmp(seen.texts[i], "noisy") == 0;
+    }
+    assert_true(lamp && noisy);
+
+    /* The office publishes a notice; the kiosk's next sync brings it. */
+    const char *notice =
+        "{\"id\":\"lift-repair-20261201\",\"category\":\"repairs\",\"urgent\":true,"
+        "\"title\":{\"zh\":\"三号楼电梯今日维修\",\"en\":\"Lift repair today\"},"
+        "\"body\":{\"zh\":\"维修时间9:00至17:00。\"},"
+        "\"publish_at\":\"2026-12-01T08:00:00+08:00\",\"expire_at\":\"2026-12-31T00:00:00+08:00\"}";
+    char e[300];
+    Ostore *s = ostore_open(srv.db, e, sizeof e);
+    assert_non_null(s);
+    OstoreCommunity c;
+    assert_int_equal(ostore_community_get(s, "cuihu", &c), OSTORE_OK);
+    assert_int_equal(ostore_item_put(s, c.id, OSTORE_NOTICES, "lift-repair-20261201", notice,
+                                     1796000000), OSTORE_OK);
+    ostore_close(s);
+    rc = kioskctl(&out, &err, "sync", NULL, NULL);
+    if (rc != 0)
+        fail_msg("sync: %d %s %s", rc, out ? out : "", err ? err : "");
+    free(out);
+    free(err);
+    /* Unchanged since: the office answers 304 and the kiosk keeps it. */
+    assert_int_equal(kioskctl(NULL, NULL, "sync", NULL, NULL), 0);
+
+    char *dump = tmpdir_path(dir, "notices.txt"), *png = tmpdir_path(dir, "notices.png");
+    snprintf(script, sizeof script, "tap @tile:notices\ndump %s\nshot %s\n", dump, png);
+    kiosk(script);
+    char *frame = tmpdir_read(dump);
+    assert_non_null(frame);
+    assert_non_null(strstr(frame, "screen notices\n"));
+    assert_non_null(strstr(frame, "hit notice:lift-repair-20261201 "));
+    assert_non_null(strstr(frame, "三号楼电梯今日维修"));
+    char *img = tmpdir_read(png);
+    assert_non_null(img);
+    assert_memory_equal(img, "\x89PNG", 4);
+    free(img);
+    free(frame);
+    free(dump);
+    free(png);
+
+    /* And nothing was stored twice after all of it. */
+    office_has(2, 1, &seen);
+}
+
+static void test_enroll_refusals(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    /* Plain http to another host is refused before anything is sent. */
+    assert_int_equal(kioskctl(NULL, &err, "enroll", "http://office.example.cn", "2345-6789"), 2);
+    assert_non_null(strstr(err, "enroll"));
+    free(err);
+    /* An unknown code: the office's reason. */
+    assert_int_equal(kioskctl(NULL, &err, "enroll", srv.url, "2345-6789"), 2);
+    assert_non_null(strstr(err, "unknown or expired enrolment code"));
+    free(err);
+    assert_int_equal(kioskctl(NULL, &err, "enroll", srv.url, NULL), 2);
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_enrolled_kiosk_uploads_and_shows_a_notice),
+        cmocka_unit_test(test_enroll_refusals),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,353 @@
+/* test_office_server.c - the real build/office on loopback, as a kiosk
+ * sees it: enrolment (a code works once), every refusal (401 for no,
+ * wrong and revoked tokens; 400 for bad JSON, invalid UTF-8, a missing
+ * key; 413 for oversized bodies; 422 for wrong types, a reused key with
+ * another body, an unknown kind), exactly-once receiving, sealed
+ * submissions opened with the office key or kept as unreadable, the
+ * content feed with its ETag and 304, and the start-up refusals. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "http.h"
+#include "officesrv.h"
+#include "ostore.h"
+#include "proc.h"
+#include "seal.h"
+#include "tmpdir.h"
+
+static char *dir;
+static OfficeSrv srv;
+static Http *http;
+static char token[80];
+
+/* POST (body non-NULL) or GET with an optional token and key; the status. */
+static long req(const char *path, const char *body, size_t len, const char *bearer,
+                const char *key, const char *inm, HttpResponse *out)
+{
+    HttpRequest rq = {.method = body ? "POST" : "GET", .url = officesrv_url(&srv, path),
+                      .body = body, .body_len = len, .bearer = bearer, .idempotency_key = key,
+                      .if_none_match = inm, .max_body = 1 << 22};
+    HttpResponse rs;
+    assert_int_equal(http_request(http, &rq, &rs), HTTP_DONE);
+    long st = rs.status;
+    if (out)
+        *out = rs;
+    else
+        http_response_free(&rs);
+    return st;
+}
+
+static long post(const char *path, const char *body, const char *bearer, const char *key)
+{
+    return req(path, body, strlen(body), bearer, key, NULL, NULL);
+}
+
+/* The error code of an answer. */
+static void expect_error(const char *path, const char *body, size_t len, const char *bearer,
+                         const char *key, long status, const char *code)
+{
+    HttpResponse rs;
+    long st = req(path, body, len, bearer, key, NULL, &rs);
+    json_t *v = rs.body ? json_loads(rs.body, 0, NULL) : NULL;
+    const char *c = json_string_value(json_object_get(json_object_get(v, "error"), "code"));
+    if (st != status || !c || strcmp(c, code) != 0)
+        fail_msg("%s: expected %ld %s, got %ld %s", path, status, code, st,
+                 rs.body ? rs.body : "");
+    json_decref(v);
+    http_response_free(&rs);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    dir = tmpdir_make();
+    if (!dir || officesrv_init(&srv, dir, NULL) < 0 || officesrv_start(&srv) < 0)
+        return -1;
+    HttpPolicy pol = {.allow_http_loopback = true};
+    char err[200];
+    http = http_create(&pol, err, sizeof err);
+    return http ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    http_destroy(http);
+    int rc = officesrv_stop(&srv);
+    tmpdir_remove(dir);
+    return rc == 0 ? 0 : -1;   /* SIGTERM is a clean stop */
+}
+
+static void enrol(const char *name, char *tok, size_t n)
+{
+    char code[10], body[100];
+    assert_int_equal(officesrv_add_kiosk(&srv, name, code), 0);
+    snprintf(body, sizeof body, "{\"code\":\"%s\"}", code);
+    HttpResponse rs;
+    assert_int_equal(req("/api/enrol", body, strlen(body), NULL, NULL, NULL, &rs), 200);
+    json_t *v = json_loads(rs.body, 0, NULL);
+    assert_non_null(v);
+    snprintf(tok, n, "%s", json_string_value(json_object_get(v, "device_token")));
+    assert_int_equal(strlen(tok), 64);
+    /* Its settings: where to send, the key to seal with. */
+    const char *up = json_string_value(json_object_get(v, "upload_url"));
+    assert_non_null(up);
+    assert_string_equal(up, officesrv_url(&srv, "/api/submissions"));
+    assert_int_equal(strlen(json_string_value(json_object_get(v, "office_public_key"))), 44);
+    json_decref(v);
+    http_response_free(&rs);
+    /* The same code again is refused. */
+    expect_error("/api/enrol", body, strlen(body), NULL, NULL, 409, "enrolment_code_used");
+}
+
+static void test_enrolment_code_works_once(void **state)
+{
+    (void)state;
+    enrol("lobby-1", token, sizeof token);
+    expect_error("/api/enrol", "{\"code\":\"2345-6789\"}", 20, NULL, NULL, 401,
+                 "enrolment_code_invalid");
+    expect_error("/api/enrol", "{\"code\":\"hello\"}", 16, NULL, NULL, 400, "bad_code");
+    expect_error("/api/enrol", "{\"code\":5}", 10, NULL, NULL, 422, "invalid_field");
+    /* The database holds no token or code in the clear. */
+    char *db = tmpdir_read(srv.db);
+    assert_non_null(db);
+    assert_null(strstr(db, token));
+    free(db);
+    struct stat st;
+    assert_int_equal(stat(srv.db, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+}
+
+#define SUB(id, text) "{\"v\":1,\"id\":\"" id "\",\"topic\":\"repairs\",\"text\":\"" text \
+                      "\",\"date\":\"2026-12-01\",\"receipt\":\"HJKM6789\",\"lang\":\"zh\"}"
+
+static void test_submissions_exactly_once(void **state)
+{
+    (void)state;
+    const char *a = SUB("sub-1", "东门路灯坏了");
+    assert_int_equal(post("/api/submissions", a, token, "sub-1"), 201);
+    assert_int_equal(post("/api/submissions", a, token, "sub-1"), 200);   /* a resend */
+    expect_error("/api/submissions", SUB("sub-1", "别的"), strlen(SUB("sub-1", "别的")), token,
+                 "sub-1", 422, "idempotency_conflict");
+    /* Its contact, once. */
+    const char *c = "{\"id\":\"sub-1\",\"contact\":\"王先生 138-0000-0000\"}";
+    assert_int_equal(post("/api/submissions/contact", c, token, "sub-1:contact"), 201);
+    assert_int_equal(post("/api/submissions/contact", c, token, "sub-1:contact"), 200);
+    const char *orphan = "{\"id\":\"nope\",\"contact\":\"x\"}";
+    expect_error("/api/submissions/contact", orphan, strlen(orphan), token, "nope:contact", 422,
+                 "no_such_submission");
+    /* A rating. */
+    const char *r = "{\"v\":1,\"kind\":\"rating\",\"id\":\"rate-1\",\"score\":4,\"month\":\"2026-12\"}";
+    assert_int_equal(post("/api/submissions", r, token, "rate-1"), 201);
+    assert_int_equal(post("/api/submissions", r, token, "rate-1"), 200);
+    const char *r6 = "{\"v\":1,\"kind\":\"rating\",\"id\":\"rate-2\",\"score\":6,\"month\":\"2026-12\"}";
+    expect_error("/api/submissions", r6, strlen(r6), token, "rate-2", 422, "invalid_field");
+    const char *k = "{\"v\":1,\"kind\":\"poll\",\"id\":\"p-1\"}";
+    expect_error("/api/submissions", k, strlen(k), token, "p-1", 422, "unknown_kind");
+    /* A heartbeat. */
+    assert_int_equal(post("/api/heartbeat", "{\"v\":1,\"app_version\":\"0.3.0\"}", token, NULL),
+                     200);
+
+    char *out = NULL;
+    assert_int_equal(officesrv_ctl(&srv, &out, NULL, "status", NULL), 0);
+    assert_non_null(strstr(out, "suggestions:  1 (0 unreadable), contacts 1, ratings 1,"
+                                " heartbeats 1"));
+    free(out);
+}
+
+static void test_every_refusal(void **state)
+{
+    (void)state;
+    const char *a = SUB("sub-9", "x");
+    size_t n = strlen(a);
+    expect_error("/api/submissions", a, n, NULL, "sub-9", 401, "unauthorized");
+    expect_error("/api/submissions", a, n, "wrong-token", "sub-9", 401, "unauthorized");
+    expect_error("/api/content", NULL, 0, "wrong-token", NULL, 401, "unauthorized");
+    expect_error("/api/heartbeat", "{\"v\":1}", 7, NULL, NULL, 401, "unauthorized");
+    expect_error("/api/submissions", a, n, token, NULL, 400, "bad_idempotency_key");
+    expect_error("/api/submissions", "{\"v\":1,", 7, token, "k-1", 400, "bad_json");
+    expect_error("/api/submissions", "[1,2]", 5, token, "k-1", 400, "bad_json");
+    const char *utf8 = "{\"v\":1,\"id\":\"k-1\",\"text\":\"\xe4\xb8\"}";
+    expect_error("/api/submissions", utf8, strlen(utf8), token, "k-1", 400, "invalid_utf8");
+    const char *nul = "{\"v\":1,\"id\":\"k-1\",\"text\":\"a\\u0000b\"}";
+    expect_error("/api/submissions", nul, strlen(nul), token, "k-1", 400, "invalid_utf8");
+    const char *types = "{\"v\":1,\"id\":\"k-1\",\"topic\":5,\"text\":\"x\",\"date\":\"2026-12-01\","
+                        "\"receipt\":\"HJKM6789\",\"lang\":\"zh\"}";
+    expect_error("/api/submissions", types, strlen(types), token, "k-1", 422, "invalid_field");
+    const char *date = "{\"v\":1,\"id\":\"k-1\",\"topic\":\"a\",\"text\":\"x\",\"date\":\"2026-02-30\","
+                       "\"receipt\":\"HJKM6789\",\"lang\":\"zh\"}";
+    expect_error("/api/submissions", date, strlen(date), token, "k-1", 422, "invalid_field");
+    expect_error("/api/submissions", SUB("other", "x"), strlen(SUB("other", "x")), token, "k-1",
+                 422, "id_mismatch");
+    const char *sql = "{\"v\":1,\"id\":\"k-2\",\"topic\":\"a\",\"text\":\"'); DROP TABLE suggestion;"
+                      " --\",\"date\":\"2026-12-01\",\"receipt\":\"HJKM6789\",\"lang\":\"en\"}";
+    assert_int_equal(post("/api/submissions", sql, token, "k-2"), 201);
+    /* Larger than the limit: refused before it is read. */
+    size_t big = 300 * 1024;
+    char *huge = malloc(big);
+    assert_non_null(huge);
+    memset(huge, ' ', big);
+    expect_error("/api/submissions", huge, big, token, "k-3", 413, "too_large");
+    expect_error("/api/enrol", huge, 5000, NULL, NULL, 413, "too_large");
+    free(huge);
+    expect_error("/api/nothing-here", NULL, 0, NULL, NULL, 404, "not_found");
+    expect_error("/api/content", "{}", 2, token, NULL, 405, "method_not_allowed");
+
+    /* Revoked: its token is refused from then on. */
+    char tok2[80];
+    enrol("lobby-2", tok2, sizeof tok2);
+    assert_int_equal(post("/api/heartbeat", "{\"v\":1}", tok2, NULL), 200);
+    assert_int_equal(officesrv_ctl(&srv, NULL, NULL, "kiosk", "revoke", "cuihu", "lobby-2", NULL), 0);
+    expect_error("/api/heartbeat", "{\"v\":1}", 7, tok2, NULL, 401, "unauthorized");
+    assert_int_equal(officesrv_ctl(&srv, NULL, NULL, "kiosk", "revoke", "cuihu", "lobby-2", NULL), 2);
+}
+
+static void test_sealed_opened_or_kept_unreadable(void **state)
+{
+    (void)state;
+    char *pubpath = tmpdir_path(dir, "data/office.pub");
+    SealPublic pub;
+    char err[300];
+    assert_int_equal(seal_load_public(pubpath, &pub, err, sizeof err), 0);
+    free(pubpath);
+    const char *inner = SUB("sealed-1", "三号楼电梯异响");
+    char *box = seal_to_base64(&pub, inner, strlen(inner));
+    char body[2048];
+    snprintf(body, sizeof body, "{\"v\":1,\"id\":\"sealed-1\",\"sealed\":\"%s\"}", box);
+    free(box);
+    assert_int_equal(post("/api/submissions", body, token, "sealed-1"), 201);
+    const char *cin = "{\"id\":\"sealed-1\",\"contact\":\"李女士\"}";
+    box = seal_to_base64(&pub, cin, strlen(cin));
+    snprintf(body, sizeof body, "{\"id\":\"sealed-1\",\"contact\":\"%s\"}", box);
+    free(box);
+    assert_int_equal(post("/api/submissions/contact", body, token, "sealed-1:contact"), 201);
+
+    /* Sealed to some other key: kept, flagged, never dropped. */
+    char *other = tmpdir_path(dir, "other");
+    assert_int_equal(mkdir(other, 0700), 0);
+    assert_int_equal(seal_keygen(other, err, sizeof err), 0);
+    char *opub = tmpdir_path(other, "office.pub");
+    SealPublic wrong;
+    assert_int_equal(seal_load_public(opub, &wrong, err, sizeof err), 0);
+    box = seal_to_base64(&wrong, inner, strlen(inner));
+    snprintf(body, sizeof body, "{\"v\":1,\"id\":\"sealed-2\",\"sealed\":\"%s\"}", box);
+    free(box);
+    assert_int_equal(post("/api/submissions", body, token, "sealed-2"), 201);
+    assert_int_equal(post("/api/submissions", body, token, "sealed-2"), 200);
+    free(opub);
+    free(other);
+
+    char e[300];
+    Ostore *s = ostore_open(srv.db, e, sizeof e);
+    assert_non_null(s);
+    OstoreCommunity c;
+    assert_int_equal(ostore_community_get(s, "cuihu", &c), OSTORE_OK);
+    OstoreCounts n;
+    assert_int_equal(ostore_counts(s, c.id, &n), OSTORE_OK);
+    assert_int_equal(n.unreadable, 1);
+    ostore_close(s);
+    char *out = NULL;
+    assert_int_equal(officesrv_ctl(&srv, &out, NULL, "status", NULL), 0);
+    assert_non_null(strstr(out, "(1 unreadable)"));
+    free(out);
+}
+
+static int find_sealed(void *ud, const OstoreSuggestionRow *r)
+{
+    if (strcmp(r->key, "sealed-1") == 0) {
+        assert_true(r->sealed);
+        assert_string_equal(r->text, "三号楼电梯异响");
+        assert_string_equal(r->contact, "李女士");
+        (*(int *)ud)++;
+    }
+    return 0;
+}
+
+static void test_sealed_text_was_opened(void **state)
+{
+    (void)state;
+    char e[300];
+    Ostore *s = ostore_open(srv.db, e, sizeof e);
+    OstoreCommunity c;
+    assert_int_equal(ostore_community_get(s, "cuihu", &c), OSTORE_OK);
+    int found = 0;
+    assert_int_equal(ostore_suggestion_list(s, c.id, find_sealed, &found), OSTORE_OK);
+    assert_int_equal(found, 1);
+    ostore_close(s);
+}
+
+static void test_content_etag_and_304(void **state)
+{
+    (void)state;
+    assert_int_equal(officesrv_ctl(&srv, NULL, NULL, "content", "import", "cuihu",
+                                   "assets/content/sample.json", NULL), 0);
+    HttpResponse rs;
+    assert_int_equal(req("/api/content", NULL, 0, token, NULL, NULL, &rs), 200);
+    assert_non_null(strstr(rs.body, "翠湖花园社区"));
+    char etag[256];
+    snprintf(etag, sizeof etag, "%s", rs.etag);
+    assert_int_equal(etag[0], '"');
+    http_response_free(&rs);
+    assert_int_equal(req("/api/content", NULL, 0, token, NULL, etag, &rs), 304);
+    assert_null(rs.body);
+    http_response_free(&rs);
+    assert_int_equal(req("/api/content", NULL, 0, token, NULL, "\"stale\"", NULL), 200);
+    /* An invalid import changes nothing. */
+    char *bad = tmpdir_path(dir, "bad.json");
+    assert_int_equal(tmpdir_write(bad, "{\"site\":{}}", 11), 0);
+    char *err = NULL;
+    assert_int_equal(officesrv_ctl(&srv, NULL, &err, "content", "import", "cuihu", bad, NULL), 2);
+    assert_non_null(strstr(err, "site.name"));
+    free(err);
+    free(bad);
+    assert_int_equal(req("/api/content", NULL, 0, token, NULL, etag, NULL), 304);
+    /* Export gives the document served. */
+    char *out = NULL;
+    assert_int_equal(officesrv_ctl(&srv, &out, NULL, "content", "export", "cuihu", NULL), 0);
+    assert_non_null(strstr(out, "water-cut-20261203"));
+    free(out);
+}
+
+static void test_start_refusals(void **state)
+{
+    (void)state;
+    /* Plain http on an address that is not loopback. */
+    char *conf = tmpdir_path(dir, "public.conf");
+    char text[800];
+    snprintf(text, sizeof text, "[server]\nlisten = 0.0.0.0:0\n[storage]\ndata_dir = %s/data\n", dir);
+    assert_int_equal(tmpdir_write(conf, text, strlen(text)), 0);
+    char bin[512];
+    snprintf(bin, sizeof bin, "%s", proc_bin("office"));
+    char *argv[] = {bin, "--config", conf, NULL};
+    char *err = NULL;
+    assert_int_equal(proc_run(argv, NULL, &err), 1);
+    assert_non_null(strstr(err, "plain http is only allowed on a loopback address"));
+    free(err);
+    /* A bad setting names its line. */
+    snprintf(text, sizeof text, "[server]\nlisten = 127.0.0.1:0\nthreads = many\n");
+    assert_int_equal(tmpdir_write(conf, text, strlen(text)), 0);
+    assert_int_equal(proc_run(argv, NULL, &err), 2);
+    assert_non_null(strstr(err, "public.conf:3: threads"));
+    free(err);
+    free(conf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_enrolment_code_works_once),
+        cmocka_unit_test(test_submissions_exactly_once),
+        cmocka_unit_test(test_every_refusal),
+        cmocka_unit_test(test_sealed_opened_or_kept_unreadable),
+        cmocka_unit_test(test_sealed_text_was_opened),
+        cmocka_unit_test(test_content_etag_and_304),
+        cmocka_unit_test(test_start_refusals),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

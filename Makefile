@@ -1,5 +1,6 @@
 # Lobby Kiosk - GNU make build.
 #   make run      install missing packages, build, start in a window
+#   make run-office  the same for Lobby Office: a demo server on loopback (docs/OFFICE.md)
 #   make test     build and run every test, normally and under ASan+UBSan
 #   make valgrind every test program of $(BUILD) under valgrind memcheck
 #   make bench    speed and memory figures (docs/BENCHMARKS.md)
@@ -120,7 +121,7 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_OBJ)
 
 
 .SECONDARY:
-.PHONY: all deps run test valgrind bench golden screenshots clean install uninstall fuzz fuzz-build
+.PHONY: all deps run run-office test valgrind bench golden screenshots clean install uninstall fuzz fuzz-build
 all: $(BUILD)/kiosk $(BUILD)/kioskctl $(BUILD)/office $(BUILD)/officectl
 
 deps:
@@ -130,6 +131,12 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/kiosk --windowed --data-dir $(BUILD)/data --content assets/content/sample.json
+
+# A demo Lobby Office on 127.0.0.1:8080 with a demo organisation,
+# community and enrolled kiosk (scripts/run-office.sh; OFFICE_PORT=...).
+run-office: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-office.sh $(BUILD)
 
 test: all $(BUILD)/san/kiosk $(BUILD)/san/kioskctl $(BUILD)/san/office $(BUILD)/san/officectl $($(BUILD)_TESTS) $($(BUILD)/san_TESTS)
 	@tests/run-tests.sh $(BUILD) $(BUILD)/san

@@ -335,6 +335,17 @@ static void test_start_refusals(void **state)
     assert_int_equal(proc_run(argv, NULL, &err), 2);
     assert_non_null(strstr(err, "public.conf:3: threads"));
     free(err);
+    /* A secret key others may read. */
+    char *key = tmpdir_path(dir, "data/office.key");
+    assert_int_equal(chmod(key, 0644), 0);
+    snprintf(text, sizeof text, "[server]\nlisten = 127.0.0.1:0\n[storage]\ndata_dir = %s/data\n",
+             dir);
+    assert_int_equal(tmpdir_write(conf, text, strlen(text)), 0);
+    assert_int_equal(proc_run(argv, NULL, &err), 1);
+    assert_non_null(strstr(err, "chmod 0600"));
+    free(err);
+    assert_int_equal(chmod(key, 0600), 0);
+    free(key);
     free(conf);
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #define OFFICE_POOL_MAX 64
 
@@ -344,6 +345,12 @@ static int office_load_key(Office *o, char *err, size_t errlen)
     if (!path[0])
         return 0;
     char why[300];
+    struct stat st;
+    if (stat(path, &st) == 0 && (st.st_mode & 077)) {
+        snprintf(err, errlen, "office_key %s: mode %04o lets other users read the secret key;"
+                 " chmod 0600 it", path, (unsigned)(st.st_mode & 07777));
+        return -1;
+    }
     if (seal_load_secret(path, &o->seal, why, sizeof why) < 0) {
         snprintf(err, errlen, "office_key: %s (officectl init makes it; set office_key = none"
                  " to run without sealing)", why);

@@ -39,7 +39,7 @@ typedef enum {
 } OstoreResult;
 
 /* The schema version this program writes (migrations 1..OSTORE_SCHEMA). */
-#define OSTORE_SCHEMA 1
+#define OSTORE_SCHEMA 2
 
 #define OSTORE_HASH_HEX 65   /* 64 hex digits of a SHA-256 and a NUL */
 
@@ -211,7 +211,8 @@ typedef enum {
 const char *ostore_list_name(OstoreList l);
 
 /* Insert or replace item `item_id` of list `l` (a replaced item keeps its
- * place in the list). */
+ * place in the list). Replies are stored sealed only ({"lookup","box"},
+ * item_id the lookup; office_feed_put_reply): no receipt in the clear. */
 OstoreResult ostore_item_put(Ostore *s, int64_t community_id, OstoreList l,
                              const char *item_id, const char *json, int64_t now);
 OstoreResult ostore_item_delete(Ostore *s, int64_t community_id, OstoreList l,
@@ -222,6 +223,12 @@ OstoreResult ostore_item_clear(Ostore *s, int64_t community_id, int64_t now);
 typedef int (*OstoreItemFn)(void *ud, const char *item_id, const char *json);
 OstoreResult ostore_item_list(Ostore *s, int64_t community_id, OstoreList l,
                               OstoreItemFn fn, void *ud);
+
+/* The salt of the community's sealed replies: 32 hex digits, or "" when
+ * none was made yet. Setting it raises the content revision (every
+ * stored reply must have been sealed under it). */
+OstoreResult ostore_reply_salt(Ostore *s, int64_t community_id, char *hex, size_t n);
+OstoreResult ostore_set_reply_salt(Ostore *s, int64_t community_id, const char *hex);
 
 /* The community's content revision (raised by every change above). */
 OstoreResult ostore_content_rev(Ostore *s, int64_t community_id, int64_t *rev);

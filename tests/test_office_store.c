@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "content.h"
 #include "office_feed.h"
 #include "office_secret.h"
 #include "ostore.h"
@@ -322,6 +323,48 @@ static void test_feed_import_and_generation(void **state)
     ostore_close(s);
 }
 
+static void test_replies_are_sealed_in_the_feed(void **state)
+{
+    (void)state;
+    Ostore *s = fresh();
+    int64_t cid = community(s, "cuihu");
+    char err[400];
+    /* A plain document's replies are sealed on import. */
+    const char *doc = "{\"site\":{\"name\":{\"zh\":\"翠湖\"}},\"notices\":[],\"events\":[],"
+                      "\"channels\":[],\"replies\":[{\"receipt\":\"7KQ4-M2XD\",\"status\":\"done\","
+                      "\"updated_at\":\"2026-11-27T16:30:00+08:00\",\"reply\":{\"zh\":\"路灯已修好\"}}]}";
+    assert_int_equal(office_feed_import(s, cid, doc, strlen(doc), NOW, err, sizeof err),
+                     OFFICE_FEED_OK);
+    ReplyFeedItem r = {.receipt = "HJKM6789", .status = REPLY_IN_PROGRESS,
+                       .reply_zh = "已派人查看", .updated_at = NOW};
+    assert_int_equal(office_feed_put_reply(s, cid, &r, NOW, err, sizeof err), OFFICE_FEED_OK);
+    ReplyFeedItem bad = {.receipt = "nope", .status = REPLY_DONE, .updated_at = NOW};
+    assert_int_equal(office_feed_put_reply(s, cid, &bad, NOW, err, sizeof err),
+                     OFFICE_FEED_INVALID);
+    OstoreFeed f;
+    assert_int_equal(office_feed_current(s, cid, NOW, &f, err, sizeof err), OFFICE_FEED_OK);
+    /* The feed holds neither a code nor a reply in the clear. */
+    assert_non_null(strstr(f.json, "\"reply_salt\""));
+    assert_null(strstr(f.json, "7KQ4"));
+    assert_null(strstr(f.json, "HJKM6789"));
+    assert_null(strstr(f.json, "路灯"));
+    assert_null(strstr(f.json, "已派人"));
+    /* The kiosk's own code opens each with its code, and only with it. */
+    Content *c = content_parse(f.json, f.len, err, sizeof err);
+    assert_non_null(c);
+    Reply *out = NULL;
+    assert_int_equal(content_open_reply(c, "7kq4m2xd", &out), CONTENT_REPLY_FOUND);
+    assert_string_equal(out->reply.zh, "路灯已修好");
+    content_reply_free(out);
+    assert_int_equal(content_open_reply(c, "HJKM-6789", &out), CONTENT_REPLY_FOUND);
+    assert_int_equal(out->status, REPLY_IN_PROGRESS);
+    content_reply_free(out);
+    assert_int_equal(content_open_reply(c, "2345-6789", &out), CONTENT_REPLY_NONE);
+    content_free(c);
+    ostore_feed_free(&f);
+    ostore_close(s);
+}
+
 static void test_codes_and_tokens(void **state)
 {
     (void)state;
@@ -352,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_received_exactly_once_by_key),
         cmocka_unit_test(test_items_revisions_and_feed),
         cmocka_unit_test(test_feed_import_and_generation),
+        cmocka_unit_test(test_replies_are_sealed_in_the_feed),
         cmocka_unit_test(test_codes_and_tokens),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

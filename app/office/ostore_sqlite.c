@@ -65,6 +65,8 @@ static const char *const ostore_migrations[OSTORE_SCHEMA] = {
     "CREATE TABLE feed (community_id INTEGER PRIMARY KEY REFERENCES community(id),"
     "  rev INTEGER NOT NULL, json TEXT NOT NULL, etag TEXT NOT NULL,"
     "  generated_at INTEGER NOT NULL);",
+    /* 2: each community's salt of its sealed replies (docs/CONTENT.md) */
+    "ALTER TABLE community ADD COLUMN reply_salt TEXT NOT NULL DEFAULT '';",
 };
 
 static const char *const ostore_list_names[OSTORE_N_LISTS] = {
@@ -895,6 +897,31 @@ OstoreResult ostore_feed_put(Ostore *s, int64_t community_id, int64_t rev, const
     sqlite3_bind_text(st, 4, etag, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 5, now);
     return ostore_done(s, st);
+}
+
+OstoreResult ostore_reply_salt(Ostore *s, int64_t community_id, char *hex, size_t n)
+{
+    sqlite3_stmt *st = ostore_prep(s, "SELECT reply_salt FROM community WHERE id = ?", "i",
+                                   community_id);
+    if (!st)
+        return OSTORE_ERROR;
+    int rc = sqlite3_step(st);
+    OstoreResult r = rc == SQLITE_ROW ? OSTORE_OK : rc == SQLITE_DONE ? OSTORE_NOTFOUND
+                                                                      : ostore_fail(s, "read");
+    if (r == OSTORE_OK)
+        ostore_col(st, 0, hex, n);
+    sqlite3_finalize(st);
+    return r;
+}
+
+OstoreResult ostore_set_reply_salt(Ostore *s, int64_t community_id, const char *hex)
+{
+    OstoreResult r = ostore_done(s, ostore_prep(s,
+        "UPDATE community SET reply_salt = ?, content_rev = content_rev + 1 WHERE id = ?",
+        "ti", hex, community_id));
+    if (r == OSTORE_OK && sqlite3_changes(s->db) == 0)
+        r = OSTORE_NOTFOUND;
+    return r;
 }
 
 void ostore_feed_free(OstoreFeed *f)

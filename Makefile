@@ -179,11 +179,11 @@ SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 INSTALL     ?= install
 
 install:
-	@for f in $(BUILD)/kiosk $(BUILD)/kioskctl; do [ -x $$f ] || \
+	@for f in $(BUILD)/kiosk $(BUILD)/kioskctl $(BUILD)/office $(BUILD)/officectl; do [ -x $$f ] || \
 	  { echo "make install: $$f is missing: run make first" >&2; exit 1; }; done
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SHAREDIR)/fonts $(DESTDIR)$(DOCDIR) \
 	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/lobby-kiosk
-	$(INSTALL) -m 0755 $(BUILD)/kiosk $(BUILD)/kioskctl $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0755 $(BUILD)/kiosk $(BUILD)/kioskctl $(BUILD)/office $(BUILD)/officectl $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 0755 dist/kiosk-session $(DESTDIR)$(LIBEXECDIR)/
 	for f in $$(find assets -type f); do $(INSTALL) -D -m 0644 $$f $(DESTDIR)$(SHAREDIR)/$$f || exit 1; done
 	$(INSTALL) -m 0644 fonts/*.otf fonts/*.ttf fonts/*.txt $(DESTDIR)$(SHAREDIR)/fonts/
@@ -192,16 +192,24 @@ install:
 	  -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
 	  dist/lobby-kiosk.service >$(DESTDIR)$(UNITDIR)/lobby-kiosk.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/lobby-kiosk.service
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
+	  dist/lobby-office.service >$(DESTDIR)$(UNITDIR)/lobby-office.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/lobby-office.service
 	$(INSTALL) -m 0644 dist/lobby-kiosk.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/lobby-kiosk.conf
+	$(INSTALL) -m 0644 dist/lobby-office.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/lobby-office.conf
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/lobby-kiosk/kiosk.conf ]; then \
 	  echo "kept $(DESTDIR)$(SYSCONFDIR)/lobby-kiosk/kiosk.conf (new defaults: dist/kiosk.conf)"; \
 	else $(INSTALL) -m 0644 dist/kiosk.conf $(DESTDIR)$(SYSCONFDIR)/lobby-kiosk/kiosk.conf; fi
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/lobby-kiosk/office.conf ]; then \
+	  echo "kept $(DESTDIR)$(SYSCONFDIR)/lobby-kiosk/office.conf (new defaults: dist/office.conf)"; \
+	else $(INSTALL) -m 0644 dist/office.conf $(DESTDIR)$(SYSCONFDIR)/lobby-kiosk/office.conf; fi
 
 # Leaves /etc/lobby-kiosk (settings, keys) and /var/lib/lobby-kiosk (the
 # suggestions) alone.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kiosk $(DESTDIR)$(BINDIR)/kioskctl $(DESTDIR)$(UNITDIR)/lobby-kiosk.service \
-	  $(DESTDIR)$(SYSUSERSDIR)/lobby-kiosk.conf
+	  $(DESTDIR)$(SYSUSERSDIR)/lobby-kiosk.conf $(DESTDIR)$(BINDIR)/office $(DESTDIR)$(BINDIR)/officectl \
+	  $(DESTDIR)$(UNITDIR)/lobby-office.service $(DESTDIR)$(SYSUSERSDIR)/lobby-office.conf
 	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 
 clean:

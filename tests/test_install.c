@@ -85,6 +85,8 @@ static void test_files_and_modes(void **state)
     (void)state;
     assert_mode("/usr/bin/kiosk", 0755);
     assert_mode("/usr/bin/kioskctl", 0755);
+    assert_mode("/usr/bin/office", 0755);
+    assert_mode("/usr/bin/officectl", 0755);
     assert_mode("/usr/libexec/lobby-kiosk/kiosk-session", 0755);
     assert_int_equal(access(at("/usr/bin/kiosk"), X_OK), 0);
     const char *share[] = {
@@ -100,6 +102,10 @@ static void test_files_and_modes(void **state)
         "/lib/systemd/system/lobby-kiosk.service",
         "/usr/lib/sysusers.d/lobby-kiosk.conf",
         "/etc/lobby-kiosk/kiosk.conf",
+        "/etc/lobby-kiosk/office.conf",
+        "/lib/systemd/system/lobby-office.service",
+        "/usr/lib/sysusers.d/lobby-office.conf",
+        "/usr/share/doc/lobby-kiosk/OFFICE.md",
     };
     for (size_t i = 0; i < sizeof share / sizeof *share; i++)
         assert_mode(share[i], 0644);
@@ -300,11 +306,14 @@ static void test_uninstall_keeps_the_settings(void **state)
     const char *gone[] = {"/usr/bin/kiosk", "/usr/bin/kioskctl",
                           "/usr/libexec/lobby-kiosk", "/usr/share/lobby-kiosk",
                           "/usr/share/doc/lobby-kiosk", "/lib/systemd/system/lobby-kiosk.service",
-                          "/usr/lib/sysusers.d/lobby-kiosk.conf"};
+                          "/usr/lib/sysusers.d/lobby-kiosk.conf", "/usr/bin/office",
+                          "/usr/bin/officectl", "/lib/systemd/system/lobby-office.service",
+                          "/usr/lib/sysusers.d/lobby-office.conf"};
     for (size_t i = 0; i < sizeof gone / sizeof *gone; i++)
         if (access(at(gone[i]), F_OK) == 0)
             fail_msg("%s is still there after make uninstall", gone[i]);
     assert_int_equal(access(at("/etc/lobby-kiosk/kiosk.conf"), F_OK), 0);
+    assert_int_equal(access(at("/etc/lobby-kiosk/office.conf"), F_OK), 0);
 }
 
 int main(void)

@@ -17,6 +17,12 @@
  *   - Secrets are stored only as hashes (hex SHA-256 of kiosk tokens and
  *     enrolment codes, Argon2id strings of passwords): callers pass hashes.
  *
+ * Adding the PostgreSQL engine: rename the functions of ostore_sqlite.c
+ * to ostore_sqlite_*, put a table of function pointers (one per call
+ * below) in ostore.c, and let ostore_open pick the engine from the spec;
+ * callers do not change. Map unique violations to OSTORE_CONFLICT and
+ * connection loss to OSTORE_ERROR (the server answers 503).
+ *
  * An Ostore belongs to one thread at a time (the server keeps a pool).
  * Functions return an OstoreResult; on OSTORE_ERROR, ostore_error() says
  * why in one line (the server answers 503). Strings in the structs below

@@ -314,6 +314,40 @@ static void test_content_etag_and_304(void **state)
     free(out);
 }
 
+static long post_to(const OfficeSrv *o, const char *path, const char *body, const char *bearer,
+                    const char *key)
+{
+    HttpRequest rq = {.method = "POST", .url = officesrv_url(o, path), .body = body,
+                      .body_len = strlen(body), .bearer = bearer, .idempotency_key = key};
+    HttpResponse rs;
+    assert_int_equal(http_request(http, &rq, &rs), HTTP_DONE);
+    http_response_free(&rs);
+    return rs.status;
+}
+
+/* Nothing lives in a process: a second office on the same database knows
+ * the first one's tokens, codes and keys. */
+static void test_two_processes_share_one_database(void **state)
+{
+    (void)state;
+    OfficeSrv second = srv;
+    second.pid = 0;
+    second.out_fd = -1;
+    assert_int_equal(officesrv_start(&second), 0);
+    assert_string_not_equal(second.url, srv.url);
+    const char *a = SUB("shared-1", "两个进程");
+    assert_int_equal(post_to(&srv, "/api/submissions", a, token, "shared-1"), 201);
+    assert_int_equal(post_to(&second, "/api/submissions", a, token, "shared-1"), 200);
+    assert_int_equal(post_to(&second, "/api/submissions", SUB("shared-1", "改了"), token,
+                             "shared-1"), 422);
+    char code[10], body[100];
+    assert_int_equal(officesrv_add_kiosk(&srv, "lobby-3", code), 0);
+    snprintf(body, sizeof body, "{\"code\":\"%s\"}", code);
+    assert_int_equal(post_to(&second, "/api/enrol", body, NULL, NULL), 200);
+    assert_int_equal(post_to(&srv, "/api/enrol", body, NULL, NULL), 409);
+    assert_int_equal(officesrv_stop(&second), 0);
+}
+
 static void test_start_refusals(void **state)
 {
     (void)state;
@@ -358,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_sealed_opened_or_kept_unreadable),
         cmocka_unit_test(test_sealed_text_was_opened),
         cmocka_unit_test(test_content_etag_and_304),
+        cmocka_unit_test(test_two_processes_share_one_database),
         cmocka_unit_test(test_start_refusals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

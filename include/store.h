@@ -52,8 +52,13 @@ struct sqlite3 *store_connect(const char *dir, char *err, size_t errlen);
 Store *store_open(const char *dir, char *err, size_t errlen);
 void store_close(Store *s);   /* NULL accepted */
 
-/* As store_open, for the kiosk: a damaged file is closed and moved aside,
- * never deleted: DIR/kiosk.db becomes DIR/kiosk.db.corrupt-YYYYMMDD-HHMMSS
+/* As store_open, for the kiosk. First it takes DIR/STORE_LOCK_NAME (flock,
+ * held until store_close): while another kiosk holds it, NULL with a message
+ * naming that process; only one kiosk runs per data directory. (On a
+ * read-only file system where the lock file cannot be made, none is taken:
+ * nothing can be changed there.) A damaged file is closed and moved aside,
+ * never deleted, unless another process still has it open (SQLite's locks
+ * show it): then NULL with a message, and nothing is moved: DIR/kiosk.db becomes DIR/kiosk.db.corrupt-YYYYMMDD-HHMMSS
  * (local time; ".2", ".3" ... added when taken), its -wal and -shm follow
  * with the same name and their suffix (the -wal first), and the directory
  * is synced. Then the open is tried once more, on a fresh empty database.
@@ -62,11 +67,30 @@ void store_close(Store *s);   /* NULL accepted */
  * the caller tells staff (store_recovered). */
 Store *store_open_recover(const char *dir, char *err, size_t errlen);
 
+/* The kiosk's lock in the data directory (store_open_recover). */
+#define STORE_LOCK_NAME "kiosk.lock"
+/* Made in the data directory once its database holds content or a
+ * submission; a database found empty later was lost (store_lost). */
+#define STORE_DATA_MARK "kiosk.db.has-data"
+
 /* The name (in the data directory) that store_open_recover moved a damaged
  * file to, or NULL when it moved nothing; *why (when why is not NULL) is
  * then what was wrong with it ("PATH: database disk image is malformed"),
  * else NULL. Owned by s. */
 const char *store_recovered(const Store *s, const char **why);
+
+/* True when DIR/STORE_DATA_MARK says the directory's database held
+ * content or submissions before, and the one opened holds neither: the file
+ * was emptied (truncate -s0) or deleted and a fresh one was made. Not after
+ * store_open_recover moved a damaged file aside (store_recovered says so). */
+bool store_lost(const Store *s);
+
+/* Make DIR/STORE_DATA_MARK when the database holds content or a submission
+ * and the mark is not there yet (a stat-free no-op once it is known to
+ * exist). store_open and the imports call it; the kiosk also calls it
+ * periodically, for suggestions made since it started. Failures (a full
+ * disk) are left for the next call. */
+void store_note_data(Store *s);
 
 /* True when the database could only be opened for reading (a read-only
  * file system): content reads work, every write fails. */

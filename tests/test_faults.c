@@ -817,6 +817,200 @@ static void test_kiosk_binary_on_damaged_database(void **state)
     free(wal); free(shm); free(db); free(data);
 }
 
+/* ---- One kiosk per data directory (issue 12, item 6) ---- */
+
+static void test_one_kiosk_per_data_dir(void **state)
+{
+    (void)state;
+    char *mnt = mount_tmpfs("lock", "8m");
+    if (!mnt)
+        skip();
+    char *data = tmpdir_path(mnt, "data");
+    int64_t now = SAMPLE_NOW_MS;
+    Kiosk k;
+    kiosk_start(&k, data, SAMPLE, now);
+    char receipt[OUTBOX_RECEIPT_SIZE], err[600];
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(outbox_push(k.outbox, "repairs", "电梯又坏了", NULL, "zh", now / 1000,
+                                     receipt, err, sizeof err), OUTBOX_OK);
+    char pid[32];
+    snprintf(pid, sizeof pid, "process %ld", (long)getpid());
+
+    /* A second kiosk in this process is refused too (flock is per open file). */
+    Kiosk k2;
+    Config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
+    assert_int_equal(kiosk_open(&k2, &cfg, ".", NULL, fake_measure(), 1920, 1080, now, err,
+                                sizeof err), -1);
+    if (!strstr(err, "another kiosk") || !strstr(err, pid) || !strstr(err, "kiosk.lock"))
+        fail_msg("second kiosk_open said: %s", err);
+
+    /* The real binary, in each mode that opens the database: exit 1, a clear
+     * message, nothing written, nothing moved. */
+    char *dump = tmpdir_path(dir, "second.txt"), *script = tmpdir_path(dir, "second.replay");
+    char *png = tmpdir_path(dir, "second.png");
+    char line[700];
+    snprintf(line, sizeof line, "dump %s\n", dump);
+    assert_int_equal(tmpdir_write(script, line, strlen(line)), 0);
+    char *kiosk = strdup(proc_bin("kiosk"));   /* proc_bin's buffer is reused */
+    char *replay[] = {kiosk, "--replay", script, "--data-dir", data,
+                      "--now", "2026-12-01T10:00:00+08:00", NULL};
+    char *shot[] = {kiosk, "--screenshot", png, "--data-dir", data, NULL};
+    char *content[] = {kiosk, "--replay", script, "--data-dir", data, "--content", SAMPLE, NULL};
+    char **runs[] = {replay, shot, content};
+    for (int i = 0; i < 3; i++) {
+        char *msg = NULL;
+        int rc = proc_run(runs[i], NULL, &msg);
+        if (rc != 1 || !strstr(msg, "another kiosk") || !strstr(msg, pid) ||
+            !strstr(msg, "only one kiosk"))
+            fail_msg("second kiosk (%s) exited %d: %s", runs[i][1], rc, msg);
+        free(msg);
+    }
+    struct stat st;
+    assert_int_equal(stat(dump, &st), -1);
+    assert_int_equal(stat(png, &st), -1);
+    int n;
+    free(corrupt_names(data, &n));
+    assert_int_equal(n, 0);
+    /* The running kiosk still has its queue; kioskctl still works beside it. */
+    OutboxCounts c;
+    assert_int_equal(outbox_counts(k.outbox, &c), 0);
+    assert_int_equal(c.waiting, 5);
+    char *out = NULL, *msg = NULL;
+    assert_int_equal(kioskctl(data, "status", NULL, &out, &msg), 0);
+    assert_non_null(strstr(out, "翠湖花园"));
+    free(out); free(msg);
+    kiosk_close(&k);
+
+    /* Once it has stopped, the next one starts. */
+    msg = NULL;
+    int rc = proc_run(replay, NULL, &msg);
+    if (rc != 0)
+        fail_msg("kiosk after the first stopped exited %d: %s", rc, msg);
+    free(msg);
+    char *home = tmpdir_read(dump);
+    assert_non_null(strstr(home, "screen home"));
+    free(home); free(kiosk); free(png); free(script); free(dump); free(data);
+    unmount_tmpfs(mnt);
+}
+
+/* A damaged file that another program has open is never moved aside. */
+static void test_damaged_database_open_elsewhere_stays(void **state)
+{
+    (void)state;
+    int64_t now = SAMPLE_NOW_MS;
+    char *data = populated("inuse", now);
+    char *db = tmpdir_path(data, "kiosk.db");
+    sqlite3 *other;
+    assert_int_equal(sqlite3_open_v2(db, &other, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(other, "SELECT count(*) FROM submissions", -1, &st,
+                                        NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 300);
+    sqlite3_finalize(st);
+    damage(db, DAMAGE_HEADER);
+    char *dump = tmpdir_path(dir, "inuse.txt"), *script = tmpdir_path(dir, "inuse.replay");
+    char line[700];
+    snprintf(line, sizeof line, "dump %s\n", dump);
+    assert_int_equal(tmpdir_write(script, line, strlen(line)), 0);
+    char *argv[] = {(char *)proc_bin("kiosk"), "--replay", script, "--data-dir", data,
+                    "--now", "2026-12-01T10:00:00+08:00", NULL};
+    char *msg = NULL, pid[32];
+    snprintf(pid, sizeof pid, "process %ld", (long)getpid());
+    int rc = proc_run(argv, NULL, &msg);
+    if (rc != 1 || !strstr(msg, "another program") || !strstr(msg, pid) ||
+        !strstr(msg, "nothing was moved"))
+        fail_msg("kiosk on a damaged file open elsewhere exited %d: %s", rc, msg);
+    free(msg);
+    int n;
+    free(corrupt_names(data, &n));
+    assert_int_equal(n, 0);
+    struct stat sb;
+    assert_int_equal(stat(db, &sb), 0);
+    /* Closed there: now the kiosk moves it aside as usual. */
+    sqlite3_close(other);
+    msg = NULL;
+    rc = proc_run(argv, NULL, &msg);
+    if (rc != 0 || !strstr(msg, "moved it aside"))
+        fail_msg("kiosk exited %d: %s", rc, msg);
+    free(msg);
+    free(corrupt_names(data, &n));
+    assert_true(n >= 1);
+    free(script); free(dump); free(db); free(data);
+}
+
+/* ---- A database emptied or deleted (issue 12, item 7) ---- */
+
+static void assert_lost_flag(const char *data, int64_t now, bool want)
+{
+    Kiosk k;
+    kiosk_start(&k, data, NULL, now);
+    assert_int_equal(store_lost(k.store), want);
+    OutboxFlag fl[16];
+    const OutboxFlag *f = find_flag(k.outbox, "database_lost", fl, 16);
+    if (want) {
+        assert_non_null(f);
+        assert_false(f->in_memory);
+        assert_true(staff_panel_shows(&k, now, "database_lost"));
+    } else {
+        assert_null(f);
+    }
+    kiosk_close(&k);
+}
+
+static void test_emptied_database_is_flagged(void **state)
+{
+    (void)state;
+    int64_t now = SAMPLE_NOW_MS;
+    char *data = populated("lost", now);   /* content and 300 waiting */
+    char *db = tmpdir_path(data, "kiosk.db"), *mark = tmpdir_path(data, STORE_DATA_MARK);
+    struct stat st;
+    assert_int_equal(stat(mark, &st), 0);
+    assert_int_equal((int)(st.st_mode & 0777), 0600);
+
+    /* truncate -s0: flagged for staff, kioskctl lists it. */
+    assert_int_equal(truncate(db, 0), 0);
+    assert_lost_flag(data, now, true);
+    char *out = NULL, *msg = NULL;
+    assert_int_equal(kioskctl(data, "status", NULL, &out, &msg), 0);
+    assert_non_null(strstr(out, "database_lost"));
+    free(out); free(msg);
+    /* Content imported again: no longer lost (the flag stays until cleared). */
+    assert_int_equal(kioskctl(data, "import", SAMPLE, &out, &msg), 0);
+    free(out); free(msg);
+    Kiosk k;
+    kiosk_start(&k, data, NULL, now);
+    assert_false(store_lost(k.store));
+    kiosk_close(&k);
+
+    /* Deleted altogether (kioskctl ran first and made a fresh one): the same. */
+    assert_int_equal(unlink(db), 0);
+    assert_int_equal(kioskctl(data, "status", NULL, &out, &msg), 0);
+    assert_non_null(strstr(out, "lost"));
+    free(out); free(msg);
+    assert_lost_flag(data, now, true);
+
+    /* A new directory never held anything: nothing to flag. */
+    char *fresh = tmpdir_path(dir, "fresh");
+    assert_lost_flag(fresh, now, false);
+    /* A suggestion alone (no content) marks it, within a content poll. */
+    kiosk_start(&k, fresh, NULL, now);
+    char receipt[OUTBOX_RECEIPT_SIZE], err[300];
+    assert_int_equal(outbox_push(k.outbox, "noise", "楼下施工太吵", NULL, "zh", now / 1000,
+                                 receipt, err, sizeof err), OUTBOX_OK);
+    char *fmark = tmpdir_path(fresh, STORE_DATA_MARK);
+    assert_int_equal(stat(fmark, &st), -1);
+    kiosk_poll_content(&k, now + 60000, false);
+    assert_int_equal(stat(fmark, &st), 0);
+    kiosk_close(&k);
+    char *fdb = tmpdir_path(fresh, "kiosk.db");
+    assert_int_equal(truncate(fdb, 0), 0);
+    assert_lost_flag(fresh, now, true);
+    free(fdb); free(fmark); free(fresh); free(mark); free(db); free(data);
+}
+
 int main(void)
 {
     setenv("TZ", "Asia/Shanghai", 1);
@@ -826,6 +1020,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_only_mount, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_database_is_moved_aside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kiosk_binary_on_damaged_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_kiosk_per_data_dir, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_database_open_elsewhere_stays, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_emptied_database_is_flagged, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

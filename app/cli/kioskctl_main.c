@@ -188,6 +188,10 @@ static int kioskctl_status(const KioskctlArgs *a)
     int have = store_content_info(s, &info, err, sizeof err);
     int rc = KIOSKCTL_OK;
     printf("data dir:  %s\n", a->data_dir);
+    if (store_lost(s))
+        printf("LOST:      the database is empty, but this data directory held content or"
+               " suggestions before (%s): they are gone. See docs/OPERATIONS.md, \"When the"
+               " database is lost\"\n", STORE_DATA_MARK);
     if (have < 0) {
         fprintf(stderr, "kioskctl: %s: %s\n", a->data_dir, err);
         rc = KIOSKCTL_FAIL;

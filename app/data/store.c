@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +26,10 @@ struct Store {
     bool readonly;                /* the file could only be opened for reading */
     char moved[STORE_MOVED_MAX];  /* store_open_recover moved a damaged file here */
     char moved_why[256];          /* and why */
+    int lock_fd;                  /* DIR/kiosk.lock, held (store_open_recover); -1 none */
+    bool lost;                    /* the directory had data; this database holds none */
+    bool marked;                  /* DIR/STORE_DATA_MARK is known to exist */
+    char dir[PATH_MAX];
 };
 
 /* Schema migrations: migrations[i] takes user_version i to i + 1. Append
@@ -226,12 +231,17 @@ static int store_journal_wal(sqlite3 *db)
     return rc;
 }
 
-/* Whether PATH-wal exists (true when that cannot be told). */
+/* Whether PATH-wal exists with something in it (true when that cannot be
+ * told). An empty -wal holds no commits: a failed open may leave one. */
 static bool store_has_wal(const char *path)
 {
     char *wal = path ? sqlite3_mprintf("%s-wal", path) : NULL;
     struct stat st;
-    bool gone = wal && stat(wal, &st) < 0 && errno == ENOENT;
+    bool gone = false;
+    if (wal && stat(wal, &st) < 0)
+        gone = errno == ENOENT;
+    else if (wal)
+        gone = S_ISREG(st.st_mode) && st.st_size == 0;
     sqlite3_free(wal);
     return !gone;
 }
@@ -437,35 +447,196 @@ static int store_move_aside(const char *dir, char name[STORE_MOVED_MAX], char *e
     return -1;
 }
 
+/* ---- One kiosk per data directory ---- */
+
+/* Take DIR/STORE_LOCK_NAME (flock, exclusive, not waiting) and write our
+ * pid in it for the message another kiosk gives. Returns the descriptor;
+ * -2 when the file can neither be made nor opened because the file system
+ * is read-only (nothing can be moved or written there, so there is nothing
+ * to guard); -1 with a message when another process holds it or it cannot
+ * be opened. */
+static int store_lock_dir(const char *dir, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/" STORE_LOCK_NAME, dir) >= (int)sizeof path) {
+        store_msg(err, errlen, "%s: directory name too long", dir);
+        return -1;
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == EROFS)
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        if (errno == EROFS || errno == ENOENT)
+            return -2;
+        store_msg(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        int e = errno;
+        char pid[24] = "";
+        ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+        pid[n > 0 ? n : 0] = '\0';
+        pid[strcspn(pid, "\n")] = '\0';
+        close(fd);
+        if (e == EWOULDBLOCK)
+            store_msg(err, errlen, "another kiosk%s%s%s is already running on this data directory"
+                      " (it holds %s); only one kiosk may use a data directory: stop the other"
+                      " one first (systemctl stop lobby-kiosk)", pid[0] ? " (process " : "",
+                      pid, pid[0] ? ")" : "", path);
+        else
+            store_msg(err, errlen, "cannot lock %s: %s", path, strerror(e));
+        return -1;
+    }
+    char line[24];
+    int n = snprintf(line, sizeof line, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) == 0 && pwrite(fd, line, (size_t)n, 0) != n) {
+        /* A full disk: the lock holds all the same, only the pid is missing. */
+    }
+    return fd;
+}
+
+/* The process other than this one that has DIR/kiosk.db open through
+ * SQLite, or 0 when none can be seen. Every connection in WAL mode holds a
+ * read lock on byte 128 of the -shm (SQLite's "dead man switch") for as
+ * long as it is open, and a connection in a transaction holds the
+ * database file's shared range; F_GETLK names the holder. Must be called
+ * while this process has no connection to the file: closing a descriptor
+ * drops the POSIX locks the process holds on the file. */
+static long store_other_user(const char *dir)
+{
+    static const struct { const char *suffix; off_t start, len; } where[] = {
+        {"-shm", 128, 1},                        /* UNIX_SHM_DMS */
+        {"", 0x40000000 + 2, 510},               /* SHARED_FIRST, SHARED_SIZE */
+    };
+    for (size_t i = 0; i < sizeof where / sizeof where[0]; i++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/kiosk.db%s", dir, where[i].suffix);
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+            continue;
+        struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET,
+                           .l_start = where[i].start, .l_len = where[i].len};
+        long pid = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK ? (long)fl.l_pid : 0;
+        close(fd);
+        if (pid > 0 && pid != (long)getpid())
+            return pid;
+    }
+    return 0;
+}
+
+/* ---- Whether the directory ever held data (docs/OPERATIONS.md) ---- */
+
+static bool store_mark_exists(const char *dir)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/" STORE_DATA_MARK, dir);
+    return lstat(path, &st) == 0;
+}
+
+/* 1 when the database holds content or a submission, 0 when neither, -1
+ * when that cannot be read. */
+static int store_has_data(sqlite3 *db)
+{
+    int64_t n = store_pragma_int(db, "SELECT EXISTS (SELECT 1 FROM content)"
+                                     " OR EXISTS (SELECT 1 FROM submissions)");
+    return n < 0 ? -1 : n > 0;
+}
+
+void store_note_data(Store *s)
+{
+    if (!s || s->marked || !s->dir[0] || store_has_data(s->db) != 1)
+        return;
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/" STORE_DATA_MARK, s->dir);
+    static const char text[] = "kiosk.db has held content or suggestions: if it is ever found"
+                               " missing or empty, the kiosk raises database_lost"
+                               " (docs/OPERATIONS.md)\n";
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return;   /* a full or read-only disk: tried again at the next note */
+    bool ok = write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1) && fsync(fd) == 0;
+    close(fd);
+    if (ok) {
+        int dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        s->marked = true;
+    } else {
+        unlink(path);
+    }
+}
+
+bool store_lost(const Store *s)
+{
+    return s && s->lost;
+}
+
 static Store *store_open_mode(const char *dir, bool recover, char *err, size_t errlen)
 {
     bool damaged;
     char why[sizeof ((Store *)0)->moved_why] = "", moved[STORE_MOVED_MAX] = "";
     if (err && errlen)
         err[0] = '\0';
+    /* The kiosk: one per data directory, checked before anything is read. */
+    int lock_fd = -1;
+    if (recover) {
+        if (!dir || store_mkdirs(dir, err, errlen) < 0)
+            return NULL;
+        if ((lock_fd = store_lock_dir(dir, err, errlen)) == -1)
+            return NULL;
+    }
     sqlite3 *db = store_connect_db(dir, true, &damaged, why, sizeof why);
-    if (!db && damaged && recover) {
+    long other = !db && damaged && recover ? store_other_user(dir) : 0;
+    if (other) {
+        /* Never from under another program (kioskctl, a second kiosk
+         * without the lock): its view may be sound, and it would write on. */
+        store_msg(err, errlen, "%s -- the database file looks damaged, but another program"
+                  " (process %ld) has it open, so nothing was moved: stop it and start the"
+                  " kiosk again (docs/OPERATIONS.md, \"When the database is damaged\")",
+                  why, other);
+    } else if (!db && damaged && recover) {
         /* Once: a fresh file that is damaged too is not the file's fault. */
         char sub[300];
         if (store_move_aside(dir, moved, sub, sizeof sub) < 0) {
             store_msg(err, errlen, "%s -- the database file is damaged, and %s", why, sub);
+            if (lock_fd >= 0)
+                close(lock_fd);
             return NULL;
         }
+        /* The fresh file starts empty on purpose: not a lost one. The mark
+         * comes back with the next content or suggestion. */
+        char mark[PATH_MAX];
+        snprintf(mark, sizeof mark, "%s/" STORE_DATA_MARK, dir);
+        unlink(mark);
         db = store_connect_db(dir, true, &damaged, err, errlen);
     } else if (!db) {
         store_msg(err, errlen, "%s", why);
         if (damaged)
             store_damage_advice(err, errlen);
     }
-    if (!db)
+    if (!db) {
+        if (lock_fd >= 0)
+            close(lock_fd);
         return NULL;
+    }
     Store *s = calloc(1, sizeof *s);
     if (!s) {
         store_msg(err, errlen, "out of memory");
         sqlite3_close(db);
+        if (lock_fd >= 0)
+            close(lock_fd);
         return NULL;
     }
     s->db = db;
+    s->lock_fd = lock_fd;
+    snprintf(s->dir, sizeof s->dir, "%s", dir);
+    /* Held data before, holds none now: a lost (emptied or deleted) file. */
+    s->marked = store_mark_exists(dir);
+    s->lost = s->marked && !moved[0] && store_has_data(db) == 0;
+    store_note_data(s);
     s->seen_data_version = -1;
     s->readonly = sqlite3_db_readonly(db, "main") == 1;
     if (moved[0]) {
@@ -511,6 +682,8 @@ void store_close(Store *s)
     sqlite3_finalize(s->data_version);
     sqlite3_finalize(s->serial);
     sqlite3_close(s->db);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);   /* last: the database is closed */
     free(s);
 }
 
@@ -556,6 +729,7 @@ int store_import_json(Store *s, const char *json, size_t len, char *err, size_t 
         return -1;
     }
     s->seen_data_version = -1;   /* our own commits do not change data_version */
+    store_note_data(s);
     return 0;
 }
 

@@ -90,6 +90,12 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
         fprintf(stderr, "kiosk: the database was damaged (%s); moved it aside to %s/%s and "
                 "started on a fresh one: import the content again (docs/OPERATIONS.md, "
                 "\"When the database is damaged\")\n", why, cfg->data_dir, moved);
+    bool lost = store_lost(k->store);
+    if (lost)
+        fprintf(stderr, "kiosk: the database in %s is empty or was missing, but this data"
+                " directory held content or suggestions before (%s): they are lost; staff"
+                " are told (docs/OPERATIONS.md, \"When the database is lost\")\n",
+                cfg->data_dir, STORE_DATA_MARK);
     if (store_readonly(k->store))
         fprintf(stderr, "kiosk: the database in %s is read-only (a read-only file system?): "
                 "showing the stored content, but suggestions cannot be saved\n", cfg->data_dir);
@@ -123,6 +129,10 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
         snprintf(detail, sizeof detail, "moved aside to %s; import the content again", moved);
         outbox_flag_raise(k->outbox, "database_corrupt", detail, now_ms / 1000);
     }
+    if (k->outbox && lost)
+        outbox_flag_raise(k->outbox, "database_lost", "kiosk.db was found empty or missing"
+                          " where content or suggestions were kept: they are gone; import the"
+                          " content again", now_ms / 1000);
     if (k->outbox && store_readonly(k->store))   /* kept in memory: the file refuses it */
         outbox_flag_raise(k->outbox, "database_readonly", "the data directory is read-only;"
                           " suggestions cannot be saved", now_ms / 1000);
@@ -157,6 +167,7 @@ void kiosk_close(Kiosk *k)
     staff_export_free(k->export_job);   /* waits for a running export */
     uploader_stop(k->uploader);   /* first: it may be mid-transfer */
     app_destroy(k->app);
+    store_note_data(k->store);   /* suggestions made since the last poll */
     pinyin_close(k->pinyin);
     outbox_close(k->outbox);
     store_close(k->store);
@@ -170,6 +181,7 @@ bool kiosk_poll_content(Kiosk *k, int64_t now_ms, bool force)
     if (!force && now_ms < k->next_poll_ms)
         return false;
     k->next_poll_ms = now_ms + (int64_t)k->cfg.content_poll_s * 1000;
+    store_note_data(k->store);   /* the first suggestion of a fresh database */
     int64_t serial = store_content_serial(k->store);
     if (serial < 0 || serial == k->serial)
         return false;

@@ -74,6 +74,14 @@ int app_open(App *a, const char *name);
  * either may be NULL: the flow then explains that it is unavailable). */
 void app_attach_inputs(App *a, Outbox *ob, Pinyin *py);
 
+/* Pause (or resume) taking suggestions and ratings: while paused the home
+ * tile says so, the suggestion screen explains it instead of offering
+ * topics, and the rating is not offered (a full or read-only disk: the
+ * kiosk could not save them). Both languages come from the strings file
+ * (home.suggest_paused, suggest.paused_title, suggest.paused_body). */
+void app_set_suggest_paused(App *a, bool paused);
+bool app_suggest_paused(const App *a);
+
 /* The draft being written (for tests): text and contact. */
 const char *app_draft_text(const App *a);
 const char *app_draft_contact(const App *a);

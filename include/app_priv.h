@@ -45,6 +45,7 @@ struct App {
     Suggest sg;
     Osk osk;
     Outbox *outbox;               /* not owned */
+    bool suggest_paused;          /* the kiosk cannot save now: the flow says so */
     RateLimit rl;
     RateLimit rate_rl;            /* ratings: the same flood guard, its own bucket */
     char topics[SUGGEST_TOPICS_MAX][32];

@@ -27,6 +27,7 @@ typedef struct Kiosk {
     int64_t next_poll_ms;
     char content_error[512];      /* why the last import or load failed */
     int64_t next_info_ms;         /* when to refresh the staff panel's figures */
+    int64_t next_retry_ms;        /* a read-only (full) database: next try to reopen it */
     bool quit;                    /* staff chose to leave the kiosk */
     struct StaffExport *export_job; /* an export to a USB drive, running */
 } Kiosk;

@@ -92,6 +92,23 @@ bool store_lost(const Store *s);
  * disk) are left for the next call. */
 void store_note_data(Store *s);
 
+/* Below this many free bytes a database that opened read-only counts as on
+ * a full disk (SQLite needs 32 KiB for the -shm, more for the -wal). */
+#define STORE_FULL_BYTES (1024 * 1024)
+
+/* True when the database opened read-only because its file system is full
+ * (no room for the -shm: SQLite cannot open a WAL database normally). It
+ * is then read as it is (immutable, as on a read-only file system), every
+ * write fails, and opening again once there is room gives a normal one. */
+bool store_disk_full(const Store *s);
+
+/* Move the data directory's lock (store_open_recover) from `from` to `to`,
+ * so `from` can be closed without letting another kiosk in. */
+void store_adopt_lock(Store *to, Store *from);
+
+/* Free bytes for an unprivileged user on the file system of dir, or -1. */
+int64_t store_free_bytes(const char *dir);
+
 /* True when the database could only be opened for reading (a read-only
  * file system): content reads work, every write fails. */
 bool store_readonly(const Store *s);

@@ -76,6 +76,7 @@ typedef struct {
     int64_t frame_at_ms;           /* 0: no frame drawn yet */
     char display[16];              /* "day", "night" (dimmed), "night-blank" */
     int64_t disk_free_bytes;       /* -1: unknown */
+    char flags[256];               /* raised staff flags' names, comma-separated ("") */
 } SyncHeartbeat;
 
 /* The heartbeat document for hb plus the stored content state and the

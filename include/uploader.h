@@ -40,6 +40,9 @@ void uploader_set_frame_hash(Uploader *u, uint64_t hash);
 /* What the screen shows at rest: "day", "night" or "night-blank". A
  * scheduled night is reported as such in the heartbeat, not as a fault. */
 void uploader_set_display(Uploader *u, const char *state);
+/* The raised staff flags' names, comma-separated (disk_full,database_lost):
+ * sent with every heartbeat (docs/PROTOCOL.md); copied. */
+void uploader_set_flags(Uploader *u, const char *names);
 
 typedef struct {
     bool upload_enabled;          /* upload_url configured */

@@ -817,6 +817,106 @@ static void test_kiosk_binary_on_damaged_database(void **state)
     free(wal); free(shm); free(db); free(data);
 }
 
+/* ---- A full disk at start (issue 12, item 1) ---- */
+
+static void test_full_disk_at_start(void **state)
+{
+    (void)state;
+    char *mnt = mount_tmpfs("fullstart", "2m");
+    if (!mnt)
+        skip();
+    char *data = tmpdir_path(mnt, "data");
+    int64_t now = SAMPLE_NOW_MS;
+    Kiosk k;
+    kiosk_start(&k, data, SAMPLE, now);
+    char receipt[OUTBOX_RECEIPT_SIZE], r2[OUTBOX_RECEIPT_SIZE], err[300];
+    assert_int_equal(outbox_push(k.outbox, "noise", "夜里装修太吵", NULL, "zh", now / 1000,
+                                 receipt, err, sizeof err), OUTBOX_OK);
+    kiosk_close(&k);   /* the last connection: -wal and -shm go */
+    char *filler = tmpdir_path(mnt, "filler");
+    fill(filler);
+
+    /* The real binary starts, shows the content and says at once that
+     * suggestions cannot be taken; exit 0. */
+    char *d1 = tmpdir_path(dir, "full-home.txt"), *d2 = tmpdir_path(dir, "full-suggest.txt");
+    char *script = tmpdir_path(dir, "full.replay"), line[1500];
+    snprintf(line, sizeof line, "dump %s\ntap @tile:suggest\ndump %s\n", d1, d2);
+    assert_int_equal(tmpdir_write(script, line, strlen(line)), 0);
+    char *argv[] = {(char *)proc_bin("kiosk"), "--replay", script, "--data-dir", data,
+                    "--now", "2026-12-01T10:00:00+08:00", NULL};
+    char *msg = NULL;
+    int rc = proc_run(argv, NULL, &msg);
+    if (rc != 0 || !strstr(msg, "disk is full"))
+        fail_msg("kiosk on a full disk exited %d: %s", rc, msg);
+    free(msg);
+    char *t1 = tmpdir_read(d1), *t2 = tmpdir_read(d2);
+    assert_non_null(strstr(t1, "screen home"));
+    assert_non_null(strstr(t1, "翠湖花园"));
+    assert_non_null(strstr(t1, "暂时不能提交建议"));   /* on the tile */
+    assert_null(strstr(t1, "hit rate:"));              /* no rating it cannot keep */
+    assert_non_null(strstr(t2, "screen suggest"));
+    assert_non_null(strstr(t2, "终端现在无法保存新的建议"));
+    assert_null(strstr(t2, "hit topic:"));
+    free(t1); free(t2);
+    /* kioskctl status works and says what is wrong. */
+    char *out = NULL;
+    msg = NULL;
+    assert_int_equal(kioskctl(data, "status", NULL, &out, &msg), 0);
+    if (!strstr(out, "翠湖花园") || !strstr(out, "DISK FULL"))
+        fail_msg("kioskctl status on a full disk: %s / %s", out, msg);
+    free(out); free(msg);
+
+    /* In process: both languages, a flag for staff, nothing lost. */
+    kiosk_start(&k, data, NULL, now);
+    assert_true(store_disk_full(k.store));
+    assert_true(app_suggest_paused(k.app));
+    kiosk_view(&k, now);
+    assert_true(frame_has_text(&k.frame, "翠湖花园"));
+    app_set_lang(k.app, LANG_EN);
+    kiosk_view(&k, now);
+    assert_true(frame_has_text(&k.frame, "Not taking suggestions right now"));
+    assert_int_equal(app_open(k.app, "suggest"), 0);
+    kiosk_view(&k, now);
+    assert_true(frame_has_text(&k.frame, "Suggestions cannot be taken right now"));
+    OutboxFlag fl[16];
+    const OutboxFlag *f = find_flag(k.outbox, "disk_full", fl, 16);
+    assert_non_null(f);
+    assert_true(f->in_memory);
+    assert_true(staff_panel_shows(&k, now, "disk_full"));
+    OutboxMeta m;
+    assert_int_equal(outbox_get_by_receipt(k.outbox, receipt, &m), 1);
+    assert_int_equal(outbox_push(k.outbox, "noise", "还是很吵", NULL, "zh", now / 1000, r2,
+                                 err, sizeof err), OUTBOX_IO);
+
+    /* Space again: at its next look the kiosk takes suggestions by itself. */
+    assert_int_equal(unlink(filler), 0);
+    kiosk_poll_content(&k, now + 1000, false);
+    assert_true(store_readonly(k.store));          /* not before its time */
+    kiosk_poll_content(&k, now + 31000, false);
+    assert_false(store_readonly(k.store));
+    assert_false(app_suggest_paused(k.app));
+    assert_int_equal(outbox_push(k.outbox, "noise", "还是很吵", NULL, "zh", now / 1000, r2,
+                                 err, sizeof err), OUTBOX_OK);
+    assert_int_equal(outbox_get_by_receipt(k.outbox, receipt, &m), 1);
+    f = find_flag(k.outbox, "disk_full", fl, 16);
+    assert_non_null(f);
+    assert_false(f->in_memory);                    /* staff learn it happened */
+    app_open(k.app, "home");
+    kiosk_view(&k, now + 31000);
+    assert_non_null(dl_find_hit(&k.frame, "rate:5"));
+    /* Still the one kiosk here: the lock moved with the database. */
+    Kiosk k2;
+    Config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
+    assert_int_equal(kiosk_open(&k2, &cfg, ".", NULL, fake_measure(), 1920, 1080, now, err,
+                                sizeof err), -1);
+    kiosk_close(&k);
+    assert_integrity_ok(data);
+    free(script); free(d1); free(d2); free(filler); free(data);
+    unmount_tmpfs(mnt);
+}
+
 /* ---- One kiosk per data directory (issue 12, item 6) ---- */
 
 static void test_one_kiosk_per_data_dir(void **state)
@@ -1020,6 +1120,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_only_mount, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_database_is_moved_aside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kiosk_binary_on_damaged_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_full_disk_at_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_kiosk_per_data_dir, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_database_open_elsewhere_stays, setup,
                                         teardown),

@@ -296,10 +296,26 @@ static void test_heartbeat(void **state)
     free(txt);
 }
 
+/* Staff flags reach the heartbeat by name (issue 12: disk_full,
+ * database_lost), never with their details. */
+static void test_heartbeat_flags(void **state)
+{
+    Fix *f = *state;
+    SyncHeartbeat hb = {.now_ms = 1773451800000LL, .disk_free_bytes = -1};
+    char *txt = sync_heartbeat_json(f->sync, &hb);
+    assert_non_null(strstr(txt, "\"flags\":[]"));
+    free(txt);
+    snprintf(hb.flags, sizeof hb.flags, "database_lost,disk_full");
+    txt = sync_heartbeat_json(f->sync, &hb);
+    assert_non_null(strstr(txt, "\"flags\":[\"database_lost\",\"disk_full\"]"));
+    free(txt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sync_etag_and_304, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heartbeat_flags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_etag_kept_across_304, setup, teardown),
         cmocka_unit_test_setup_teardown(test_content_type_must_be_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_last_good_content_stays, setup, teardown),

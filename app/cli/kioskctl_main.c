@@ -188,6 +188,10 @@ static int kioskctl_status(const KioskctlArgs *a)
     int have = store_content_info(s, &info, err, sizeof err);
     int rc = KIOSKCTL_OK;
     printf("data dir:  %s\n", a->data_dir);
+    if (store_disk_full(s))
+        printf("DISK FULL: %lld KiB free on the data directory's file system: the kiosk shows"
+               " its content but cannot take suggestions until space is freed (docs/OPERATIONS.md,"
+               " \"When the disk is full\")\n", (long long)store_free_bytes(a->data_dir) / 1024);
     if (store_lost(s))
         printf("LOST:      the database is empty, but this data directory held content or"
                " suggestions before (%s): they are gone. See docs/OPERATIONS.md, \"When the"

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 /* Where a damaged database goes: DIR/kiosk.db.corrupt-YYYYMMDD-HHMMSS[.N]. */
@@ -24,6 +25,7 @@ struct Store {
     int64_t seen_data_version;    /* -1 when the cached serial is stale */
     int64_t cached_serial;
     bool readonly;                /* the file could only be opened for reading */
+    bool disk_full;               /* ... because its file system is full */
     char moved[STORE_MOVED_MAX];  /* store_open_recover moved a damaged file here */
     char moved_why[256];          /* and why */
     int lock_fd;                  /* DIR/kiosk.lock, held (store_open_recover); -1 none */
@@ -173,6 +175,16 @@ static bool store_damage_rc(int rc)
 {
     rc &= 0xFF;
     return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+/* True when rc (on db) comes from a full disk: SQLITE_FULL, or an I/O
+ * error whose system error is ENOSPC or EDQUOT (making the -shm). */
+static bool store_full_rc(sqlite3 *db, int rc)
+{
+    if ((rc & 0xFF) == SQLITE_FULL)
+        return true;
+    int e = db ? sqlite3_system_errno(db) : 0;
+    return (rc & 0xFF) == SQLITE_IOERR && (e == ENOSPC || e == EDQUOT);
 }
 
 /* Bring the schema to STORE_SCHEMA_VERSION, one transaction per step (the
@@ -337,9 +349,22 @@ static sqlite3 *store_connect_db(const char *dir, bool check, bool *damaged,
             rc = SQLITE_ROW;
         }
     }
+    if (rc != SQLITE_ROW && store_full_rc(db, rc)) {
+        /* A full disk: no room for the -shm. Read the file as it is, as on
+         * a read-only file system (docs/OPERATIONS.md, "When the disk is
+         * full"); the kiosk opens it normally again once there is room. */
+        sqlite3 *ro = store_open_immutable(path);
+        if (ro) {
+            sqlite3_close(db);
+            db = ro;
+            sqlite3_busy_timeout(db, 5000);
+            rc = SQLITE_ROW;
+        }
+    }
     if (rc != SQLITE_ROW) {
         *damaged = store_damage_rc(rc);
-        store_msg(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+        store_msg(err, errlen, "%s: %s%s", path, sqlite3_errmsg(db),
+                  store_full_rc(db, rc) ? " (the disk is full: free some space)" : "");
         goto fail;
     }
     /* secure_delete is per connection: every connection sets it, so pages
@@ -639,6 +664,8 @@ static Store *store_open_mode(const char *dir, bool recover, char *err, size_t e
     store_note_data(s);
     s->seen_data_version = -1;
     s->readonly = sqlite3_db_readonly(db, "main") == 1;
+    s->disk_full = s->readonly && store_free_bytes(dir) >= 0 &&
+                   store_free_bytes(dir) < STORE_FULL_BYTES;
     if (moved[0]) {
         memcpy(s->moved, moved, sizeof moved);
         memcpy(s->moved_why, why, sizeof why);
@@ -675,6 +702,29 @@ bool store_readonly(const Store *s)
     return s && s->readonly;
 }
 
+void store_adopt_lock(Store *to, Store *from)
+{
+    if (!to || !from || to == from)
+        return;
+    if (to->lock_fd >= 0)
+        close(to->lock_fd);
+    to->lock_fd = from->lock_fd;
+    from->lock_fd = -1;
+}
+
+int64_t store_free_bytes(const char *dir)
+{
+    struct statvfs v;
+    if (!dir || statvfs(dir, &v) < 0)
+        return -1;
+    return (int64_t)((unsigned long long)v.f_bavail * v.f_frsize);
+}
+
+bool store_disk_full(const Store *s)
+{
+    return s && s->disk_full;
+}
+
 void store_close(Store *s)
 {
     if (!s)
@@ -697,8 +747,9 @@ int store_import_json(Store *s, const char *json, size_t len, char *err, size_t 
     content_free(c);
 
     if (s->readonly) {
-        store_msg(err, errlen, "database: %s is read-only (is its file system mounted"
-                  " read-only?); the stored content is unchanged",
+        store_msg(err, errlen, s->disk_full ? "database: the disk holding %s is full; free"
+                  " some space; the stored content is unchanged" : "database: %s is read-only"
+                  " (is its file system mounted read-only?); the stored content is unchanged",
                   sqlite3_db_filename(s->db, "main"));
         return -1;
     }

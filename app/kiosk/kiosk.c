@@ -60,6 +60,10 @@ int kiosk_find_share_dir(const Config *cfg, const char *argv0, char *buf, size_t
 }
 
 static void load_default_lang(Kiosk *k);
+static void kiosk_share_flags(Kiosk *k);
+
+/* How often a kiosk that started read-only (a full disk) tries again. */
+#define KIOSK_RETRY_MS 30000
 
 int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
                const char *content_file, const TextMeasure *tm,
@@ -96,7 +100,7 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
                 " directory held content or suggestions before (%s): they are lost; staff"
                 " are told (docs/OPERATIONS.md, \"When the database is lost\")\n",
                 cfg->data_dir, STORE_DATA_MARK);
-    if (store_readonly(k->store))
+    if (store_readonly(k->store) && !store_disk_full(k->store))
         fprintf(stderr, "kiosk: the database in %s is read-only (a read-only file system?): "
                 "showing the stored content, but suggestions cannot be saved\n", cfg->data_dir);
     if (content_file && store_import_file(k->store, content_file, msg, sizeof msg) < 0) {
@@ -133,7 +137,21 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
         outbox_flag_raise(k->outbox, "database_lost", "kiosk.db was found empty or missing"
                           " where content or suggestions were kept: they are gone; import the"
                           " content again", now_ms / 1000);
-    if (k->outbox && store_readonly(k->store))   /* kept in memory: the file refuses it */
+    if (store_readonly(k->store)) {
+        /* Said on the suggestion tile at once, not after writing it all;
+         * kiosk_poll_content opens the database again once it can. */
+        app_set_suggest_paused(k->app, true);
+        k->next_retry_ms = now_ms + KIOSK_RETRY_MS;
+    }
+    if (store_disk_full(k->store)) {
+        char detail[OUTBOX_FLAG_DETAIL_MAX];
+        snprintf(detail, sizeof detail, "the disk is full (%lld KiB free): content is shown,"
+                 " suggestions are paused until space is freed",
+                 (long long)store_free_bytes(cfg->data_dir) / 1024);
+        fprintf(stderr, "kiosk: %s in %s\n", detail, cfg->data_dir);
+        if (k->outbox)
+            outbox_flag_raise(k->outbox, "disk_full", detail, now_ms / 1000);
+    } else if (k->outbox && store_readonly(k->store))   /* kept in memory: the file refuses it */
         outbox_flag_raise(k->outbox, "database_readonly", "the data directory is read-only;"
                           " suggestions cannot be saved", now_ms / 1000);
     /* Sealed mode: a configured office key that cannot be read is a
@@ -157,6 +175,7 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
     k->uploader = uploader_start(cfg, msg, sizeof msg);
     if (!k->uploader)
         fprintf(stderr, "kiosk: uploading and content sync are off: %s\n", msg);
+    kiosk_share_flags(k);   /* before the first heartbeat goes, as a rule */
     load_default_lang(k);
     k->next_poll_ms = now_ms + (int64_t)cfg->content_poll_s * 1000;
     return 0;
@@ -176,12 +195,85 @@ void kiosk_close(Kiosk *k)
     memset(k, 0, sizeof *k);
 }
 
+/* A kiosk that started on a full or read-only disk opens its database
+ * normally again as soon as it can (a new Store, outbox and uploader take
+ * the place of the read-only ones; the lock moves across), and takes
+ * suggestions again. docs/OPERATIONS.md, "When the disk is full". */
+static void kiosk_retry_store(Kiosk *k, int64_t now_ms)
+{
+    if (!store_readonly(k->store) || now_ms < k->next_retry_ms)
+        return;
+    k->next_retry_ms = now_ms + KIOSK_RETRY_MS;
+    bool was_full = store_disk_full(k->store);
+    int64_t free_b = store_free_bytes(k->cfg.data_dir);
+    if (was_full ? free_b >= 0 && free_b < STORE_FULL_BYTES
+                 : access(k->cfg.data_dir, W_OK) != 0)
+        return;   /* still full, or still read-only: not worth an open */
+    char msg[400];
+    Store *s = store_open(k->cfg.data_dir, msg, sizeof msg);
+    if (!s || store_readonly(s)) {
+        store_close(s);
+        return;
+    }
+    OutboxLimits lim = {k->cfg.queue_max_rows, (int64_t)k->cfg.queue_max_mb * 1024 * 1024,
+                        k->cfg.topics};
+    Outbox *ob = outbox_open(k->cfg.data_dir, &lim, msg, sizeof msg);
+    SealPublic pub;
+    if (ob && k->cfg.staff.office_public_key[0]) {
+        if (seal_load_public(k->cfg.staff.office_public_key, &pub, msg, sizeof msg) < 0) {
+            outbox_close(ob);
+            ob = NULL;
+        } else {
+            outbox_set_seal_key(ob, &pub);
+        }
+    }
+    if (!ob) {
+        store_close(s);
+        return;
+    }
+    uploader_stop(k->uploader);   /* its connections are read-only too */
+    app_attach_inputs(k->app, ob, k->pinyin);
+    outbox_close(k->outbox);
+    store_adopt_lock(s, k->store);
+    store_close(k->store);
+    k->store = s;
+    k->outbox = ob;
+    k->uploader = uploader_start(&k->cfg, msg, sizeof msg);
+    app_set_suggest_paused(k->app, false);
+    if (was_full)
+        outbox_flag_raise(ob, "disk_full", "the disk was full when the kiosk started;"
+                          " suggestions were paused until space was freed", now_ms / 1000);
+    fprintf(stderr, "kiosk: the database in %s can be written again: taking suggestions\n",
+            k->cfg.data_dir);
+}
+
+/* Hand the raised flags' names to the uploader for the heartbeat. */
+static void kiosk_share_flags(Kiosk *k)
+{
+    char names[256] = "";
+    OutboxFlag f[16];
+    int n = k->outbox ? outbox_flags_list(k->outbox, f, 16) : 0;
+    size_t len = 0;
+    for (int i = 0; i < n && i < 16; i++) {
+        int w = snprintf(names + len, sizeof names - len, "%s%s", len ? "," : "", f[i].name);
+        if (w < 0 || (size_t)w >= sizeof names - len) {
+            names[len] = '\0';
+            break;
+        }
+        len += (size_t)w;
+    }
+    uploader_set_flags(k->uploader, names);
+}
+
 bool kiosk_poll_content(Kiosk *k, int64_t now_ms, bool force)
 {
+    kiosk_retry_store(k, now_ms);
     if (!force && now_ms < k->next_poll_ms)
         return false;
     k->next_poll_ms = now_ms + (int64_t)k->cfg.content_poll_s * 1000;
     store_note_data(k->store);   /* the first suggestion of a fresh database */
+    if (k->uploader)
+        kiosk_share_flags(k);
     int64_t serial = store_content_serial(k->store);
     if (serial < 0 || serial == k->serial)
         return false;

@@ -231,8 +231,21 @@ char *sync_heartbeat_json(Sync *s, const SyncHeartbeat *hb)
         "disk_free_bytes", hb->disk_free_bytes >= 0
             ? json_integer(hb->disk_free_bytes / SYNC_DISK_QUANTUM * SYNC_DISK_QUANTUM)
             : json_null());
-    if (!o)
+    /* The staff flags by name only: their details may name files. */
+    json_t *flags = json_array();
+    if (o && flags)
+        for (const char *p = hb->flags; *p;) {
+            size_t n = strcspn(p, ",");
+            if (n > 0)
+                json_array_append_new(flags, json_stringn(p, n));
+            p += n + (p[n] == ',');
+        }
+    if (!o || !flags || json_object_set_new(o, "flags", flags) < 0) {
+        if (!o)
+            json_decref(flags);
+        json_decref(o);
         return NULL;
+    }
     char *txt = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     return txt;

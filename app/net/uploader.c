@@ -24,6 +24,7 @@ struct Uploader {
     uint64_t frame_hash;
     int64_t frame_at_ms;
     char display[16];          /* "day", "night", "night-blank" */
+    char flags[256];           /* staff flags' names for the heartbeat */
     /* The worker's own, touched only by it (and by stop after the join). */
     Http *http;
     Upload *up;
@@ -119,6 +120,7 @@ static void uploader_heartbeat(Uploader *u, int64_t now_ms)
     hb.frame_hash = u->frame_hash;
     hb.frame_at_ms = u->frame_at_ms;
     snprintf(hb.display, sizeof hb.display, "%s", u->display[0] ? u->display : "day");
+    snprintf(hb.flags, sizeof hb.flags, "%s", u->flags);
     pthread_mutex_unlock(&u->mu);
     char why[200];
     int rc = sync_heartbeat(u->sync, &hb, why, sizeof why);
@@ -334,6 +336,15 @@ void uploader_set_display(Uploader *u, const char *state)
         return;
     pthread_mutex_lock(&u->mu);
     snprintf(u->display, sizeof u->display, "%s", state);
+    pthread_mutex_unlock(&u->mu);
+}
+
+void uploader_set_flags(Uploader *u, const char *names)
+{
+    if (!u)
+        return;
+    pthread_mutex_lock(&u->mu);
+    snprintf(u->flags, sizeof u->flags, "%s", names ? names : "");
     pthread_mutex_unlock(&u->mu);
 }
 

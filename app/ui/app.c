@@ -78,6 +78,16 @@ void app_attach_inputs(App *a, Outbox *ob, Pinyin *py)
         osk_set_filter(&a->osk, a->tm->has_glyph, a->tm->ctx);
 }
 
+void app_set_suggest_paused(App *a, bool paused)
+{
+    a->suggest_paused = paused;
+}
+
+bool app_suggest_paused(const App *a)
+{
+    return a->suggest_paused;
+}
+
 StaffRequest app_take_staff_request(App *a)
 {
     StaffRequest r = a->staff.req;

@@ -219,7 +219,8 @@ static void view(const App *a, DrawList *dl, int64_t now_s)
     /* The monthly satisfaction question: in landscape above the tiles, in
      * portrait under them. Once answered, a thank-you for the visit. */
     int rate_h = rating_height(a);
-    if (!portrait && a->outbox) {
+    bool can_rate = a->outbox && !a->suggest_paused;
+    if (!portrait && can_rate) {
         rating(a, dl, (Rect){m, y, a->w - 2 * m, rate_h});
         y += rate_h + ui_dp(a, 24);
     }
@@ -243,12 +244,14 @@ static void view(const App *a, DrawList *dl, int64_t now_s)
     for (int i = 0; i < NTILES; i++) {
         t[i] = (Rect){m + (i % cols) * (tw + gap), y + (i / cols) * (th + gap), tw, th};
         const char *sub = i == 0 ? subn : i == 1 ? sube : ui_tr(a, tiles[i].sub);
+        if (i == 2 && a->suggest_paused)
+            sub = ui_tr(a, "home.suggest_paused");
         const char *en = a->lang == LANG_ZH ? i18n_get(a->i18n, LANG_EN, tiles[i].key) : NULL;
         tile(a, dl, t[i], tiles[i].id, tiles[i].icon, ui_tr(a, tiles[i].key), en, sub);
     }
     if (portrait) {
         int ry = t[NTILES - 1].y + t[NTILES - 1].h + gap;
-        if (a->outbox) {
+        if (can_rate) {
             rating(a, dl, (Rect){m, ry, a->w - 2 * m, rate_h});
             ry += rate_h + gap;
         }
@@ -261,7 +264,7 @@ static void view(const App *a, DrawList *dl, int64_t now_s)
 static bool on_tap(App *a, const char *id)
 {
     if (strncmp(id, "rate:", 5) == 0 && id[5] >= '1' && id[5] <= '5' && !id[6]) {
-        if (a->rated || !a->outbox)
+        if (a->rated || !a->outbox || a->suggest_paused)
             return true;
         char err[200];
         /* A flood of taps (one per visit, visits seconds apart) is thanked

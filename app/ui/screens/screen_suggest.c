@@ -61,6 +61,14 @@ static void topic_view(const App *a, DrawList *dl, int64_t now_s)
     y = ui_titlebar(a, dl, y, ui_tr(a, "suggest.title"));
     int m = ui_dp(a, DP_MARGIN);
     int size = ui_ts(a, DP_T_BODY);
+    if (a->suggest_paused) {
+        /* Said at once, not after the resident has written it all. */
+        dl_text(dl, m, y + ui_dp(a, 8), FONT_BOLD, ui_ts(a, DP_T_BODY + 8), COL_TEXT,
+                ui_tr(a, "suggest.paused_title"), -1);
+        ui_para(a, dl, m, y + ui_dp(a, 96), a->w - 2 * m, FONT_REGULAR, size, size * 3 / 2,
+                COL_TEXT2, ui_tr(a, "suggest.paused_body"));
+        return;
+    }
     dl_text(dl, m, y + ui_dp(a, 8), FONT_REGULAR, size, COL_TEXT2,
             ui_tr(a, "suggest.topic_prompt"), -1);
     y += ui_dp(a, 72);
@@ -89,7 +97,7 @@ static void topic_view(const App *a, DrawList *dl, int64_t now_s)
 
 static bool topic_tap(App *a, const char *id)
 {
-    if (strncmp(id, "topic:", 6) != 0)
+    if (strncmp(id, "topic:", 6) != 0 || a->suggest_paused)
         return false;
     for (int i = 0; i < a->ntopics; i++)
         if (strcmp(id + 6, a->topics[i]) == 0) {
@@ -341,7 +349,7 @@ const Screen screen_suggest_review = {"suggest-review", review_view, review_tap}
 void suggest_send(App *a)
 {
     int64_t now_ms = a->last_input_ms;
-    if (!a->outbox) {
+    if (!a->outbox || a->suggest_paused) {
         a->sg.overlay = SG_COMMIT_FAILED;
         return;
     }

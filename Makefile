@@ -121,7 +121,7 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_OBJ)
 
 
 .SECONDARY:
-.PHONY: all deps run run-office test valgrind bench golden screenshots clean install uninstall fuzz fuzz-build
+.PHONY: all deps run run-office test test-run valgrind bench golden screenshots clean install uninstall fuzz fuzz-build
 all: $(BUILD)/kiosk $(BUILD)/kioskctl $(BUILD)/office $(BUILD)/officectl
 
 deps:
@@ -138,7 +138,13 @@ run-office: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/run-office.sh $(BUILD)
 
-test: all $(BUILD)/san/kiosk $(BUILD)/san/kioskctl $(BUILD)/san/office $(BUILD)/san/officectl $($(BUILD)_TESTS) $($(BUILD)/san_TESTS)
+# `make test` checks the packages first, as `make run` does (installing the
+# missing ones, or saying in one sentence what to run), then builds in a
+# fresh make that sees pkg-config's flags, then runs every test program.
+test: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: all $(BUILD)/san/kiosk $(BUILD)/san/kioskctl $(BUILD)/san/office $(BUILD)/san/officectl $($(BUILD)_TESTS) $($(BUILD)/san_TESTS)
 	@tests/run-tests.sh $(BUILD) $(BUILD)/san
 
 # The normal build's test programs under memcheck (tests/run-valgrind.sh:

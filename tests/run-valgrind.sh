@@ -24,7 +24,7 @@ skip_reason() {
 }
 VALGRIND_SKIP=${VALGRIND_SKIP-test_soak}
 
-# One program: run it, write NAME.status ("rc passed failed seconds").
+# One program: run it, write NAME.status ("rc passed failed skipped seconds").
 if [ "${1:-}" = --one ]; then
     t=$2; logs=$3; n=$(basename "$t")
     start=$(date +%s)
@@ -35,7 +35,8 @@ if [ "${1:-}" = --one ]; then
     rc=$?
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$logs/$n.out" | tail -1)
     f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$logs/$n.out" | tail -1)
-    echo "$rc ${p:-0} ${f:-0} $(($(date +%s) - start))" >"$logs/$n.status"
+    s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$logs/$n.out" | tail -1)
+    echo "$rc ${p:-0} ${f:-0} ${s:-0} $(($(date +%s) - start))" >"$logs/$n.status"
     exit 0
 fi
 
@@ -61,14 +62,14 @@ for t in "$dir"/tests/test_*; do
 done
 printf '%s\n' $list | xargs -P "$jobs" -I{} sh "$0" --one {} "$logs"
 
-pass=0; fail=0; bad=""
+pass=0; fail=0; skip=0; bad=""
 for t in $list; do
     n=$(basename "$t")
-    read -r rc p f secs <"$logs/$n.status" || { rc=1; p=0; f=0; secs=0; }
+    read -r rc p f s secs <"$logs/$n.status" || { rc=1; p=0; f=0; s=0; secs=0; }
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    pass=$((pass + p)); fail=$((fail + f))
+    pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
     if [ "$rc" -eq 0 ]; then
-        echo "ok   $t ($p tests, ${secs} s)"
+        echo "ok   $t ($p tests$([ "$s" -gt 0 ] && echo ", $s skipped"), ${secs} s)"
         continue
     fi
     bad="$bad $n"
@@ -84,6 +85,6 @@ for t in $list; do
     noise="$noise|To see them|For lists|Memcheck,|Copyright|Using Valgrind|Command:|Parent PID"
     grep -E '^==[0-9]+== ( |[A-Z0-9])' "$logs/$n.log" | grep -v -E "$noise" | head -40
 done
-echo "valgrind: $pass passed, $fail failed, $(($(date +%s) - start)) s wall with $jobs at a time"
+echo "valgrind: $pass passed, $fail failed, $skip skipped, $(($(date +%s) - start)) s wall with $jobs at a time"
 [ -n "$bad" ] && echo "failed:$bad"
 [ -z "$bad" ]

@@ -210,9 +210,9 @@ static void test_handwriting_recorded_strokes(void **state)
         char ch[8];
         double scale = pr.w / 400.0;
         int n = strokes_load(files[f], scale, 0, 0, ink, ch);
-        if (n <= 0) {
+        if (n <= 0) {   /* the repository ships it: a missing file is a failure */
             hw_ink_free(ink);
-            skip();
+            fail_msg("%s: cannot be read (it is part of the repository)", files[f]);
         }
         for (size_t st = 0; st < hw_ink_strokes(ink); st++) {
             const HwPoint *p = hw_ink_stroke(ink, st);

@@ -36,8 +36,7 @@ int config_staff_apply(ConfigStaff *s, const char *name, const char *value, char
 int config_staff_pin_path(const ConfigStaff *s, const char *data_dir, char *out, size_t n);
 int config_staff_audit_path(const ConfigStaff *s, const char *data_dir, char *out, size_t n);
 
-/* "top-left", ... ; config_staff_parse_corner returns -1 for anything else. */
-const char *config_staff_corner_name(ConfigCorner c);
+/* "top-left", ... as a ConfigCorner; -1 for anything else. */
 int config_staff_parse_corner(const char *s);
 
 #endif

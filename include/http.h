@@ -88,7 +88,4 @@ void http_response_free(HttpResponse *rs);
  * (no header) is not. */
 bool http_is_json(const char *content_type);
 
-/* "DONE", "REFUSED", "FAILED", "TOO_BIG", "STOPPED". */
-const char *http_result_name(HttpResult r);
-
 #endif

@@ -104,10 +104,8 @@ int upload_counts(Upload *u, UploadCounts *c);   /* 0, or -1 (c zeroed) */
  * since the last call (PRAGMA data_version): a cheap "look again". */
 bool upload_db_changed(Upload *u);
 
-/* The connection (for sync.c's state and for tests). */
-struct sqlite3 *upload_db(Upload *u);
-
 /* Small persistent key/value state (table uploader_state). */
+struct sqlite3;
 int upload_state_get_int(struct sqlite3 *db, const char *key, int64_t *out);   /* 1, 0 none, -1 */
 int upload_state_get_text(struct sqlite3 *db, const char *key, char *out, size_t n);
 int upload_state_set_int(struct sqlite3 *db, const char *key, int64_t v);

@@ -74,8 +74,8 @@ int staffctl_status(const StaffctlEnv *e)
     Outbox *ob = staffctl_outbox(e);
     if (!ob)
         return STAFFCTL_FAIL;
-    StaffPanelInfo info;
-    int rc = staff_panel_info(ob, NULL, e->data_dir, NULL, e->now_s, &info);
+    StaffFigures info;
+    int rc = staff_figures(ob, e->data_dir, e->now_s, &info);
     outbox_close(ob);
     const OutboxCounts *c = &info.counts;
     printf("queue:     %lld waiting, %lld delivered, %lld dead letter, %lld exported\n",

@@ -20,11 +20,6 @@ void config_staff_defaults(ConfigStaff *s)
     s->session_idle_s = 60;
 }
 
-const char *config_staff_corner_name(ConfigCorner c)
-{
-    return (unsigned)c < 4 ? config_corners[c] : "?";
-}
-
 int config_staff_parse_corner(const char *s)
 {
     for (int i = 0; i < 4; i++)

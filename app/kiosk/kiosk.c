@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include "audit.h"
 #include "staff.h"
 #include "connect.h"
@@ -291,35 +290,23 @@ bool kiosk_poll_content(Kiosk *k, int64_t now_ms, bool force)
     return true;
 }
 
-/* The staff panel's figures: never any resident text. */
-static void staff_info(Kiosk *k, int64_t now_ms, StaffInfo *in)
+/* The staff panel's figures (staff_figures, as kioskctl status shows
+ * them) and the kiosk's own lines: never any resident text. */
+static void kiosk_staff_info(Kiosk *k, int64_t now_ms, StaffInfo *in)
 {
     memset(in, 0, sizeof *in);
-    in->oldest_waiting_days = -1;
-    in->free_disk_mb = -1;
-    OutboxCounts c;
-    if (k->outbox && outbox_counts(k->outbox, &c) == 0) {
-        in->waiting = c.waiting;
-        in->delivered = c.delivered;
-        in->dead = c.dead;
-        in->exported = c.exported;
-    }
-    if (k->outbox) {
-        char day[11];
-        if (outbox_oldest_waiting(k->outbox, day) == 1) {
-            int64_t t;
-            char iso[40];
-            snprintf(iso, sizeof iso, "%sT12:00:00+00:00", day);
-            if (time_parse_iso8601(iso, &t) == 0)
-                in->oldest_waiting_days = (int)((now_ms / 1000 - t + 43200) / 86400);
-        }
-        OutboxFlag f[STAFF_FLAGS_MAX];
-        int n = outbox_flags_list(k->outbox, f, STAFF_FLAGS_MAX);
-        for (int i = 0; i < n && i < STAFF_FLAGS_MAX; i++) {
-            int w = snprintf(in->flags[in->nflags++], sizeof in->flags[0], "%.30s (%.10s): %.48s",
-                             f[i].name, f[i].raised_on, f[i].detail);
-            (void)w;   /* long details are cut: staff see the rest in kioskctl status */
-        }
+    StaffFigures fig;
+    staff_figures(k->outbox, k->cfg.data_dir, now_ms / 1000, &fig);
+    in->waiting = fig.counts.waiting;
+    in->delivered = fig.counts.delivered;
+    in->dead = fig.counts.dead;
+    in->exported = fig.counts.exported;
+    in->oldest_waiting_days = fig.oldest_waiting_days;
+    in->free_disk_mb = fig.free_bytes < 0 ? -1 : fig.free_bytes >> 20;
+    for (int i = 0; i < fig.n_flags && i < STAFF_FLAGS_MAX; i++) {
+        int w = snprintf(in->flags[in->nflags++], sizeof in->flags[0], "%.30s (%.10s): %.48s",
+                         fig.flags[i].name, fig.flags[i].raised_on, fig.flags[i].detail);
+        (void)w;   /* long details are cut: staff see the rest in kioskctl status */
     }
     if (k->content_error[0] && in->nflags < STAFF_FLAGS_MAX)
         snprintf(in->flags[in->nflags++], sizeof in->flags[0], "content_rejected: %.70s",
@@ -347,9 +334,6 @@ static void staff_info(Kiosk *k, int64_t now_ms, StaffInfo *in)
     if (us.content_error[0] && in->nflags < STAFF_FLAGS_MAX)
         snprintf(in->flags[in->nflags++], sizeof in->flags[0], "content_sync: %.70s",
                  us.content_error);
-    struct statvfs vfs;
-    if (statvfs(k->cfg.data_dir, &vfs) == 0)
-        in->free_disk_mb = (int64_t)((unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20);
 }
 
 /* Keep the default language staff chose across restarts. */
@@ -465,7 +449,7 @@ bool kiosk_service(Kiosk *k, int64_t now_ms)
     }
     if (app_staff_visible(k->app) && (now_ms >= k->next_info_ms || redraw)) {
         StaffInfo in;
-        staff_info(k, now_ms, &in);
+        kiosk_staff_info(k, now_ms, &in);
         app_set_staff_info(k->app, &in);
         k->next_info_ms = now_ms + 2000;
         redraw = true;

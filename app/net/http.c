@@ -420,15 +420,3 @@ bool http_is_json(const char *ct)
     p = http_skip_ws(p);
     return *p == '\0' || (*p == ';' && *http_skip_ws(p + 1) == '\0');
 }
-
-const char *http_result_name(HttpResult r)
-{
-    switch (r) {
-    case HTTP_DONE: return "DONE";
-    case HTTP_REFUSED: return "REFUSED";
-    case HTTP_FAILED: return "FAILED";
-    case HTTP_TOO_BIG: return "TOO_BIG";
-    case HTTP_STOPPED: return "STOPPED";
-    }
-    return "?";
-}

@@ -69,11 +69,6 @@ void upload_set_rng(Upload *u, BackoffRng rng, void *ctx)
     u->rng_ctx = ctx;
 }
 
-sqlite3 *upload_db(Upload *u)
-{
-    return u->db;
-}
-
 bool upload_db_changed(Upload *u)
 {
     int64_t v = -1;

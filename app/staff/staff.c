@@ -1,4 +1,4 @@
-/* staff.c - the staff screens' core: panel figures, audited PIN, export to the drive, reload. */
+/* staff.c - staff actions for the kiosk and kioskctl: queue figures, PIN state, export, audit. */
 #include "staff.h"
 #include "audit.h"
 
@@ -11,7 +11,8 @@
 #include <sys/statvfs.h>
 #include <time.h>
 
-int staff_audit(const Config *cfg, int64_t now_s, const char *action, const char *result)
+/* One audit line in the configured audit log; a failure is said on stderr. */
+static int staff_audit(const Config *cfg, int64_t now_s, const char *action, const char *result)
 {
     char path[PATH_MAX];
     if (config_staff_audit_path(&cfg->staff, cfg->data_dir, path, sizeof path) < 0)
@@ -38,15 +39,13 @@ static int staff_days_between(const char *a, const char *b)
     return (int)((y - x) / 86400);
 }
 
-int staff_panel_info(Outbox *ob, Store *st, const char *data_dir, const char *content_error,
-                     int64_t now_s, StaffPanelInfo *out)
+int staff_figures(Outbox *ob, const char *data_dir, int64_t now_s, StaffFigures *out)
 {
     memset(out, 0, sizeof *out);
     out->oldest_waiting_days = -1;
     out->free_bytes = -1;
     int rc = 0;
     if (ob) {
-        out->sealed = outbox_sealed(ob);
         out->queue_ok = outbox_counts(ob, &out->counts) == 0;
         int found = outbox_oldest_waiting(ob, out->oldest_waiting);
         if (found == 1) {
@@ -68,20 +67,6 @@ int staff_panel_info(Outbox *ob, Store *st, const char *data_dir, const char *co
     struct statvfs vfs;
     if (data_dir && statvfs(data_dir, &vfs) == 0)
         out->free_bytes = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize;
-    if (st) {
-        StoreContentInfo ci;
-        char why[200];
-        int have = store_content_info(st, &ci, why, sizeof why);
-        out->has_content = have == 1;
-        if (have == 1) {
-            memcpy(out->content_version, ci.version, sizeof out->content_version);
-            out->content_imported_s = ci.imported_at;
-        } else if (have < 0) {
-            rc = -1;
-        }
-    }
-    if (content_error)
-        snprintf(out->content_error, sizeof out->content_error, "%s", content_error);
     return rc;
 }
 
@@ -94,39 +79,6 @@ PinResult staff_pin_state(const Config *cfg, int64_t now_s, PinStatus *st)
         return st->result = PIN_ERROR;
     }
     return pin_state(path, now_s, st);
-}
-
-PinResult staff_pin_check(const Config *cfg, const char *pin, int64_t now_s, PinStatus *st)
-{
-    char path[PATH_MAX];
-    PinStatus local;
-    if (!st)
-        st = &local;
-    if (config_staff_pin_path(&cfg->staff, cfg->data_dir, path, sizeof path) < 0) {
-        memset(st, 0, sizeof *st);
-        snprintf(st->msg, sizeof st->msg, "PIN file name too long");
-        st->result = PIN_ERROR;
-    } else {
-        pin_check(path, pin, now_s, st);
-    }
-    switch (st->result) {
-    case PIN_OK: staff_audit(cfg, now_s, "pin", "ok: staff session opened"); break;
-    case PIN_WRONG: {
-        char r[64];
-        snprintf(r, sizeof r, "wrong PIN, %d left before the lock", st->attempts_left);
-        staff_audit(cfg, now_s, "pin", r);
-        break;
-    }
-    case PIN_LOCKED: {
-        char r[64];
-        snprintf(r, sizeof r, "locked, %lld s left", (long long)st->locked_s);
-        staff_audit(cfg, now_s, "pin", r);
-        break;
-    }
-    case PIN_NO_PIN: staff_audit(cfg, now_s, "pin", "no PIN set (kioskctl set-pin)"); break;
-    case PIN_ERROR: staff_audit(cfg, now_s, "pin", "error: PIN files unusable"); break;
-    }
-    return st->result;
 }
 
 int staff_export_target(const Config *cfg, char *out, size_t n, char *msg, size_t msglen)
@@ -222,22 +174,4 @@ void staff_export_free(StaffExport *x)
         return;
     pthread_join(x->thread, NULL);
     free(x);
-}
-
-int staff_reload_content(const Config *cfg, Store *st, int64_t now_s, Content **out,
-                         char *msg, size_t msglen)
-{
-    *out = NULL;
-    char why[400] = "";
-    Content *c = st ? store_load_content(st, why, sizeof why) : NULL;
-    if (!c) {
-        snprintf(msg, msglen, "%s", why[0] ? why : "no content has been imported yet");
-        staff_audit(cfg, now_s, "reload_content", "failed: no usable stored content");
-        return -1;
-    }
-    char r[64];
-    snprintf(r, sizeof r, "ok: version %.16s", c->version);
-    staff_audit(cfg, now_s, "reload_content", r);
-    *out = c;
-    return 0;
 }

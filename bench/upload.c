@@ -63,7 +63,8 @@ static int throughput(const char *data, int items)
     Http *h = http_create(&p, err, sizeof err);
     UploadSettings s = {.upload_url = url, .contact_url = curl_, .device_token = "bench",
                         .backoff_base_ms = 1000, .backoff_cap_ms = 60000, .batch_min = 1};
-    Upload *u = h ? upload_open(dir, &s, h, err, sizeof err) : NULL;
+    Outbox *ob = h ? outbox_open(dir, NULL, err, sizeof err) : NULL;
+    Upload *u = ob ? upload_open(ob, &s, h, err, sizeof err) : NULL;
     int rc = -1;
     UploadReport rep;
     if (u && upload_open_batch(u, time_now_ms() / 1000, true) == items) {
@@ -78,6 +79,7 @@ static int throughput(const char *data, int items)
     if (rc < 0)
         fprintf(stderr, "upload: throughput pass failed: %s\n", u ? rep.last_error : err);
     upload_close(u);
+    outbox_close(ob);
     http_destroy(h);
     faultsrv_stop(&fs);
     return rc;

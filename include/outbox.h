@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "batch.h"
 #include "receipt.h"
 
 #define OUTBOX_TEXT_MAX_CHARS    500   /* code points, after cleaning */
@@ -138,6 +139,7 @@ size_t outbox_topics(const Outbox *ob, const char **ids, size_t max);
 
 typedef struct {
     int64_t waiting, delivered, dead, exported;   /* rows by state (ratings too) */
+    int64_t batched;        /* of the waiting, those in an upload batch */
     int64_t queued_rows;    /* waiting + dead: what the caps count */
     int64_t queued_bytes;   /* their payload bytes */
 } OutboxCounts;
@@ -251,10 +253,15 @@ void outbox_read_end(Outbox *ob);
 int64_t outbox_mark_exported(Outbox *ob, const char (*ids)[37], size_t n,
                              char *err, size_t errlen);
 
-/* Delete the rows handed on (delivered or exported) whose date is `days`
- * or more days before the local date of now_s (0: all of them), then
- * checkpoint and truncate the WAL so no old copy stays there. Returns how
- * many were deleted, or -1 with a message. */
+/* The one purge (staff's `kioskctl purge` and the uploader's retention):
+ * delete the rows handed on `days` or more local calendar days before the
+ * local date of now_s (0: all of them). Handed on: delivered (on the date
+ * of delivery) or exported (on the submission's own date, the only one the
+ * kiosk keeps). Waiting and dead rows are never deleted. Then checkpoint
+ * and truncate the WAL so no old copy of the deleted text, nor of a
+ * contact deleted at delivery, stays there (best effort: a reader holding
+ * the WAL only delays it to the next purge). Returns how many were
+ * deleted, or -1 with a message (err may be NULL). */
 int64_t outbox_purge(Outbox *ob, int days, int64_t now_s, char *err, size_t errlen);
 
 /* The date of the oldest waiting suggestion (ratings, dated by month only,
@@ -262,10 +269,73 @@ int64_t outbox_purge(Outbox *ob, int days, int64_t now_s, char *err, size_t errl
  * database errors. */
 int outbox_oldest_waiting(Outbox *ob, char day[11]);
 
-/* ---- For tests and diagnostics only. ---- */
+/* ---- Delivery: the uploader's side of a submission's life
+ * (outbox_deliver.c; docs/PROTOCOL.md, docs/OUTBOX.md "Delivery"). The
+ * uploader decides (when to try, what an answer means); these record it.
+ * A row leaves `waiting` only here or by outbox_mark_exported, and each
+ * write moves only rows still in the state it expects. ---- */
 
-/* The Outbox's own connection (to set PRAGMA max_page_count or query_only
- * and simulate a full or read-only disk). Do not keep it past outbox_close. */
+/* Open a batch when batch_should_open (batch.h) says so for times and
+ * batch_min; the last batch time used is kept in the database, so a
+ * restart neither skips nor repeats one. Every waiting submission not yet
+ * in a batch joins it. Returns the number that joined, 0 when no batch
+ * opened, -1 on database errors. */
+int outbox_batch_open(Outbox *ob, const BatchTimes *times, int batch_min, int64_t now_s,
+                      bool force);
+
+/* The ids of batched waiting submissions whose next try is at or before
+ * now_ms, at most max, in id order (random, never arrival; shuffle before
+ * sending). Returns how many, with *ids malloc'd (the caller frees), or -1. */
+int outbox_due(Outbox *ob, int64_t now_ms, int max, char (**ids)[37]);
+
+/* What goes out for one batched submission. */
+typedef struct {
+    char *payload;       /* the frozen payload, malloc'd */
+    char *contact;       /* malloc'd, NULL when none (or already delivered) */
+    bool payload_done;   /* the server has the payload; the contact is left */
+    int tries, refusals; /* failed tries of the part being sent, of which refusals */
+} OutboxParcel;
+/* Load id if it is still waiting in a batch: 1 (p filled; free it with
+ * outbox_parcel_free), 0 when it is not (exported or deleted meanwhile),
+ * -1 on errors. */
+int outbox_parcel_load(Outbox *ob, const char *id, OutboxParcel *p);
+/* Free what p holds, wiping the contact first. */
+void outbox_parcel_free(OutboxParcel *p);
+
+/* The server acknowledged the payload (HTTP status); the contact is next. 0 or -1. */
+int outbox_mark_payload_done(Outbox *ob, const char *id, long status);
+/* The server acknowledged every part: the submission becomes delivered
+ * (dated the local date of now_s, for the purge) and its contact is
+ * deleted, in one transaction. 0 or -1 (nothing changed). */
+int outbox_mark_delivered(Outbox *ob, const char *id, long status, int64_t now_s);
+
+/* A failed try as the uploader judged it. */
+typedef struct {
+    int tries, refusals;   /* after this try */
+    int64_t next_try_ms;   /* not before (Unix ms) */
+    long status;           /* HTTP status, 0 when none came */
+    const char *error;     /* one line, never resident text */
+} OutboxTry;
+/* Record a failed try and, when dead_letter, move the submission to dead
+ * letter (state `dead`: kept for staff, never tried again), in one
+ * transaction. 0 or -1 (nothing changed). */
+int outbox_mark_failed(Outbox *ob, const char *id, const OutboxTry *t, bool dead_letter);
+
+/* Staff "upload now": every batched waiting submission is due at once. 0 or -1. */
+int outbox_retry_now(Outbox *ob);
+/* The earliest next try of a batched waiting submission (Unix ms);
+ * INT64_MAX when none is batched, -1 on database errors. */
+int64_t outbox_next_try_ms(Outbox *ob);
+/* Whether any connection committed since the last call (PRAGMA
+ * data_version; true on the first call): a cheap "look again". */
+bool outbox_changed(Outbox *ob);
+
+/* ---- The connection, for the uploader's key/value state and tests. ---- */
+
+/* The Outbox's own connection: for store_state_* on the same thread (the
+ * heartbeat's queue, sync_note_batch) and for tests (PRAGMA max_page_count
+ * or query_only to simulate a full or read-only disk). Never for SQL on the
+ * outbox's tables. Do not keep it past outbox_close. */
 struct sqlite3 *outbox_db(Outbox *ob);
 /* Replace the receipt generator (NULL restores the random one), to test
  * the retry on a receipt that is already taken. */

@@ -24,6 +24,7 @@ struct Outbox {
     void *receipt_ctx;
     bool sealed;                    /* outbox_set_seal_key */
     unsigned char seal_pk[32];
+    int64_t seen_version;           /* outbox_changed: PRAGMA data_version seen last */
 };
 
 /* The OUTBOX_WAITING ... OUTBOX_EXPORTED bit of a state's name, 0 if none. */
@@ -34,8 +35,6 @@ void outbox_col_text(sqlite3_stmt *st, int col, char *dst, size_t size);
 /* snprintf into err when err is non-NULL and errlen > 0. */
 void outbox_msg(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* The local date of now_s as YYYY-MM-DD. */
-void outbox_day(int64_t now_s, char day[11]);
 /* Whether s is 1 to max-1 characters of [a-z0-9_]. */
 bool outbox_id_ok(const char *s, size_t max);
 /* Write the flags kept in memory to the database; those written leave

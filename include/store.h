@@ -144,4 +144,14 @@ typedef struct {
  * none is, -1 with a message on database errors. */
 int store_content_info(Store *s, StoreContentInfo *info, char *err, size_t errlen);
 
+/* Small persistent key/value state of the background work (table
+ * uploader_state: the last batch time used, the content sync's ETag and
+ * outcome), on any connection from store_connect, inside the caller's
+ * transaction if one is open. The getters return 1 (found; *out set), 0
+ * (no such key; a text's out ""), -1 on errors; the setters 0 or -1. */
+int store_state_get_int(struct sqlite3 *db, const char *key, int64_t *out);
+int store_state_get_text(struct sqlite3 *db, const char *key, char *out, size_t n);
+int store_state_set_int(struct sqlite3 *db, const char *key, int64_t v);
+int store_state_set_text(struct sqlite3 *db, const char *key, const char *v);
+
 #endif

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "http.h"
-#include "upload.h"
+#include "outbox.h"
 
 typedef struct {
     const char *content_url;      /* "" or NULL: no content sync */
@@ -64,8 +64,8 @@ int sync_content_state(Sync *s, SyncContentState *st);
  * batching hides (docs/PROTOCOL.md, "What a batch still shows"). Call this
  * when a batch opens, with the counts taken just before it (so `waiting`
  * is how many joined it). db: a connection to the kiosk's database
- * (upload_db). Returns 0 or -1. */
-int sync_note_batch(struct sqlite3 *db, const UploadCounts *before, int64_t at_ms);
+ * (outbox_db of the caller's Outbox). Returns 0 or -1. */
+int sync_note_batch(struct sqlite3 *db, const OutboxCounts *before, int64_t at_ms);
 
 typedef struct {
     int64_t now_ms;

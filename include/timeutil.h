@@ -19,6 +19,16 @@ int time_parse_iso8601_why(const char *s, int64_t *out, const char **why);
 typedef struct { int year, mon, mday, hour, min, sec, wday, yday; } LocalTime;
 void time_local(int64_t t, LocalTime *out);
 
+/* The local date (TZ) `days_back` calendar days before the day of Unix
+ * seconds t, as YYYY-MM-DD (days_back 0: t's own date; counted in
+ * calendar days, so daylight saving never shifts it). The one place a
+ * date column's value is made. */
+void time_local_date(int64_t t, int days_back, char out[11]);
+
+/* Whole calendar days from date a to date b (YYYY-MM-DD each): b - a.
+ * Returns 0 with *days set, or -1 when either does not parse. */
+int time_days_between(const char *a, const char *b, int *days);
+
 /* Unix seconds of local midnight starting the day that contains `t`. */
 int64_t time_local_midnight(int64_t t);
 

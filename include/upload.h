@@ -1,5 +1,7 @@
-/* upload.h - delivering the outbox: one pass of the upload protocol on one
- * SQLite connection and one Http (docs/PROTOCOL.md). The uploader thread
+/* upload.h - delivering the outbox: one pass of the upload protocol with one
+ * Http (docs/PROTOCOL.md). It decides what to send and what an answer
+ * means; the Outbox it is given records every outcome (outbox.h,
+ * "Delivery"): this module writes no table. The uploader thread
  * (uploader.h) and `kioskctl upload` drive it; tests drive it directly.
  *
  * Exactly once as the server sees it: every POST carries the submission's
@@ -16,7 +18,9 @@
 #include <stdint.h>
 #include "backoff.h"
 #include "batch.h"
+#include "config_upload.h"
 #include "http.h"
+#include "outbox.h"
 
 /* 4xx answers (other than 401, 403, 408, 429) after which a submission
  * goes to dead letter. */
@@ -31,18 +35,25 @@ typedef struct {
     const char *contact_url;      /* where contacts go (config_upload_contact_url) */
     const char *device_token;     /* Authorization: Bearer */
     int64_t backoff_base_ms, backoff_cap_ms;
-    int delivered_keep_days;      /* delivered rows older than this are deleted */
     BatchTimes times;             /* batch times (local) */
     int batch_min;                /* open a batch at this many waiting; 0: times only */
 } UploadSettings;
 
 typedef struct Upload Upload;
 
-/* Open a connection to DATA_DIR/kiosk.db for delivering with `http`
- * (borrowed: the caller keeps it alive and destroys it). Strings in `s`
- * are copied. Returns NULL with a message in err. */
-Upload *upload_open(const char *data_dir, const UploadSettings *s, Http *http,
+/* The one place the [upload] settings become a network policy: CA file,
+ * loopback, timeouts (for every Http of the uploader and of kioskctl). */
+void upload_policy(const ConfigUpload *cu, HttpPolicy *pol);
+/* The UploadSettings of cu: its strings point into cu and into contact,
+ * which receives the contact URL (config_upload_contact_url). Returns 0, or
+ * -1 with a message when upload_times does not parse. */
+int upload_settings(const ConfigUpload *cu, UploadSettings *us, char contact[CONFIG_URL_MAX],
                     char *err, size_t errlen);
+
+/* Deliver ob's submissions with `http`. Both are borrowed (the caller
+ * keeps them alive, closes them, and uses them from this thread only).
+ * Strings in `s` are copied. Returns NULL with a message in err. */
+Upload *upload_open(Outbox *ob, const UploadSettings *s, Http *http, char *err, size_t errlen);
 void upload_close(Upload *u);   /* NULL accepted */
 
 /* Replace the jitter's random source (tests); NULL restores libsodium. */
@@ -85,30 +96,5 @@ int upload_retry_now(Upload *u);
  * next try in the batch (not before a hold); INT64_MAX when nothing is
  * batched, -1 on database errors. */
 int64_t upload_next_due_ms(Upload *u);
-
-/* Delete delivered submissions delivered delivered_keep_days days or more
- * before the local date of now_s (their deliveries row goes with them),
- * then checkpoint the WAL with TRUNCATE so deleted text does not linger
- * there (secure_delete zeroes it in the database file). Returns the number
- * deleted or -1. */
-int upload_purge(Upload *u, int64_t now_s);
-
-typedef struct {
-    int64_t waiting;     /* waiting, not yet in a batch */
-    int64_t batched;     /* waiting, in a batch */
-    int64_t delivered, dead, exported;
-} UploadCounts;
-int upload_counts(Upload *u, UploadCounts *c);   /* 0, or -1 (c zeroed) */
-
-/* Whether anything was committed to the database by another connection
- * since the last call (PRAGMA data_version): a cheap "look again". */
-bool upload_db_changed(Upload *u);
-
-/* Small persistent key/value state (table uploader_state). */
-struct sqlite3;
-int upload_state_get_int(struct sqlite3 *db, const char *key, int64_t *out);   /* 1, 0 none, -1 */
-int upload_state_get_text(struct sqlite3 *db, const char *key, char *out, size_t n);
-int upload_state_set_int(struct sqlite3 *db, const char *key, int64_t v);
-int upload_state_set_text(struct sqlite3 *db, const char *key, const char *v);
 
 #endif

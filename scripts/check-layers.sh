@@ -44,7 +44,6 @@ for h in $(sed -e 's/\\$//' -e 's/^[^:]*://' "$dep" | tr ' ' '\n' | grep '\.h$' 
         name=$(basename "$h" .h)
         case $name in
         version|measure) continue ;;               # shared by every layer
-        googlepinyin_c)  l=ime ;;
         platform|render) l=platform ;;
         staff_ui)        l=ui ;;
         ostore)          l=office ;;               # ostore_sqlite.c, ostore_pg.c

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "googlepinyin_c.h"
+#include "pinyin_priv.h"
 #include "pinyin.h"
 #include "tmpdir.h"
 

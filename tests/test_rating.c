@@ -313,10 +313,9 @@ static void test_uploaded_like_a_suggestion(void **state)
     Http *http = http_create(&p, err, sizeof err);
     assert_non_null(http);
     UploadSettings s = {.upload_url = url, .contact_url = curl, .device_token = TOKEN,
-                        .backoff_base_ms = 1000, .backoff_cap_ms = 8000,
-                        .delivered_keep_days = 30, .batch_min = 1};
+                        .backoff_base_ms = 1000, .backoff_cap_ms = 8000, .batch_min = 1};
     assert_int_equal(batch_parse_times("", &s.times, err, sizeof err), 0);
-    Upload *u = upload_open(f->dir, &s, http, err, sizeof err);
+    Upload *u = upload_open(f->ob, &s, http, err, sizeof err);
     assert_non_null(u);
 
     rate_ok(f->ob, 4, time_now_ms() / 1000);

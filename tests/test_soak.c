@@ -29,7 +29,7 @@
 #include <unistd.h>
 #include "app_priv.h"
 #include "fake_measure.h"
-#include "googlepinyin_c.h"
+#include "pinyin_priv.h"
 #include "kiosk.h"
 #include "outbox.h"
 #include "pin.h"

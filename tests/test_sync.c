@@ -258,7 +258,7 @@ static void test_heartbeat(void **state)
     serve(f, "ok", DOC_A, "\"v1\"");
     assert_int_equal(sync_content(f->sync, 1000, why, sizeof why), SYNC_UPDATED);
     /* The queue is the one noted when the last batch opened. */
-    UploadCounts before = {.waiting = 3, .batched = 2, .delivered = 5, .dead = 1};
+    OutboxCounts before = {.waiting = 5, .batched = 2, .delivered = 5, .dead = 1};
     sqlite3 *db = store_connect(f->dir, why, sizeof why);
     assert_non_null(db);
     assert_int_equal(sync_note_batch(db, &before, 1773451700000LL), 0);

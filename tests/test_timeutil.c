@@ -165,6 +165,41 @@ static void test_local_midnight(void **state)
     set_tz("Asia/Shanghai");
 }
 
+/* The one local-date helper: dates in the zone, days back by the calendar
+ * (a DST day of 23 hours does not move it), differences in whole days. */
+static void test_local_date(void **state)
+{
+    (void)state;
+    char d[11];
+    set_tz("Asia/Shanghai");
+    int64_t t = parse_ok("2026-03-01T00:30:00+08:00");   /* still Feb 28 in UTC */
+    time_local_date(t, 0, d);
+    assert_string_equal(d, "2026-03-01");
+    time_local_date(t, 1, d);
+    assert_string_equal(d, "2026-02-28");
+    time_local_date(t, 365, d);
+    assert_string_equal(d, "2025-03-01");
+    set_tz("America/New_York");
+    /* 00:30 after the 23-hour day: 24 hours back is two dates back, one
+     * calendar day back is the 23-hour day itself. */
+    int64_t ny = parse_ok("2026-03-09T00:30:00-04:00");
+    time_local_date(ny - 86400, 0, d);
+    assert_string_equal(d, "2026-03-07");
+    time_local_date(ny, 1, d);
+    assert_string_equal(d, "2026-03-08");
+    time_local_date(ny, 2, d);
+    assert_string_equal(d, "2026-03-07");
+    set_tz("Asia/Shanghai");
+    int days = 0;
+    assert_int_equal(time_days_between("2026-02-27", "2026-03-01", &days), 0);
+    assert_int_equal(days, 2);
+    assert_int_equal(time_days_between("2026-03-08", "2026-03-09", &days), 0);
+    assert_int_equal(days, 1);
+    assert_int_equal(time_days_between("2026-03-09", "2026-03-08", &days), 0);
+    assert_int_equal(days, -1);
+    assert_int_equal(time_days_between("yesterday", "2026-03-08", &days), -1);
+}
+
 static void test_clocks(void **state)
 {
     (void)state;
@@ -189,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_parse_ignores_tz),
         cmocka_unit_test(test_local_time),
         cmocka_unit_test(test_local_midnight),
+        cmocka_unit_test(test_local_date),
         cmocka_unit_test(test_clocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

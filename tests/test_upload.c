@@ -27,6 +27,7 @@ typedef struct {
     char *dir;
     FaultSrv fs;
     Outbox *ob;
+    Outbox *upob;    /* the uploader's own connection, as in uploader.c */
     Http *http;
     Upload *up;
     char url[256], contact_url[256];
@@ -40,10 +41,9 @@ static Upload *open_upload(Fix *f, int batch_min, const char *times)
     char err[300];
     UploadSettings s = {.upload_url = f->url, .contact_url = f->contact_url,
                         .device_token = TOKEN, .backoff_base_ms = 1000,
-                        .backoff_cap_ms = 8000, .delivered_keep_days = 30,
-                        .batch_min = batch_min};
+                        .backoff_cap_ms = 8000, .batch_min = batch_min};
     assert_int_equal(batch_parse_times(times, &s.times, err, sizeof err), 0);
-    Upload *u = upload_open(f->dir, &s, f->http, err, sizeof err);
+    Upload *u = upload_open(f->upob, &s, f->http, err, sizeof err);
     if (!u)
         fail_msg("upload_open: %s", err);
     return u;
@@ -59,10 +59,11 @@ static int setup(void **state)
     snprintf(f->contact_url, sizeof f->contact_url, "%s/submit/contact", f->fs.base);
     char err[300];
     f->ob = outbox_open(f->dir, NULL, err, sizeof err);
+    f->upob = outbox_open(f->dir, NULL, err, sizeof err);
     HttpPolicy p = {.allow_http_loopback = true, .connect_timeout_ms = 2000,
                     .total_timeout_ms = 3000, .low_speed_time_s = 2};
     f->http = http_create(&p, err, sizeof err);
-    if (!f->ob || !f->http)
+    if (!f->ob || !f->upob || !f->http)
         return -1;
     f->up = open_upload(f, 1, "");
     *state = f;
@@ -74,6 +75,7 @@ static int teardown(void **state)
     Fix *f = *state;
     upload_close(f->up);
     http_destroy(f->http);
+    outbox_close(f->upob);
     outbox_close(f->ob);
     faultsrv_stop(&f->fs);
     tmpdir_remove(f->dir);
@@ -172,8 +174,8 @@ static void test_delivers_each_once_with_contacts(void **state)
     assert_int_equal(upload_send_due(f->up, time_now_ms(), &rep), 0);
     assert_int_equal(rep.sent, 0);
     assert_true(upload_next_due_ms(f->up) == INT64_MAX);
-    UploadCounts c;
-    assert_int_equal(upload_counts(f->up, &c), 0);
+    OutboxCounts c;
+    assert_int_equal(outbox_counts(f->upob, &c), 0);
     assert_int_equal(c.delivered, 6);
     assert_int_equal(c.waiting + c.batched + c.dead, 0);
 }
@@ -310,8 +312,8 @@ static void test_poison_goes_to_dead_letter(void **state)
     assert_accepted_once(st, all, 4);
     assert_int_equal(faultsrv_int(st, "poison"), 3);
     json_decref(st);
-    UploadCounts c;
-    assert_int_equal(upload_counts(f->up, &c), 0);
+    OutboxCounts c;
+    assert_int_equal(outbox_counts(f->upob, &c), 0);
     assert_int_equal(c.dead, 1);
 }
 
@@ -372,9 +374,9 @@ static void test_retention_purges_and_checkpoints(void **state)
     assert_int_equal(upload_send_due(f->up, time_now_ms(), &rep), 0);
     assert_int_equal(rep.delivered, 2);
     int64_t now = time_now_ms() / 1000;
-    assert_int_equal(upload_purge(f->up, now), 0);
-    assert_int_equal(upload_purge(f->up, now + 29 * 86400), 0);
-    assert_int_equal(upload_purge(f->up, now + 30 * 86400 + 3600), 2);
+    assert_int_equal(outbox_purge(f->upob, 30, now, NULL, 0), 0);
+    assert_int_equal(outbox_purge(f->upob, 30, now + 29 * 86400, NULL, 0), 0);
+    assert_int_equal(outbox_purge(f->upob, 30, now + 30 * 86400 + 3600, NULL, 0), 2);
     assert_string_equal(state_of(f, ids[0]), "");
     assert_string_equal(state_of(f, waiting), "waiting");
     assert_int_equal(q_int(f, "SELECT count(*) FROM deliveries%s", ""), 0);
@@ -384,6 +386,37 @@ static void test_retention_purges_and_checkpoints(void **state)
     assert_int_equal(stat(wal, &sb), 0);
     assert_int_equal(sb.st_size, 0);
     free(wal);
+}
+
+/* One purge rule: a delivered row counts from the day it was delivered,
+ * not the day it was written; an exported one from its own date. */
+static void test_purge_counts_from_delivery(void **state)
+{
+    Fix *f = *state;
+    int64_t now = time_now_ms() / 1000;
+    char receipt[OUTBOX_RECEIPT_SIZE], err[200];
+    assert_int_equal(outbox_push(f->ob, "repairs", "written 40 days ago", NULL, "zh",
+                                 now - 40 * 86400, receipt, err, sizeof err), OUTBOX_OK);
+    OutboxMeta old;
+    assert_int_equal(outbox_get_by_receipt(f->ob, receipt, &old), 1);
+    assert_int_equal(outbox_push(f->ob, "repairs", "exported, 40 days old", NULL, "zh",
+                                 now - 40 * 86400, receipt, err, sizeof err), OUTBOX_OK);
+    OutboxMeta exp;
+    assert_int_equal(outbox_get_by_receipt(f->ob, receipt, &exp), 1);
+    const char ids[1][37] = {""};
+    memcpy((char *)ids[0], exp.id, 37);
+    assert_int_equal(outbox_mark_exported(f->ob, ids, 1, err, sizeof err), 1);
+    assert_int_equal(upload_open_batch(f->up, now, false), 1);
+    UploadReport rep;
+    assert_int_equal(upload_send_due(f->up, time_now_ms(), &rep), 0);
+    assert_int_equal(rep.delivered, 1);
+    /* The export is 40 days old: it goes; the delivery is today's: it stays. */
+    assert_int_equal(outbox_purge(f->upob, 30, now, NULL, 0), 1);
+    assert_string_equal(state_of(f, exp.id), "");
+    assert_string_equal(state_of(f, old.id), "delivered");
+    assert_int_equal(outbox_purge(f->upob, 30, now + 29 * 86400, NULL, 0), 0);
+    assert_int_equal(outbox_purge(f->upob, 30, now + 30 * 86400 + 3600, NULL, 0), 1);
+    assert_string_equal(state_of(f, old.id), "");
 }
 
 /* The worker thread: a hanging server does not hold up uploader_stop, and
@@ -661,6 +694,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_contact_part_is_resumed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poison_goes_to_dead_letter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batches_and_shuffle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_purge_counts_from_delivery, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retention_purges_and_checkpoints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_worker_stops_promptly_and_resumes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kioskctl_upload_sends_everything, setup, teardown),

@@ -20,12 +20,8 @@ static Http *uploadctl_http(const Config *cfg, const char *name, const char *url
         fprintf(err, "kioskctl: [upload] %s: %s\n", name, why);
         return NULL;
     }
-    HttpPolicy pol = {
-        .ca_file = cu->ca_file, .allow_http_loopback = cu->allow_http_loopback,
-        .connect_timeout_ms = (int64_t)cu->connect_timeout_s * 1000,
-        .total_timeout_ms = (int64_t)cu->transfer_timeout_s * 1000,
-        .low_speed_time_s = cu->low_speed_timeout_s,
-    };
+    HttpPolicy pol;
+    upload_policy(cu, &pol);
     Http *h = http_create(&pol, why, sizeof why);
     if (!h)
         fprintf(err, "kioskctl: %s\n", why);
@@ -41,22 +37,23 @@ int uploadctl_upload(const char *data_dir, const Config *cfg, FILE *out, FILE *e
     Http *h = uploadctl_http(cfg, "upload_url", cu->upload_url, err);
     if (!h)
         return UPLOADCTL_USAGE;
-    config_upload_contact_url(cu, contact, sizeof contact);
+    UploadSettings us;
+    if (upload_settings(cu, &us, contact, why, sizeof why) < 0) {
+        fprintf(err, "kioskctl: %s\n", why);
+        http_destroy(h);
+        return UPLOADCTL_USAGE;
+    }
     if (contact[0] && http_url_check(contact, cu->allow_http_loopback, why, sizeof why) < 0) {
         fprintf(err, "kioskctl: [upload] %s: %s\n",
                 cu->contact_url[0] ? "contact_url" : "upload_url (with /contact)", why);
         http_destroy(h);
         return UPLOADCTL_USAGE;
     }
-    UploadSettings us = {
-        .upload_url = cu->upload_url, .contact_url = contact, .device_token = cu->device_token,
-        .backoff_base_ms = cu->backoff_base_ms, .backoff_cap_ms = cu->backoff_cap_ms,
-        .delivered_keep_days = cu->delivered_keep_days, .batch_min = cu->upload_batch_min,
-    };
-    batch_parse_times(cu->upload_times, &us.times, why, sizeof why);   /* checked by config */
-    Upload *u = upload_open(data_dir, &us, h, why, sizeof why);
+    Outbox *ob = outbox_open(data_dir, NULL, why, sizeof why);
+    Upload *u = ob ? upload_open(ob, &us, h, why, sizeof why) : NULL;
     if (!u) {
         fprintf(err, "kioskctl: %s\n", why);
+        outbox_close(ob);
         http_destroy(h);
         return UPLOADCTL_FAIL;
     }
@@ -64,14 +61,14 @@ int uploadctl_upload(const char *data_dir, const Config *cfg, FILE *out, FILE *e
      * after it, so each is sent at most once in this run. */
     int64_t now = time_now_ms();
     UploadReport rep, sum;
-    UploadCounts c;
+    OutboxCounts c;
     memset(&sum, 0, sizeof sum);
-    int rc = UPLOADCTL_OK, db = upload_retry_now(u) < 0 || upload_counts(u, &c) < 0;
+    int rc = UPLOADCTL_OK, db = upload_retry_now(u) < 0 || outbox_counts(ob, &c) < 0;
     int joined = db ? -1 : upload_open_batch(u, now / 1000, true);
     db = db || joined < 0;
     if (joined > 0)
-        sync_note_batch(upload_db(u), &c, now);   /* the heartbeat's queue, as the kiosk's */
-    int64_t total = c.waiting + c.batched;
+        sync_note_batch(outbox_db(ob), &c, now);   /* the heartbeat's queue, as the kiosk's */
+    int64_t total = c.waiting;
     for (int pass = 1; !db; pass++) {
         db = upload_send_due(u, now, &rep) < 0;
         sum.sent += rep.sent;
@@ -89,24 +86,25 @@ int uploadctl_upload(const char *data_dir, const Config *cfg, FILE *out, FILE *e
                 sum.delivered);
         fflush(out);
     }
-    if (db || upload_purge(u, now / 1000) < 0 || upload_counts(u, &c) < 0) {
+    if (db || outbox_purge(ob, cu->delivered_keep_days, now / 1000, NULL, 0) < 0 ||
+        outbox_counts(ob, &c) < 0) {
         fprintf(err, "kioskctl: database error while uploading\n");
         rc = UPLOADCTL_FAIL;
     } else {
         fprintf(out, "sent %d requests: %d delivered, %d to retry, %d refused, %d to dead letter;"
                 " now %lld waiting, %lld delivered, %lld dead\n", sum.sent, sum.delivered,
-                sum.retry, sum.refused, sum.dead, (long long)(c.waiting + c.batched),
+                sum.retry, sum.refused, sum.dead, (long long)c.waiting,
                 (long long)c.delivered, (long long)c.dead);
         if (sum.last_error[0])
             fprintf(err, "kioskctl: last failure: %s\n", sum.last_error);
-        if (c.waiting + c.batched > 0) {
+        if (c.waiting > 0) {
             fprintf(err, "kioskctl: %lld still waiting: the kiosk tries them again after their"
-                    " backoff (or run kioskctl upload again)\n",
-                    (long long)(c.waiting + c.batched));
+                    " backoff (or run kioskctl upload again)\n", (long long)c.waiting);
             rc = UPLOADCTL_FAIL;
         }
     }
     upload_close(u);
+    outbox_close(ob);
     http_destroy(h);
     return rc;
 }

@@ -27,14 +27,6 @@ void outbox_msg(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
-void outbox_day(int64_t now_s, char day[11])
-{
-    LocalTime lt;
-    time_local(now_s, &lt);
-    snprintf(day, 11, "%04u-%02u-%02u", (unsigned)lt.year % 10000u, (unsigned)lt.mon % 100u,
-             (unsigned)lt.mday % 100u);
-}
-
 bool outbox_id_ok(const char *s, size_t max)
 {
     size_t n = strlen(s);
@@ -116,6 +108,7 @@ Outbox *outbox_open(const char *data_dir, const OutboxLimits *lim, char *err, si
         return NULL;
     }
     ob->n_topics = (size_t)n;
+    ob->seen_version = -1;
     ob->db = store_connect(data_dir, err, errlen);
     if (!ob->db) {
         free(ob);
@@ -432,7 +425,7 @@ OutboxResult outbox_push(Outbox *ob, const char *topic, const char *text,
         return r;
 
     char day[11], receipt[OUTBOX_RECEIPT_LEN + 1];
-    outbox_day(now_s, day);
+    time_local_date(now_s, 0, day);
     OutboxSuggestion sg = { topic, clean_text, day, lang };
     r = outbox_store(ob, topic, lang, day, outbox_suggestion_payload, &sg, clean_contact, now_s,
                      receipt, err, errlen);
@@ -445,8 +438,10 @@ int outbox_counts(Outbox *ob, OutboxCounts *out)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(ob->db, "SELECT state, count(*), coalesce(sum(bytes), 0)"
-                           " FROM submissions GROUP BY state", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(ob->db, "SELECT s.state, count(*), coalesce(sum(s.bytes), 0),"
+                           " count(d.submission_id) FROM submissions s LEFT JOIN deliveries d"
+                           " ON d.submission_id = s.id GROUP BY s.state", -1, &st, NULL)
+        != SQLITE_OK)
         return -1;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -454,9 +449,11 @@ int outbox_counts(Outbox *ob, OutboxCounts *out)
         int64_t n = sqlite3_column_int64(st, 1), b = sqlite3_column_int64(st, 2);
         if (!state)
             continue;
-        if (strcmp(state, "waiting") == 0)
+        if (strcmp(state, "waiting") == 0) {
             out->waiting = n;
-        else if (strcmp(state, "delivered") == 0)
+            out->batched = sqlite3_column_int64(st, 3);
+        }
+        if (strcmp(state, "delivered") == 0)
             out->delivered = n;
         else if (strcmp(state, "dead") == 0)
             out->dead = n;

@@ -1,5 +1,6 @@
 /* outbox_flags.c - staff flags: stored in the database, kept in memory when it refuses. */
 #include "outbox_priv.h"
+#include "timeutil.h"
 #include "textclean.h"
 
 #include <stdio.h>
@@ -46,7 +47,7 @@ int outbox_flag_raise(Outbox *ob, const char *name, const char *detail, int64_t 
     if (!name || !outbox_id_ok(name, OUTBOX_FLAG_NAME_MAX))
         return -1;
     char day[11], clean[OUTBOX_FLAG_DETAIL_MAX];
-    outbox_day(now_s, day);
+    time_local_date(now_s, 0, day);
     text_clean(detail ? detail : "", detail ? strlen(detail) : 0, clean, sizeof clean, false);
     /* Outside any transaction of the caller's (they roll back first). */
     if (sqlite3_get_autocommit(ob->db) && flag_store(ob, name, day, clean) == SQLITE_OK) {

@@ -1,5 +1,6 @@
 /* outbox_rating.c - satisfaction ratings: a score and a month, queued like a suggestion. */
 #include "outbox_priv.h"
+#include "timeutil.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ static char *rating_payload(const Outbox *ob, const char *id, const char *receip
 void outbox_rating_month(int64_t now_s, char month[8])
 {
     char day[11];
-    outbox_day(now_s, day);
+    time_local_date(now_s, 0, day);
     memcpy(month, day, 7);
     month[7] = '\0';
 }

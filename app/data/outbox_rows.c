@@ -1,5 +1,6 @@
 /* outbox_rows.c - reading the outbox back for staff: rows, exported marks, purge, oldest waiting. */
 #include "outbox_priv.h"
+#include "timeutil.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -136,10 +137,15 @@ int64_t outbox_mark_exported(Outbox *ob, const char (*ids)[37], size_t n, char *
 int64_t outbox_purge(Outbox *ob, int days, int64_t now_s, char *err, size_t errlen)
 {
     char cutoff[11];
-    outbox_day(now_s - (int64_t)days * 86400, cutoff);
+    time_local_date(now_s, days, cutoff);
+    /* Handed on: delivered on deliveries.delivered_on, exported on its day
+     * (the deliveries row goes with the submission: a trigger). */
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(ob->db, "DELETE FROM submissions WHERE state IN"
-                                " ('delivered', 'exported') AND day <= ?1", -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(ob->db, "DELETE FROM submissions WHERE id IN (SELECT s.id"
+                                " FROM submissions s LEFT JOIN deliveries d"
+                                " ON d.submission_id = s.id WHERE"
+                                " (s.state = 'delivered' AND coalesce(d.delivered_on, s.day) <= ?1)"
+                                " OR (s.state = 'exported' AND s.day <= ?1))", -1, &st, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);

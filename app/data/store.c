@@ -1,5 +1,6 @@
 /* store.c - the kiosk's SQLite database: connections, schema migrations, stored content. */
 #include "store.h"
+#include "outbox_schema.h"
 #include "timeutil.h"
 
 #include <errno.h>
@@ -45,59 +46,10 @@ static const char *const store_migrations[] = {
     "  serial INTEGER NOT NULL,"
     "  imported_at INTEGER NOT NULL"   /* Unix seconds */
     ");",
-    /* 1 -> 2: the suggestion outbox and staff flags (docs/OUTBOX.md). No
-     * rowids, no timestamps finer than a date: nothing orders submissions. */
-    "CREATE TABLE submissions ("
-    "  id TEXT NOT NULL PRIMARY KEY CHECK (length(id) = 36),"   /* random UUID v4 */
-    "  receipt TEXT NOT NULL UNIQUE CHECK (length(receipt) = 8),"
-    "  topic TEXT NOT NULL,"
-    "  lang TEXT NOT NULL,"
-    "  day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),"
-    "  payload TEXT NOT NULL,"                                 /* frozen JSON */
-    "  bytes INTEGER NOT NULL,"                                /* length of payload */
-    "  state TEXT NOT NULL DEFAULT 'waiting'"
-    "    CHECK (state IN ('waiting', 'delivered', 'dead', 'exported'))"
-    ") WITHOUT ROWID;"
-    "CREATE INDEX submissions_state ON submissions (state, bytes);"
-    "CREATE TABLE contacts ("
-    "  submission_id TEXT NOT NULL PRIMARY KEY"
-    "    REFERENCES submissions (id) ON DELETE CASCADE,"
-    "  contact TEXT NOT NULL"
-    ") WITHOUT ROWID;"
-    "CREATE TABLE flags ("
-    "  name TEXT NOT NULL PRIMARY KEY,"
-    "  raised_on TEXT NOT NULL"
-    "    CHECK (raised_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),"
-    "  detail TEXT NOT NULL"
-    ") WITHOUT ROWID;"
-    "CREATE TRIGGER submissions_frozen BEFORE UPDATE OF id, receipt, topic, lang, day,"
-    "  payload, bytes ON submissions"
-    "  BEGIN SELECT RAISE(ABORT, 'submission payload is immutable'); END;"
-    "CREATE TRIGGER contacts_frozen BEFORE UPDATE ON contacts"
-    "  BEGIN SELECT RAISE(ABORT, 'contact is immutable'); END;"
-    /* Also for connections without PRAGMA foreign_keys (the cascade's). */
-    "CREATE TRIGGER submissions_delete_contact AFTER DELETE ON submissions"
-    "  BEGIN DELETE FROM contacts WHERE submission_id = old.id; END;",
-    /* 2 -> 3: upload bookkeeping (docs/PROTOCOL.md). A deliveries row
-     * exists while a submission is in an upload batch; times in it are
-     * about the network (next try), never about the resident. */
-    "CREATE TABLE deliveries ("
-    "  submission_id TEXT NOT NULL PRIMARY KEY"
-    "    REFERENCES submissions (id) ON DELETE CASCADE,"
-    "  payload_done INTEGER NOT NULL DEFAULT 0,"    /* the server has the submission */
-    "  tries INTEGER NOT NULL DEFAULT 0,"           /* failed tries of the part being sent */
-    "  refusals INTEGER NOT NULL DEFAULT 0,"        /* of which refused with a 4xx */
-    "  next_try INTEGER NOT NULL DEFAULT 0,"        /* Unix ms: not before */
-    "  last_status INTEGER NOT NULL DEFAULT 0,"     /* HTTP status, 0 = no response */
-    "  last_error TEXT NOT NULL DEFAULT '',"
-    "  delivered_on TEXT"                           /* local date, for retention */
-    ") WITHOUT ROWID;"
-    "CREATE TRIGGER submissions_delete_delivery AFTER DELETE ON submissions"
-    "  BEGIN DELETE FROM deliveries WHERE submission_id = old.id; END;"
-    "CREATE TABLE uploader_state ("
-    "  key TEXT NOT NULL PRIMARY KEY,"
-    "  value"
-    ") WITHOUT ROWID;",
+    /* 1 -> 2: the suggestion outbox and staff flags (docs/OUTBOX.md). */
+    outbox_schema_2,
+    /* 2 -> 3: upload bookkeeping (docs/PROTOCOL.md). */
+    outbox_schema_3,
 };
 enum { STORE_SCHEMA_VERSION = sizeof store_migrations / sizeof store_migrations[0] };
 
@@ -871,4 +823,64 @@ int64_t store_content_serial(Store *s)
         s->cached_serial = serial;
     }
     return serial;
+}
+
+/* ---- Small persistent state (table uploader_state) ---- */
+
+int store_state_get_int(sqlite3 *db, const char *key, int64_t *out)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM uploader_state WHERE key = ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_state_get_text(sqlite3 *db, const char *key, char *out, size_t n)
+{
+    out[0] = '\0';
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM uploader_state WHERE key = ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        snprintf(out, n, "%s", v ? (const char *)v : "");
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int store_state_set(sqlite3 *db, const char *key, const char *text, int64_t v)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "INSERT INTO uploader_state (key, value) VALUES (?1, ?2)"
+                           " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (text)
+        sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 2, v);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_state_set_int(sqlite3 *db, const char *key, int64_t v)
+{
+    return store_state_set(db, key, NULL, v);
+}
+
+int store_state_set_text(sqlite3 *db, const char *key, const char *v)
+{
+    return store_state_set(db, key, v ? v : "", 0);
 }

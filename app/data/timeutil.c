@@ -1,6 +1,8 @@
 /* timeutil.c - ISO 8601 parsing (independent of TZ) and local-time helpers. */
 #include "timeutil.h"
 
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
@@ -165,6 +167,40 @@ void time_local(int64_t t, LocalTime *out)
     out->sec = tm.tm_sec;
     out->wday = tm.tm_wday;
     out->yday = tm.tm_yday;
+}
+
+void time_local_date(int64_t t, int days_back, char out[11])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!localtime_r(&tt, &tm))
+        memset(&tm, 0, sizeof tm);
+    if (days_back) {
+        tm.tm_mday -= days_back;
+        tm.tm_hour = 12;   /* away from any daylight-saving edge */
+        tm.tm_isdst = -1;
+        tt = mktime(&tm);
+        localtime_r(&tt, &tm);
+    }
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+}
+
+int time_days_between(const char *a, const char *b, int *days)
+{
+    struct tm ta, tb;
+    memset(&ta, 0, sizeof ta);
+    memset(&tb, 0, sizeof tb);
+    if (sscanf(a, "%4d-%2d-%2d", &ta.tm_year, &ta.tm_mon, &ta.tm_mday) != 3 ||
+        sscanf(b, "%4d-%2d-%2d", &tb.tm_year, &tb.tm_mon, &tb.tm_mday) != 3)
+        return -1;
+    ta.tm_year -= 1900;
+    tb.tm_year -= 1900;
+    ta.tm_mon -= 1;
+    tb.tm_mon -= 1;
+    ta.tm_hour = tb.tm_hour = 12;   /* noon of each day, in UTC: no edge */
+    *days = (int)((timegm(&tb) - timegm(&ta)) / 86400);
+    return 0;
 }
 
 int64_t time_local_midnight(int64_t t)

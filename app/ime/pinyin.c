@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "googlepinyin_c.h"
+#include "pinyin_priv.h"
 
 /* Engine candidates looked at per search, so a filter that rejects most of
  * them cannot make a keystroke slow ("zzz" gives 1436). */

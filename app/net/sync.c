@@ -68,12 +68,12 @@ void sync_close(Sync *s)
 static void sync_record(Sync *s, int64_t now_s, const char *etag, const char *error)
 {
     sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    upload_state_set_int(s->db, "content_last_try", now_s);
-    upload_state_set_text(s->db, "content_error", error ? error : "");
+    store_state_set_int(s->db, "content_last_try", now_s);
+    store_state_set_text(s->db, "content_error", error ? error : "");
     if (!error) {
-        upload_state_set_int(s->db, "content_last_ok", now_s);
+        store_state_set_int(s->db, "content_last_ok", now_s);
         if (etag)
-            upload_state_set_text(s->db, "content_etag", etag);
+            store_state_set_text(s->db, "content_etag", etag);
     }
     if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -87,7 +87,7 @@ SyncResult sync_content(Sync *s, int64_t now_s, char *why, size_t whylen)
     if (!s->content_url[0])
         return SYNC_UNCHANGED;
     char etag[256];
-    upload_state_get_text(s->db, "content_etag", etag, sizeof etag);
+    store_state_get_text(s->db, "content_etag", etag, sizeof etag);
     /* A stored ETag without stored content (a fresh database copied over)
      * must not turn into a 304 forever. */
     StoreContentInfo info;
@@ -141,10 +141,10 @@ int sync_content_state(Sync *s, SyncContentState *st)
     memset(st, 0, sizeof *st);
     char err[200];
     StoreContentInfo info;
-    if (upload_state_get_text(s->db, "content_etag", st->etag, sizeof st->etag) < 0 ||
-        upload_state_get_int(s->db, "content_last_ok", &st->last_ok_s) < 0 ||
-        upload_state_get_int(s->db, "content_last_try", &st->last_try_s) < 0 ||
-        upload_state_get_text(s->db, "content_error", st->last_error, sizeof st->last_error) < 0 ||
+    if (store_state_get_text(s->db, "content_etag", st->etag, sizeof st->etag) < 0 ||
+        store_state_get_int(s->db, "content_last_ok", &st->last_ok_s) < 0 ||
+        store_state_get_int(s->db, "content_last_try", &st->last_try_s) < 0 ||
+        store_state_get_text(s->db, "content_error", st->last_error, sizeof st->last_error) < 0 ||
         store_content_info(s->store, &info, err, sizeof err) < 0) {
         memset(st, 0, sizeof *st);
         return -1;
@@ -177,15 +177,15 @@ static json_t *sync_time(int64_t ms)
 
 #define SYNC_QUEUE_KEY "heartbeat_queue"   /* uploader_state: the queue as of the last batch */
 
-int sync_note_batch(sqlite3 *db, const UploadCounts *c, int64_t at_ms)
+int sync_note_batch(sqlite3 *db, const OutboxCounts *c, int64_t at_ms)
 {
     json_t *o = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I}", "as_of", sync_time(at_ms),
-                          "waiting", (json_int_t)c->waiting, "batched", (json_int_t)c->batched,
+                          "waiting", (json_int_t)(c->waiting - c->batched), "batched", (json_int_t)c->batched,
                           "delivered", (json_int_t)c->delivered, "dead", (json_int_t)c->dead,
                           "exported", (json_int_t)c->exported);
     char *txt = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
-    int rc = txt ? upload_state_set_text(db, SYNC_QUEUE_KEY, txt) : -1;
+    int rc = txt ? store_state_set_text(db, SYNC_QUEUE_KEY, txt) : -1;
     free(txt);
     return rc;
 }
@@ -195,7 +195,7 @@ static json_t *sync_queue(Sync *s)
 {
     char txt[512];
     json_t *o = NULL;
-    if (upload_state_get_text(s->db, SYNC_QUEUE_KEY, txt, sizeof txt) == 1)
+    if (store_state_get_text(s->db, SYNC_QUEUE_KEY, txt, sizeof txt) == 1)
         o = json_loads(txt, 0, NULL);
     if (!json_is_object(o)) {
         json_decref(o);

@@ -1,22 +1,54 @@
-/* upload.c - one pass of delivering the outbox: the POSTs and their bookkeeping. */
+/* upload.c - delivering the outbox: one pass of POSTs; the outbox records each outcome. */
 #include "upload.h"
-#include "upload_priv.h"
-#include "store.h"
 
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+struct Upload {
+    Outbox *ob;                  /* borrowed: the caller's connection for this thread */
+    Http *http;                  /* borrowed */
+    UploadSettings s;
+    char *upload_url, *contact_url, *token;
+    BackoffRng rng;
+    void *rng_ctx;
+    int64_t hold_until_ms;       /* a failing server: nothing before this */
+};
 
 static char *upload_strdup(const char *s)
 {
     return strdup(s ? s : "");
 }
 
-Upload *upload_open(const char *data_dir, const UploadSettings *s, Http *http,
+void upload_policy(const ConfigUpload *cu, HttpPolicy *pol)
+{
+    *pol = (HttpPolicy){
+        .ca_file = cu->ca_file, .allow_http_loopback = cu->allow_http_loopback,
+        .connect_timeout_ms = (int64_t)cu->connect_timeout_s * 1000,
+        .total_timeout_ms = (int64_t)cu->transfer_timeout_s * 1000,
+        .low_speed_time_s = cu->low_speed_timeout_s,
+    };
+}
+
+int upload_settings(const ConfigUpload *cu, UploadSettings *us, char contact[CONFIG_URL_MAX],
                     char *err, size_t errlen)
+{
+    config_upload_contact_url(cu, contact, CONFIG_URL_MAX);
+    *us = (UploadSettings){
+        .upload_url = cu->upload_url, .contact_url = contact, .device_token = cu->device_token,
+        .backoff_base_ms = cu->backoff_base_ms, .backoff_cap_ms = cu->backoff_cap_ms,
+        .batch_min = cu->upload_batch_min,
+    };
+    char why[120];
+    if (batch_parse_times(cu->upload_times, &us->times, why, sizeof why) < 0) {
+        snprintf(err, errlen, "[upload] upload_times: %s", why);
+        return -1;
+    }
+    return 0;
+}
+
+Upload *upload_open(Outbox *ob, const UploadSettings *s, Http *http, char *err, size_t errlen)
 {
     if (sodium_init() < 0) {
         snprintf(err, errlen, "libsodium cannot start");
@@ -27,6 +59,7 @@ Upload *upload_open(const char *data_dir, const UploadSettings *s, Http *http,
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    u->ob = ob;
     u->s = *s;
     u->http = http;
     u->upload_url = upload_strdup(s->upload_url);
@@ -35,13 +68,8 @@ Upload *upload_open(const char *data_dir, const UploadSettings *s, Http *http,
     u->s.upload_url = u->upload_url;
     u->s.contact_url = u->contact_url;
     u->s.device_token = u->token;
-    u->seen_version = -1;
-    u->db = store_connect(data_dir, err, errlen);
-    if (!u->upload_url || !u->contact_url || !u->token || !u->db ||
-        sqlite3_prepare_v2(u->db, "PRAGMA data_version", -1, &u->data_version, NULL)
-            != SQLITE_OK) {
-        if (u->db)
-            snprintf(err, errlen, "database: %s", sqlite3_errmsg(u->db));
+    if (!u->upload_url || !u->contact_url || !u->token) {
+        snprintf(err, errlen, "out of memory");
         upload_close(u);
         return NULL;
     }
@@ -52,8 +80,6 @@ void upload_close(Upload *u)
 {
     if (!u)
         return;
-    sqlite3_finalize(u->data_version);
-    sqlite3_close(u->db);
     free(u->upload_url);
     free(u->contact_url);
     if (u->token) {
@@ -69,15 +95,43 @@ void upload_set_rng(Upload *u, BackoffRng rng, void *ctx)
     u->rng_ctx = ctx;
 }
 
-bool upload_db_changed(Upload *u)
+int upload_open_batch(Upload *u, int64_t now_s, bool force)
 {
-    int64_t v = -1;
-    if (sqlite3_step(u->data_version) == SQLITE_ROW)
-        v = sqlite3_column_int64(u->data_version, 0);
-    sqlite3_reset(u->data_version);
-    bool changed = v != u->seen_version;
-    u->seen_version = v;
-    return changed;
+    if (!u->upload_url[0])
+        return 0;
+    return outbox_batch_open(u->ob, &u->s.times, u->s.batch_min, now_s, force);
+}
+
+int upload_retry_now(Upload *u)
+{
+    u->hold_until_ms = 0;
+    return outbox_retry_now(u->ob);
+}
+
+int64_t upload_next_due_ms(Upload *u)
+{
+    if (!u->upload_url[0])
+        return INT64_MAX;
+    int64_t v = outbox_next_try_ms(u->ob);
+    if (v >= 0 && v != INT64_MAX && v < u->hold_until_ms)
+        v = u->hold_until_ms;
+    return v;
+}
+
+/* The batched submissions due at now_ms, shuffled (Fisher-Yates, uniform).
+ * Returns how many ids were put in *ids (malloc'd), or -1. */
+static int upload_due_ids(Upload *u, int64_t now_ms, char (**ids)[37])
+{
+    int n = outbox_due(u->ob, now_ms, UPLOAD_PASS_MAX, ids);
+    char (*v)[37] = *ids;
+    for (int i = n - 1; i > 0; i--) {
+        uint32_t j = randombytes_uniform((uint32_t)i + 1);
+        char t[37];
+        memcpy(t, v[i], 37);
+        memcpy(v[i], v[j], 37);
+        memcpy(v[j], t, 37);
+    }
+    return n;
 }
 
 /* The Content-Type of a stored payload. Version 1 payloads are JSON; a
@@ -103,193 +157,6 @@ static UpClass upload_classify(HttpResult r, long status)
     if (status >= 400 && status < 500)
         return UP_REFUSED;
     return UP_TRANSIENT;   /* 5xx, and 1xx/3xx as final answers */
-}
-
-/* Record a delivered submission: state, date, and its contact removed (the
- * office has it now). One transaction. */
-static int upload_mark_delivered(Upload *u, const char *id, long status, int64_t now_ms)
-{
-    char day[11];
-    upload_day(now_ms / 1000, 0, day);
-    sqlite3_stmt *a = NULL, *b = NULL, *c = NULL;
-    if (upload_exec(u, "BEGIN IMMEDIATE") < 0)
-        return -1;
-    if (sqlite3_prepare_v2(u->db, "UPDATE submissions SET state = 'delivered'"
-                           " WHERE id = ?1 AND state = 'waiting'", -1, &a, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(u->db, "UPDATE deliveries SET delivered_on = ?2, last_status = ?3,"
-                           " last_error = '', tries = 0, refusals = 0, payload_done = 1"
-                           " WHERE submission_id = ?1", -1, &b, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(u->db, "DELETE FROM contacts WHERE submission_id = ?1", -1, &c,
-                           NULL) != SQLITE_OK)
-        goto fail;
-    sqlite3_bind_text(a, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(b, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(b, 2, day, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(b, 3, status);
-    sqlite3_bind_text(c, 1, id, -1, SQLITE_STATIC);
-    int rc = upload_step(a);
-    a = NULL;
-    rc |= upload_step(b);
-    b = NULL;
-    int had_contact = 0;
-    if (rc == 0) {
-        rc |= upload_step(c);
-        had_contact = sqlite3_changes(u->db);
-        c = NULL;
-    }
-    if (rc != 0 || upload_exec(u, "COMMIT") < 0)
-        goto fail;
-    if (had_contact)
-        u->wal_has_private = true;
-    return 0;
-fail:
-    sqlite3_finalize(a);
-    sqlite3_finalize(b);
-    sqlite3_finalize(c);
-    upload_rollback(u);
-    return -1;
-}
-
-/* Record a failed try: tries (and refusals) up, the next try, maybe dead. */
-static int upload_mark_failed(Upload *u, const char *id, bool refused, int tries, int refusals,
-                              int64_t next_try_ms, long status, const char *error, bool *dead)
-{
-    *dead = refused && refusals >= UPLOAD_MAX_REFUSALS;
-    if (upload_exec(u, "BEGIN IMMEDIATE") < 0)
-        return -1;
-    sqlite3_stmt *a = NULL, *b = NULL;
-    if (sqlite3_prepare_v2(u->db, "UPDATE deliveries SET tries = ?2, refusals = ?3,"
-                           " next_try = ?4, last_status = ?5, last_error = ?6"
-                           " WHERE submission_id = ?1", -1, &a, NULL) != SQLITE_OK)
-        goto fail;
-    sqlite3_bind_text(a, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(a, 2, tries);
-    sqlite3_bind_int(a, 3, refusals);
-    sqlite3_bind_int64(a, 4, next_try_ms);
-    sqlite3_bind_int64(a, 5, status);
-    sqlite3_bind_text(a, 6, error, -1, SQLITE_STATIC);
-    int rc = upload_step(a);
-    a = NULL;
-    if (rc == 0 && *dead) {
-        if (sqlite3_prepare_v2(u->db, "UPDATE submissions SET state = 'dead' WHERE id = ?1"
-                               " AND state = 'waiting'", -1, &b, NULL) != SQLITE_OK)
-            goto fail;
-        sqlite3_bind_text(b, 1, id, -1, SQLITE_STATIC);
-        rc = upload_step(b);
-        b = NULL;
-    }
-    if (rc != 0 || upload_exec(u, "COMMIT") < 0)
-        goto fail;
-    return 0;
-fail:
-    sqlite3_finalize(a);
-    sqlite3_finalize(b);
-    upload_rollback(u);
-    return -1;
-}
-
-static int upload_mark_payload_done(Upload *u, const char *id, long status)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(u->db, "UPDATE deliveries SET payload_done = 1, tries = 0,"
-                           " refusals = 0, last_status = ?2, last_error = ''"
-                           " WHERE submission_id = ?1", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, status);
-    return upload_step(st);
-}
-
-/* The batched submissions due at now_ms, shuffled. Returns how many ids
- * were put in *ids (malloc'd array of 37-byte strings), or -1. */
-static int upload_due_ids(Upload *u, int64_t now_ms, char (**ids)[37])
-{
-    *ids = NULL;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(u->db, "SELECT d.submission_id FROM deliveries d"
-                           " JOIN submissions s ON s.id = d.submission_id"
-                           " WHERE s.state = 'waiting' AND d.next_try <= ?1"
-                           " ORDER BY d.submission_id LIMIT ?2",   /* then shuffled */
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, now_ms);
-    sqlite3_bind_int(st, 2, UPLOAD_PASS_MAX);
-    int n = 0, cap = 0, rc;
-    char (*v)[37] = NULL;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char (*p)[37] = realloc(v, (size_t)cap * sizeof *v);
-            if (!p) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            v = p;
-        }
-        const unsigned char *id = sqlite3_column_text(st, 0);
-        snprintf(v[n++], 37, "%s", id ? (const char *)id : "");
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        free(v);
-        return -1;
-    }
-    for (int i = n - 1; i > 0; i--) {   /* Fisher-Yates, uniform */
-        uint32_t j = randombytes_uniform((uint32_t)i + 1);
-        char t[37];
-        memcpy(t, v[i], 37);
-        memcpy(v[i], v[j], 37);
-        memcpy(v[j], t, 37);
-    }
-    *ids = v;
-    return n;
-}
-
-typedef struct {
-    char *payload;       /* malloc'd */
-    char *contact;       /* malloc'd, NULL when none */
-    bool payload_done;
-    int tries, refusals;
-} UpItem;
-
-static void upload_item_free(UpItem *it)
-{
-    free(it->payload);
-    if (it->contact) {
-        sodium_memzero(it->contact, strlen(it->contact));
-        free(it->contact);
-    }
-    memset(it, 0, sizeof *it);
-}
-
-/* Load one batched submission still waiting. Returns 1, 0 (gone), -1. */
-static int upload_load(Upload *u, const char *id, UpItem *it)
-{
-    memset(it, 0, sizeof *it);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(u->db, "SELECT s.payload, c.contact, d.payload_done, d.tries,"
-                           " d.refusals FROM submissions s JOIN deliveries d"
-                           " ON d.submission_id = s.id LEFT JOIN contacts c"
-                           " ON c.submission_id = s.id WHERE s.id = ?1 AND s.state = 'waiting'",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const char *p = (const char *)sqlite3_column_text(st, 0);
-        const char *c = (const char *)sqlite3_column_text(st, 1);
-        it->payload = strdup(p ? p : "");
-        it->contact = c ? strdup(c) : NULL;
-        it->payload_done = sqlite3_column_int(st, 2) != 0;
-        it->tries = sqlite3_column_int(st, 3);
-        it->refusals = sqlite3_column_int(st, 4);
-        if (!it->payload || (c && !it->contact)) {
-            upload_item_free(it);
-            rc = SQLITE_NOMEM;
-        }
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* The contact record: {"id": ..., "contact": ...}; malloc'd or NULL. */
@@ -331,8 +198,8 @@ int upload_send_due(Upload *u, int64_t now_ms, UploadReport *rep)
         return -1;
     int rc = 0, i;
     for (i = 0; i < n && !http_interrupted(u->http); i++) {
-        UpItem it;
-        int got = upload_load(u, ids[i], &it);
+        OutboxParcel it;
+        int got = outbox_parcel_load(u->ob, ids[i], &it);
         if (got < 0) {
             rc = -1;
             break;
@@ -382,7 +249,7 @@ int upload_send_due(Upload *u, int64_t now_ms, UploadReport *rep)
             if (cls != UP_OK)
                 break;
             if (!contact && it.contact) {
-                if (upload_mark_payload_done(u, ids[i], status) < 0) {
+                if (outbox_mark_payload_done(u->ob, ids[i], status) < 0) {
                     rc = -1;
                     break;
                 }
@@ -397,16 +264,16 @@ int upload_send_due(Upload *u, int64_t now_ms, UploadReport *rep)
             }
         }
         if (rc < 0) {
-            upload_item_free(&it);
+            outbox_parcel_free(&it);
             break;
         }
         if (cls == UP_STOPPED) {
-            upload_item_free(&it);
+            outbox_parcel_free(&it);
             break;
         }
         if (cls == UP_OK) {
-            upload_item_free(&it);
-            if (upload_mark_delivered(u, ids[i], status, now_ms) < 0) {
+            outbox_parcel_free(&it);
+            if (outbox_mark_delivered(u->ob, ids[i], status, now_ms / 1000) < 0) {
                 rc = -1;
                 break;
             }
@@ -415,14 +282,15 @@ int upload_send_due(Upload *u, int64_t now_ms, UploadReport *rep)
         }
         int tries = it.tries + 1;
         int refusals = it.refusals + (cls == UP_REFUSED);
-        upload_item_free(&it);
+        outbox_parcel_free(&it);
         int64_t wait = backoff_next_ms(tries, u->s.backoff_base_ms, u->s.backoff_cap_ms,
                                        retry_after_ms, u->rng, u->rng_ctx);
-        bool dead;
+        bool dead = cls == UP_REFUSED && refusals >= UPLOAD_MAX_REFUSALS;
         if (wait < 1)
             wait = 1;   /* after now_ms: a later pass at the same now_ms skips it */
-        if (upload_mark_failed(u, ids[i], cls == UP_REFUSED, tries, refusals, now_ms + wait,
-                               status, error, &dead) < 0) {
+        OutboxTry t = {.tries = tries, .refusals = refusals, .next_try_ms = now_ms + wait,
+                       .status = status, .error = error};
+        if (outbox_mark_failed(u->ob, ids[i], &t, dead) < 0) {
             rc = -1;
             break;
         }

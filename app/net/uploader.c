@@ -27,10 +27,12 @@ struct Uploader {
     char flags[256];           /* staff flags' names for the heartbeat */
     /* The worker's own, touched only by it (and by stop after the join). */
     Http *http;
+    Outbox *ob;                  /* the worker's own connection */
     Upload *up;
     Sync *sync;
     char data_dir[CONFIG_PATH_MAX];
     bool upload_on, content_on, heartbeat_on;
+    int keep_days;               /* [upload] delivered_keep_days */
     BatchTimes times;
     int batch_min;
     int64_t poll_ms, sync_ms, heartbeat_ms;
@@ -62,11 +64,11 @@ static void uploader_wait(Uploader *u, int64_t deadline_ms)
 
 static void uploader_refresh_counts(Uploader *u)
 {
-    UploadCounts c;
-    if (upload_counts(u->up, &c) < 0)
+    OutboxCounts c;
+    if (outbox_counts(u->ob, &c) < 0)
         return;
     pthread_mutex_lock(&u->mu);
-    u->st.waiting = c.waiting;
+    u->st.waiting = c.waiting - c.batched;
     u->st.batched = c.batched;
     u->st.delivered = c.delivered;
     u->st.dead = c.dead;
@@ -81,11 +83,11 @@ static bool uploader_pass(Uploader *u, bool force, int64_t now_ms)
         upload_retry_now(u->up);
     /* The counts just before a batch opens are what the heartbeat shows
      * until the next one (sync_note_batch). */
-    UploadCounts before;
-    bool counted = upload_counts(u->up, &before) == 0;
+    OutboxCounts before;
+    bool counted = outbox_counts(u->ob, &before) == 0;
     int joined = upload_open_batch(u->up, now_ms / 1000, force);
     if (joined > 0 && counted)
-        sync_note_batch(upload_db(u->up), &before, now_ms);
+        sync_note_batch(outbox_db(u->ob), &before, now_ms);
     if (joined < 0) {
         pthread_mutex_lock(&u->mu);
         snprintf(u->st.last_error, sizeof u->st.last_error, "database error opening a batch");
@@ -167,7 +169,7 @@ static void *uploader_main(void *arg)
             /* Look at the queue when told to, when another connection
              * committed (a new suggestion), at a batch time, when an item
              * is due, and the first time round. */
-            bool changed = upload_db_changed(u->up);
+            bool changed = outbox_changed(u->ob);
             int64_t due = upload_next_due_ms(u->up);
             if (force || changed || first || (next_slot >= 0 && now >= next_slot) ||
                 (due >= 0 && due <= now))
@@ -175,7 +177,7 @@ static void *uploader_main(void *arg)
             next_slot = u->times.n ? batch_next_slot(&u->times, now / 1000) * 1000 : -1;
         }
         if (delivered || now >= next_purge) {
-            upload_purge(u->up, now / 1000);
+            outbox_purge(u->ob, u->keep_days, now / 1000, NULL, 0);
             next_purge = now + UPLOADER_PURGE_MS;
         }
         if (u->content_on && (force || now >= next_sync)) {
@@ -217,6 +219,7 @@ static void *uploader_main(void *arg)
 static void uploader_free(Uploader *u)
 {
     upload_close(u->up);
+    outbox_close(u->ob);
     sync_close(u->sync);
     http_destroy(u->http);
     pthread_cond_destroy(&u->cond);
@@ -246,6 +249,7 @@ Uploader *uploader_start(const Config *cfg, char *err, size_t errlen)
     u->st.content_enabled = u->content_on;
     u->st.heartbeat_enabled = u->heartbeat_on;
     u->batch_min = cu->upload_batch_min;
+    u->keep_days = cu->delivered_keep_days;
     u->poll_ms = (int64_t)(cfg->content_poll_s > 0 ? cfg->content_poll_s : 2) * 1000;
     u->sync_ms = (int64_t)cu->sync_interval_min * 60 * 1000;
     u->heartbeat_ms = (int64_t)cu->heartbeat_interval_min * 60 * 1000;
@@ -254,7 +258,12 @@ Uploader *uploader_start(const Config *cfg, char *err, size_t errlen)
         return u;   /* offline: no thread; the status says so */
 
     char contact[CONFIG_URL_MAX], why[200];
-    config_upload_contact_url(cu, contact, sizeof contact);
+    UploadSettings us;
+    if (upload_settings(cu, &us, contact, err, errlen) < 0) {
+        uploader_free(u);
+        return NULL;
+    }
+    u->times = us.times;
     const struct { const char *name, *url; } urls[] = {
         {"upload_url", cu->upload_url},
         {cu->contact_url[0] ? "contact_url" : "upload_url (with /contact)", contact},
@@ -267,29 +276,15 @@ Uploader *uploader_start(const Config *cfg, char *err, size_t errlen)
             uploader_free(u);
             return NULL;
         }
-    if (batch_parse_times(cu->upload_times, &u->times, why, sizeof why) < 0) {
-        snprintf(err, errlen, "[upload] upload_times: %s", why);
-        uploader_free(u);
-        return NULL;
-    }
-    HttpPolicy pol = {
-        .ca_file = cu->ca_file, .allow_http_loopback = cu->allow_http_loopback,
-        .connect_timeout_ms = (int64_t)cu->connect_timeout_s * 1000,
-        .total_timeout_ms = (int64_t)cu->transfer_timeout_s * 1000,
-        .low_speed_time_s = cu->low_speed_timeout_s,
-    };
-    UploadSettings us = {
-        .upload_url = cu->upload_url, .contact_url = contact, .device_token = cu->device_token,
-        .backoff_base_ms = cu->backoff_base_ms, .backoff_cap_ms = cu->backoff_cap_ms,
-        .delivered_keep_days = cu->delivered_keep_days, .times = u->times,
-        .batch_min = cu->upload_batch_min,
-    };
+    HttpPolicy pol;
+    upload_policy(cu, &pol);
     SyncSettings ss = {
         .content_url = cu->content_url, .heartbeat_url = cu->heartbeat_url,
         .device_token = cu->device_token, .content_max = (size_t)cu->content_max_mb << 20,
     };
     if (!(u->http = http_create(&pol, err, errlen)) ||
-        !(u->up = upload_open(cfg->data_dir, &us, u->http, err, errlen)) ||
+        !(u->ob = outbox_open(cfg->data_dir, NULL, err, errlen)) ||
+        !(u->up = upload_open(u->ob, &us, u->http, err, errlen)) ||
         !(u->sync = sync_open(cfg->data_dir, &ss, u->http, err, errlen))) {
         uploader_free(u);
         return NULL;

@@ -1,6 +1,7 @@
 /* export.c - the queue to a USB drive: bundle written under a temporary name, synced, renamed, verified, then marked. */
 #include "export_priv.h"
 #include "afile.h"
+#include "timeutil.h"
 #include "outbox.h"
 #include "version.h"
 
@@ -13,15 +14,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-static void export_day(int64_t now_s, char day[11])
-{
-    time_t t = (time_t)now_s;
-    struct tm tm;
-    if (!localtime_r(&t, &tm))
-        memset(&tm, 0, sizeof tm);
-    strftime(day, 11, "%Y-%m-%d", &tm);
-}
 
 typedef struct {
     ExportFile file;
@@ -161,7 +153,7 @@ static int export_write_manifest(const char *dir, const ExportReport *rep, json_
                                  char mhex[65], char *err, size_t errlen)
 {
     char day[11];
-    export_day(now_s, day);
+    time_local_date(now_s, 0, day);
     json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:b, s:{s:I, s:I, s:I, s:I, s:I, s:I},"
                           " s:O, s:{s:{s:I, s:s}, s:{s:I, s:s}}}",
                           "format", EXPORT_FORMAT, "v", 1, "kiosk_version", KIOSK_VERSION,
@@ -297,7 +289,7 @@ int export_run(const char *data_dir, const char *dest_dir, int64_t now_s,
     }
 
     char day[11], rnd[7], final[PATH_MAX], partial[PATH_MAX + 16];
-    export_day(now_s, day);
+    time_local_date(now_s, 0, day);
     unsigned char rb[3];
     randombytes_buf(rb, sizeof rb);
     sodium_bin2hex(rnd, sizeof rnd, rb, sizeof rb);

@@ -1,6 +1,7 @@
 /* staff.c - staff actions for the kiosk and kioskctl: queue figures, PIN state, export, audit. */
 #include "staff.h"
 #include "audit.h"
+#include "timeutil.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -23,22 +24,6 @@ static int staff_audit(const Config *cfg, int64_t now_s, const char *action, con
     return rc;
 }
 
-/* Days between two local dates YYYY-MM-DD (b - a); -1 if either does not parse. */
-static int staff_days_between(const char *a, const char *b)
-{
-    struct tm ta, tb;
-    memset(&ta, 0, sizeof ta);
-    memset(&tb, 0, sizeof tb);
-    if (sscanf(a, "%4d-%2d-%2d", &ta.tm_year, &ta.tm_mon, &ta.tm_mday) != 3 ||
-        sscanf(b, "%4d-%2d-%2d", &tb.tm_year, &tb.tm_mon, &tb.tm_mday) != 3)
-        return -1;
-    ta.tm_year -= 1900; tb.tm_year -= 1900;
-    ta.tm_mon -= 1; tb.tm_mon -= 1;
-    ta.tm_hour = tb.tm_hour = 12;   /* noon: no daylight-saving edge */
-    time_t x = timegm(&ta), y = timegm(&tb);
-    return (int)((y - x) / 86400);
-}
-
 int staff_figures(Outbox *ob, const char *data_dir, int64_t now_s, StaffFigures *out)
 {
     memset(out, 0, sizeof *out);
@@ -48,14 +33,11 @@ int staff_figures(Outbox *ob, const char *data_dir, int64_t now_s, StaffFigures 
     if (ob) {
         out->queue_ok = outbox_counts(ob, &out->counts) == 0;
         int found = outbox_oldest_waiting(ob, out->oldest_waiting);
-        if (found == 1) {
-            time_t t = (time_t)now_s;
-            struct tm tm;
-            char today[11] = "";
-            if (localtime_r(&t, &tm))
-                strftime(today, sizeof today, "%Y-%m-%d", &tm);
-            out->oldest_waiting_days = staff_days_between(out->oldest_waiting, today);
-        }
+        char today[11];
+        time_local_date(now_s, 0, today);
+        if (found == 1 &&
+            time_days_between(out->oldest_waiting, today, &out->oldest_waiting_days) < 0)
+            out->oldest_waiting_days = -1;
         int n = outbox_flags_list(ob, out->flags, STAFF_MAX_FLAGS);
         out->n_flags = n < STAFF_MAX_FLAGS ? n : STAFF_MAX_FLAGS;
         out->more_flags = n - out->n_flags;

@@ -1,4 +1,4 @@
-/* googlepinyin_c.h - C prototypes of libgooglepinyin's extern "C" im_* API.
+/* pinyin_priv.h - pinyin.c's engine: C prototypes of libgooglepinyin's extern "C" im_* API.
  *
  * Why this exists: <googlepinyin/pinyinime.h> is C++ (a namespace and
  * reference parameters inside its extern "C" block), so a C11 file cannot
@@ -17,8 +17,8 @@
  * prototypes upstream must be mirrored here: a mismatch is undefined
  * behaviour that no compiler will catch. The engine is one global decoder
  * per process (not thread-safe); only pinyin.c calls these. */
-#ifndef GOOGLEPINYIN_C_H
-#define GOOGLEPINYIN_C_H
+#ifndef PINYIN_PRIV_H
+#define PINYIN_PRIV_H
 
 #include <stdbool.h>
 #include <stddef.h>

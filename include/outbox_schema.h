@@ -1,0 +1,13 @@
+/* outbox_schema.h - the outbox's tables (submissions, contacts, flags,
+ * deliveries, uploader_state), written here so that no SQL on them lives
+ * outside app/data/outbox*.c. store.c applies them as its schema steps:
+ * append only; never edit a released step (docs/OUTBOX.md). */
+#ifndef OUTBOX_SCHEMA_H
+#define OUTBOX_SCHEMA_H
+
+/* Schema version 1 -> 2: submissions, contacts, staff flags. */
+extern const char outbox_schema_2[];
+/* Schema version 2 -> 3: upload bookkeeping (deliveries, uploader_state). */
+extern const char outbox_schema_3[];
+
+#endif

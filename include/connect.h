@@ -1,5 +1,5 @@
-/* connect.h - the office's online channels: expiry rules and the QR block
- * that the connect screen, notices, events and the thank-you page share. */
+/* connect.h - the QR block that the connect screen, notices, events and the
+ * thank-you page share (a channel's expiry rules are content's: content.h). */
 #ifndef CONNECT_H
 #define CONNECT_H
 
@@ -7,14 +7,6 @@
 #include <stdint.h>
 #include "app_priv.h"
 #include "content.h"
-
-/* Staff are warned this long before a channel's code expires. */
-#define CHANNEL_WARN_S (2 * 24 * 3600)
-
-/* Past its expires_at: show "ask at the property office", not the code. */
-bool channel_expired(const Channel *ch, int64_t now_s);
-/* Expiring within CHANNEL_WARN_S (but not yet expired). */
-bool channel_expiring(const Channel *ch, int64_t now_s);
 
 /* A QR code of `payload` (side x side px, centred in w) with an optional
  * caption and the address as text under it. Returns the height used. */

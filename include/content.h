@@ -168,4 +168,12 @@ const char *content_reply_status_name(ReplyStatus s);
 int content_reply_status_from_name(const char *name);
 const Event *content_find_event(const Content *c, const char *id);
 
+/* Staff are warned this long before a channel's code expires. */
+#define CHANNEL_WARN_S (2 * 24 * 3600)
+
+/* Past its expires_at: show "ask at the property office", not the code. */
+bool channel_expired(const Channel *ch, int64_t now_s);
+/* Expiring within CHANNEL_WARN_S (but not yet expired). */
+bool channel_expiring(const Channel *ch, int64_t now_s);
+
 #endif

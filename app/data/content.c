@@ -968,3 +968,14 @@ const Event *content_find_event(const Content *c, const char *id)
             return &c->events[i];
     return NULL;
 }
+
+bool channel_expired(const Channel *ch, int64_t now_s)
+{
+    return ch->expires_at > 0 && now_s >= ch->expires_at;
+}
+
+bool channel_expiring(const Channel *ch, int64_t now_s)
+{
+    return ch->expires_at > 0 && now_s < ch->expires_at &&
+           ch->expires_at - now_s <= CHANNEL_WARN_S;
+}

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include "audit.h"
 #include "staff.h"
-#include "connect.h"
 #include <unistd.h>
 
 static bool has_strings(const char *dir)

@@ -5,17 +5,6 @@
 #include "connect.h"
 #include "ui.h"
 
-bool channel_expired(const Channel *ch, int64_t now_s)
-{
-    return ch->expires_at > 0 && now_s >= ch->expires_at;
-}
-
-bool channel_expiring(const Channel *ch, int64_t now_s)
-{
-    return ch->expires_at > 0 && now_s < ch->expires_at &&
-           ch->expires_at - now_s <= CHANNEL_WARN_S;
-}
-
 /* What to print under a code: a phone number without "tel:", else the URL. */
 static const char *shown_address(const char *url)
 {

@@ -59,9 +59,6 @@ void config_defaults(Config *c);
  * Returns 0 on success. */
 int config_load(Config *c, const char *path, char *err, size_t errlen);
 
-/* A whole number from lo to hi, nothing else on the line: 0 and *out, or -1. */
-int config_parse_int(const char *v, long lo, long hi, int *out);
-
 /* Parse "zh" or "en"; returns -1 otherwise. */
 int config_parse_lang(const char *s);
 

@@ -1,5 +1,6 @@
 /* config.c - the settings file (inifile.h) with validation and line numbers. */
 #include "config.h"
+#include "config_value.h"
 #include "inifile.h"
 #include "outbox.h"
 
@@ -25,13 +26,12 @@ void config_defaults(Config *c)
     c->night_start_min = 23 * 60;
     c->night_end_min = 6 * 60;
     c->night_blank = false;
-    snprintf(c->topics, sizeof c->topics, "%s",
-             "cleaning,safety,repairs,fees,parking,noise,service,other");
+    snprintf(c->topics, sizeof c->topics, "%s", OUTBOX_DEFAULT_TOPICS);
     c->suggest_idle_s = 60;
     c->still_there_s = 15;
     c->rate_burst = 3;
     c->rate_refill_s = 300;
-    c->queue_max_rows = 5000;
+    c->queue_max_rows = OUTBOX_DEFAULT_MAX_ROWS;
     c->queue_max_mb = 20;
     config_staff_defaults(&c->staff);
     config_upload_defaults(&c->upload);
@@ -43,32 +43,6 @@ int config_parse_lang(const char *s)
         return LANG_ZH;
     if (strcmp(s, "en") == 0)
         return LANG_EN;
-    return -1;
-}
-
-int config_parse_int(const char *v, long lo, long hi, int *out)
-{
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno || end == v || *end != '\0' || n < lo || n > hi)
-        return -1;
-    *out = (int)n;
-    return 0;
-}
-
-static int parse_bool(const char *v, bool *out)
-{
-    if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1") ||
-        !strcasecmp(v, "on")) {
-        *out = true;
-        return 0;
-    }
-    if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0") ||
-        !strcasecmp(v, "off")) {
-        *out = false;
-        return 0;
-    }
     return -1;
 }
 
@@ -103,14 +77,14 @@ static int apply(Config *c, const char *section, const char *name,
         return 1;
     }
     if (IS("kiosk", "idle_timeout_s")) {
-        if (config_parse_int(value, 10, 3600, &c->idle_timeout_s) < 0) {
+        if (config_value_int(value, 10, 3600, &c->idle_timeout_s) < 0) {
             snprintf(m, ml, "idle_timeout_s: expected whole seconds from 10 to 3600");
             return 0;
         }
         return 1;
     }
     if (IS("kiosk", "content_poll_s")) {
-        if (config_parse_int(value, 1, 3600, &c->content_poll_s) < 0) {
+        if (config_value_int(value, 1, 3600, &c->content_poll_s) < 0) {
             snprintf(m, ml, "content_poll_s: expected whole seconds from 1 to 3600");
             return 0;
         }
@@ -147,7 +121,7 @@ static int apply(Config *c, const char *section, const char *name,
     };
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
         if (IS("suggest", ints[i].key)) {
-            if (config_parse_int(value, ints[i].lo, ints[i].hi, (int *)((char *)c + ints[i].off)) < 0) {
+            if (config_value_int(value, ints[i].lo, ints[i].hi, (int *)((char *)c + ints[i].off)) < 0) {
                 snprintf(m, ml, "%s: expected a whole number from %ld to %ld", name,
                          ints[i].lo, ints[i].hi);
                 return 0;
@@ -159,7 +133,7 @@ static int apply(Config *c, const char *section, const char *name,
     if (IS("suggest", "handwriting_model"))
         return set_path(c->handwriting_model, value, m, ml) == 0;
     if (IS("display", "fullscreen")) {
-        if (parse_bool(value, &c->fullscreen) < 0) {
+        if (config_value_bool(value, &c->fullscreen) < 0) {
             snprintf(m, ml, "fullscreen: expected true or false");
             return 0;
         }
@@ -167,7 +141,7 @@ static int apply(Config *c, const char *section, const char *name,
     }
     if (IS("display", "width") || IS("display", "height")) {
         int *dst = strcmp(name, "width") == 0 ? &c->width : &c->height;
-        if (config_parse_int(value, CONFIG_SIZE_MIN, CONFIG_SIZE_MAX, dst) < 0) {
+        if (config_value_int(value, CONFIG_SIZE_MIN, CONFIG_SIZE_MAX, dst) < 0) {
             snprintf(m, ml, "%s: expected pixels from %d to %d", name, CONFIG_SIZE_MIN,
                      CONFIG_SIZE_MAX);
             return 0;

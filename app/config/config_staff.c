@@ -1,5 +1,6 @@
 /* config_staff.c - the [staff] section of the settings file. */
 #include "config_staff.h"
+#include "config_value.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -28,23 +29,12 @@ int config_staff_parse_corner(const char *s)
     return -1;
 }
 
-static int config_staff_int(const char *v, long lo, long hi, int *out)
-{
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno || end == v || *end != '\0' || n < lo || n > hi)
-        return -1;
-    *out = (int)n;
-    return 0;
-}
-
 int config_staff_apply(ConfigStaff *s, const char *name, const char *value, char *m, size_t ml)
 {
     if (strcmp(name, "gesture_hold_s") == 0 || strcmp(name, "session_idle_s") == 0) {
         bool hold = name[0] == 'g';
         long lo = hold ? 2 : 15, hi = hold ? 30 : 3600;
-        if (config_staff_int(value, lo, hi, hold ? &s->gesture_hold_s : &s->session_idle_s) < 0) {
+        if (config_value_int(value, lo, hi, hold ? &s->gesture_hold_s : &s->session_idle_s) < 0) {
             snprintf(m, ml, "%s: expected whole seconds from %ld to %ld", name, lo, hi);
             return 0;
         }

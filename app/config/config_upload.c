@@ -1,7 +1,7 @@
 /* config_upload.c - the [upload] settings: defaults and validation. */
 #include "config_upload.h"
 #include "batch.h"
-#include "config.h"
+#include "config_value.h"
 
 #include <errno.h>
 #include <math.h>
@@ -24,11 +24,6 @@ void config_upload_defaults(ConfigUpload *u)
     u->connect_timeout_s = 10;
     u->transfer_timeout_s = 60;
     u->low_speed_timeout_s = 20;
-}
-
-static int cu_int(const char *v, long lo, long hi, int *out)
-{
-    return config_parse_int(v, lo, hi, out);
 }
 
 /* Seconds, possibly with a fraction ("0.5"), into milliseconds. */
@@ -93,13 +88,7 @@ int config_upload_apply(ConfigUpload *u, const char *name, const char *value,
         return 1;
     }
     if (strcmp(name, "allow_http_loopback") == 0) {
-        if (!strcasecmp(value, "true") || !strcasecmp(value, "yes") || !strcmp(value, "1") ||
-            !strcasecmp(value, "on"))
-            u->allow_http_loopback = true;
-        else if (!strcasecmp(value, "false") || !strcasecmp(value, "no") ||
-                 !strcmp(value, "0") || !strcasecmp(value, "off"))
-            u->allow_http_loopback = false;
-        else {
+        if (config_value_bool(value, &u->allow_http_loopback) < 0) {
             snprintf(m, ml, "allow_http_loopback: expected true or false");
             return 0;
         }
@@ -141,7 +130,7 @@ int config_upload_apply(ConfigUpload *u, const char *name, const char *value,
     };
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
         if (strcmp(name, ints[i].key) == 0) {
-            if (cu_int(value, ints[i].lo, ints[i].hi, (int *)((char *)u + ints[i].off)) < 0) {
+            if (config_value_int(value, ints[i].lo, ints[i].hi, (int *)((char *)u + ints[i].off)) < 0) {
                 snprintf(m, ml, "%s: expected a whole number from %ld to %ld", name,
                          ints[i].lo, ints[i].hi);
                 return 0;

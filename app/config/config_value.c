@@ -1,0 +1,33 @@
+/* config_value.c - reading one settings value: whole numbers, yes/no. */
+#include "config_value.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int config_value_int(const char *v, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end != '\0' || n < lo || n > hi)
+        return -1;
+    *out = (int)n;
+    return 0;
+}
+
+int config_value_bool(const char *v, bool *out)
+{
+    if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1") ||
+        !strcasecmp(v, "on")) {
+        *out = true;
+        return 0;
+    }
+    if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0") ||
+        !strcasecmp(v, "off")) {
+        *out = false;
+        return 0;
+    }
+    return -1;
+}

@@ -3,6 +3,7 @@
 #define OUTBOX_PRIV_H
 
 #include "outbox.h"
+#include "errmsg.h"
 
 #include <sqlite3.h>
 
@@ -32,9 +33,6 @@ unsigned outbox_state_bit(const char *state);
 /* Column `col` of the current row as text into dst ("" for NULL). */
 void outbox_col_text(sqlite3_stmt *st, int col, char *dst, size_t size);
 
-/* snprintf into err when err is non-NULL and errlen > 0. */
-void outbox_msg(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 /* Whether s is 1 to max-1 characters of [a-z0-9_]. */
 bool outbox_id_ok(const char *s, size_t max);
 /* Write the flags kept in memory to the database; those written leave

@@ -11,7 +11,7 @@
 #   kiosk     ui ime staff net config data   (wiring of the kiosk program)
 #   ui        ime staff config data          (app, keyboard, screens)
 #   office    staff config data              (Lobby Office, no SDL)
-#   ime       (nothing of ours)
+#   ime       data                           (errmsg, text helpers)
 #   staff     config data
 #   net       config data                    (libcurl only here)
 #   config    data                           (the settings file)
@@ -25,7 +25,7 @@ cli)      ok="cli kiosk staff net config data" ;;
 kiosk)    ok="kiosk ui ime staff net config data" ;;
 ui)       ok="ui ime staff config data" ;;
 office)   ok="office staff config data" ;;
-ime)      ok="ime" ;;
+ime)      ok="ime data" ;;
 staff)    ok="staff config data" ;;
 net)      ok="net config data" ;;
 config)   ok="config data" ;;

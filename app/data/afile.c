@@ -1,5 +1,6 @@
 /* afile.c - small files written atomically (temp, fsync, rename, fsync dir) and read back. */
 #include "afile.h"
+#include "errmsg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,17 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void afile_msg(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    int saved = errno;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    errno = saved;
-}
 
 int afile_sync_dir(const char *dir)
 {
@@ -60,18 +50,18 @@ int afile_write(const char *path, const void *data, size_t len, mode_t mode,
     char tmp[PATH_MAX];
     if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp) {
         errno = ENAMETOOLONG;
-        afile_msg(err, errlen, "%s: name too long", path);
+        errmsg(err, errlen, "%s: name too long", path);
         return -1;
     }
     struct stat st;
     if (exclusive && lstat(path, &st) == 0) {
         errno = EEXIST;
-        afile_msg(err, errlen, "%s: already exists", path);
+        errmsg(err, errlen, "%s: already exists", path);
         return -1;
     }
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        afile_msg(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        errmsg(err, errlen, "%s: cannot create: %s", path, strerror(errno));
         return -1;
     }
     const char *p = data;
@@ -107,7 +97,7 @@ int afile_write(const char *path, const void *data, size_t len, mode_t mode,
         goto fail;
     }
     if (afile_sync_parent(path) < 0) {
-        afile_msg(err, errlen, "%s: written, but syncing its directory failed: %s", path,
+        errmsg(err, errlen, "%s: written, but syncing its directory failed: %s", path,
                   strerror(errno));
         return -1;
     }
@@ -118,7 +108,7 @@ fail:;
         close(fd);
     unlink(tmp);
     errno = saved;
-    afile_msg(err, errlen, "%s: cannot write: %s", path, strerror(saved));
+    errmsg(err, errlen, "%s: cannot write: %s", path, strerror(saved));
     return -1;
 }
 
@@ -126,7 +116,7 @@ char *afile_read(const char *path, size_t max, size_t *len, char *err, size_t er
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        afile_msg(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        errmsg(err, errlen, "%s: cannot read: %s", path, strerror(errno));
         return NULL;
     }
     struct stat st;
@@ -135,13 +125,13 @@ char *afile_read(const char *path, size_t max, size_t *len, char *err, size_t er
         goto fail;
     if (!S_ISREG(st.st_mode)) {
         errno = EINVAL;
-        afile_msg(err, errlen, "%s: not a regular file", path);
+        errmsg(err, errlen, "%s: not a regular file", path);
         close(fd);
         return NULL;
     }
     if ((size_t)st.st_size > max) {
         errno = EFBIG;
-        afile_msg(err, errlen, "%s: larger than %zu bytes", path, max);
+        errmsg(err, errlen, "%s: larger than %zu bytes", path, max);
         close(fd);
         return NULL;
     }
@@ -160,7 +150,7 @@ char *afile_read(const char *path, size_t max, size_t *len, char *err, size_t er
         n += (size_t)r;
         if (n > max) {
             errno = EFBIG;
-            afile_msg(err, errlen, "%s: larger than %zu bytes", path, max);
+            errmsg(err, errlen, "%s: larger than %zu bytes", path, max);
             free(buf);
             close(fd);
             return NULL;
@@ -176,6 +166,6 @@ fail:;
     free(buf);
     close(fd);
     errno = saved;
-    afile_msg(err, errlen, "%s: cannot read: %s", path, strerror(saved));
+    errmsg(err, errlen, "%s: cannot read: %s", path, strerror(saved));
     return NULL;
 }

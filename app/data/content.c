@@ -1,5 +1,6 @@
 /* content.c - parse and validate the content document (docs/CONTENT.md). */
 #include "content.h"
+#include "errmsg.h"
 #include "timeutil.h"
 
 #include <errno.h>
@@ -83,15 +84,6 @@ typedef struct {
     size_t errlen;
 } ContentCtx;
 
-static void content_msg(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Write "PATH.KEY: message" (or "PATH: message" when key is NULL); returns -1. */
 static int content_fail(ContentCtx *x, const char *path, const char *key,
@@ -136,7 +128,7 @@ static size_t content_utf8_chars(const char *s)
 
 static int content_oom(ContentCtx *x)
 {
-    content_msg(x->err, x->errlen, "out of memory");
+    errmsg(x->err, x->errlen, "out of memory");
     return -1;
 }
 
@@ -638,13 +630,13 @@ static int content_check_bytes(const char *buf, size_t len, char *err, size_t er
     size_t line = 1, col = 1;
     for (size_t i = 0; i < len;) {
         if (p[i] == 0) {
-            content_msg(err, errlen, "line %zu, column %zu: NUL byte (byte offset %zu); "
+            errmsg(err, errlen, "line %zu, column %zu: NUL byte (byte offset %zu); "
                         "the file must be UTF-8 text", line, col, i);
             return -1;
         }
         size_t n = content_utf8_seq(p + i, len - i);
         if (n == 0) {
-            content_msg(err, errlen, "line %zu, column %zu: invalid UTF-8 (byte 0x%02x at "
+            errmsg(err, errlen, "line %zu, column %zu: invalid UTF-8 (byte 0x%02x at "
                         "byte offset %zu); save the file as UTF-8", line, col, p[i], i);
             return -1;
         }
@@ -674,11 +666,11 @@ Content *content_parse(const char *buf, size_t len, char *err, size_t errlen)
     if (err && errlen)
         err[0] = '\0';
     if (!buf || len == 0) {
-        content_msg(err, errlen, "line 1, column 1: empty document (0 bytes)");
+        errmsg(err, errlen, "line 1, column 1: empty document (0 bytes)");
         return NULL;
     }
     if (len > CONTENT_MAX_BYTES) {
-        content_msg(err, errlen, "document is %zu bytes, larger than the limit of %u bytes (8 MB)",
+        errmsg(err, errlen, "document is %zu bytes, larger than the limit of %u bytes (8 MB)",
                     len, CONTENT_MAX_BYTES);
         return NULL;
     }
@@ -696,13 +688,13 @@ Content *content_parse(const char *buf, size_t len, char *err, size_t errlen)
             hint = " (is the document cut short?)";
         else if (strstr(text, "JSON_ALLOW_NUL"))
             text = "\\u0000 (a NUL character) is not allowed in text";
-        content_msg(err, errlen, "line %d, column %d: %s%s", je.line, je.column, text, hint);
+        errmsg(err, errlen, "line %d, column %d: %s%s", je.line, je.column, text, hint);
         return NULL;
     }
     ContentBox *box = calloc(1, sizeof *box);
     if (!box) {
         json_decref(root);
-        content_msg(err, errlen, "out of memory");
+        errmsg(err, errlen, "out of memory");
         return NULL;
     }
     ContentCtx x = { box, err, errlen };
@@ -723,22 +715,22 @@ int content_read_file(const char *path, char **bufp, size_t *lenp, char *err, si
     *lenp = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        content_msg(err, errlen, "cannot open: %s", strerror(errno));
+        errmsg(err, errlen, "cannot open: %s", strerror(errno));
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) < 0) {
-        content_msg(err, errlen, "cannot stat: %s", strerror(errno));
+        errmsg(err, errlen, "cannot stat: %s", strerror(errno));
         close(fd);
         return -1;
     }
     if (S_ISDIR(st.st_mode)) {
-        content_msg(err, errlen, "is a directory");
+        errmsg(err, errlen, "is a directory");
         close(fd);
         return -1;
     }
     if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > CONTENT_MAX_BYTES) {
-        content_msg(err, errlen, "file is %jd bytes, larger than the limit of %u bytes (8 MB)",
+        errmsg(err, errlen, "file is %jd bytes, larger than the limit of %u bytes (8 MB)",
                     (intmax_t)st.st_size, CONTENT_MAX_BYTES);
         close(fd);
         return -2;
@@ -750,7 +742,7 @@ int content_read_file(const char *path, char **bufp, size_t *lenp, char *err, si
     while (buf) {
         if (len == cap) {
             if (cap > CONTENT_MAX_BYTES) {
-                content_msg(err, errlen, "file is larger than the limit of %u bytes (8 MB)",
+                errmsg(err, errlen, "file is larger than the limit of %u bytes (8 MB)",
                             CONTENT_MAX_BYTES);
                 rc = -2;
                 break;
@@ -765,7 +757,7 @@ int content_read_file(const char *path, char **bufp, size_t *lenp, char *err, si
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            content_msg(err, errlen, "cannot read: %s", strerror(errno));
+            errmsg(err, errlen, "cannot read: %s", strerror(errno));
             rc = -1;
             break;
         }
@@ -776,7 +768,7 @@ int content_read_file(const char *path, char **bufp, size_t *lenp, char *err, si
     close(fd);
     if (!buf || rc < 0) {
         if (!buf)
-            content_msg(err, errlen, "out of memory");
+            errmsg(err, errlen, "out of memory");
         free(buf);
         return rc == -2 ? -2 : -1;
     }

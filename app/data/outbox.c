@@ -17,16 +17,6 @@
 /* How often a push tries a new receipt and UUID when one is taken. */
 #define OUTBOX_ID_TRIES 16
 
-void outbox_msg(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 bool outbox_id_ok(const char *s, size_t max)
 {
     size_t n = strlen(s);
@@ -53,28 +43,28 @@ int outbox_topics_parse(const char *list, char ids[OUTBOX_MAX_TOPICS][OUTBOX_TOP
         while (m > 0 && (p[m - 1] == ' ' || p[m - 1] == '\t'))
             m--;
         if (count == OUTBOX_MAX_TOPICS) {
-            outbox_msg(err, errlen, "more than %d topics", OUTBOX_MAX_TOPICS);
+            errmsg(err, errlen, "more than %d topics", OUTBOX_MAX_TOPICS);
             return -1;
         }
         if (m >= OUTBOX_TOPIC_MAX) {
-            outbox_msg(err, errlen, "topic id longer than %d bytes", OUTBOX_TOPIC_MAX - 1);
+            errmsg(err, errlen, "topic id longer than %d bytes", OUTBOX_TOPIC_MAX - 1);
             return -1;
         }
         char *id = ids[count];
         memcpy(id, p, m);
         id[m] = '\0';
         if (!outbox_id_ok(id, OUTBOX_TOPIC_MAX)) {
-            outbox_msg(err, errlen, "expected topic ids (a-z, 0-9, _) separated by commas");
+            errmsg(err, errlen, "expected topic ids (a-z, 0-9, _) separated by commas");
             return -1;
         }
         if (strcmp(id, OUTBOX_RATING_TOPIC) == 0) {
-            outbox_msg(err, errlen, "topic id %s is reserved for satisfaction ratings",
+            errmsg(err, errlen, "topic id %s is reserved for satisfaction ratings",
                        OUTBOX_RATING_TOPIC);
             return -1;
         }
         for (int i = 0; i < count; i++)
             if (strcmp(ids[i], id) == 0) {
-                outbox_msg(err, errlen, "topic %s listed twice", id);
+                errmsg(err, errlen, "topic %s listed twice", id);
                 return -1;
             }
         count++;
@@ -89,12 +79,12 @@ Outbox *outbox_open(const char *data_dir, const OutboxLimits *lim, char *err, si
     if (err && errlen)
         err[0] = '\0';
     if (sodium_init() < 0) {
-        outbox_msg(err, errlen, "libsodium cannot start");
+        errmsg(err, errlen, "libsodium cannot start");
         return NULL;
     }
     Outbox *ob = calloc(1, sizeof *ob);
     if (!ob) {
-        outbox_msg(err, errlen, "out of memory");
+        errmsg(err, errlen, "out of memory");
         return NULL;
     }
     ob->max_rows = lim && lim->max_rows > 0 ? lim->max_rows : OUTBOX_DEFAULT_MAX_ROWS;
@@ -103,7 +93,7 @@ Outbox *outbox_open(const char *data_dir, const OutboxLimits *lim, char *err, si
     int n = outbox_topics_parse(lim && lim->topics ? lim->topics : OUTBOX_DEFAULT_TOPICS,
                                 ob->topics, sub, sizeof sub);
     if (n < 0) {
-        outbox_msg(err, errlen, "topics: %s", sub);
+        errmsg(err, errlen, "topics: %s", sub);
         free(ob);
         return NULL;
     }
@@ -215,7 +205,7 @@ static OutboxResult outbox_io_failed(Outbox *ob, const char *topic, int rc, int6
     const char *why = sqlite3_errstr(rc);
     const char *what = strcmp(topic, OUTBOX_RATING_TOPIC) == 0 ? "rating" : "suggestion";
     outbox_rollback(ob);
-    outbox_msg(err, errlen, "could not save the %s: %s", what, why);
+    errmsg(err, errlen, "could not save the %s: %s", what, why);
     char detail[OUTBOX_FLAG_DETAIL_MAX];
     snprintf(detail, sizeof detail, "a %s could not be saved: %s (SQLite %d)", what, why, rc);
     outbox_flag_raise(ob, "commit_failed", detail, now_s);
@@ -326,28 +316,28 @@ static OutboxResult outbox_check(const Outbox *ob, const char *topic, const char
         known = known || strcmp(ob->topics[i], topic) == 0;
     /* Never configured (outbox_topics_parse refuses it); only outbox_push_rating stores it. */
     if (!known || strcmp(topic, OUTBOX_RATING_TOPIC) == 0) {
-        outbox_msg(err, errlen, "unknown topic");
+        errmsg(err, errlen, "unknown topic");
         return OUTBOX_INVALID;
     }
     if (!lang || (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)) {
-        outbox_msg(err, errlen, "language must be zh or en");
+        errmsg(err, errlen, "language must be zh or en");
         return OUTBOX_INVALID;
     }
     if (!text || text_clean(text, strlen(text), text_out, text_size, true) >= text_size ||
         text_chars(text_out) > OUTBOX_TEXT_MAX_CHARS) {
-        outbox_msg(err, errlen, text ? "text is longer than %d characters" : "no text",
+        errmsg(err, errlen, text ? "text is longer than %d characters" : "no text",
                    OUTBOX_TEXT_MAX_CHARS);
         return OUTBOX_INVALID;
     }
     if (text_is_blank(text_out)) {
-        outbox_msg(err, errlen, "text is empty");
+        errmsg(err, errlen, "text is empty");
         return OUTBOX_INVALID;
     }
     contact_out[0] = '\0';
     if (contact &&
         (text_clean(contact, strlen(contact), contact_out, contact_size, false) >= contact_size ||
          text_chars(contact_out) > OUTBOX_CONTACT_MAX_CHARS)) {
-        outbox_msg(err, errlen, "contact is longer than %d characters", OUTBOX_CONTACT_MAX_CHARS);
+        errmsg(err, errlen, "contact is longer than %d characters", OUTBOX_CONTACT_MAX_CHARS);
         return OUTBOX_INVALID;
     }
     if (text_is_blank(contact_out))
@@ -396,7 +386,7 @@ OutboxResult outbox_store(Outbox *ob, const char *topic, const char *lang, const
                  " %lld and %lld", (long long)rows, (long long)bytes,
                  (long long)ob->max_rows, (long long)ob->max_bytes);
         outbox_flag_raise(ob, "queue_full", detail, now_s);
-        outbox_msg(err, errlen, "the queue of suggestions is full");
+        errmsg(err, errlen, "the queue of suggestions is full");
         return OUTBOX_FULL;
     }
     if ((rc = outbox_insert(ob, topic, lang, day, make, ctx, id, receipt)) != SQLITE_OK ||

@@ -41,7 +41,7 @@ OutboxResult outbox_push_rating(Outbox *ob, int score, int64_t now_s, char *err,
     if (err && errlen)
         err[0] = '\0';
     if (score < OUTBOX_RATING_MIN || score > OUTBOX_RATING_MAX) {
-        outbox_msg(err, errlen, "a rating is a score from %d to %d", OUTBOX_RATING_MIN,
+        errmsg(err, errlen, "a rating is a score from %d to %d", OUTBOX_RATING_MIN,
                    OUTBOX_RATING_MAX);
         return OUTBOX_INVALID;
     }
@@ -84,7 +84,7 @@ static int64_t rating_each(Outbox *ob, unsigned states, const char *day, OutboxR
                            " WHERE topic = '" OUTBOX_RATING_TOPIC "'"
                            " AND (?1 IS NULL OR day = ?1) ORDER BY id", -1, &st, NULL)
         != SQLITE_OK) {
-        outbox_msg(err, errlen, "database: %s", sqlite3_errstr(sqlite3_errcode(ob->db)));
+        errmsg(err, errlen, "database: %s", sqlite3_errstr(sqlite3_errcode(ob->db)));
         return -1;
     }
     if (day)
@@ -99,7 +99,7 @@ static int64_t rating_each(Outbox *ob, unsigned states, const char *day, OutboxR
             continue;
         outbox_col_text(st, 0, r.id, sizeof r.id);
         if (rating_parse((const char *)sqlite3_column_text(st, 2), &r) < 0) {
-            outbox_msg(err, errlen, "rating %s: stored payload is not a rating", r.id);
+            errmsg(err, errlen, "rating %s: stored payload is not a rating", r.id);
             sqlite3_finalize(st);
             return -1;
         }
@@ -111,7 +111,7 @@ static int64_t rating_each(Outbox *ob, unsigned states, const char *day, OutboxR
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
-        outbox_msg(err, errlen, "database: %s", sqlite3_errstr(rc));
+        errmsg(err, errlen, "database: %s", sqlite3_errstr(rc));
         return -1;
     }
     return n;

@@ -44,7 +44,7 @@ int64_t outbox_each(Outbox *ob, unsigned states, OutboxRowFn fn, void *ctx,
                            " LEFT JOIN contacts c ON c.submission_id = s.id"
                            " WHERE s.topic <> '" OUTBOX_RATING_TOPIC "'"   /* outbox_each_rating */
                            " ORDER BY s.id", -1, &st, NULL) != SQLITE_OK) {
-        outbox_msg(err, errlen, "database: %s", sqlite3_errstr(sqlite3_errcode(ob->db)));
+        errmsg(err, errlen, "database: %s", sqlite3_errstr(sqlite3_errcode(ob->db)));
         return -1;
     }
     int64_t n = 0;
@@ -61,7 +61,7 @@ int64_t outbox_each(Outbox *ob, unsigned states, OutboxRowFn fn, void *ctx,
         outbox_col_text(st, 3, row.lang, sizeof row.lang);
         outbox_col_text(st, 4, row.day, sizeof row.day);
         if (rows_payload((const char *)sqlite3_column_text(st, 6), &row) < 0) {
-            outbox_msg(err, errlen, "submission %s: stored payload does not parse", row.id);
+            errmsg(err, errlen, "submission %s: stored payload does not parse", row.id);
             sqlite3_finalize(st);
             return -1;
         }
@@ -69,7 +69,7 @@ int64_t outbox_each(Outbox *ob, unsigned states, OutboxRowFn fn, void *ctx,
         row.contact = contact ? strdup((const char *)contact) : NULL;
         int stop = contact && !row.contact ? -1 : fn(&row, ctx);
         if (contact && !row.contact)
-            outbox_msg(err, errlen, "out of memory");
+            errmsg(err, errlen, "out of memory");
         free(row.text);
         free(row.contact);
         if (stop) {
@@ -80,7 +80,7 @@ int64_t outbox_each(Outbox *ob, unsigned states, OutboxRowFn fn, void *ctx,
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
-        outbox_msg(err, errlen, "database: %s", sqlite3_errstr(rc));
+        errmsg(err, errlen, "database: %s", sqlite3_errstr(rc));
         return -1;
     }
     return n;
@@ -126,7 +126,7 @@ int64_t outbox_mark_exported(Outbox *ob, const char (*ids)[37], size_t n, char *
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(ob->db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        outbox_msg(err, errlen, "database: %s", sqlite3_errstr(rc));
+        errmsg(err, errlen, "database: %s", sqlite3_errstr(rc));
         if (!sqlite3_get_autocommit(ob->db))
             sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
@@ -152,7 +152,7 @@ int64_t outbox_purge(Outbox *ob, int days, int64_t now_s, char *err, size_t errl
         sqlite3_finalize(st);
     }
     if (rc != SQLITE_DONE) {
-        outbox_msg(err, errlen, "database: %s", sqlite3_errstr(rc));
+        errmsg(err, errlen, "database: %s", sqlite3_errstr(rc));
         return -1;
     }
     int64_t n = sqlite3_changes(ob->db);

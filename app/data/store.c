@@ -1,5 +1,6 @@
 /* store.c - the kiosk's SQLite database: connections, schema migrations, stored content. */
 #include "store.h"
+#include "errmsg.h"
 #include "outbox_schema.h"
 #include "timeutil.h"
 
@@ -53,15 +54,6 @@ static const char *const store_migrations[] = {
 };
 enum { STORE_SCHEMA_VERSION = sizeof store_migrations / sizeof store_migrations[0] };
 
-static void store_msg(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* mkdir -p with mode 0700 for the directories it creates. */
 static int store_mkdirs(const char *dir, char *err, size_t errlen)
@@ -69,7 +61,7 @@ static int store_mkdirs(const char *dir, char *err, size_t errlen)
     char path[PATH_MAX];
     size_t n = strlen(dir);
     if (n == 0 || n >= sizeof path) {
-        store_msg(err, errlen, "%s: bad directory name", dir);
+        errmsg(err, errlen, "%s: bad directory name", dir);
         return -1;
     }
     memcpy(path, dir, n + 1);
@@ -79,7 +71,7 @@ static int store_mkdirs(const char *dir, char *err, size_t errlen)
         char c = *p;
         *p = '\0';
         if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-            store_msg(err, errlen, "cannot create directory %s: %s", path, strerror(errno));
+            errmsg(err, errlen, "cannot create directory %s: %s", path, strerror(errno));
             return -1;
         }
         *p = c;
@@ -88,7 +80,7 @@ static int store_mkdirs(const char *dir, char *err, size_t errlen)
     }
     struct stat st;
     if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        store_msg(err, errlen, "%s: not a directory", dir);
+        errmsg(err, errlen, "%s: not a directory", dir);
         return -1;
     }
     return 0;
@@ -98,7 +90,7 @@ static int store_exec_db(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {
     char *msg = NULL;
     if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        store_msg(err, errlen, "database: %s", msg ? msg : sqlite3_errmsg(db));
+        errmsg(err, errlen, "database: %s", msg ? msg : sqlite3_errmsg(db));
         sqlite3_free(msg);
         return -1;
     }
@@ -148,7 +140,7 @@ static int store_migrate(sqlite3 *db, int *code, char *err, size_t errlen)
     int64_t v = store_pragma_int(db, "PRAGMA user_version");
     if (v < 0) {
         *code = sqlite3_errcode(db);
-        store_msg(err, errlen, "database: %s", sqlite3_errmsg(db));
+        errmsg(err, errlen, "database: %s", sqlite3_errmsg(db));
         return -1;
     }
     if (v == STORE_SCHEMA_VERSION)
@@ -162,9 +154,9 @@ static int store_migrate(sqlite3 *db, int *code, char *err, size_t errlen)
         if (v < 0 || v > STORE_SCHEMA_VERSION) {
             *code = v < 0 ? sqlite3_errcode(db) : SQLITE_ERROR;
             if (v < 0)
-                store_msg(err, errlen, "database: %s", sqlite3_errmsg(db));
+                errmsg(err, errlen, "database: %s", sqlite3_errmsg(db));
             else
-                store_msg(err, errlen, "database schema version %lld is newer than this "
+                errmsg(err, errlen, "database schema version %lld is newer than this "
                           "program understands (%d)", (long long)v, STORE_SCHEMA_VERSION);
             store_exec_db(db, "ROLLBACK", NULL, 0);
             return -1;
@@ -253,14 +245,14 @@ static int store_quick_check(sqlite3 *db, char *err, size_t errlen)
         if (r && strcmp(r, "ok") == 0) {
             rc = SQLITE_OK;
         } else {
-            store_msg(err, errlen, "quick_check: %s", r ? r : "no answer");
+            errmsg(err, errlen, "quick_check: %s", r ? r : "no answer");
             for (char *p = err; p && *p; p++)   /* one line, for the log */
                 if (*p == '\n')
                     *p = ' ';
             rc = SQLITE_CORRUPT;
         }
     } else {
-        store_msg(err, errlen, "%s", sqlite3_errmsg(db));
+        errmsg(err, errlen, "%s", sqlite3_errmsg(db));
     }
     sqlite3_finalize(st);
     return rc;
@@ -284,7 +276,7 @@ static sqlite3 *store_connect_db(const char *dir, bool check, bool *damaged,
     int rc = path ? sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
                   : SQLITE_NOMEM;
     if (rc != SQLITE_OK) {
-        store_msg(err, errlen, "%s: %s", path ? path : dir,
+        errmsg(err, errlen, "%s: %s", path ? path : dir,
                   db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
         goto fail;
     }
@@ -315,7 +307,7 @@ static sqlite3 *store_connect_db(const char *dir, bool check, bool *damaged,
     }
     if (rc != SQLITE_ROW) {
         *damaged = store_damage_rc(rc);
-        store_msg(err, errlen, "%s: %s%s", path, sqlite3_errmsg(db),
+        errmsg(err, errlen, "%s: %s%s", path, sqlite3_errmsg(db),
                   store_full_rc(db, rc) ? " (the disk is full: free some space)" : "");
         goto fail;
     }
@@ -328,13 +320,13 @@ static sqlite3 *store_connect_db(const char *dir, bool check, bool *damaged,
                       " PRAGMA foreign_keys=ON;", sub, sizeof sub) < 0 ||
         store_pragma_int(db, "SELECT count(*) FROM sqlite_schema") < 0) {
         code = sqlite3_errcode(db);
-        store_msg(sub, sizeof sub, "database: %s", sqlite3_errmsg(db));
+        errmsg(sub, sizeof sub, "database: %s", sqlite3_errmsg(db));
     } else if (store_migrate(db, &code, sub, sizeof sub) == 0 && check) {
         code = store_quick_check(db, sub, sizeof sub);
     }
     if (code != SQLITE_OK) {
         *damaged = store_damage_rc(code);
-        store_msg(err, errlen, "%s: %s", path, sub);
+        errmsg(err, errlen, "%s: %s", path, sub);
         goto fail;
     }
     sqlite3_free(path);
@@ -356,7 +348,7 @@ static void store_damage_advice(char *err, size_t errlen)
 {
     size_t n = err ? strnlen(err, errlen) : 0;
     if (n + 1 < errlen)
-        store_msg(err + n, errlen - n, " -- the database file is damaged; nothing was changed."
+        errmsg(err + n, errlen - n, " -- the database file is damaged; nothing was changed."
                   " The kiosk moves it aside and starts a fresh one when it next starts:"
                   " docs/OPERATIONS.md, \"When the database is damaged\"");
 }
@@ -383,7 +375,7 @@ static int store_move_aside(const char *dir, char name[STORE_MOVED_MAX], char *e
     time_local(time_now_ms() / 1000, &lt);
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) {
-        store_msg(err, errlen, "%s: %s", dir, strerror(errno));
+        errmsg(err, errlen, "%s: %s", dir, strerror(errno));
         return -1;
     }
     for (int n = 1; n < 100; n++) {
@@ -409,7 +401,7 @@ static int store_move_aside(const char *dir, char name[STORE_MOVED_MAX], char *e
                 rc = fstatat(dfd, dst, &st, AT_SYMLINK_NOFOLLOW) == 0 ? (errno = EEXIST, -1)
                                                                   : renameat(dfd, src, dfd, dst);
             if (rc < 0 && !(errno == ENOENT && suffix[i][0])) {
-                store_msg(err, errlen, "cannot move %s/%s aside to %s: %s", dir, src, dst,
+                errmsg(err, errlen, "cannot move %s/%s aside to %s: %s", dir, src, dst,
                           strerror(errno));
                 close(dfd);
                 return -1;
@@ -419,7 +411,7 @@ static int store_move_aside(const char *dir, char name[STORE_MOVED_MAX], char *e
         close(dfd);
         return 0;
     }
-    store_msg(err, errlen, "cannot move %s/kiosk.db aside: too many damaged copies today", dir);
+    errmsg(err, errlen, "cannot move %s/kiosk.db aside: too many damaged copies today", dir);
     close(dfd);
     return -1;
 }
@@ -436,7 +428,7 @@ static int store_lock_dir(const char *dir, char *err, size_t errlen)
 {
     char path[PATH_MAX];
     if (snprintf(path, sizeof path, "%s/" STORE_LOCK_NAME, dir) >= (int)sizeof path) {
-        store_msg(err, errlen, "%s: directory name too long", dir);
+        errmsg(err, errlen, "%s: directory name too long", dir);
         return -1;
     }
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -445,7 +437,7 @@ static int store_lock_dir(const char *dir, char *err, size_t errlen)
     if (fd < 0) {
         if (errno == EROFS || errno == ENOENT)
             return -2;
-        store_msg(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        errmsg(err, errlen, "cannot open %s: %s", path, strerror(errno));
         return -1;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -456,12 +448,12 @@ static int store_lock_dir(const char *dir, char *err, size_t errlen)
         pid[strcspn(pid, "\n")] = '\0';
         close(fd);
         if (e == EWOULDBLOCK)
-            store_msg(err, errlen, "another kiosk%s%s%s is already running on this data directory"
+            errmsg(err, errlen, "another kiosk%s%s%s is already running on this data directory"
                       " (it holds %s); only one kiosk may use a data directory: stop the other"
                       " one first (systemctl stop lobby-kiosk)", pid[0] ? " (process " : "",
                       pid, pid[0] ? ")" : "", path);
         else
-            store_msg(err, errlen, "cannot lock %s: %s", path, strerror(e));
+            errmsg(err, errlen, "cannot lock %s: %s", path, strerror(e));
         return -1;
     }
     char line[24];
@@ -570,7 +562,7 @@ static Store *store_open_mode(const char *dir, bool recover, char *err, size_t e
     if (other) {
         /* Never from under another program (kioskctl, a second kiosk
          * without the lock): its view may be sound, and it would write on. */
-        store_msg(err, errlen, "%s -- the database file looks damaged, but another program"
+        errmsg(err, errlen, "%s -- the database file looks damaged, but another program"
                   " (process %ld) has it open, so nothing was moved: stop it and start the"
                   " kiosk again (docs/OPERATIONS.md, \"When the database is damaged\")",
                   why, other);
@@ -578,7 +570,7 @@ static Store *store_open_mode(const char *dir, bool recover, char *err, size_t e
         /* Once: a fresh file that is damaged too is not the file's fault. */
         char sub[300];
         if (store_move_aside(dir, moved, sub, sizeof sub) < 0) {
-            store_msg(err, errlen, "%s -- the database file is damaged, and %s", why, sub);
+            errmsg(err, errlen, "%s -- the database file is damaged, and %s", why, sub);
             if (lock_fd >= 0)
                 close(lock_fd);
             return NULL;
@@ -590,7 +582,7 @@ static Store *store_open_mode(const char *dir, bool recover, char *err, size_t e
         unlink(mark);
         db = store_connect_db(dir, true, &damaged, err, errlen);
     } else if (!db) {
-        store_msg(err, errlen, "%s", why);
+        errmsg(err, errlen, "%s", why);
         if (damaged)
             store_damage_advice(err, errlen);
     }
@@ -601,7 +593,7 @@ static Store *store_open_mode(const char *dir, bool recover, char *err, size_t e
     }
     Store *s = calloc(1, sizeof *s);
     if (!s) {
-        store_msg(err, errlen, "out of memory");
+        errmsg(err, errlen, "out of memory");
         sqlite3_close(db);
         if (lock_fd >= 0)
             close(lock_fd);
@@ -625,7 +617,7 @@ static Store *store_open_mode(const char *dir, bool recover, char *err, size_t e
     if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &s->data_version, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, "SELECT serial FROM content WHERE id = 1", -1,
                            &s->serial, NULL) != SQLITE_OK) {
-        store_msg(err, errlen, "%s/kiosk.db: %s", dir, sqlite3_errmsg(s->db));
+        errmsg(err, errlen, "%s/kiosk.db: %s", dir, sqlite3_errmsg(s->db));
         store_close(s);
         return NULL;
     }
@@ -699,7 +691,7 @@ int store_import_json(Store *s, const char *json, size_t len, char *err, size_t 
     content_free(c);
 
     if (s->readonly) {
-        store_msg(err, errlen, s->disk_full ? "database: the disk holding %s is full; free"
+        errmsg(err, errlen, s->disk_full ? "database: the disk holding %s is full; free"
                   " some space; the stored content is unchanged" : "database: %s is read-only"
                   " (is its file system mounted read-only?); the stored content is unchanged",
                   sqlite3_db_filename(s->db, "main"));
@@ -721,7 +713,7 @@ int store_import_json(Store *s, const char *json, size_t len, char *err, size_t 
         rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
     }
     if (rc != SQLITE_OK) {
-        store_msg(err, errlen, "database: %s", sqlite3_errmsg(s->db));
+        errmsg(err, errlen, "database: %s", sqlite3_errmsg(s->db));
         sqlite3_finalize(st);
         store_exec(s, "ROLLBACK", NULL, 0);
         return -1;
@@ -758,7 +750,7 @@ int store_content_info(Store *s, StoreContentInfo *info, char *err, size_t errle
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT version, serial, imported_at FROM content"
                            " WHERE id = 1", -1, &st, NULL) != SQLITE_OK) {
-        store_msg(err, errlen, "database: %s", sqlite3_errmsg(s->db));
+        errmsg(err, errlen, "database: %s", sqlite3_errmsg(s->db));
         return -1;
     }
     int rc = sqlite3_step(st);
@@ -768,7 +760,7 @@ int store_content_info(Store *s, StoreContentInfo *info, char *err, size_t errle
         info->serial = sqlite3_column_int64(st, 1);
         info->imported_at = sqlite3_column_int64(st, 2);
     } else if (rc != SQLITE_DONE) {
-        store_msg(err, errlen, "database: %s", sqlite3_errmsg(s->db));
+        errmsg(err, errlen, "database: %s", sqlite3_errmsg(s->db));
         sqlite3_finalize(st);
         return -1;
     }
@@ -783,7 +775,7 @@ Content *store_load_content(Store *s, char *err, size_t errlen)
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT json FROM content WHERE id = 1", -1, &st, NULL)
         != SQLITE_OK) {
-        store_msg(err, errlen, "database: %s", sqlite3_errmsg(s->db));
+        errmsg(err, errlen, "database: %s", sqlite3_errmsg(s->db));
         return NULL;
     }
     Content *c = NULL;
@@ -793,7 +785,7 @@ Content *store_load_content(Store *s, char *err, size_t errlen)
         int len = sqlite3_column_bytes(st, 0);
         c = content_parse(json, json ? (size_t)len : 0, err, errlen);
     } else if (rc != SQLITE_DONE) {
-        store_msg(err, errlen, "database: %s", sqlite3_errmsg(s->db));
+        errmsg(err, errlen, "database: %s", sqlite3_errmsg(s->db));
     }
     sqlite3_finalize(st);
     return c;

@@ -1,5 +1,6 @@
 /* handwriting.c - handwritten Chinese character recognition (zinnia) and the ink it reads. */
 #include "handwriting.h"
+#include "errmsg.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -117,15 +118,6 @@ const HwPoint *hw_ink_stroke(const HwInk *ink, size_t s)
     return s < ink->nstrokes ? &ink->pts[ink->start[s]] : NULL;
 }
 
-static void hw_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 Handwriting *hw_open(const char *model, char *err, size_t errlen)
 {
@@ -133,18 +125,18 @@ Handwriting *hw_open(const char *model, char *err, size_t errlen)
         model = HW_DEFAULT_MODEL;
     /* zinnia's own message for a missing file is vague; check first. */
     if (access(model, R_OK) != 0) {
-        hw_err(err, errlen, "handwriting: %s: %s%s", model, strerror(errno),
+        errmsg(err, errlen, "handwriting: %s: %s%s", model, strerror(errno),
                errno == ENOENT ? " (install tegaki-zinnia-simplified-chinese)" : "");
         return NULL;
     }
     Handwriting *h = calloc(1, sizeof *h);
     if (!h || !(h->rec = zinnia_recognizer_new()) || !(h->ch = zinnia_character_new())) {
-        hw_err(err, errlen, "handwriting: out of memory");
+        errmsg(err, errlen, "handwriting: out of memory");
         hw_close(h);
         return NULL;
     }
     if (!zinnia_recognizer_open(h->rec, model)) {
-        hw_err(err, errlen, "handwriting: %s: %s", model, zinnia_recognizer_strerror(h->rec));
+        errmsg(err, errlen, "handwriting: %s: %s", model, zinnia_recognizer_strerror(h->rec));
         hw_close(h);
         return NULL;
     }

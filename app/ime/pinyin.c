@@ -1,5 +1,6 @@
 /* pinyin.c - pinyin to Chinese conversion for the on-screen keyboard (googlepinyin). */
 #include "pinyin.h"
+#include "errmsg.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -63,15 +64,6 @@ static const char *const pinyin_dict_paths[] = {
     "/usr/local/lib/*/googlepinyin/data/dict_pinyin.dat",
 };
 
-static void pinyin_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* First readable dictionary among the known paths (globs allowed). */
 static bool pinyin_find_dict(char *out, size_t n)
@@ -280,20 +272,20 @@ static bool pinyin_load(const char *sys_dict, char *err, size_t errlen)
     snprintf(pinyin_engine.dir, sizeof pinyin_engine.dir, "%s/lobby-pinyin-%ld-XXXXXX", tmp,
              (long)getpid());
     if (!mkdtemp(pinyin_engine.dir)) {
-        pinyin_err(err, errlen, "pinyin: cannot make a directory in %s: %s", tmp, strerror(errno));
+        errmsg(err, errlen, "pinyin: cannot make a directory in %s: %s", tmp, strerror(errno));
         return false;
     }
     snprintf(pinyin_engine.user_dict, sizeof pinyin_engine.user_dict, "%s/user-XXXXXX",
              pinyin_engine.dir);
     int fd = mkstemp(pinyin_engine.user_dict);   /* 0600; the engine fills it */
     if (fd < 0) {
-        pinyin_err(err, errlen, "pinyin: cannot make the user dictionary: %s", strerror(errno));
+        errmsg(err, errlen, "pinyin: cannot make the user dictionary: %s", strerror(errno));
         rmdir(pinyin_engine.dir);
         return false;
     }
     close(fd);
     if (!im_open_decoder(sys_dict, pinyin_engine.user_dict)) {
-        pinyin_err(err, errlen, "pinyin: %s: not a googlepinyin dictionary", sys_dict);
+        errmsg(err, errlen, "pinyin: %s: not a googlepinyin dictionary", sys_dict);
         im_close_decoder();
         unlink(pinyin_engine.user_dict);
         rmdir(pinyin_engine.dir);
@@ -312,22 +304,22 @@ Pinyin *pinyin_open(const char *dict_path, char *err, size_t errlen)
     char found[512];
     if (!dict_path) {
         if (!pinyin_find_dict(found, sizeof found)) {
-            pinyin_err(err, errlen, "pinyin: no googlepinyin dictionary "
+            errmsg(err, errlen, "pinyin: no googlepinyin dictionary "
                        "(dict_pinyin.dat) found; install libgooglepinyin0");
             return NULL;
         }
         dict_path = found;
     }
     if (access(dict_path, R_OK) != 0) {
-        pinyin_err(err, errlen, "pinyin: %s: %s", dict_path, strerror(errno));
+        errmsg(err, errlen, "pinyin: %s: %s", dict_path, strerror(errno));
         return NULL;
     }
     if (!pinyin_dict_plausible(dict_path)) {
-        pinyin_err(err, errlen, "pinyin: %s: not a googlepinyin dictionary", dict_path);
+        errmsg(err, errlen, "pinyin: %s: not a googlepinyin dictionary", dict_path);
         return NULL;
     }
     if (pinyin_engine.in_use) {
-        pinyin_err(err, errlen, "pinyin: a decoder is already open");
+        errmsg(err, errlen, "pinyin: a decoder is already open");
         return NULL;
     }
     if (pinyin_engine.loaded && (pinyin_engine.owner != getpid() ||
@@ -339,7 +331,7 @@ Pinyin *pinyin_open(const char *dict_path, char *err, size_t errlen)
         return NULL;
     Pinyin *p = calloc(1, sizeof *p);
     if (!p) {
-        pinyin_err(err, errlen, "pinyin: out of memory");
+        errmsg(err, errlen, "pinyin: out of memory");
         return NULL;
     }
     pinyin_engine.in_use = true;

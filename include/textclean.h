@@ -41,10 +41,6 @@
 size_t text_clean(const char *in, size_t len, char *out, size_t outsize,
                   bool keep_newlines);
 
-/* Number of code points of the valid UTF-8 string `s` (for limits stated in
- * characters: 500 characters of Chinese are 1500 bytes). */
-size_t text_chars(const char *s);
-
 /* Whether the valid UTF-8 string `s` has nothing visible: only spaces,
  * line breaks, Unicode space separators (U+00A0, U+2000-200A, U+3000 ...),
  * zero width joiners and Hangul fillers. True for "". */

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include "measure.h"
+#include "utf8.h"   /* utf8_count, utf8_decode, utf8_valid */
 
 typedef struct { size_t start, len; int width; } TlLine;
 
@@ -67,16 +68,5 @@ int tl_no_start(unsigned cp);
  * ([{ and currency prefixes ($ ¥ ￥ € £); else 0. */
 int tl_no_end(unsigned cp);
 
-/* Helpers on UTF-8 shared by the core. */
-/* Number of code points in `len` bytes (invalid bytes count one each). */
-size_t utf8_count(const char *s, size_t len);
-/* Decode one code point at s (at most len bytes); returns bytes consumed
- * (>= 1) and stores the code point, or U+FFFD for an invalid sequence
- * (overlong, surrogate, > U+10FFFF, truncated, stray continuation), of
- * which exactly one byte is consumed. Returns 0 (and U+FFFD) if len is 0. */
-size_t utf8_decode(const char *s, size_t len, unsigned *cp);
-/* True when the `len` bytes are valid UTF-8 (no surrogates, no overlongs,
- * nothing above U+10FFFF, no truncated sequence). */
-int utf8_valid(const char *s, size_t len);
 
 #endif

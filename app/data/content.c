@@ -1,6 +1,7 @@
 /* content.c - parse and validate the content document (docs/CONTENT.md). */
 #include "content.h"
 #include "errmsg.h"
+#include "utf8.h"
 #include "timeutil.h"
 
 #include <errno.h>
@@ -117,15 +118,6 @@ static const char *content_type_name(const json_t *v)
     }
 }
 
-/* Number of Unicode characters in valid UTF-8 `s`. */
-static size_t content_utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 static int content_oom(ContentCtx *x)
 {
     errmsg(x->err, x->errlen, "out of memory");
@@ -151,7 +143,7 @@ static int content_get_string(ContentCtx *x, json_t *obj, const char *path,
     const char *s = json_string_value(v);
     if (strlen(s) != json_string_length(v))
         return content_fail(x, path, key, "contains a NUL character");
-    size_t n = content_utf8_chars(s);
+    size_t n = utf8_count(s, strlen(s));
     if (n > maxchars)
         return content_fail(x, path, key, "too long (%zu characters, at most %zu)", n, maxchars);
     *out = s;
@@ -599,31 +591,6 @@ static int content_parse_root(ContentCtx *x, json_t *root)
 
 /* ---- raw bytes: NULs and UTF-8, reported by line and column ---- */
 
-/* Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no
- * surrogates, at most U+10FFFF), or 0 when invalid. */
-static size_t content_utf8_seq(const unsigned char *p, size_t avail)
-{
-    unsigned char c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c == 0xE0) { n = 3; lo = 0xA0; }
-    else if (c == 0xED) { n = 3; hi = 0x9F; }
-    else if (c >= 0xE1 && c <= 0xEF) n = 3;
-    else if (c == 0xF0) { n = 4; lo = 0x90; }
-    else if (c >= 0xF1 && c <= 0xF3) n = 4;
-    else if (c == 0xF4) { n = 4; hi = 0x8F; }
-    else return 0;
-    if (avail < n || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if (p[i] < 0x80 || p[i] > 0xBF)
-            return 0;
-    return n;
-}
-
 static int content_check_bytes(const char *buf, size_t len, char *err, size_t errlen)
 {
     const unsigned char *p = (const unsigned char *)buf;
@@ -634,7 +601,7 @@ static int content_check_bytes(const char *buf, size_t len, char *err, size_t er
                         "the file must be UTF-8 text", line, col, i);
             return -1;
         }
-        size_t n = content_utf8_seq(p + i, len - i);
+        size_t n = utf8_seq_len(buf + i, len - i);
         if (n == 0) {
             errmsg(err, errlen, "line %zu, column %zu: invalid UTF-8 (byte 0x%02x at "
                         "byte offset %zu); save the file as UTF-8", line, col, p[i], i);

@@ -5,6 +5,7 @@
 #include "store.h"
 #include "textclean.h"
 #include "timeutil.h"
+#include "utf8.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -324,7 +325,7 @@ static OutboxResult outbox_check(const Outbox *ob, const char *topic, const char
         return OUTBOX_INVALID;
     }
     if (!text || text_clean(text, strlen(text), text_out, text_size, true) >= text_size ||
-        text_chars(text_out) > OUTBOX_TEXT_MAX_CHARS) {
+        utf8_count(text_out, strlen(text_out)) > OUTBOX_TEXT_MAX_CHARS) {
         errmsg(err, errlen, text ? "text is longer than %d characters" : "no text",
                    OUTBOX_TEXT_MAX_CHARS);
         return OUTBOX_INVALID;
@@ -336,7 +337,7 @@ static OutboxResult outbox_check(const Outbox *ob, const char *topic, const char
     contact_out[0] = '\0';
     if (contact &&
         (text_clean(contact, strlen(contact), contact_out, contact_size, false) >= contact_size ||
-         text_chars(contact_out) > OUTBOX_CONTACT_MAX_CHARS)) {
+         utf8_count(contact_out, strlen(contact_out)) > OUTBOX_CONTACT_MAX_CHARS)) {
         errmsg(err, errlen, "contact is longer than %d characters", OUTBOX_CONTACT_MAX_CHARS);
         return OUTBOX_INVALID;
     }

@@ -1,74 +1,11 @@
 /* textclean.c - any bytes to valid UTF-8 without controls or invisible format characters. */
 #include "textclean.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <string.h>
 
 #define TC_REPLACEMENT 0xFFFDu
-
-/* Decode one character at s[0..n) (n >= 1). Returns the number of bytes it
- * takes and sets *cp; for an ill-formed sequence returns the length of its
- * maximal subpart (at least 1) and sets *cp to U+FFFD. */
-static size_t tc_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char b = s[0];
-    if (b < 0x80) {
-        *cp = b;
-        return 1;
-    }
-    size_t need;
-    unsigned char lo = 0x80, hi = 0xBF;   /* range of the second byte */
-    uint32_t v;
-    if (b >= 0xC2 && b <= 0xDF) {
-        need = 1; v = b & 0x1F;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        need = 2; v = b & 0x0F;
-        if (b == 0xE0) lo = 0xA0;          /* overlong */
-        if (b == 0xED) hi = 0x9F;          /* surrogates */
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        need = 3; v = b & 0x07;
-        if (b == 0xF0) lo = 0x90;          /* overlong */
-        if (b == 0xF4) hi = 0x8F;          /* above U+10FFFF */
-    } else {
-        *cp = TC_REPLACEMENT;              /* 80-C1, F5-FF */
-        return 1;
-    }
-    size_t i;
-    for (i = 1; i <= need; i++) {
-        unsigned char lo_i = i == 1 ? lo : 0x80, hi_i = i == 1 ? hi : 0xBF;
-        if (i >= n || s[i] < lo_i || s[i] > hi_i) {
-            *cp = TC_REPLACEMENT;
-            return i;
-        }
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    *cp = v;
-    return i;
-}
-
-static size_t tc_encode(uint32_t cp, unsigned char buf[4])
-{
-    if (cp < 0x80) {
-        buf[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        buf[0] = (unsigned char)(0xC0 | (cp >> 6));
-        buf[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        buf[0] = (unsigned char)(0xE0 | (cp >> 12));
-        buf[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        buf[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    buf[0] = (unsigned char)(0xF0 | (cp >> 18));
-    buf[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    buf[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    buf[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
-}
 
 /* Controls and invisible format characters that are dropped (textclean.h). */
 static bool tc_dropped(uint32_t cp)
@@ -97,8 +34,8 @@ typedef struct {
 
 static void tc_put(TcOut *o, uint32_t cp)
 {
-    unsigned char buf[4];
-    size_t n = tc_encode(cp, buf);
+    char buf[4];
+    size_t n = utf8_encode(cp, buf);
     o->total += n;
     if (o->stopped || o->size == 0)
         return;
@@ -117,8 +54,8 @@ size_t text_clean(const char *in, size_t len, char *out, size_t outsize, bool ke
     uint32_t newline = keep_newlines ? '\n' : ' ';
     size_t i = 0;
     while (i < len) {
-        uint32_t cp;
-        i += tc_decode(s + i, len - i, &cp);
+        unsigned cp;
+        i += utf8_decode_subpart(in + i, len - i, &cp);
         if (cp == '\r') {
             if (i < len && s[i] == '\n')
                 i++;
@@ -136,15 +73,6 @@ size_t text_clean(const char *in, size_t len, char *out, size_t outsize, bool ke
     return o.total;
 }
 
-size_t text_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 static bool tc_blank(uint32_t cp)
 {
     return cp == ' ' || cp == '\n' || cp == '\t' || cp == '\r' || cp == 0x00A0 ||
@@ -155,11 +83,10 @@ static bool tc_blank(uint32_t cp)
 
 bool text_is_blank(const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s), i = 0;
     while (i < n) {
-        uint32_t cp;
-        i += tc_decode(p + i, n - i, &cp);
+        unsigned cp;
+        i += utf8_decode_subpart(s + i, n - i, &cp);
         if (!tc_blank(cp))
             return false;
     }

@@ -1,6 +1,7 @@
 /* handwriting.c - handwritten Chinese character recognition (zinnia) and the ink it reads. */
 #include "handwriting.h"
 #include "errmsg.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -180,24 +181,6 @@ static bool hw_is_radical(const char *v)
     return strstr(hw_radicals, v) != NULL;
 }
 
-/* First code point of UTF-8 s (0 if malformed). */
-static uint32_t hw_utf8_cp(const char *str)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    if (s[0] < 0x80)
-        return s[0];
-    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
-    if (len == 0)
-        return 0;
-    uint32_t c = s[0] & (0x3F >> (len - 1));
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    return c;
-}
-
 /* Load the ink into h->ch, placed as h->placement says. False if empty. */
 static bool hw_load(Handwriting *h, const HwInk *ink, int pad_w, int pad_h)
 {
@@ -268,7 +251,9 @@ size_t hw_recognize(Handwriting *h, const HwInk *ink, int pad_w, int pad_h,
             const char *v = zinnia_result_value(res, i);
             if (!v || !v[0] || strlen(v) > 7 || hw_is_radical(v) != (pass == 1))
                 continue;
-            uint32_t cp = hw_utf8_cp(v);
+            unsigned cp = 0;   /* the first character's; 0 when malformed */
+            if (utf8_seq_len(v, strlen(v)) > 0)
+                utf8_decode(v, strlen(v), &cp);
             if (cp == 0 || (h->drawable && !h->drawable(h->ctx, cp)))
                 continue;
             memcpy(out[n], v, strlen(v) + 1);

@@ -1,6 +1,7 @@
 /* pinyin.c - pinyin to Chinese conversion for the on-screen keyboard (googlepinyin). */
 #include "pinyin.h"
 #include "errmsg.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -99,24 +100,6 @@ static bool pinyin_dict_plausible(const char *path)
     return ok && head[0] >= 2 && head[0] <= 16 && head[1] >= 1 && head[1] < 512;
 }
 
-/* Append code point cp (BMP) as UTF-8; returns bytes written. */
-static size_t pinyin_put_utf8(char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    o[0] = (char)(0xE0 | (cp >> 12));
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-}
-
 /* UTF-16 (BMP, NUL-terminated, at most `max` units) to UTF-8 in out[n].
  * Fails (false) on a surrogate, a code point the filter rejects (when
  * check is set) or lack of room. */
@@ -132,7 +115,7 @@ static bool pinyin_to_utf8(const Pinyin *p, const uint16_t *s, size_t max,
             return false;
         if (w + 4 > n)
             return false;
-        w += pinyin_put_utf8(out + w, cp);
+        w += utf8_encode(cp, out + w);
     }
     out[w] = '\0';
     if (written)
@@ -512,31 +495,6 @@ static bool pinyin_is_han(uint32_t cp)
            (cp >= 0xF900 && cp <= 0xFAFF);
 }
 
-/* Decode one UTF-8 sequence at s; returns its length (1 for a bad byte,
- * with *cp = 0xFFFD). */
-static size_t pinyin_utf8_next(const unsigned char *s, uint32_t *cp)
-{
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
-    if (len == 0 || s[0] > 0xF4) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    uint32_t c = s[0] & (0x3F >> (len - 1));
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    *cp = c;
-    return len;
-}
-
 size_t pinyin_predict(Pinyin *p, const char *history_utf8)
 {
     pinyin_clear(p);
@@ -545,10 +503,13 @@ size_t pinyin_predict(Pinyin *p, const char *history_utf8)
     /* The trailing run of Chinese characters, at most the engine's 7. */
     uint16_t his[IM_MAX_PREDICT_SIZE + 1];
     size_t k = 0;
-    const unsigned char *s = (const unsigned char *)history_utf8;
-    while (*s) {
-        uint32_t cp;
-        s += pinyin_utf8_next(s, &cp);
+    const char *s = history_utf8;
+    size_t left = strlen(s);
+    while (left) {
+        unsigned cp;
+        size_t n = utf8_decode(s, left, &cp);
+        s += n;
+        left -= n;
         if (!pinyin_is_han(cp)) {
             k = 0;
             continue;

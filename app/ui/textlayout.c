@@ -12,97 +12,6 @@
 #define TL_ELLIPSIS_LEN 3
 #define TL_NONE         SIZE_MAX
 
-/* ---- UTF-8 ---------------------------------------------------------- */
-
-/* Decode one code point; *ok is 0 for an invalid sequence (then one byte
- * is consumed and *cp is U+FFFD). len must be > 0. */
-static size_t utf8_decode_ok(const unsigned char *p, size_t len, unsigned *cp,
-                             int *ok)
-{
-    unsigned c = p[0], lo = 0x80, hi = 0xBF;
-    size_t need;
-
-    *ok = 1;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-        c &= 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        if (c == 0xE0)
-            lo = 0xA0;          /* overlong */
-        else if (c == 0xED)
-            hi = 0x9F;          /* surrogates */
-        c &= 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        if (c == 0xF0)
-            lo = 0x90;          /* overlong */
-        else if (c == 0xF4)
-            hi = 0x8F;          /* > U+10FFFF */
-        c &= 0x07;
-    } else {
-        goto bad;               /* continuation, C0/C1 overlong, F5..FF */
-    }
-    if (len < need + 1)
-        goto bad;
-    for (size_t i = 1; i <= need; i++) {
-        unsigned b = p[i];
-        if (b < lo || b > hi)
-            goto bad;
-        lo = 0x80;
-        hi = 0xBF;
-        c = (c << 6) | (b & 0x3F);
-    }
-    *cp = c;
-    return need + 1;
-bad:
-    *ok = 0;
-    *cp = 0xFFFD;
-    return 1;
-}
-
-size_t utf8_decode(const char *s, size_t len, unsigned *cp)
-{
-    int ok;
-
-    if (len == 0) {
-        *cp = 0xFFFD;
-        return 0;
-    }
-    return utf8_decode_ok((const unsigned char *)s, len, cp, &ok);
-}
-
-size_t utf8_count(const char *s, size_t len)
-{
-    size_t i = 0, n = 0;
-    unsigned cp;
-    int ok;
-
-    while (i < len) {
-        i += utf8_decode_ok((const unsigned char *)s + i, len - i, &cp, &ok);
-        n++;
-    }
-    return n;
-}
-
-int utf8_valid(const char *s, size_t len)
-{
-    size_t i = 0;
-    unsigned cp;
-    int ok;
-
-    while (i < len) {
-        i += utf8_decode_ok((const unsigned char *)s + i, len - i, &cp, &ok);
-        if (!ok)
-            return 0;
-    }
-    return 1;
-}
-
 /* ---- Character classes used on top of UAX #14 -------------------------- */
 
 /* Characters that must not start a line: closing punctuation, and marks
@@ -414,9 +323,8 @@ static int tl_wrap_limit(const TextMeasure *m, FontFace face, int size,
      * with a failed assert() (abort) on U+FFFF, its end-of-string marker. */
     for (size_t i = 0; i < len; w.n++) {
         unsigned c;
-        int ok;
         w.off[w.n] = i;
-        i += utf8_decode_ok((const unsigned char *)s + i, len - i, &c, &ok);
+        i += utf8_decode(s + i, len - i, &c);
         w.cp[w.n] = (c == 0xFFFF || c == 0xFFFE) ? 0xFFFD : c;
     }
     w.off[w.n] = len;

@@ -10,6 +10,7 @@
 #include "replay.h"
 #include "schedule.h"
 #include "textclean.h"
+#include "utf8.h"
 #include "textlayout.h"
 
 _Noreturn void fz_fail(const char *file, int line, const char *what)
@@ -53,7 +54,7 @@ static void check_str(const char *s, size_t maxchars)
 {
     FZ_CHECK(s != NULL);
     FZ_CHECK(utf8_valid(s, strlen(s)));
-    FZ_CHECK(text_chars(s) <= maxchars);
+    FZ_CHECK(utf8_count(s, strlen(s)) <= maxchars);
 }
 
 /* A parsed LText: zh present and not blank, en absent or non-empty, and

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "batch.h"
+#include "outbox_flags.h"
 #include "receipt.h"
 
 #define OUTBOX_TEXT_MAX_CHARS    500   /* code points, after cleaning */
@@ -175,16 +176,7 @@ int outbox_parse_receipt(const char *in, char raw[OUTBOX_RECEIPT_LEN + 1]);
 
 /* ---- Staff flags: conditions staff should see (staff mode lists them). ---- */
 
-#define OUTBOX_FLAG_NAME_MAX    32    /* [a-z0-9_], NUL included */
-#define OUTBOX_FLAG_DETAIL_MAX 160
-#define OUTBOX_MEM_FLAGS         8
-
-typedef struct {
-    char name[OUTBOX_FLAG_NAME_MAX];
-    char raised_on[11];                 /* local date first raised, YYYY-MM-DD */
-    char detail[OUTBOX_FLAG_DETAIL_MAX];
-    bool in_memory;                     /* not in the database (yet) */
-} OutboxFlag;
+/* OutboxFlag and the limits: outbox_flags.h. */
 
 /* Raise flag `name` ("queue_full", "commit_failed", ...) on the local date
  * of now_s with a one-line `detail` that must never contain resident text

@@ -7,20 +7,12 @@
 
 #include <sqlite3.h>
 
-/* A flag the database could not take, waiting to be written. */
-typedef struct {
-    char name[OUTBOX_FLAG_NAME_MAX];
-    char raised_on[11];
-    char detail[OUTBOX_FLAG_DETAIL_MAX];
-} OutboxMemFlag;
-
 struct Outbox {
     sqlite3 *db;
     int64_t max_rows, max_bytes;
     char topics[OUTBOX_MAX_TOPICS][OUTBOX_TOPIC_MAX];
     size_t n_topics;
-    OutboxMemFlag mem[OUTBOX_MEM_FLAGS];
-    size_t n_mem;
+    OutboxFlags flags;              /* staff flags on db (outbox_flags.c) */
     OutboxReceiptGen receipt_gen;   /* NULL: outbox_new_receipt */
     void *receipt_ctx;
     bool sealed;                    /* outbox_set_seal_key */
@@ -33,11 +25,6 @@ unsigned outbox_state_bit(const char *state);
 /* Column `col` of the current row as text into dst ("" for NULL). */
 void outbox_col_text(sqlite3_stmt *st, int col, char *dst, size_t size);
 
-/* Whether s is 1 to max-1 characters of [a-z0-9_]. */
-bool outbox_id_ok(const char *s, size_t max);
-/* Write the flags kept in memory to the database; those written leave
- * memory. Best effort: failures keep them in memory. */
-void outbox_flags_flush(Outbox *ob);
 /* Sealed mode (outbox_seal.c). outbox_seal_payload takes over the
  * malloc'd plain payload and returns what to store: it unchanged when not
  * sealed, else the sealed JSON (the plain one wiped and freed); NULL when

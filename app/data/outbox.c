@@ -18,17 +18,6 @@
 /* How often a push tries a new receipt and UUID when one is taken. */
 #define OUTBOX_ID_TRIES 16
 
-bool outbox_id_ok(const char *s, size_t max)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n >= max)
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
-            return false;
-    return true;
-}
-
 int outbox_topics_parse(const char *list, char ids[OUTBOX_MAX_TOPICS][OUTBOX_TOPIC_MAX],
                         char *err, size_t errlen)
 {
@@ -105,6 +94,7 @@ Outbox *outbox_open(const char *data_dir, const OutboxLimits *lim, char *err, si
         free(ob);
         return NULL;
     }
+    ob->flags.db = ob->db;
     return ob;
 }
 
@@ -396,7 +386,7 @@ OutboxResult outbox_store(Outbox *ob, const char *topic, const char *lang, const
         receipt[0] = '\0';
         return outbox_io_failed(ob, topic, rc, now_s, err, errlen);
     }
-    outbox_flags_flush(ob);
+    outbox_flags_flush(&ob->flags);
     return OUTBOX_OK;
 }
 
@@ -507,4 +497,19 @@ void outbox_set_receipt_gen(Outbox *ob, OutboxReceiptGen gen, void *ctx)
 {
     ob->receipt_gen = gen;
     ob->receipt_ctx = ctx;
+}
+
+int outbox_flag_raise(Outbox *ob, const char *name, const char *detail, int64_t now_s)
+{
+    return outbox_flags_put(&ob->flags, name, detail, now_s);
+}
+
+int outbox_flag_clear(Outbox *ob, const char *name)
+{
+    return outbox_flags_remove(&ob->flags, name);
+}
+
+int outbox_flags_list(Outbox *ob, OutboxFlag *out, int max)
+{
+    return outbox_flags_read(&ob->flags, out, max);
 }

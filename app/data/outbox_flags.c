@@ -1,17 +1,29 @@
 /* outbox_flags.c - staff flags: stored in the database, kept in memory when it refuses. */
-#include "outbox_priv.h"
+#include "outbox_flags.h"
 #include "timeutil.h"
 #include "textclean.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+bool outbox_id_ok(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= max)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
 /* Insert or update one flag (keeping the first date). Returns an SQLite code. */
-static int flag_store(Outbox *ob, const char *name, const char *day, const char *detail)
+static int flag_store(OutboxFlags *fl, const char *name, const char *day, const char *detail)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(ob->db, "INSERT INTO flags (name, raised_on, detail)"
+    int rc = sqlite3_prepare_v2(fl->db, "INSERT INTO flags (name, raised_on, detail)"
                                 " VALUES (?1, ?2, ?3) ON CONFLICT (name) DO UPDATE"
                                 " SET detail = excluded.detail", -1, &st, NULL);
     if (rc != SQLITE_OK)
@@ -24,25 +36,25 @@ static int flag_store(Outbox *ob, const char *name, const char *day, const char 
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static OutboxMemFlag *flag_mem_find(Outbox *ob, const char *name)
+static OutboxMemFlag *flag_mem_find(OutboxFlags *fl, const char *name)
 {
-    for (size_t i = 0; i < ob->n_mem; i++)
-        if (strcmp(ob->mem[i].name, name) == 0)
-            return &ob->mem[i];
+    for (size_t i = 0; i < fl->n_mem; i++)
+        if (strcmp(fl->mem[i].name, name) == 0)
+            return &fl->mem[i];
     return NULL;
 }
 
-static void flag_mem_remove(Outbox *ob, const char *name)
+static void flag_mem_remove(OutboxFlags *fl, const char *name)
 {
-    OutboxMemFlag *f = flag_mem_find(ob, name);
+    OutboxMemFlag *f = flag_mem_find(fl, name);
     if (!f)
         return;
-    size_t i = (size_t)(f - ob->mem);
-    memmove(&ob->mem[i], &ob->mem[i + 1], (ob->n_mem - i - 1) * sizeof ob->mem[0]);
-    ob->n_mem--;
+    size_t i = (size_t)(f - fl->mem);
+    memmove(&fl->mem[i], &fl->mem[i + 1], (fl->n_mem - i - 1) * sizeof fl->mem[0]);
+    fl->n_mem--;
 }
 
-int outbox_flag_raise(Outbox *ob, const char *name, const char *detail, int64_t now_s)
+int outbox_flags_put(OutboxFlags *fl, const char *name, const char *detail, int64_t now_s)
 {
     if (!name || !outbox_id_ok(name, OUTBOX_FLAG_NAME_MAX))
         return -1;
@@ -50,15 +62,15 @@ int outbox_flag_raise(Outbox *ob, const char *name, const char *detail, int64_t 
     time_local_date(now_s, 0, day);
     text_clean(detail ? detail : "", detail ? strlen(detail) : 0, clean, sizeof clean, false);
     /* Outside any transaction of the caller's (they roll back first). */
-    if (sqlite3_get_autocommit(ob->db) && flag_store(ob, name, day, clean) == SQLITE_OK) {
-        flag_mem_remove(ob, name);
+    if (sqlite3_get_autocommit(fl->db) && flag_store(fl, name, day, clean) == SQLITE_OK) {
+        flag_mem_remove(fl, name);
         return 0;
     }
-    OutboxMemFlag *f = flag_mem_find(ob, name);
+    OutboxMemFlag *f = flag_mem_find(fl, name);
     if (!f) {
-        if (ob->n_mem == OUTBOX_MEM_FLAGS)
+        if (fl->n_mem == OUTBOX_MEM_FLAGS)
             return -1;
-        f = &ob->mem[ob->n_mem++];
+        f = &fl->mem[fl->n_mem++];
         memcpy(f->name, name, strlen(name) + 1);
         memcpy(f->raised_on, day, sizeof day);
     }
@@ -66,25 +78,25 @@ int outbox_flag_raise(Outbox *ob, const char *name, const char *detail, int64_t 
     return 1;
 }
 
-void outbox_flags_flush(Outbox *ob)
+void outbox_flags_flush(OutboxFlags *fl)
 {
     size_t i = 0;
-    while (i < ob->n_mem) {
-        OutboxMemFlag *f = &ob->mem[i];
-        if (flag_store(ob, f->name, f->raised_on, f->detail) == SQLITE_OK)
-            flag_mem_remove(ob, f->name);
+    while (i < fl->n_mem) {
+        OutboxMemFlag *f = &fl->mem[i];
+        if (flag_store(fl, f->name, f->raised_on, f->detail) == SQLITE_OK)
+            flag_mem_remove(fl, f->name);
         else
             i++;
     }
 }
 
-int outbox_flag_clear(Outbox *ob, const char *name)
+int outbox_flags_remove(OutboxFlags *fl, const char *name)
 {
     if (!name)
         return -1;
-    flag_mem_remove(ob, name);
+    flag_mem_remove(fl, name);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(ob->db, "DELETE FROM flags WHERE name = ?1", -1, &st, NULL)
+    if (sqlite3_prepare_v2(fl->db, "DELETE FROM flags WHERE name = ?1", -1, &st, NULL)
         != SQLITE_OK)
         return -1;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -120,13 +132,13 @@ static void flag_col(sqlite3_stmt *st, int col, char *dst, size_t size)
     snprintf(dst, size, "%s", c ? (const char *)c : "");
 }
 
-int outbox_flags_list(Outbox *ob, OutboxFlag *out, int max)
+int outbox_flags_read(OutboxFlags *fl, OutboxFlag *out, int max)
 {
     /* Collected in full (there are few), sorted, then copied. */
     OutboxFlag *all = NULL, *f;
     size_t n = 0, cap = 0;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(ob->db, "SELECT name, raised_on, detail FROM flags",
+    if (sqlite3_prepare_v2(fl->db, "SELECT name, raised_on, detail FROM flags",
                            -1, &st, NULL) == SQLITE_OK) {
         while (sqlite3_step(st) == SQLITE_ROW && (f = flag_slot(&all, &n, &cap))) {
             flag_col(st, 0, f->name, sizeof f->name);
@@ -136,15 +148,15 @@ int outbox_flags_list(Outbox *ob, OutboxFlag *out, int max)
         sqlite3_finalize(st);
     }
     size_t stored = n;
-    for (size_t i = 0; i < ob->n_mem; i++) {
+    for (size_t i = 0; i < fl->n_mem; i++) {
         bool dup = false;
         for (size_t j = 0; j < stored; j++)
-            dup = dup || strcmp(all[j].name, ob->mem[i].name) == 0;
+            dup = dup || strcmp(all[j].name, fl->mem[i].name) == 0;
         if (dup || !(f = flag_slot(&all, &n, &cap)))
             continue;
-        memcpy(f->name, ob->mem[i].name, sizeof f->name);
-        memcpy(f->raised_on, ob->mem[i].raised_on, sizeof f->raised_on);
-        memcpy(f->detail, ob->mem[i].detail, sizeof f->detail);
+        memcpy(f->name, fl->mem[i].name, sizeof f->name);
+        memcpy(f->raised_on, fl->mem[i].raised_on, sizeof f->raised_on);
+        memcpy(f->detail, fl->mem[i].detail, sizeof f->detail);
         f->in_memory = true;
     }
     if (n > 0)

@@ -819,23 +819,11 @@ int64_t store_content_serial(Store *s)
 
 /* ---- Small persistent state (table uploader_state) ---- */
 
-int store_state_get_int(sqlite3 *db, const char *key, int64_t *out)
+/* Look key up: 1 with the statement on its row (the caller reads and
+ * finalizes it), 0 when there is no such key, -1 on errors. */
+static int store_state_find(sqlite3 *db, const char *key, sqlite3_stmt **row)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT value FROM uploader_state WHERE key = ?1", -1, &st,
-                           NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-int store_state_get_text(sqlite3 *db, const char *key, char *out, size_t n)
-{
-    out[0] = '\0';
+    *row = NULL;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, "SELECT value FROM uploader_state WHERE key = ?1", -1, &st,
                            NULL) != SQLITE_OK)
@@ -843,11 +831,35 @@ int store_state_get_text(sqlite3 *db, const char *key, char *out, size_t n)
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        const unsigned char *v = sqlite3_column_text(st, 0);
-        snprintf(out, n, "%s", v ? (const char *)v : "");
+        *row = st;
+        return 1;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_state_get_int(sqlite3 *db, const char *key, int64_t *out)
+{
+    sqlite3_stmt *st;
+    int found = store_state_find(db, key, &st);
+    if (found == 1) {
+        *out = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    return found;
+}
+
+int store_state_get_text(sqlite3 *db, const char *key, char *out, size_t n)
+{
+    out[0] = '\0';
+    sqlite3_stmt *st;
+    int found = store_state_find(db, key, &st);
+    if (found == 1) {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        snprintf(out, n, "%s", v ? (const char *)v : "");
+        sqlite3_finalize(st);
+    }
+    return found;
 }
 
 static int store_state_set(sqlite3 *db, const char *key, const char *text, int64_t v)

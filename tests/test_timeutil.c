@@ -165,6 +165,13 @@ static void test_local_midnight(void **state)
     set_tz("Asia/Shanghai");
 }
 
+static const char *local_date(int64_t t, int days_back)
+{
+    static char d[11];
+    time_local_date(t, days_back, d);
+    return d;
+}
+
 static int days_between(const char *a, const char *b)
 {
     int days = 0;
@@ -177,25 +184,18 @@ static int days_between(const char *a, const char *b)
 static void test_local_date(void **state)
 {
     (void)state;
-    char d[11];
     set_tz("Asia/Shanghai");
     int64_t t = parse_ok("2026-03-01T00:30:00+08:00");   /* still Feb 28 in UTC */
-    time_local_date(t, 0, d);
-    assert_string_equal(d, "2026-03-01");
-    time_local_date(t, 1, d);
-    assert_string_equal(d, "2026-02-28");
-    time_local_date(t, 365, d);
-    assert_string_equal(d, "2025-03-01");
+    assert_string_equal(local_date(t, 0), "2026-03-01");
+    assert_string_equal(local_date(t, 1), "2026-02-28");
+    assert_string_equal(local_date(t, 365), "2025-03-01");
     set_tz("America/New_York");
     /* 00:30 after the 23-hour day: 24 hours back is two dates back, one
      * calendar day back is the 23-hour day itself. */
     int64_t ny = parse_ok("2026-03-09T00:30:00-04:00");
-    time_local_date(ny - 86400, 0, d);
-    assert_string_equal(d, "2026-03-07");
-    time_local_date(ny, 1, d);
-    assert_string_equal(d, "2026-03-08");
-    time_local_date(ny, 2, d);
-    assert_string_equal(d, "2026-03-07");
+    assert_string_equal(local_date(ny - 86400, 0), "2026-03-07");
+    assert_string_equal(local_date(ny, 1), "2026-03-08");
+    assert_string_equal(local_date(ny, 2), "2026-03-07");
     set_tz("Asia/Shanghai");
     assert_int_equal(days_between("2026-02-27", "2026-03-01"), 2);
     assert_int_equal(days_between("2026-03-08", "2026-03-09"), 1);

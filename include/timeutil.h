@@ -15,6 +15,11 @@ int time_parse_iso8601(const char *s, int64_t *out);
  * NULL on success. Does not depend on TZ. */
 int time_parse_iso8601_why(const char *s, int64_t *out, const char **why);
 
+/* Days from 1970-01-01 to the date y-m-d (proleptic Gregorian, m 1..12),
+ * without the TZ: the one date arithmetic of parsers (ISO 8601 here,
+ * HTTP dates in backoff.c). */
+int64_t time_days_from_civil(int64_t y, int m, int d);
+
 /* Broken-down local time of Unix seconds `t` (uses the process TZ). */
 typedef struct { int year, mon, mday, hour, min, sec, wday, yday; } LocalTime;
 void time_local(int64_t t, LocalTime *out);

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t time_days_from_civil(int64_t y, int m, int d)
+/* H. Hinnant's days_from_civil. */
+int64_t time_days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;

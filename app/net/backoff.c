@@ -1,5 +1,6 @@
 /* backoff.c - exponential backoff with full jitter; Retry-After parsing. */
 #include "backoff.h"
+#include "timeutil.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -29,17 +30,6 @@ int64_t backoff_delay_ms(int failures, int64_t base_ms, int64_t cap_ms,
         ceil = cap_ms;
     uint32_t v = (rng ? rng : backoff_sodium)((uint32_t)ceil + 1u, ctx);
     return v > (uint32_t)ceil ? ceil : (int64_t)v;
-}
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; m 1..12). */
-static int64_t backoff_days(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
 }
 
 static int backoff_month(const char *s)
@@ -88,7 +78,7 @@ static int backoff_http_date(const char *s, int64_t *out)
     if (!m || strcmp(tz, "GMT") != 0 || d < 1 || d > 31 || y < 1970 || hh > 23 || mm > 59 ||
         ss > 60 || hh < 0 || mm < 0 || ss < 0)
         return -1;
-    *out = backoff_days(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
+    *out = time_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
     return 0;
 }
 

@@ -22,6 +22,17 @@ struct Outbox {
 
 /* The OUTBOX_WAITING ... OUTBOX_EXPORTED bit of a state's name, 0 if none. */
 unsigned outbox_state_bit(const char *state);
+/* Called by outbox_walk for each row whose state is wanted: 0 to go on,
+ * anything else to stop (with a message in err, or none when the caller's
+ * callback stopped). */
+typedef int (*OutboxWalkFn)(sqlite3_stmt *st, const char *state, void *ctx,
+                            char *err, size_t errlen);
+/* Step st (prepared; NULL: the prepare failed) to its end, handing fn the
+ * rows whose column state_col is a state in `states`; finalizes st.
+ * Returns how many rows fn took, or -1 (database error, message in err,
+ * or fn stopped). The one loop of outbox_each and outbox_each_rating. */
+int64_t outbox_walk(Outbox *ob, sqlite3_stmt *st, int state_col, unsigned states,
+                    OutboxWalkFn fn, void *ctx, char *err, size_t errlen);
 /* Column `col` of the current row as text into dst ("" for NULL). */
 void outbox_col_text(sqlite3_stmt *st, int col, char *dst, size_t size);
 

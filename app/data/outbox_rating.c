@@ -75,6 +75,27 @@ static int rating_parse(const char *payload, OutboxRating *r)
     return ok ? 0 : -1;
 }
 
+/* What rating_each's walk hands each row to. */
+typedef struct {
+    OutboxRatingFn fn;
+    void *ctx;
+} RatingEach;
+
+static int rating_each_one(sqlite3_stmt *st, const char *state, void *ctx, char *err,
+                           size_t errlen)
+{
+    const RatingEach *e = ctx;
+    OutboxRating r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.state, sizeof r.state, "%s", state);
+    outbox_col_text(st, 0, r.id, sizeof r.id);
+    if (rating_parse((const char *)sqlite3_column_text(st, 2), &r) < 0) {
+        errmsg(err, errlen, "rating %s: stored payload is not a rating", r.id);
+        return -1;
+    }
+    return e->fn(&r, e->ctx) != 0 ? -1 : 0;
+}
+
 /* outbox_each_rating, limited to one day column value when day is non-NULL. */
 static int64_t rating_each(Outbox *ob, unsigned states, const char *day, OutboxRatingFn fn,
                            void *ctx, char *err, size_t errlen)
@@ -83,38 +104,12 @@ static int64_t rating_each(Outbox *ob, unsigned states, const char *day, OutboxR
     if (sqlite3_prepare_v2(ob->db, "SELECT id, state, payload FROM submissions"
                            " WHERE topic = '" OUTBOX_RATING_TOPIC "'"
                            " AND (?1 IS NULL OR day = ?1) ORDER BY id", -1, &st, NULL)
-        != SQLITE_OK) {
-        errmsg(err, errlen, "database: %s", sqlite3_errstr(sqlite3_errcode(ob->db)));
-        return -1;
-    }
-    if (day)
+        != SQLITE_OK)
+        st = NULL;
+    else if (day)
         sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-    int64_t n = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        OutboxRating r;
-        memset(&r, 0, sizeof r);
-        outbox_col_text(st, 1, r.state, sizeof r.state);
-        if (!(outbox_state_bit(r.state) & states))
-            continue;
-        outbox_col_text(st, 0, r.id, sizeof r.id);
-        if (rating_parse((const char *)sqlite3_column_text(st, 2), &r) < 0) {
-            errmsg(err, errlen, "rating %s: stored payload is not a rating", r.id);
-            sqlite3_finalize(st);
-            return -1;
-        }
-        if (fn(&r, ctx) != 0) {
-            sqlite3_finalize(st);
-            return -1;
-        }
-        n++;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        errmsg(err, errlen, "database: %s", sqlite3_errstr(rc));
-        return -1;
-    }
-    return n;
+    RatingEach e = {fn, ctx};
+    return outbox_walk(ob, st, 1, states, rating_each_one, &e, err, errlen);
 }
 
 int64_t outbox_each_rating(Outbox *ob, unsigned states, OutboxRatingFn fn, void *ctx,

@@ -35,44 +35,21 @@ static int rows_payload(const char *payload, OutboxRow *row)
     return row->text ? 0 : -1;
 }
 
-int64_t outbox_each(Outbox *ob, unsigned states, OutboxRowFn fn, void *ctx,
-                    char *err, size_t errlen)
+int64_t outbox_walk(Outbox *ob, sqlite3_stmt *st, int state_col, unsigned states,
+                    OutboxWalkFn fn, void *ctx, char *err, size_t errlen)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(ob->db, "SELECT s.id, s.receipt, s.topic, s.lang, s.day, s.state,"
-                           " s.payload, c.contact FROM submissions s"
-                           " LEFT JOIN contacts c ON c.submission_id = s.id"
-                           " WHERE s.topic <> '" OUTBOX_RATING_TOPIC "'"   /* outbox_each_rating */
-                           " ORDER BY s.id", -1, &st, NULL) != SQLITE_OK) {
+    if (!st) {
         errmsg(err, errlen, "database: %s", sqlite3_errstr(sqlite3_errcode(ob->db)));
         return -1;
     }
     int64_t n = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        OutboxRow row;
-        memset(&row, 0, sizeof row);
-        outbox_col_text(st, 5, row.state, sizeof row.state);
-        if (!(outbox_state_bit(row.state) & states))
+        char state[12];
+        outbox_col_text(st, state_col, state, sizeof state);
+        if (!(outbox_state_bit(state) & states))
             continue;
-        outbox_col_text(st, 0, row.id, sizeof row.id);
-        outbox_col_text(st, 1, row.receipt, sizeof row.receipt);
-        outbox_col_text(st, 2, row.topic, sizeof row.topic);
-        outbox_col_text(st, 3, row.lang, sizeof row.lang);
-        outbox_col_text(st, 4, row.day, sizeof row.day);
-        if (rows_payload((const char *)sqlite3_column_text(st, 6), &row) < 0) {
-            errmsg(err, errlen, "submission %s: stored payload does not parse", row.id);
-            sqlite3_finalize(st);
-            return -1;
-        }
-        const unsigned char *contact = sqlite3_column_text(st, 7);
-        row.contact = contact ? strdup((const char *)contact) : NULL;
-        int stop = contact && !row.contact ? -1 : fn(&row, ctx);
-        if (contact && !row.contact)
-            errmsg(err, errlen, "out of memory");
-        free(row.text);
-        free(row.contact);
-        if (stop) {
+        if (fn(st, state, ctx, err, errlen) != 0) {
             sqlite3_finalize(st);
             return -1;
         }
@@ -84,6 +61,52 @@ int64_t outbox_each(Outbox *ob, unsigned states, OutboxRowFn fn, void *ctx,
         return -1;
     }
     return n;
+}
+
+/* What outbox_each's walk hands each row to. */
+typedef struct {
+    OutboxRowFn fn;
+    void *ctx;
+} RowsEach;
+
+static int rows_each_one(sqlite3_stmt *st, const char *state, void *ctx, char *err,
+                         size_t errlen)
+{
+    const RowsEach *e = ctx;
+    OutboxRow row;
+    memset(&row, 0, sizeof row);
+    snprintf(row.state, sizeof row.state, "%s", state);
+    outbox_col_text(st, 0, row.id, sizeof row.id);
+    outbox_col_text(st, 1, row.receipt, sizeof row.receipt);
+    outbox_col_text(st, 2, row.topic, sizeof row.topic);
+    outbox_col_text(st, 3, row.lang, sizeof row.lang);
+    outbox_col_text(st, 4, row.day, sizeof row.day);
+    if (rows_payload((const char *)sqlite3_column_text(st, 6), &row) < 0) {
+        errmsg(err, errlen, "submission %s: stored payload does not parse", row.id);
+        return -1;
+    }
+    const unsigned char *contact = sqlite3_column_text(st, 7);
+    row.contact = contact ? strdup((const char *)contact) : NULL;
+    int stop = contact && !row.contact ? -1 : e->fn(&row, e->ctx);
+    if (contact && !row.contact)
+        errmsg(err, errlen, "out of memory");
+    free(row.text);
+    free(row.contact);
+    return stop;
+}
+
+int64_t outbox_each(Outbox *ob, unsigned states, OutboxRowFn fn, void *ctx,
+                    char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ob->db, "SELECT s.id, s.receipt, s.topic, s.lang, s.day, s.state,"
+                           " s.payload, c.contact FROM submissions s"
+                           " LEFT JOIN contacts c ON c.submission_id = s.id"
+                           " WHERE s.topic <> '" OUTBOX_RATING_TOPIC "'"   /* outbox_each_rating */
+                           " ORDER BY s.id", -1, &st, NULL) != SQLITE_OK)
+        st = NULL;
+    RowsEach e = {fn, ctx};
+    return outbox_walk(ob, st, 5, states, rows_each_one, &e, err, errlen);
 }
 
 int outbox_read_begin(Outbox *ob)

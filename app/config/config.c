@@ -111,7 +111,7 @@ static int apply(Config *c, const char *section, const char *name,
         snprintf(c->topics, sizeof c->topics, "%s", value);
         return 1;
     }
-    static const struct { const char *key; long lo, hi; size_t off; } ints[] = {
+    static const ConfigIntKey ints[] = {
         {"idle_timeout_s", 15, 3600, offsetof(Config, suggest_idle_s)},
         {"still_there_s", 5, 300, offsetof(Config, still_there_s)},
         {"rate_burst", 1, 100, offsetof(Config, rate_burst)},
@@ -119,15 +119,11 @@ static int apply(Config *c, const char *section, const char *name,
         {"queue_max_rows", 10, 1000000, offsetof(Config, queue_max_rows)},
         {"queue_max_mb", 1, 4096, offsetof(Config, queue_max_mb)},
     };
-    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
-        if (IS("suggest", ints[i].key)) {
-            if (config_value_int(value, ints[i].lo, ints[i].hi, (int *)((char *)c + ints[i].off)) < 0) {
-                snprintf(m, ml, "%s: expected a whole number from %ld to %ld", name,
-                         ints[i].lo, ints[i].hi);
-                return 0;
-            }
-            return 1;
-        }
+    if (strcmp(section, "suggest") == 0) {
+        int r = config_value_int_key(ints, sizeof ints / sizeof *ints, c, name, value, m, ml);
+        if (r >= 0)
+            return r;
+    }
     if (IS("suggest", "pinyin_dict"))
         return set_path(c->pinyin_dict, value, m, ml) == 0;
     if (IS("suggest", "handwriting_model"))

@@ -118,7 +118,7 @@ int config_upload_apply(ConfigUpload *u, const char *name, const char *value,
         }
         return 1;
     }
-    static const struct { const char *key; long lo, hi; size_t off; } ints[] = {
+    static const ConfigIntKey ints[] = {
         {"upload_batch_min", 0, 100000, offsetof(ConfigUpload, upload_batch_min)},
         {"delivered_keep_days", 0, 3650, offsetof(ConfigUpload, delivered_keep_days)},
         {"sync_interval_min", 1, 1440, offsetof(ConfigUpload, sync_interval_min)},
@@ -128,16 +128,7 @@ int config_upload_apply(ConfigUpload *u, const char *name, const char *value,
         {"transfer_timeout_s", 1, 3600, offsetof(ConfigUpload, transfer_timeout_s)},
         {"low_speed_timeout_s", 1, 600, offsetof(ConfigUpload, low_speed_timeout_s)},
     };
-    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
-        if (strcmp(name, ints[i].key) == 0) {
-            if (config_value_int(value, ints[i].lo, ints[i].hi, (int *)((char *)u + ints[i].off)) < 0) {
-                snprintf(m, ml, "%s: expected a whole number from %ld to %ld", name,
-                         ints[i].lo, ints[i].hi);
-                return 0;
-            }
-            return 1;
-        }
-    return -1;
+    return config_value_int_key(ints, sizeof ints / sizeof *ints, u, name, value, m, ml);
 }
 
 void config_upload_contact_url(const ConfigUpload *u, char *out, size_t n)

@@ -2,6 +2,7 @@
 #include "config_value.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -29,5 +30,21 @@ int config_value_bool(const char *v, bool *out)
         *out = false;
         return 0;
     }
+    return -1;
+}
+
+int config_value_int_key(const ConfigIntKey *keys, size_t n, void *base, const char *name,
+                         const char *value, char *m, size_t ml)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(name, keys[i].key) == 0) {
+            if (config_value_int(value, keys[i].lo, keys[i].hi,
+                                 (int *)((char *)base + keys[i].off)) < 0) {
+                snprintf(m, ml, "%s: expected a whole number from %ld to %ld", name,
+                         keys[i].lo, keys[i].hi);
+                return 0;
+            }
+            return 1;
+        }
     return -1;
 }

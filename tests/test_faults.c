@@ -321,21 +321,6 @@ static void test_thousand_submissions_with_kill_9(void **state)
 
 /* ---- Full disk ---- */
 
-/* Fill the file system holding `path` until it refuses more. */
-static void fill(const char *path)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(fd >= 0);
-    static char block[4096];
-    memset(block, 'x', sizeof block);
-    while (write(fd, block, sizeof block) > 0)
-        ;
-    assert_int_equal(errno, ENOSPC);
-    while (write(fd, block, 1) > 0)   /* not even a partial page left */
-        ;
-    close(fd);
-}
-
 /* The flag `name` as outbox_flags_list has it, or NULL. */
 static const OutboxFlag *find_flag(Outbox *ob, const char *name, OutboxFlag *buf, int max)
 {
@@ -375,7 +360,7 @@ static void test_full_disk(void **state)
     assert_int_equal(sqlite3_exec(outbox_db(ob), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
                                   NULL), SQLITE_OK);
     char *filler = tmpdir_path(mnt, "filler");
-    fill(filler);
+    tmpdir_fill(filler);
 
     for (int i = 0; i < 5; i++) {
         assert_int_equal(outbox_push(ob, "repairs", "屋顶漏水", "3栋501", "zh", 1796090400,

@@ -203,17 +203,6 @@ static void test_unit_verifies(void **state)
     free(unit);
 }
 
-static int is_png(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char sig[8] = {0};
-    if (!f)
-        return 0;
-    size_t n = fread(sig, 1, 8, f);
-    fclose(f);
-    return n == 8 && memcmp(sig, "\x89PNG\r\n\x1a\n", 8) == 0;
-}
-
 /* The installed program finds DESTDIR/usr/share/lobby-kiosk from its own
  * location (PREFIX/bin/kiosk -> PREFIX/share/lobby-kiosk), not the checkout. */
 static void test_installed_kiosk_runs(void **state)
@@ -229,7 +218,7 @@ static void test_installed_kiosk_runs(void **state)
     if (rc != 0)
         fail_msg("installed kiosk: exit %d: %s", rc, err ? err : "");
     free(err);
-    assert_true(is_png(png));
+    assert_true(tmpdir_is_png(png));
     /* Without its share dir it fails: it was using DESTDIR's. (Unless this
      * machine has a real install for the last-resort fallback.) */
     struct stat st;

@@ -19,18 +19,6 @@ static char *dir;
 static int setup(void **state) { (void)state; dir = tmpdir_make(); return dir ? 0 : -1; }
 static int teardown(void **state) { (void)state; tmpdir_remove(dir); return 0; }
 
-/* Whether `path` starts with the PNG signature. */
-static int is_png(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char sig[8] = {0};
-    if (!f)
-        return 0;
-    size_t n = fread(sig, 1, 8, f);
-    fclose(f);
-    return n == 8 && memcmp(sig, "\x89PNG\r\n\x1a\n", 8) == 0;
-}
-
 static char *write_file(const char *name, const char *text)
 {
     char *p = tmpdir_path(dir, name);
@@ -90,7 +78,7 @@ static void test_replay_walks_the_screens(void **state)
     free(t4);
     free(d4);
     assert_non_null(strstr(t3, "screen attract\n"));   /* the idle timeout */
-    assert_true(is_png(png));
+    assert_true(tmpdir_is_png(png));
     free(t1); free(t2); free(t3); free(err);
     free(sp); free(data); free(d1); free(d2); free(d3); free(png);
 }
@@ -132,7 +120,7 @@ static void test_screenshots_of_every_screen(void **state)
         int rc = proc_run(argv, NULL, &err);
         if (rc != 0)
             fail_msg("--screen %s exited %d: %s", screens[i], rc, err);
-        assert_true(is_png(png));
+        assert_true(tmpdir_is_png(png));
         free(err);
         free(png);
     }
@@ -142,7 +130,7 @@ static void test_screenshots_of_every_screen(void **state)
     char *err = NULL;
     assert_int_equal(proc_run(argv, NULL, &err), 2);
     assert_non_null(strstr(err, "notice:nope"));
-    assert_false(is_png(png));
+    assert_false(tmpdir_is_png(png));
     free(err); free(png); free(data);
 }
 

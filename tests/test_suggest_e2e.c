@@ -227,22 +227,6 @@ static void test_kill_9_right_after_thank_you(void **state)
     free(texts); free(thanks); free(sp); free(b.s); free(f1); free(f2); free(data);
 }
 
-/* Fill the file system holding `path` until it refuses more. */
-static void fill(const char *path)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(fd >= 0);
-    static char block[4096];
-    memset(block, 'x', sizeof block);
-    while (write(fd, block, sizeof block) > 0)
-        ;
-    assert_int_equal(errno, ENOSPC);
-    /* Single bytes too, so not even a partial page is left. */
-    while (write(fd, block, 1) > 0)
-        ;
-    close(fd);
-}
-
 static void test_full_disk_shows_apology_and_keeps_draft(void **state)
 {
     (void)state;
@@ -276,7 +260,7 @@ static void test_full_disk_shows_apology_and_keeps_draft(void **state)
     pid_t pid = spawn_kiosk(sp, data);
     free(read_fifo(f1));
     char *filler = tmpdir_path(mnt, "filler");
-    fill(filler);
+    tmpdir_fill(filler);
     free(read_fifo(f2));          /* the kiosk sends on a full disk now */
     free(read_fifo(f3));          /* it has dumped the apology */
     char *t = tmpdir_read(apology);

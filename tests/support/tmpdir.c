@@ -1,6 +1,14 @@
 /* tmpdir.c - test support: scratch directories under /tmp and small files. */
 #include "tmpdir.h"
 
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,4 +82,30 @@ char *tmpdir_read(const char *path)
     if (buf)
         buf[len] = '\0';
     return buf;
+}
+
+int tmpdir_is_png(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char sig[8] = {0};
+    if (!f)
+        return 0;
+    size_t n = fread(sig, 1, 8, f);
+    fclose(f);
+    return n == 8 && memcmp(sig, "\x89PNG\r\n\x1a\n", 8) == 0;
+}
+
+void tmpdir_fill(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    static char block[4096];
+    memset(block, 'x', sizeof block);
+    while (write(fd, block, sizeof block) > 0)
+        ;
+    assert_int_equal(errno, ENOSPC);
+    /* Single bytes too, so not even a partial page is left. */
+    while (write(fd, block, 1) > 0)
+        ;
+    close(fd);
 }

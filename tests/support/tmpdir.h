@@ -20,4 +20,11 @@ int tmpdir_write(const char *path, const void *data, size_t len);
 /* Read a whole small file into a malloc'd NUL-terminated string, or NULL. */
 char *tmpdir_read(const char *path);
 
+/* Whether `path` starts with the PNG signature: 1 or 0. */
+int tmpdir_is_png(const char *path);
+
+/* Fill the file system holding `path` (a new file there) until it refuses
+ * even single bytes; asserts that it ended with ENOSPC. */
+void tmpdir_fill(const char *path);
+
 #endif

@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "osk.h"
+#include "outbox.h"
 #include "ratelimit.h"
 #include "suggest.h"
 
@@ -48,7 +49,7 @@ struct App {
     bool suggest_paused;          /* the kiosk cannot save now: the flow says so */
     RateLimit rl;
     RateLimit rate_rl;            /* ratings: the same flood guard, its own bucket */
-    char topics[SUGGEST_TOPICS_MAX][32];
+    char topics[OUTBOX_MAX_TOPICS][OUTBOX_TOPIC_MAX];   /* app_topics */
     int ntopics;
 
     /* Staff mode. */

@@ -8,7 +8,6 @@
 
 #define SUGGEST_MAX_CHARS 500
 #define SUGGEST_CONTACT_CHARS 100
-#define SUGGEST_TOPICS_MAX 16
 
 typedef enum {
     SG_NONE,

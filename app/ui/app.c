@@ -45,34 +45,29 @@ static void go_home(App *a)
     memset(a->scroll, 0, sizeof a->scroll);
 }
 
-/* Split the configured comma-separated topic ids. */
-static void parse_topics(App *a, const char *list)
+/* The topic ids the suggestion screens offer: the outbox's (outbox_topics),
+ * or, until one is attached, the configured list read as the outbox reads
+ * it (outbox_topics_parse; the settings were checked at load). */
+static void app_topics(App *a, const char *list)
 {
-    a->ntopics = 0;
-    const char *p = list;
-    while (*p && a->ntopics < SUGGEST_TOPICS_MAX) {
-        size_t n = strcspn(p, ",");
-        while (n > 0 && *p == ' ') {
-            p++;
-            n--;
-        }
-        size_t len = n;
-        while (len > 0 && p[len - 1] == ' ')
-            len--;
-        if (len > 0 && len < sizeof a->topics[0]) {
-            memcpy(a->topics[a->ntopics], p, len);
-            a->topics[a->ntopics][len] = '\0';
-            a->ntopics++;
-        }
-        p += n;
-        if (*p == ',')
-            p++;
+    const char *ids[OUTBOX_MAX_TOPICS];
+    if (a->outbox) {
+        size_t n = outbox_topics(a->outbox, ids, OUTBOX_MAX_TOPICS);
+        a->ntopics = (int)(n < OUTBOX_MAX_TOPICS ? n : OUTBOX_MAX_TOPICS);
+        for (int i = 0; i < a->ntopics; i++)
+            snprintf(a->topics[i], sizeof a->topics[i], "%s", ids[i]);
+        return;
     }
+    char why[120];
+    int n = list ? outbox_topics_parse(list, a->topics, why, sizeof why) : -1;
+    a->ntopics = n < 0 ? 0 : n;
 }
 
 void app_attach_inputs(App *a, Outbox *ob, Pinyin *py)
 {
     a->outbox = ob;
+    if (ob)
+        app_topics(a, NULL);
     a->osk.py = py;
     if (py && a->tm->has_glyph)
         osk_set_filter(&a->osk, a->tm->has_glyph, a->tm->ctx);
@@ -139,7 +134,7 @@ App *app_create(const Config *cfg, const I18n *i18n, const TextMeasure *tm,
     rl_init(&a->rate_rl, cfg->rate_burst, (int64_t)cfg->rate_refill_s * 1000, now_ms);
     config_staff_pin_path(&cfg->staff, cfg->data_dir, a->pin_path, sizeof a->pin_path);
     config_staff_audit_path(&cfg->staff, cfg->data_dir, a->audit_path, sizeof a->audit_path);
-    parse_topics(a, cfg->topics);
+    app_topics(a, cfg->topics);
     a->shown_minute = now_ms / 60000;
     go_home(a);
     app_resize(a, w, h);

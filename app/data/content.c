@@ -834,13 +834,13 @@ Reply *content_parse_reply_box(const char *json, size_t len, char *err, size_t e
     json_error_t je;
     json_t *o = json ? json_loadb(json, len, 0, &je) : NULL;
     if (!o) {
-        content_msg(err, errlen, "box: not JSON (%s)", json ? je.text : "nothing");
+        errmsg(err, errlen, "box: not JSON (%s)", json ? je.text : "nothing");
         return NULL;
     }
     ContentReplyBox *rb = calloc(1, sizeof *rb);
     if (!rb) {
         json_decref(o);
-        content_msg(err, errlen, "out of memory");
+        errmsg(err, errlen, "out of memory");
         return NULL;
     }
     ContentCtx x = { &rb->arena, err, errlen };

@@ -96,8 +96,8 @@ void reply_refresh(App *a);
 void reply_forget(App *a);
 
 /* Staff mode hooks used by app.c (screen_staff.c). */
-void staff_enter_pad(App *a);
-void staff_leave(App *a, const char *why);
+void screen_staff_enter_pad(App *a);
+void screen_staff_leave(App *a, const char *why);
 static inline bool app_is_staff(ScreenId s)
 {
     return s == SCREEN_STAFF_PIN || s == SCREEN_STAFF;

@@ -223,7 +223,7 @@ static bool tap(App *a, const char *id)
         return true;
     }
     if (app_is_staff(a->screen) && (strcmp(id, "home") == 0 || strcmp(id, "back") == 0)) {
-        staff_leave(a, "signed out");
+        screen_staff_leave(a, "signed out");
         return true;
     }
     bool draft = app_in_flow(a->screen) && suggest_has_draft(a);
@@ -462,12 +462,12 @@ bool app_tick(App *a, int64_t now_ms)
         a->press_id[0] = '\0';
         go_home(a);                 /* whatever a resident left is wiped */
         a->last_input_ms = now_ms;
-        staff_enter_pad(a);
+        screen_staff_enter_pad(a);
         return true;
     }
     if (app_is_staff(a->screen)) {
         if (now_ms - a->last_input_ms >= (int64_t)a->cfg->staff.session_idle_s * 1000) {
-            staff_leave(a, "idle");
+            screen_staff_leave(a, "idle");
             a->lang = a->default_lang;
             a->contrast = false;
             a->large_text = false;

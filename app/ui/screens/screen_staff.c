@@ -28,7 +28,7 @@ static void say(App *a, bool error, const char *fmt, ...)
     a->staff.msg_error = error;
 }
 
-void staff_enter_pad(App *a)
+void screen_staff_enter_pad(App *a)
 {
     wipe_pin(a);
     a->staff.msg[0] = '\0';
@@ -44,7 +44,7 @@ void staff_enter_pad(App *a)
         say(a, true, "%s", ui_tr(a, "staff.no_pin"));
 }
 
-void staff_leave(App *a, const char *why)
+void screen_staff_leave(App *a, const char *why)
 {
     if (a->screen == SCREEN_STAFF)
         audit_log(a->audit_path, now_s(a), "staff sign-out", why);

@@ -207,7 +207,7 @@ struct SealPublic;
 void outbox_set_seal_key(Outbox *ob, const struct SealPublic *pub);
 bool outbox_sealed(const Outbox *ob);
 
-/* ---- Reading back for staff: export, list, purge (app/outbox_rows.c). ---- */
+/* ---- Reading back for staff: export, list, purge (app/data/outbox_rows.c). ---- */
 
 enum { OUTBOX_WAITING = 1, OUTBOX_DELIVERED = 2, OUTBOX_DEAD = 4, OUTBOX_EXPORTED = 8 };
 

@@ -31,7 +31,7 @@
 #define UPLOAD_PASS_MAX 2000
 
 typedef struct {
-    const char *upload_url;       /* "" or NULL: no uploading (counts and purge only) */
+    const char *upload_url;       /* "" or NULL: no uploading (nothing is sent) */
     const char *contact_url;      /* where contacts go (config_upload_contact_url) */
     const char *device_token;     /* Authorization: Bearer */
     int64_t backoff_base_ms, backoff_cap_ms;

@@ -13,8 +13,8 @@ enum { UPLOADCTL_OK = 0, UPLOADCTL_FAIL = 1, UPLOADCTL_USAGE = 2 };
 
 /* Every waiting suggestion joins a batch, backoffs are forgotten and each
  * is sent at most once, all of them, in passes of UPLOAD_PASS_MAX with a
- * progress line on out after each full pass; then delivered rows past
- * delivered_keep_days are purged. Prints a summary line on out (counts,
+ * progress line on out after each full pass; then rows handed on
+ * delivered_keep_days ago are purged (outbox_purge). Prints a summary line on out (counts,
  * never resident text). Returns UPLOADCTL_OK when nothing is left waiting,
  * UPLOADCTL_FAIL when some remain (a failing or refusing server: err says
  * how many; they go at the kiosk's next try) or on database errors,

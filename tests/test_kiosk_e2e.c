@@ -234,7 +234,7 @@ static void test_largest_size_draws_everything(void **state)
             if (!strstr(t, hit))
                 fail_msg("--size %s: no %s", sizes[i], hit);
         }
-        assert_true(is_png(png));
+        assert_true(tmpdir_is_png(png));
         free(t); free(err); free(sp); free(png); free(dump); free(data);
     }
 }

@@ -188,10 +188,14 @@ static void add_source(const char *path, void *ctx)
     }
 }
 
+/* name.c, or name_ENGINE.c for an interface with engines (ostore.h:
+ * ostore_sqlite.c, later a PostgreSQL one). */
 static bool has_source(const Names *nm, const char *name)
 {
+    size_t n = strlen(name);
     for (int i = 0; i < nm->n; i++)
-        if (strcmp(nm->sources[i], name) == 0)
+        if (strcmp(nm->sources[i], name) == 0 ||
+            (strncmp(nm->sources[i], name, n) == 0 && nm->sources[i][n] == '_'))
             return true;
     return false;
 }

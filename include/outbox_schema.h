@@ -10,4 +10,8 @@ extern const char outbox_schema_2[];
 /* Schema version 2 -> 3: upload bookkeeping (deliveries, uploader_state). */
 extern const char outbox_schema_3[];
 
+/* An SQL expression, true when the outbox holds any submission (for
+ * store.c's "has this database ever held data"). */
+extern const char outbox_schema_any_row[];
+
 #endif

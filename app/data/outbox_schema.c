@@ -57,3 +57,5 @@ const char outbox_schema_3[] =
     "  key TEXT NOT NULL PRIMARY KEY,"
     "  value"
     ") WITHOUT ROWID;";
+
+const char outbox_schema_any_row[] = "EXISTS (SELECT 1 FROM submissions)";

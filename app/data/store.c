@@ -507,8 +507,10 @@ static bool store_mark_exists(const char *dir)
  * when that cannot be read. */
 static int store_has_data(sqlite3 *db)
 {
-    int64_t n = store_pragma_int(db, "SELECT EXISTS (SELECT 1 FROM content)"
-                                     " OR EXISTS (SELECT 1 FROM submissions)");
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM content) OR %s",
+             outbox_schema_any_row);
+    int64_t n = store_pragma_int(db, sql);
     return n < 0 ? -1 : n > 0;
 }
 

@@ -819,7 +819,7 @@ static void test_full_disk_at_start(void **state)
                                  receipt, err, sizeof err), OUTBOX_OK);
     kiosk_close(&k);   /* the last connection: -wal and -shm go */
     char *filler = tmpdir_path(mnt, "filler");
-    fill(filler);
+    tmpdir_fill(filler);
 
     /* The real binary starts, shows the content and says at once that
      * suggestions cannot be taken; exit 0. */

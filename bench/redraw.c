@@ -16,7 +16,7 @@
 #include <time.h>
 #include <SDL.h>
 #include "kiosk.h"
-#include "render.h"
+#include "render_sdl.h"
 #include "timeutil.h"
 
 #define W 1920
@@ -52,7 +52,7 @@ static void report(const char *screen, const char *part, double *v, int n,
 static int bench_screen(Kiosk *k, Renderer *r, const char *screen, int64_t now,
                         double *v, int runs)
 {
-    if (app_open(k->app, screen) < 0) {
+    if (app_open(kiosk_app(k), screen) < 0) {
         fprintf(stderr, "redraw: no screen %s\n", screen);
         return -1;
     }
@@ -60,10 +60,10 @@ static int bench_screen(Kiosk *k, Renderer *r, const char *screen, int64_t now,
     render_stats(r, &s0);
     double t0 = cpu_ms();
     kiosk_view(k, now);
-    int rc = render_frame(r, &k->frame);
+    int rc = render_frame(r, kiosk_frame(k));
     double first = cpu_ms() - t0;
     render_stats(r, &s1);
-    if (rc < 0 || k->frame.oom) {
+    if (rc < 0 || kiosk_frame(k)->oom) {
         fprintf(stderr, "redraw: %s: the frame could not be drawn\n", screen);
         return -1;
     }
@@ -73,13 +73,13 @@ static int bench_screen(Kiosk *k, Renderer *r, const char *screen, int64_t now,
 
     for (int i = 0; i < WARMUP; i++) {
         kiosk_view(k, now);
-        render_frame(r, &k->frame);
+        render_frame(r, kiosk_frame(k));
     }
     render_stats(r, &s0);
     for (int i = 0; i < runs; i++) {
         t0 = cpu_ms();
         kiosk_view(k, now);
-        render_frame(r, &k->frame);
+        render_frame(r, kiosk_frame(k));
         v[i] = cpu_ms() - t0;
     }
     render_stats(r, &s1);
@@ -138,26 +138,27 @@ int main(int argc, char **argv)
     Config cfg;
     config_defaults(&cfg);
     snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", argv[1]);
-    Kiosk k;
+    Kiosk *k = NULL;
     int rc = 1;
     if (!r || !v) {
         fprintf(stderr, "redraw: cannot set up the renderer: %s %s\n", err, SDL_GetError());
         goto out;
     }
-    if (kiosk_open(&k, &cfg, ".", "assets/content/sample.json", render_measure(r), W, H,
-                   now, err, sizeof err) < 0) {
+    k = kiosk_open(&cfg, ".", "assets/content/sample.json", render_measure(r), W, H, now, err,
+                   sizeof err);
+    if (!k) {
         fprintf(stderr, "redraw: %s\n", err);
         goto out;
     }
-    if (k.content_error[0])
-        fprintf(stderr, "redraw: sample content: %s\n", k.content_error);
-    else if (bench_screen(&k, r, "notices", now, v, runs) == 0 &&
-             bench_screen(&k, r, "notice:fee-accounts-2026q3", now, v, runs) == 0 &&
-             bench_screen(&k, r, "home", now, v, runs) == 0) {
+    if (kiosk_content_error(k)[0])
+        fprintf(stderr, "redraw: sample content: %s\n", kiosk_content_error(k));
+    else if (bench_screen(k, r, "notices", now, v, runs) == 0 &&
+             bench_screen(k, r, "notice:fee-accounts-2026q3", now, v, runs) == 0 &&
+             bench_screen(k, r, "home", now, v, runs) == 0) {
         bench_empty(r, v, runs);
         rc = 0;
     }
-    kiosk_close(&k);
+    kiosk_close(k);
 out:
     free(v);
     render_destroy(r);

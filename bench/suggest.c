@@ -46,7 +46,7 @@
 #include <SDL.h>
 #include "handwriting.h"
 #include "kiosk.h"
-#include "render.h"
+#include "render_sdl.h"
 #include "strokes.h"
 #include "textlayout.h"
 #include "timeutil.h"
@@ -59,7 +59,7 @@
 #define STROKES_DIR "tests/data/strokes"
 #define MAX_CHARS 64         /* stroke files */
 
-static Kiosk K;
+static Kiosk *K;
 static Renderer *R;
 static int64_t now;
 
@@ -120,8 +120,8 @@ static void report(const char *part, Samples *s, const char *extra)
 
 static void view(void)
 {
-    kiosk_view(&K, now);
-    if (K.frame.oom) {
+    kiosk_view(K, now);
+    if (kiosk_frame(K)->oom) {
         fputs("suggest: the frame ran out of memory\n", stderr);
         exit(1);
     }
@@ -131,26 +131,26 @@ static void view(void)
 static void press(const char *id)
 {
     now += 150;
-    app_activate(K.app, id, now);
+    app_activate(kiosk_app(K), id, now);
     view();
 }
 
 static bool on_screen(const char *id)
 {
-    return dl_find_hit(&K.frame, id) != NULL;
+    return dl_find_hit(kiosk_frame(K), id) != NULL;
 }
 
 static size_t draft_chars(void)
 {
-    const char *t = app_draft_text(K.app);
+    const char *t = app_draft_text(kiosk_app(K));
     return utf8_count(t, strlen(t));
 }
 
 static void need_screen(ScreenId s, const char *step)
 {
-    if (app_screen(K.app) != s) {
+    if (app_screen(kiosk_app(K)) != s) {
         fprintf(stderr, "suggest: %s: on screen %s, expected %s\n", step,
-                app_screen_name(app_screen(K.app)), app_screen_name(s));
+                app_screen_name(app_screen(kiosk_app(K))), app_screen_name(s));
         exit(1);
     }
 }
@@ -190,19 +190,19 @@ static void timed(Keys *k, Samples *kind, const char *id)
 {
     now += 150;
     if (k->untimed) {
-        app_activate(K.app, id, now);
+        app_activate(kiosk_app(K), id, now);
         return;
     }
     RenderStats s0, s1;
     render_stats(R, &s0);
     double t0 = mono_ms();
-    app_activate(K.app, id, now);
-    kiosk_view(&K, now);
+    app_activate(kiosk_app(K), id, now);
+    kiosk_view(K, now);
     double t1 = mono_ms();
-    render_frame(R, &K.frame);
+    render_frame(R, kiosk_frame(K));
     double t2 = mono_ms();
     render_stats(R, &s1);
-    if (K.frame.oom) {
+    if (kiosk_frame(K)->oom) {
         fputs("suggest: the frame ran out of memory\n", stderr);
         exit(1);
     }
@@ -251,7 +251,7 @@ static void sentence(Keys *k, unsigned i)
 
 static void new_draft(void)
 {
-    if (app_open(K.app, "suggest-write") < 0) {
+    if (app_open(kiosk_app(K), "suggest-write") < 0) {
         fputs("suggest: cannot open suggest-write\n", stderr);
         exit(1);
     }
@@ -319,7 +319,7 @@ static int bench_keys_long(int keys)
         while (draft_chars() < LONG_FROM)
             sentence(&fill, i++);
         view();
-        render_frame(R, &K.frame);
+        render_frame(R, kiosk_frame(K));
         while (draft_chars() < LONG_TO && k.key.n < keys)
             sentence(&k, i++);
         if (draft_chars() > k.longest)
@@ -366,7 +366,7 @@ static int list_strokes(StrokeFile *f, int max)
 /* Index of the candidate showing `text`, or -1 (as tests/test_suggest.c). */
 static int cand_index(const char *text)
 {
-    const DrawList *dl = &K.frame;
+    const DrawList *dl = kiosk_frame(K);
     for (size_t i = 0; i < dl->nhits; i++) {
         const DlHit *h = &dl->hits[i];
         if (strncmp(h->id, "cand:", 5) != 0 || h->id[5] < '0' || h->id[5] > '9')
@@ -399,7 +399,7 @@ static int bench_strokes(int rounds)
     for (int round = 0; round < rounds && rc == 0; round++) {
         new_draft();                     /* wipes the last draft: closes the model */
         press("mode:hand");
-        const DlHit *hit = dl_find_hit(&K.frame, "hwpad");
+        const DlHit *hit = dl_find_hit(kiosk_frame(K), "hwpad");
         if (!hit) {
             fputs("suggest: no hwpad on screen\n", stderr);
             rc = -1;
@@ -417,22 +417,22 @@ static int bench_strokes(int rounds)
                 size_t np = hw_ink_points(ink, st);
                 now += 300;
                 Input in = {IN_DOWN, pad.x + p[0].x, pad.y + p[0].y};
-                app_input(K.app, &in, &K.frame, now);
+                app_input(kiosk_app(K), &in, kiosk_frame(K), now);
                 view();
                 for (size_t i = 1; i < np; i++) {
                     now += 16;
                     in = (Input){IN_MOVE, pad.x + p[i].x, pad.y + p[i].y};
-                    app_input(K.app, &in, &K.frame, now);
+                    app_input(kiosk_app(K), &in, kiosk_frame(K), now);
                 }
                 view();                  /* the ink so far, as a frame would show it */
-                render_frame(R, &K.frame);
+                render_frame(R, kiosk_frame(K));
                 now += 16;
                 in.kind = IN_UP;
                 double t0 = mono_ms();
-                app_input(K.app, &in, &K.frame, now);
-                kiosk_view(&K, now);
+                app_input(kiosk_app(K), &in, kiosk_frame(K), now);
+                kiosk_view(K, now);
                 double t1 = mono_ms();
-                render_frame(R, &K.frame);
+                render_frame(R, kiosk_frame(K));
                 double t2 = mono_ms();
                 strokes++;
                 if (!on_screen("cand:0"))
@@ -508,15 +508,15 @@ static int bench_sends(int sends)
         need_screen(SCREEN_SUGGEST_REVIEW, "anonymous");
         now += 301 * 1000;               /* a token is always there */
         view();
-        render_frame(R, &K.frame);
+        render_frame(R, kiosk_frame(K));
         double t0 = mono_ms();
-        app_activate(K.app, "send", now);
+        app_activate(kiosk_app(K), "send", now);
         double t1 = mono_ms();
-        kiosk_view(&K, now);
-        render_frame(R, &K.frame);
+        kiosk_view(K, now);
+        render_frame(R, kiosk_frame(K));
         double t2 = mono_ms();
         need_screen(SCREEN_SUGGEST_SENT, "send");
-        if (!app_last_receipt(K.app)[0]) {
+        if (!app_last_receipt(kiosk_app(K))[0]) {
             fputs("suggest: sent, but no receipt\n", stderr);
             exit(1);
         }
@@ -525,7 +525,7 @@ static int bench_sends(int sends)
     }
     OutboxCounts c;
     int rc = 0;
-    if (outbox_counts(K.outbox, &c) < 0 || c.waiting != sends) {
+    if (outbox_counts(kiosk_outbox(K), &c) < 0 || c.waiting != sends) {
         fprintf(stderr, "suggest: the outbox holds %lld waiting, expected %d\n",
                 (long long)c.waiting, sends);
         rc = -1;
@@ -605,18 +605,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "suggest: cannot set up the renderer: %s %s\n", err, SDL_GetError());
         goto out;
     }
-    if (kiosk_open(&K, &cfg, ".", "assets/content/sample.json", render_measure(R), W, H, now,
-                   err, sizeof err) < 0) {
+    K = kiosk_open(&cfg, ".", "assets/content/sample.json", render_measure(R), W, H, now, err,
+                   sizeof err);
+    if (!K) {
         fprintf(stderr, "suggest: %s\n", err);
         goto out;
     }
-    if (!K.outbox || !K.pinyin)
+    if (!kiosk_outbox(K) || !kiosk_pinyin(K))
         fputs("suggest: the outbox or the pinyin engine did not open\n", stderr);
     else if (bench_keys(keys) == 0 && bench_keys_long(long_keys) == 0 &&
              bench_strokes(rounds) == 0 && bench_sends(sends) == 0 &&
              bench_fdatasync(argv[1], sends) == 0)
         rc = 0;
-    kiosk_close(&K);
+    kiosk_close(K);
 out:
     render_destroy(R);
     if (sdl)

@@ -23,7 +23,7 @@
 #include "http.h"
 #include "kiosk.h"
 #include "outbox.h"
-#include "render.h"
+#include "render_sdl.h"
 #include "timeutil.h"
 #include "upload.h"
 
@@ -119,38 +119,38 @@ static int frames(const char *data, int items, double seconds)
     Renderer *r = sdl ? render_create(sdl, "fonts", err, sizeof err) : NULL;
     size_t cap = 1 << 20, n = 0;
     double *v = malloc(cap * sizeof *v);
-    Kiosk k;
+    Kiosk *k = NULL;
     int rc = -1;
-    if (!r || !v || kiosk_open(&k, &cfg, ".", "assets/content/sample.json", render_measure(r),
-                               W, H, time_now_ms(), err, sizeof err) < 0) {
+    if (!r || !v || !(k = kiosk_open(&cfg, ".", "assets/content/sample.json", render_measure(r),
+                                     W, H, time_now_ms(), err, sizeof err))) {
         fprintf(stderr, "upload: cannot set up the kiosk: %s %s\n", err, SDL_GetError());
         goto out;
     }
-    if (!k.uploader) {
+    if (!kiosk_uploader(k)) {
         fprintf(stderr, "upload: the uploader did not start\n");
-        kiosk_close(&k);
+        kiosk_close(k);
         goto out;
     }
     static const char *screens[] = {"home", "notices", "events", "notice:fee-accounts-2026q3"};
     /* One cold frame per screen first (textures made): that cost is the
      * renderer's, measured by bench/redraw.c, not the network's. */
     for (int i = 0; i < 4; i++) {
-        app_open(k.app, screens[i]);
-        kiosk_view(&k, time_now_ms());
-        render_frame(r, &k.frame);
+        app_open(kiosk_app(k), screens[i]);
+        kiosk_view(k, time_now_ms());
+        render_frame(r, kiosk_frame(k));
     }
     int64_t start = time_mono_ms(), end = start + (int64_t)(seconds * 1000);
     while (time_mono_ms() < end && n < cap) {
         if (n % 10 == 0)
-            app_open(k.app, screens[(n / 10) % 4]);
+            app_open(kiosk_app(k), screens[(n / 10) % 4]);
         struct timespec a, b;
         clock_gettime(CLOCK_MONOTONIC, &a);
         int64_t now = time_now_ms();
-        kiosk_poll_content(&k, now, true);
-        app_tick(k.app, now);
-        kiosk_view(&k, now);
-        render_frame(r, &k.frame);
-        uploader_set_frame_hash(k.uploader, dl_hash(&k.frame));
+        kiosk_poll_content(k, now, true);
+        app_tick(kiosk_app(k), now);
+        kiosk_view(k, now);
+        render_frame(r, kiosk_frame(k));
+        kiosk_shown(k);
         clock_gettime(CLOCK_MONOTONIC, &b);
         v[n++] = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
     }
@@ -161,7 +161,7 @@ static int frames(const char *data, int items, double seconds)
     long long stalls = faultsrv_int(hs, "stalls");
     json_decref(hs);
     int64_t stop0 = time_mono_ms();
-    kiosk_close(&k);   /* stops the uploader mid-hang */
+    kiosk_close(k);   /* stops the uploader mid-hang */
     int64_t stop_ms = time_mono_ms() - stop0;
     qsort(v, n, sizeof *v, cmp_double);
     size_t p99 = (size_t)ceil(0.99 * (double)n) - 1;

@@ -82,9 +82,8 @@ void app_attach_inputs(App *a, Outbox *ob, Pinyin *py);
 void app_set_suggest_paused(App *a, bool paused);
 bool app_suggest_paused(const App *a);
 
-/* The draft being written (for tests): text and contact. */
+/* The draft being written (for tests). */
 const char *app_draft_text(const App *a);
-const char *app_draft_contact(const App *a);
 /* The receipt code of the last suggestion sent, "" if none. */
 const char *app_last_receipt(const App *a);
 
@@ -95,8 +94,6 @@ StaffRequest app_take_staff_request(App *a);
 void app_staff_result(App *a, bool ok, const char *msg);
 void app_set_staff_info(App *a, const StaffInfo *info);
 bool app_staff_visible(const App *a);
-/* Staff chose "leave the kiosk": the program should exit. */
-bool app_quit_requested(const App *a);
 /* The language shown at rest (staff can change it). */
 Lang app_default_lang(const App *a);
 void app_set_default_lang(App *a, Lang lang);

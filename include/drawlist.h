@@ -85,6 +85,19 @@ void dl_unclip(DrawList *dl);
  * The region is limited to the current clip. */
 void dl_hit(DrawList *dl, Rect r, const char *id);
 
+/* Forget every hit region added so far; the commands stay. For what is
+ * drawn over the screen and takes its controls away (a dialog's scrim, the
+ * attract carousel whose first touch only wakes the kiosk). */
+void dl_drop_hits(DrawList *dl);
+
+/* A mark for dl_set_height: where the next command will go. */
+size_t dl_mark(const DrawList *dl);
+/* Set the height of the rectangles (DL_RECT, DL_FRAME) among the n commands
+ * from `mark` on to h: for a card drawn before its content, whose height is
+ * known only once the content is laid out. Commands of other kinds and
+ * positions past the end (an append that failed) are left alone. */
+void dl_set_height(DrawList *dl, size_t mark, size_t n, int h);
+
 /* Record a scrollable area `id` showing content_h pixels of content. */
 void dl_scroll(DrawList *dl, Rect viewport, int content_h, const char *id);
 /* The scrollable area containing (x, y), or NULL. */

@@ -14,23 +14,9 @@
 #include "store.h"
 #include "uploader.h"
 
-typedef struct Kiosk {
-    Config cfg;
-    Store *store;
-    I18n *i18n;
-    Outbox *outbox;               /* suggestions; NULL if it could not open */
-    Pinyin *pinyin;               /* NULL if the dictionary is missing */
-    Uploader *uploader;           /* upload, sync, heartbeat; NULL if it could not start */
-    App *app;
-    DrawList frame;               /* the last frame drawn (hit testing) */
-    int64_t serial;               /* content serial the app shows */
-    int64_t next_poll_ms;
-    char content_error[512];      /* why the last import or load failed */
-    int64_t next_info_ms;         /* when to refresh the staff panel's figures */
-    int64_t next_retry_ms;        /* a read-only (full) database: next try to reopen it */
-    bool quit;                    /* staff chose to leave the kiosk */
-    struct StaffExport *export_job; /* an export to a USB drive, running */
-} Kiosk;
+/* One running kiosk (opaque): settings, database, strings, outbox, input
+ * engines, uploader, app and the last frame drawn. */
+typedef struct Kiosk Kiosk;
 
 /* Find the directory holding assets/ and fonts/: cfg->share_dir if set,
  * else the parent of the program's directory (a source checkout), else
@@ -39,12 +25,14 @@ typedef struct Kiosk {
 int kiosk_find_share_dir(const Config *cfg, const char *argv0, char *buf, size_t n);
 
 /* Open the database in cfg->data_dir, import `content_file` if not NULL
- * (an invalid file is reported in content_error and the last good content
- * stays), load the strings from share_dir and create the app.
- * Returns 0, or -1 with a message in err (nothing to close then). */
-int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
-               const char *content_file, const TextMeasure *tm,
-               int w, int h, int64_t now_ms, char *err, size_t errlen);
+ * (an invalid file is reported by kiosk_content_error and the last good
+ * content stays), load the strings from share_dir and create the app.
+ * Returns the kiosk (the caller closes it), or NULL with a message in err.
+ * cfg is copied; tm must outlive the kiosk. */
+Kiosk *kiosk_open(const Config *cfg, const char *share_dir, const char *content_file,
+                  const TextMeasure *tm, int w, int h, int64_t now_ms, char *err,
+                  size_t errlen);
+/* Stop the uploader, wait for a running export, free everything; NULL accepted. */
 void kiosk_close(Kiosk *k);
 
 /* Look for content imported since the last look (at most once every
@@ -57,7 +45,43 @@ bool kiosk_poll_content(Kiosk *k, int64_t now_ms, bool force);
  * fresh while it is shown. Returns true when the screen must be redrawn. */
 bool kiosk_service(Kiosk *k, int64_t now_ms);
 
-/* Rebuild k->frame from the app's state. */
+/* Let every timer run once: new content, the app's timers, staff requests.
+ * Returns true when the screen must be redrawn. */
+bool kiosk_tick(Kiosk *k, int64_t now_ms);
+
+/* Milliseconds from now_ms until kiosk_tick has something to do (>= 0):
+ * the app's next timer or the next content poll, and at most 250 ms while
+ * an export runs. */
+int64_t kiosk_next_timeout(const Kiosk *k, int64_t now_ms);
+
+/* Rebuild the frame (kiosk_frame) from the app's state. */
 void kiosk_view(Kiosk *k, int64_t now_ms);
+
+/* The frame has been shown: the heartbeat reports its hash and whether
+ * the screen is in its day or night state. */
+void kiosk_shown(Kiosk *k);
+
+/* The last frame built by kiosk_view (hit testing, drawing, dumps). */
+const DrawList *kiosk_frame(const Kiosk *k);
+
+/* The app the kiosk drives (input, resize, opening a screen). */
+App *kiosk_app(Kiosk *k);
+
+/* Staff chose "leave the kiosk": the program should exit. */
+bool kiosk_quit_requested(const Kiosk *k);
+
+/* Whether an export to a USB drive is still being written. */
+bool kiosk_exporting(const Kiosk *k);
+
+/* Why the last content import or load failed, "" when it did not. */
+const char *kiosk_content_error(const Kiosk *k);
+
+/* The suggestion outbox (NULL if it could not open), the database, the
+ * pinyin engine (NULL if its dictionary is missing) and the network worker
+ * (NULL if it could not start); owned by the kiosk. */
+Outbox *kiosk_outbox(Kiosk *k);
+Store *kiosk_store(Kiosk *k);
+Pinyin *kiosk_pinyin(Kiosk *k);
+Uploader *kiosk_uploader(Kiosk *k);
 
 #endif

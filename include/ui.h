@@ -64,4 +64,18 @@ void ui_fmt_range(const App *a, int64_t start, int64_t end, char *buf, size_t n)
 
 Color ui_category_color(Category c);
 
+/* What to print under a code: a phone number without "tel:", else the URL. */
+const char *ui_shown_address(const char *url);
+
+/* A QR code of `payload` (side x side px, centred in w) with an optional
+ * caption and the address as text under it. Returns the height used. */
+int ui_qr_block(const App *a, DrawList *dl, int x, int y, int w, int side, const char *payload,
+                const char *caption);
+
+/* A notice's or event's QR: beside the detail card (right edge
+ * card_right, top top_y) when the screen has room, else inline at cy in the
+ * text column (x, col). Returns the height it took inline (0 beside). */
+int ui_detail_qr(const App *a, DrawList *dl, int card_right, int top_y, int x, int col, int cy,
+                 const char *payload, const char *caption);
+
 #endif

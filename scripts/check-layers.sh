@@ -44,8 +44,6 @@ for h in $(sed -e 's/\\$//' -e 's/^[^:]*://' "$dep" | tr ' ' '\n' | grep '\.h$' 
         name=$(basename "$h" .h)
         case $name in
         version|measure) continue ;;               # shared by every layer
-        platform|render) l=platform ;;
-        staff_ui)        l=ui ;;
         ostore)          l=office ;;               # ostore_sqlite.c, ostore_pg.c
         *)
             f=$(find "$here/app" -name "${name%_priv}.c" | head -1)

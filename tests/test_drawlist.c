@@ -1,5 +1,5 @@
-/* test_drawlist.c - hit testing, clipping of hit regions, scroll areas and
- * the frame hash. */
+/* test_drawlist.c - hit testing, clipping of hit regions, scroll areas, the
+ * frame hash, dropping hit regions and setting a card's height afterwards. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -77,12 +77,61 @@ static void test_scroll_areas_and_hash(void **state)
     dl_free(&dl);
 }
 
+static void test_drop_hits_keeps_commands(void **state)
+{
+    (void)state;
+    DrawList dl;
+    dl_init(&dl);
+    dl_rect(&dl, (Rect){0, 0, 100, 100}, (Color){1, 2, 3, 255});
+    dl_hit(&dl, (Rect){0, 0, 100, 100}, "under");
+    dl_drop_hits(&dl);
+    assert_null(dl_hit_test(&dl, 10, 10));
+    assert_null(dl_find_hit(&dl, "under"));
+    assert_int_equal(dl.ncmds, 1);                 /* what was drawn stays */
+    /* Regions added afterwards (a dialog's buttons) are the only ones. */
+    dl_hit(&dl, (Rect){20, 20, 10, 10}, "dialog:ok");
+    assert_string_equal(dl_hit_test(&dl, 25, 25), "dialog:ok");
+    assert_null(dl_hit_test(&dl, 5, 5));
+    dl_free(&dl);
+}
+
+static void test_set_height_of_a_card_drawn_first(void **state)
+{
+    (void)state;
+    DrawList dl;
+    dl_init(&dl);
+    Color c = {9, 9, 9, 255};
+    dl_rect(&dl, (Rect){0, 0, 10, 10}, c);         /* before the card: untouched */
+    size_t mark = dl_mark(&dl);
+    assert_int_equal(mark, 1);
+    dl_rect(&dl, (Rect){5, 6, 300, 0}, c);         /* the card's fill ... */
+    dl_frame(&dl, (Rect){5, 6, 300, 0}, c, 2);     /* ... and border */
+    dl_text(&dl, 7, 8, FONT_REGULAR, 20, c, "body", -1);
+    dl_rect(&dl, (Rect){0, 0, 50, 4}, c);          /* after the n commands: untouched */
+    dl_set_height(&dl, mark, 3, 240);
+    assert_int_equal(dl.cmds[0].r.h, 10);
+    assert_int_equal(dl.cmds[1].r.h, 240);
+    assert_int_equal(dl.cmds[2].r.h, 240);
+    assert_int_equal(dl.cmds[1].r.w, 300);         /* only the height changes */
+    assert_int_equal(dl.cmds[3].kind, DL_TEXT);
+    assert_int_equal(dl.cmds[3].r.h, 0);           /* text is not a rectangle */
+    assert_int_equal(dl.cmds[4].r.h, 4);
+    /* A mark past the end (the appends failed) changes nothing. */
+    dl_set_height(&dl, dl_mark(&dl), 2, 99);
+    dl_set_height(&dl, 100, 2, 99);
+    for (size_t i = 0; i < dl.ncmds; i++)
+        assert_int_not_equal(dl.cmds[i].r.h, 99);
+    dl_free(&dl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hit_testing_topmost_and_edges),
         cmocka_unit_test(test_hits_are_clipped),
         cmocka_unit_test(test_scroll_areas_and_hash),
+        cmocka_unit_test(test_drop_hits_keeps_commands),
+        cmocka_unit_test(test_set_height_of_a_card_drawn_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -419,24 +419,25 @@ static bool frame_has_text(const DrawList *dl, const char *needle)
     return false;
 }
 
-static void kiosk_start(Kiosk *k, const char *data, const char *content, int64_t now)
+static Kiosk *kiosk_start(const char *data, const char *content, int64_t now)
 {
     Config cfg;
     config_defaults(&cfg);
     snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
     char err[600];
-    if (kiosk_open(k, &cfg, ".", content, fake_measure(), 1920, 1080, now, err, sizeof err) < 0)
+    Kiosk *k = kiosk_open(&cfg, ".", content, fake_measure(), 1920, 1080, now, err, sizeof err);
+    if (!k)
         fail_msg("kiosk_open: %s", err);
+    return k;
 }
 
 /* The staff panel's text holds `needle`. */
 static bool staff_panel_shows(Kiosk *k, int64_t now, const char *needle)
 {
-    assert_int_equal(app_open(k->app, "staff"), 0);
-    k->next_info_ms = 0;
+    assert_int_equal(app_open(kiosk_app(k), "staff"), 0);
     kiosk_service(k, now);
     kiosk_view(k, now);
-    return frame_has_text(&k->frame, needle);
+    return frame_has_text(kiosk_frame(k), needle);
 }
 
 static int kioskctl(const char *data, const char *cmd, const char *arg, char **out, char **err)
@@ -454,44 +455,44 @@ static void test_read_only_mount(void **state)
         skip();
     char *data = tmpdir_path(mnt, "data");
     int64_t now = SAMPLE_NOW_MS;
-    Kiosk k;
-    kiosk_start(&k, data, SAMPLE, now);
+    Kiosk *k;
+    k = kiosk_start(data, SAMPLE, now);
     char receipt[OUTBOX_RECEIPT_SIZE], err[300];
-    assert_int_equal(outbox_push(k.outbox, "noise", "夜里装修太吵", NULL, "zh", now / 1000,
+    assert_int_equal(outbox_push(kiosk_outbox(k), "noise", "夜里装修太吵", NULL, "zh", now / 1000,
                                  receipt, err, sizeof err), OUTBOX_OK);
-    kiosk_close(&k);   /* the last connection: -wal and -shm go */
+    kiosk_close(k);   /* the last connection: -wal and -shm go */
     char *wal = tmpdir_path(data, "kiosk.db-wal");
     struct stat st;
     assert_int_equal(stat(wal, &st), -1);
     assert_int_equal(mount(NULL, mnt, NULL, MS_REMOUNT | MS_RDONLY, NULL), 0);
 
     /* The kiosk starts and shows the stored content. */
-    kiosk_start(&k, data, NULL, now);
-    assert_true(store_readonly(k.store));
-    const Content *c = app_content(k.app);
+    k = kiosk_start(data, NULL, now);
+    assert_true(store_readonly(kiosk_store(k)));
+    const Content *c = app_content(kiosk_app(k));
     assert_non_null(c);
     assert_string_equal(c->site_name.zh, "翠湖花园社区");
-    kiosk_view(&k, now);
-    assert_true(frame_has_text(&k.frame, "翠湖花园社区"));
-    assert_non_null(dl_find_hit(&k.frame, "tile:suggest"));
+    kiosk_view(k, now);
+    assert_true(frame_has_text(kiosk_frame(k), "翠湖花园社区"));
+    assert_non_null(dl_find_hit(kiosk_frame(k), "tile:suggest"));
     /* The suggestion the file holds is still found by its receipt. */
     OutboxMeta m;
-    assert_int_equal(outbox_get_by_receipt(k.outbox, receipt, &m), 1);
+    assert_int_equal(outbox_get_by_receipt(kiosk_outbox(k), receipt, &m), 1);
     /* A new one cannot be saved: OUTBOX_IO (the screen's apology), and
      * the flags are kept in memory and shown on the staff panel. */
     char r2[OUTBOX_RECEIPT_SIZE];
-    assert_int_equal(outbox_push(k.outbox, "noise", "还是很吵", NULL, "zh", now / 1000, r2,
+    assert_int_equal(outbox_push(kiosk_outbox(k), "noise", "还是很吵", NULL, "zh", now / 1000, r2,
                                  err, sizeof err), OUTBOX_IO);
     assert_string_equal(r2, "");
     OutboxFlag fl[16];
-    const OutboxFlag *f = find_flag(k.outbox, "commit_failed", fl, 16);
+    const OutboxFlag *f = find_flag(kiosk_outbox(k), "commit_failed", fl, 16);
     assert_non_null(f);
     assert_true(f->in_memory);
-    f = find_flag(k.outbox, "database_readonly", fl, 16);
+    f = find_flag(kiosk_outbox(k), "database_readonly", fl, 16);
     assert_non_null(f);
     assert_true(f->in_memory);
-    assert_true(staff_panel_shows(&k, now, "commit_failed"));
-    assert_true(staff_panel_shows(&k, now, "database_readonly"));
+    assert_true(staff_panel_shows(k, now, "commit_failed"));
+    assert_true(staff_panel_shows(k, now, "database_readonly"));
 
     /* kioskctl: import exits 1 and says why; status still reads. */
     char *newc = tmpdir_path(dir, "new.json");
@@ -504,16 +505,16 @@ static void test_read_only_mount(void **state)
     assert_int_equal(kioskctl(data, "status", NULL, &out, &msg), 0);
     assert_non_null(strstr(out, "翠湖花园"));
     free(out); free(msg);
-    kiosk_close(&k);
+    kiosk_close(k);
 
     /* Writable again: a restarted kiosk saves suggestions. */
     assert_int_equal(mount(NULL, mnt, NULL, MS_REMOUNT, NULL), 0);
-    kiosk_start(&k, data, NULL, now);
-    assert_false(store_readonly(k.store));
-    assert_int_equal(outbox_push(k.outbox, "noise", "还是很吵", NULL, "zh", now / 1000, r2,
+    k = kiosk_start(data, NULL, now);
+    assert_false(store_readonly(kiosk_store(k)));
+    assert_int_equal(outbox_push(kiosk_outbox(k), "noise", "还是很吵", NULL, "zh", now / 1000, r2,
                                  err, sizeof err), OUTBOX_OK);
-    assert_null(find_flag(k.outbox, "database_readonly", fl, 16));
-    kiosk_close(&k);
+    assert_null(find_flag(kiosk_outbox(k), "database_readonly", fl, 16));
+    kiosk_close(k);
     assert_integrity_ok(data);
     free(newc); free(wal); free(data);
     unmount_tmpfs(mnt);
@@ -627,15 +628,15 @@ static char *corrupt_names(const char *data, int *count)
 static char *populated(const char *name, int64_t now)
 {
     char *data = tmpdir_path(dir, name);
-    Kiosk k;
-    kiosk_start(&k, data, SAMPLE, now);
+    Kiosk *k;
+    k = kiosk_start(data, SAMPLE, now);
     char receipt[OUTBOX_RECEIPT_SIZE], err[300], text[400];
     for (int i = 0; i < 300; i++) {
         snprintf(text, sizeof text, "第%d条：小区东门的路灯已经坏了一个星期，晚上回家很不方便。", i);
-        assert_int_equal(outbox_push(k.outbox, "repairs", text, i % 4 ? NULL : "3栋501", "zh",
+        assert_int_equal(outbox_push(kiosk_outbox(k), "repairs", text, i % 4 ? NULL : "3栋501", "zh",
                                      now / 1000, receipt, err, sizeof err), OUTBOX_OK);
     }
-    kiosk_close(&k);
+    kiosk_close(k);
     return data;
 }
 
@@ -672,9 +673,9 @@ static void check_moved_aside(const char *data, Damage how, int64_t now)
     free(still);
 
     /* The kiosk moves it aside and starts on a fresh database. */
-    Kiosk k;
-    kiosk_start(&k, data, NULL, now);
-    const char *why, *name = store_recovered(k.store, &why);
+    Kiosk *k;
+    k = kiosk_start(data, NULL, now);
+    const char *why, *name = store_recovered(kiosk_store(k), &why);
     assert_non_null(name);
     assert_non_null(strstr(why, "kiosk.db"));
     char moved[64];   /* the Store's copy goes with kiosk_close */
@@ -695,20 +696,20 @@ static void check_moved_aside(const char *data, Damage how, int64_t now)
     char *kept = read_all(aside, &alen);
     assert_true(alen == blen && memcmp(kept, before, blen) == 0);   /* byte for byte */
     /* Empty states, not a blank screen; staff are told. */
-    assert_null(app_content(k.app));
-    kiosk_view(&k, now);
-    assert_non_null(dl_find_hit(&k.frame, "tile:suggest"));
+    assert_null(app_content(kiosk_app(k)));
+    kiosk_view(k, now);
+    assert_non_null(dl_find_hit(kiosk_frame(k), "tile:suggest"));
     OutboxFlag fl[16];
-    const OutboxFlag *f = find_flag(k.outbox, "database_corrupt", fl, 16);
+    const OutboxFlag *f = find_flag(kiosk_outbox(k), "database_corrupt", fl, 16);
     assert_non_null(f);
     assert_false(f->in_memory);
     assert_non_null(strstr(f->detail, moved));
-    assert_true(staff_panel_shows(&k, now, "database_corrupt"));
-    assert_true(staff_panel_shows(&k, now, moved));
+    assert_true(staff_panel_shows(k, now, "database_corrupt"));
+    assert_true(staff_panel_shows(k, now, moved));
     char receipt[OUTBOX_RECEIPT_SIZE];
-    assert_int_equal(outbox_push(k.outbox, "repairs", "新的建议", NULL, "zh", now / 1000,
+    assert_int_equal(outbox_push(kiosk_outbox(k), "repairs", "新的建议", NULL, "zh", now / 1000,
                                  receipt, err, sizeof err), OUTBOX_OK);
-    kiosk_close(&k);
+    kiosk_close(k);
     assert_integrity_ok(data);
     /* kioskctl works again and lists the flag; content is imported anew. */
     assert_int_equal(kioskctl(data, "status", NULL, &out, &msg), 0);
@@ -812,12 +813,12 @@ static void test_full_disk_at_start(void **state)
         skip();
     char *data = tmpdir_path(mnt, "data");
     int64_t now = SAMPLE_NOW_MS;
-    Kiosk k;
-    kiosk_start(&k, data, SAMPLE, now);
+    Kiosk *k;
+    k = kiosk_start(data, SAMPLE, now);
     char receipt[OUTBOX_RECEIPT_SIZE], r2[OUTBOX_RECEIPT_SIZE], err[300];
-    assert_int_equal(outbox_push(k.outbox, "noise", "夜里装修太吵", NULL, "zh", now / 1000,
+    assert_int_equal(outbox_push(kiosk_outbox(k), "noise", "夜里装修太吵", NULL, "zh", now / 1000,
                                  receipt, err, sizeof err), OUTBOX_OK);
-    kiosk_close(&k);   /* the last connection: -wal and -shm go */
+    kiosk_close(k);   /* the last connection: -wal and -shm go */
     char *filler = tmpdir_path(mnt, "filler");
     tmpdir_fill(filler);
 
@@ -852,43 +853,43 @@ static void test_full_disk_at_start(void **state)
     free(out); free(msg);
 
     /* In process: both languages, a flag for staff, nothing lost. */
-    kiosk_start(&k, data, NULL, now);
-    assert_true(store_disk_full(k.store));
-    assert_true(app_suggest_paused(k.app));
-    kiosk_view(&k, now);
-    assert_true(frame_has_text(&k.frame, "翠湖花园"));
-    app_set_lang(k.app, LANG_EN);
-    kiosk_view(&k, now);
-    assert_true(frame_has_text(&k.frame, "Not taking suggestions right now"));
-    assert_int_equal(app_open(k.app, "suggest"), 0);
-    kiosk_view(&k, now);
-    assert_true(frame_has_text(&k.frame, "Suggestions cannot be taken right now"));
+    k = kiosk_start(data, NULL, now);
+    assert_true(store_disk_full(kiosk_store(k)));
+    assert_true(app_suggest_paused(kiosk_app(k)));
+    kiosk_view(k, now);
+    assert_true(frame_has_text(kiosk_frame(k), "翠湖花园"));
+    app_set_lang(kiosk_app(k), LANG_EN);
+    kiosk_view(k, now);
+    assert_true(frame_has_text(kiosk_frame(k), "Not taking suggestions right now"));
+    assert_int_equal(app_open(kiosk_app(k), "suggest"), 0);
+    kiosk_view(k, now);
+    assert_true(frame_has_text(kiosk_frame(k), "Suggestions cannot be taken right now"));
     OutboxFlag fl[16];
-    const OutboxFlag *f = find_flag(k.outbox, "disk_full", fl, 16);
+    const OutboxFlag *f = find_flag(kiosk_outbox(k), "disk_full", fl, 16);
     assert_non_null(f);
     assert_true(f->in_memory);
-    assert_true(staff_panel_shows(&k, now, "disk_full"));
+    assert_true(staff_panel_shows(k, now, "disk_full"));
     OutboxMeta m;
-    assert_int_equal(outbox_get_by_receipt(k.outbox, receipt, &m), 1);
-    assert_int_equal(outbox_push(k.outbox, "noise", "还是很吵", NULL, "zh", now / 1000, r2,
+    assert_int_equal(outbox_get_by_receipt(kiosk_outbox(k), receipt, &m), 1);
+    assert_int_equal(outbox_push(kiosk_outbox(k), "noise", "还是很吵", NULL, "zh", now / 1000, r2,
                                  err, sizeof err), OUTBOX_IO);
 
     /* Space again: at its next look the kiosk takes suggestions by itself. */
     assert_int_equal(unlink(filler), 0);
-    kiosk_poll_content(&k, now + 1000, false);
-    assert_true(store_readonly(k.store));          /* not before its time */
-    kiosk_poll_content(&k, now + 31000, false);
-    assert_false(store_readonly(k.store));
-    assert_false(app_suggest_paused(k.app));
-    assert_int_equal(outbox_push(k.outbox, "noise", "还是很吵", NULL, "zh", now / 1000, r2,
+    kiosk_poll_content(k, now + 1000, false);
+    assert_true(store_readonly(kiosk_store(k)));          /* not before its time */
+    kiosk_poll_content(k, now + 31000, false);
+    assert_false(store_readonly(kiosk_store(k)));
+    assert_false(app_suggest_paused(kiosk_app(k)));
+    assert_int_equal(outbox_push(kiosk_outbox(k), "noise", "还是很吵", NULL, "zh", now / 1000, r2,
                                  err, sizeof err), OUTBOX_OK);
-    assert_int_equal(outbox_get_by_receipt(k.outbox, receipt, &m), 1);
-    f = find_flag(k.outbox, "disk_full", fl, 16);
+    assert_int_equal(outbox_get_by_receipt(kiosk_outbox(k), receipt, &m), 1);
+    f = find_flag(kiosk_outbox(k), "disk_full", fl, 16);
     assert_non_null(f);
     assert_false(f->in_memory);                    /* staff learn it happened */
-    app_open(k.app, "home");
-    kiosk_view(&k, now + 31000);
-    assert_non_null(dl_find_hit(&k.frame, "rate:5"));
+    app_open(kiosk_app(k), "home");
+    kiosk_view(k, now + 31000);
+    assert_non_null(dl_find_hit(kiosk_frame(k), "rate:5"));
     /* Still the one kiosk here: the lock moved with the database. */
     Kiosk k2;
     Config cfg;
@@ -896,7 +897,7 @@ static void test_full_disk_at_start(void **state)
     snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
     assert_int_equal(kiosk_open(&k2, &cfg, ".", NULL, fake_measure(), 1920, 1080, now, err,
                                 sizeof err), -1);
-    kiosk_close(&k);
+    kiosk_close(k);
     assert_integrity_ok(data);
     free(script); free(d1); free(d2); free(filler); free(data);
     unmount_tmpfs(mnt);
@@ -912,11 +913,11 @@ static void test_one_kiosk_per_data_dir(void **state)
         skip();
     char *data = tmpdir_path(mnt, "data");
     int64_t now = SAMPLE_NOW_MS;
-    Kiosk k;
-    kiosk_start(&k, data, SAMPLE, now);
+    Kiosk *k;
+    k = kiosk_start(data, SAMPLE, now);
     char receipt[OUTBOX_RECEIPT_SIZE], err[600];
     for (int i = 0; i < 5; i++)
-        assert_int_equal(outbox_push(k.outbox, "repairs", "电梯又坏了", NULL, "zh", now / 1000,
+        assert_int_equal(outbox_push(kiosk_outbox(k), "repairs", "电梯又坏了", NULL, "zh", now / 1000,
                                      receipt, err, sizeof err), OUTBOX_OK);
     char pid[32];
     snprintf(pid, sizeof pid, "process %ld", (long)getpid());
@@ -960,13 +961,13 @@ static void test_one_kiosk_per_data_dir(void **state)
     assert_int_equal(n, 0);
     /* The running kiosk still has its queue; kioskctl still works beside it. */
     OutboxCounts c;
-    assert_int_equal(outbox_counts(k.outbox, &c), 0);
+    assert_int_equal(outbox_counts(kiosk_outbox(k), &c), 0);
     assert_int_equal(c.waiting, 5);
     char *out = NULL, *msg = NULL;
     assert_int_equal(kioskctl(data, "status", NULL, &out, &msg), 0);
     assert_non_null(strstr(out, "翠湖花园"));
     free(out); free(msg);
-    kiosk_close(&k);
+    kiosk_close(k);
 
     /* Once it has stopped, the next one starts. */
     msg = NULL;
@@ -1030,19 +1031,19 @@ static void test_damaged_database_open_elsewhere_stays(void **state)
 
 static void assert_lost_flag(const char *data, int64_t now, bool want)
 {
-    Kiosk k;
-    kiosk_start(&k, data, NULL, now);
-    assert_int_equal(store_lost(k.store), want);
+    Kiosk *k;
+    k = kiosk_start(data, NULL, now);
+    assert_int_equal(store_lost(kiosk_store(k)), want);
     OutboxFlag fl[16];
-    const OutboxFlag *f = find_flag(k.outbox, "database_lost", fl, 16);
+    const OutboxFlag *f = find_flag(kiosk_outbox(k), "database_lost", fl, 16);
     if (want) {
         assert_non_null(f);
         assert_false(f->in_memory);
-        assert_true(staff_panel_shows(&k, now, "database_lost"));
+        assert_true(staff_panel_shows(k, now, "database_lost"));
     } else {
         assert_null(f);
     }
-    kiosk_close(&k);
+    kiosk_close(k);
 }
 
 static void test_emptied_database_is_flagged(void **state)
@@ -1065,10 +1066,10 @@ static void test_emptied_database_is_flagged(void **state)
     /* Content imported again: no longer lost (the flag stays until cleared). */
     assert_int_equal(kioskctl(data, "import", SAMPLE, &out, &msg), 0);
     free(out); free(msg);
-    Kiosk k;
-    kiosk_start(&k, data, NULL, now);
-    assert_false(store_lost(k.store));
-    kiosk_close(&k);
+    Kiosk *k;
+    k = kiosk_start(data, NULL, now);
+    assert_false(store_lost(kiosk_store(k)));
+    kiosk_close(k);
 
     /* Deleted altogether (kioskctl ran first and made a fresh one): the same. */
     assert_int_equal(unlink(db), 0);
@@ -1081,15 +1082,15 @@ static void test_emptied_database_is_flagged(void **state)
     char *fresh = tmpdir_path(dir, "fresh");
     assert_lost_flag(fresh, now, false);
     /* A suggestion alone (no content) marks it, within a content poll. */
-    kiosk_start(&k, fresh, NULL, now);
+    k = kiosk_start(fresh, NULL, now);
     char receipt[OUTBOX_RECEIPT_SIZE], err[300];
-    assert_int_equal(outbox_push(k.outbox, "noise", "楼下施工太吵", NULL, "zh", now / 1000,
+    assert_int_equal(outbox_push(kiosk_outbox(k), "noise", "楼下施工太吵", NULL, "zh", now / 1000,
                                  receipt, err, sizeof err), OUTBOX_OK);
     char *fmark = tmpdir_path(fresh, STORE_DATA_MARK);
     assert_int_equal(stat(fmark, &st), -1);
-    kiosk_poll_content(&k, now + 60000, false);
+    kiosk_poll_content(k, now + 60000, false);
     assert_int_equal(stat(fmark, &st), 0);
-    kiosk_close(&k);
+    kiosk_close(k);
     char *fdb = tmpdir_path(fresh, "kiosk.db");
     assert_int_equal(truncate(fdb, 0), 0);
     assert_lost_flag(fresh, now, true);

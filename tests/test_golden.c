@@ -24,7 +24,7 @@
 #include <SDL_image.h>
 
 #include "app.h"
-#include "render.h"
+#include "render_sdl.h"
 #include "screen_util.h"
 
 #define TOLERANCE 8            /* per channel, 0..255 */

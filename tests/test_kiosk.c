@@ -13,9 +13,9 @@
 #include "screen_util.h"
 #include "tmpdir.h"
 
-static const char *site_zh(const Kiosk *k)
+static const char *site_zh(Kiosk *k)
 {
-    const Content *c = app_content(k->app);
+    const Content *c = app_content(kiosk_app(k));
     return c ? c->site_name.zh : "";
 }
 
@@ -34,14 +34,14 @@ static void test_live_reload_from_kioskctl(void **state)
     Config cfg;
     config_defaults(&cfg);
     snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
-    Kiosk k;
     char err[400];
     int64_t now = SAMPLE_NOW_MS;
-    if (kiosk_open(&k, &cfg, ".", "assets/content/sample.json", fake_measure(), 1920, 1080,
-                   now, err, sizeof err) < 0)
+    Kiosk *k = kiosk_open(&cfg, ".", "assets/content/sample.json", fake_measure(), 1920, 1080,
+                          now, err, sizeof err);
+    if (!k)
         fail_msg("%s", err);
-    assert_string_equal(site_zh(&k), "翠湖花园社区");
-    assert_string_equal(k.content_error, "");
+    assert_string_equal(site_zh(k), "翠湖花园社区");
+    assert_string_equal(kiosk_content_error(k), "");
 
     /* Another process imports new content while the kiosk runs. */
     char *newc = tmpdir_path(dir, "new.json");
@@ -52,24 +52,24 @@ static void test_live_reload_from_kioskctl(void **state)
     assert_int_equal(ctl_import(data, newc, &out), 0);
     free(out);
     /* Not before the poll interval ... */
-    assert_false(kiosk_poll_content(&k, now + 1000, false));
-    assert_string_equal(site_zh(&k), "翠湖花园社区");
+    assert_false(kiosk_poll_content(k, now + 1000, false));
+    assert_string_equal(site_zh(k), "翠湖花园社区");
     /* ... but at it (2 s by default). */
-    assert_true(kiosk_poll_content(&k, now + 2000, false));
-    assert_string_equal(site_zh(&k), "新的小区名");
-    kiosk_view(&k, now + 2000);
-    assert_false(k.frame.oom);
+    assert_true(kiosk_poll_content(k, now + 2000, false));
+    assert_string_equal(site_zh(k), "新的小区名");
+    kiosk_view(k, now + 2000);
+    assert_false(kiosk_frame(k)->oom);
     /* Nothing new: no change reported. */
-    assert_false(kiosk_poll_content(&k, now + 4000, false));
+    assert_false(kiosk_poll_content(k, now + 4000, false));
 
     /* A bad import is refused by kioskctl; the kiosk keeps what it shows. */
     char *bad = tmpdir_path(dir, "bad.json");
     assert_int_equal(tmpdir_write(bad, "{\"site\": 5}", 11), 0);
     assert_int_equal(ctl_import(data, bad, &out), 2);
     free(out);
-    assert_false(kiosk_poll_content(&k, now + 6000, false));
-    assert_string_equal(site_zh(&k), "新的小区名");
-    kiosk_close(&k);
+    assert_false(kiosk_poll_content(k, now + 6000, false));
+    assert_string_equal(site_zh(k), "新的小区名");
+    kiosk_close(k);
     free(bad); free(newc); free(data);
     tmpdir_remove(dir);
 }
@@ -84,19 +84,19 @@ static void test_open_reports_bad_start_content(void **state)
     Config cfg;
     config_defaults(&cfg);
     snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
-    Kiosk k;
     char err[400];
-    assert_int_equal(kiosk_open(&k, &cfg, ".", bad, fake_measure(), 1280, 800,
-                                SAMPLE_NOW_MS, err, sizeof err), 0);
-    assert_non_null(strstr(k.content_error, "line 1"));
-    assert_null(app_content(k.app));   /* nothing imported yet: empty, not a crash */
-    kiosk_view(&k, SAMPLE_NOW_MS);
-    assert_true(k.frame.ncmds > 0);
-    kiosk_close(&k);
+    Kiosk *k = kiosk_open(&cfg, ".", bad, fake_measure(), 1280, 800, SAMPLE_NOW_MS, err,
+                          sizeof err);
+    assert_non_null(k);
+    assert_non_null(strstr(kiosk_content_error(k), "line 1"));
+    assert_null(app_content(kiosk_app(k)));   /* nothing imported yet: empty, not a crash */
+    kiosk_view(k, SAMPLE_NOW_MS);
+    assert_true(kiosk_frame(k)->ncmds > 0);
+    kiosk_close(k);
     /* A database directory that cannot be created is a start-up error. */
     snprintf(cfg.data_dir, sizeof cfg.data_dir, "/proc/kiosk-cannot-exist");
-    assert_int_equal(kiosk_open(&k, &cfg, ".", NULL, fake_measure(), 1280, 800,
-                                SAMPLE_NOW_MS, err, sizeof err), -1);
+    assert_null(kiosk_open(&cfg, ".", NULL, fake_measure(), 1280, 800, SAMPLE_NOW_MS, err,
+                           sizeof err));
     assert_non_null(strstr(err, "/proc/kiosk-cannot-exist"));
     free(bad); free(data);
     tmpdir_remove(dir);

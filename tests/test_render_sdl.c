@@ -17,8 +17,8 @@
 
 #include "config.h"
 #include "drawlist.h"
-#include "platform.h"
-#include "render.h"
+#include "platform_sdl.h"
+#include "render_sdl.h"
 
 #define W 800
 #define H 600

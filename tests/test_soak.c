@@ -111,7 +111,7 @@ static const int sizes[][2] = {{1920, 1080}, {1080, 1920}, {1280, 800}};
 
 typedef struct {
     Config cfg;
-    Kiosk k;
+    Kiosk *k;
     Store *ctl;                  /* another connection: "kioskctl import" */
     char *dir;                   /* data directory */
     char *export_dir;            /* the "USB drive" */
@@ -146,7 +146,7 @@ static void problem(Soak *s, int kind, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "soak: at +%.2f h, %s %dx%d: ", (s->now - s->start) / 3600000.0,
-            app_screen_name(app_screen(s->k.app)), s->w, s->h);
+            app_screen_name(app_screen(kiosk_app(s->k))), s->w, s->h);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
@@ -227,7 +227,7 @@ static void check_frame(Soak *s, const DrawList *dl)
 
 static void observe(Soak *s)
 {
-    int sc = (int)app_screen(s->k.app);
+    int sc = (int)app_screen(kiosk_app(s->k));
     if (sc != s->screen) {
         if ((s->screen == SCREEN_ATTRACT || s->screen == SCREEN_NIGHT) &&
             sc != SCREEN_ATTRACT && sc != SCREEN_NIGHT)
@@ -239,9 +239,9 @@ static void observe(Soak *s)
 
 static void draw(Soak *s)
 {
-    kiosk_view(&s->k, s->now);
+    kiosk_view(s->k, s->now);
     s->draws++;
-    check_frame(s, &s->k.frame);
+    check_frame(s, kiosk_frame(s->k));
     observe(s);
 }
 
@@ -250,18 +250,19 @@ static void draw(Soak *s)
 static void open_kiosk(Soak *s, const char *content)
 {
     char err[400];
-    if (kiosk_open(&s->k, &s->cfg, ".", content, fake_measure(), s->w, s->h, s->now, err,
-                   sizeof err) < 0)
+    s->k = kiosk_open(&s->cfg, ".", content, fake_measure(), s->w, s->h, s->now, err,
+                      sizeof err);
+    if (!s->k)
         fail_msg("kiosk_open: %s", err);
-    assert_non_null(s->k.outbox);
-    assert_non_null(s->k.pinyin);
+    assert_non_null(kiosk_outbox(s->k));
+    assert_non_null(kiosk_pinyin(s->k));
     s->dirty = true;
 }
 
 /* Staff chose "leave the kiosk": systemd starts it again. */
 static void restart(Soak *s)
 {
-    kiosk_close(&s->k);
+    kiosk_close(s->k);
     open_kiosk(s, NULL);
     s->restarts++;
 }
@@ -270,20 +271,16 @@ static void restart(Soak *s)
 static void settle(Soak *s)
 {
     s->loops++;
-    if (kiosk_poll_content(&s->k, s->now, false))
-        s->dirty = true;
-    if (app_tick(s->k.app, s->now))
-        s->dirty = true;
-    if (kiosk_service(&s->k, s->now))
+    if (kiosk_tick(s->k, s->now))
         s->dirty = true;
     /* An export runs on its own thread in real time. Wait for it here, so a
      * seed replays the same run whatever the machine's speed. */
-    while (s->k.export_job) {
+    while (kiosk_exporting(s->k)) {
         usleep(1000);
-        if (kiosk_service(&s->k, s->now))
+        if (kiosk_service(s->k, s->now))
             s->dirty = true;
     }
-    if (s->k.quit)
+    if (kiosk_quit_requested(s->k))
         restart(s);
     if (s->dirty) {
         draw(s);
@@ -299,12 +296,7 @@ static void pass(Soak *s, int64_t ms)
     int64_t end = s->now + ms;
     for (;;) {
         settle(s);
-        int64_t wait = app_next_timeout(s->k.app, s->now);
-        int64_t poll = s->k.next_poll_ms - s->now;
-        if (poll < wait)
-            wait = poll;
-        if (wait < 0)
-            wait = 0;
+        int64_t wait = kiosk_next_timeout(s->k, s->now);
         if (wait > 60000)
             wait = 60000;
         if (wait == 0) {
@@ -313,7 +305,7 @@ static void pass(Soak *s, int64_t ms)
                 s->max_zero_waits = s->zero_waits;
             if (s->zero_waits > 3)
                 fail_msg("busy loop on %s: app_next_timeout keeps answering 0",
-                         app_screen_name(app_screen(s->k.app)));
+                         app_screen_name(app_screen(kiosk_app(s->k))));
         } else {
             s->zero_waits = 0;
         }
@@ -329,7 +321,7 @@ static void pass(Soak *s, int64_t ms)
 static void input(Soak *s, InputKind kind, int x, int y)
 {
     Input in = {kind, x, y};
-    if (app_input(s->k.app, &in, &s->k.frame, s->now)) {
+    if (app_input(kiosk_app(s->k), &in, kiosk_frame(s->k), s->now)) {
         s->dirty = true;
         draw(s);
     }
@@ -356,7 +348,7 @@ static bool point_in(Soak *s, const DlHit *h, int *x, int *y)
 
 static bool tap_id(Soak *s, const char *id)
 {
-    const DlHit *h = dl_find_hit(&s->k.frame, id);
+    const DlHit *h = dl_find_hit(kiosk_frame(s->k), id);
     int x, y;
     if (!h || !point_in(s, h, &x, &y))
         return false;
@@ -369,7 +361,7 @@ static bool tap_id(Soak *s, const char *id)
 
 static void tap_control(Soak *s)
 {
-    const DrawList *f = &s->k.frame;
+    const DrawList *f = kiosk_frame(s->k);
     int x, y;
     if (f->nhits == 0 || !point_in(s, &f->hits[rnd(s, (int64_t)f->nhits)], &x, &y)) {
         x = (int)rnd(s, s->w);
@@ -388,7 +380,7 @@ static void tap_anywhere(Soak *s)
 /* A drag of random length, half of them starting in a scroll area. */
 static void drag(Soak *s)
 {
-    const DrawList *f = &s->k.frame;
+    const DrawList *f = kiosk_frame(s->k);
     int x = (int)rnd(s, s->w), y = (int)rnd(s, s->h);
     if (f->nscrolls && rnd(s, 2)) {
         const DlScroll *sc = &f->scrolls[rnd(s, (int64_t)f->nscrolls)];
@@ -417,7 +409,7 @@ static void strokes(Soak *s)
 {
     int n = (int)between(s, 1, 3);
     for (int k = 0; k < n; k++) {
-        const DlHit *pad = dl_find_hit(&s->k.frame, "hwpad");
+        const DlHit *pad = dl_find_hit(kiosk_frame(s->k), "hwpad");
         int x, y;
         if (!pad || !point_in(s, pad, &x, &y))
             return;
@@ -439,14 +431,14 @@ static void strokes(Soak *s)
  * pad, the right PIN or a wrong one, or nothing at all. */
 static void staff_gesture(Soak *s)
 {
-    int c = (int)(120 * s->k.app->dp);
+    int c = (int)(120 * kiosk_app(s->k)->dp);
     int x = (int)rnd(s, c), y = (int)rnd(s, c);
     s->gestures++;
     input(s, IN_DOWN, x, y);
     pass(s, between(s, 4000, 7000));   /* usually long enough (5 s) */
     input(s, IN_UP, x, y);
     pass(s, between(s, 200, 800));
-    if (app_screen(s->k.app) != SCREEN_STAFF_PIN || rnd(s, 10) < 3)
+    if (app_screen(kiosk_app(s->k)) != SCREEN_STAFF_PIN || rnd(s, 10) < 3)
         return;
     char pin[PIN_MAX_DIGITS + 1];
     if (rnd(s, 10) < 7) {
@@ -532,7 +524,7 @@ static void resize(Soak *s)
     s->size_i = (s->size_i + 1) % 3;
     s->w = sizes[s->size_i][0];
     s->h = sizes[s->size_i][1];
-    app_resize(s->k.app, s->w, s->h);
+    app_resize(kiosk_app(s->k), s->w, s->h);
     s->resizes++;
     s->dirty = true;
     settle(s);
@@ -543,8 +535,8 @@ static void resize(Soak *s)
 static void check_stale(Soak *s)
 {
     dl_reset(&s->fresh);
-    app_view(s->k.app, &s->fresh, s->now);
-    if (dl_hash(&s->fresh) != dl_hash(&s->k.frame))
+    app_view(kiosk_app(s->k), &s->fresh, s->now);
+    if (dl_hash(&s->fresh) != dl_hash(kiosk_frame(s->k)))
         problem(s, P_STALE, "the frame shown is not what the state draws now");
 }
 
@@ -553,15 +545,15 @@ static void check_stale(Soak *s)
 static void check_outbox(Soak *s, int64_t *total, int64_t *ratings)
 {
     OutboxCounts c;
-    assert_int_equal(outbox_counts(s->k.outbox, &c), 0);
+    assert_int_equal(outbox_counts(kiosk_outbox(s->k), &c), 0);
     *total = c.waiting + c.delivered + c.dead + c.exported;
     int counts[5];
     char first[8], last[8];
     /* Seven days span at most two months. */
     outbox_rating_month(s->start / 1000, first);
     outbox_rating_month(s->now / 1000, last);
-    int n = outbox_rating_counts(s->k.outbox, first, counts);
-    int m = strcmp(first, last) ? outbox_rating_counts(s->k.outbox, last, counts) : 0;
+    int n = outbox_rating_counts(kiosk_outbox(s->k), first, counts);
+    int m = strcmp(first, last) ? outbox_rating_counts(kiosk_outbox(s->k), last, counts) : 0;
     assert_true(n >= 0 && m >= 0);
     *ratings = n + m;
     /* A suggestion needs a token from the rate limiter: a burst, then one
@@ -689,9 +681,9 @@ static void test_monkey_seven_days(void **state)
             heap_mid = heap_bytes();
             sql_mid = (size_t)sqlite3_memory_used();
         }
-        s.steps_on[app_screen(s.k.app)]++;
+        s.steps_on[app_screen(kiosk_app(s.k))]++;
         pass(&s, between(&s, 100, 1500));   /* the resident looks, then acts */
-        if (dl_find_hit(&s.k.frame, "hwpad") && rnd(&s, 100) < 12) {
+        if (dl_find_hit(kiosk_frame(s.k), "hwpad") && rnd(&s, 100) < 12) {
             strokes(&s);
             continue;
         }
@@ -778,7 +770,7 @@ static void test_monkey_seven_days(void **state)
     if (sql1 > SOAK_SQLITE_MAX)
         fail_msg("SQLite holds %zu KiB (allowed %u KiB)", sql1 >> 10, SOAK_SQLITE_MAX >> 10);
 
-    kiosk_close(&s.k);
+    kiosk_close(s.k);
     store_close(s.ctl);
     json_decref(s.sample);
     dl_free(&s.fresh);

@@ -163,32 +163,32 @@ static void test_export_from_the_panel(void **state)
     config_defaults(&cfg);
     snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
     snprintf(cfg.staff.export_dir, sizeof cfg.staff.export_dir, "%s", usb);
-    Kiosk k;
     char err[300];
     int64_t now = SAMPLE_NOW_MS;
-    assert_int_equal(kiosk_open(&k, &cfg, ".", "assets/content/sample.json", fake_measure(),
-                                1920, 1080, now, err, sizeof err), 0);
+    Kiosk *k = kiosk_open(&cfg, ".", "assets/content/sample.json", fake_measure(), 1920, 1080,
+                          now, err, sizeof err);
+    assert_non_null(k);
     char receipt[OUTBOX_RECEIPT_SIZE];
-    assert_int_equal(outbox_push(k.outbox, "parking", "车位太少", NULL, "zh", now / 1000,
+    assert_int_equal(outbox_push(kiosk_outbox(k), "parking", "车位太少", NULL, "zh", now / 1000,
                                  receipt, err, sizeof err), OUTBOX_OK);
-    assert_int_equal(app_open(k.app, "staff"), 0);
-    kiosk_service(&k, now);
-    kiosk_view(&k, now);
-    assert_true(app_activate(k.app, "staff:export", now));
-    kiosk_service(&k, now);
+    assert_int_equal(app_open(kiosk_app(k), "staff"), 0);
+    kiosk_service(k, now);
+    kiosk_view(k, now);
+    assert_true(app_activate(kiosk_app(k), "staff:export", now));
+    kiosk_service(k, now);
     /* Bounded wait for the export thread to finish (it fsyncs the files). */
     struct timespec t0, t;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    while (k.export_job) {
+    while (kiosk_exporting(k)) {
         clock_gettime(CLOCK_MONOTONIC, &t);
         if (t.tv_sec - t0.tv_sec > 20)
             fail_msg("export did not finish");
         nanosleep(&(struct timespec){0, 2000000}, NULL);
-        kiosk_service(&k, now);
+        kiosk_service(k, now);
     }
-    kiosk_view(&k, now);
+    kiosk_view(k, now);
     OutboxCounts c;
-    assert_int_equal(outbox_counts(k.outbox, &c), 0);
+    assert_int_equal(outbox_counts(kiosk_outbox(k), &c), 0);
     assert_int_equal(c.exported, 1);
     assert_int_equal(c.waiting, 0);
     DIR *d = opendir(usb);
@@ -201,12 +201,12 @@ static void test_export_from_the_panel(void **state)
     assert_int_equal(bundles, 1);
     /* The panel shows the new figures. */
     bool shown = false;
-    for (size_t i = 0; i < k.frame.ncmds; i++)
-        if (k.frame.cmds[i].kind == DL_TEXT &&
-            strstr(dl_str(&k.frame, &k.frame.cmds[i]), "已导出 1"))
+    for (size_t i = 0; i < kiosk_frame(k)->ncmds; i++)
+        if (kiosk_frame(k)->cmds[i].kind == DL_TEXT &&
+            strstr(dl_str(kiosk_frame(k), &kiosk_frame(k)->cmds[i]), "已导出 1"))
             shown = true;
     assert_true(shown);
-    kiosk_close(&k);
+    kiosk_close(k);
     free(data);
     free(usb);
 }

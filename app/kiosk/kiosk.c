@@ -6,11 +6,30 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "audit.h"
 #include "staff.h"
 #include <unistd.h>
+
+struct Kiosk {
+    Config cfg;
+    Store *store;
+    I18n *i18n;
+    Outbox *outbox;               /* suggestions; NULL if it could not open */
+    Pinyin *pinyin;               /* NULL if the dictionary is missing */
+    Uploader *uploader;           /* upload, sync, heartbeat; NULL if it could not start */
+    App *app;
+    DrawList frame;               /* the last frame drawn (hit testing) */
+    int64_t serial;               /* content serial the app shows */
+    int64_t next_poll_ms;
+    char content_error[512];      /* why the last import or load failed */
+    int64_t next_info_ms;         /* when to refresh the staff panel's figures */
+    int64_t next_retry_ms;        /* a read-only (full) database: next try to reopen it */
+    bool quit;                    /* staff chose to leave the kiosk */
+    struct StaffExport *export_job; /* an export to a USB drive, running */
+};
 
 static bool has_strings(const char *dir)
 {
@@ -63,11 +82,15 @@ static void kiosk_share_flags(Kiosk *k);
 /* How often a kiosk that started read-only (a full disk) tries again. */
 #define KIOSK_RETRY_MS 30000
 
-int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
-               const char *content_file, const TextMeasure *tm,
-               int w, int h, int64_t now_ms, char *err, size_t errlen)
+Kiosk *kiosk_open(const Config *cfg, const char *share_dir, const char *content_file,
+                  const TextMeasure *tm, int w, int h, int64_t now_ms, char *err,
+                  size_t errlen)
 {
-    memset(k, 0, sizeof *k);
+    Kiosk *k = calloc(1, sizeof *k);
+    if (!k) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
     k->cfg = *cfg;
     dl_init(&k->frame);
     char msg[400], path[PATH_MAX + 32];
@@ -75,7 +98,8 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
     k->i18n = i18n_load(path, msg, sizeof msg);
     if (!k->i18n) {
         snprintf(err, errlen, "%s", msg);
-        return -1;
+        free(k);
+        return NULL;
     }
     /* A damaged database is moved aside (never deleted) and the kiosk
      * starts on a fresh one: staff are told below, once the outbox (which
@@ -85,7 +109,8 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
     if (!k->store) {
         snprintf(err, errlen, "database in %s: %s", cfg->data_dir, msg);
         i18n_free(k->i18n);
-        return -1;
+        free(k);
+        return NULL;
     }
     const char *why, *moved = store_recovered(k->store, &why);
     if (moved)
@@ -117,7 +142,7 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
         content_free(c);
         snprintf(err, errlen, "out of memory");
         kiosk_close(k);
-        return -1;
+        return NULL;
     }
     /* Suggestions need the outbox and the pinyin engine. Without them the
      * kiosk still shows notices, and the flow says it is unavailable. */
@@ -159,7 +184,7 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
         if (seal_load_public(cfg->staff.office_public_key, &pub, msg, sizeof msg) < 0) {
             snprintf(err, errlen, "[staff] office_public_key: %s", msg);
             kiosk_close(k);
-            return -1;
+            return NULL;
         }
         if (k->outbox)
             outbox_set_seal_key(k->outbox, &pub);
@@ -176,11 +201,13 @@ int kiosk_open(Kiosk *k, const Config *cfg, const char *share_dir,
     kiosk_share_flags(k);   /* before the first heartbeat goes, as a rule */
     load_default_lang(k);
     k->next_poll_ms = now_ms + (int64_t)cfg->content_poll_s * 1000;
-    return 0;
+    return k;
 }
 
 void kiosk_close(Kiosk *k)
 {
+    if (!k)
+        return;
     staff_export_free(k->export_job);   /* waits for a running export */
     uploader_stop(k->uploader);   /* first: it may be mid-transfer */
     app_destroy(k->app);
@@ -190,7 +217,7 @@ void kiosk_close(Kiosk *k)
     store_close(k->store);
     i18n_free(k->i18n);
     dl_free(&k->frame);
-    memset(k, 0, sizeof *k);
+    free(k);
 }
 
 /* A kiosk that started on a full or read-only disk opens its database
@@ -456,8 +483,43 @@ bool kiosk_service(Kiosk *k, int64_t now_ms)
     return redraw;
 }
 
+bool kiosk_tick(Kiosk *k, int64_t now_ms)
+{
+    bool redraw = kiosk_poll_content(k, now_ms, false);
+    redraw |= app_tick(k->app, now_ms);
+    redraw |= kiosk_service(k, now_ms);
+    return redraw;
+}
+
+int64_t kiosk_next_timeout(const Kiosk *k, int64_t now_ms)
+{
+    int64_t wait = app_next_timeout(k->app, now_ms);
+    int64_t poll = k->next_poll_ms - now_ms;
+    if (poll < wait)
+        wait = poll;
+    if (k->export_job && wait > 250)
+        wait = 250;   /* look in on a running export */
+    return wait < 0 ? 0 : wait;
+}
+
 void kiosk_view(Kiosk *k, int64_t now_ms)
 {
     dl_reset(&k->frame);
     app_view(k->app, &k->frame, now_ms);
 }
+
+void kiosk_shown(Kiosk *k)
+{
+    uploader_set_frame_hash(k->uploader, dl_hash(&k->frame));   /* for the heartbeat */
+    uploader_set_display(k->uploader, app_display_state(k->app));
+}
+
+const DrawList *kiosk_frame(const Kiosk *k) { return &k->frame; }
+App *kiosk_app(Kiosk *k) { return k->app; }
+bool kiosk_quit_requested(const Kiosk *k) { return k->quit; }
+bool kiosk_exporting(const Kiosk *k) { return k->export_job != NULL; }
+const char *kiosk_content_error(const Kiosk *k) { return k->content_error; }
+Outbox *kiosk_outbox(Kiosk *k) { return k->outbox; }
+Store *kiosk_store(Kiosk *k) { return k->store; }
+Pinyin *kiosk_pinyin(Kiosk *k) { return k->pinyin; }
+Uploader *kiosk_uploader(Kiosk *k) { return k->uploader; }

@@ -8,8 +8,8 @@
 #include <SDL.h>
 #include <SDL_image.h>
 #include "kiosk.h"
-#include "platform.h"
-#include "render.h"
+#include "platform_sdl.h"
+#include "render_sdl.h"
 #include "replay.h"
 #include "timeutil.h"
 
@@ -121,10 +121,10 @@ static int parse_options(int argc, char **argv, Options *o)
 static void tap_at(Kiosk *k, int x, int y, int64_t now)
 {
     Input in = {IN_DOWN, x, y};
-    app_input(k->app, &in, &k->frame, now);
+    app_input(kiosk_app(k), &in, kiosk_frame(k), now);
     kiosk_view(k, now);
     in.kind = IN_UP;
-    app_input(k->app, &in, &k->frame, now);
+    app_input(kiosk_app(k), &in, kiosk_frame(k), now);
     kiosk_view(k, now);
 }
 
@@ -133,12 +133,8 @@ static int64_t advance(Kiosk *k, int64_t now, int64_t ms)
 {
     int64_t end = now + ms;
     for (;;) {
-        kiosk_poll_content(k, now, false);
-        app_tick(k->app, now);
-        kiosk_service(k, now);
-        int64_t next = now + app_next_timeout(k->app, now);
-        if (k->next_poll_ms < next)
-            next = k->next_poll_ms;
+        kiosk_tick(k, now);
+        int64_t next = now + kiosk_next_timeout(k, now);
         if (next <= now)
             next = now + 1;
         if (next > end)
@@ -152,7 +148,7 @@ static int64_t advance(Kiosk *k, int64_t now, int64_t ms)
 static int write_png(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const char *path)
 {
     char err[300];
-    render_frame(r, &k->frame);
+    render_frame(r, kiosk_frame(k));
     if (render_save_png(sdl, path, err, sizeof err) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
         return -1;
@@ -169,16 +165,16 @@ static int run_replay(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Replay *rp
         const ReplayCmd *c = &rp->cmds[i];
         switch (c->op) {
         case RP_TAP_ID: {
-            const DlHit *h = dl_find_hit(&k->frame, c->arg);
+            const DlHit *h = dl_find_hit(kiosk_frame(k), c->arg);
             if (!h) {
                 fprintf(stderr, "kiosk: %s:%d: no control @%s on the %s screen\n", path,
-                        c->line, c->arg, app_screen_name(app_screen(k->app)));
+                        c->line, c->arg, app_screen_name(app_screen(kiosk_app(k))));
                 return 1;
             }
             tap_at(k, h->clip.x + h->clip.w / 2, h->clip.y + h->clip.h / 2, now);
             if (kiosk_service(k, now))
                 kiosk_view(k, now);
-            if (k->quit)
+            if (kiosk_quit_requested(k))
                 return 0;
             break;
         }
@@ -187,32 +183,32 @@ static int run_replay(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Replay *rp
             break;
         case RP_DRAG: {
             Input in = {IN_DOWN, c->x1, c->y1};
-            app_input(k->app, &in, &k->frame, now);
+            app_input(kiosk_app(k), &in, kiosk_frame(k), now);
             int steps = c->ms / 16 > 0 ? c->ms / 16 : 1;
             for (int s = 1; s <= steps; s++) {
                 in.kind = IN_MOVE;
                 in.x = c->x1 + (c->x2 - c->x1) * s / steps;
                 in.y = c->y1 + (c->y2 - c->y1) * s / steps;
                 now += c->ms / steps;
-                app_input(k->app, &in, &k->frame, now);
+                app_input(kiosk_app(k), &in, kiosk_frame(k), now);
             }
             in.kind = IN_UP;
-            app_input(k->app, &in, &k->frame, now);
+            app_input(kiosk_app(k), &in, kiosk_frame(k), now);
             kiosk_view(k, now);
             break;
         }
         case RP_STROKE: {
             Input in = {IN_DOWN, c->pts[0][0], c->pts[0][1]};
-            app_input(k->app, &in, &k->frame, now);
+            app_input(kiosk_app(k), &in, kiosk_frame(k), now);
             for (int p = 1; p < c->npts; p++) {
                 in.kind = IN_MOVE;
                 in.x = c->pts[p][0];
                 in.y = c->pts[p][1];
                 now += 16;
-                app_input(k->app, &in, &k->frame, now);
+                app_input(kiosk_app(k), &in, kiosk_frame(k), now);
             }
             in.kind = IN_UP;
-            app_input(k->app, &in, &k->frame, now);
+            app_input(kiosk_app(k), &in, kiosk_frame(k), now);
             kiosk_view(k, now);
             break;
         }
@@ -229,8 +225,8 @@ static int run_replay(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Replay *rp
                 fprintf(stderr, "kiosk: %s:%d: cannot write %s\n", path, c->line, c->arg);
                 return 1;
             }
-            fprintf(f, "screen %s\n", app_screen_name(app_screen(k->app)));
-            int bad = dl_dump(&k->frame, f);
+            fprintf(f, "screen %s\n", app_screen_name(app_screen(kiosk_app(k))));
+            int bad = dl_dump(kiosk_frame(k), f);
             if (fclose(f) != 0 || bad) {
                 fprintf(stderr, "kiosk: %s:%d: cannot write %s\n", path, c->line, c->arg);
                 return 1;
@@ -330,30 +326,30 @@ int main(int argc, char **argv)
     char fonts[PATH_MAX + 8];
     snprintf(fonts, sizeof fonts, "%s/fonts", share);
     Renderer *r = render_create(sdl, fonts, err, sizeof err);
-    Kiosk k;
+    Kiosk *k = NULL;
     rc = 1;
     if (!r) {
         fprintf(stderr, "kiosk: %s\n", err);
         goto out;
     }
-    if (kiosk_open(&k, &cfg, share, o.content, render_measure(r), w, h, start,
-                   err, sizeof err) < 0) {
+    k = kiosk_open(&cfg, share, o.content, render_measure(r), w, h, start, err, sizeof err);
+    if (!k) {
         fprintf(stderr, "kiosk: %s\n", err);
         goto out;
     }
     if (o.lang >= 0)
-        app_set_lang(k.app, (Lang)o.lang);
+        app_set_lang(kiosk_app(k), (Lang)o.lang);
     if (o.screenshot) {
-        if (o.screen && app_open(k.app, o.screen) < 0) {
+        if (o.screen && app_open(kiosk_app(k), o.screen) < 0) {
             fprintf(stderr, "kiosk: --screen %s: no such screen or item\n", o.screen);
             rc = 2;
         } else {
-            kiosk_service(&k, start);   /* the staff panel's figures */
-            kiosk_view(&k, start);
-            rc = write_png(&k, sdl, r, o.screenshot) < 0 ? 1 : 0;
+            kiosk_service(k, start);   /* the staff panel's figures */
+            kiosk_view(k, start);
+            rc = write_png(k, sdl, r, o.screenshot) < 0 ? 1 : 0;
         }
     } else if (o.replay) {
-        rc = run_replay(&k, sdl, r, &rp, start, o.replay);
+        rc = run_replay(k, sdl, r, &rp, start, o.replay);
     } else {
         Clock clock;
         clock_init(&clock, start, o.now != NULL);
@@ -363,11 +359,11 @@ int main(int argc, char **argv)
             SDL_Event quit = {.type = SDL_QUIT};
             SDL_PushEvent(&quit);
         }
-        rc = platform_run(&k, win, sdl, r, &clock,
+        rc = platform_run(k, sdl, r, &clock,
                           !cfg.fullscreen || o.exit_after_first_frame);
     }
-    kiosk_close(&k);
 out:
+    kiosk_close(k);
     render_destroy(r);
     SDL_DestroyRenderer(sdl);
     if (surf)

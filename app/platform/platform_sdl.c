@@ -1,5 +1,5 @@
 /* platform_sdl.c - SDL events in, frames out: the kiosk's main loop. */
-#include "platform.h"
+#include "platform_sdl.h"
 
 #include "timeutil.h"
 
@@ -72,38 +72,25 @@ void platform_view_size(SDL_Renderer *sdl, int *w, int *h)
 static void draw(Kiosk *k, SDL_Renderer *sdl, Renderer *r, int64_t now)
 {
     kiosk_view(k, now);
-    render_frame(r, &k->frame);
+    render_frame(r, kiosk_frame(k));
     SDL_RenderPresent(sdl);
-    uploader_set_frame_hash(k->uploader, dl_hash(&k->frame));   /* for the heartbeat */
-    uploader_set_display(k->uploader, app_display_state(k->app));
+    kiosk_shown(k);
 }
 
-int platform_run(Kiosk *k, SDL_Window *win, SDL_Renderer *sdl, Renderer *r,
-                 const Clock *clock, bool allow_quit)
+int platform_run(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Clock *clock, bool allow_quit)
 {
     bool dirty = true;
     for (;;) {
         int64_t now = clock_now(clock);
-        if (kiosk_poll_content(k, now, false))
+        if (kiosk_tick(k, now))
             dirty = true;
-        if (app_tick(k->app, now))
-            dirty = true;
-        if (kiosk_service(k, now))
-            dirty = true;
-        if (k->quit)
+        if (kiosk_quit_requested(k))
             return 0;
         if (dirty) {
             draw(k, sdl, r, now);
             dirty = false;
         }
-        int64_t wait = app_next_timeout(k->app, now);
-        int64_t poll = k->next_poll_ms - now;
-        if (poll < wait)
-            wait = poll;
-        if (k->export_job && wait > 250)
-            wait = 250;   /* look in on a running export */
-        if (wait < 0)
-            wait = 0;
+        int64_t wait = kiosk_next_timeout(k, now);
         if (wait > 60000)
             wait = 60000;
         SDL_Event ev;
@@ -119,7 +106,7 @@ int platform_run(Kiosk *k, SDL_Window *win, SDL_Renderer *sdl, Renderer *r,
                     return 0;
             } else if (ev.type == SDL_WINDOWEVENT) {
                 if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-                    app_resize(k->app, w, h);
+                    app_resize(kiosk_app(k), w, h);
                     dirty = true;
                 } else if (ev.window.event == SDL_WINDOWEVENT_EXPOSED) {
                     dirty = true;
@@ -128,12 +115,11 @@ int platform_run(Kiosk *k, SDL_Window *win, SDL_Renderer *sdl, Renderer *r,
                        ev.key.keysym.sym == SDLK_q && (ev.key.keysym.mod & KMOD_CTRL)) {
                 return 0;
             } else if (platform_input(&ev, w, h, &in)) {
-                if (app_input(k->app, &in, &k->frame, now)) {
+                if (app_input(kiosk_app(k), &in, kiosk_frame(k), now)) {
                     dirty = true;
                     kiosk_view(k, now);   /* next input hit-tests the new frame */
                 }
             }
         } while (SDL_PollEvent(&ev));
-        (void)win;
     }
 }

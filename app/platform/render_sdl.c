@@ -1,5 +1,5 @@
 /* render_sdl.c - draws a DrawList with SDL2/SDL2_ttf; owns fonts, text and QR textures. */
-#include "render.h"
+#include "render_sdl.h"
 
 #include <stdarg.h>
 #include <stdint.h>

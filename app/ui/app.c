@@ -103,12 +103,10 @@ void app_set_staff_info(App *a, const StaffInfo *info)
 }
 
 bool app_staff_visible(const App *a) { return a->screen == SCREEN_STAFF; }
-bool app_quit_requested(const App *a) { return a->staff.req == STAFF_REQ_QUIT; }
 Lang app_default_lang(const App *a) { return a->default_lang; }
 void app_set_default_lang(App *a, Lang lang) { a->default_lang = lang; }
 
 const char *app_draft_text(const App *a) { return a->sg.text; }
-const char *app_draft_contact(const App *a) { return a->sg.contact; }
 const char *app_last_receipt(const App *a) { return a->sg.receipt; }
 
 App *app_create(const Config *cfg, const I18n *i18n, const TextMeasure *tm,

@@ -152,6 +152,23 @@ void dl_hit(DrawList *dl, Rect r, const char *id)
     h->clip = vis;
 }
 
+void dl_drop_hits(DrawList *dl)
+{
+    dl->nhits = 0;
+}
+
+size_t dl_mark(const DrawList *dl)
+{
+    return dl->ncmds;
+}
+
+void dl_set_height(DrawList *dl, size_t mark, size_t n, int h)
+{
+    for (size_t i = mark; i < dl->ncmds && i - mark < n; i++)
+        if (dl->cmds[i].kind == DL_RECT || dl->cmds[i].kind == DL_FRAME)
+            dl->cmds[i].r.h = h;
+}
+
 void dl_scroll(DrawList *dl, Rect viewport, int content_h, const char *id)
 {
     if (dl->nscrolls >= sizeof dl->scrolls / sizeof dl->scrolls[0])

@@ -144,7 +144,7 @@ static void hint(const App *a, DrawList *dl, int y)
 static void attract_view(const App *a, DrawList *dl, int64_t now_s)
 {
     int y = ui_header(a, dl, now_s);
-    dl->nhits = 0;   /* the first touch only wakes the kiosk */
+    dl_drop_hits(dl);   /* the first touch only wakes the kiosk */
     int m = ui_dp(a, DP_MARGIN);
     int hint_y = ui_bottom(a) - ui_dp(a, 112);
     Rect card = {m, y + m, a->w - 2 * m, hint_y - y - 2 * m};
@@ -200,7 +200,7 @@ static void night_view(const App *a, DrawList *dl, int64_t now_s)
     }
     /* Dimmed: everything under a dark veil. */
     dl_rect(dl, (Rect){-16, -16, a->w + 32, a->h + 32}, (Color){0, 0, 0, u ? 0x60 : 0xC0});
-    dl->nhits = 0;
+    dl_drop_hits(dl);
 }
 
 const Screen screen_night = {"night", night_view, no_tap};

@@ -1,48 +1,8 @@
 /* screen_connect.c - "Scan to connect": the office's online channels as QR
- * codes, and the QR block that notices, events and receipts share. */
+ * codes. */
 #include <stdio.h>
 #include <string.h>
-#include "connect.h"
 #include "ui.h"
-
-/* What to print under a code: a phone number without "tel:", else the URL. */
-static const char *shown_address(const char *url)
-{
-    return strncmp(url, "tel:", 4) == 0 ? url + 4 : url;
-}
-
-int ui_qr_block(const App *a, DrawList *dl, int x, int y, int w, int side, const char *payload,
-                const char *caption)
-{
-    int qx = x + (w - side) / 2;
-    dl_qr(dl, (Rect){qx, y, side, side}, payload);
-    int cy = y + side + ui_dp(a, 12);
-    int ssz = ui_ts(a, DP_T_SMALL);
-    if (caption) {
-        int cw = ui_width(a, FONT_BOLD, ssz, caption);
-        dl_text(dl, x + (w - (cw < w ? cw : w)) / 2, cy, FONT_BOLD, ssz, COL_TEXT, caption, -1);
-        cy += ssz * 3 / 2;
-    }
-    cy += ui_para_center(a, dl, x, cy, w, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT2,
-                         shown_address(payload));
-    return cy - y;
-}
-
-int ui_detail_qr(const App *a, DrawList *dl, int card_right, int top_y, int x, int col, int cy,
-                 const char *payload, const char *caption)
-{
-    int side = ui_dp(a, 300);
-    int room = a->w - card_right - ui_dp(a, 56);
-    if (room >= side + ui_dp(a, 40)) {
-        /* Beside the card, where it stays while the text scrolls. */
-        ui_qr_block(a, dl, card_right + ui_dp(a, 40), top_y, room - ui_dp(a, 16), side, payload,
-                    caption);
-        return 0;
-    }
-    if (side > col)
-        side = col;
-    return ui_dp(a, 32) + ui_qr_block(a, dl, x, cy + ui_dp(a, 32), col, side, payload, caption);
-}
 
 /* One channel's card: label, code (or why there is none), address. */
 static int channel_card(const App *a, DrawList *dl, Rect r, const Channel *ch, int64_t now_s,
@@ -78,7 +38,7 @@ static int channel_card(const App *a, DrawList *dl, Rect r, const Channel *ch, i
     } else {
         int ssz = ui_ts(a, DP_T_SMALL);
         body = side + ui_dp(a, 12) + ui_para_height(a, FONT_REGULAR, ssz, ssz * 3 / 2, inner,
-                                                    shown_address(ch->url));
+                                                    ui_shown_address(ch->url));
     }
     return h + body + pad;
 }

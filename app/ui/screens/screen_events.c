@@ -3,7 +3,6 @@
 #include <string.h>
 #include "schedule.h"
 #include "timeutil.h"
-#include "connect.h"
 #include "ui.h"
 
 #define MAX_ITEMS 512
@@ -144,7 +143,7 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
     int off = a->scroll[SCREEN_EVENT];
     dl_clip(dl, vp);
     int top = vp.y - off;
-    size_t bg = dl->ncmds;   /* card height patched after layout */
+    size_t bg = dl_mark(dl);   /* the card's height is set after layout */
     ui_card(a, dl, (Rect){cx, top, cw, 0}, NULL);
     int x = cx + pad, cy = top + pad;
     int tsz = ui_ts(a, DP_T_TITLE);
@@ -165,10 +164,7 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
                            ui_tr(a, "connect.scan_signup"));
     cy += pad;
     int card_h = cy - top;
-    if (bg + 1 < dl->ncmds) {
-        dl->cmds[bg].r.h = card_h;
-        dl->cmds[bg + 1].r.h = card_h;
-    }
+    dl_set_height(dl, bg, 2, card_h);   /* the fill and the border */
     dl_unclip(dl);
     int content_h = card_h + ui_dp(a, 16);
     ui_scrollbar(a, dl, (Rect){0, vp.y, cx + cw + ui_dp(a, 20), vp.h}, content_h, off);

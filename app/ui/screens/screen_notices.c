@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "schedule.h"
-#include "connect.h"
 #include "ui.h"
 
 #define MAX_ITEMS 512
@@ -175,8 +174,8 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
 
     dl_clip(dl, vp);
     int top = vp.y - off;
-    /* The card's height is known only after layout: patch it afterwards. */
-    size_t bg = dl->ncmds;
+    /* The card's height is known only after layout: set it afterwards. */
+    size_t bg = dl_mark(dl);
     ui_card(a, dl, (Rect){cx, top, cw, 0}, NULL);
     dl_rect(dl, (Rect){cx, top, cw, ui_dp(a, 12)}, ui_category_color(n->category));
     int x = cx + pad;
@@ -209,10 +208,7 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
         cy += ui_detail_qr(a, dl, cx + cw, vp.y, x, col, cy, n->link, ui_tr(a, "connect.scan_link"));
     cy += pad;
     int card_h = cy - top;
-    if (bg + 1 < dl->ncmds) {
-        dl->cmds[bg].r.h = card_h;       /* the fill */
-        dl->cmds[bg + 1].r.h = card_h;   /* the border */
-    }
+    dl_set_height(dl, bg, 2, card_h);   /* the fill and the border */
     dl_unclip(dl);
     int content_h = card_h + ui_dp(a, 16);
     ui_scrollbar(a, dl, (Rect){0, vp.y, cx + cw + ui_dp(a, 20), vp.h}, content_h, off);

@@ -8,7 +8,6 @@
 #include "suggest.h"
 #include "textclean.h"
 #include "timeutil.h"
-#include "connect.h"
 #include "ui.h"
 
 /* ---- the draft ---- */
@@ -497,7 +496,7 @@ static void dialog(const App *a, DrawList *dl, const char *title, const char *bo
 void suggest_overlay_view(const App *a, DrawList *dl, int64_t now_ms)
 {
     /* Dialog controls replace the screen's: drop the hit regions under it. */
-    dl->nhits = 0;
+    dl_drop_hits(dl);
     switch (a->sg.overlay) {
     case SG_CONFIRM_LEAVE:
         dialog(a, dl, ui_tr(a, "suggest.leave_title"), ui_tr(a, "suggest.leave_body"),

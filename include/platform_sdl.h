@@ -1,12 +1,12 @@
-/* platform.h - SDL events to the core's Inputs, and the window's main loop. */
-#ifndef PLATFORM_H
-#define PLATFORM_H
+/* platform_sdl.h - SDL events to the core's Inputs, and the window's main loop. */
+#ifndef PLATFORM_SDL_H
+#define PLATFORM_SDL_H
 
 #include <stdbool.h>
 #include <SDL.h>
 #include "app.h"
 #include "kiosk.h"
-#include "render.h"
+#include "render_sdl.h"
 
 /* Translate one SDL event into an Input for a w x h window. Touch
  * coordinates (0..1) are scaled to pixels; the synthetic mouse copy of a
@@ -27,7 +27,6 @@ int64_t clock_now(const Clock *c);
 
 /* Run the window until it is closed: wait for input or the next timer,
  * redraw only when something changed. Returns the exit status. */
-int platform_run(Kiosk *k, SDL_Window *win, SDL_Renderer *sdl, Renderer *r,
-                 const Clock *clock, bool allow_quit);
+int platform_run(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Clock *clock, bool allow_quit);
 
 #endif

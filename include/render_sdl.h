@@ -1,10 +1,10 @@
-/* render.h - draws a DrawList with SDL2 and SDL2_ttf (the only TTF user).
+/* render_sdl.h - draws a DrawList with SDL2 and SDL2_ttf (the only TTF user).
  *
  * A Renderer owns the fonts and a cache of text textures keyed by face, size,
  * colour and string, so an unchanged screen costs almost nothing to redraw.
  * It also provides the TextMeasure the core lays text out with. */
-#ifndef RENDER_H
-#define RENDER_H
+#ifndef RENDER_SDL_H
+#define RENDER_SDL_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -13,7 +13,6 @@
 #include "drawlist.h"
 #include "i18n.h"
 #include "measure.h"
-#include "staff_ui.h"
 
 typedef enum {
     SCREEN_HOME, SCREEN_NOTICES, SCREEN_NOTICE, SCREEN_EVENTS, SCREEN_EVENT,
@@ -33,6 +32,27 @@ typedef struct { InputKind kind; int x, y; } Input;
 typedef struct App App;
 typedef struct Outbox Outbox;
 typedef struct Pinyin Pinyin;
+
+#define STAFF_FLAGS_MAX 8
+
+/* What the staff panel shows, gathered by the kiosk (never any resident
+ * text). */
+typedef struct {
+    bool valid;
+    int64_t waiting, delivered, dead, exported;
+    int oldest_waiting_days;         /* -1 when nothing waits */
+    char upload[200];                /* last success, last error, next try */
+    char content[200];               /* content version and last sync */
+    char flags[STAFF_FLAGS_MAX][96]; /* raised elsewhere: "name: detail" */
+    int nflags;
+    int64_t free_disk_mb;            /* -1 when unknown */
+} StaffInfo;
+
+/* What staff asked for on the panel, for the kiosk to carry out. */
+typedef enum {
+    STAFF_REQ_NONE, STAFF_REQ_UPLOAD, STAFF_REQ_EXPORT, STAFF_REQ_RELOAD,
+    STAFF_REQ_LANG, STAFF_REQ_QUIT
+} StaffRequest;
 
 /* Create the app for a w x h screen. cfg, i18n and tm must outlive it.
  * `content` may be NULL (nothing imported yet); ownership passes to the app.
@@ -87,9 +107,11 @@ const char *app_draft_text(const App *a);
 /* The receipt code of the last suggestion sent, "" if none. */
 const char *app_last_receipt(const App *a);
 
-/* Staff mode. The kiosk takes the action staff asked for (once), carries
- * it out and reports back; it refreshes the panel's figures while the panel
- * is shown. */
+/* Staff mode (the hidden gesture, the PIN pad and the panel). The app asks
+ * the kiosk to carry out what needs more than the core has (uploading,
+ * exporting, reloading, leaving): the kiosk takes the request (once),
+ * carries it out and reports back with a result line; it refreshes the
+ * panel's figures while the panel is shown. */
 StaffRequest app_take_staff_request(App *a);
 void app_staff_result(App *a, bool ok, const char *msg);
 void app_set_staff_info(App *a, const StaffInfo *info);

@@ -1,4 +1,6 @@
-/* app_priv.h - the App's state, shared by app.c and the screens (core only). */
+/* app_priv.h - the App's state and the screen table, shared by app.c and
+ * the screens (core only). Screens change the screen only through
+ * app_go, app_back and app_home (tests/test_nav.c checks). */
 #ifndef APP_PRIV_H
 #define APP_PRIV_H
 
@@ -6,9 +8,48 @@
 #include "osk.h"
 #include "outbox.h"
 #include "ratelimit.h"
-#include "suggest.h"
+#include "theme.h"
 
 #define APP_ITEM_ID_MAX 72
+#define APP_TOPICS_MAX 16
+
+#define DRAFT_MAX_CHARS 500        /* a suggestion's text */
+#define DRAFT_CONTACT_CHARS 100    /* the optional contact */
+
+/* The dialogs of the suggestion flow, drawn over the screen; modal. */
+typedef enum {
+    DIALOG_NONE,
+    DIALOG_CONFIRM_LEAVE,   /* leaving a step with text on it */
+    DIALOG_STILL_THERE,     /* idle in the flow: countdown to a wipe */
+    DIALOG_COMMIT_FAILED,   /* the outbox could not save it: apology, draft kept */
+    DIALOG_LIMITED,         /* too many suggestions in a short time */
+    DIALOG_QUEUE_FULL       /* the outbox is at its cap */
+} AppDialog;
+
+/* The suggestion being written, and its dialog. Wiped (app_draft_wipe)
+ * whenever the resident leaves or the kiosk is left alone. */
+typedef struct {
+    char topic[32];
+    char text[DRAFT_MAX_CHARS * 4 + 1];
+    char contact[DRAFT_CONTACT_CHARS * 4 + 1];
+    bool with_contact;          /* the resident chose to leave a contact */
+    AppDialog dialog;
+    bool leave_home;            /* the confirm dialog leads home (else back) */
+    int64_t still_deadline_ms;  /* when the "still there?" countdown ends */
+    char receipt[16];           /* of the suggestion just sent */
+} Draft;
+
+/* Staff mode on the screen. */
+typedef struct {
+    char pin[16];                    /* digits typed on the pad */
+    char msg[200];                   /* the pad's or panel's status line */
+    bool msg_error;
+    int64_t corner_down_ms;          /* when a finger went down in the corner */
+    bool corner_active;
+    StaffRequest req;                /* for the kiosk to carry out */
+    StaffInfo info;
+    bool quit;                       /* "leave the kiosk" asked once: confirm */
+} StaffState;
 
 struct App {
     const Config *cfg;
@@ -22,10 +63,11 @@ struct App {
     bool contrast;                /* the high-contrast theme (reset when idle) */
     bool large_text;              /* text 1.4x (reset when idle) */
     bool swallow;                 /* the touch that woke the kiosk does nothing else */
-    int64_t shown_slide;          /* the attract slide (10 s steps) on screen */
+    int64_t shown_slide;          /* the attract slide on screen */
     int64_t attract_since_ms;     /* the carousel starts with its first slide */
     int rated;                    /* this visit: 0 not yet, 1 rated, -1 not saved */
 
+    /* Navigation: written only by app_go, app_back and app_home. */
     ScreenId screen;
     ScreenId stack[8];            /* screens to go back to */
     int depth;
@@ -35,15 +77,14 @@ struct App {
 
     /* Pointer state. */
     bool down, dragging;
+    bool captured;                /* the screen holds the pointer (a stroke) */
     char press_id[DL_ID_MAX];     /* control under the finger at DOWN */
     char drag_id[DL_ID_MAX];      /* scroll area being dragged */
     int down_x, down_y, last_y;
     int drag_max;                 /* largest scroll offset of that area */
-    bool inking;                  /* the finger is writing on the pad */
-    Rect pad;                     /* the pad's rectangle when the stroke began */
 
     /* The suggestion flow. */
-    Suggest sg;
+    Draft draft;
     Osk osk;
     Outbox *outbox;               /* not owned */
     bool suggest_paused;          /* the kiosk cannot save now: the flow says so */
@@ -63,31 +104,75 @@ struct App {
     Reply *reply_open;            /* owned: the reply found (reply_state 1) */
 
     /* Timers. */
-    int64_t last_input_ms;
+    int64_t last_input_ms;        /* the app's idle clock; screens use now_ms */
     int64_t shown_minute;         /* the minute the header clock shows */
     int64_t next_change_s;        /* next schedule boundary */
 };
 
-/* A screen: how it draws and what its own controls do. */
+/* What reaches a screen's on_input: a tap on the control `id` (pointer
+ * NULL), or the pointer itself (id NULL) for a screen that tracks a finger
+ * (the handwriting pad): IN_DOWN with the frame it hit-tests against; a
+ * screen that takes the IN_DOWN gets the IN_MOVEs and the IN_UP after it. */
+typedef struct {
+    const char *id;
+    const Input *pointer;
+    const DrawList *frame;
+} ScreenInput;
+
+/* A screen: its name (app_open, dumps, scroll ids), whether it opens with
+ * nothing under it to go back to, its entry action, its input and its view.
+ * `enter` (NULL: none) runs when app_go opens the screen and may refuse
+ * (returns false: the app stays where it was). `on_input` (NULL: none)
+ * returns true when the input was this screen's; the app then handles home,
+ * back and the header's toggles. `view` draws the screen at now_ms. */
 typedef struct {
     const char *name;
-    void (*view)(const App *a, DrawList *dl, int64_t now_s);
-    /* Handle a tap on `id`; returns true if it was this screen's control. */
-    bool (*on_tap)(App *a, const char *id);
+    bool root;
+    bool (*enter)(App *a, int64_t now_ms);
+    bool (*on_input)(App *a, const ScreenInput *in, int64_t now_ms);
+    void (*view)(const App *a, DrawList *dl, int64_t now_ms);
 } Screen;
 
+/* The table's entries (app/ui/screens/screen_*.c), and the dialog drawn
+ * over the flow while a->draft.dialog is set (screen_suggest.c). */
 extern const Screen screen_home, screen_notices, screen_notice,
                     screen_events, screen_event, screen_suggest, screen_suggest_write,
                     screen_suggest_contact, screen_suggest_review, screen_suggest_sent,
                     screen_staff_pin, screen_staff, screen_connect, screen_reply,
-                    screen_board, screen_attract, screen_night;
+                    screen_board, screen_attract, screen_night, screen_suggest_dialog;
 
-/* Attract mode and the night schedule (screen_attract.c). */
-bool attract_is_night(const App *a, int64_t now_s);
-/* The burn-in shift for this moment: a few pixels, changing every 5 min. */
-void attract_shift(int64_t now_ms, int *dx, int *dy);
-/* Where the kiosk goes when left alone: the attract carousel or night. */
-void attract_enter(App *a, int64_t now_ms);
+/* ---- navigation: the only writers of screen, stack and depth ---- */
+
+/* Open screen s: its enter action runs first and may refuse (returns
+ * false, nothing changes). A root screen replaces the whole stack; any
+ * other goes over the current one, scrolled to the top. */
+bool app_go(App *a, ScreenId s, int64_t now_ms);
+/* Back to the screen under this one (an unfinished composition on the
+ * keyboard is dropped); home when there is none. */
+void app_back(App *a);
+/* Home, with what a resident left wiped: the draft and its receipt, the
+ * reply code, the notices filter, the item shown, every scroll offset. */
+void app_home(App *a);
+/* Open "notice:ID" or "event:ID" in its detail screen over the current one.
+ * Returns false when `id` is not such a control or the item is unknown. */
+bool app_open_item(App *a, const char *id, int64_t now_ms);
+
+/* ---- state shared by app.c and the screens ---- */
+
+/* The colours the views draw with: the App's theme (ui.h's COL_*). */
+const Theme *app_theme(const App *a);
+/* The attract carousel's step at now_ms: 0 while its first slide shows,
+ * one more every ATTRACT_SLIDE_MS after it began (attract_since_ms). */
+int64_t app_slide(const App *a, int64_t now_ms);
+/* Zero memory that held what someone typed, in a way the compiler keeps. */
+void app_wipe(void *p, size_t n);
+/* Whether the draft holds anything the resident typed. */
+bool app_draft_has_text(const App *a);
+/* Wipe the draft, the contact, its dialog and the input engines' state. */
+void app_draft_wipe(App *a);
+/* Staff mode ends (`why`: "signed out", "idle"; audited when the panel was
+ * open): the PIN and the panel's figures are wiped, home is shown. */
+void app_staff_sign_out(App *a, const char *why, int64_t now_ms);
 
 /* "Check a reply" (screen_reply.c): look the code in reply_found up again
  * in new content (one key derivation for a sealed feed) / forget the code
@@ -95,9 +180,6 @@ void attract_enter(App *a, int64_t now_ms);
 void reply_refresh(App *a);
 void reply_forget(App *a);
 
-/* Staff mode hooks used by app.c (screen_staff.c). */
-void screen_staff_enter_pad(App *a);
-void screen_staff_leave(App *a, const char *why);
 static inline bool app_is_staff(ScreenId s)
 {
     return s == SCREEN_STAFF_PIN || s == SCREEN_STAFF;
@@ -108,11 +190,5 @@ static inline bool app_in_flow(ScreenId s)
 {
     return s >= SCREEN_SUGGEST && s <= SCREEN_SUGGEST_REVIEW;
 }
-
-/* Navigation used by screens. */
-void app_push(App *a, ScreenId s);
-/* Open "notice:ID" or "event:ID" in its detail screen over the current one.
- * Returns false when `id` is not such a control or the item is unknown. */
-bool app_open_item(App *a, const char *id);
 
 #endif

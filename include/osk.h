@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "drawlist.h"
+#include "i18n.h"
 #include "measure.h"
+#include "theme.h"
 
 typedef struct Pinyin Pinyin;
 typedef struct Handwriting Handwriting;
@@ -30,6 +32,7 @@ typedef struct Osk {
     HwInk *ink;                   /* owned */
     bool inking;                  /* a stroke is being drawn */
     int pad_w, pad_h;             /* the pad's size at the last stroke */
+    Rect pad;                     /* where the pad was when the stroke began */
     char hw_cands[10][8];
     size_t hw_n;
     size_t page, pages[32];       /* candidate page start and history */
@@ -66,11 +69,29 @@ void osk_ink_down(Osk *k, int x, int y);
 void osk_ink_move(Osk *k, int x, int y);
 void osk_ink_up(Osk *k, int pad_w, int pad_h);
 
-/* Draw the keyboard in `area` (full width at the bottom). `lang_en` picks
- * the hint language. Registers hit ids; the pad as "hwpad". `pressed` is
- * the id under the finger (drawn darker) or NULL. */
-void osk_view(const Osk *k, DrawList *dl, const TextMeasure *m, double dp, Rect area,
-              bool lang_en, const char *pressed);
+/* The pad following a finger, in window pixels. osk_pad_down starts a
+ * stroke and returns true when (x, y) is on the pad ("hwpad" is the topmost
+ * region of `frame` there); false, and nothing happens, otherwise. Moves
+ * and the lift are clamped to the pad where the stroke began; the lift ends
+ * the stroke and recognition runs. */
+bool osk_pad_down(Osk *k, const DrawList *frame, int x, int y);
+void osk_pad_move(Osk *k, int x, int y);
+void osk_pad_up(Osk *k, int x, int y);
+
+/* How the keyboard is drawn: text measurer, pixels per dp, colours, and
+ * the strings (osk.* in assets/i18n/strings.ini) in `lang`. */
+typedef struct {
+    const TextMeasure *m;
+    double dp;
+    const Theme *theme;
+    const I18n *i18n;
+    Lang lang;
+} OskLook;
+
+/* Draw the keyboard in `area` (full width at the bottom). Registers hit
+ * ids; the pad as "hwpad". `pressed` is the id under the finger (drawn
+ * darker) or NULL. */
+void osk_view(const Osk *k, DrawList *dl, const OskLook *look, Rect area, const char *pressed);
 
 /* Whether a composition (pinyin being converted) is in progress. */
 bool osk_composing(const Osk *k);

@@ -5,9 +5,10 @@
 #include "drawlist.h"
 
 /* Colours. Two themes (shared/UI.md): the warm default and a high-contrast
- * one (black ground, white text, yellow accents). Views read the colours
- * through `theme`, which app_view() points at the App's choice before it
- * draws; drawing happens on the UI thread only, so one pointer serves. */
+ * one (black ground, white text, yellow accents). No global: the theme
+ * travels in the view's context. COL_* read VIEW_THEME, which the drawing
+ * file defines: ui.h as the theme of the App `a` a view draws
+ * (app_theme(a)), osk.c as its drawing context's. */
 typedef struct {
     Color bg, card, border, primary, primary_down, pressed, on_primary, text, text2,
           urgent, pinned, cat_notice, cat_accounts, cat_repairs, cat_safety, cat_services,
@@ -15,26 +16,25 @@ typedef struct {
 } Theme;
 
 extern const Theme theme_default, theme_contrast;
-extern const Theme *theme;
 
-#define COL_BG           (theme->bg)
-#define COL_CARD         (theme->card)
-#define COL_BORDER       (theme->border)
-#define COL_PRIMARY      (theme->primary)
-#define COL_PRIMARY_DOWN (theme->primary_down)
-#define COL_PRESSED      (theme->pressed)
-#define COL_ON_PRIMARY   (theme->on_primary)
-#define COL_TEXT         (theme->text)
-#define COL_TEXT2        (theme->text2)
-#define COL_URGENT       (theme->urgent)
-#define COL_PINNED       (theme->pinned)
-#define COL_CAT_NOTICE   (theme->cat_notice)
-#define COL_CAT_ACCOUNTS (theme->cat_accounts)
-#define COL_CAT_REPAIRS  (theme->cat_repairs)
-#define COL_CAT_SAFETY   (theme->cat_safety)
-#define COL_CAT_SERVICES (theme->cat_services)
-#define COL_SCRIM        (theme->scrim)
-#define COL_GOOD         (theme->good)
+#define COL_BG           (VIEW_THEME->bg)
+#define COL_CARD         (VIEW_THEME->card)
+#define COL_BORDER       (VIEW_THEME->border)
+#define COL_PRIMARY      (VIEW_THEME->primary)
+#define COL_PRIMARY_DOWN (VIEW_THEME->primary_down)
+#define COL_PRESSED      (VIEW_THEME->pressed)
+#define COL_ON_PRIMARY   (VIEW_THEME->on_primary)
+#define COL_TEXT         (VIEW_THEME->text)
+#define COL_TEXT2        (VIEW_THEME->text2)
+#define COL_URGENT       (VIEW_THEME->urgent)
+#define COL_PINNED       (VIEW_THEME->pinned)
+#define COL_CAT_NOTICE   (VIEW_THEME->cat_notice)
+#define COL_CAT_ACCOUNTS (VIEW_THEME->cat_accounts)
+#define COL_CAT_REPAIRS  (VIEW_THEME->cat_repairs)
+#define COL_CAT_SAFETY   (VIEW_THEME->cat_safety)
+#define COL_CAT_SERVICES (VIEW_THEME->cat_services)
+#define COL_SCRIM        (VIEW_THEME->scrim)
+#define COL_GOOD         (VIEW_THEME->good)
 
 /* Sizes in dp (1 dp = short side / 1080). */
 #define DP_HEADER     96
@@ -51,7 +51,8 @@ extern const Theme *theme;
 
 /* Timings. */
 #define TAP_SLOP_DP   24    /* movement that turns a tap into a drag */
-#define CLOCK_TICK_MS 1000  /* header clock refresh granularity */
+#define ATTRACT_SLIDE_MS 10000      /* one attract slide every 10 s */
+#define ATTRACT_SHIFT_MS (5 * 60000) /* the burn-in shift moves every 5 minutes */
 
 /* Material Icons code points (UTF-8). */
 #define ICON_HOME        "\xee\xa2\x8a"   /* e88a */

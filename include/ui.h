@@ -6,6 +6,9 @@
 #include "textlayout.h"
 #include "theme.h"
 
+/* A view's colours are those of the App it draws (theme.h). */
+#define VIEW_THEME app_theme(a)
+
 /* dp to pixels for this screen (never below 1 for non-zero values). */
 int ui_dp(const App *a, double dp);
 /* A text size in dp to pixels: dp scaled, and 1.4x in large-text mode. */
@@ -62,7 +65,8 @@ void ui_fmt_time(int64_t t, char *buf, size_t n);
 /* "12月1日 10:00–11:30" or across days with both dates. */
 void ui_fmt_range(const App *a, int64_t start, int64_t end, char *buf, size_t n);
 
-Color ui_category_color(Category c);
+/* A category's colour in the App's theme. */
+Color ui_category_color(const App *a, Category c);
 
 /* What to print under a code: a phone number without "tel:", else the URL. */
 const char *ui_shown_address(const char *url);

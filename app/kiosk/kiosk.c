@@ -412,8 +412,8 @@ bool kiosk_service(Kiosk *k, int64_t now_ms)
     case STAFF_REQ_RELOAD: {
         bool changed = kiosk_poll_content(k, now_ms, true);
         const char *msg = k->content_error[0] ? k->content_error
-                        : changed ? (lang == LANG_EN ? "New content loaded." : "已载入新内容。")
-                                  : (lang == LANG_EN ? "Content is up to date." : "内容已是最新。");
+                        : changed ? i18n_get(k->i18n, lang, "staff.reloaded")
+                                  : i18n_get(k->i18n, lang, "staff.up_to_date");
         app_staff_result(k->app, k->content_error[0] == '\0', msg);
         audit_log(audit, now_s, "reload content", k->content_error[0] ? "failed" : "ok");
         redraw = true;
@@ -432,11 +432,10 @@ bool kiosk_service(Kiosk *k, int64_t now_ms)
         uploader_status(k->uploader, &us);
         if (us.upload_enabled) {
             uploader_wake(k->uploader, true);   /* a batch now, in the background */
-            app_staff_result(k->app, true, lang == LANG_EN ? "Uploading now." : "正在上传。");
+            app_staff_result(k->app, true, i18n_get(k->i18n, lang, "staff.uploading"));
             audit_log(audit, now_s, "upload now", "started");
         } else {
-            app_staff_result(k->app, false, lang == LANG_EN ? "Uploading is not configured."
-                                                            : "未配置上传地址。");
+            app_staff_result(k->app, false, i18n_get(k->i18n, lang, "staff.no_upload"));
             audit_log(audit, now_s, "upload now", "not configured");
         }
         redraw = true;
@@ -446,8 +445,7 @@ bool kiosk_service(Kiosk *k, int64_t now_ms)
         /* On a worker thread: the screen keeps answering while the stick
          * writes and syncs. staff_export_* audits the result itself. */
         if (k->export_job) {
-            app_staff_result(k->app, true, lang == LANG_EN ? "An export is already running."
-                                                           : "正在导出，请稍候。");
+            app_staff_result(k->app, true, i18n_get(k->i18n, lang, "staff.export_running"));
         } else if (!(k->export_job = staff_export_start(&k->cfg, now_s))) {
             ExportReport rep;
             char msg[300];

@@ -1,11 +1,12 @@
-/* app.c - screens, navigation, pointer handling and timers. */
+/* app.c - the screen table, navigation, pointer handling and timers. */
 #include "app_priv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "audit.h"
 #include "schedule.h"
-#include "theme.h"
+#include "timeutil.h"
 
 static const Screen *const screens[SCREEN_COUNT] = {
     [SCREEN_HOME] = &screen_home,
@@ -32,11 +33,73 @@ const char *app_screen_name(ScreenId s)
     return s < SCREEN_COUNT ? screens[s]->name : "?";
 }
 
-/* Home from anywhere: whatever was being written is wiped. */
-static void go_home(App *a)
+const Theme *app_theme(const App *a)
 {
-    if (suggest_has_draft(a) || a->sg.overlay != SG_NONE || a->sg.receipt[0])
-        suggest_wipe(a);
+    return a->contrast ? &theme_contrast : &theme_default;
+}
+
+void app_wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    for (size_t i = 0; i < n; i++)
+        v[i] = 0;
+}
+
+bool app_draft_has_text(const App *a)
+{
+    return a->draft.text[0] || a->draft.contact[0];
+}
+
+void app_draft_wipe(App *a)
+{
+    /* Nothing of what the resident wrote stays in memory or in the engines. */
+    app_wipe(&a->draft, sizeof a->draft);
+    osk_wipe(&a->osk);
+    a->osk.mode = OSK_PINYIN;
+}
+
+/* ---- navigation ---- */
+
+static void push(App *a, ScreenId s)
+{
+    if (a->depth < (int)(sizeof a->stack / sizeof a->stack[0]))
+        a->stack[a->depth++] = a->screen;
+    a->screen = s;
+    a->scroll[s] = 0;
+}
+
+static void pop(App *a)
+{
+    a->screen = a->depth > 0 ? a->stack[--a->depth] : SCREEN_HOME;
+}
+
+bool app_go(App *a, ScreenId s, int64_t now_ms)
+{
+    if (screens[s]->enter && !screens[s]->enter(a, now_ms))
+        return false;
+    if (screens[s]->root) {
+        a->screen = s;
+        a->depth = 0;
+    } else {
+        push(a, s);
+    }
+    return true;
+}
+
+void app_back(App *a)
+{
+    osk_wipe_composition(&a->osk);
+    if (a->depth > 0)
+        pop(a);
+    else
+        app_home(a);
+}
+
+/* Home from anywhere: whatever was being written is wiped. */
+void app_home(App *a)
+{
+    if (app_draft_has_text(a) || a->draft.dialog != DIALOG_NONE || a->draft.receipt[0])
+        app_draft_wipe(a);
     a->screen = SCREEN_HOME;
     a->depth = 0;
     a->filter = -1;
@@ -103,11 +166,54 @@ void app_set_staff_info(App *a, const StaffInfo *info)
 }
 
 bool app_staff_visible(const App *a) { return a->screen == SCREEN_STAFF; }
+
+void app_staff_sign_out(App *a, const char *why, int64_t now_ms)
+{
+    if (a->screen == SCREEN_STAFF)
+        audit_log(a->audit_path, now_ms / 1000, "staff sign-out", why);
+    app_wipe(a->staff.pin, sizeof a->staff.pin);
+    a->staff.msg[0] = '\0';
+    a->staff.info.valid = false;
+    app_go(a, SCREEN_HOME, now_ms);
+}
 Lang app_default_lang(const App *a) { return a->default_lang; }
 void app_set_default_lang(App *a, Lang lang) { a->default_lang = lang; }
 
-const char *app_draft_text(const App *a) { return a->sg.text; }
-const char *app_last_receipt(const App *a) { return a->sg.receipt; }
+const char *app_draft_text(const App *a) { return a->draft.text; }
+const char *app_last_receipt(const App *a) { return a->draft.receipt; }
+
+/* Night by the configured schedule (it may span midnight). */
+static bool is_night(const App *a, int64_t now_s)
+{
+    int s = a->cfg->night_start_min, e = a->cfg->night_end_min;
+    if (s < 0 || e < 0 || s == e)
+        return false;
+    LocalTime lt;
+    time_local(now_s, &lt);
+    int m = lt.hour * 60 + lt.min;
+    return s < e ? (m >= s && m < e) : (m >= s || m < e);
+}
+
+/* Where the kiosk goes when left alone: the attract carousel or night. */
+static void rest(App *a, int64_t now_ms)
+{
+    ScreenId s = is_night(a, now_ms / 1000) ? SCREEN_NIGHT : SCREEN_ATTRACT;
+    if (s != a->screen)
+        app_go(a, s, now_ms);
+}
+
+int64_t app_slide(const App *a, int64_t now_ms)
+{
+    int64_t t = now_ms - a->attract_since_ms;
+    return t > 0 ? t / ATTRACT_SLIDE_MS : 0;
+}
+
+const char *app_display_state(const App *a)
+{
+    if (a->screen != SCREEN_NIGHT)
+        return "day";
+    return a->cfg->night_blank ? "night-blank" : "night";
+}
 
 App *app_create(const Config *cfg, const I18n *i18n, const TextMeasure *tm,
                 Content *content, int w, int h, int64_t now_ms)
@@ -134,7 +240,7 @@ App *app_create(const Config *cfg, const I18n *i18n, const TextMeasure *tm,
     config_staff_audit_path(&cfg->staff, cfg->data_dir, a->audit_path, sizeof a->audit_path);
     app_topics(a, cfg->topics);
     a->shown_minute = now_ms / 60000;
-    go_home(a);
+    app_home(a);
     app_resize(a, w, h);
     app_set_content(a, content);
     a->next_change_s = sched_next_change(a->content, now_ms / 1000);
@@ -145,7 +251,7 @@ void app_destroy(App *a)
 {
     if (!a)
         return;
-    suggest_wipe(a);
+    app_draft_wipe(a);
     reply_forget(a);
     osk_free(&a->osk);
     content_free(a->content);
@@ -163,9 +269,9 @@ void app_set_content(App *a, Content *content)
     a->content = content;
     a->next_change_s = 0;   /* recomputed on the next tick */
     if (a->screen == SCREEN_NOTICE && !(content && content_find_notice(content, a->item)))
-        a->screen = a->depth > 0 ? a->stack[--a->depth] : SCREEN_HOME;
+        pop(a);
     if (a->screen == SCREEN_EVENT && !(content && content_find_event(content, a->item)))
-        a->screen = a->depth > 0 ? a->stack[--a->depth] : SCREEN_HOME;
+        pop(a);
     reply_refresh(a);
 }
 
@@ -180,15 +286,7 @@ ScreenId app_screen(const App *a) { return a->screen; }
 Lang app_lang(const App *a) { return a->lang; }
 void app_set_lang(App *a, Lang lang) { a->lang = lang; }
 
-void app_push(App *a, ScreenId s)
-{
-    if (a->depth < (int)(sizeof a->stack / sizeof a->stack[0]))
-        a->stack[a->depth++] = a->screen;
-    a->screen = s;
-    a->scroll[s] = 0;
-}
-
-bool app_open_item(App *a, const char *id)
+bool app_open_item(App *a, const char *id, int64_t now_ms)
 {
     bool notice = strncmp(id, "notice:", 7) == 0;
     bool event = strncmp(id, "event:", 6) == 0;
@@ -200,66 +298,17 @@ bool app_open_item(App *a, const char *id)
         return false;
     if (event && !(a->content && content_find_event(a->content, item)))
         return false;
-    app_push(a, notice ? SCREEN_NOTICE : SCREEN_EVENT);
+    app_go(a, notice ? SCREEN_NOTICE : SCREEN_EVENT, now_ms);
     snprintf(a->item, sizeof a->item, "%s", item);
     return true;
 }
 
-static void go_back(App *a)
-{
-    if (a->depth > 0)
-        a->screen = a->stack[--a->depth];
-    else
-        go_home(a);
-}
-
 /* Dispatch a tap on control `id`. Returns true if anything handled it. */
-static bool tap(App *a, const char *id)
+static bool tap(App *a, const char *id, int64_t now_ms)
 {
-    if (a->sg.overlay != SG_NONE) {
-        suggest_overlay_tap(a, id);   /* dialogs are modal */
-        return true;
-    }
-    if (app_is_staff(a->screen) && (strcmp(id, "home") == 0 || strcmp(id, "back") == 0)) {
-        screen_staff_leave(a, "signed out");
-        return true;
-    }
-    bool draft = app_in_flow(a->screen) && suggest_has_draft(a);
-    if (strcmp(id, "home") == 0) {
-        if (draft) {
-            a->sg.overlay = SG_CONFIRM_LEAVE;
-            a->sg.leave_home = true;
-        } else {
-            go_home(a);
-        }
-        return true;
-    }
-    if (strcmp(id, "back") == 0) {
-        /* Leaving the step that holds the text (or the contact) asks first. */
-        bool here = (a->screen == SCREEN_SUGGEST_WRITE && a->sg.text[0]) ||
-                    (a->screen == SCREEN_SUGGEST_CONTACT && a->sg.contact[0]);
-        if (here) {
-            a->sg.overlay = SG_CONFIRM_LEAVE;
-            a->sg.leave_home = false;
-        } else {
-            if (a->screen == SCREEN_SUGGEST_CONTACT && a->sg.with_contact) {
-                a->sg.with_contact = false;   /* back to the two choices */
-                return true;
-            }
-            osk_wipe_composition(&a->osk);
-            go_back(a);
-            if (a->screen == SCREEN_SUGGEST_WRITE)
-                a->osk.mode = OSK_PINYIN;
-        }
-        return true;
-    }
-    if (strcmp(id, "tile:suggest") == 0) {
-        suggest_wipe(a);
-        if (rl_wait_ms(&a->rl, a->last_input_ms) > 0) {
-            a->sg.overlay = SG_LIMITED;
-            return true;
-        }
-        app_push(a, SCREEN_SUGGEST);
+    ScreenInput in = {id, NULL, NULL};
+    if (a->draft.dialog != DIALOG_NONE) {
+        screen_suggest_dialog.on_input(a, &in, now_ms);   /* dialogs are modal */
         return true;
     }
     if (strcmp(id, "contrast") == 0) {
@@ -275,14 +324,25 @@ static bool tap(App *a, const char *id)
         a->lang = a->lang == LANG_ZH ? LANG_EN : LANG_ZH;
         return true;
     }
-    return screens[a->screen]->on_tap(a, id);
+    const Screen *s = screens[a->screen];
+    if (s->on_input && s->on_input(a, &in, now_ms))
+        return true;
+    if (strcmp(id, "home") == 0) {
+        app_home(a);
+        return true;
+    }
+    if (strcmp(id, "back") == 0) {
+        app_back(a);
+        return true;
+    }
+    return false;
 }
 
 bool app_activate(App *a, const char *id, int64_t now_ms)
 {
     a->last_input_ms = now_ms;
     a->down = false;
-    return tap(a, id);
+    return tap(a, id, now_ms);
 }
 
 static int *scroll_of(App *a, const char *id)
@@ -309,9 +369,12 @@ static bool in_corner(const App *a, int x, int y)
     return hx && hy;
 }
 
-static int clampi(int v, int lo, int hi)
+/* Offer a pointer event to the screen (a finger writing on the pad). */
+static bool to_screen(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
 {
-    return v < lo ? lo : v > hi ? hi : v;
+    const Screen *s = screens[a->screen];
+    ScreenInput si = {NULL, in, frame};
+    return s->on_input && s->on_input(a, &si, now_ms);
 }
 
 bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
@@ -324,29 +387,25 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
         a->staff.corner_down_ms = now_ms;
         if (a->screen == SCREEN_ATTRACT || a->screen == SCREEN_NIGHT) {
             /* The first touch only wakes the kiosk: nothing under it fires. */
-            a->screen = SCREEN_HOME;
-            a->depth = 0;
+            app_go(a, SCREEN_HOME, now_ms);
             a->swallow = true;
             a->down = true;
             a->dragging = false;
             a->press_id[0] = a->drag_id[0] = '\0';
             return true;
         }
-        if (a->sg.overlay == SG_STILL_THERE) {
-            a->sg.overlay = SG_NONE;   /* any touch: the resident is here */
+        if (a->draft.dialog == DIALOG_STILL_THERE) {
+            a->draft.dialog = DIALOG_NONE;   /* any touch: the resident is here */
             a->down = false;
             return true;
         }
-        const char *id = frame ? dl_hit_test(frame, in->x, in->y) : NULL;
-        if (id && strcmp(id, "hwpad") == 0) {
-            const DlHit *pad = dl_find_hit(frame, "hwpad");
+        if (frame && to_screen(a, in, frame, now_ms)) {
             a->down = true;
-            a->inking = true;
+            a->captured = true;
             a->press_id[0] = '\0';
-            a->pad = pad->r;
-            osk_ink_down(&a->osk, in->x - pad->r.x, in->y - pad->r.y);
             return true;
         }
+        const char *id = frame ? dl_hit_test(frame, in->x, in->y) : NULL;
         const DlScroll *sc = frame ? dl_scroll_at(frame, in->x, in->y) : NULL;
         a->down = true;
         a->dragging = false;
@@ -364,9 +423,8 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
                 a->staff.corner_active = false;
             return false;
         }
-        if (a->inking) {
-            osk_ink_move(&a->osk, clampi(in->x - a->pad.x, 0, a->pad.w - 1),
-                         clampi(in->y - a->pad.y, 0, a->pad.h - 1));
+        if (a->captured) {
+            to_screen(a, in, frame, now_ms);
             return true;
         }
         int dx = in->x - a->down_x, dy = in->y - a->down_y;
@@ -399,18 +457,16 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
         if (!a->down)
             return false;
         a->down = false;
-        if (a->inking) {
-            a->inking = false;
-            osk_ink_move(&a->osk, clampi(in->x - a->pad.x, 0, a->pad.w - 1),
-                         clampi(in->y - a->pad.y, 0, a->pad.h - 1));
-            osk_ink_up(&a->osk, a->pad.w, a->pad.h);
+        if (a->captured) {
+            a->captured = false;
+            to_screen(a, in, frame, now_ms);
             return true;
         }
         bool redraw = a->press_id[0] != '\0';
         if (!a->dragging && a->press_id[0]) {
             const char *id = frame ? dl_hit_test(frame, in->x, in->y) : NULL;
             if (id && strcmp(id, a->press_id) == 0)
-                tap(a, id);
+                tap(a, id, now_ms);
         }
         a->dragging = false;
         a->press_id[0] = '\0';
@@ -424,16 +480,16 @@ static bool at_rest(const App *a)
 {
     return (a->screen == SCREEN_ATTRACT || a->screen == SCREEN_NIGHT) &&
            a->lang == a->default_lang && !a->down && !a->contrast && !a->large_text &&
-           a->sg.overlay == SG_NONE;
+           a->draft.dialog == DIALOG_NONE;
 }
 
 /* In the flow: after suggest_idle_s untouched, "Still there?"; after the
  * countdown the draft, the contact and the engines are wiped. */
 static bool flow_tick(App *a, int64_t now_ms)
 {
-    if (a->sg.overlay == SG_STILL_THERE) {
-        if (now_ms >= a->sg.still_deadline_ms) {
-            go_home(a);
+    if (a->draft.dialog == DIALOG_STILL_THERE) {
+        if (now_ms >= a->draft.still_deadline_ms) {
+            app_home(a);
             a->lang = a->default_lang;
             a->contrast = false;
             a->large_text = false;
@@ -441,9 +497,9 @@ static bool flow_tick(App *a, int64_t now_ms)
         return true;   /* the countdown changes every second */
     }
     if (now_ms - a->last_input_ms >= (int64_t)a->cfg->suggest_idle_s * 1000) {
-        a->sg.overlay = SG_STILL_THERE;
-        a->sg.still_deadline_ms = now_ms + (int64_t)a->cfg->still_there_s * 1000;
-        a->down = a->dragging = a->inking = false;
+        a->draft.dialog = DIALOG_STILL_THERE;
+        a->draft.still_deadline_ms = now_ms + (int64_t)a->cfg->still_there_s * 1000;
+        a->down = a->dragging = a->captured = false;
         return true;
     }
     return false;
@@ -456,38 +512,38 @@ bool app_tick(App *a, int64_t now_ms)
     if (a->staff.corner_active && a->down &&
         now_ms - a->staff.corner_down_ms >= (int64_t)a->cfg->staff.gesture_hold_s * 1000) {
         a->staff.corner_active = false;
-        a->down = a->dragging = a->inking = false;
+        a->down = a->dragging = a->captured = false;
         a->press_id[0] = '\0';
-        go_home(a);                 /* whatever a resident left is wiped */
+        app_home(a);                /* whatever a resident left is wiped */
         a->last_input_ms = now_ms;
-        screen_staff_enter_pad(a);
+        app_go(a, SCREEN_STAFF_PIN, now_ms);
         return true;
     }
     if (app_is_staff(a->screen)) {
         if (now_ms - a->last_input_ms >= (int64_t)a->cfg->staff.session_idle_s * 1000) {
-            screen_staff_leave(a, "idle");
+            app_staff_sign_out(a, "idle", now_ms);
             a->lang = a->default_lang;
             a->contrast = false;
             a->large_text = false;
             redraw = true;
         }
-    } else if (app_in_flow(a->screen) || a->sg.overlay == SG_STILL_THERE) {
+    } else if (app_in_flow(a->screen) || a->draft.dialog == DIALOG_STILL_THERE) {
         redraw = flow_tick(a, now_ms);
     } else if (!at_rest(a) && now_ms - a->last_input_ms >= idle_ms) {
-        go_home(a);
+        app_home(a);
         a->lang = a->default_lang;
         a->contrast = false;
         a->large_text = false;
         a->down = a->dragging = false;
-        attract_enter(a, now_ms);
+        rest(a, now_ms);
         redraw = true;
     } else if (at_rest(a)) {
         /* Night begins or ends; the carousel and the burn-in shift move. */
         ScreenId was = a->screen;
-        attract_enter(a, now_ms);
+        rest(a, now_ms);
         if (a->screen != was)
             redraw = true;
-        int64_t slide = (now_ms - a->attract_since_ms) / 10000;
+        int64_t slide = app_slide(a, now_ms);
         if (slide != a->shown_slide) {
             a->shown_slide = slide;
             redraw = true;
@@ -518,8 +574,8 @@ int64_t app_next_timeout(const App *a, int64_t now_ms)
         int64_t t = a->last_input_ms + (int64_t)a->cfg->staff.session_idle_s * 1000;
         if (t < next)
             next = t;
-    } else if (a->sg.overlay == SG_STILL_THERE) {
-        int64_t left = a->sg.still_deadline_ms - now_ms;  /* whole-second steps */
+    } else if (a->draft.dialog == DIALOG_STILL_THERE) {
+        int64_t left = a->draft.still_deadline_ms - now_ms;  /* whole-second steps */
         int64_t step = left > 0 ? (left % 1000 ? left % 1000 : 1000) : 0;
         if (now_ms + step < next)
             next = now_ms + step;
@@ -535,7 +591,8 @@ int64_t app_next_timeout(const App *a, int64_t now_ms)
                (a->screen == SCREEN_NIGHT && !a->cfg->night_blank)) {
         /* The next slide (the dimmed night shows the carousel too). */
         int64_t since = now_ms - a->attract_since_ms;
-        int64_t slide = now_ms + (10000 - (since % 10000 + 10000) % 10000);
+        int64_t slide = now_ms + (ATTRACT_SLIDE_MS - (since % ATTRACT_SLIDE_MS + ATTRACT_SLIDE_MS) %
+                                                      ATTRACT_SLIDE_MS);
         if (slide < next)
             next = slide;
     }
@@ -547,17 +604,10 @@ int64_t app_next_timeout(const App *a, int64_t now_ms)
 
 void app_view(const App *a, DrawList *dl, int64_t now_ms)
 {
-    theme = a->contrast ? &theme_contrast : &theme_default;
-    dl->clear = COL_BG;
-    screens[a->screen]->view(a, dl, now_ms / 1000);
-    if (a->sg.overlay != SG_NONE)
-        suggest_overlay_view(a, dl, now_ms);
-    if (a->screen == SCREEN_ATTRACT || a->screen == SCREEN_NIGHT) {
-        /* Burn-in care: what stands for hours moves by a few pixels. */
-        int dx, dy;
-        attract_shift(now_ms, &dx, &dy);
-        dl_translate(dl, dx, dy);
-    }
+    dl->clear = app_theme(a)->bg;
+    screens[a->screen]->view(a, dl, now_ms);
+    if (a->draft.dialog != DIALOG_NONE)
+        screen_suggest_dialog.view(a, dl, now_ms);
 }
 
 int app_open(App *a, const char *name)
@@ -571,17 +621,17 @@ int app_open(App *a, const char *name)
         if (!colon) {
             if (s == SCREEN_NOTICE || s == SCREEN_EVENT)
                 return -1;
-            go_home(a);
+            app_home(a);
             if (s == SCREEN_HOME)
                 return 0;
             if (app_in_flow((ScreenId)s) || s == SCREEN_SUGGEST_SENT) {
                 /* A flow step opens over the steps before it. */
                 for (int step = SCREEN_SUGGEST; step < s; step++)
-                    app_push(a, (ScreenId)step);
+                    push(a, (ScreenId)step);
                 if (s > SCREEN_SUGGEST && a->ntopics > 0)
-                    snprintf(a->sg.topic, sizeof a->sg.topic, "%s", a->topics[0]);
+                    snprintf(a->draft.topic, sizeof a->draft.topic, "%s", a->topics[0]);
             }
-            app_push(a, (ScreenId)s);
+            push(a, (ScreenId)s);
             return 0;
         }
         break;
@@ -596,7 +646,7 @@ int app_open(App *a, const char *name)
         (notice && !content_find_notice(a->content, id)) ||
         (event && !content_find_event(a->content, id)))
         return -1;
-    go_home(a);
-    app_push(a, notice ? SCREEN_NOTICES : SCREEN_EVENTS);
-    return app_open_item(a, name) ? 0 : -1;
+    app_home(a);
+    push(a, notice ? SCREEN_NOTICES : SCREEN_EVENTS);
+    return app_open_item(a, name, a->last_input_ms) ? 0 : -1;
 }

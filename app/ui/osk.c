@@ -7,7 +7,6 @@
 #include "handwriting.h"
 #include "pinyin.h"
 #include "textlayout.h"
-#include "theme.h"
 
 /* Sizes in dp. */
 #define KEY_H     88
@@ -20,11 +19,14 @@
 #define CAND_PAD  28
 #define ARROW_W   96
 
-#define COL_KB       (theme->kb)
-#define COL_KEY_FN   (theme->key_fn)
-#define COL_PAD      (theme->pad)
-#define COL_GRID     (theme->grid)
-#define COL_INK      (theme->ink)
+/* The colours come with the drawing context (theme.h). */
+#define VIEW_THEME   (c->look->theme)
+#define COL_KB       (VIEW_THEME->kb)
+#define COL_KEY_FN   (VIEW_THEME->key_fn)
+#define COL_PAD      (VIEW_THEME->pad)
+#define COL_GRID     (VIEW_THEME->grid)
+#define COL_INK      (VIEW_THEME->ink)
+#define COL_HIGHLIGHT (VIEW_THEME->highlight)
 
 static const char *const letter_rows[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
 
@@ -38,7 +40,14 @@ static const char *const sym_rows[3][10] = {
 static const char *const mode_ids[OSK_MODE_COUNT] = {
     "mode:pinyin", "mode:hand", "mode:abc", "mode:123",
 };
-static const char *const mode_labels[OSK_MODE_COUNT] = {"拼音", "手写", "ABC", "123"};
+/* The words on the keyboard (assets/i18n/strings.ini): mode keys, the
+ * hint line for each mode, the pad's editing keys. */
+static const char *const mode_keys[OSK_MODE_COUNT] = {
+    "osk.mode.pinyin", "osk.mode.hand", "osk.mode.abc", "osk.mode.123",
+};
+static const char *const hint_keys[OSK_MODE_COUNT] = {
+    "osk.hint.pinyin", "osk.hint.hand", "osk.hint.abc", "osk.hint.123",
+};
 
 static int px(double dp, double v)
 {
@@ -403,6 +412,32 @@ void osk_ink_up(Osk *k, int pad_w, int pad_h)
     recognise(k, pad_w, pad_h);
 }
 
+bool osk_pad_down(Osk *k, const DrawList *frame, int x, int y)
+{
+    const char *id = dl_hit_test(frame, x, y);
+    if (!id || strcmp(id, "hwpad") != 0)
+        return false;
+    k->pad = dl_find_hit(frame, "hwpad")->r;
+    osk_ink_down(k, x - k->pad.x, y - k->pad.y);
+    return true;
+}
+
+static int clampi(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+void osk_pad_move(Osk *k, int x, int y)
+{
+    osk_ink_move(k, clampi(x - k->pad.x, 0, k->pad.w - 1), clampi(y - k->pad.y, 0, k->pad.h - 1));
+}
+
+void osk_pad_up(Osk *k, int x, int y)
+{
+    osk_pad_move(k, x, y);
+    osk_ink_up(k, k->pad.w, k->pad.h);
+}
+
 /* ---- drawing ---- */
 
 typedef struct {
@@ -410,7 +445,13 @@ typedef struct {
     const TextMeasure *m;
     double dp;
     const char *pressed;
+    const OskLook *look;
 } Ctx;
+
+static const char *tr(const Ctx *c, const char *key)
+{
+    return i18n_get(c->look->i18n, c->look->lang, key);
+}
 
 static void key(const Ctx *c, Rect r, const char *id, const char *label, FontFace face,
                 int size_dp, Color bg, Color fg)
@@ -452,7 +493,7 @@ static void candidates(const Osk *k, const Ctx *c, Rect bar)
         int w = cand_width(k, c->m, c->dp, i);
         char id[32];
         snprintf(id, sizeof id, "cand:%zu", i);
-        Color bg = i == 0 && k->mode == OSK_PINYIN ? theme->highlight : COL_CARD;
+        Color bg = i == 0 && k->mode == OSK_PINYIN ? COL_HIGHLIGHT : COL_CARD;
         key(c, (Rect){x, bar.y, w, bar.h}, id, cand_text(k, i), FONT_REGULAR, 40, bg, COL_TEXT);
         x += w + gap;
     }
@@ -494,10 +535,11 @@ static void pad(const Osk *k, const Ctx *c, Rect r)
     dl_hit(dl, r, "hwpad");
 }
 
-void osk_view(const Osk *k, DrawList *dl, const TextMeasure *m, double dp, Rect area,
-              bool lang_en, const char *pressed)
+void osk_view(const Osk *k, DrawList *dl, const OskLook *look, Rect area, const char *pressed)
 {
-    Ctx c = {dl, m, dp, pressed};
+    const TextMeasure *m = look->m;
+    double dp = look->dp;
+    const Ctx ctx = {dl, m, dp, pressed, look}, *c = &ctx;
     dl_rect(dl, area, COL_KB);
     int gap = px(dp, KEY_GAP), pad_ = px(dp, KB_PAD);
     int kw_max = px(dp, KB_MAX_W);
@@ -513,21 +555,14 @@ void osk_view(const Osk *k, DrawList *dl, const TextMeasure *m, double dp, Rect 
         pinyin_display(k->py, comp, sizeof comp);
     } else {
         cc = COL_TEXT2;
-        const char *hint[OSK_MODE_COUNT][2] = {
-            {"用拼音输入，点选上方的字词", "Type pinyin, then tap a word above the keys"},
-            {"在方框里写一个字，再点选候选字", "Write one character in the box, then tap it"},
-            {"英文字母", "English letters"},
-            {"数字和标点", "Digits and punctuation"},
-        };
+        const char *hint = hint_keys[k->mode];
         if (k->mode == OSK_PINYIN && k->py && pinyin_predicting(k->py) && pinyin_count(k->py))
-            snprintf(comp, sizeof comp, "%s", lang_en ? "Next word? Tap one, or keep typing"
-                                                      : "接下来可能是：点选，或继续打拼音");
+            hint = "osk.hint.predicting";
         else if (k->mode == OSK_PINYIN && !k->py)
-            snprintf(comp, sizeof comp, "%s", lang_en ? "Pinyin is unavailable" : "拼音输入暂不可用");
+            hint = "osk.pinyin_unavailable";
         else if (k->mode == OSK_HAND && k->hw_failed)
-            snprintf(comp, sizeof comp, "%s", lang_en ? "Handwriting is unavailable" : "手写输入暂不可用");
-        else
-            snprintf(comp, sizeof comp, "%s", hint[k->mode][lang_en ? 1 : 0]);
+            hint = "osk.hand_unavailable";
+        snprintf(comp, sizeof comp, "%s", tr(c, hint));
     }
     int csz = px(dp, k->mode == OSK_PINYIN && osk_composing(k) ? 36 : 28);
     dl_text(dl, x0 + px(dp, 8), y + (px(dp, COMP_H) - measure_height(m, FONT_REGULAR, csz)) / 2,
@@ -549,28 +584,28 @@ void osk_view(const Osk *k, DrawList *dl, const TextMeasure *m, double dp, Rect 
         int total = 2 * lw + gap + gap * 2 + ph + gap * 2 + 3 * cw + 2 * gap;
         int lx = x0 + (w - total) / 2;
         Rect pr = {lx + 2 * lw + gap + 2 * gap, y, ph, ph};
-        pad(k, &c, pr);
+        pad(k, c, pr);
         int ch = (ph - 3 * gap) / 4;
         int gx = pr.x + pr.w + 2 * gap;
         for (size_t i = 0; i < k->hw_n && i < 12; i++) {
             char id[32];
             snprintf(id, sizeof id, "cand:%zu", i);
             Rect r = {gx + (int)(i % 3) * (cw + gap), y + (int)(i / 3) * (ch + gap), cw, ch};
-            key(&c, r, id, k->hw_cands[i], FONT_REGULAR, 48,
-                i == 0 ? theme->highlight : COL_CARD, COL_TEXT);
+            key(c, r, id, k->hw_cands[i], FONT_REGULAR, 48, i == 0 ? COL_HIGHLIGHT : COL_CARD,
+                COL_TEXT);
         }
         const char *rid[4] = {"hw:undo", "hw:clear", "key:bksp", NULL};
-        const char *rl[2][3] = {{"撤销一笔", "清除", "删除"}, {"Undo", "Clear", "Delete"}};
+        const char *rl[3] = {"osk.undo", "osk.clear", "osk.delete"};
         const char *punct[4] = {"，", "。", "？", "！"};
         for (int i = 0; i < 4; i++) {
             Rect r = {lx, y + i * (ch + gap), lw, ch};
             if (rid[i])
-                key(&c, r, rid[i], rl[lang_en][i], FONT_BOLD, 30, COL_KEY_FN, COL_TEXT);
+                key(c, r, rid[i], tr(c, rl[i]), FONT_BOLD, 30, COL_KEY_FN, COL_TEXT);
             r.x += lw + gap;
-            char_key(&c, r, punct[i], false);
+            char_key(c, r, punct[i], false);
         }
     } else {
-        candidates(k, &c, (Rect){x0, y, w, px(dp, BAR_H)});
+        candidates(k, c, (Rect){x0, y, w, px(dp, BAR_H)});
         for (int row = 0; row < 3; row++) {
             int ry = rows_y + row * (kh + gap);
             if (k->mode == OSK_SYM) {
@@ -578,7 +613,7 @@ void osk_view(const Osk *k, DrawList *dl, const TextMeasure *m, double dp, Rect 
                 while (n < 10 && sym_rows[row][n])
                     n++;
                 for (int i = 0; i < n; i++)
-                    char_key(&c, (Rect){x0 + i * (unit + gap), ry, unit, kh}, sym_rows[row][i],
+                    char_key(c, (Rect){x0 + i * (unit + gap), ry, unit, kh}, sym_rows[row][i],
                              false);
             } else {
                 const char *letters = letter_rows[row];
@@ -586,17 +621,17 @@ void osk_view(const Osk *k, DrawList *dl, const TextMeasure *m, double dp, Rect 
                 int indent = (w - n * unit - (n - 1) * gap) / 2;
                 for (int i = 0; i < n; i++) {
                     char s[2] = {letters[i], '\0'};
-                    char_key(&c, (Rect){x0 + indent + i * (unit + gap), ry, unit, kh}, s,
+                    char_key(c, (Rect){x0 + indent + i * (unit + gap), ry, unit, kh}, s,
                              k->mode == OSK_ABC && k->shift);
                 }
                 if (row == 2) {
                     int fw = indent - gap;
                     if (k->mode == OSK_ABC)
-                        key(&c, (Rect){x0, ry, fw, kh}, "key:shift", "\xe2\x87\xa7",
+                        key(c, (Rect){x0, ry, fw, kh}, "key:shift", "\xe2\x87\xa7",
                             FONT_REGULAR, 40, k->shift ? COL_PRIMARY : COL_KEY_FN,
                             k->shift ? COL_ON_PRIMARY : COL_TEXT);
                     else
-                        key(&c, (Rect){x0, ry, fw, kh}, "key:sep", "'", FONT_BOLD, 40,
+                        key(c, (Rect){x0, ry, fw, kh}, "key:sep", "'", FONT_BOLD, 40,
                             COL_KEY_FN, COL_TEXT);
                 }
             }
@@ -604,7 +639,7 @@ void osk_view(const Osk *k, DrawList *dl, const TextMeasure *m, double dp, Rect 
                 int bx = x0 + 8 * (unit + gap);
                 if (k->mode != OSK_SYM)
                     bx = x0 + w - ((w - 7 * unit - 6 * gap) / 2 - gap);
-                key(&c, (Rect){bx, ry, x0 + w - bx, kh}, "key:bksp", ICON_BACKSPACE, FONT_ICON,
+                key(c, (Rect){bx, ry, x0 + w - bx, kh}, "key:bksp", ICON_BACKSPACE, FONT_ICON,
                     48, COL_KEY_FN, COL_TEXT);
             }
         }
@@ -616,16 +651,16 @@ void osk_view(const Osk *k, DrawList *dl, const TextMeasure *m, double dp, Rect 
     int x = x0;
     for (int i = 0; i < OSK_MODE_COUNT; i++) {
         bool on = (int)k->mode == i;
-        key(&c, (Rect){x, by, mw, kh}, mode_ids[i], mode_labels[i], FONT_BOLD, 32,
+        key(c, (Rect){x, by, mw, kh}, mode_ids[i], tr(c, mode_keys[i]), FONT_BOLD, 32,
             on ? COL_PRIMARY : COL_KEY_FN, on ? COL_ON_PRIMARY : COL_TEXT);
         x += mw + gap;
     }
     if (k->mode == OSK_PINYIN || k->mode == OSK_HAND) {
-        char_key(&c, (Rect){x, by, unit, kh}, "，", false);
+        char_key(c, (Rect){x, by, unit, kh}, "，", false);
         x += unit + gap;
-        char_key(&c, (Rect){x, by, unit, kh}, "。", false);
+        char_key(c, (Rect){x, by, unit, kh}, "。", false);
         x += unit + gap;
     }
-    key(&c, (Rect){x, by, x0 + w - x, kh}, "key:space", lang_en ? "space" : "空格",
-        FONT_REGULAR, 32, COL_CARD, COL_TEXT2);
+    key(c, (Rect){x, by, x0 + w - x, kh}, "key:space", tr(c, "osk.space"), FONT_REGULAR, 32,
+        COL_CARD, COL_TEXT2);
 }

@@ -1,4 +1,4 @@
-/* theme.c - the two colour themes (shared/UI.md) and the one being drawn. */
+/* theme.c - the two colour themes (shared/UI.md). */
 #include "theme.h"
 
 #define RGB(h) {(uint8_t)((h) >> 16), (uint8_t)((h) >> 8), (uint8_t)(h), 0xFF}
@@ -29,5 +29,3 @@ const Theme theme_contrast = {
     .kb = RGB(0x111111), .key_fn = RGB(0x2A2A2A), .pad = RGB(0x000000), .grid = RGB(0x666666),
     .ink = RGB(0xFFFFFF), .highlight = RGB(0x3A3300),
 };
-
-const Theme *theme = &theme_default;

@@ -277,7 +277,7 @@ int ui_titlebar(const App *a, DrawList *dl, int y, const char *title)
     return top + bh + ui_dp(a, 16);
 }
 
-Color ui_category_color(Category c)
+Color ui_category_color(const App *a, Category c)
 {
     switch (c) {
     case CAT_ACCOUNTS: return COL_CAT_ACCOUNTS;

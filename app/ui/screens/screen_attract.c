@@ -8,45 +8,25 @@
 #include "timeutil.h"
 #include "ui.h"
 
-#define SLIDE_MS 10000          /* one slide every 10 s */
-#define SHIFT_MS (5 * 60000)    /* the burn-in shift moves every 5 minutes */
 #define MAX_SLIDES 12
 
-bool attract_is_night(const App *a, int64_t now_s)
+/* Entering the carousel or the night: the carousel starts with its first
+ * slide on a whole second (the view picks the slide from whole seconds,
+ * app_tick and app_next_timeout from milliseconds; they agree then), and
+ * the visit is over: the next person may rate. */
+static bool rest_enter(App *a, int64_t now_ms)
 {
-    int s = a->cfg->night_start_min, e = a->cfg->night_end_min;
-    if (s < 0 || e < 0 || s == e)
-        return false;
-    LocalTime lt;
-    time_local(now_s, &lt);
-    int m = lt.hour * 60 + lt.min;
-    return s < e ? (m >= s && m < e) : (m >= s || m < e);   /* may span midnight */
+    a->attract_since_ms = now_ms - now_ms % 1000;
+    a->rated = 0;
+    return true;
 }
 
-void attract_shift(int64_t now_ms, int *dx, int *dy)
+/* Burn-in care: what stands for hours moves by a few pixels, -4 .. 4 px,
+ * a different pair every ATTRACT_SHIFT_MS. */
+static void shift(DrawList *dl, int64_t now_ms)
 {
-    int64_t k = now_ms / SHIFT_MS;
-    *dx = (int)((k * 7) % 9) - 4;   /* -4 .. 4 px, a different pair each step */
-    *dy = (int)((k * 5 + 3) % 9) - 4;
-}
-
-void attract_enter(App *a, int64_t now_ms)
-{
-    ScreenId s = attract_is_night(a, now_ms / 1000) ? SCREEN_NIGHT : SCREEN_ATTRACT;
-    /* On a whole second: the view picks the slide from the time in seconds,
-     * app_tick and app_next_timeout from milliseconds; they agree then. */
-    if (s != a->screen)
-        a->attract_since_ms = now_ms - now_ms % 1000;
-    a->rated = 0;   /* the visit is over: the next person may rate */
-    a->screen = s;
-    a->depth = 0;
-}
-
-const char *app_display_state(const App *a)
-{
-    if (a->screen != SCREEN_NIGHT)
-        return "day";
-    return a->cfg->night_blank ? "night-blank" : "night";
+    int64_t k = now_ms / ATTRACT_SHIFT_MS;
+    dl_translate(dl, (int)((k * 7) % 9) - 4, (int)((k * 5 + 3) % 9) - 4);
 }
 
 /* A slide: an urgent or pinned notice, or an upcoming event. */
@@ -141,7 +121,7 @@ static void hint(const App *a, DrawList *dl, int y)
             sz, COL_ON_PRIMARY, both);
 }
 
-static void attract_view(const App *a, DrawList *dl, int64_t now_s)
+static void carousel(const App *a, DrawList *dl, int64_t now_s)
 {
     int y = ui_header(a, dl, now_s);
     dl_drop_hits(dl);   /* the first touch only wakes the kiosk */
@@ -152,8 +132,7 @@ static void attract_view(const App *a, DrawList *dl, int64_t now_s)
     int n = slides(a, now_s, s);
     if (n > 0) {
         ui_card(a, dl, card, NULL);
-        int64_t t = now_s * 1000 - a->attract_since_ms;
-        int i = (int)((t > 0 ? t / SLIDE_MS : 0) % n);
+        int i = (int)(app_slide(a, now_s * 1000) % n);
         slide(a, dl, card, &s[i]);
         /* Dots: which slide of how many. */
         int d = ui_dp(a, 16), gap = ui_dp(a, 12);
@@ -171,21 +150,22 @@ static void attract_view(const App *a, DrawList *dl, int64_t now_s)
     hint(a, dl, hint_y);
 }
 
-static bool no_tap(App *a, const char *id)
+static void attract_view(const App *a, DrawList *dl, int64_t now_ms)
 {
-    (void)a;
-    (void)id;
-    return false;
+    carousel(a, dl, now_ms / 1000);
+    shift(dl, now_ms);
 }
 
-const Screen screen_attract = {"attract", attract_view, no_tap};
+const Screen screen_attract = {"attract", true, rest_enter, NULL, attract_view};
 
 /* Night: blank or dim, but an urgent notice still shows. */
-static void night_view(const App *a, DrawList *dl, int64_t now_s)
+static void night_view(const App *a, DrawList *dl, int64_t now_ms)
 {
+    int64_t now_s = now_ms / 1000;
     const Notice *u = sched_top_urgent(a->content, now_s);
     if (!u && a->cfg->night_blank) {
         dl->clear = (Color){0, 0, 0, 255};
+        shift(dl, now_ms);
         return;
     }
     if (u) {
@@ -196,11 +176,12 @@ static void night_view(const App *a, DrawList *dl, int64_t now_s)
         dl_rect(dl, r, COL_CARD);
         slide(a, dl, r, &s);
     } else {
-        attract_view(a, dl, now_s);
+        carousel(a, dl, now_s);
     }
     /* Dimmed: everything under a dark veil. */
     dl_rect(dl, (Rect){-16, -16, a->w + 32, a->h + 32}, (Color){0, 0, 0, u ? 0x60 : 0xC0});
     dl_drop_hits(dl);
+    shift(dl, now_ms);
 }
 
-const Screen screen_night = {"night", night_view, no_tap};
+const Screen screen_night = {"night", true, rest_enter, NULL, night_view};

@@ -43,8 +43,9 @@ static int channel_card(const App *a, DrawList *dl, Rect r, const Channel *ch, i
     return h + body + pad;
 }
 
-static void view(const App *a, DrawList *dl, int64_t now_s)
+static void view(const App *a, DrawList *dl, int64_t now_ms)
 {
+    int64_t now_s = now_ms / 1000;
     int y = ui_header(a, dl, now_s);
     y = ui_titlebar(a, dl, y, ui_tr(a, "connect.title"));
     int m = ui_dp(a, DP_MARGIN);
@@ -95,11 +96,4 @@ static void view(const App *a, DrawList *dl, int64_t now_s)
     dl_scroll(dl, vp, content_h, "scroll:connect");
 }
 
-static bool tap(App *a, const char *id)
-{
-    (void)a;
-    (void)id;
-    return false;
-}
-
-const Screen screen_connect = {"connect", view, tap};
+const Screen screen_connect = {"connect", false, NULL, NULL, view};

@@ -67,8 +67,9 @@ static void card(const App *a, DrawList *dl, Rect r, const Event *e)
             FONT_ICON, csz, COL_TEXT2, ICON_CHEVRON, -1);
 }
 
-static void list_view(const App *a, DrawList *dl, int64_t now_s)
+static void list_view(const App *a, DrawList *dl, int64_t now_ms)
 {
+    int64_t now_s = now_ms / 1000;
     static const char *const group_keys[EVG_COUNT] = {
         "events.today", "events.week", "events.later",
     };
@@ -115,17 +116,18 @@ static void list_view(const App *a, DrawList *dl, int64_t now_s)
     dl_scroll(dl, vp, content_h, "scroll:events");
 }
 
-static bool list_tap(App *a, const char *id)
+static bool list_input(App *a, const ScreenInput *in, int64_t now_ms)
 {
-    return app_open_item(a, id);
+    return in->id && app_open_item(a, in->id, now_ms);
 }
 
-const Screen screen_events = {"events", list_view, list_tap};
+const Screen screen_events = {"events", false, NULL, list_input, list_view};
 
 /* ---- detail ---- */
 
-static void detail_view(const App *a, DrawList *dl, int64_t now_s)
+static void detail_view(const App *a, DrawList *dl, int64_t now_ms)
 {
+    int64_t now_s = now_ms / 1000;
     const Event *e = a->content ? content_find_event(a->content, a->item) : NULL;
     int y = ui_header(a, dl, now_s);
     y = ui_titlebar(a, dl, y, ui_tr(a, "home.events"));
@@ -171,11 +173,4 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
     dl_scroll(dl, vp, content_h, "scroll:event");
 }
 
-static bool detail_tap(App *a, const char *id)
-{
-    (void)a;
-    (void)id;
-    return false;
-}
-
-const Screen screen_event = {"event", detail_view, detail_tap};
+const Screen screen_event = {"event", false, NULL, NULL, detail_view};

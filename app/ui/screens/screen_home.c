@@ -90,7 +90,7 @@ static void latest(const App *a, DrawList *dl, int y, int bottom, const size_t *
         snprintf(id, sizeof id, "notice:%s", no->id);
         Rect r = {m, y, a->w - 2 * m, rh};
         ui_card(a, dl, r, id);
-        dl_rect(dl, (Rect){r.x, r.y, ui_dp(a, 10), r.h}, ui_category_color(no->category));
+        dl_rect(dl, (Rect){r.x, r.y, ui_dp(a, 10), r.h}, ui_category_color(a, no->category));
         int x = r.x + ui_dp(a, 36);
         int th = measure_height(a->tm, FONT_REGULAR, tsz);
         if (no->urgent)
@@ -169,8 +169,9 @@ static void rating(const App *a, DrawList *dl, Rect r)
     }
 }
 
-static void view(const App *a, DrawList *dl, int64_t now_s)
+static void view(const App *a, DrawList *dl, int64_t now_ms)
 {
+    int64_t now_s = now_ms / 1000;
     int y = ui_header(a, dl, now_s);
     int m = ui_dp(a, DP_MARGIN);
     y += m;
@@ -261,8 +262,11 @@ static void view(const App *a, DrawList *dl, int64_t now_s)
     }
 }
 
-static bool on_tap(App *a, const char *id)
+static bool on_input(App *a, const ScreenInput *in, int64_t now_ms)
 {
+    const char *id = in->id;
+    if (!id)
+        return false;
     if (strncmp(id, "rate:", 5) == 0 && id[5] >= '1' && id[5] <= '5' && !id[6]) {
         if (a->rated || !a->outbox || a->suggest_paused)
             return true;
@@ -270,40 +274,31 @@ static bool on_tap(App *a, const char *id)
         /* A flood of taps (one per visit, visits seconds apart) is thanked
          * like anyone but not stored: it would crowd suggestions out of the
          * outbox. The bucket is the suggestions' own size, kept apart. */
-        if (!rl_take(&a->rate_rl, a->last_input_ms)) {
+        if (!rl_take(&a->rate_rl, now_ms)) {
             a->rated = 1;
             return true;
         }
         /* Counts only: the score and the month, nothing else. */
-        OutboxResult r = outbox_push_rating(a->outbox, id[5] - '0', a->last_input_ms / 1000,
-                                            err, sizeof err);
+        OutboxResult r = outbox_push_rating(a->outbox, id[5] - '0', now_ms / 1000, err,
+                                            sizeof err);
         a->rated = r == OUTBOX_OK ? 1 : -1;
         if (r != OUTBOX_OK)
             fprintf(stderr, "kiosk: a rating could not be saved: %s\n", err);
         return true;
     }
-    if (strcmp(id, "tile:notices") == 0) {
-        a->filter = -1;
-        app_push(a, SCREEN_NOTICES);
-        return true;
-    }
-    if (strcmp(id, "tile:events") == 0) {
-        app_push(a, SCREEN_EVENTS);
-        return true;
-    }
-    if (strcmp(id, "tile:connect") == 0) {
-        app_push(a, SCREEN_CONNECT);
-        return true;
-    }
-    if (strcmp(id, "tile:reply") == 0) {
-        app_push(a, SCREEN_REPLY);
-        return true;
-    }
-    if (strcmp(id, "tile:board") == 0) {
-        app_push(a, SCREEN_BOARD);
-        return true;
-    }
-    return app_open_item(a, id);
+    /* A tile opens its screen (the suggestion flow may refuse: too many
+     * suggestions in a short time; its dialog says so over home). */
+    static const struct { const char *id; ScreenId s; } tiles[] = {
+        {"tile:notices", SCREEN_NOTICES}, {"tile:events", SCREEN_EVENTS},
+        {"tile:suggest", SCREEN_SUGGEST}, {"tile:connect", SCREEN_CONNECT},
+        {"tile:reply", SCREEN_REPLY},     {"tile:board", SCREEN_BOARD},
+    };
+    for (size_t i = 0; i < sizeof tiles / sizeof tiles[0]; i++)
+        if (strcmp(id, tiles[i].id) == 0) {
+            app_go(a, tiles[i].s, now_ms);
+            return true;
+        }
+    return app_open_item(a, id, now_ms);
 }
 
-const Screen screen_home = {"home", view, on_tap};
+const Screen screen_home = {"home", true, NULL, on_input, view};

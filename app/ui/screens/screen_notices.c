@@ -49,7 +49,7 @@ static void card(const App *a, DrawList *dl, Rect r, const Notice *n)
     char id[DL_ID_MAX];
     snprintf(id, sizeof id, "notice:%s", n->id);
     ui_card(a, dl, r, id);
-    dl_rect(dl, (Rect){r.x, r.y, ui_dp(a, 12), r.h}, ui_category_color(n->category));
+    dl_rect(dl, (Rect){r.x, r.y, ui_dp(a, 12), r.h}, ui_category_color(a, n->category));
     int pad = ui_dp(a, 28);
     int x = r.x + ui_dp(a, 12) + pad;
     int right = r.x + r.w - pad - ui_dp(a, 48);
@@ -82,7 +82,7 @@ static void card(const App *a, DrawList *dl, Rect r, const Notice *n)
 
     int ssz = ui_ts(a, DP_T_SMALL);
     const char *cat = cat_label(a, n->category);
-    dl_text(dl, x, y, FONT_BOLD, ssz, ui_category_color(n->category), cat, -1);
+    dl_text(dl, x, y, FONT_BOLD, ssz, ui_category_color(a, n->category), cat, -1);
     char date[64], meta[160];
     ui_fmt_date(a, n->publish_at, false, date, sizeof date);
     snprintf(meta, sizeof meta, ui_tr(a, "notice.posted"), date);
@@ -102,8 +102,9 @@ static void empty_state(const App *a, DrawList *dl, int y, const char *key)
     dl_text(dl, (a->w - w) / 2, y + ui_dp(a, 80), FONT_REGULAR, size, COL_TEXT2, s, -1);
 }
 
-static void list_view(const App *a, DrawList *dl, int64_t now_s)
+static void list_view(const App *a, DrawList *dl, int64_t now_ms)
 {
+    int64_t now_s = now_ms / 1000;
     int y = ui_header(a, dl, now_s);
     y = ui_titlebar(a, dl, y, ui_tr(a, "home.notices"));
     y = filters(a, dl, y);
@@ -136,23 +137,34 @@ static void list_view(const App *a, DrawList *dl, int64_t now_s)
     dl_scroll(dl, vp, content_h, "scroll:notices");
 }
 
-static bool list_tap(App *a, const char *id)
+/* The list opens with every category shown. */
+static bool list_enter(App *a, int64_t now_ms)
 {
+    a->filter = -1;
+    return true;
+}
+
+static bool list_input(App *a, const ScreenInput *in, int64_t now_ms)
+{
+    const char *id = in->id;
+    if (!id)
+        return false;
     if (strncmp(id, "filter:", 7) == 0) {
         const char *name = id + 7;
         a->filter = strcmp(name, "all") == 0 ? -1 : content_category_from_name(name);
         a->scroll[SCREEN_NOTICES] = 0;
         return true;
     }
-    return app_open_item(a, id);
+    return app_open_item(a, id, now_ms);
 }
 
-const Screen screen_notices = {"notices", list_view, list_tap};
+const Screen screen_notices = {"notices", false, list_enter, list_input, list_view};
 
 /* ---- detail ---- */
 
-static void detail_view(const App *a, DrawList *dl, int64_t now_s)
+static void detail_view(const App *a, DrawList *dl, int64_t now_ms)
 {
+    int64_t now_s = now_ms / 1000;
     const Notice *n = a->content ? content_find_notice(a->content, a->item) : NULL;
     int y = ui_header(a, dl, now_s);
     y = ui_titlebar(a, dl, y, n ? cat_label(a, n->category) : ui_tr(a, "home.notices"));
@@ -177,7 +189,7 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
     /* The card's height is known only after layout: set it afterwards. */
     size_t bg = dl_mark(dl);
     ui_card(a, dl, (Rect){cx, top, cw, 0}, NULL);
-    dl_rect(dl, (Rect){cx, top, cw, ui_dp(a, 12)}, ui_category_color(n->category));
+    dl_rect(dl, (Rect){cx, top, cw, ui_dp(a, 12)}, ui_category_color(a, n->category));
     int x = cx + pad;
     int cy = top + ui_dp(a, 12) + pad;
     if (n->urgent || n->pinned) {
@@ -215,11 +227,4 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_s)
     dl_scroll(dl, vp, content_h, "scroll:notice");
 }
 
-static bool detail_tap(App *a, const char *id)
-{
-    (void)a;
-    (void)id;
-    return false;
-}
-
-const Screen screen_notice = {"notice", detail_view, detail_tap};
+const Screen screen_notice = {"notice", false, NULL, NULL, detail_view};

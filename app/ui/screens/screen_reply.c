@@ -20,7 +20,7 @@ static void code_display(const char *raw, char *out, size_t n)
     snprintf(out, n, "%s", shown);
 }
 
-static Color status_color(ReplyStatus s)
+static Color status_color(const App *a, ReplyStatus s)
 {
     switch (s) {
     case REPLY_DONE: return COL_CAT_ACCOUNTS;
@@ -55,7 +55,7 @@ static void result(const App *a, DrawList *dl, Rect r)
     y += tsz * 3 / 2 + ui_dp(a, 8);
     char key[32];
     snprintf(key, sizeof key, "reply.status.%s", content_reply_status_name(rp->status));
-    int bw = ui_badge(a, dl, x, y, status_color(rp->status), NULL, ui_tr(a, key));
+    int bw = ui_badge(a, dl, x, y, status_color(a, rp->status), NULL, ui_tr(a, key));
     char date[64], upd[128];
     ui_fmt_date(a, rp->updated_at, false, date, sizeof date);
     snprintf(upd, sizeof upd, ui_tr(a, "reply.updated"), date);
@@ -70,8 +70,9 @@ static void result(const App *a, DrawList *dl, Rect r)
     dl_unclip(dl);
 }
 
-static void reply_view(const App *a, DrawList *dl, int64_t now_s)
+static void reply_view(const App *a, DrawList *dl, int64_t now_ms)
 {
+    int64_t now_s = now_ms / 1000;
     int y = ui_header(a, dl, now_s);
     y = ui_titlebar(a, dl, y, ui_tr(a, "reply.title"));
     int m = ui_dp(a, DP_MARGIN);
@@ -117,9 +118,10 @@ static void reply_view(const App *a, DrawList *dl, int64_t now_s)
     result(a, dl, res);
 }
 
-static bool reply_tap(App *a, const char *id)
+static bool reply_input(App *a, const ScreenInput *in, int64_t now_ms)
 {
-    if (strncmp(id, "code:", 5) != 0)
+    const char *id = in->id;
+    if (!id || strncmp(id, "code:", 5) != 0)
         return false;
     const char *k = id + 5;
     size_t n = strlen(a->reply_code);
@@ -173,7 +175,7 @@ void reply_forget(App *a)
     a->reply_state = 0;
 }
 
-const Screen screen_reply = {"reply", reply_view, reply_tap};
+const Screen screen_reply = {"reply", false, NULL, reply_input, reply_view};
 
 /* ---- "You said, we did" ---- */
 
@@ -201,8 +203,9 @@ static int board_card(const App *a, DrawList *dl, Rect r, const BoardItem *b, bo
     return y + pad - r.y;
 }
 
-static void board_view(const App *a, DrawList *dl, int64_t now_s)
+static void board_view(const App *a, DrawList *dl, int64_t now_ms)
 {
+    int64_t now_s = now_ms / 1000;
     int y = ui_header(a, dl, now_s);
     y = ui_titlebar(a, dl, y, ui_tr(a, "board.title"));
     int m = ui_dp(a, DP_MARGIN);
@@ -248,11 +251,4 @@ static void board_view(const App *a, DrawList *dl, int64_t now_s)
     dl_scroll(dl, vp, content_h, "scroll:board");
 }
 
-static bool board_tap(App *a, const char *id)
-{
-    (void)a;
-    (void)id;
-    return false;
-}
-
-const Screen screen_board = {"board", board_view, board_tap};
+const Screen screen_board = {"board", false, NULL, NULL, board_view};

@@ -6,17 +6,6 @@
 #include "pin.h"
 #include "ui.h"
 
-static int64_t now_s(const App *a)
-{
-    return a->last_input_ms / 1000;
-}
-
-static void wipe_pin(App *a)
-{
-    volatile char *p = (volatile char *)a->staff.pin;
-    for (size_t i = 0; i < sizeof a->staff.pin; i++)
-        p[i] = 0;
-}
 
 static void say(App *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void say(App *a, bool error, const char *fmt, ...)
@@ -28,38 +17,36 @@ static void say(App *a, bool error, const char *fmt, ...)
     a->staff.msg_error = error;
 }
 
-void screen_staff_enter_pad(App *a)
+/* The pad opens empty, and tells staff at once when it is locked or has
+ * no PIN yet. */
+static bool pad_enter(App *a, int64_t now_ms)
 {
-    wipe_pin(a);
+    app_wipe(a->staff.pin, sizeof a->staff.pin);
     a->staff.msg[0] = '\0';
     a->staff.quit = false;
-    a->screen = SCREEN_STAFF_PIN;
-    a->depth = 0;
-    /* Tell staff at once when the pad is locked or has no PIN yet. */
     PinStatus st;
-    PinResult r = pin_state(a->pin_path, now_s(a), &st);
+    PinResult r = pin_state(a->pin_path, now_ms / 1000, &st);
     if (r == PIN_LOCKED)
         say(a, true, ui_tr(a, "staff.locked"), (int)((st.locked_s + 59) / 60));
     else if (r == PIN_NO_PIN)
         say(a, true, "%s", ui_tr(a, "staff.no_pin"));
+    return true;
 }
 
-void screen_staff_leave(App *a, const char *why)
+/* Home and back sign staff out. */
+static bool sign_out(App *a, const char *id, int64_t now_ms)
 {
-    if (a->screen == SCREEN_STAFF)
-        audit_log(a->audit_path, now_s(a), "staff sign-out", why);
-    wipe_pin(a);
-    a->staff.msg[0] = '\0';
-    a->staff.info.valid = false;
-    a->screen = SCREEN_HOME;
-    a->depth = 0;
+    if (strcmp(id, "home") != 0 && strcmp(id, "back") != 0)
+        return false;
+    app_staff_sign_out(a, "signed out", now_ms);
+    return true;
 }
 
 /* ---- the PIN pad ---- */
 
-static void pad_view(const App *a, DrawList *dl, int64_t now)
+static void pad_view(const App *a, DrawList *dl, int64_t now_ms)
 {
-    int y = ui_header(a, dl, now);
+    int y = ui_header(a, dl, now_ms / 1000);
     y = ui_titlebar(a, dl, y, ui_tr(a, "staff.pin_title"));
     int key = ui_dp(a, 104), gap = ui_dp(a, 16);
     int w = 3 * key + 2 * gap;
@@ -98,18 +85,16 @@ static void pad_view(const App *a, DrawList *dl, int64_t now)
               ui_tr(a, "staff.sign_in"), true);
 }
 
-static void try_pin(App *a)
+static void try_pin(App *a, int64_t now_ms)
 {
     PinStatus st;
-    int64_t t = now_s(a);
+    int64_t t = now_ms / 1000;
     PinResult r = pin_check(a->pin_path, a->staff.pin, t, &st);
-    wipe_pin(a);
+    app_wipe(a->staff.pin, sizeof a->staff.pin);
     audit_log(a->audit_path, t, "staff sign-in", pin_result_name(r));
     switch (r) {
     case PIN_OK:
-        a->staff.msg[0] = '\0';
-        a->staff.info.valid = false;
-        a->screen = SCREEN_STAFF;
+        app_go(a, SCREEN_STAFF, now_ms);
         break;
     case PIN_WRONG:
         say(a, true, ui_tr(a, "staff.wrong"), st.attempts_left);
@@ -126,8 +111,13 @@ static void try_pin(App *a)
     }
 }
 
-static bool pad_tap(App *a, const char *id)
+static bool pad_input(App *a, const ScreenInput *in, int64_t now_ms)
 {
+    const char *id = in->id;
+    if (!id)
+        return false;
+    if (sign_out(a, id, now_ms))
+        return true;
     if (strncmp(id, "pin:", 4) != 0)
         return false;
     const char *k = id + 4;
@@ -141,14 +131,14 @@ static bool pad_tap(App *a, const char *id)
         if (n > 0)
             a->staff.pin[n - 1] = '\0';
     } else if (strcmp(k, "clear") == 0) {
-        wipe_pin(a);
+        app_wipe(a->staff.pin, sizeof a->staff.pin);
     } else if (strcmp(k, "ok") == 0) {
-        try_pin(a);
+        try_pin(a, now_ms);
     }
     return true;
 }
 
-const Screen screen_staff_pin = {"staff-pin", pad_view, pad_tap};
+const Screen screen_staff_pin = {"staff-pin", true, pad_enter, pad_input, pad_view};
 
 /* ---- the panel ---- */
 
@@ -163,9 +153,17 @@ static int row(const App *a, DrawList *dl, int x, int y, int w, const char *labe
     return y + (h > sz * 3 / 2 ? h : sz * 3 / 2) + ui_dp(a, 10);
 }
 
-static void panel_view(const App *a, DrawList *dl, int64_t now)
+/* Signed in: the panel's figures come fresh from the kiosk. */
+static bool panel_enter(App *a, int64_t now_ms)
 {
-    int y = ui_header(a, dl, now);
+    a->staff.msg[0] = '\0';
+    a->staff.info.valid = false;
+    return true;
+}
+
+static void panel_view(const App *a, DrawList *dl, int64_t now_ms)
+{
+    int y = ui_header(a, dl, now_ms / 1000);
     y = ui_titlebar(a, dl, y, ui_tr(a, "staff.title"));
     int m = ui_dp(a, DP_MARGIN);
     bool portrait = a->w < a->h;
@@ -257,8 +255,13 @@ static void panel_view(const App *a, DrawList *dl, int64_t now)
     }
 }
 
-static bool panel_tap(App *a, const char *id)
+static bool panel_input(App *a, const ScreenInput *in, int64_t now_ms)
 {
+    const char *id = in->id;
+    if (!id)
+        return false;
+    if (sign_out(a, id, now_ms))
+        return true;
     if (strncmp(id, "staff:", 6) != 0)
         return false;
     const char *act = id + 6;
@@ -287,4 +290,4 @@ static bool panel_tap(App *a, const char *id)
     return true;
 }
 
-const Screen screen_staff = {"staff", panel_view, panel_tap};
+const Screen screen_staff = {"staff", true, panel_enter, panel_input, panel_view};

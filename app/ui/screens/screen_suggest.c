@@ -5,36 +5,67 @@
 #include "osk.h"
 #include "outbox.h"
 #include "ratelimit.h"
-#include "suggest.h"
 #include "textclean.h"
 #include "timeutil.h"
 #include "ui.h"
 
-/* ---- the draft ---- */
+/* ---- the flow's navigation ---- */
 
-bool suggest_has_draft(const App *a)
+/* Home and back in the flow: leaving a step with text on it asks first. */
+static bool flow_nav(App *a, const char *id)
 {
-    return a->sg.text[0] || a->sg.contact[0];
+    if (strcmp(id, "home") == 0) {
+        if (app_draft_has_text(a)) {
+            a->draft.dialog = DIALOG_CONFIRM_LEAVE;
+            a->draft.leave_home = true;
+        } else {
+            app_home(a);
+        }
+        return true;
+    }
+    if (strcmp(id, "back") != 0)
+        return false;
+    bool here = (a->screen == SCREEN_SUGGEST_WRITE && a->draft.text[0]) ||
+                (a->screen == SCREEN_SUGGEST_CONTACT && a->draft.contact[0]);
+    if (here) {
+        a->draft.dialog = DIALOG_CONFIRM_LEAVE;
+        a->draft.leave_home = false;
+    } else if (a->screen == SCREEN_SUGGEST_CONTACT && a->draft.with_contact) {
+        a->draft.with_contact = false;   /* back to the two choices */
+    } else {
+        app_back(a);
+        if (a->screen == SCREEN_SUGGEST_WRITE)
+            a->osk.mode = OSK_PINYIN;
+    }
+    return true;
 }
 
-void suggest_wipe(App *a)
+/* The handwriting pad follows the finger: the keyboard takes a touch that
+ * lands on its pad, and the moves and the lift after it. */
+static bool pad_input(App *a, const ScreenInput *in)
 {
-    /* Nothing of what the resident wrote stays in memory or in the engines. */
-    volatile char *p = (volatile char *)&a->sg;
-    for (size_t i = 0; i < sizeof a->sg; i++)
-        p[i] = 0;
-    osk_wipe(&a->osk);
-    a->osk.mode = OSK_PINYIN;
+    const Input *p = in->pointer;
+    switch (p->kind) {
+    case IN_DOWN:
+        return osk_pad_down(&a->osk, in->frame, p->x, p->y);
+    case IN_MOVE:
+        osk_pad_move(&a->osk, p->x, p->y);
+        return true;
+    case IN_UP:
+        osk_pad_up(&a->osk, p->x, p->y);
+        return true;
+    }
+    return false;
 }
 
 static OskTarget text_target(App *a)
 {
-    return (OskTarget){a->sg.text, sizeof a->sg.text, SUGGEST_MAX_CHARS};
+    return (OskTarget){a->draft.text, sizeof a->draft.text, DRAFT_MAX_CHARS};
 }
 
 static OskTarget contact_target(App *a)
 {
-    return (OskTarget){a->sg.contact, sizeof a->sg.contact, SUGGEST_CONTACT_CHARS};
+    return (OskTarget){a->draft.contact, sizeof a->draft.contact, DRAFT_CONTACT_CHARS};
 }
 
 /* The keyboard's area on screen (bottom, full width). */
@@ -54,9 +85,21 @@ static int bar_width(const App *a)
 
 /* ---- topic ---- */
 
-static void topic_view(const App *a, DrawList *dl, int64_t now_s)
+/* A new suggestion starts from nothing, unless too many were sent in a
+ * short time: then a dialog says so and the flow does not open. */
+static bool topic_enter(App *a, int64_t now_ms)
 {
-    int y = ui_header(a, dl, now_s);
+    app_draft_wipe(a);
+    if (rl_wait_ms(&a->rl, now_ms) > 0) {
+        a->draft.dialog = DIALOG_LIMITED;
+        return false;
+    }
+    return true;
+}
+
+static void topic_view(const App *a, DrawList *dl, int64_t now_ms)
+{
+    int y = ui_header(a, dl, now_ms / 1000);
     y = ui_titlebar(a, dl, y, ui_tr(a, "suggest.title"));
     int m = ui_dp(a, DP_MARGIN);
     int size = ui_ts(a, DP_T_BODY);
@@ -94,20 +137,25 @@ static void topic_view(const App *a, DrawList *dl, int64_t now_s)
             ui_ts(a, DP_T_SMALL) * 3 / 2, COL_TEXT2, ui_tr(a, "suggest.anonymous_note"));
 }
 
-static bool topic_tap(App *a, const char *id)
+static bool topic_input(App *a, const ScreenInput *in, int64_t now_ms)
 {
+    const char *id = in->id;
+    if (!id)
+        return false;
+    if (flow_nav(a, id))
+        return true;
     if (strncmp(id, "topic:", 6) != 0 || a->suggest_paused)
         return false;
     for (int i = 0; i < a->ntopics; i++)
         if (strcmp(id + 6, a->topics[i]) == 0) {
-            snprintf(a->sg.topic, sizeof a->sg.topic, "%s", a->topics[i]);
-            app_push(a, SCREEN_SUGGEST_WRITE);
+            snprintf(a->draft.topic, sizeof a->draft.topic, "%s", a->topics[i]);
+            app_go(a, SCREEN_SUGGEST_WRITE, now_ms);
             return true;
         }
     return false;
 }
 
-const Screen screen_suggest = {"suggest", topic_view, topic_tap};
+const Screen screen_suggest = {"suggest", false, topic_enter, topic_input, topic_view};
 
 /* ---- write (and the contact box, which uses the same layout) ---- */
 
@@ -184,7 +232,8 @@ static void edit_area(const App *a, DrawList *dl, int y, const char *text, size_
                 COL_TEXT2, btn_label, -1);
     }
     const char *pressed = a->down && !a->dragging ? a->press_id : NULL;
-    osk_view(&a->osk, dl, a->tm, a->dp, kb, a->lang == LANG_EN, pressed);
+    OskLook look = {a->tm, a->dp, app_theme(a), a->i18n, a->lang};
+    osk_view(&a->osk, dl, &look, kb, pressed);
 }
 
 static bool has_words(const char *s)
@@ -195,41 +244,52 @@ static bool has_words(const char *s)
     return false;
 }
 
-static void write_view(const App *a, DrawList *dl, int64_t now_s)
+static void write_view(const App *a, DrawList *dl, int64_t now_ms)
 {
-    int y = ui_header(a, dl, now_s);
+    int y = ui_header(a, dl, now_ms / 1000);
     char title[128], key[64];
-    snprintf(key, sizeof key, "topic.%s", a->sg.topic);
+    snprintf(key, sizeof key, "topic.%s", a->draft.topic);
     snprintf(title, sizeof title, "%s · %s", ui_tr(a, "suggest.write_title"), ui_tr(a, key));
     y = ui_titlebar(a, dl, y, title);
-    edit_area(a, dl, y, a->sg.text, SUGGEST_MAX_CHARS, ui_tr(a, "suggest.placeholder"),
-              "next", ui_tr(a, "suggest.next"), has_words(a->sg.text));
+    edit_area(a, dl, y, a->draft.text, DRAFT_MAX_CHARS, ui_tr(a, "suggest.placeholder"),
+              "next", ui_tr(a, "suggest.next"), has_words(a->draft.text));
 }
 
-static bool write_tap(App *a, const char *id)
+static bool write_input(App *a, const ScreenInput *in, int64_t now_ms)
 {
+    const char *id = in->id;
+    if (!id)
+        return pad_input(a, in);
+    if (flow_nav(a, id))
+        return true;
     if (strcmp(id, "next") == 0) {
-        if (!has_words(a->sg.text))
-            return true;
-        osk_wipe_composition(&a->osk);
-        app_push(a, SCREEN_SUGGEST_CONTACT);
-        a->osk.mode = OSK_SYM;    /* contacts are mostly phone and room numbers */
+        if (has_words(a->draft.text))
+            app_go(a, SCREEN_SUGGEST_CONTACT, now_ms);
         return true;
     }
     OskTarget t = text_target(a);
     return osk_press(&a->osk, id, &t, a->tm, a->dp, bar_width(a));
 }
 
-const Screen screen_suggest_write = {"suggest-write", write_view, write_tap};
+const Screen screen_suggest_write = {"suggest-write", false, NULL, write_input, write_view};
 
 /* ---- contact (optional) ---- */
 
-static void contact_view(const App *a, DrawList *dl, int64_t now_s)
+/* From the text to the contact: the composition goes, and the keyboard
+ * opens on digits (contacts are mostly phone and room numbers). */
+static bool contact_enter(App *a, int64_t now_ms)
 {
-    int y = ui_header(a, dl, now_s);
+    osk_wipe_composition(&a->osk);
+    a->osk.mode = OSK_SYM;
+    return true;
+}
+
+static void contact_view(const App *a, DrawList *dl, int64_t now_ms)
+{
+    int y = ui_header(a, dl, now_ms / 1000);
     y = ui_titlebar(a, dl, y, ui_tr(a, "suggest.contact_title"));
     int m = ui_dp(a, DP_MARGIN);
-    if (!a->sg.with_contact) {
+    if (!a->draft.with_contact) {
         int w = a->w - 2 * m;
         y += ui_dp(a, 16);
         y += ui_para(a, dl, m, y, w, FONT_REGULAR, ui_ts(a, DP_T_BODY), ui_ts(a, 48), COL_TEXT,
@@ -250,43 +310,49 @@ static void contact_view(const App *a, DrawList *dl, int64_t now_s)
     y += ui_para(a, dl, m + wsz * 3 / 2, wy, a->w - 2 * m - wsz * 3 / 2, FONT_BOLD, wsz,
                  wsz * 3 / 2, COL_URGENT, ui_tr(a, "suggest.contact_warning"));
     y += ui_dp(a, 12);
-    edit_area(a, dl, y, a->sg.contact, SUGGEST_CONTACT_CHARS,
+    edit_area(a, dl, y, a->draft.contact, DRAFT_CONTACT_CHARS,
               ui_tr(a, "suggest.contact_placeholder"), "next", ui_tr(a, "suggest.next"),
-              has_words(a->sg.contact));
+              has_words(a->draft.contact));
 }
 
-static bool contact_tap(App *a, const char *id)
+static bool contact_input(App *a, const ScreenInput *in, int64_t now_ms)
 {
+    const char *id = in->id;
+    if (!id)
+        return pad_input(a, in);
+    if (flow_nav(a, id))
+        return true;
     if (strcmp(id, "anonymous") == 0) {
-        a->sg.with_contact = false;
-        a->sg.contact[0] = '\0';
-        app_push(a, SCREEN_SUGGEST_REVIEW);
+        a->draft.with_contact = false;
+        a->draft.contact[0] = '\0';
+        app_go(a, SCREEN_SUGGEST_REVIEW, now_ms);
         return true;
     }
     if (strcmp(id, "add-contact") == 0) {
-        a->sg.with_contact = true;
+        a->draft.with_contact = true;
         return true;
     }
     if (strcmp(id, "next") == 0) {
-        if (has_words(a->sg.contact)) {
+        if (has_words(a->draft.contact)) {
             osk_wipe_composition(&a->osk);
-            app_push(a, SCREEN_SUGGEST_REVIEW);
+            app_go(a, SCREEN_SUGGEST_REVIEW, now_ms);
         }
         return true;
     }
-    if (!a->sg.with_contact)
+    if (!a->draft.with_contact)
         return false;
     OskTarget t = contact_target(a);
     return osk_press(&a->osk, id, &t, a->tm, a->dp, bar_width(a));
 }
 
-const Screen screen_suggest_contact = {"suggest-contact", contact_view, contact_tap};
+const Screen screen_suggest_contact = {"suggest-contact", false, contact_enter, contact_input,
+                                       contact_view};
 
 /* ---- review and send ---- */
 
-static void review_view(const App *a, DrawList *dl, int64_t now_s)
+static void review_view(const App *a, DrawList *dl, int64_t now_ms)
 {
-    int y = ui_header(a, dl, now_s);
+    int y = ui_header(a, dl, now_ms / 1000);
     y = ui_titlebar(a, dl, y, ui_tr(a, "suggest.review_title"));
     int m = ui_dp(a, DP_MARGIN);
     int bh = ui_dp(a, 120);
@@ -298,7 +364,7 @@ static void review_view(const App *a, DrawList *dl, int64_t now_s)
     int ssz = ui_ts(a, DP_T_SMALL), bsz = ui_ts(a, DP_T_BODY + 4);
     int cy = card.y + pad;
     char key[64], line[600];
-    snprintf(key, sizeof key, "topic.%s", a->sg.topic);
+    snprintf(key, sizeof key, "topic.%s", a->draft.topic);
     snprintf(line, sizeof line, "%s %s", ui_tr(a, "suggest.topic_label"), ui_tr(a, key));
     dl_text(dl, x, cy, FONT_BOLD, ssz, COL_PRIMARY, line, -1);
     cy += ssz * 2;
@@ -306,12 +372,12 @@ static void review_view(const App *a, DrawList *dl, int64_t now_s)
     int foot = ssz * 3 / 2 * 2 + ui_dp(a, 24);
     Rect text_clip = {x, cy, w, card.y + card.h - pad - foot - cy};
     dl_clip(dl, text_clip);
-    ui_para(a, dl, x, cy, w, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, a->sg.text);
+    ui_para(a, dl, x, cy, w, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, a->draft.text);
     dl_unclip(dl);
     int fy = card.y + card.h - pad - foot + ui_dp(a, 24);
     dl_rect(dl, (Rect){x, fy - ui_dp(a, 16), w, ui_dp(a, 2)}, COL_BORDER);
-    if (a->sg.contact[0]) {
-        snprintf(line, sizeof line, "%s %s", ui_tr(a, "suggest.contact_label"), a->sg.contact);
+    if (a->draft.contact[0]) {
+        snprintf(line, sizeof line, "%s %s", ui_tr(a, "suggest.contact_label"), a->draft.contact);
         ui_line(a, dl, x, fy, w, FONT_BOLD, ssz, COL_URGENT, line);
         ui_line(a, dl, x, fy + ssz * 3 / 2, w, FONT_REGULAR, ssz, COL_TEXT2,
                 ui_tr(a, "suggest.not_anonymous"));
@@ -326,59 +392,64 @@ static void review_view(const App *a, DrawList *dl, int64_t now_s)
               true);
 }
 
-static bool review_tap(App *a, const char *id)
+static void send(App *a, int64_t now_ms);
+
+static bool review_input(App *a, const ScreenInput *in, int64_t now_ms)
 {
+    const char *id = in->id;
+    if (!id)
+        return false;
+    if (flow_nav(a, id))
+        return true;
     if (strcmp(id, "edit") == 0) {
         /* Straight back to the text, keeping everything. */
-        a->screen = SCREEN_SUGGEST_WRITE;
-        while (a->depth > 0 && a->stack[a->depth - 1] != SCREEN_SUGGEST)
-            a->depth--;
+        while (a->screen != SCREEN_SUGGEST_WRITE && a->depth > 0)
+            app_back(a);
         a->osk.mode = OSK_PINYIN;
         return true;
     }
     if (strcmp(id, "send") == 0) {
-        suggest_send(a);
+        send(a, now_ms);
         return true;
     }
     return false;
 }
 
-const Screen screen_suggest_review = {"suggest-review", review_view, review_tap};
+const Screen screen_suggest_review = {"suggest-review", false, NULL, review_input, review_view};
 
-void suggest_send(App *a)
+/* Commit the draft to the outbox; on success the thank-you page. */
+static void send(App *a, int64_t now_ms)
 {
-    int64_t now_ms = a->last_input_ms;
     if (!a->outbox || a->suggest_paused) {
-        a->sg.overlay = SG_COMMIT_FAILED;
+        a->draft.dialog = DIALOG_COMMIT_FAILED;
         return;
     }
     /* The token is spent only when the suggestion is really saved. */
     if (rl_wait_ms(&a->rl, now_ms) > 0) {
-        a->sg.overlay = SG_LIMITED;
+        a->draft.dialog = DIALOG_LIMITED;
         return;
     }
     char receipt[OUTBOX_RECEIPT_SIZE], err[200];
-    OutboxResult r = outbox_push(a->outbox, a->sg.topic, a->sg.text,
-                                 a->sg.contact[0] ? a->sg.contact : NULL,
+    OutboxResult r = outbox_push(a->outbox, a->draft.topic, a->draft.text,
+                                 a->draft.contact[0] ? a->draft.contact : NULL,
                                  a->lang == LANG_EN ? "en" : "zh", now_ms / 1000, receipt, err,
                                  sizeof err);
     switch (r) {
     case OUTBOX_OK: {
         /* Committed: only now the thank-you page; the draft is wiped. */
         rl_take(&a->rl, now_ms);
-        suggest_wipe(a);
-        snprintf(a->sg.receipt, sizeof a->sg.receipt, "%s", receipt);
-        a->screen = SCREEN_SUGGEST_SENT;
-        a->depth = 0;
+        app_draft_wipe(a);
+        snprintf(a->draft.receipt, sizeof a->draft.receipt, "%s", receipt);
+        app_go(a, SCREEN_SUGGEST_SENT, now_ms);
         return;
     }
     case OUTBOX_FULL:
-        a->sg.overlay = SG_QUEUE_FULL;
+        a->draft.dialog = DIALOG_QUEUE_FULL;
         return;
     default:
         /* Never log the text; the error message carries none of it. */
         fprintf(stderr, "kiosk: a suggestion could not be saved: %s\n", err);
-        a->sg.overlay = SG_COMMIT_FAILED;
+        a->draft.dialog = DIALOG_COMMIT_FAILED;
         return;
     }
 }
@@ -389,15 +460,15 @@ void suggest_send(App *a)
 static bool tracking_url(const App *a, char *out, size_t n)
 {
     const char *t = a->cfg->tracking_url, *at = strstr(t, "{receipt}");
-    if (!t[0] || !at || !a->sg.receipt[0])
+    if (!t[0] || !at || !a->draft.receipt[0])
         return false;
-    snprintf(out, n, "%.*s%s%s", (int)(at - t), t, a->sg.receipt, at + strlen("{receipt}"));
+    snprintf(out, n, "%.*s%s%s", (int)(at - t), t, a->draft.receipt, at + strlen("{receipt}"));
     return true;
 }
 
-static void sent_view(const App *a, DrawList *dl, int64_t now_s)
+static void sent_view(const App *a, DrawList *dl, int64_t now_ms)
 {
-    int y = ui_header(a, dl, now_s);
+    int y = ui_header(a, dl, now_ms / 1000);
     int m = ui_dp(a, DP_MARGIN);
     char url[CONFIG_PATH_MAX + 16];
     bool qr = tracking_url(a, url, sizeof url);
@@ -419,7 +490,7 @@ static void sent_view(const App *a, DrawList *dl, int64_t now_s)
     dl_text(dl, (colw - lw) / 2, y, FONT_REGULAR, ssz, COL_TEXT2, rl, -1);
     y += ssz * 2;
     char code[OUTBOX_RECEIPT_SIZE];
-    outbox_format_receipt(a->sg.receipt, code);
+    outbox_format_receipt(a->draft.receipt, code);
     int csz = ui_dp(a, 88);
     int cw = ui_width(a, FONT_BOLD, csz, code);
     Rect box = {(colw - cw) / 2 - ui_dp(a, 40), y, cw + ui_dp(a, 80), csz * 3 / 2};
@@ -449,18 +520,16 @@ static void sent_view(const App *a, DrawList *dl, int64_t now_s)
               ui_tr(a, "suggest.done"), true);
 }
 
-static bool sent_tap(App *a, const char *id)
+static bool sent_input(App *a, const ScreenInput *in, int64_t now_ms)
 {
-    if (strcmp(id, "done") == 0) {
-        a->sg.receipt[0] = '\0';
-        a->screen = SCREEN_HOME;
-        a->depth = 0;
-        return true;
-    }
-    return false;
+    if (!in->id || strcmp(in->id, "done") != 0)
+        return false;
+    a->draft.receipt[0] = '\0';
+    app_go(a, SCREEN_HOME, now_ms);
+    return true;
 }
 
-const Screen screen_suggest_sent = {"suggest-sent", sent_view, sent_tap};
+const Screen screen_suggest_sent = {"suggest-sent", true, NULL, sent_input, sent_view};
 
 /* ---- dialogs over the flow ---- */
 
@@ -493,29 +562,29 @@ static void dialog(const App *a, DrawList *dl, const char *title, const char *bo
     }
 }
 
-void suggest_overlay_view(const App *a, DrawList *dl, int64_t now_ms)
+static void dialog_view(const App *a, DrawList *dl, int64_t now_ms)
 {
     /* Dialog controls replace the screen's: drop the hit regions under it. */
     dl_drop_hits(dl);
-    switch (a->sg.overlay) {
-    case SG_CONFIRM_LEAVE:
+    switch (a->draft.dialog) {
+    case DIALOG_CONFIRM_LEAVE:
         dialog(a, dl, ui_tr(a, "suggest.leave_title"), ui_tr(a, "suggest.leave_body"),
                "dialog:keep", ui_tr(a, "suggest.keep_writing"), "dialog:discard",
                ui_tr(a, "suggest.discard"));
         break;
-    case SG_STILL_THERE: {
+    case DIALOG_STILL_THERE: {
         char body[300];
-        int64_t left = (a->sg.still_deadline_ms - now_ms + 999) / 1000;
+        int64_t left = (a->draft.still_deadline_ms - now_ms + 999) / 1000;
         snprintf(body, sizeof body, ui_tr(a, "suggest.still_body"), (int)(left > 0 ? left : 0));
         dialog(a, dl, ui_tr(a, "suggest.still_title"), body, "dialog:keep",
                ui_tr(a, "suggest.still_here"), NULL, NULL);
         break;
     }
-    case SG_COMMIT_FAILED:
+    case DIALOG_COMMIT_FAILED:
         dialog(a, dl, ui_tr(a, "suggest.failed_title"), ui_tr(a, "suggest.failed_body"),
                "dialog:retry", ui_tr(a, "suggest.retry"), "dialog:keep", ui_tr(a, "suggest.later"));
         break;
-    case SG_LIMITED: {
+    case DIALOG_LIMITED: {
         char body[300];
         RateLimit rl = a->rl;   /* rl_wait_ms updates its own bookkeeping */
         int64_t mins = (rl_wait_ms(&rl, now_ms) + 59999) / 60000;
@@ -524,7 +593,7 @@ void suggest_overlay_view(const App *a, DrawList *dl, int64_t now_ms)
                ui_tr(a, "suggest.ok"), NULL, NULL);
         break;
     }
-    case SG_QUEUE_FULL:
+    case DIALOG_QUEUE_FULL:
         dialog(a, dl, ui_tr(a, "suggest.full_title"), ui_tr(a, "suggest.full_body"),
                "dialog:ok", ui_tr(a, "suggest.ok"), NULL, NULL);
         break;
@@ -533,38 +602,41 @@ void suggest_overlay_view(const App *a, DrawList *dl, int64_t now_ms)
     }
 }
 
-void suggest_overlay_tap(App *a, const char *id)
+static bool dialog_input(App *a, const ScreenInput *in, int64_t now_ms)
 {
-    SgOverlay was = a->sg.overlay;
+    const char *id = in->id;
+    if (!id)
+        return false;
+    AppDialog was = a->draft.dialog;
     if (strcmp(id, "dialog:keep") == 0) {
-        a->sg.overlay = SG_NONE;
+        a->draft.dialog = DIALOG_NONE;
     } else if (strcmp(id, "dialog:discard") == 0) {
-        if (a->sg.leave_home) {
-            suggest_wipe(a);
-            a->screen = SCREEN_HOME;
-            a->depth = 0;
+        if (a->draft.leave_home) {
+            app_draft_wipe(a);
+            app_go(a, SCREEN_HOME, now_ms);
         } else if (a->screen == SCREEN_SUGGEST_CONTACT) {
             /* Only the contact goes: back to the two choices. */
-            volatile char *p = (volatile char *)a->sg.contact;
-            for (size_t i = 0; i < sizeof a->sg.contact; i++)
-                p[i] = 0;
-            a->sg.with_contact = false;
-            a->sg.overlay = SG_NONE;
+            app_wipe(a->draft.contact, sizeof a->draft.contact);
+            a->draft.with_contact = false;
+            a->draft.dialog = DIALOG_NONE;
             osk_wipe_composition(&a->osk);
         } else {
-            suggest_wipe(a);
+            app_draft_wipe(a);
             if (a->depth > 0)
-                a->screen = a->stack[--a->depth];
+                app_back(a);
         }
     } else if (strcmp(id, "dialog:retry") == 0) {
-        a->sg.overlay = SG_NONE;
-        suggest_send(a);
+        a->draft.dialog = DIALOG_NONE;
+        send(a, now_ms);
     } else if (strcmp(id, "dialog:ok") == 0) {
-        a->sg.overlay = SG_NONE;
-        if (was == SG_LIMITED && a->screen == SCREEN_SUGGEST && !suggest_has_draft(a)) {
-            a->screen = SCREEN_HOME;
-            a->depth = 0;
-        }
+        a->draft.dialog = DIALOG_NONE;
+        if (was == DIALOG_LIMITED && a->screen == SCREEN_SUGGEST && !app_draft_has_text(a))
+            app_go(a, SCREEN_HOME, now_ms);
+    } else {
+        return false;
     }
+    return true;
 }
 
+/* Not in the table: drawn over the flow while a->draft.dialog is set. */
+const Screen screen_suggest_dialog = {"dialog", false, NULL, dialog_input, dialog_view};

@@ -1,14 +1,7 @@
 /* office_routes.c - Lobby Office's route table and the authoriser of each role. */
 #include "office.h"
 #include "office_kiosk.h"
-
-/* Until staff sessions exist, no request holds a staff role. */
-static bool office_auth_nobody(OfficeReq *rq, OfficeResp *rs)
-{
-    (void)rq;
-    office_resp_error(rs, 401, "unauthorized", "sign in first");
-    return false;
-}
+#include "office_staff.h"
 
 static bool office_auth_public(OfficeReq *rq, OfficeResp *rs)
 {
@@ -19,8 +12,8 @@ static bool office_auth_public(OfficeReq *rq, OfficeResp *rs)
 const OfficeAuthFn office_authorisers[OFFICE_N_ROLES] = {
     [OFFICE_PUBLIC] = office_auth_public,
     [OFFICE_KIOSK] = office_auth_kiosk,
-    [OFFICE_STAFF] = office_auth_nobody,
-    [OFFICE_ADMIN] = office_auth_nobody,
+    [OFFICE_STAFF] = office_auth_staff,
+    [OFFICE_ADMIN] = office_auth_admin,
 };
 
 /* { method, path pattern, role, max body (0: max_body_kb), handler }.

@@ -1,7 +1,10 @@
 /* ostore.h - Lobby Office's storage: every query the office makes, behind
- * one small interface with one implementation per engine (SQLite now in
- * app/office/ostore_sqlite.c; PostgreSQL through libpq to come). No SQL
- * lives anywhere else.
+ * one small interface that runs on two engines: SQLite (a file, the
+ * default) and PostgreSQL (a "postgresql://" spec, through libpq). The
+ * queries are engine-neutral (app/office/ostore*.c over the private
+ * statement layer include/ostore_priv.h); the engines' drivers are
+ * app/office/ostore_sqlite.c and app/office/ostore_pg.c. No SQL lives
+ * anywhere else.
  *
  * Rules every engine keeps (tests/test_office_store.c checks them):
  *   - All state is in the database; an Ostore holds a connection and the
@@ -10,18 +13,17 @@
  *     keys, enrolment code use, community slugs, kiosk names per community,
  *     token hashes.
  *   - A call that returns OSTORE_OK or OSTORE_DUPLICATE for a write has
- *     committed it durably (SQLite: WAL, synchronous=FULL).
- *   - Schema changes are numbered migrations, applied by ostore_open.
+ *     committed it durably (SQLite: WAL, synchronous=FULL; PostgreSQL:
+ *     its commit).
+ *   - Schema changes are numbered migrations, applied by ostore_open; the
+ *     version is kept in the table ostore_schema on both engines.
  *   - Tenancy: organisation -> communities -> kiosks; every row of resident
  *     data or content belongs to a community.
  *   - Secrets are stored only as hashes (hex SHA-256 of kiosk tokens and
  *     enrolment codes, Argon2id strings of passwords): callers pass hashes.
  *
- * Adding the PostgreSQL engine: rename the functions of ostore_sqlite.c
- * to ostore_sqlite_*, put a table of function pointers (one per call
- * below) in ostore.c, and let ostore_open pick the engine from the spec;
- * callers do not change. Map unique violations to OSTORE_CONFLICT and
- * connection loss to OSTORE_ERROR (the server answers 503).
+ * A unique violation is OSTORE_CONFLICT; a lost connection is OSTORE_ERROR
+ * (the server answers 503) and the next call on the handle reconnects.
  *
  * An Ostore belongs to one thread at a time (the server keeps a pool).
  * Functions return an OstoreResult; on OSTORE_ERROR, ostore_error() says
@@ -50,9 +52,10 @@ typedef enum {
 #define OSTORE_HASH_HEX 65   /* 64 hex digits of a SHA-256 and a NUL */
 
 /* Open the database `spec` names: a file path (SQLite; the file is created
- * mode 0600 if missing) or a "postgresql://" URL (refused until that
- * engine lands). Applies pending migrations; refuses a database whose
- * schema is newer than OSTORE_SCHEMA. Returns NULL with a message in err. */
+ * mode 0600 if missing) or a "postgresql://" (or "postgres://") libpq URL.
+ * Applies pending migrations (one process at a time); refuses a database
+ * whose schema is newer than OSTORE_SCHEMA. Returns NULL with a message in
+ * err (which never repeats a URL's password). */
 Ostore *ostore_open(const char *spec, char *err, size_t errlen);
 void ostore_close(Ostore *s);   /* NULL accepted */
 

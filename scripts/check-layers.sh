@@ -44,7 +44,7 @@ for h in $(sed -e 's/\\$//' -e 's/^[^:]*://' "$dep" | tr ' ' '\n' | grep '\.h$' 
         name=$(basename "$h" .h)
         case $name in
         version|measure) continue ;;               # shared by every layer
-        ostore)          l=office ;;               # ostore_sqlite.c, ostore_pg.c
+        ostore)          l=office ;;               # ostore.c and its drivers
         *)
             f=$(find "$here/app" -name "${name%_priv}.c" | head -1)
             [ -n "$f" ] || f=$(find "$here/app" -name "screen_${name}.c" -o -name "${name%_ui}.c" | head -1)

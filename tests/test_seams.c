@@ -188,8 +188,8 @@ static void add_source(const char *path, void *ctx)
     }
 }
 
-/* name.c, or name_ENGINE.c for an interface with engines (ostore.h:
- * ostore_sqlite.c, later a PostgreSQL one). */
+/* name.c, or name_PART.c for a module in several files (ostore.h:
+ * ostore.c, ostore_sqlite.c, ostore_pg.c, ...). */
 static bool has_source(const Names *nm, const char *name)
 {
     size_t n = strlen(name);

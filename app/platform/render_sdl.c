@@ -1,11 +1,16 @@
 /* render_sdl.c - draws a DrawList with SDL2/SDL2_ttf; owns fonts, text and QR textures. */
 #include "render_sdl.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <SDL_image.h>
 #include <SDL_ttf.h>
@@ -61,7 +66,11 @@ typedef struct {
 
 struct Renderer {
     SDL_Renderer *sdl;
-    char font_dir[512];
+    /* Each font file read once; every size of a face is opened from this
+     * buffer (FreeType reading the file itself made tens of thousands of
+     * small lseek/read calls a start). */
+    unsigned char *font_data[FONT_COUNT];
+    size_t font_len[FONT_COUNT];
     TextMeasure measure;
     FontSlot fonts[FONT_SLOTS];
     uint64_t tick;
@@ -107,11 +116,46 @@ static uint64_t key_hash(unsigned kind, unsigned size, uint32_t rgb, const char 
 
 /* ---- fonts ---------------------------------------------------------- */
 
+/* Read a whole file into a new buffer (the caller frees it); NULL with a
+ * reason in why on failure. */
+static unsigned char *read_file(const char *path, size_t *outlen, const char **why)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        *why = strerror(errno);
+        return NULL;
+    }
+    struct stat st;
+    unsigned char *buf = NULL;
+    size_t got = 0;
+    if (fstat(fd, &st) != 0)
+        *why = strerror(errno);
+    else if (st.st_size <= 0 || st.st_size > INT_MAX)
+        *why = st.st_size <= 0 ? "empty file" : "too large";
+    else if (!(buf = malloc((size_t)st.st_size)))
+        *why = "out of memory";
+    else
+        while (got < (size_t)st.st_size) {
+            ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                *why = n < 0 ? strerror(errno) : "file shrank while read";
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            got += (size_t)n;
+        }
+    close(fd);
+    *outlen = got;
+    return buf;
+}
+
 static TTF_Font *open_font(Renderer *r, int face, int size)
 {
-    char path[640];
-    snprintf(path, sizeof path, "%s/%s", r->font_dir, FONT_FILES[face]);
-    TTF_Font *f = TTF_OpenFont(path, size);
+    SDL_RWops *rw = SDL_RWFromConstMem(r->font_data[face], (int)r->font_len[face]);
+    TTF_Font *f = rw ? TTF_OpenFontRW(rw, 1, size) : NULL;   /* closes rw on failure too */
     if (f)
         TTF_SetFontHinting(f, HINTING);
     return f;
@@ -363,13 +407,21 @@ Renderer *render_create(SDL_Renderer *sdl, const char *font_dir, char *err, size
         return NULL;
     }
     r->sdl = sdl;
-    if (snprintf(r->font_dir, sizeof r->font_dir, "%s", font_dir) >= (int)sizeof r->font_dir) {
-        snprintf(err, errlen, "font directory path too long");
-        render_destroy(r);
-        return NULL;
-    }
-    /* Open every face once now, so a missing or broken font fails at start-up. */
+    /* Read and open every face once now, so a missing or broken font fails
+     * at start-up. */
     for (int face = 0; face < FONT_COUNT; face++) {
+        char path[1024];
+        if (snprintf(path, sizeof path, "%s/%s", font_dir, FONT_FILES[face]) >= (int)sizeof path) {
+            snprintf(err, errlen, "font directory path too long");
+            render_destroy(r);
+            return NULL;
+        }
+        const char *why = "";
+        if (!(r->font_data[face] = read_file(path, &r->font_len[face], &why))) {
+            snprintf(err, errlen, "cannot read font %s: %s (run fonts/make-fonts.sh?)", path, why);
+            render_destroy(r);
+            return NULL;
+        }
         TTF_Font *f = open_font(r, face, 32);
         if (!f) {
             snprintf(err, errlen, "cannot open font %s/%s: %s (run fonts/make-fonts.sh?)",
@@ -397,6 +449,8 @@ void render_destroy(Renderer *r)
     for (int i = 0; i < FONT_SLOTS; i++)
         if (r->fonts[i].font)
             TTF_CloseFont(r->fonts[i].font);
+    for (int face = 0; face < FONT_COUNT; face++)   /* after the fonts that read them */
+        free(r->font_data[face]);
     free(r);
     TTF_Quit();                      /* balances the TTF_Init in render_create */
 }

@@ -8,12 +8,17 @@
  * with CLOCK_PROCESS_CPUTIME_ID: the first (cold) frame, then after a warm-up
  * RUNS redraws of kiosk_view + render_frame ("full") and RUNS of kiosk_view
  * alone ("view"); and, as a baseline, RUNS renders of an empty frame (only
- * the clear). Prints one key=value line per screen and part (ms). */
+ * the clear). Prints one key=value line per screen and part (ms).
+ * With BENCH_SYSCALL_MARKS=1 in the environment, the "full" redraws of each
+ * screen are bracketed by access("bench-mark-begin-SCREEN") and
+ * access("bench-mark-end-SCREEN"), so tests/bench.sh can count under strace
+ * the system calls the redraws make. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <SDL.h>
 #include "kiosk.h"
 #include "render_sdl.h"
@@ -28,6 +33,19 @@ static double cpu_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A system call strace shows with its name, when BENCH_SYSCALL_MARKS is set. */
+static void mark(const char *what, const char *screen)
+{
+    static int on = -1;
+    if (on < 0)
+        on = getenv("BENCH_SYSCALL_MARKS") != NULL;
+    if (on) {
+        char path[200];
+        snprintf(path, sizeof path, "bench-mark-%s-%s", what, screen);
+        (void)access(path, F_OK);
+    }
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -76,12 +94,14 @@ static int bench_screen(Kiosk *k, Renderer *r, const char *screen, int64_t now,
         render_frame(r, kiosk_frame(k));
     }
     render_stats(r, &s0);
+    mark("begin", screen);
     for (int i = 0; i < runs; i++) {
         t0 = cpu_ms();
         kiosk_view(k, now);
         render_frame(r, kiosk_frame(k));
         v[i] = cpu_ms() - t0;
     }
+    mark("end", screen);
     render_stats(r, &s1);
     report(screen, "full", v, runs, &s0, &s1);
 

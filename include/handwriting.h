@@ -61,7 +61,17 @@ const HwPoint *hw_ink_stroke(const HwInk *ink, size_t s);
  * missing or unreadable. About 5 ms; the model is mapped (26 MB). Free
  * with hw_close. */
 Handwriting *hw_open(const char *model, char *err, size_t errlen);
-/* NULL accepted. */
+/* As hw_open, but the model is opened on a thread of its own, so the
+ * caller goes on at once: returns NULL (message in err) only when the model
+ * file is missing or unreadable or memory is short. hw_recognize waits for
+ * the open to finish; hw_wait says how it went. Use the handle from one
+ * thread only, as any other. */
+Handwriting *hw_open_async(const char *model, char *err, size_t errlen);
+/* Wait until the model is open (at once after hw_open). Returns true, or
+ * false with zinnia's message in err (may be NULL): the handle then
+ * recognises nothing; close it. */
+bool hw_wait(Handwriting *h, char *err, size_t errlen);
+/* Waits for an open still under way; NULL accepted. */
 void hw_close(Handwriting *h);
 
 /* Leave out candidates drawable() rejects. NULL: no filter. */

@@ -45,7 +45,8 @@ bool kiosk_poll_content(Kiosk *k, int64_t now_ms, bool force);
  * fresh while it is shown. Returns true when the screen must be redrawn. */
 bool kiosk_service(Kiosk *k, int64_t now_ms);
 
-/* Let every timer run once: new content, the app's timers, staff requests.
+/* Let every timer run once: new content, the app's timers, staff requests,
+ * the input engines' load after the first frame (kiosk_shown).
  * Returns true when the screen must be redrawn. */
 bool kiosk_tick(Kiosk *k, int64_t now_ms);
 
@@ -58,7 +59,9 @@ int64_t kiosk_next_timeout(const Kiosk *k, int64_t now_ms);
 void kiosk_view(Kiosk *k, int64_t now_ms);
 
 /* The frame has been shown: the heartbeat reports its hash and whether
- * the screen is in its day or night state. */
+ * the screen is in its day or night state. After the first, the next
+ * kiosk_tick starts loading the pinyin engine on a thread of its own
+ * (kiosk_next_timeout is 0 until then), so it never delays that frame. */
 void kiosk_shown(Kiosk *k);
 
 /* The last frame built by kiosk_view (hit testing, drawing, dumps). */

@@ -15,7 +15,9 @@
  * never written to disk; pinyin_unload() deletes the file and the
  * directory. Nothing typed is ever logged.
  *
- * Not thread-safe; call from the UI thread only. Strings are UTF-8. */
+ * Not thread-safe; call from the UI thread only (the background load of
+ * pinyin_load_start runs inside this module and is joined before the
+ * decoder is used). Strings are UTF-8. */
 #ifndef PINYIN_H
 #define PINYIN_H
 
@@ -44,6 +46,25 @@ typedef bool (*PinyinDrawable)(void *ctx, uint32_t cp);
  * dictionary is missing or implausible, the temporary directory cannot be
  * made, or a Pinyin is already open. Free with pinyin_close. */
 Pinyin *pinyin_open(const char *dict_path, char *err, size_t errlen);
+
+/* As pinyin_open, with the same checks of the dictionary (and the same
+ * NULL and message when they fail), but the decoder is not loaded yet: the
+ * handle loads it on its first use that needs it (typing, predicting),
+ * or, after pinyin_load_start, on a thread of its own meanwhile, and its
+ * first use then waits for that load to finish. Until then it lists
+ * nothing. If the load fails, the handle offers nothing (pinyin_type
+ * returns -1) and pinyin_load_status says why. */
+Pinyin *pinyin_open_later(const char *dict_path, char *err, size_t errlen);
+
+/* Start loading a pinyin_open_later handle's decoder on a thread of its
+ * own (the kiosk: once its first frame is on screen). No-op when loaded,
+ * loading, or p is NULL. */
+void pinyin_load_start(Pinyin *p);
+
+/* Without waiting: 1 when the decoder is loaded for p, 0 while it is
+ * still loading (or its load was never started), -1 when the load failed
+ * (the reason in err). */
+int pinyin_load_status(Pinyin *p, char *err, size_t errlen);
 
 /* Wipe the user dictionary (as pinyin_reset) and free the handle; the
  * decoder stays loaded for the next pinyin_open. NULL is accepted. */

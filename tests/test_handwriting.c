@@ -363,6 +363,53 @@ static void test_open_errors(void **state)
     hw_close(NULL);
 }
 
+/* hw_open_async: the model opens on a thread of its own; the first
+ * recognition waits for it and gives what a model opened in the
+ * foreground gives. */
+static void test_open_async(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    Handwriting *a = hw_open_async(NULL, err, sizeof err);
+    assert_non_null(a);
+    HwInk *ink = hw_ink_new();
+    char ch[8], out[HW_MAX_CANDIDATES][8], want[HW_MAX_CANDIDATES][8];
+    assert_true(strokes_load(STROKES_DIR "kou.txt", 1.0, 0, 0, ink, ch) > 0);
+    size_t n = hw_recognize(a, ink, 400, 400, out, HW_MAX_CANDIDATES);   /* waits */
+    size_t m = hw_recognize(hw, ink, 400, 400, want, HW_MAX_CANDIDATES);
+    assert_true(n > 0);
+    assert_int_equal(n, m);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(out[i], want[i]);
+    assert_true(hw_wait(a, err, sizeof err));
+    hw_close(a);
+    /* Closed while the model is still opening: waits for it, nothing leaks. */
+    hw_close(hw_open_async(NULL, NULL, 0));
+    hw_ink_free(ink);
+}
+
+/* A missing model fails at once; a file that is not a model fails in the
+ * load, and hw_wait says so while the handle recognises nothing. */
+static void test_open_async_errors(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    assert_null(hw_open_async("/nonexistent/model", err, sizeof err));
+    assert_non_null(strstr(err, "/nonexistent/model"));
+    err[0] = '\0';
+    Handwriting *bad = hw_open_async("tests/data/strokes/yi.txt", err, sizeof err);
+    assert_non_null(bad);
+    assert_false(hw_wait(bad, err, sizeof err));
+    assert_non_null(strstr(err, "yi.txt"));
+    HwInk *ink = hw_ink_new();
+    char ch[8], out[HW_MAX_CANDIDATES][8];
+    assert_true(strokes_load(STROKES_DIR "kou.txt", 1.0, 0, 0, ink, ch) > 0);
+    assert_int_equal(hw_recognize(bad, ink, 400, 400, out, HW_MAX_CANDIDATES), 0);
+    hw_ink_free(ink);
+    hw_close(bad);
+    assert_false(hw_wait(NULL, NULL, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -375,6 +422,8 @@ int main(void)
         cmocka_unit_test(test_empty_ink_and_taps),
         cmocka_unit_test(test_filter_and_radicals),
         cmocka_unit_test(test_recognition_speed),
+        cmocka_unit_test(test_open_async),
+        cmocka_unit_test(test_open_async_errors),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "fake_measure.h"
 #include "kiosk.h"
+#include "pinyin.h"
 #include "proc.h"
 #include "screen_util.h"
 #include "tmpdir.h"
@@ -102,12 +103,51 @@ static void test_open_reports_bad_start_content(void **state)
     tmpdir_remove(dir);
 }
 
+/* The pinyin engine loads after the first frame, not in kiosk_open: the
+ * first kiosk_shown makes the next timeout 0, that tick starts the load on
+ * a thread, and a key typed meanwhile waits for it. */
+static void test_inputs_load_after_first_frame(void **state)
+{
+    (void)state;
+    char *dir = tmpdir_make();
+    char *data = tmpdir_path(dir, "data");
+    Config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
+    char err[400];
+    int64_t now = SAMPLE_NOW_MS;
+    Kiosk *k = kiosk_open(&cfg, ".", "assets/content/sample.json", fake_measure(), 1920, 1080,
+                          now, err, sizeof err);
+    if (!k)
+        fail_msg("%s", err);
+    Pinyin *py = kiosk_pinyin(k);
+    assert_non_null(py);
+    assert_int_equal(pinyin_load_status(py, err, sizeof err), 0);   /* not at open */
+    assert_true(kiosk_next_timeout(k, now) > 0);
+    kiosk_tick(k, now);
+    assert_int_equal(pinyin_load_status(py, err, sizeof err), 0);   /* nor before a frame */
+    kiosk_view(k, now);
+    kiosk_shown(k);
+    assert_int_equal(kiosk_next_timeout(k, now), 0);
+    kiosk_tick(k, now);                                             /* starts it */
+    assert_true(kiosk_next_timeout(k, now) > 0);
+    assert_int_equal(pinyin_type(py, 'n'), 0);                      /* waits for it */
+    assert_int_equal(pinyin_load_status(py, err, sizeof err), 1);
+    assert_true(pinyin_count(py) > 0);
+    kiosk_tick(k, now);
+    assert_ptr_equal(kiosk_pinyin(k), py);
+    kiosk_close(k);
+    free(data);
+    tmpdir_remove(dir);
+}
+
 int main(void)
 {
     setenv("TZ", "Asia/Shanghai", 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_live_reload_from_kioskctl),
         cmocka_unit_test(test_open_reports_bad_start_content),
+        cmocka_unit_test(test_inputs_load_after_first_frame),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

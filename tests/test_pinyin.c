@@ -597,6 +597,46 @@ static void test_unload_deletes_everything(void **state)
     closedir(d);
 }
 
+/* After the unload: pinyin_open_later checks the dictionary at once but
+ * loads nothing; pinyin_load_start loads it on a thread, and the first key
+ * waits for that load; without a start, the first key loads it. */
+static void test_open_later(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    assert_null(pinyin_open_later("/nonexistent/dict.dat", err, sizeof err));
+    assert_non_null(strstr(err, "/nonexistent/dict.dat"));
+    for (int start = 1; start >= 0; start--) {
+        py = pinyin_open_later(NULL, err, sizeof err);
+        assert_non_null(py);
+        assert_int_equal(pinyin_load_status(py, err, sizeof err), 0);   /* not loaded */
+        assert_int_equal(pinyin_count(py), 0);
+        assert_int_equal(pinyin_reset(py), 0);
+        pinyin_clear(py);
+        pinyin_set_filter(py, NULL, NULL);
+        if (start)
+            pinyin_load_start(py);
+        expect_first("shequwuye", "社区物业");   /* waits for (or makes) the load */
+        assert_int_equal(pinyin_load_status(py, err, sizeof err), 1);
+        assert_int_equal(access(pinyin_user_dict_path(py), F_OK), 0);
+        pinyin_close(py);
+        py = NULL;
+        pinyin_unload();
+    }
+    /* Closed while its load runs: the load finishes first, nothing is left. */
+    py = pinyin_open_later(NULL, err, sizeof err);
+    assert_non_null(py);
+    pinyin_load_start(py);
+    pinyin_close(py);
+    py = NULL;
+    pinyin_unload();
+    /* Never started, never used: nothing was loaded. */
+    py = pinyin_open_later(NULL, err, sizeof err);
+    pinyin_close(py);
+    py = NULL;
+    pinyin_unload();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -616,6 +656,7 @@ int main(void)
         cmocka_unit_test_setup(test_fork_child_exit_keeps_files, each_setup),
         cmocka_unit_test_setup(test_close_and_reopen, each_setup),
         cmocka_unit_test_setup(test_unload_deletes_everything, each_setup),
+        cmocka_unit_test(test_open_later),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

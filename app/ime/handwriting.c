@@ -4,6 +4,8 @@
 #include "utf8.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,13 @@ struct Handwriting {
     HwDrawable drawable;
     void *ctx;
     HwPlacement placement;
+    /* hw_open_async: the loader thread reads rec and model, and writes ok
+     * and err; the caller's thread reads those only after joining it. */
+    pthread_t loader;
+    bool loading;                       /* loader started and not joined */
+    bool ok;                            /* the model is open */
+    char model[PATH_MAX];
+    char err[300];
 };
 
 HwInk *hw_ink_new(void)
@@ -120,7 +129,8 @@ const HwPoint *hw_ink_stroke(const HwInk *ink, size_t s)
 }
 
 
-Handwriting *hw_open(const char *model, char *err, size_t errlen)
+/* Check the model, allocate the recogniser; the model is not opened yet. */
+static Handwriting *hw_new(const char *model, char *err, size_t errlen)
 {
     if (!model)
         model = HW_DEFAULT_MODEL;
@@ -131,13 +141,10 @@ Handwriting *hw_open(const char *model, char *err, size_t errlen)
         return NULL;
     }
     Handwriting *h = calloc(1, sizeof *h);
-    if (!h || !(h->rec = zinnia_recognizer_new()) || !(h->ch = zinnia_character_new())) {
-        errmsg(err, errlen, "handwriting: out of memory");
-        hw_close(h);
-        return NULL;
-    }
-    if (!zinnia_recognizer_open(h->rec, model)) {
-        errmsg(err, errlen, "handwriting: %s: %s", model, zinnia_recognizer_strerror(h->rec));
+    if (!h || !(h->rec = zinnia_recognizer_new()) || !(h->ch = zinnia_character_new()) ||
+        snprintf(h->model, sizeof h->model, "%s", model) >= (int)sizeof h->model) {
+        errmsg(err, errlen, h && h->ch ? "handwriting: model path too long"
+                                       : "handwriting: out of memory");
         hw_close(h);
         return NULL;
     }
@@ -145,14 +152,69 @@ Handwriting *hw_open(const char *model, char *err, size_t errlen)
     return h;
 }
 
+/* Open the model (26 MB, mapped and walked): on the loader thread or not. */
+static void hw_load(Handwriting *h)
+{
+    h->ok = zinnia_recognizer_open(h->rec, h->model) != 0;
+    if (!h->ok)
+        errmsg(h->err, sizeof h->err, "handwriting: %s: %s", h->model,
+               zinnia_recognizer_strerror(h->rec));
+}
+
+static void *hw_loader(void *arg)
+{
+    hw_load(arg);
+    return NULL;
+}
+
+Handwriting *hw_open(const char *model, char *err, size_t errlen)
+{
+    Handwriting *h = hw_new(model, err, errlen);
+    if (!h)
+        return NULL;
+    hw_load(h);
+    if (!h->ok) {
+        errmsg(err, errlen, "%s", h->err);
+        hw_close(h);
+        return NULL;
+    }
+    return h;
+}
+
+Handwriting *hw_open_async(const char *model, char *err, size_t errlen)
+{
+    Handwriting *h = hw_new(model, err, errlen);
+    if (h)
+        h->loading = pthread_create(&h->loader, NULL, hw_loader, h) == 0;
+    if (h && !h->loading)
+        hw_load(h);                     /* no thread: open it now */
+    return h;
+}
+
+bool hw_wait(Handwriting *h, char *err, size_t errlen)
+{
+    if (!h)
+        return false;
+    if (h->loading) {
+        pthread_join(h->loader, NULL);
+        h->loading = false;
+    }
+    if (!h->ok)
+        errmsg(err, errlen, "%s", h->err);
+    return h->ok;
+}
+
 void hw_close(Handwriting *h)
 {
     if (!h)
         return;
+    if (h->loading)
+        pthread_join(h->loader, NULL);  /* it uses rec */
     if (h->ch)
         zinnia_character_destroy(h->ch);
     if (h->rec) {
-        zinnia_recognizer_close(h->rec);
+        if (h->ok)
+            zinnia_recognizer_close(h->rec);
         zinnia_recognizer_destroy(h->rec);
     }
     free(h);
@@ -182,7 +244,7 @@ static bool hw_is_radical(const char *v)
 }
 
 /* Load the ink into h->ch, placed as h->placement says. False if empty. */
-static bool hw_load(Handwriting *h, const HwInk *ink, int pad_w, int pad_h)
+static bool hw_load_ink(Handwriting *h, const HwInk *ink, int pad_w, int pad_h)
 {
     if (ink->npts == 0)
         return false;
@@ -239,7 +301,7 @@ size_t hw_recognize(Handwriting *h, const HwInk *ink, int pad_w, int pad_h,
         return 0;
     if (max > HW_MAX_CANDIDATES)
         max = HW_MAX_CANDIDATES;
-    if (!hw_load(h, ink, pad_w, pad_h))
+    if (!hw_wait(h, NULL, 0) || !hw_load_ink(h, ink, pad_w, pad_h))
         return 0;
     zinnia_result_t *res = zinnia_recognizer_classify(h->rec, h->ch, HW_NBEST);
     if (!res)

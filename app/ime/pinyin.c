@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <glob.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,8 @@
 #define PINYIN_SEP '\''
 
 struct Pinyin {
+    bool pending;                 /* pinyin_open_later: decoder not loaded yet */
+    bool failed;                  /* its load failed: the handle offers nothing */
     char letters[PINYIN_MAX_LETTERS + 1];
     size_t len;
     PinyinDrawable drawable;
@@ -56,6 +60,19 @@ static struct {
     char dir[256];                /* private 0700 directory */
     char user_dict[300];          /* the user dictionary inside it */
 } pinyin_engine;
+
+/* The background load (pinyin_open_later, pinyin_load_start). The thread
+ * runs pinyin_load and writes pinyin_engine and ok/err; every other access
+ * to them is on the caller's thread after pthread_join (or before
+ * pthread_create), which orders them. `done` alone is read while it runs. */
+static struct {
+    pthread_t thread;
+    bool started;                 /* created and not yet joined */
+    atomic_bool done;             /* the thread has finished */
+    bool ok;
+    char sys_dict[512];
+    char err[300];
+} pinyin_bg;
 
 static const char *const pinyin_dict_paths[] = {
     "/usr/lib/x86_64-linux-gnu/googlepinyin/data/dict_pinyin.dat",
@@ -200,8 +217,11 @@ static int pinyin_wipe(void)
     return 0;
 }
 
+static void pinyin_bg_join(void);
+
 void pinyin_unload(void)
 {
+    pinyin_bg_join();   /* a load under way finishes first (exit during it) */
     if (!pinyin_engine.loaded || pinyin_engine.owner != getpid())
         return;         /* never touch a parent process's files after fork */
     im_reset_search();
@@ -282,36 +302,42 @@ static bool pinyin_load(const char *sys_dict, char *err, size_t errlen)
     return true;
 }
 
-Pinyin *pinyin_open(const char *dict_path, char *err, size_t errlen)
+/* The checks of pinyin_open; the dictionary's path into dict[n]. The
+ * decoder is left loaded only when it holds that dictionary already. */
+static bool pinyin_check(const char *dict_path, char *dict, size_t n, char *err, size_t errlen)
 {
-    char found[512];
     if (!dict_path) {
-        if (!pinyin_find_dict(found, sizeof found)) {
+        if (!pinyin_find_dict(dict, n)) {
             errmsg(err, errlen, "pinyin: no googlepinyin dictionary "
                        "(dict_pinyin.dat) found; install libgooglepinyin0");
-            return NULL;
+            return false;
         }
-        dict_path = found;
+    } else if (snprintf(dict, n, "%s", dict_path) >= (int)n) {
+        errmsg(err, errlen, "pinyin: dictionary path too long");
+        return false;
     }
-    if (access(dict_path, R_OK) != 0) {
-        errmsg(err, errlen, "pinyin: %s: %s", dict_path, strerror(errno));
-        return NULL;
+    if (access(dict, R_OK) != 0) {
+        errmsg(err, errlen, "pinyin: %s: %s", dict, strerror(errno));
+        return false;
     }
-    if (!pinyin_dict_plausible(dict_path)) {
-        errmsg(err, errlen, "pinyin: %s: not a googlepinyin dictionary", dict_path);
-        return NULL;
+    if (!pinyin_dict_plausible(dict)) {
+        errmsg(err, errlen, "pinyin: %s: not a googlepinyin dictionary", dict);
+        return false;
     }
     if (pinyin_engine.in_use) {
         errmsg(err, errlen, "pinyin: a decoder is already open");
-        return NULL;
+        return false;
     }
     if (pinyin_engine.loaded && (pinyin_engine.owner != getpid() ||
-                                 strcmp(pinyin_engine.sys_dict, dict_path) != 0)) {
+                                 strcmp(pinyin_engine.sys_dict, dict) != 0)) {
         pinyin_unload();
         pinyin_engine.loaded = false;   /* a parent's: leave its files */
     }
-    if (!pinyin_engine.loaded && !pinyin_load(dict_path, err, errlen))
-        return NULL;
+    return true;
+}
+
+static Pinyin *pinyin_handle(char *err, size_t errlen)
+{
     Pinyin *p = calloc(1, sizeof *p);
     if (!p) {
         errmsg(err, errlen, "pinyin: out of memory");
@@ -321,12 +347,88 @@ Pinyin *pinyin_open(const char *dict_path, char *err, size_t errlen)
     return p;
 }
 
+Pinyin *pinyin_open(const char *dict_path, char *err, size_t errlen)
+{
+    char dict[512];
+    if (!pinyin_check(dict_path, dict, sizeof dict, err, errlen))
+        return NULL;
+    if (!pinyin_engine.loaded && !pinyin_load(dict, err, errlen))
+        return NULL;
+    return pinyin_handle(err, errlen);
+}
+
+Pinyin *pinyin_open_later(const char *dict_path, char *err, size_t errlen)
+{
+    char dict[512];
+    if (!pinyin_check(dict_path, dict, sizeof dict, err, errlen))
+        return NULL;
+    Pinyin *p = pinyin_handle(err, errlen);
+    if (p && !pinyin_engine.loaded) {
+        p->pending = true;
+        snprintf(pinyin_bg.sys_dict, sizeof pinyin_bg.sys_dict, "%s", dict);
+    }
+    return p;
+}
+
+static void *pinyin_bg_main(void *arg)
+{
+    (void)arg;
+    pinyin_bg.ok = pinyin_load(pinyin_bg.sys_dict, pinyin_bg.err, sizeof pinyin_bg.err);
+    atomic_store(&pinyin_bg.done, true);
+    return NULL;
+}
+
+void pinyin_load_start(Pinyin *p)
+{
+    if (!p || !p->pending || pinyin_bg.started)
+        return;
+    atomic_store(&pinyin_bg.done, false);
+    pinyin_bg.started = pthread_create(&pinyin_bg.thread, NULL, pinyin_bg_main, NULL) == 0;
+}
+
+static void pinyin_bg_join(void)
+{
+    if (pinyin_bg.started) {
+        pthread_join(pinyin_bg.thread, NULL);
+        pinyin_bg.started = false;
+    }
+}
+
+/* Finish a pending load: wait for the thread, or load here if none was
+ * started. True when the decoder is loaded for p. */
+static bool pinyin_ready(Pinyin *p)
+{
+    if (p->pending) {
+        if (pinyin_bg.started)
+            pinyin_bg_join();
+        else
+            pinyin_bg.ok = pinyin_load(pinyin_bg.sys_dict, pinyin_bg.err, sizeof pinyin_bg.err);
+        p->pending = false;
+        p->failed = !pinyin_bg.ok;
+    }
+    return !p->failed;
+}
+
+int pinyin_load_status(Pinyin *p, char *err, size_t errlen)
+{
+    if (p->pending && !(pinyin_bg.started && atomic_load(&pinyin_bg.done)))
+        return 0;
+    if (pinyin_ready(p))
+        return 1;
+    errmsg(err, errlen, "%s", pinyin_bg.err);
+    return -1;
+}
+
 void pinyin_close(Pinyin *p)
 {
     if (!p)
         return;
-    pinyin_clear(p);
-    pinyin_wipe();
+    if (p->pending && pinyin_bg.started)
+        pinyin_ready(p);          /* let the load under way finish */
+    if (!p->pending && !p->failed) {
+        pinyin_clear(p);
+        pinyin_wipe();
+    }
     pinyin_engine.in_use = false;
     free(p);
 }
@@ -334,12 +436,15 @@ void pinyin_close(Pinyin *p)
 int pinyin_reset(Pinyin *p)
 {
     pinyin_clear(p);
-    return pinyin_wipe();
+    if (p->pending)               /* nothing typed or learned yet */
+        return 0;
+    return p->failed ? -1 : pinyin_wipe();
 }
 
 const char *pinyin_user_dict_path(const Pinyin *p)
 {
-    (void)p;
+    if (p->pending)
+        pinyin_ready((Pinyin *)p);
     return pinyin_engine.user_dict;
 }
 
@@ -351,6 +456,8 @@ int pinyin_type(Pinyin *p, char letter)
     if (p->len >= PINYIN_MAX_LETTERS)
         return -1;
     if (sep && (p->len == 0 || p->letters[p->len - 1] == '\''))
+        return -1;
+    if (!pinyin_ready(p))         /* a load under way: wait for it */
         return -1;
     p->predicting = false;
     p->letters[p->len++] = letter;
@@ -452,7 +559,8 @@ void pinyin_set_filter(Pinyin *p, PinyinDrawable drawable, void *ctx)
 {
     p->drawable = drawable;
     p->ctx = ctx;
-    pinyin_fill(p);
+    if (!p->pending && !p->failed)   /* else nothing is listed yet */
+        pinyin_fill(p);
 }
 
 int pinyin_choose(Pinyin *p, size_t i, char *out, size_t n)
@@ -498,7 +606,7 @@ static bool pinyin_is_han(uint32_t cp)
 size_t pinyin_predict(Pinyin *p, const char *history_utf8)
 {
     pinyin_clear(p);
-    if (!history_utf8)
+    if (!history_utf8 || !pinyin_ready(p))
         return 0;
     /* The trailing run of Chinese characters, at most the engine's 7. */
     uint16_t his[IM_MAX_PREDICT_SIZE + 1];
@@ -546,6 +654,11 @@ void pinyin_clear(Pinyin *p)
     p->predicting = false;
     p->npred = 0;
     p->engine_n = 0;
+    p->count = 0;
+    p->used = 0;
+    p->fixed[0] = '\0';
+    if (p->pending || p->failed)  /* the engine holds nothing of p yet */
+        return;
     im_reset_search();
     pinyin_fill(p);
 }

@@ -19,6 +19,9 @@ struct Kiosk {
     I18n *i18n;
     Outbox *outbox;               /* suggestions; NULL if it could not open */
     Pinyin *pinyin;               /* NULL if the dictionary is missing */
+    bool shown;                   /* the first frame is on screen */
+    bool inputs_started;          /* the pinyin load was started after it */
+    bool inputs_checked;          /* and its outcome is known */
     Uploader *uploader;           /* upload, sync, heartbeat; NULL if it could not start */
     App *app;
     DrawList frame;               /* the last frame drawn (hit testing) */
@@ -189,7 +192,11 @@ Kiosk *kiosk_open(const Config *cfg, const char *share_dir, const char *content_
         if (k->outbox)
             outbox_set_seal_key(k->outbox, &pub);
     }
-    k->pinyin = pinyin_open(cfg->pinyin_dict[0] ? cfg->pinyin_dict : NULL, msg, sizeof msg);
+    /* The dictionary is checked now, loaded once the first frame is on
+     * screen (kiosk_tick), on a thread of its own: a key pressed sooner
+     * waits for it. */
+    k->pinyin = pinyin_open_later(cfg->pinyin_dict[0] ? cfg->pinyin_dict : NULL, msg,
+                                  sizeof msg);
     if (!k->pinyin)
         fprintf(stderr, "kiosk: pinyin input unavailable: %s\n", msg);
     app_attach_inputs(k->app, k->outbox, k->pinyin);
@@ -481,9 +488,34 @@ bool kiosk_service(Kiosk *k, int64_t now_ms)
     return redraw;
 }
 
+/* The input engines load after the first frame, off the UI thread; a
+ * load that failed takes pinyin away (the flow then says it is off). */
+static bool kiosk_inputs(Kiosk *k)
+{
+    if (!k->pinyin || k->inputs_checked || !k->shown)
+        return false;
+    if (!k->inputs_started) {
+        pinyin_load_start(k->pinyin);
+        k->inputs_started = true;
+    }
+    char msg[400];
+    int st = pinyin_load_status(k->pinyin, msg, sizeof msg);
+    if (st == 0)
+        return false;
+    k->inputs_checked = true;
+    if (st > 0)
+        return false;
+    fprintf(stderr, "kiosk: pinyin input unavailable: %s\n", msg);
+    app_attach_inputs(k->app, k->outbox, NULL);
+    pinyin_close(k->pinyin);
+    k->pinyin = NULL;
+    return true;
+}
+
 bool kiosk_tick(Kiosk *k, int64_t now_ms)
 {
-    bool redraw = kiosk_poll_content(k, now_ms, false);
+    bool redraw = kiosk_inputs(k);
+    redraw |= kiosk_poll_content(k, now_ms, false);
     redraw |= app_tick(k->app, now_ms);
     redraw |= kiosk_service(k, now_ms);
     return redraw;
@@ -497,6 +529,8 @@ int64_t kiosk_next_timeout(const Kiosk *k, int64_t now_ms)
         wait = poll;
     if (k->export_job && wait > 250)
         wait = 250;   /* look in on a running export */
+    if (k->shown && k->pinyin && !k->inputs_started)
+        wait = 0;     /* start loading the input engines */
     return wait < 0 ? 0 : wait;
 }
 
@@ -508,6 +542,7 @@ void kiosk_view(Kiosk *k, int64_t now_ms)
 
 void kiosk_shown(Kiosk *k)
 {
+    k->shown = true;
     uploader_set_frame_hash(k->uploader, dl_hash(&k->frame));   /* for the heartbeat */
     uploader_set_display(k->uploader, app_display_state(k->app));
 }

@@ -234,6 +234,24 @@ static void commit_pinyin(Osk *k, OskTarget *t, size_t i)
     pinyin_predict(k->py, his);
 }
 
+/* Start opening the handwriting model (26 MB) on a thread of its own, if
+ * not open or opening: when the pad is shown, so that the resident's first
+ * stroke finds it open (or waits only for the rest of the load). */
+static void hw_start(Osk *k)
+{
+    if (k->hw || k->hw_failed)
+        return;
+    char err[300];
+    k->hw = hw_open_async(k->hw_model[0] ? k->hw_model : NULL, err, sizeof err);
+    if (!k->hw) {
+        k->hw_failed = true;
+        fprintf(stderr, "kiosk: handwriting unavailable: %s\n", err);
+        return;
+    }
+    if (k->drawable)
+        hw_set_filter(k->hw, k->drawable, k->drawable_ctx);
+}
+
 /* Recognise the ink so far. */
 static void recognise(Osk *k, int pad_w, int pad_h)
 {
@@ -241,16 +259,13 @@ static void recognise(Osk *k, int pad_w, int pad_h)
     reset_page(k);
     if (hw_ink_strokes(k->ink) == 0)
         return;
-    if (!k->hw && !k->hw_failed) {
-        char err[256];
-        k->hw = hw_open(k->hw_model[0] ? k->hw_model : NULL, err, sizeof err);
-        if (!k->hw) {
-            k->hw_failed = true;
-            fprintf(stderr, "kiosk: handwriting unavailable: %s\n", err);
-            return;
-        }
-        if (k->drawable)
-            hw_set_filter(k->hw, k->drawable, k->drawable_ctx);
+    hw_start(k);
+    char err[300];
+    if (k->hw && !hw_wait(k->hw, err, sizeof err)) {   /* a load under way: wait */
+        k->hw_failed = true;
+        fprintf(stderr, "kiosk: handwriting unavailable: %s\n", err);
+        hw_close(k->hw);
+        k->hw = NULL;
     }
     if (k->hw)
         k->hw_n = hw_recognize(k->hw, k->ink, pad_w, pad_h, k->hw_cands, 10);
@@ -265,6 +280,8 @@ static void set_mode(Osk *k, OskMode mode)
     k->shift = false;
     k->mode = mode;
     reset_page(k);
+    if (mode == OSK_HAND)
+        hw_start(k);
 }
 
 bool osk_press(Osk *k, const char *id, OskTarget *t, const TextMeasure *m, double dp,

@@ -6,8 +6,9 @@
  * clock 2026-12-01T10:00:00+08:00, draws with the real fonts through the
  * software renderer on a 1920x1080 surface, and for each screen measures
  * with CLOCK_PROCESS_CPUTIME_ID: the first (cold) frame, then after a warm-up
- * RUNS redraws of kiosk_view + render_frame ("full") and RUNS of kiosk_view
- * alone ("view"); and, as a baseline, RUNS renders of an empty frame (only
+ * RUNS redraws of kiosk_view + render_frame ("full", each drawn whole:
+ * render_invalidate first, so an unchanged frame is not skipped) and RUNS
+ * of kiosk_view alone ("view"); and, as a baseline, RUNS renders of an empty frame (only
  * the clear). Prints one key=value line per screen and part (ms).
  * With BENCH_SYSCALL_MARKS=1 in the environment, the "full" redraws of each
  * screen are bracketed by access("bench-mark-begin-SCREEN") and
@@ -96,6 +97,7 @@ static int bench_screen(Kiosk *k, Renderer *r, const char *screen, int64_t now,
     render_stats(r, &s0);
     mark("begin", screen);
     for (int i = 0; i < runs; i++) {
+        render_invalidate(r);        /* the whole frame, not only what changed */
         t0 = cpu_ms();
         kiosk_view(k, now);
         render_frame(r, kiosk_frame(k));

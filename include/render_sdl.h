@@ -35,8 +35,18 @@ bool render_has_glyph(Renderer *r, FontFace face, uint32_t cp);
 /* Clear to dl->clear and draw every command. Does not present.
  * Returns 0, or -1 if something could not be drawn (each kind of failure is
  * logged once to stderr; the text itself is never logged). Empty or invalid
- * UTF-8 text is safe; a text line wider than 8192 px is cut. */
+ * UTF-8 text is safe; a text line wider than 8192 px is cut.
+ * With a software renderer the target keeps its pixels, so only where dl
+ * differs from the last frame drawn is drawn again (the commands between
+ * the two lists' common head and tail; the pixels are those a whole
+ * redraw gives). Call render_invalidate when the target's pixels were lost
+ * or changed by others. KIOSK_FULL_REDRAW in the environment turns this
+ * off (for comparison). */
 int render_frame(Renderer *r, const DrawList *dl);
+
+/* The next render_frame draws the whole frame (a resized or re-exposed
+ * window, a target drawn on by others). NULL accepted. */
+void render_invalidate(Renderer *r);
 
 /* Drop cached textures not used in the last `frames` frames (0 drops all).
  * render_frame itself drops those unused for 120 frames and keeps the cache
@@ -50,6 +60,7 @@ typedef struct {
     size_t bytes;                        /* their pixel memory */
     unsigned long measure_hits, measure_misses;  /* width cache */
     int fonts_open;                      /* (face, size) pairs open now */
+    unsigned long partial_frames;        /* frames drawn only where they changed */
 } RenderStats;
 
 /* Copy the current counters into *out. */

@@ -407,6 +407,7 @@ static void test_qr_renders_and_decodes(void **state)
     /* Cached by payload and size: a redraw hits, another size misses. */
     RenderStats a, b;
     render_stats(fx->r, &a);
+    render_invalidate(fx->r);        /* drawn whole, not only where changed */
     draw(fx);
     render_stats(fx->r, &b);
     assert_int_equal(b.hits, a.hits + 1);
@@ -558,6 +559,60 @@ static void test_view_fits_large_outputs(void **state)
     }
 }
 
+/* One of the frames of test_partial_redraw_matches_full: v moves, adds and
+ * changes things, and removes some (v 2). */
+static void partial_scene(DrawList *dl, int v)
+{
+    dl_reset(dl);
+    dl->clear = BG;
+    dl_rect(dl, (Rect){0, 0, W, 60}, (Color){0x20, 0x40, 0x80, 0xFF});
+    dl_text(dl, 20, 10, FONT_BOLD, 28, (Color){0xFF, 0xFF, 0xFF, 0xFF}, "公告 Notices", -1);
+    dl_clip(dl, (Rect){40, 100, 500 + 20 * (v == 2), 200});
+    for (int i = 0; i < 6 - 2 * (v == 2); i++) {
+        char line[64];
+        snprintf(line, sizeof line, "第%d行 line %d%s", i, i, v == 1 && i == 3 ? " 改了" : "");
+        dl_text(dl, 50, 90 + 40 * i, FONT_REGULAR, 26, INK, line, -1);
+    }
+    if (v == 1)
+        dl_rect(dl, (Rect){300, 150, 120, 60}, (Color){0xC6, 0x28, 0x28, 0x80});
+    dl_unclip(dl);
+    dl_frame(dl, (Rect){30 + 5 * (v == 2), 330, 200, 100}, INK, 3);
+    dl_line(dl, 600, 100, 700 + 20 * (v == 2), 300, 8, (Color){0x10, 0x80, 0x10, 0xFF});
+    dl_qr(dl, (Rect){560, 380, 200, 200}, v == 2 ? "https://example.cn/b" : "https://example.cn/a");
+    dl_text(dl, 20, 560, FONT_REGULAR, 20, INK, "页脚 footer", -1);
+}
+
+/* Drawn only where it changed, each frame gives the pixels a whole redraw
+ * of it gives; an identical frame draws nothing. */
+static void test_partial_redraw_matches_full(void **state)
+{
+    Fx *fx = *state;
+    static uint32_t whole[W * H];
+    RenderStats a, b;
+    static const int seq[] = {0, 1, 2, 1, 0, 2};
+    for (int v = 0; v < (int)(sizeof seq / sizeof *seq); v++) {
+        partial_scene(&fx->dl, seq[v]);
+        render_stats(fx->r, &a);
+        assert_int_equal(draw(fx), 0);
+        render_stats(fx->r, &b);
+        if (v == 1 || v == 4)        /* a line of text and a rectangle changed */
+            assert_int_equal(b.partial_frames, a.partial_frames + 1);
+        memcpy(whole, fx->px, sizeof whole);
+        render_invalidate(fx->r);
+        assert_int_equal(draw(fx), 0);
+        for (int i = 0; i < W * H; i++)
+            if (whole[i] != fx->px[i])
+                fail_msg("frame %d: pixel %d,%d is %08x drawn in part, %08x whole", v, i % W,
+                         i / W, whole[i], fx->px[i]);
+    }
+    /* The same frame again: nothing to draw, so no texture is even looked up. */
+    render_stats(fx->r, &a);
+    assert_int_equal(draw(fx), 0);
+    render_stats(fx->r, &b);
+    assert_int_equal(b.hits, a.hits + 6);   /* the bounds of its 6 texts only */
+    assert_memory_equal(whole, fx->px, sizeof whole);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -578,6 +633,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_save_png_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assets_covered_by_font, setup, teardown),
         cmocka_unit_test(test_view_fits_large_outputs),
+        cmocka_unit_test_setup_teardown(test_partial_redraw_matches_full, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -107,8 +107,10 @@ int platform_run(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Clock *clock, b
             } else if (ev.type == SDL_WINDOWEVENT) {
                 if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
                     app_resize(kiosk_app(k), w, h);
+                    render_invalidate(r);   /* a new window surface */
                     dirty = true;
                 } else if (ev.window.event == SDL_WINDOWEVENT_EXPOSED) {
+                    render_invalidate(r);
                     dirty = true;
                 }
             } else if (ev.type == SDL_KEYDOWN && allow_quit &&

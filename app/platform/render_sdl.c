@@ -56,6 +56,13 @@ typedef struct TexEntry {
     char key[];                      /* len bytes + NUL */
 } TexEntry;
 
+/* A command as drawn: its hash (kind, place, colour, font, text) and the
+ * pixels it can touch. */
+typedef struct {
+    uint64_t hash;
+    SDL_Rect bounds;
+} DrawnCmd;
+
 typedef struct {
     uint64_t hash;
     char *s;                         /* NULL = empty slot */
@@ -82,6 +89,15 @@ struct Renderer {
     RenderStats stats;
     SDL_Rect clips[CLIP_DEPTH];
     int nclips, clip_overflow;
+    SDL_Rect base;                   /* partial redraw: every draw clipped to it */
+    bool has_base;
+    /* What the target holds: the last frame's commands as (hash, painted
+     * bounds), to redraw only where the next frame differs. */
+    bool partial_ok;                 /* software renderer: the target keeps its pixels */
+    bool prev_valid;
+    Color prev_clear;
+    DrawnCmd *prev, *cur;
+    size_t nprev, capprev, capcur;
     bool logged[LOG_COUNT];
 };
 
@@ -407,6 +423,11 @@ Renderer *render_create(SDL_Renderer *sdl, const char *font_dir, char *err, size
         return NULL;
     }
     r->sdl = sdl;
+    /* Only a software renderer keeps the target's pixels from one frame to
+     * the next; a GPU's back buffer is undefined after a present. */
+    SDL_RendererInfo info;
+    r->partial_ok = SDL_GetRendererInfo(sdl, &info) == 0 &&
+                    (info.flags & SDL_RENDERER_SOFTWARE) && !getenv("KIOSK_FULL_REDRAW");
     /* Read and open every face once now, so a missing or broken font fails
      * at start-up. */
     for (int face = 0; face < FONT_COUNT; face++) {
@@ -442,6 +463,8 @@ void render_destroy(Renderer *r)
     if (r->buckets)
         render_trim(r, 0);
     free(r->buckets);
+    free(r->prev);
+    free(r->cur);
     if (r->meas)
         for (size_t i = 0; i < MEAS_SLOTS; i++)
             free(r->meas[i].s);
@@ -483,11 +506,12 @@ static size_t fit_prefix(TTF_Font *f, const char *s, int max_w)
     return i;
 }
 
-static int draw_text(Renderer *r, const DlCmd *c, const char *s)
+/* The cached texture of a text command, made on a miss; NULL on failure. */
+static TexEntry *text_entry(Renderer *r, const DlCmd *c, const char *s)
 {
     size_t len = strlen(s);
     if (len == 0)
-        return 0;
+        return NULL;
     uint32_t rgb = (uint32_t)c->color.r << 16 | (uint32_t)c->color.g << 8 | c->color.b;
     uint64_t h = key_hash(c->face, (unsigned)c->size, rgb, s, len);
     TexEntry *e = NULL;
@@ -496,7 +520,7 @@ static int draw_text(Renderer *r, const DlCmd *c, const char *s)
     if (!e) {
         TTF_Font *f = font_get(r, c->face, c->size);
         if (!f)
-            return -1;
+            return NULL;
         const char *z = s;
         char *cut = NULL;
         /* Never a texture wider than TEX_MAX_W (the width is usually cached). */
@@ -504,7 +528,7 @@ static int draw_text(Renderer *r, const DlCmd *c, const char *s)
             log_once(r, LOG_WIDE, "text line wider than %d px cut", TEX_MAX_W);
             size_t n = fit_prefix(f, s, TEX_MAX_W);
             if (n == 0 || !(cut = malloc(n + 1)))
-                return -1;
+                return NULL;
             memcpy(cut, s, n);
             cut[n] = '\0';
             z = cut;
@@ -514,16 +538,24 @@ static int draw_text(Renderer *r, const DlCmd *c, const char *s)
         free(cut);
         if (!surf) {
             log_once(r, LOG_TEXT, "cannot render text (%zu bytes): %s", len, TTF_GetError());
-            return -1;
+            return NULL;
         }
         SDL_Texture *t = texture_from(r, surf);
         if (!t)
-            return -1;
+            return NULL;
         SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
         e = tex_insert(r, h, c->face, (unsigned)c->size, rgb, s, len, t);
-        if (!e)
-            return -1;
     }
+    return e;
+}
+
+static int draw_text(Renderer *r, const DlCmd *c, const char *s)
+{
+    if (!s[0])
+        return 0;
+    TexEntry *e = text_entry(r, c, s);
+    if (!e)
+        return -1;
     SDL_SetTextureAlphaMod(e->tex, c->color.a);
     SDL_Rect dst = {c->r.x, c->r.y, e->w, e->h};
     return SDL_RenderCopy(r->sdl, e->tex, NULL, &dst) == 0 ? 0 : -1;
@@ -640,7 +672,7 @@ static int draw_line(Renderer *r, const DlCmd *c)
 /* The innermost clip, or NULL for none; an empty clip has w == 0. */
 static const SDL_Rect *clip_top(const Renderer *r)
 {
-    return r->nclips > 0 ? &r->clips[r->nclips - 1] : NULL;
+    return r->nclips > 0 ? &r->clips[r->nclips - 1] : r->has_base ? &r->base : NULL;
 }
 
 static void clip_apply(Renderer *r)
@@ -673,15 +705,97 @@ static void clip_pop(Renderer *r)
     clip_apply(r);
 }
 
-int render_frame(Renderer *r, const DrawList *dl)
+/* The pixels command c can touch (text: its texture, made now if new);
+ * false when that cannot be known (the frame is then drawn whole). */
+static bool cmd_bounds(Renderer *r, const DrawList *dl, const DlCmd *c, SDL_Rect *b)
+{
+    switch (c->kind) {
+    case DL_TEXT: {
+        const char *s = dl_str(dl, c);
+        if (!s[0]) {
+            *b = (SDL_Rect){c->r.x, c->r.y, 0, 0};
+            return true;
+        }
+        TexEntry *e = text_entry(r, c, s);
+        if (!e)
+            return false;
+        *b = (SDL_Rect){c->r.x, c->r.y, e->w, e->h};
+        return true;
+    }
+    case DL_LINE: {
+        int half = c->size / 2 + 2;
+        int x0 = c->r.x < c->r.w ? c->r.x : c->r.w, x1 = c->r.x < c->r.w ? c->r.w : c->r.x;
+        int y0 = c->r.y < c->r.h ? c->r.y : c->r.h, y1 = c->r.y < c->r.h ? c->r.h : c->r.y;
+        *b = (SDL_Rect){x0 - half, y0 - half, x1 - x0 + 2 * half + 1, y1 - y0 + 2 * half + 1};
+        return true;
+    }
+    case DL_UNCLIP:
+        *b = (SDL_Rect){0, 0, 0, 0};
+        return true;
+    default:                         /* rect, frame, clip, QR: their rectangle */
+        *b = (SDL_Rect){c->r.x, c->r.y, c->r.w > 0 ? c->r.w : 0, c->r.h > 0 ? c->r.h : 0};
+        return true;
+    }
+}
+
+static uint64_t cmd_hash(const DrawList *dl, const DlCmd *c)
+{
+    uint32_t head[10] = {(uint32_t)c->kind, (uint32_t)c->r.x, (uint32_t)c->r.y,
+                         (uint32_t)c->r.w, (uint32_t)c->r.h,
+                         (uint32_t)c->color.r << 24 | (uint32_t)c->color.g << 16 |
+                             (uint32_t)c->color.b << 8 | c->color.a,
+                         (uint32_t)c->face, (uint32_t)c->size, 0, 0};
+    uint64_t h = fnv1a(14695981039346656037ull, head, sizeof head);
+    if (c->kind == DL_TEXT || c->kind == DL_QR) {
+        const char *s = dl_str(dl, c);
+        h = fnv1a(h, s, strlen(s) + 1);
+    }
+    return h;
+}
+
+static bool rect_same(const SDL_Rect *a, const SDL_Rect *b)
+{
+    return a->x == b->x && a->y == b->y && a->w == b->w && a->h == b->h;
+}
+
+#define DIRTY_MAX 4
+
+/* Add b to the dirty rectangles (merged when they touch; at most DIRTY_MAX). */
+static void dirty_add(SDL_Rect *d, int *n, SDL_Rect b)
+{
+    if (b.w <= 0 || b.h <= 0)
+        return;
+    for (int i = 0; i < *n; i++) {
+        SDL_Rect grown = {d[i].x - 8, d[i].y - 8, d[i].w + 16, d[i].h + 16};
+        if (SDL_HasIntersection(&grown, &b)) {
+            SDL_UnionRect(&d[i], &b, &b);
+            d[i] = d[--*n];          /* the union may now touch others: add again */
+            dirty_add(d, n, b);
+            return;
+        }
+    }
+    if (*n == DIRTY_MAX) {
+        for (int i = 1; i < *n; i++)
+            SDL_UnionRect(&d[0], &d[i], &d[0]);
+        *n = 1;
+        SDL_UnionRect(&d[0], &b, &d[0]);
+        return;
+    }
+    d[(*n)++] = b;
+}
+
+/* Replay the whole list, clipped to the base clip if one is set. */
+static int replay(Renderer *r, const DrawList *dl)
 {
     int rc = 0;
-    r->frame++;
     r->nclips = r->clip_overflow = 0;
-    SDL_RenderSetClipRect(r->sdl, NULL);
+    clip_apply(r);
     SDL_SetRenderDrawBlendMode(r->sdl, SDL_BLENDMODE_NONE);
     SDL_SetRenderDrawColor(r->sdl, dl->clear.r, dl->clear.g, dl->clear.b, dl->clear.a);
-    SDL_RenderClear(r->sdl);
+    if (r->has_base)
+        SDL_RenderFillRect(r->sdl, &r->base);   /* RenderClear ignores the clip */
+    else
+        SDL_RenderClear(r->sdl);
     for (size_t i = 0; i < dl->ncmds; i++) {
         const DlCmd *c = &dl->cmds[i];
         if (c->kind == DL_CLIP) {
@@ -722,9 +836,97 @@ int render_frame(Renderer *r, const DrawList *dl)
         if (res != 0)
             rc = -1;
     }
+    return rc;
+}
+
+/* Where the target must be drawn again for dl: the commands between the
+ * longest common head and tail of the last frame's list and this one,
+ * both versions (a clip among them: both its rectangles). Fills d (at most
+ * DIRTY_MAX) and returns their number, or -1 to draw the whole frame. */
+static int dirty_rects(Renderer *r, const DrawList *dl, SDL_Rect *d)
+{
+    int n = 0;
+    if (!r->prev_valid || memcmp(&r->prev_clear, &dl->clear, sizeof dl->clear) != 0)
+        return -1;
+    size_t a = 0, na = r->nprev, nb = dl->ncmds;
+    while (a < na && a < nb && r->prev[a].hash == r->cur[a].hash &&
+           rect_same(&r->prev[a].bounds, &r->cur[a].bounds))
+        a++;
+    size_t t = 0;
+    while (t < na - a && t < nb - a && r->prev[na - 1 - t].hash == r->cur[nb - 1 - t].hash &&
+           rect_same(&r->prev[na - 1 - t].bounds, &r->cur[nb - 1 - t].bounds))
+        t++;
+    for (size_t i = a; i < na - t; i++)
+        dirty_add(d, &n, r->prev[i].bounds);
+    for (size_t i = a; i < nb - t; i++)
+        dirty_add(d, &n, r->cur[i].bounds);
+    return n;
+}
+
+int render_frame(Renderer *r, const DrawList *dl)
+{
+    r->frame++;
     SDL_RenderSetClipRect(r->sdl, NULL);
+    /* Each command's hash and bounds (making new texts' textures now). */
+    bool known = r->partial_ok;
+    if (known && dl->ncmds > r->capcur) {
+        DrawnCmd *c = realloc(r->cur, dl->ncmds * sizeof *c);
+        if (c) {
+            r->cur = c;
+            r->capcur = dl->ncmds;
+        } else {
+            known = false;
+        }
+    }
+    for (size_t i = 0; known && i < dl->ncmds; i++) {
+        r->cur[i].hash = cmd_hash(dl, &dl->cmds[i]);
+        known = cmd_bounds(r, dl, &dl->cmds[i], &r->cur[i].bounds);
+    }
+    SDL_Rect d[DIRTY_MAX];
+    int nd = known ? dirty_rects(r, dl, d) : -1;
+    long area = 0;
+    for (int i = 0; i < nd; i++)
+        area += (long)d[i].w * d[i].h;
+    int vw = 0, vh = 0, rc = 0;
+    SDL_Rect vp;
+    SDL_RenderGetViewport(r->sdl, &vp);
+    vw = vp.w;
+    vh = vp.h;
+    if (nd < 0 || area * 2 > (long)vw * vh) {
+        r->has_base = false;         /* the whole frame */
+        rc = replay(r, dl);
+    } else {
+        for (int i = 0; i < nd; i++) {
+            r->base = d[i];
+            r->has_base = true;
+            if (replay(r, dl) != 0)
+                rc = -1;
+        }
+        r->has_base = false;
+        r->stats.partial_frames++;
+    }
+    r->nclips = 0;
+    SDL_RenderSetClipRect(r->sdl, NULL);
+    /* Remember what the target now holds. */
+    r->prev_valid = known;
+    if (known) {
+        DrawnCmd *t = r->prev;
+        size_t tc = r->capprev;
+        r->prev = r->cur;
+        r->capprev = r->capcur;
+        r->nprev = dl->ncmds;
+        r->cur = t;
+        r->capcur = tc;
+        r->prev_clear = dl->clear;
+    }
     render_trim(r, TEX_STALE_FRAMES);
     return rc;
+}
+
+void render_invalidate(Renderer *r)
+{
+    if (r)
+        r->prev_valid = false;
 }
 
 int render_save_png(SDL_Renderer *sdl, const char *path, char *err, size_t errlen)

@@ -29,14 +29,15 @@ PKGS_ui        := libunibreak
 PKGS_config    :=
 PKGS_kiosk     :=
 PKGS_cli       :=
-PKGS_platform  := sdl2 SDL2_ttf SDL2_image libqrencode
+PKGS_platform  := sdl2 SDL2_ttf libpng libqrencode
 # Lobby Office (app/office/): the server and officectl, linked with the
 # layers it may use (data, config, staff) and never into the kiosk.
 PKGS_office    := libmicrohttpd sqlite3 jansson libsodium
 OFFICE_LAYERS  := data config staff
 ALL_PKGS       := sqlite3 jansson libunibreak libqrencode libsodium googlepinyin zinnia libcurl
-SDL_PKGS       := sdl2 SDL2_ttf SDL2_image
-TEST_PKGS      := cmocka
+SDL_PKGS       := sdl2 SDL2_ttf libpng
+# The pixel tests read PNG files with SDL2_image; the kiosk writes them with libpng.
+TEST_PKGS      := cmocka SDL2_image
 
 pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
 $(foreach l,$(LAYERS),$(eval CFLAGS_$(l) := $(call pc,--cflags,$(PKGS_$(l)))))

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <SDL.h>
-#include <SDL_image.h>
 #include "kiosk.h"
 #include "platform_sdl.h"
 #include "render_sdl.h"

@@ -41,7 +41,10 @@ TEST_PKGS      := cmocka SDL2_image
 
 pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
 $(foreach l,$(LAYERS),$(eval CFLAGS_$(l) := $(call pc,--cflags,$(PKGS_$(l)))))
-CORE_LIBS   := $(call pc,--libs,$(ALL_PKGS)) -lm
+# Not -lcurl: app/net/curl_lazy.c opens libcurl.so.4 at the first curl call,
+# so a start does not map and relocate libcurl and the thirty libraries it
+# needs before the first frame (docs/BENCHMARKS.md).
+CORE_LIBS   := $(call pc,--libs,$(filter-out libcurl,$(ALL_PKGS))) -lm
 OFFICE_LIBS := $(call pc,--libs,$(PKGS_office)) -lm
 SDL_CFLAGS  := $(call pc,--cflags,$(SDL_PKGS))
 SDL_LIBS    := $(call pc,--libs,$(SDL_PKGS))

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,9 +251,23 @@ static void test_interrupt_ends_a_hanging_transfer(void **state)
     faultsrv_stop(&fs);
 }
 
+/* libcurl is opened by the first curl call (app/net/curl_lazy.c), not
+ * when the program starts: first in this file, before any other test. */
+static void test_libcurl_loads_on_first_use(void **state)
+{
+    (void)state;
+    assert_null(dlopen("libcurl.so.4", RTLD_NOW | RTLD_NOLOAD));
+    char err[256] = "";
+    assert_int_equal(http_url_check("https://example.org/x", false, err, sizeof err), 0);
+    void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_NOLOAD);
+    assert_non_null(lib);
+    dlclose(lib);                    /* the reference NOLOAD took */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_libcurl_loads_on_first_use),
         cmocka_unit_test(test_url_policy),
         cmocka_unit_test(test_tls),
         cmocka_unit_test(test_body_cap_and_timeouts),

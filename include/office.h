@@ -106,6 +106,8 @@ const char *office_seal_public(const Office *o);
 
 /* A request header (case-insensitive name), or NULL. */
 const char *office_req_header(const OfficeReq *rq, const char *name);
+/* A query-string argument (?name=value, decoded), or NULL. */
+const char *office_req_query(const OfficeReq *rq, const char *name);
 /* The value of {name} in the route's pattern, or NULL. */
 const char *office_req_param(const OfficeReq *rq, const char *name);
 /* The base URL kiosks should use: public_url, else from the Host header. */

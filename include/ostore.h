@@ -47,7 +47,7 @@ typedef enum {
 } OstoreResult;
 
 /* The schema version this program writes (migrations 1..OSTORE_SCHEMA). */
-#define OSTORE_SCHEMA 2
+#define OSTORE_SCHEMA 3
 
 #define OSTORE_HASH_HEX 65   /* 64 hex digits of a SHA-256 and a NUL */
 
@@ -257,5 +257,100 @@ OstoreResult ostore_feed_get(Ostore *s, int64_t community_id, OstoreFeed *out);
 OstoreResult ostore_feed_put(Ostore *s, int64_t community_id, int64_t rev, const char *json,
                              size_t len, const char *etag, int64_t now);
 void ostore_feed_free(OstoreFeed *f);
+
+/* ---- publishing (ostore_publish.c) ----
+ * The office's own copy of each notice, event, channel and board item,
+ * with a status: "draft" (being written), "pending" (waiting for a
+ * manager), "published" (in the feed), "withdrawn" (taken off). The feed's
+ * content_item row is the published copy: publishing puts the working
+ * copy there, withdrawing and deleting take it away, and a draft edit of a
+ * published item leaves the published copy on the kiosks until it is
+ * published again. Every write checks the version it was given (stale:
+ * OSTORE_CONFLICT) and raises it by one. Replies are not managed here. */
+
+#define OSTORE_PUB_ID 72             /* an item id (content id: 1-64 of [A-Za-z0-9_-]) */
+
+typedef struct {
+    int64_t row, community_id;
+    OstoreList list;
+    char item_id[OSTORE_PUB_ID];
+    char status[16];                 /* draft, pending, published, withdrawn */
+    int64_t version;                 /* 1 when created, +1 on each change */
+    char posting[16];                /* statutory posting kind, "" when none */
+    char *json;                      /* the working copy: ostore_pub_get's is malloc'd
+                                        (ostore_pub_free); a list callback's is borrowed */
+    bool live;                       /* a copy is in the feed */
+    char created_by[64], updated_by[64], submitted_by[64], approved_by[64];
+    int64_t created_at, updated_at, submitted_at, published_at, withdrawn_at;
+} OstorePub;
+
+typedef struct {
+    int64_t community_id;
+    OstoreList list;
+    const char *item_id;
+    const char *status;              /* update: NULL keeps it */
+    const char *json;                /* update: NULL keeps it */
+    const char *posting;             /* NULL or "": none (update: NULL keeps it) */
+    const char *user;                /* the staff user's name */
+    int64_t now;
+    const int64_t *sources;          /* create: suggestion ids (board) */
+    size_t n_sources;
+    const char *idem_key, *idem_hash;   /* create: Idempotency-Key and body hash, or NULL */
+} OstorePubWrite;
+
+/* A new item (version 1). OSTORE_CONFLICT when the list already has that
+ * id or the idempotency key was stored meanwhile (ask ostore_pub_idem). A
+ * published one goes into the feed at once. */
+OstoreResult ostore_pub_create(Ostore *s, const OstorePubWrite *w);
+/* Change the item from `version` (else OSTORE_CONFLICT: stale;
+ * OSTORE_NOTFOUND: no such item). "published" puts the working copy into
+ * the feed, "withdrawn" takes the feed's copy away; draft and pending
+ * leave the feed as it is. *new_version may be NULL. */
+OstoreResult ostore_pub_update(Ostore *s, const OstorePubWrite *w, int64_t version,
+                               int64_t *new_version);
+/* Delete the item and its feed copy (version as for update). */
+OstoreResult ostore_pub_delete(Ostore *s, int64_t community_id, OstoreList l,
+                               const char *item_id, int64_t version, int64_t now);
+OstoreResult ostore_pub_get(Ostore *s, int64_t community_id, OstoreList l,
+                            const char *item_id, OstorePub *out);
+void ostore_pub_free(OstorePub *p);   /* its json; NULL accepted */
+/* The list's items, newest first; posting non-NULL: only that kind. fn
+ * returns non-zero to stop. */
+typedef int (*OstorePubFn)(void *ud, const OstorePub *p);
+OstoreResult ostore_pub_list(Ostore *s, int64_t community_id, OstoreList l,
+                             const char *posting, OstorePubFn fn, void *ud);
+/* The suggestion ids a board item was made from (at most max into ids). */
+OstoreResult ostore_pub_sources(Ostore *s, int64_t row, int64_t *ids, size_t max, size_t *n);
+/* An Idempotency-Key of `user`: OSTORE_OK with the item it made (list and
+ * id) when stored with the same body hash; OSTORE_CONFLICT when stored
+ * with another; OSTORE_NOTFOUND when new. */
+OstoreResult ostore_pub_idem(Ostore *s, const char *user, const char *key, const char *hash,
+                             OstoreList *l, char item_id[OSTORE_PUB_ID]);
+/* After a content import: every feed item of the community becomes a
+ * published item (its working copy the imported one), and published items
+ * the import dropped become withdrawn. Joins the caller's transaction. */
+OstoreResult ostore_pub_adopt(Ostore *s, int64_t community_id, const char *user, int64_t now);
+
+/* Statutory postings (公示): a kind's cadence and minimum posting period
+ * for a community. OSTORE_NOTFOUND when the community has no rule of its
+ * own (the caller's defaults apply). */
+OstoreResult ostore_posting_rule(Ostore *s, int64_t community_id, const char *kind,
+                                 int *every_months, int *min_days);
+OstoreResult ostore_set_posting_rule(Ostore *s, int64_t community_id, const char *kind,
+                                     int every_months, int min_days);
+
+/* What statistics and the board need of a suggestion. */
+typedef struct {
+    int64_t id, received_at;
+    int64_t acknowledged_at, closed_at;   /* 0: not (yet) */
+    char topic[32], status[16];
+} OstoreSuggestionState;
+/* One suggestion of the community. OSTORE_NOTFOUND when it has none of that id. */
+OstoreResult ostore_suggestion_state(Ostore *s, int64_t community_id, int64_t id,
+                                     OstoreSuggestionState *out);
+/* The community's suggestions received in [from, to), oldest first. */
+typedef int (*OstoreSuggestionStateFn)(void *ud, const OstoreSuggestionState *st);
+OstoreResult ostore_suggestion_states(Ostore *s, int64_t community_id, int64_t from, int64_t to,
+                                      OstoreSuggestionStateFn fn, void *ud);
 
 #endif

@@ -134,6 +134,12 @@ const char *office_req_header(const OfficeReq *rq, const char *name)
     return MHD_lookup_connection_value((struct MHD_Connection *)rq->conn, MHD_HEADER_KIND, name);
 }
 
+const char *office_req_query(const OfficeReq *rq, const char *name)
+{
+    return MHD_lookup_connection_value((struct MHD_Connection *)rq->conn,
+                                       MHD_GET_ARGUMENT_KIND, name);
+}
+
 const char *office_req_param(const OfficeReq *rq, const char *name)
 {
     for (int i = 0; i < rq->n_params; i++)

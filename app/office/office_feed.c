@@ -321,7 +321,9 @@ int office_feed_import(Ostore *s, int64_t community_id, const char *buf, size_t 
                 goto fail;
         }
     }
-    if (ostore_commit(s) != OSTORE_OK)
+    /* The publishing API sees the imported items as published ones. */
+    if (ostore_pub_adopt(s, community_id, "import", now) != OSTORE_OK ||
+        ostore_commit(s) != OSTORE_OK)
         goto fail;
     rc = OFFICE_FEED_OK;
     goto out;

@@ -1,7 +1,10 @@
 /* office_routes.c - Lobby Office's route table and the authoriser of each role. */
 #include "office.h"
 #include "office_kiosk.h"
+#include "office_posting.h"
+#include "office_publish.h"
 #include "office_staff.h"
+#include "office_stats.h"
 
 static bool office_auth_public(OfficeReq *rq, OfficeResp *rs)
 {
@@ -26,5 +29,29 @@ const OfficeRoute office_routes[] = {
     {"POST", "/api/heartbeat",           OFFICE_KIOSK,  OFFICE_HEARTBEAT_MAX_BODY,
      office_kiosk_heartbeat},
     {"GET",  "/api/content",             OFFICE_KIOSK,  1,    office_kiosk_content},
+    /* Publishing (office_publish.c, office_posting.c, office_stats.c) */
+#define PUB_ROUTES(list) \
+    {"GET",    "/api/office/communities/{slug}/" list, OFFICE_STAFF, 1, office_publish_list}, \
+    {"POST",   "/api/office/communities/{slug}/" list, OFFICE_STAFF, 0, office_publish_create}, \
+    {"GET",    "/api/office/communities/{slug}/" list "/{id}", OFFICE_STAFF, 1, office_publish_get}, \
+    {"PUT",    "/api/office/communities/{slug}/" list "/{id}", OFFICE_STAFF, 0, \
+     office_publish_update}, \
+    {"DELETE", "/api/office/communities/{slug}/" list "/{id}", OFFICE_STAFF, 4096, \
+     office_publish_delete}, \
+    {"POST",   "/api/office/communities/{slug}/" list "/{id}/{action}", OFFICE_STAFF, 4096, \
+     office_publish_action}
+    PUB_ROUTES("notices"),
+    PUB_ROUTES("events"),
+    PUB_ROUTES("channels"),
+    PUB_ROUTES("board"),
+#undef PUB_ROUTES
+    {"GET",  "/api/office/communities/{slug}/posting-templates", OFFICE_STAFF, 1,
+     office_posting_templates},
+    {"GET",  "/api/office/communities/{slug}/posting-rules", OFFICE_STAFF, 1, office_posting_rules},
+    {"PUT",  "/api/office/communities/{slug}/posting-rules", OFFICE_STAFF, 4096,
+     office_posting_set_rules},
+    {"GET",  "/api/office/communities/{slug}/postings-due", OFFICE_STAFF, 1, office_posting_due},
+    {"GET",  "/api/office/communities/{slug}/stats", OFFICE_STAFF, 1, office_stats_json},
+    {"GET",  "/api/office/communities/{slug}/stats.csv", OFFICE_STAFF, 1, office_stats_csv},
 };
 const size_t office_n_routes = sizeof office_routes / sizeof office_routes[0];

@@ -61,6 +61,27 @@ static const char *const ostore_migrations[OSTORE_SCHEMA] = {
     "  generated_at BIGINT NOT NULL);",
     /* 2: each community's salt of its sealed replies (docs/CONTENT.md) */
     "ALTER TABLE community ADD COLUMN reply_salt TEXT NOT NULL DEFAULT '';",
+    /* 3: publishing: the office's working copies with a status (the feed's
+     * content_item holds what is published), board sources, idempotency
+     * keys of staff forms, statutory posting rules (ostore_publish.c) */
+    "CREATE TABLE publish_item (id @ID,"
+    "  community_id BIGINT NOT NULL REFERENCES community(id), list TEXT NOT NULL,"
+    "  item_id TEXT NOT NULL, status TEXT NOT NULL"
+    "  CHECK (status IN ('draft','pending','published','withdrawn')),"
+    "  version BIGINT NOT NULL, json TEXT NOT NULL, posting TEXT NOT NULL DEFAULT '',"
+    "  created_by TEXT NOT NULL, created_at BIGINT NOT NULL,"
+    "  updated_by TEXT NOT NULL, updated_at BIGINT NOT NULL,"
+    "  submitted_by TEXT NOT NULL DEFAULT '', submitted_at BIGINT NOT NULL DEFAULT 0,"
+    "  approved_by TEXT NOT NULL DEFAULT '', published_at BIGINT NOT NULL DEFAULT 0,"
+    "  withdrawn_at BIGINT NOT NULL DEFAULT 0, UNIQUE (community_id, list, item_id));"
+    "CREATE TABLE publish_source (item BIGINT NOT NULL REFERENCES publish_item(id),"
+    "  suggestion_id BIGINT NOT NULL, PRIMARY KEY (item, suggestion_id));"
+    "CREATE TABLE publish_idem (user_name TEXT NOT NULL, idem_key TEXT NOT NULL,"
+    "  body_hash TEXT NOT NULL, community_id BIGINT NOT NULL, list TEXT NOT NULL,"
+    "  item_id TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (user_name, idem_key));"
+    "CREATE TABLE posting_rule (community_id BIGINT NOT NULL REFERENCES community(id),"
+    "  kind TEXT NOT NULL, every_months INTEGER NOT NULL, min_days INTEGER NOT NULL,"
+    "  PRIMARY KEY (community_id, kind));",
 };
 
 /* The schema version lives in a table both engines share: one row per

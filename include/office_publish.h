@@ -1,0 +1,46 @@
+/* office_publish.h - the staff API's publishing endpoints (docs/OFFICE-API.md,
+ * "Publishing"): notices, events, channels and the "you said, we did"
+ * board of a community, each with a status (draft, pending, published,
+ * withdrawn) and the clerk -> manager approval flow. Items are the content
+ * items of docs/CONTENT.md, checked by the kiosk's own content_parse with
+ * its messages turned into field names; only published items reach the
+ * feed (ostore.h, "publishing"), so kiosks have a change at their next
+ * sync. */
+#ifndef OFFICE_PUBLISH_H
+#define OFFICE_PUBLISH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "office.h"
+
+/* What the signed-in user may do in a community. */
+typedef enum { OFFICE_PUB_READ = 1, OFFICE_PUB_MANAGE = 2 } OfficePubNeed;
+
+/* The community named by the URL's {slug} when the signed-in staff user
+ * holds it: fills *com and *manager (manager or admin there) and returns
+ * true. Otherwise writes 404 not_found (an unknown community and one the
+ * user does not hold look the same) or, when `need` is OFFICE_PUB_MANAGE
+ * and the user is a clerk there, 403 forbidden, and returns false. */
+bool office_publish_community(OfficeReq *rq, OfficeResp *rs, OfficePubNeed need,
+                              OstoreCommunity *com, bool *manager);
+/* The signed-in staff user's name ("" when none). */
+const char *office_publish_user(const OfficeReq *rq);
+
+/* 422 invalid_field with "fields": {name: message} (fields is taken). */
+void office_publish_fields(OfficeResp *rs, json_t *fields);
+/* Unix seconds as "YYYY-MM-DDTHH:MM:SSZ" (0 gives ""). */
+void office_publish_iso(int64_t t, char out[32]);
+
+/* GET/POST .../communities/{slug}/notices|events|channels|board */
+void office_publish_list(OfficeReq *rq, OfficeResp *rs);
+void office_publish_create(OfficeReq *rq, OfficeResp *rs);
+/* GET/PUT/DELETE .../communities/{slug}/LIST/{id} */
+void office_publish_get(OfficeReq *rq, OfficeResp *rs);
+void office_publish_update(OfficeReq *rq, OfficeResp *rs);
+void office_publish_delete(OfficeReq *rq, OfficeResp *rs);
+/* POST .../communities/{slug}/LIST/{id}/{action}: submit, approve,
+ * publish, reject, withdraw; body {"version": N}. */
+void office_publish_action(OfficeReq *rq, OfficeResp *rs);
+
+#endif

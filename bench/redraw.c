@@ -123,7 +123,7 @@ static void bench_empty(Renderer *r, double *v, int runs)
 {
     DrawList dl;
     dl_init(&dl);
-    dl.clear = (Color){0xF4, 0xF1, 0xEA, 0xFF};
+    dl_set_clear(&dl, (Color){0xF4, 0xF1, 0xEA, 0xFF});
     RenderStats s0, s1;
     render_stats(r, &s0);
     for (int i = 0; i < runs; i++) {

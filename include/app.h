@@ -86,8 +86,11 @@ int64_t app_next_timeout(const App *a, int64_t now_ms);
 /* Draw the current screen into dl (which the caller reset). */
 void app_view(const App *a, DrawList *dl, int64_t now_ms);
 
-/* Open a screen by name: home, notices, notice:ID, events, event:ID.
- * Returns 0, or -1 if the name or id is unknown (state unchanged). */
+/* Open a screen by name (any screen's name, notice:ID, event:ID) from
+ * home, through app_go as taps would: a flow step over the steps before it,
+ * a detail over its list, each screen's entry action run at the app's
+ * clock (the last input). Returns 0, or -1 if the name or id is unknown
+ * (state unchanged) or a screen refuses to open (then home shows). */
 int app_open(App *a, const char *name);
 
 /* Give the app the suggestion outbox and the pinyin engine (not owned;

@@ -124,13 +124,19 @@ typedef struct {
  * `enter` (NULL: none) runs when app_go opens the screen and may refuse
  * (returns false: the app stays where it was). `on_input` (NULL: none)
  * returns true when the input was this screen's; the app then handles home,
- * back and the header's toggles. `view` draws the screen at now_ms. */
+ * back and the header's toggles. `view` draws the screen at now_ms.
+ * For state a screen keeps in the App beyond its visit (NULL: none):
+ * `refresh` runs for every screen when new content replaces the old;
+ * `forget` runs for every screen when the kiosk goes home and when the app
+ * ends, and wipes what a resident left there. */
 typedef struct {
     const char *name;
     bool root;
     bool (*enter)(App *a, int64_t now_ms);
     bool (*on_input)(App *a, const ScreenInput *in, int64_t now_ms);
     void (*view)(const App *a, DrawList *dl, int64_t now_ms);
+    void (*refresh)(App *a);
+    void (*forget)(App *a);
 } Screen;
 
 /* The table's entries (app/ui/screens/screen_*.c), and the dialog drawn
@@ -173,12 +179,6 @@ void app_draft_wipe(App *a);
 /* Staff mode ends (`why`: "signed out", "idle"; audited when the panel was
  * open): the PIN and the panel's figures are wiped, home is shown. */
 void app_staff_sign_out(App *a, const char *why, int64_t now_ms);
-
-/* "Check a reply" (screen_reply.c): look the code in reply_found up again
- * in new content (one key derivation for a sealed feed) / forget the code
- * and the reply (wiped). */
-void reply_refresh(App *a);
-void reply_forget(App *a);
 
 static inline bool app_is_staff(ScreenId s)
 {

@@ -71,6 +71,10 @@ void dl_free(DrawList *dl);
 /* Forget all commands and hits but keep the memory for the next frame. */
 void dl_reset(DrawList *dl);
 
+/* The colour the frame is cleared to before its commands are drawn (the
+ * screen's ground; opaque black after dl_init). The last call wins. */
+void dl_set_clear(DrawList *dl, Color c);
+
 void dl_rect(DrawList *dl, Rect r, Color c);
 void dl_frame(DrawList *dl, Rect r, Color c, int thickness);
 /* Append one line of text; `len` bytes of `s` (or strlen if len < 0). */

@@ -46,6 +46,14 @@ int ui_para(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
 /* As ui_para, each line centred in w. */
 int ui_para_center(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
                    int size_px, int line_h, Color c, const char *s);
+/* At most max_lines wrapped lines of s at x, `pad` px down in each line_h
+ * line, the last one cut with "…" when s is longer. Returns the height
+ * drawn. */
+int ui_para_clamped(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
+                    int size_px, int line_h, int pad, Color c, const char *s, int max_lines);
+/* What a list screen says when it has nothing to show (its sentence, in
+ * the body size), under the title bar that ends at y. */
+void ui_nothing(const App *a, DrawList *dl, int y, const char *text);
 /* The largest size from size_px down to min_px at which s fits in w. */
 int ui_fit_size(const App *a, FontFace face, int size_px, int min_px, int w, const char *s);
 /* Height ui_para would use, without drawing. */
@@ -76,10 +84,29 @@ const char *ui_shown_address(const char *url);
 int ui_qr_block(const App *a, DrawList *dl, int x, int y, int w, int side, const char *payload,
                 const char *caption);
 
-/* A notice's or event's QR: beside the detail card (right edge
- * card_right, top top_y) when the screen has room, else inline at cy in the
- * text column (x, col). Returns the height it took inline (0 beside). */
-int ui_detail_qr(const App *a, DrawList *dl, int card_right, int top_y, int x, int col, int cy,
-                 const char *payload, const char *caption);
+/* A notice's or event's detail: one card of readable width (body lines of
+ * about 30 Chinese characters at most), scrolled by `off` in the viewport
+ * from y to the bottom. Drawn in order: ui_detail_begin (the clip and the
+ * card; returns the y of its content), what the screen shows, then
+ * ui_detail_title, ui_detail_body and ui_detail_end where it needs them. */
+typedef struct {
+    Rect vp;          /* the scrolled viewport */
+    int off;          /* its scroll offset */
+    int cx, cw, top;  /* the card's left, width and (scrolled) top */
+    int x, col;       /* the text column */
+    int pad;          /* inside the card */
+    size_t mark;      /* the card's fill and border, for dl_set_height */
+} UiDetail;
+int ui_detail_begin(const App *a, DrawList *dl, int y, int off, UiDetail *d);
+/* The title at cy in the column; returns its height. */
+int ui_detail_title(const App *a, DrawList *dl, const UiDetail *d, int cy, const char *title);
+/* A rule at cy, the body text under it, then the QR of qr_payload (NULL:
+ * none) beside the card when the screen has room, else under the text.
+ * Returns the y below them. */
+int ui_detail_body(const App *a, DrawList *dl, const UiDetail *d, int cy, const char *body,
+                   const char *qr_payload, const char *qr_caption);
+/* Close the card at cy (its bottom padding added): its height, the clip,
+ * the scrollbar and the scroll area `scroll_id`. */
+void ui_detail_end(const App *a, DrawList *dl, const UiDetail *d, int cy, const char *scroll_id);
 
 #endif

@@ -8,6 +8,9 @@ data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 mkdir -p "$out"
 "$build/kioskctl" --data-dir "$data" import assets/content/sample.json >/dev/null
+# A kiosk set up as docs/OPERATIONS.md says: with a staff PIN (without one
+# the pad opens saying so).
+printf '246810\n246810\n' | "$build/kioskctl" --data-dir "$data" set-pin >/dev/null
 export TZ=Asia/Shanghai
 for size in 1920x1080 1080x1920; do
     case $size in 1920x1080) shape=landscape;; *) shape=portrait;; esac

@@ -124,6 +124,23 @@ static void test_set_height_of_a_card_drawn_first(void **state)
     dl_free(&dl);
 }
 
+static void test_set_clear_last_call_wins(void **state)
+{
+    (void)state;
+    DrawList dl;
+    dl_init(&dl);
+    assert_int_equal(dl.clear.r, 0);               /* opaque black until set */
+    assert_int_equal(dl.clear.a, 255);
+    dl_set_clear(&dl, (Color){0xF4, 0xF1, 0xEA, 0xFF});
+    dl_set_clear(&dl, (Color){1, 2, 3, 4});        /* a screen over the app's ground */
+    assert_int_equal(dl.clear.r, 1);
+    assert_int_equal(dl.clear.g, 2);
+    assert_int_equal(dl.clear.b, 3);
+    assert_int_equal(dl.clear.a, 4);
+    assert_int_equal(dl.ncmds, 0);                 /* not a command */
+    dl_free(&dl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -132,6 +149,7 @@ int main(void)
         cmocka_unit_test(test_scroll_areas_and_hash),
         cmocka_unit_test(test_drop_hits_keeps_commands),
         cmocka_unit_test(test_set_height_of_a_card_drawn_first),
+        cmocka_unit_test(test_set_clear_last_call_wins),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

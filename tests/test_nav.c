@@ -1,7 +1,8 @@
 /* test_nav.c - the screen stack has one owner: outside app/ui/app.c no
  * source writes the App's screen, depth or stack (screens navigate through
  * app_go, app_back and app_home), and the app's input handling leaves the
- * keyboard's handwriting pad to the keyboard. Reads the sources as text. */
+ * keyboard's handwriting pad to the keyboard; views change a DrawList only
+ * through dl_* calls. Reads the sources as text. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,6 +20,14 @@ static const char *const writes[] = {
     "->depth[[:space:]]*([-+*/]?=[^=]|\\+\\+|--)",
     "(\\+\\+|--)[[:space:]]*[A-Za-z_][A-Za-z_0-9]*->depth",
     "->stack([^A-Za-z_0-9]|$)",
+};
+
+/* Writes to a DrawList's fields (its clear colour, counts, commands), in
+ * the spellings a view would use (dl->x, list.x, s->dl.x). */
+static const char *const dl_writes[] = {
+    "(->|\\.)(clear|ncmds|nhits|nscrolls|nclips|oom|arena_len)(\\.[a-z]+)?[[:space:]]*"
+    "([-+*/]?=[^=]|\\+\\+|--)",
+    "(->|\\.)(cmds|hits|scrolls|clips)\\[[^]]*\\](\\.[a-z]+)*[[:space:]]*[-+*/]?=[^=]",
 };
 
 /* Lines of `src` matching any pattern, as "path:line: text" into out. */
@@ -47,32 +56,63 @@ static int scan(const char *path, const char *src, const char *const *pats, size
     return hits;
 }
 
-static void test_only_the_app_writes_the_screen_stack(void **state)
+/* Scan the files matching the NULL-terminated `globs`, but `skip`, for
+ * `pats`; the hits into out. Returns the hits; the files read in *files. */
+static int scan_files(const char *const *globs, const char *skip, const char *const *pats,
+                      size_t npats, char *out, size_t outlen, int *files)
 {
-    (void)state;
     glob_t g;
-    /* Outside app/ui the App is opaque (app.h declares only its name), so
-     * the compiler already keeps every other layer out of its fields. */
-    assert_int_equal(glob("app/ui/*.c", 0, NULL, &g), 0);
-    assert_int_equal(glob("app/ui/screens/*.c", GLOB_APPEND, NULL, &g), 0);
-    assert_int_equal(glob("include/*.h", GLOB_APPEND, NULL, &g), 0);
-    static char found[16384];
-    found[0] = '\0';
-    int hits = 0, files = 0, screens = 0;
+    for (size_t i = 0; globs[i]; i++)
+        assert_int_equal(glob(globs[i], i ? GLOB_APPEND : 0, NULL, &g), 0);
+    out[0] = '\0';
+    int hits = 0;
+    *files = 0;
     for (size_t i = 0; i < g.gl_pathc; i++) {
         const char *path = g.gl_pathv[i];
-        if (strcmp(path, "app/ui/app.c") == 0)
+        if (strcmp(path, skip) == 0)
             continue;
         char *src = tmpdir_read(path);
         assert_non_null(src);
-        files++;
-        screens += strstr(path, "app/ui/screens/screen_") != NULL;
-        hits += scan(path, src, writes, sizeof writes / sizeof writes[0], found, sizeof found);
+        (*files)++;
+        hits += scan(path, src, pats, npats, out, outlen);
         free(src);
     }
     globfree(&g);
+    return hits;
+}
+
+/* `pats` find each line of `bad` (once) and none of `good`. */
+static void expect_scan(const char *const *pats, size_t npats, const char *const *bad,
+                        size_t nbad, const char *const *good, size_t ngood)
+{
+    char out[4096];
+    for (size_t i = 0; i < nbad; i++) {
+        out[0] = '\0';
+        if (scan("t.c", bad[i], pats, npats, out, sizeof out) != 1)
+            fail_msg("missed: %s", bad[i]);
+    }
+    for (size_t i = 0; i < ngood; i++) {
+        out[0] = '\0';
+        if (scan("t.c", good[i], pats, npats, out, sizeof out) != 0)
+            fail_msg("flagged a read: %s", good[i]);
+    }
+}
+
+static void test_only_the_app_writes_the_screen_stack(void **state)
+{
+    (void)state;
+    /* Outside app/ui the App is opaque (app.h declares only its name), so
+     * the compiler already keeps every other layer out of its fields. */
+    static const char *const where[] = {"app/ui/*.c", "app/ui/screens/*.c", "include/*.h", NULL};
+    static char found[16384];
+    int files;
+    int hits = scan_files(where, "app/ui/app.c", writes, sizeof writes / sizeof writes[0], found,
+                          sizeof found, &files);
     assert_true(files > 40);
-    assert_true(screens >= 8);
+    glob_t g;   /* the screens were among them */
+    assert_int_equal(glob("app/ui/screens/screen_*.c", 0, NULL, &g), 0);
+    assert_true(g.gl_pathc >= 8);
+    globfree(&g);
     if (hits)
         fail_msg("the screen stack is written outside app_go/app_back/app_home:\n%s", found);
 }
@@ -90,17 +130,39 @@ static void test_scan_catches_writes(void **state)
         "if (a->screen == SCREEN_HOME)", "return a->depth > 0;", "s = a->screen;",
         "bool b = a->screen != SCREEN_NIGHT;",
     };
-    char out[4096];
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        out[0] = '\0';
-        if (scan("t.c", bad[i], writes, sizeof writes / sizeof writes[0], out, sizeof out) != 1)
-            fail_msg("missed: %s", bad[i]);
-    }
-    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-        out[0] = '\0';
-        if (scan("t.c", good[i], writes, sizeof writes / sizeof writes[0], out, sizeof out) != 0)
-            fail_msg("flagged a read: %s", good[i]);
-    }
+    expect_scan(writes, sizeof writes / sizeof writes[0], bad, sizeof bad / sizeof bad[0], good,
+                sizeof good / sizeof good[0]);
+}
+
+/* Views and the app change the frame only through dl_* calls (dl_set_clear,
+ * dl_drop_hits, dl_set_height, ...): drawlist.c owns the list's fields. */
+static void test_views_do_not_patch_the_drawlist(void **state)
+{
+    (void)state;
+    static const char *const where[] = {"app/ui/*.c", "app/ui/screens/*.c", "app/kiosk/*.c", NULL};
+    static char found[16384];
+    int files;
+    int hits = scan_files(where, "app/ui/drawlist.c", dl_writes,
+                          sizeof dl_writes / sizeof dl_writes[0], found, sizeof found, &files);
+    assert_true(files >= 15);
+    if (hits)
+        fail_msg("a DrawList's fields are written outside drawlist.c:\n%s", found);
+}
+
+/* That scan sees the writes views used to make, and not a read. */
+static void test_scan_catches_drawlist_writes(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "        dl->clear = (Color){0, 0, 0, 255};", "dl->nhits = 0;", "dl->ncmds--;",
+        "dl->cmds[i].r.h = h;", "s->dl.clear = BG;", "dl->clear.a = 0;",
+    };
+    static const char *const good[] = {
+        "Color ground = s->dl.clear;", "if (dl->nhits == 0)", "const DlCmd *c = &dl->cmds[i];",
+        "Rect clip = dl->nclips > 0 ? dl->clips[dl->nclips - 1] : r;",
+    };
+    expect_scan(dl_writes, sizeof dl_writes / sizeof dl_writes[0], bad, sizeof bad / sizeof bad[0],
+                good, sizeof good / sizeof good[0]);
 }
 
 /* app_input hands the pointer to the screen; the pad is the keyboard's. */
@@ -124,6 +186,8 @@ int main(void)
         cmocka_unit_test(test_only_the_app_writes_the_screen_stack),
         cmocka_unit_test(test_scan_catches_writes),
         cmocka_unit_test(test_app_does_not_know_the_pad),
+        cmocka_unit_test(test_views_do_not_patch_the_drawlist),
+        cmocka_unit_test(test_scan_catches_drawlist_writes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

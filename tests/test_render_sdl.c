@@ -47,7 +47,7 @@ static int setup(void **state)
     if (!fx->r)
         fail_msg("render_create: %s", err);
     dl_init(&fx->dl);
-    fx->dl.clear = BG;
+    dl_set_clear(&fx->dl, BG);
     *state = fx;
     return 0;
 }
@@ -111,7 +111,7 @@ static void test_rect_exact_pixels(void **state)
 static void test_rect_alpha_blends(void **state)
 {
     Fx *fx = *state;
-    fx->dl.clear = (Color){255, 255, 255, 255};
+    dl_set_clear(&fx->dl, (Color){255, 255, 255, 255});
     dl_rect(&fx->dl, (Rect){0, 0, 10, 10}, (Color){0, 0, 0, 0x80});
     draw(fx);
     uint32_t p = at(fx, 5, 5);
@@ -243,7 +243,7 @@ static void test_measure_cjk(void **state)
 static void build_notice_frame(DrawList *dl)
 {
     dl_reset(dl);
-    dl->clear = BG;
+    dl_set_clear(dl, BG);
     char line[64];
     for (int i = 0; i < 10; i++) {
         snprintf(line, sizeof line, "第%d条：请勿在楼道内堆放杂物。", i + 1);

@@ -58,6 +58,21 @@ void app_draft_wipe(App *a)
     a->osk.mode = OSK_PINYIN;
 }
 
+/* Each screen's `forget` / `refresh` (the reply found by a code). */
+static void forget_all(App *a)
+{
+    for (int s = 0; s < SCREEN_COUNT; s++)
+        if (screens[s]->forget)
+            screens[s]->forget(a);
+}
+
+static void refresh_all(App *a)
+{
+    for (int s = 0; s < SCREEN_COUNT; s++)
+        if (screens[s]->refresh)
+            screens[s]->refresh(a);
+}
+
 /* ---- navigation ---- */
 
 static void push(App *a, ScreenId s)
@@ -103,7 +118,7 @@ void app_home(App *a)
     a->screen = SCREEN_HOME;
     a->depth = 0;
     a->filter = -1;
-    reply_forget(a);   /* a receipt is private too */
+    forget_all(a);   /* a receipt is private too */
     a->item[0] = '\0';
     memset(a->scroll, 0, sizeof a->scroll);
 }
@@ -252,7 +267,7 @@ void app_destroy(App *a)
     if (!a)
         return;
     app_draft_wipe(a);
-    reply_forget(a);
+    forget_all(a);
     osk_free(&a->osk);
     content_free(a->content);
     free(a);
@@ -272,7 +287,7 @@ void app_set_content(App *a, Content *content)
         pop(a);
     if (a->screen == SCREEN_EVENT && !(content && content_find_event(content, a->item)))
         pop(a);
-    reply_refresh(a);
+    refresh_all(a);
 }
 
 void app_resize(App *a, int w, int h)
@@ -604,7 +619,7 @@ int64_t app_next_timeout(const App *a, int64_t now_ms)
 
 void app_view(const App *a, DrawList *dl, int64_t now_ms)
 {
-    dl->clear = app_theme(a)->bg;
+    dl_set_clear(dl, app_theme(a)->bg);
     screens[a->screen]->view(a, dl, now_ms);
     if (a->draft.dialog != DIALOG_NONE)
         screen_suggest_dialog.view(a, dl, now_ms);
@@ -612,6 +627,7 @@ void app_view(const App *a, DrawList *dl, int64_t now_ms)
 
 int app_open(App *a, const char *name)
 {
+    int64_t now_ms = a->last_input_ms;
     const char *colon = strchr(name, ':');
     size_t len = colon ? (size_t)(colon - name) : strlen(name);
     for (int s = 0; s < SCREEN_COUNT; s++) {
@@ -625,13 +641,21 @@ int app_open(App *a, const char *name)
             if (s == SCREEN_HOME)
                 return 0;
             if (app_in_flow((ScreenId)s) || s == SCREEN_SUGGEST_SENT) {
-                /* A flow step opens over the steps before it. */
-                for (int step = SCREEN_SUGGEST; step < s; step++)
-                    push(a, (ScreenId)step);
-                if (s > SCREEN_SUGGEST && a->ntopics > 0)
-                    snprintf(a->draft.topic, sizeof a->draft.topic, "%s", a->topics[0]);
+                /* A flow step opens over the steps before it, each through
+                 * its entry action as a resident's taps would open it. */
+                for (int step = SCREEN_SUGGEST; step < s; step++) {
+                    if (!app_go(a, (ScreenId)step, now_ms)) {
+                        app_home(a);
+                        return -1;
+                    }
+                    if (step == SCREEN_SUGGEST && a->ntopics > 0)
+                        snprintf(a->draft.topic, sizeof a->draft.topic, "%s", a->topics[0]);
+                }
             }
-            push(a, (ScreenId)s);
+            if (!app_go(a, (ScreenId)s, now_ms)) {
+                app_home(a);
+                return -1;
+            }
             return 0;
         }
         break;
@@ -647,6 +671,6 @@ int app_open(App *a, const char *name)
         (event && !content_find_event(a->content, id)))
         return -1;
     app_home(a);
-    push(a, notice ? SCREEN_NOTICES : SCREEN_EVENTS);
-    return app_open_item(a, name, a->last_input_ms) ? 0 : -1;
+    app_go(a, notice ? SCREEN_NOTICES : SCREEN_EVENTS, now_ms);
+    return app_open_item(a, name, now_ms) ? 0 : -1;
 }

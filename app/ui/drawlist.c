@@ -19,6 +19,11 @@ void dl_free(DrawList *dl)
     dl_init(dl);
 }
 
+void dl_set_clear(DrawList *dl, Color c)
+{
+    dl->clear = c;
+}
+
 void dl_reset(DrawList *dl)
 {
     dl->ncmds = 0;

@@ -46,8 +46,10 @@ int ui_line(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
     return ui_width(a, face, size_px, buf);
 }
 
-int ui_para(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
-            int size_px, int line_h, Color c, const char *s)
+/* Wrapped lines of s, each at x (or centred in w), skipping those outside
+ * the current clip. Returns the block's height. */
+static int para(const App *a, DrawList *dl, int x, int y, int w, FontFace face, int size_px,
+                int line_h, Color c, const char *s, bool center)
 {
     TlLines lines = {0};
     int n = tl_wrap(a->tm, face, size_px, s, strlen(s), w, &lines);
@@ -59,28 +61,45 @@ int ui_para(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
         int ly = y + i * line_h;
         if (ly + line_h < clip.y || ly > clip.y + clip.h)
             continue;   /* off screen: skip the text command */
-        dl_text(dl, x, ly + pad, face, size_px, c, s + lines.lines[i].start,
-                (int)lines.lines[i].len);
+        int lw = lines.lines[i].width < w ? lines.lines[i].width : w;
+        dl_text(dl, center ? x + (w - lw) / 2 : x, ly + pad, face, size_px, c,
+                s + lines.lines[i].start, (int)lines.lines[i].len);
     }
     tl_lines_free(&lines);
     return n * line_h;
 }
 
+int ui_para(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
+            int size_px, int line_h, Color c, const char *s)
+{
+    return para(a, dl, x, y, w, face, size_px, line_h, c, s, false);
+}
+
 int ui_para_center(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
                    int size_px, int line_h, Color c, const char *s)
 {
+    return para(a, dl, x, y, w, face, size_px, line_h, c, s, true);
+}
+
+int ui_para_clamped(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
+                    int size_px, int line_h, int pad, Color c, const char *s, int max_lines)
+{
     TlLines lines = {0};
-    int n = tl_wrap(a->tm, face, size_px, s, strlen(s), w, &lines);
-    if (n < 0)
-        n = 0;
-    int pad = (line_h - measure_height(a->tm, face, size_px)) / 2;
-    for (int i = 0; i < n; i++) {
-        int lw = lines.lines[i].width < w ? lines.lines[i].width : w;
-        dl_text(dl, x + (w - lw) / 2, y + i * line_h + pad, face, size_px, c,
-                s + lines.lines[i].start, (int)lines.lines[i].len);
-    }
+    char last[1024];
+    int n = tl_wrap_clamped(a->tm, face, size_px, s, w, max_lines, &lines, last, sizeof last);
+    for (int i = 0; i < n; i++)
+        dl_text(dl, x, y + i * line_h + pad, face, size_px, c,
+                i == n - 1 ? last : s + lines.lines[i].start,
+                i == n - 1 ? -1 : (int)lines.lines[i].len);
     tl_lines_free(&lines);
-    return n * line_h;
+    return n > 0 ? n * line_h : 0;
+}
+
+void ui_nothing(const App *a, DrawList *dl, int y, const char *text)
+{
+    int m = ui_dp(a, DP_MARGIN);
+    ui_para(a, dl, m, y + ui_dp(a, 40), a->w - 2 * m, FONT_REGULAR, ui_ts(a, DP_T_BODY),
+            ui_ts(a, 48), COL_TEXT2, text);
 }
 
 int ui_fit_size(const App *a, FontFace face, int size_px, int min_px, int w, const char *s)
@@ -356,8 +375,11 @@ int ui_qr_block(const App *a, DrawList *dl, int x, int y, int w, int side, const
     return cy - y;
 }
 
-int ui_detail_qr(const App *a, DrawList *dl, int card_right, int top_y, int x, int col, int cy,
-                 const char *payload, const char *caption)
+/* A notice's or event's QR: beside the detail card (right edge
+ * card_right, top top_y) when the screen has room, else inline at cy in the
+ * text column (x, col). Returns the height it took inline (0 beside). */
+static int detail_qr(const App *a, DrawList *dl, int card_right, int top_y, int x, int col,
+                     int cy, const char *payload, const char *caption)
 {
     int side = ui_dp(a, 300);
     int room = a->w - card_right - ui_dp(a, 56);
@@ -370,4 +392,55 @@ int ui_detail_qr(const App *a, DrawList *dl, int card_right, int top_y, int x, i
     if (side > col)
         side = col;
     return ui_dp(a, 32) + ui_qr_block(a, dl, x, cy + ui_dp(a, 32), col, side, payload, caption);
+}
+
+int ui_detail_begin(const App *a, DrawList *dl, int y, int off, UiDetail *d)
+{
+    int m = ui_dp(a, DP_MARGIN);
+    int bsz = ui_ts(a, DP_T_BODY);
+    d->pad = ui_dp(a, 48);
+    /* Body lines of at most about 30 Chinese characters (shared/UI.md). */
+    d->col = a->w - 2 * m - 2 * d->pad - ui_dp(a, 16);
+    if (d->col > bsz * 31)
+        d->col = bsz * 31;
+    d->cw = d->col + 2 * d->pad;
+    d->cx = (a->w - d->cw) / 2;
+    d->x = d->cx + d->pad;
+    d->vp = (Rect){0, y, a->w, ui_bottom(a) - y};
+    d->off = off;
+    dl_clip(dl, d->vp);
+    d->top = d->vp.y - off;
+    /* The card's height is known only after layout: ui_detail_end sets it. */
+    d->mark = dl_mark(dl);
+    ui_card(a, dl, (Rect){d->cx, d->top, d->cw, 0}, NULL);
+    return d->top + d->pad;
+}
+
+int ui_detail_title(const App *a, DrawList *dl, const UiDetail *d, int cy, const char *title)
+{
+    int tsz = ui_ts(a, DP_T_TITLE);
+    return ui_para(a, dl, d->x, cy, d->col, FONT_BOLD, tsz, tsz * 13 / 10, COL_TEXT, title);
+}
+
+int ui_detail_body(const App *a, DrawList *dl, const UiDetail *d, int cy, const char *body,
+                   const char *qr_payload, const char *qr_caption)
+{
+    int bsz = ui_ts(a, DP_T_BODY);
+    dl_rect(dl, (Rect){d->x, cy, d->col, ui_dp(a, 2)}, COL_BORDER);
+    cy += ui_dp(a, 28);
+    cy += ui_para(a, dl, d->x, cy, d->col, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, body);
+    if (qr_payload)
+        cy += detail_qr(a, dl, d->cx + d->cw, d->vp.y, d->x, d->col, cy, qr_payload, qr_caption);
+    return cy;
+}
+
+void ui_detail_end(const App *a, DrawList *dl, const UiDetail *d, int cy, const char *scroll_id)
+{
+    int card_h = cy + d->pad - d->top;
+    dl_set_height(dl, d->mark, 2, card_h);   /* the fill and the border */
+    dl_unclip(dl);
+    int content_h = card_h + ui_dp(a, 16);
+    ui_scrollbar(a, dl, (Rect){0, d->vp.y, d->cx + d->cw + ui_dp(a, 20), d->vp.h}, content_h,
+                 d->off);
+    dl_scroll(dl, d->vp, content_h, scroll_id);
 }

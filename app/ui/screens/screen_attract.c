@@ -71,16 +71,7 @@ static void slide(const App *a, DrawList *dl, Rect r, const Slide *s)
     ui_badge(a, dl, x, y, tagc, s->n && s->n->urgent ? ICON_WARNING : NULL, tag);
     y += ui_dp(a, 44) + ui_dp(a, 32);
     int hsz = ui_ts(a, DP_T_ATTRACT);
-    TlLines lines = {0};
-    char last[512];
-    int n = tl_wrap_clamped(a->tm, FONT_BOLD, hsz, title, w, 3, &lines, last, sizeof last);
-    for (int i = 0; i < n; i++) {
-        const char *t = i == n - 1 ? last : title + lines.lines[i].start;
-        dl_text(dl, x, y, FONT_BOLD, hsz, COL_TEXT, t,
-                i == n - 1 ? -1 : (int)lines.lines[i].len);
-        y += hsz * 4 / 3;
-    }
-    tl_lines_free(&lines);
+    y += ui_para_clamped(a, dl, x, y, w, FONT_BOLD, hsz, hsz * 4 / 3, 0, COL_TEXT, title, 3);
     y += ui_dp(a, 24);
     int bsz = ui_ts(a, DP_T_CARD);
     if (when[0]) {
@@ -88,18 +79,9 @@ static void slide(const App *a, DrawList *dl, Rect r, const Slide *s)
         y += bsz * 3 / 2;
     }
     /* As many lines of the body as fit above the hint. */
-    int room = r.y + r.h - pad - y;
-    int maxl = room / (bsz * 3 / 2);
-    if (maxl > 0) {
-        n = tl_wrap_clamped(a->tm, FONT_REGULAR, bsz, body, w, maxl, &lines, last, sizeof last);
-        for (int i = 0; i < n; i++) {
-            const char *t = i == n - 1 ? last : body + lines.lines[i].start;
-            dl_text(dl, x, y, FONT_REGULAR, bsz, COL_TEXT2, t,
-                    i == n - 1 ? -1 : (int)lines.lines[i].len);
-            y += bsz * 3 / 2;
-        }
-        tl_lines_free(&lines);
-    }
+    int maxl = (r.y + r.h - pad - y) / (bsz * 3 / 2);
+    if (maxl > 0)
+        ui_para_clamped(a, dl, x, y, w, FONT_REGULAR, bsz, bsz * 3 / 2, 0, COL_TEXT2, body, maxl);
 }
 
 /* "Touch to start" in both languages: whoever walks up can read it. */
@@ -156,7 +138,8 @@ static void attract_view(const App *a, DrawList *dl, int64_t now_ms)
     shift(dl, now_ms);
 }
 
-const Screen screen_attract = {"attract", true, rest_enter, NULL, attract_view};
+const Screen screen_attract = {.name = "attract", .root = true, .enter = rest_enter,
+                               .view = attract_view};
 
 /* Night: blank or dim, but an urgent notice still shows. */
 static void night_view(const App *a, DrawList *dl, int64_t now_ms)
@@ -164,12 +147,12 @@ static void night_view(const App *a, DrawList *dl, int64_t now_ms)
     int64_t now_s = now_ms / 1000;
     const Notice *u = sched_top_urgent(a->content, now_s);
     if (!u && a->cfg->night_blank) {
-        dl->clear = (Color){0, 0, 0, 255};
+        dl_set_clear(dl, (Color){0, 0, 0, 255});
         shift(dl, now_ms);
         return;
     }
     if (u) {
-        dl->clear = (Color){0, 0, 0, 255};
+        dl_set_clear(dl, (Color){0, 0, 0, 255});
         int m = ui_dp(a, DP_MARGIN) * 2;
         Slide s = {u, NULL};
         Rect r = {m, m, a->w - 2 * m, a->h - 2 * m - ui_dp(a, 80)};
@@ -184,4 +167,5 @@ static void night_view(const App *a, DrawList *dl, int64_t now_ms)
     shift(dl, now_ms);
 }
 
-const Screen screen_night = {"night", true, rest_enter, NULL, night_view};
+const Screen screen_night = {.name = "night", .root = true, .enter = rest_enter,
+                             .view = night_view};

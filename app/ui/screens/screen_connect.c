@@ -51,8 +51,7 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
     int m = ui_dp(a, DP_MARGIN);
     const Content *c = a->content;
     if (!c || c->n_channels == 0) {
-        ui_para(a, dl, m, y + ui_dp(a, 40), a->w - 2 * m, FONT_REGULAR, ui_ts(a, DP_T_BODY),
-                ui_ts(a, 48), COL_TEXT2, ui_tr(a, "connect.none"));
+        ui_nothing(a, dl, y, ui_tr(a, "connect.none"));
         return;
     }
     int ssz = ui_ts(a, DP_T_SMALL + 2);
@@ -96,4 +95,4 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
     dl_scroll(dl, vp, content_h, "scroll:connect");
 }
 
-const Screen screen_connect = {"connect", false, NULL, NULL, view};
+const Screen screen_connect = {.name = "connect", .view = view};

@@ -121,7 +121,7 @@ static bool list_input(App *a, const ScreenInput *in, int64_t now_ms)
     return in->id && app_open_item(a, in->id, now_ms);
 }
 
-const Screen screen_events = {"events", false, NULL, list_input, list_view};
+const Screen screen_events = {.name = "events", .on_input = list_input, .view = list_view};
 
 /* ---- detail ---- */
 
@@ -133,44 +133,19 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_ms)
     y = ui_titlebar(a, dl, y, ui_tr(a, "home.events"));
     if (!e)
         return;
-    int m = ui_dp(a, DP_MARGIN);
-    int pad = ui_dp(a, 48);
-    int bsz = ui_ts(a, DP_T_BODY);
-    int col = a->w - 2 * m - 2 * pad - ui_dp(a, 16);
-    if (col > bsz * 31)
-        col = bsz * 31;
-    int cw = col + 2 * pad;
-    int cx = (a->w - cw) / 2;
-    Rect vp = {0, y, a->w, ui_bottom(a) - y};
-    int off = a->scroll[SCREEN_EVENT];
-    dl_clip(dl, vp);
-    int top = vp.y - off;
-    size_t bg = dl_mark(dl);   /* the card's height is set after layout */
-    ui_card(a, dl, (Rect){cx, top, cw, 0}, NULL);
-    int x = cx + pad, cy = top + pad;
-    int tsz = ui_ts(a, DP_T_TITLE);
-    cy += ui_para(a, dl, x, cy, col, FONT_BOLD, tsz, tsz * 13 / 10, COL_TEXT,
-                  ltext(&e->title, a->lang));
+    UiDetail d;
+    int cy = ui_detail_begin(a, dl, y, a->scroll[SCREEN_EVENT], &d);
+    cy += ui_detail_title(a, dl, &d, cy, ltext(&e->title, a->lang));
     cy += ui_dp(a, 20);
     char when[160];
     ui_fmt_range(a, e->start, e->end, when, sizeof when);
-    cy += icon_line(a, dl, x, cy, col, bsz, ICON_SCHEDULE, when) + ui_dp(a, 12);
-    cy += icon_line(a, dl, x, cy, col, bsz, ICON_PLACE, ltext(&e->location, a->lang));
+    int bsz = ui_ts(a, DP_T_BODY);
+    cy += icon_line(a, dl, d.x, cy, d.col, bsz, ICON_SCHEDULE, when) + ui_dp(a, 12);
+    cy += icon_line(a, dl, d.x, cy, d.col, bsz, ICON_PLACE, ltext(&e->location, a->lang));
     cy += ui_dp(a, 24);
-    dl_rect(dl, (Rect){x, cy, col, ui_dp(a, 2)}, COL_BORDER);
-    cy += ui_dp(a, 28);
-    cy += ui_para(a, dl, x, cy, col, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT,
-                  ltext(&e->description, a->lang));
-    if (e->signup_url)
-        cy += ui_detail_qr(a, dl, cx + cw, vp.y, x, col, cy, e->signup_url,
-                           ui_tr(a, "connect.scan_signup"));
-    cy += pad;
-    int card_h = cy - top;
-    dl_set_height(dl, bg, 2, card_h);   /* the fill and the border */
-    dl_unclip(dl);
-    int content_h = card_h + ui_dp(a, 16);
-    ui_scrollbar(a, dl, (Rect){0, vp.y, cx + cw + ui_dp(a, 20), vp.h}, content_h, off);
-    dl_scroll(dl, vp, content_h, "scroll:event");
+    cy = ui_detail_body(a, dl, &d, cy, ltext(&e->description, a->lang), e->signup_url,
+                        ui_tr(a, "connect.scan_signup"));
+    ui_detail_end(a, dl, &d, cy, "scroll:event");
 }
 
-const Screen screen_event = {"event", false, NULL, NULL, detail_view};
+const Screen screen_event = {.name = "event", .view = detail_view};

@@ -5,6 +5,16 @@
 #include "schedule.h"
 #include "ui.h"
 
+/* One line of a tile centred in r, cut with "…" to its width less pad a side. */
+static void centred_line(const App *a, DrawList *dl, Rect r, int pad, int y, FontFace face,
+                         int size, Color c, const char *s)
+{
+    int w = ui_width(a, face, size, s);
+    if (w > r.w - 2 * pad)
+        w = r.w - 2 * pad;
+    ui_line(a, dl, r.x + (r.w - w) / 2, y, r.w - 2 * pad, face, size, c, s);
+}
+
 /* One large tile: icon, label, and a small second line. */
 static void tile(const App *a, DrawList *dl, Rect r, const char *id,
                  const char *icon, const char *label, const char *label_en,
@@ -46,27 +56,16 @@ static void tile(const App *a, DrawList *dl, Rect r, const char *id,
     int iw = ui_width(a, FONT_ICON, isz, icon);
     dl_text(dl, r.x + (r.w - iw) / 2, y, FONT_ICON, isz, COL_PRIMARY, icon, -1);
     y += isz + ui_dp(a, 24);
-    int lw = ui_width(a, FONT_BOLD, lsz, label);
-    if (lw > r.w - 2 * pad)
-        lw = r.w - 2 * pad;
-    ui_line(a, dl, r.x + (r.w - lw) / 2, y, r.w - 2 * pad, FONT_BOLD, lsz, COL_TEXT, label);
+    centred_line(a, dl, r, pad, y, FONT_BOLD, lsz, COL_TEXT, label);
     y += measure_height(a->tm, FONT_BOLD, lsz);
     if (label_en) {
         y += ui_dp(a, 4);
-        int ew = ui_width(a, FONT_REGULAR, esz, label_en);
-        if (ew > r.w - 2 * pad)
-            ew = r.w - 2 * pad;
-        ui_line(a, dl, r.x + (r.w - ew) / 2, y, r.w - 2 * pad, FONT_REGULAR, esz,
-                COL_TEXT2, label_en);
+        centred_line(a, dl, r, pad, y, FONT_REGULAR, esz, COL_TEXT2, label_en);
         y += measure_height(a->tm, FONT_REGULAR, esz);
     }
     if (sub) {
         y += ui_dp(a, 16);
-        int sw = ui_width(a, FONT_REGULAR, ssz, sub);
-        if (sw > r.w - 2 * pad)
-            sw = r.w - 2 * pad;
-        ui_line(a, dl, r.x + (r.w - sw) / 2, y, r.w - 2 * pad, FONT_REGULAR, ssz,
-                COL_TEXT2, sub);
+        centred_line(a, dl, r, pad, y, FONT_REGULAR, ssz, COL_TEXT2, sub);
     }
 }
 
@@ -301,4 +300,4 @@ static bool on_input(App *a, const ScreenInput *in, int64_t now_ms)
     return app_open_item(a, id, now_ms);
 }
 
-const Screen screen_home = {"home", true, NULL, on_input, view};
+const Screen screen_home = {.name = "home", .root = true, .on_input = on_input, .view = view};

@@ -158,7 +158,8 @@ static bool list_input(App *a, const ScreenInput *in, int64_t now_ms)
     return app_open_item(a, id, now_ms);
 }
 
-const Screen screen_notices = {"notices", false, list_enter, list_input, list_view};
+const Screen screen_notices = {.name = "notices", .enter = list_enter, .on_input = list_input,
+                               .view = list_view};
 
 /* ---- detail ---- */
 
@@ -172,37 +173,20 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_ms)
         empty_state(a, dl, y, "notice.gone");
         return;
     }
-    int m = ui_dp(a, DP_MARGIN);
-    int pad = ui_dp(a, 48);
-    int bsz = ui_ts(a, DP_T_BODY);
-    /* Body lines of at most about 30 Chinese characters (shared/UI.md). */
-    int col = a->w - 2 * m - 2 * pad - ui_dp(a, 16);
-    if (col > bsz * 31)
-        col = bsz * 31;
-    int cw = col + 2 * pad;
-    int cx = (a->w - cw) / 2;
-    Rect vp = {0, y, a->w, ui_bottom(a) - y};
-    int off = a->scroll[SCREEN_NOTICE];
-
-    dl_clip(dl, vp);
-    int top = vp.y - off;
-    /* The card's height is known only after layout: set it afterwards. */
-    size_t bg = dl_mark(dl);
-    ui_card(a, dl, (Rect){cx, top, cw, 0}, NULL);
-    dl_rect(dl, (Rect){cx, top, cw, ui_dp(a, 12)}, ui_category_color(a, n->category));
-    int x = cx + pad;
-    int cy = top + ui_dp(a, 12) + pad;
+    UiDetail d;
+    int cy = ui_detail_begin(a, dl, y, a->scroll[SCREEN_NOTICE], &d);
+    /* The category's colour along the card's top. */
+    dl_rect(dl, (Rect){d.cx, d.top, d.cw, ui_dp(a, 12)}, ui_category_color(a, n->category));
+    cy += ui_dp(a, 12);
     if (n->urgent || n->pinned) {
-        int bx = x;
+        int bx = d.x;
         if (n->urgent)
             bx += ui_badge(a, dl, bx, cy, COL_URGENT, ICON_WARNING, ui_tr(a, "notice.urgent")) + ui_dp(a, 12);
         if (n->pinned)
             ui_badge(a, dl, bx, cy, COL_PINNED, ICON_PUSH_PIN, ui_tr(a, "notice.pinned"));
         cy += ui_dp(a, 44) + ui_dp(a, 20);
     }
-    int tsz = ui_ts(a, DP_T_TITLE);
-    cy += ui_para(a, dl, x, cy, col, FONT_BOLD, tsz, tsz * 13 / 10, COL_TEXT,
-                  ltext(&n->title, a->lang));
+    cy += ui_detail_title(a, dl, &d, cy, ltext(&n->title, a->lang));
     cy += ui_dp(a, 12);
     int ssz = ui_ts(a, DP_T_SMALL);
     char d0[64], d1[64], meta[256];
@@ -210,21 +194,11 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_ms)
     /* Valid until the last moment before expiry: 00:00 on 1 Feb reads 31 Jan. */
     ui_fmt_date(a, n->expire_at - 1, false, d1, sizeof d1);
     snprintf(meta, sizeof meta, ui_tr(a, "notice.meta"), d0, d1);
-    cy += ui_para(a, dl, x, cy, col, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT2, meta);
+    cy += ui_para(a, dl, d.x, cy, d.col, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT2, meta);
     cy += ui_dp(a, 20);
-    dl_rect(dl, (Rect){x, cy, col, ui_dp(a, 2)}, COL_BORDER);
-    cy += ui_dp(a, 28);
-    cy += ui_para(a, dl, x, cy, col, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT,
-                  ltext(&n->body, a->lang));
-    if (n->link)
-        cy += ui_detail_qr(a, dl, cx + cw, vp.y, x, col, cy, n->link, ui_tr(a, "connect.scan_link"));
-    cy += pad;
-    int card_h = cy - top;
-    dl_set_height(dl, bg, 2, card_h);   /* the fill and the border */
-    dl_unclip(dl);
-    int content_h = card_h + ui_dp(a, 16);
-    ui_scrollbar(a, dl, (Rect){0, vp.y, cx + cw + ui_dp(a, 20), vp.h}, content_h, off);
-    dl_scroll(dl, vp, content_h, "scroll:notice");
+    cy = ui_detail_body(a, dl, &d, cy, ltext(&n->body, a->lang), n->link,
+                        ui_tr(a, "connect.scan_link"));
+    ui_detail_end(a, dl, &d, cy, "scroll:notice");
 }
 
-const Screen screen_notice = {"notice", false, NULL, NULL, detail_view};
+const Screen screen_notice = {.name = "notice", .view = detail_view};

@@ -118,6 +118,31 @@ static void reply_view(const App *a, DrawList *dl, int64_t now_ms)
     result(a, dl, res);
 }
 
+/* New content: the code in reply_found is looked up again. */
+static void reply_refresh(App *a)
+{
+    if (a->reply_state != 1 && a->reply_state != 2)
+        return;
+    content_reply_free(a->reply_open);
+    a->reply_open = NULL;
+    /* One derivation for a sealed feed (RECEIPT_OPSLIMIT, RECEIPT_MEMLIMIT:
+     * about 30 ms here, docs/BENCHMARKS.md), so the UI thread may do it.
+     * A wrong code, a box that does not open and an error all read "no
+     * reply yet". */
+    a->reply_state = content_open_reply(a->content, a->reply_found, &a->reply_open) ==
+                             CONTENT_REPLY_FOUND ? 1 : 2;
+}
+
+/* The code and the reply go (wiped). */
+static void reply_forget(App *a)
+{
+    content_reply_free(a->reply_open);
+    a->reply_open = NULL;
+    receipt_zero(a->reply_code, sizeof a->reply_code);
+    receipt_zero(a->reply_found, sizeof a->reply_found);
+    a->reply_state = 0;
+}
+
 static bool reply_input(App *a, const ScreenInput *in, int64_t now_ms)
 {
     const char *id = in->id;
@@ -152,30 +177,8 @@ static bool reply_input(App *a, const ScreenInput *in, int64_t now_ms)
     return true;
 }
 
-void reply_refresh(App *a)
-{
-    if (a->reply_state != 1 && a->reply_state != 2)
-        return;
-    content_reply_free(a->reply_open);
-    a->reply_open = NULL;
-    /* One derivation for a sealed feed (RECEIPT_OPSLIMIT, RECEIPT_MEMLIMIT:
-     * about 30 ms here, docs/BENCHMARKS.md), so the UI thread may do it.
-     * A wrong code, a box that does not open and an error all read "no
-     * reply yet". */
-    a->reply_state = content_open_reply(a->content, a->reply_found, &a->reply_open) ==
-                             CONTENT_REPLY_FOUND ? 1 : 2;
-}
-
-void reply_forget(App *a)
-{
-    content_reply_free(a->reply_open);
-    a->reply_open = NULL;
-    receipt_zero(a->reply_code, sizeof a->reply_code);
-    receipt_zero(a->reply_found, sizeof a->reply_found);
-    a->reply_state = 0;
-}
-
-const Screen screen_reply = {"reply", false, NULL, reply_input, reply_view};
+const Screen screen_reply = {.name = "reply", .on_input = reply_input, .view = reply_view,
+                             .refresh = reply_refresh, .forget = reply_forget};
 
 /* ---- "You said, we did" ---- */
 
@@ -211,8 +214,7 @@ static void board_view(const App *a, DrawList *dl, int64_t now_ms)
     int m = ui_dp(a, DP_MARGIN);
     const Content *c = a->content;
     if (!c || c->n_board == 0) {
-        ui_para(a, dl, m, y + ui_dp(a, 40), a->w - 2 * m, FONT_REGULAR, ui_ts(a, DP_T_BODY),
-                ui_ts(a, 48), COL_TEXT2, ui_tr(a, "board.none"));
+        ui_nothing(a, dl, y, ui_tr(a, "board.none"));
         return;
     }
     /* Newest first. */
@@ -251,4 +253,4 @@ static void board_view(const App *a, DrawList *dl, int64_t now_ms)
     dl_scroll(dl, vp, content_h, "scroll:board");
 }
 
-const Screen screen_board = {"board", false, NULL, NULL, board_view};
+const Screen screen_board = {.name = "board", .view = board_view};

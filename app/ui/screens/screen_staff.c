@@ -138,7 +138,8 @@ static bool pad_input(App *a, const ScreenInput *in, int64_t now_ms)
     return true;
 }
 
-const Screen screen_staff_pin = {"staff-pin", true, pad_enter, pad_input, pad_view};
+const Screen screen_staff_pin = {.name = "staff-pin", .root = true, .enter = pad_enter,
+                                 .on_input = pad_input, .view = pad_view};
 
 /* ---- the panel ---- */
 
@@ -240,18 +241,10 @@ static void panel_view(const App *a, DrawList *dl, int64_t now_ms)
         /* Under five stacked buttons (landscape) a long result, such as an
          * export's bundle path, has a few lines at most: as many as fit
          * above the bottom margin, the last one ellipsized. */
-        TlLines lines = {0};
-        char last[sizeof a->staff.msg + 4];
-        const char *msg = a->staff.msg;
-        int n = tl_wrap_clamped(a->tm, FONT_BOLD, sz, msg, aw, (ui_bottom(a) - my) / lh, &lines,
-                                last, sizeof last);
         int pad = (lh - measure_height(a->tm, FONT_BOLD, sz)) / 2;
-        for (int i = 0; i < n; i++)
-            dl_text(dl, ax, my + i * lh + pad, FONT_BOLD, sz,
-                    a->staff.msg_error ? COL_URGENT : COL_CAT_ACCOUNTS,
-                    i == n - 1 ? last : msg + lines.lines[i].start,
-                    i == n - 1 ? -1 : (int)lines.lines[i].len);
-        tl_lines_free(&lines);
+        ui_para_clamped(a, dl, ax, my, aw, FONT_BOLD, sz, lh, pad,
+                        a->staff.msg_error ? COL_URGENT : COL_CAT_ACCOUNTS, a->staff.msg,
+                        (ui_bottom(a) - my) / lh);
     }
 }
 
@@ -290,4 +283,5 @@ static bool panel_input(App *a, const ScreenInput *in, int64_t now_ms)
     return true;
 }
 
-const Screen screen_staff = {"staff", true, panel_enter, panel_input, panel_view};
+const Screen screen_staff = {.name = "staff", .root = true, .enter = panel_enter,
+                             .on_input = panel_input, .view = panel_view};

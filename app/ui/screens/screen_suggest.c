@@ -155,7 +155,8 @@ static bool topic_input(App *a, const ScreenInput *in, int64_t now_ms)
     return false;
 }
 
-const Screen screen_suggest = {"suggest", false, topic_enter, topic_input, topic_view};
+const Screen screen_suggest = {.name = "suggest", .enter = topic_enter, .on_input = topic_input,
+                               .view = topic_view};
 
 /* ---- write (and the contact box, which uses the same layout) ---- */
 
@@ -271,7 +272,8 @@ static bool write_input(App *a, const ScreenInput *in, int64_t now_ms)
     return osk_press(&a->osk, id, &t, a->tm, a->dp, bar_width(a));
 }
 
-const Screen screen_suggest_write = {"suggest-write", false, NULL, write_input, write_view};
+const Screen screen_suggest_write = {.name = "suggest-write", .on_input = write_input,
+                                     .view = write_view};
 
 /* ---- contact (optional) ---- */
 
@@ -345,8 +347,8 @@ static bool contact_input(App *a, const ScreenInput *in, int64_t now_ms)
     return osk_press(&a->osk, id, &t, a->tm, a->dp, bar_width(a));
 }
 
-const Screen screen_suggest_contact = {"suggest-contact", false, contact_enter, contact_input,
-                                       contact_view};
+const Screen screen_suggest_contact = {.name = "suggest-contact", .enter = contact_enter,
+                                       .on_input = contact_input, .view = contact_view};
 
 /* ---- review and send ---- */
 
@@ -415,7 +417,8 @@ static bool review_input(App *a, const ScreenInput *in, int64_t now_ms)
     return false;
 }
 
-const Screen screen_suggest_review = {"suggest-review", false, NULL, review_input, review_view};
+const Screen screen_suggest_review = {.name = "suggest-review", .on_input = review_input,
+                                      .view = review_view};
 
 /* Commit the draft to the outbox; on success the thank-you page. */
 static void send(App *a, int64_t now_ms)
@@ -529,7 +532,8 @@ static bool sent_input(App *a, const ScreenInput *in, int64_t now_ms)
     return true;
 }
 
-const Screen screen_suggest_sent = {"suggest-sent", true, NULL, sent_input, sent_view};
+const Screen screen_suggest_sent = {.name = "suggest-sent", .root = true, .on_input = sent_input,
+                                    .view = sent_view};
 
 /* ---- dialogs over the flow ---- */
 
@@ -639,4 +643,5 @@ static bool dialog_input(App *a, const ScreenInput *in, int64_t now_ms)
 }
 
 /* Not in the table: drawn over the flow while a->draft.dialog is set. */
-const Screen screen_suggest_dialog = {"dialog", false, NULL, dialog_input, dialog_view};
+const Screen screen_suggest_dialog = {.name = "dialog", .on_input = dialog_input,
+                                      .view = dialog_view};

@@ -1,0 +1,153 @@
+/* test_ui.c - the screens' paragraph helpers (ui.c): wrapped, centred and
+ * clamped paragraphs, measured with the fake measurer (an ASCII byte is
+ * size/2 px wide, "…" size px, a line size*3/2 px high). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include "fake_measure.h"
+#include "screen_util.h"
+#include "ui.h"
+
+#define SZ 20            /* font px: an ASCII byte is 10 px */
+#define LH 30            /* line height */
+#define INK ((Color){0, 0, 0, 255})
+
+static Screen_ S;       /* an App on the sample content (for its measurer) */
+static DrawList DL;     /* what the helpers draw into */
+
+static int setup(void **state)
+{
+    su_start(&S, 1920, 1080, NULL);
+    dl_init(&DL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    dl_free(&DL);
+    su_stop(&S);
+    return 0;
+}
+
+/* The text commands of dl, in order. */
+static size_t texts(const DrawList *dl, const DlCmd **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < dl->ncmds && n < max; i++)
+        if (dl->cmds[i].kind == DL_TEXT)
+            out[n++] = &dl->cmds[i];
+    return n;
+}
+
+static void test_para_wraps_at_x(void **state)
+{
+    (void)state;
+    /* 100 px: two four-letter words a line. */
+    int h = ui_para(S.app, &DL, 7, 50, 100, FONT_REGULAR, SZ, LH, INK,
+                    "aaaa bbbb cccc dddd eeee");
+    assert_int_equal(h, 3 * LH);
+    const DlCmd *t[8];
+    assert_int_equal(texts(&DL, t, 8), 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(t[i]->r.x, 7);
+        assert_int_equal(t[i]->r.y, 50 + i * LH);   /* the fake's height is LH: no pad */
+    }
+    assert_string_equal(dl_str(&DL, t[2]), "eeee");
+}
+
+static void test_para_center_centres_each_line(void **state)
+{
+    (void)state;
+    int h = ui_para_center(S.app, &DL, 10, 0, 100, FONT_REGULAR, SZ, LH, INK,
+                           "aaaa bbbb cc");
+    assert_int_equal(h, 2 * LH);
+    const DlCmd *t[8];
+    assert_int_equal(texts(&DL, t, 8), 2);
+    assert_string_equal(dl_str(&DL, t[1]), "cc");
+    assert_int_equal(t[1]->r.x, 10 + (100 - 20) / 2);   /* "cc" is 20 px */
+    assert_int_equal(t[1]->r.y, LH);
+}
+
+/* Lines wholly outside the current clip are not emitted, centred or not;
+ * the height still counts every line. */
+static void test_paras_skip_lines_outside_the_clip(void **state)
+{
+    (void)state;
+    const DlCmd *t[8];
+    for (int center = 0; center < 2; center++) {
+        dl_reset(&DL);
+        dl_clip(&DL, (Rect){0, 100, 500, 20});
+        /* Lines at y 0, 30, 60, 90, 120, 150: only those at 90 and 120 touch
+         * the clip (100..120). */
+        const char *p = "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll";
+        int h = (center ? ui_para_center : ui_para)(S.app, &DL, 0, 0, 100, FONT_REGULAR, SZ, LH,
+                                                     INK, p);
+        assert_int_equal(h, 6 * LH);
+        assert_int_equal(texts(&DL, t, 8), 2);
+        assert_string_equal(dl_str(&DL, t[0]), "gggg hhhh");
+        assert_string_equal(dl_str(&DL, t[1]), "iiii jjjj");
+        dl_unclip(&DL);
+    }
+}
+
+/* At most max_lines, the last one cut with "…" when there is more; each
+ * `pad` px down its line; the height drawn returned. */
+static void test_para_clamped_cuts_the_last_line(void **state)
+{
+    (void)state;
+    const char *p = "aaaa bbbb cccc dddd eeee";
+    int h = ui_para_clamped(S.app, &DL, 5, 40, 100, FONT_BOLD, SZ, 36, 3,
+                            INK, p, 2);
+    assert_int_equal(h, 2 * 36);
+    const DlCmd *t[8];
+    assert_int_equal(texts(&DL, t, 8), 2);
+    assert_string_equal(dl_str(&DL, t[0]), "aaaa bbbb");
+    const char *last = dl_str(&DL, t[1]);
+    assert_true(strncmp(last, "cccc", 4) == 0);
+    size_t n = strlen(last);
+    assert_true(n > 3 && strcmp(last + n - 3, "\xe2\x80\xa6") == 0);   /* ends in "…" */
+    assert_true(fake_measure_width_of(SZ, last, n) <= 100);
+    assert_int_equal(t[0]->r.x, 5);
+    assert_int_equal(t[0]->r.y, 40 + 3);
+    assert_int_equal(t[1]->r.x, 5);
+    assert_int_equal(t[1]->r.y, 40 + 36 + 3);
+    assert_int_equal(t[1]->face, FONT_BOLD);
+}
+
+static void test_para_clamped_short_text_and_no_room(void **state)
+{
+    (void)state;
+    const DlCmd *t[8];
+    /* It fits: drawn whole, no "…". */
+    int h = ui_para_clamped(S.app, &DL, 0, 0, 100, FONT_REGULAR, SZ, LH, 0,
+                            INK, "aaaa bbbb cc", 3);
+    assert_int_equal(h, 2 * LH);
+    assert_int_equal(texts(&DL, t, 8), 2);
+    assert_string_equal(dl_str(&DL, t[0]), "aaaa bbbb");
+    assert_string_equal(dl_str(&DL, t[1]), "cc");
+    /* No line fits (max_lines 0 or less): nothing drawn, no height. */
+    dl_reset(&DL);
+    assert_int_equal(ui_para_clamped(S.app, &DL, 0, 0, 100, FONT_REGULAR, SZ, LH, 0,
+                                     INK, "aaaa", 0), 0);
+    assert_int_equal(ui_para_clamped(S.app, &DL, 0, 0, 100, FONT_REGULAR, SZ, LH, 0,
+                                     INK, "aaaa", -2), 0);
+    assert_int_equal(DL.ncmds, 0);
+    /* Empty text: nothing. */
+    assert_int_equal(ui_para_clamped(S.app, &DL, 0, 0, 100, FONT_REGULAR, SZ, LH, 0,
+                                     INK, "", 2), 0);
+    assert_int_equal(texts(&DL, t, 8), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_para_wraps_at_x, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_para_center_centres_each_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_paras_skip_lines_outside_the_clip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_para_clamped_cuts_the_last_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_para_clamped_short_text_and_no_room, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -342,6 +342,36 @@ static void test_open_by_name(void **state)
     su_stop(&s);
 }
 
+/* app_open goes through app_go: each screen's entry action runs, as when a
+ * resident's taps open it. */
+static void test_open_runs_entry_actions(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1920, 1080, NULL);
+    /* The contact step opens its keyboard on digits (contact_enter), over
+     * the flow's steps with a topic chosen. */
+    assert_int_equal(app_open(s.app, "suggest-contact"), 0);
+    assert_int_equal(app_screen(s.app), SCREEN_SUGGEST_CONTACT);
+    assert_int_equal(s.app->osk.mode, OSK_SYM);
+    assert_int_equal(s.app->depth, 3);   /* under it: home, topic, write */
+    assert_true(s.app->draft.topic[0] != '\0');
+    app_back(s.app);
+    assert_int_equal(app_screen(s.app), SCREEN_SUGGEST_WRITE);
+    /* The carousel starts at its first slide (rest_enter). */
+    assert_int_equal(app_open(s.app, "attract"), 0);
+    assert_int_equal(app_screen(s.app), SCREEN_ATTRACT);
+    assert_int_equal(app_slide(s.app, s.app->last_input_ms), 0);
+    assert_int_equal(app_slide(s.app, s.app->last_input_ms + ATTRACT_SLIDE_MS), 1);
+    /* The notice list opens showing every category (list_enter). */
+    s.app->filter = 2;
+    assert_int_equal(app_open(s.app, "notice:fee-accounts-2026q3"), 0);
+    assert_int_equal(s.app->filter, -1);
+    app_back(s.app);
+    assert_int_equal(app_screen(s.app), SCREEN_NOTICES);
+    su_stop(&s);
+}
+
 /* Every screen, every size, both languages: controls are on screen, large
  * enough, do not overlap each other, and no text runs off the edge. */
 static void check_layout(Screen_ *s, const char *screen, int w, int h)
@@ -383,30 +413,14 @@ static void check_overlap(Screen_ *s, const char *screen, int h)
     static Rect box[MAX];
     static size_t who[MAX];
     size_t n = 0;
-    Rect clips[16];
-    int nclips = 0;
-    for (size_t i = 0; i < s->dl.ncmds && n < MAX; i++) {
-        const DlCmd *c = &s->dl.cmds[i];
-        if (c->kind == DL_CLIP) {
-            Rect r = nclips ? rect_intersect(clips[nclips - 1], c->r) : c->r;
-            if (nclips < 16)
-                clips[nclips++] = r;
-            continue;
-        }
-        if (c->kind == DL_UNCLIP) {
-            if (nclips)
-                nclips--;
-            continue;
-        }
-        if (c->kind != DL_TEXT || c->face == FONT_ICON)
+    SuTextWalk w;
+    su_texts(&w, &s->dl);
+    Rect b;
+    for (const DlCmd *c; n < MAX && (c = su_next_text(&w, &b));) {
+        if (c->face == FONT_ICON || b.w <= 0 || b.h <= 0)
             continue;
         const char *t = dl_str(&s->dl, c);
-        Rect b = {c->r.x, c->r.y + c->size / 4, fake_measure_width_of(c->size, t, strlen(t)),
-                  c->size};
-        if (nclips)
-            b = rect_intersect(b, clips[nclips - 1]);
-        if (b.w <= 0 || b.h <= 0)
-            continue;
+        size_t i = (size_t)(c - s->dl.cmds);
         if (b.y + b.h > h)
             fail_msg("%s: \"%s\" runs past the bottom (%d > %d)", screen, t, b.y + b.h, h);
         for (size_t j = 0; j < n; j++) {
@@ -531,6 +545,7 @@ int main(void)
         cmocka_unit_test(test_pressed_control_darkens_and_drag_cancels_tap),
         cmocka_unit_test(test_events_grouped),
         cmocka_unit_test(test_open_by_name),
+        cmocka_unit_test(test_open_runs_entry_actions),
         cmocka_unit_test(test_layout_every_screen_size_language),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -184,31 +184,13 @@ static void check_frame(Soak *s, const DrawList *dl)
     if (dl->oom)
         problem(s, P_OOM, "frame out of memory");
     Rect screen = {0, 0, s->w, s->h};
-    Rect clips[16];
-    int nclips = 0;
-    for (size_t i = 0; i < dl->ncmds; i++) {
-        const DlCmd *c = &dl->cmds[i];
-        if (c->kind == DL_CLIP) {
-            Rect r = nclips ? rect_intersect(clips[nclips - 1], c->r) : c->r;
-            if (nclips < 16)
-                clips[nclips++] = r;
-            continue;
-        }
-        if (c->kind == DL_UNCLIP) {
-            if (nclips)
-                nclips--;
-            continue;
-        }
-        if (c->kind != DL_TEXT)
-            continue;
-        const char *t = dl_str(dl, c);
-        Rect b = {c->r.x, c->r.y + c->size / 4,
-                  c->face == FONT_ICON ? c->size : fake_measure_width_of(c->size, t, strlen(t)),
-                  c->size};
-        if (nclips)
-            b = rect_intersect(b, clips[nclips - 1]);
+    SuTextWalk w;
+    su_texts(&w, dl);
+    Rect b;
+    for (const DlCmd *c; (c = su_next_text(&w, &b));) {
         if (b.w <= 0 || b.h <= 0)
             continue;   /* scrolled out of view */
+        const char *t = dl_str(dl, c);
         Rect in = rect_intersect(b, screen);
         if (in.w != b.w || in.h != b.h)
             problem(s, P_TEXT, "text \"%s\" drawn off the screen (%d,%d %dx%d)", t, b.x,

@@ -152,3 +152,36 @@ int su_count_hits(const Screen_ *s, const char *prefix)
             n++;
     return n;
 }
+
+void su_texts(SuTextWalk *w, const DrawList *dl)
+{
+    memset(w, 0, sizeof *w);
+    w->dl = dl;
+}
+
+const DlCmd *su_next_text(SuTextWalk *w, Rect *box)
+{
+    while (w->next < w->dl->ncmds) {
+        const DlCmd *c = &w->dl->cmds[w->next++];
+        if (c->kind == DL_CLIP) {
+            Rect r = w->nclips ? rect_intersect(w->clips[w->nclips - 1], c->r) : c->r;
+            if (w->nclips < 16)
+                w->clips[w->nclips++] = r;
+            continue;
+        }
+        if (c->kind == DL_UNCLIP) {
+            if (w->nclips)
+                w->nclips--;
+            continue;
+        }
+        if (c->kind != DL_TEXT)
+            continue;
+        const char *t = dl_str(w->dl, c);
+        Rect b = {c->r.x, c->r.y + c->size / 4,
+                  c->face == FONT_ICON ? c->size : fake_measure_width_of(c->size, t, strlen(t)),
+                  c->size};
+        *box = w->nclips ? rect_intersect(b, w->clips[w->nclips - 1]) : b;
+        return c;
+    }
+    return NULL;
+}

@@ -52,4 +52,18 @@ const DlCmd *su_text(const Screen_ *s, const char *needle);
 bool su_has_hit(const Screen_ *s, const char *id);
 int su_count_hits(const Screen_ *s, const char *prefix);
 
+/* Walks the text commands of a frame with the box each shows: its em box
+ * (x, y + size/4, as wide as the fake measurer says, or `size` for an
+ * icon; `size` high) within the clip it is drawn in. The box is empty
+ * (w or h <= 0) for a text scrolled out of view. */
+typedef struct {
+    const DrawList *dl;
+    size_t next;
+    Rect clips[16];
+    int nclips;
+} SuTextWalk;
+void su_texts(SuTextWalk *w, const DrawList *dl);
+/* The next text command and its box, or NULL after the last. */
+const DlCmd *su_next_text(SuTextWalk *w, Rect *box);
+
 #endif

@@ -119,6 +119,10 @@ StaffRequest app_take_staff_request(App *a);
 void app_staff_result(App *a, bool ok, const char *msg);
 void app_set_staff_info(App *a, const StaffInfo *info);
 bool app_staff_visible(const App *a);
+/* Whether the staff panel shows and has no figures yet (it was just
+ * opened): the kiosk then gives them at once rather than at its next
+ * refresh. */
+bool app_staff_needs_info(const App *a);
 /* The language shown at rest (staff can change it). */
 Lang app_default_lang(const App *a);
 void app_set_default_lang(App *a, Lang lang);

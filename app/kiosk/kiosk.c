@@ -478,7 +478,8 @@ bool kiosk_service(Kiosk *k, int64_t now_ms)
             redraw = true;
         }
     }
-    if (app_staff_visible(k->app) && (now_ms >= k->next_info_ms || redraw)) {
+    if (app_staff_visible(k->app) &&
+        (now_ms >= k->next_info_ms || redraw || app_staff_needs_info(k->app))) {
         StaffInfo in;
         kiosk_staff_info(k, now_ms, &in);
         app_set_staff_info(k->app, &in);

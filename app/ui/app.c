@@ -181,6 +181,10 @@ void app_set_staff_info(App *a, const StaffInfo *info)
 }
 
 bool app_staff_visible(const App *a) { return a->screen == SCREEN_STAFF; }
+bool app_staff_needs_info(const App *a)
+{
+    return a->screen == SCREEN_STAFF && !a->staff.info.valid;
+}
 
 void app_staff_sign_out(App *a, const char *why, int64_t now_ms)
 {

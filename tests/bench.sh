@@ -302,13 +302,13 @@ lt "$(get median "$fs")" 1 &&
 progress "check a reply (sealed feed, ${BENCH_RECEIPT_RUNS:-20} derivations)"
 rc_out=$("$B/bench/receipt" "${BENCH_RECEIPT_RUNS:-20}") ||
     { echo "bench: bench/receipt failed" >&2; exit 1; }
-rd=$(printf '%s\n' "$rc_out" | grep '^derive ')
+rdv=$(printf '%s\n' "$rc_out" | grep '^derive ')
 rk=$(printf '%s\n' "$rc_out" | grep '^check ')
 check "Check a reply, sealed feed: content_open_reply on the UI thread (median of $(get runs "$rk"))" \
       "$(get median "$rk") ms (p95 $(get p95 "$rk"), max $(get max "$rk"); CPU $(get cpu "$rk") ms)" \
       "$(get median "$rk")" 100 "< 100 ms"
 row "  of which the Argon2id derivation (4 passes, 16 MiB)" \
-    "$(get median "$rd") ms (p95 $(get p95 "$rd"); CPU $(get cpu "$rd") ms)" "-" info
+    "$(get median "$rdv") ms (p95 $(get p95 "$rdv"); CPU $(get cpu "$rdv") ms)" "-" info
 
 # 6. Uploads: throughput to a loopback server, and the main loop's worst
 # frame while the uploader works and a content server hangs (bench/upload.c).

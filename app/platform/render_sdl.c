@@ -205,6 +205,18 @@ static TTF_Font *font_get(Renderer *r, FontFace face, int size)
         if (!victim || (victim->font && (!s->font || s->used < victim->used)))
             victim = s;
     }
+    /* The face's font opened by render_create and not used yet takes this
+     * size: opening a CJK face costs some 2 ms (FreeType parses the CFF
+     * tables again for every size), resizing it next to nothing. */
+    for (int i = 0; i < FONT_SLOTS; i++) {
+        FontSlot *s = &r->fonts[i];
+        if (s->font && s->face == (int)face && s->used == 0 &&
+            TTF_SetFontSize(s->font, size) == 0) {
+            s->size = size;
+            s->used = r->tick;
+            return s->font;
+        }
+    }
     TTF_Font *f = open_font(r, face, size);
     if (!f) {
         log_once(r, LOG_FONT, "cannot open %s at %d px: %s", FONT_FILES[face], size,
@@ -279,7 +291,12 @@ static int measure_height_cb(void *ctx, FontFace face, int size)
 
 bool render_has_glyph(Renderer *r, FontFace face, uint32_t cp)
 {
-    TTF_Font *f = font_get(r, face, 32);
+    TTF_Font *f = NULL;              /* any size of the face will do */
+    for (int i = 0; i < FONT_SLOTS && !f && (unsigned)face < FONT_COUNT; i++)
+        if (r->fonts[i].font && r->fonts[i].face == (int)face)
+            f = r->fonts[i].font;
+    if (!f)
+        f = font_get(r, face, 32);
     return f && TTF_GlyphIsProvided32(f, cp) != 0;
 }
 

@@ -786,30 +786,42 @@ static bool rect_same(const SDL_Rect *a, const SDL_Rect *b)
     return a->x == b->x && a->y == b->y && a->w == b->w && a->h == b->h;
 }
 
-#define DIRTY_MAX 4
+#define DIRTY_MAX 16
+#define DIRTY_SLACK 4096             /* pixels a merge may add for free */
 
-/* Add b to the dirty rectangles (merged when they touch; at most DIRTY_MAX). */
+static long rect_area(const SDL_Rect *a)
+{
+    return (long)a->w * a->h;
+}
+
+/* Add b to the dirty rectangles: merged with one it overlaps or that its
+ * union wastes little with (then again, as the union may now reach
+ * others); past DIRTY_MAX, merged with the one that wastes least. */
 static void dirty_add(SDL_Rect *d, int *n, SDL_Rect b)
 {
     if (b.w <= 0 || b.h <= 0)
         return;
+    int best = -1;
+    long least = 0;
     for (int i = 0; i < *n; i++) {
-        SDL_Rect grown = {d[i].x - 8, d[i].y - 8, d[i].w + 16, d[i].h + 16};
-        if (SDL_HasIntersection(&grown, &b)) {
-            SDL_UnionRect(&d[i], &b, &b);
-            d[i] = d[--*n];          /* the union may now touch others: add again */
-            dirty_add(d, n, b);
-            return;
+        SDL_Rect u;
+        SDL_UnionRect(&d[i], &b, &u);
+        long waste = rect_area(&u) - rect_area(&d[i]) - rect_area(&b);
+        if (SDL_HasIntersection(&d[i], &b) || waste <= DIRTY_SLACK || *n == DIRTY_MAX) {
+            if (best < 0 || waste < least) {
+                best = i;
+                least = waste;
+            }
         }
     }
-    if (*n == DIRTY_MAX) {
-        for (int i = 1; i < *n; i++)
-            SDL_UnionRect(&d[0], &d[i], &d[0]);
-        *n = 1;
-        SDL_UnionRect(&d[0], &b, &d[0]);
+    if (best < 0) {
+        d[(*n)++] = b;
         return;
     }
-    d[(*n)++] = b;
+    SDL_Rect u;
+    SDL_UnionRect(&d[best], &b, &u);
+    d[best] = d[--*n];
+    dirty_add(d, n, u);
 }
 
 /* Replay the whole list, clipped to the base clip if one is set. */
@@ -837,6 +849,8 @@ static int replay(Renderer *r, const DrawList *dl)
         const SDL_Rect *clip = clip_top(r);
         if (clip && (clip->w == 0 || clip->h == 0))
             continue;                /* everything clipped away */
+        if (r->has_base && !SDL_HasIntersection(&r->cur[i].bounds, &r->base))
+            continue;                /* draws nothing inside this rectangle */
         int res = 0;
         switch (c->kind) {
         case DL_RECT:

@@ -62,6 +62,7 @@ typedef struct TexEntry {
 typedef struct {
     uint64_t hash;
     SDL_Rect bounds;
+    bool clip;                       /* DL_CLIP or DL_UNCLIP */
 } DrawnCmd;
 
 typedef struct {
@@ -99,6 +100,8 @@ struct Renderer {
     Color prev_clear;
     DrawnCmd *prev, *cur;
     size_t nprev, capprev, capcur;
+    uint16_t *lcs;                   /* dirty_rects' table */
+    size_t caplcs;
     bool logged[LOG_COUNT];
 };
 
@@ -492,6 +495,7 @@ void render_destroy(Renderer *r)
     free(r->buckets);
     free(r->prev);
     free(r->cur);
+    free(r->lcs);
     if (r->meas)
         for (size_t i = 0; i < MEAS_SLOTS; i++)
             free(r->meas[i].s);
@@ -881,23 +885,83 @@ static int replay(Renderer *r, const DrawList *dl)
     return rc;
 }
 
-/* Where the target must be drawn again for dl: the commands between the
- * longest common head and tail of the last frame's list and this one,
- * both versions (a clip among them: both its rectangles). Fills d (at most
- * DIRTY_MAX) and returns their number, or -1 to draw the whole frame. */
+static bool drawn_same(const DrawnCmd *a, const DrawnCmd *b)
+{
+    return a->hash == b->hash && rect_same(&a->bounds, &b->bounds);
+}
+
+#define LCS_MAX_CELLS 250000         /* larger middles are drawn again whole */
+
+/* Mark in the middles o[0..m) and c[0..n) of the two lists the commands
+ * outside their longest common subsequence (the ones that changed, moved
+ * or came or went) as dirty. False when that cannot be done (too large, no
+ * memory) or a clip is among them (it would change what the others
+ * paint): the whole middles are then dirty. */
+static bool lcs_dirty(Renderer *r, const DrawnCmd *o, size_t m, const DrawnCmd *c, size_t n,
+                      SDL_Rect *d, int *nd)
+{
+    if ((m + 1) * (n + 1) > LCS_MAX_CELLS)
+        return false;
+    size_t cells = (m + 1) * (n + 1);
+    if (cells > r->caplcs) {
+        uint16_t *t = realloc(r->lcs, cells * sizeof *t);
+        if (!t)
+            return false;
+        r->lcs = t;
+        r->caplcs = cells;
+    }
+    uint16_t *L = r->lcs;            /* L[i * (n + 1) + j]: LCS of o[i..m), c[j..n) */
+    for (size_t j = 0; j <= n; j++)
+        L[m * (n + 1) + j] = 0;
+    for (size_t i = m; i-- > 0;) {
+        L[i * (n + 1) + n] = 0;
+        for (size_t j = n; j-- > 0;) {
+            uint16_t down = L[(i + 1) * (n + 1) + j], right = L[i * (n + 1) + j + 1];
+            L[i * (n + 1) + j] = drawn_same(&o[i], &c[j]) ? L[(i + 1) * (n + 1) + j + 1] + 1
+                                 : down > right ? down : right;
+        }
+    }
+    SDL_Rect dd[DIRTY_MAX];
+    int k = 0;
+    size_t i = 0, j = 0;
+    while (i < m || j < n) {
+        const DrawnCmd *x;
+        if (i < m && j < n && drawn_same(&o[i], &c[j])) {
+            i++;
+            j++;
+            continue;
+        }
+        if (j == n || (i < m && L[(i + 1) * (n + 1) + j] >= L[i * (n + 1) + j + 1]))
+            x = &o[i++];
+        else
+            x = &c[j++];
+        if (x->clip)
+            return false;
+        dirty_add(dd, &k, x->bounds);
+    }
+    for (int q = 0; q < k; q++)
+        dirty_add(d, nd, dd[q]);
+    return true;
+}
+
+/* Where the target must be drawn again for dl: past the two lists' common
+ * head and tail, the commands of either outside their longest common
+ * subsequence (both versions). Fills d (at most DIRTY_MAX) and returns
+ * their number, or -1 to draw the whole frame. */
 static int dirty_rects(Renderer *r, const DrawList *dl, SDL_Rect *d)
 {
     int n = 0;
     if (!r->prev_valid || memcmp(&r->prev_clear, &dl->clear, sizeof dl->clear) != 0)
         return -1;
     size_t a = 0, na = r->nprev, nb = dl->ncmds;
-    while (a < na && a < nb && r->prev[a].hash == r->cur[a].hash &&
-           rect_same(&r->prev[a].bounds, &r->cur[a].bounds))
+    while (a < na && a < nb && drawn_same(&r->prev[a], &r->cur[a]))
         a++;
     size_t t = 0;
-    while (t < na - a && t < nb - a && r->prev[na - 1 - t].hash == r->cur[nb - 1 - t].hash &&
-           rect_same(&r->prev[na - 1 - t].bounds, &r->cur[nb - 1 - t].bounds))
+    while (t < na - a && t < nb - a && drawn_same(&r->prev[na - 1 - t], &r->cur[nb - 1 - t]))
         t++;
+    if (lcs_dirty(r, r->prev + a, na - a - t, r->cur + a, nb - a - t, d, &n))
+        return n;
+    n = 0;
     for (size_t i = a; i < na - t; i++)
         dirty_add(d, &n, r->prev[i].bounds);
     for (size_t i = a; i < nb - t; i++)
@@ -922,6 +986,7 @@ int render_frame(Renderer *r, const DrawList *dl)
     }
     for (size_t i = 0; known && i < dl->ncmds; i++) {
         r->cur[i].hash = cmd_hash(dl, &dl->cmds[i]);
+        r->cur[i].clip = dl->cmds[i].kind == DL_CLIP || dl->cmds[i].kind == DL_UNCLIP;
         known = cmd_bounds(r, dl, &dl->cmds[i], &r->cur[i].bounds);
     }
     SDL_Rect d[DIRTY_MAX];

@@ -32,7 +32,7 @@ PKGS_cli       :=
 PKGS_platform  := sdl2 SDL2_ttf libpng libqrencode
 # Lobby Office (app/office/): the server and officectl, linked with the
 # layers it may use (data, config, staff) and never into the kiosk.
-PKGS_office    := libmicrohttpd sqlite3 jansson libsodium
+PKGS_office    := libmicrohttpd sqlite3 libpq jansson libsodium
 OFFICE_LAYERS  := data config staff
 ALL_PKGS       := sqlite3 jansson libunibreak libqrencode libsodium googlepinyin zinnia libcurl
 SDL_PKGS       := sdl2 SDL2_ttf libpng

@@ -414,14 +414,8 @@ static bool ostore_is_pg(const char *spec)
 Ostore *ostore_open(const char *spec, char *err, size_t errlen)
 {
     const OstoreDriver *drv = &ostore_sqlite_driver;
-    if (ostore_is_pg(spec)) {
-#ifdef OSTORE_HAVE_PG
+    if (ostore_is_pg(spec))
         drv = &ostore_pg_driver;
-#else
-        snprintf(err, errlen, "database: PostgreSQL is not supported by this build yet");
-        return NULL;
-#endif
-    }
     Ostore *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errlen, "out of memory");

@@ -1,6 +1,7 @@
 /* officesrv.c - test support: run build/office and build/officectl in a scratch directory. */
 #include "officesrv.h"
 #include "proc.h"
+#include "testdb.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,10 +33,15 @@ int officesrv_init(OfficeSrv *o, const char *dir, const char *extra)
     o->out_fd = -1;
     snprintf(o->dir, sizeof o->dir, "%s", dir);
     snprintf(o->conf, sizeof o->conf, "%s/office.conf", dir);
-    snprintf(o->db, sizeof o->db, "%s/data/office.db", dir);
-    char text[2048], pw[600];
+    char sqlite_db[600], dbline[700] = "";
+    snprintf(sqlite_db, sizeof sqlite_db, "%s/data/office.db", dir);
+    if (testdb_fresh(sqlite_db, o->db, sizeof o->db) < 0)
+        return -1;
+    if (testdb_is_pg())
+        snprintf(dbline, sizeof dbline, "database = %s\n", o->db);
+    char text[3072], pw[600];
     snprintf(text, sizeof text, "[server]\nlisten = 127.0.0.1:0\nthreads = 2\n"
-             "[storage]\ndata_dir = %s/data\n%s", dir, extra ? extra : "");
+             "[storage]\ndata_dir = %s/data\n%s%s", dir, dbline, extra ? extra : "");
     snprintf(pw, sizeof pw, "%s/password.txt", dir);
     if (officesrv_write(o->conf, text) < 0 ||
         officesrv_write(pw, OFFICESRV_PASSWORD "\n" OFFICESRV_PASSWORD "\n") < 0)

@@ -14,12 +14,14 @@ typedef struct {
     int out_fd;            /* the server's stdout */
     char dir[512];         /* its settings and data */
     char conf[600];        /* DIR/office.conf */
-    char db[600];          /* DIR/data/office.db */
+    char db[600];          /* its database: DIR/data/office.db, or the PostgreSQL
+                              database of the tests (testdb.h), emptied first */
     char url[128];         /* "http://127.0.0.1:PORT" once started */
 } OfficeSrv;
 
 /* Write DIR/office.conf ([server] listen = 127.0.0.1:0, [storage]
- * data_dir = DIR/data, then `extra` verbatim, may be NULL), run `officectl
+ * data_dir = DIR/data, database = the PostgreSQL spec when the tests run
+ * on PostgreSQL, then `extra` verbatim, may be NULL), run `officectl
  * init` (organisation "测试物业", admin "admin", OFFICESRV_PASSWORD) and
  * add community "cuihu". Returns 0 or -1 (message on stderr). */
 int officesrv_init(OfficeSrv *o, const char *dir, const char *extra);

@@ -104,6 +104,10 @@ bool ostore_lost(const Ostore *s);
 /* "sqlite" or "postgresql". */
 const char *ostore_engine(const Ostore *s);
 
+/* ostore_open, but migrating only up to schema `upto` (tests of the
+ * migrations: a database at N-1 made by this program's own steps). */
+Ostore *ostore_open_upto(const char *spec, int upto, char *err, size_t errlen);
+
 /* ---- transactions ---- */
 
 /* Start a write transaction unless the caller holds one; *own says which. */

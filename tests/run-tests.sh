@@ -35,7 +35,7 @@ for dir in "$@"; do
         case "$t" in *.o|*.d) continue;; esac
         [ -x "$t" ] || continue
         office=0
-        case "$t" in */test_office_*) office=1;; esac
+        case "$t" in */test_office_*|*/test_ostore_*) office=1;; esac
         [ "$only_office" = 1 ] && [ "$office" = 0 ] && continue
         out=$(mktemp)
         KIOSK_BUILD="$dir" "$t" >"$out" 2>&1

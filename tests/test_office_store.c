@@ -1,5 +1,6 @@
-/* test_office_store.c - the office's storage interface (ostore.h) on SQLite:
- * migrations, tenancy, enrolment codes used once (by the database, also
+/* test_office_store.c - the office's storage interface (ostore.h) on
+ * SQLite, or on PostgreSQL when OFFICE_TEST_DB says so (testdb.h):
+ * migrations step by step, two writers racing for one code or key, tenancy, enrolment codes used once (by the database, also
  * from a second connection), tokens, exactly-once receiving by
  * idempotency key, content items and the feed's revisions. */
 #include <stdarg.h>
@@ -14,24 +15,27 @@
 #include "office_secret.h"
 #include "ostore.h"
 #include "ostore_priv.h"
+#include "testdb.h"
 #include "tmpdir.h"
+#include <pthread.h>
 
 #define NOW 1796000000
 
-static char *dir, *db;
+static char *dir, *path;
+static char db[700];   /* the spec: path, or the PostgreSQL database (testdb.h) */
 
 static int setup(void **state)
 {
     (void)state;
     dir = tmpdir_make();
-    db = dir ? tmpdir_path(dir, "office.db") : NULL;
-    return db ? 0 : -1;
+    path = dir ? tmpdir_path(dir, "office.db") : NULL;
+    return path ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    free(db);
+    free(path);
     tmpdir_remove(dir);
     return 0;
 }
@@ -48,12 +52,8 @@ static Ostore *open_store(void)
 /* A fresh database per test. */
 static Ostore *fresh(void)
 {
-    remove(db);
-    char side[600];
-    snprintf(side, sizeof side, "%s-wal", db);
-    remove(side);
-    snprintf(side, sizeof side, "%s-shm", db);
-    remove(side);
+    if (testdb_fresh(path, db, sizeof db) < 0)
+        fail_msg("no fresh %s database", testdb_engine());
     return open_store();
 }
 
@@ -80,8 +80,145 @@ static void test_schema_is_migrated_and_newer_refused(void **state)
     char err[400];
     assert_null(ostore_open(db, err, sizeof err));
     assert_non_null(strstr(err, "newer"));
-    assert_null(ostore_open("postgresql://nobody@localhost/office", err, sizeof err));
+    /* A server that is not there: the engine named, the password not. */
+    assert_null(ostore_open("postgresql://nobody:s3cret@127.0.0.1:1/office", err, sizeof err));
     assert_non_null(strstr(err, "PostgreSQL"));
+    assert_null(strstr(err, "s3cret"));
+}
+
+/* Every step of the list: a database this program left at schema N-1
+ * (its own migrations up to there, with data) migrates to N, keeping the
+ * data, with every step recorded in ostore_schema. */
+static void test_each_migration_step(void **state)
+{
+    (void)state;
+    char err[400];
+    for (int v = 1; v < OSTORE_SCHEMA; v++) {
+        assert_int_equal(testdb_fresh(path, db, sizeof db), 0);
+        Ostore *s = ostore_open_upto(db, v, err, sizeof err);
+        if (!s)
+            fail_msg("schema %d: %s", v, err);
+        assert_int_equal(ostore_schema_version(s), v);
+        int64_t cid = community(s, "cuihu");
+        ostore_close(s);
+        s = open_store();
+        assert_int_equal(ostore_schema_version(s), OSTORE_SCHEMA);
+        OstoreCommunity c;
+        assert_int_equal(ostore_community_get(s, "cuihu", &c), OSTORE_OK);
+        assert_int_equal(c.id, cid);
+        assert_string_equal(c.name_zh, "翠湖花园");
+        char salt[40] = "x";
+        assert_int_equal(ostore_reply_salt(s, cid, salt, sizeof salt), OSTORE_OK);
+        assert_string_equal(salt, "");   /* migration 2's column, with its default */
+        /* One row per step, 1..N. */
+        OstoreStmt *st = ostore_prep(s, "SELECT count(*), min(version), max(version)"
+                                        " FROM ostore_schema", "");
+        assert_int_equal(ostore_step(st), OSTORE_STEP_ROW);
+        assert_int_equal(ostore_col_int(st, 0), OSTORE_SCHEMA);
+        assert_int_equal(ostore_col_int(st, 1), 1);
+        assert_int_equal(ostore_col_int(st, 2), OSTORE_SCHEMA);
+        ostore_finish(st);
+        ostore_close(s);
+    }
+}
+
+/* A SQLite database from before the shared schema table kept its version
+ * in PRAGMA user_version: it is adopted, not migrated again. */
+static void test_sqlite_user_version_adopted(void **state)
+{
+    (void)state;
+    if (testdb_is_pg())
+        skip();
+    char err[400];
+    assert_int_equal(testdb_fresh(path, db, sizeof db), 0);
+    Ostore *s = ostore_open_upto(db, 2, err, sizeof err);
+    assert_non_null(s);
+    community(s, "cuihu");
+    assert_int_equal(ostore_exec(s, "DROP TABLE ostore_schema; PRAGMA user_version = 2"),
+                     OSTORE_OK);
+    ostore_close(s);
+    s = ostore_open(db, err, sizeof err);
+    if (!s)
+        fail_msg("%s", err);   /* migrations 1 and 2 again would fail: tables exist */
+    assert_int_equal(ostore_schema_version(s), OSTORE_SCHEMA);
+    OstoreCommunity c;
+    assert_int_equal(ostore_community_get(s, "cuihu", &c), OSTORE_OK);
+    ostore_close(s);
+}
+
+/* Two processes at once, held exactly at the race: the first has done its
+ * write in an open transaction when the second starts the same one. The
+ * second waits (a row or write lock) and then gets the answer the
+ * database's constraint gives: a code is used once, a key stored once (the
+ * same body DUPLICATE, not an error; another body CONFLICT). */
+typedef struct {
+    const char *what;
+    const char *hash, *token;
+    const OstoreIn *in;
+    const OstoreSuggestion *sg;
+    OstoreResult r;
+} Racer;
+
+static void *racer(void *arg)
+{
+    Racer *r = arg;
+    char err[400];
+    Ostore *s = ostore_open(db, err, sizeof err);
+    if (!s) {
+        r->r = (OstoreResult)-1;
+        return NULL;
+    }
+    OstoreKiosk k;
+    r->r = strcmp(r->what, "redeem") == 0 ? ostore_enrol_redeem(s, r->hash, r->token, NOW, &k)
+                                          : ostore_suggestion_add(s, r->in, r->sg);
+    ostore_close(s);
+    return NULL;
+}
+
+static OstoreResult race(Ostore *first, Racer *second)
+{
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, racer, second), 0);
+    assert_int_equal(ostore_commit(first), OSTORE_OK);
+    pthread_join(th, NULL);
+    return second->r;
+}
+
+static void test_two_writers_at_once(void **state)
+{
+    (void)state;
+    Ostore *s = fresh();
+    int64_t cid = community(s, "cuihu"), kid;
+    char hash[OSTORE_HASH_HEX];
+    office_hash_hex("2345-6789", 9, hash);
+    assert_int_equal(ostore_kiosk_add(s, cid, "lobby-1", hash, NOW + 86400, NOW, &kid),
+                     OSTORE_OK);
+    OstoreKiosk k;
+    assert_int_equal(ostore_begin(s), OSTORE_OK);
+    assert_int_equal(ostore_enrol_redeem(s, hash, "token-a", NOW, &k), OSTORE_OK);
+    Racer r = {.what = "redeem", .hash = hash, .token = "token-b"};
+    assert_int_equal(race(s, &r), OSTORE_CONFLICT);
+    assert_int_equal(ostore_kiosk_by_token(s, "token-a", NOW, &k), OSTORE_OK);
+    assert_int_equal(ostore_kiosk_by_token(s, "token-b", NOW, &k), OSTORE_NOTFOUND);
+
+    OstoreIn in = {cid, kid, "7d1c0a7e-0b53-4b1e-a0c4-2f9d5e3b8a61", "hash-a", NOW};
+    OstoreSuggestion sg = {.body = "{}", .topic = "repairs", .text = "电梯", .date = "2026-12-01",
+                           .receipt = "HJKM6789", .lang = "zh"};
+    assert_int_equal(ostore_begin(s), OSTORE_OK);
+    assert_int_equal(ostore_suggestion_add(s, &in, &sg), OSTORE_OK);
+    Racer same = {.what = "add", .in = &in, .sg = &sg};
+    assert_int_equal(race(s, &same), OSTORE_DUPLICATE);
+
+    OstoreIn in2 = {cid, kid, "0e6f3c2a-5d4b-4a8e-b1f7-9c2d8e4a6b13", "hash-b", NOW}, other = in2;
+    other.body_hash = "hash-c";
+    assert_int_equal(ostore_begin(s), OSTORE_OK);
+    assert_int_equal(ostore_suggestion_add(s, &in2, &sg), OSTORE_OK);
+    Racer diff = {.what = "add", .in = &other, .sg = &sg};
+    assert_int_equal(race(s, &diff), OSTORE_CONFLICT);
+    OstoreCounts n;
+    assert_int_equal(ostore_counts(s, cid, &n), OSTORE_OK);
+    assert_int_equal(n.suggestions, 2);
+    ostore_close(s);
 }
 
 static void test_organisation_and_communities(void **state)
@@ -390,6 +527,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schema_is_migrated_and_newer_refused),
+        cmocka_unit_test(test_each_migration_step),
+        cmocka_unit_test(test_sqlite_user_version_adopted),
+        cmocka_unit_test(test_two_writers_at_once),
         cmocka_unit_test(test_organisation_and_communities),
         cmocka_unit_test(test_enrolment_code_is_used_once),
         cmocka_unit_test(test_received_exactly_once_by_key),

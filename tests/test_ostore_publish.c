@@ -14,6 +14,7 @@
 #include "content.h"
 #include "office_feed.h"
 #include "ostore.h"
+#include "testdb.h"
 #include "tmpdir.h"
 
 #define NOW 1796000000
@@ -29,8 +30,10 @@ static int setup(void **state)
 {
     (void)state;
     dir = tmpdir_make();
-    db = dir ? tmpdir_path(dir, "office.db") : NULL;
-    char err[300];
+    char *path = dir ? tmpdir_path(dir, "office.db") : NULL;
+    char err[300], spec[700];
+    db = path && testdb_fresh(path, spec, sizeof spec) == 0 ? strdup(spec) : NULL;
+    free(path);
     s = db ? ostore_open(db, err, sizeof err) : NULL;
     return s && ostore_community_add(s, "cuihu", "翠湖", "Cuihu", NOW, &cid) == OSTORE_OK ? 0 : -1;
 }

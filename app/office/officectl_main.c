@@ -136,7 +136,8 @@ static int octl_init(Octl *c)
         fprintf(stderr, "officectl: init needs --org NAME and --admin USER\n");
         return OCTL_USAGE;
     }
-    if (strncmp(c->db, "postgres", 8) != 0 && octl_mkdir(c->conf.data_dir) < 0)
+    /* Also with PostgreSQL: the office key lives in the data directory. */
+    if (octl_mkdir(c->conf.data_dir) < 0)
         return OCTL_FAIL;
     char pw[crypto_pwhash_STRBYTES];
     int rc = octl_password(pw);

@@ -354,7 +354,7 @@ static char *ostore_ddl(const Ostore *s, const char *sql)
     return out;
 }
 
-static int ostore_migrate(Ostore *s)
+static int ostore_migrate(Ostore *s, int target)
 {
     if (ostore_begin(s) != OSTORE_OK)
         return -1;
@@ -381,7 +381,7 @@ static int ostore_migrate(Ostore *s)
                  OSTORE_SCHEMA);
         goto fail;
     }
-    for (; v < OSTORE_SCHEMA; v++) {
+    for (; v < target; v++) {
         char *ddl = ostore_ddl(s, ostore_migrations[v]);
         if (!ddl) {
             snprintf(s->err, sizeof s->err, "out of memory");
@@ -411,24 +411,29 @@ static bool ostore_is_pg(const char *spec)
     return strncmp(spec, "postgresql://", 13) == 0 || strncmp(spec, "postgres://", 11) == 0;
 }
 
-Ostore *ostore_open(const char *spec, char *err, size_t errlen)
+Ostore *ostore_open_upto(const char *spec, int upto, char *err, size_t errlen)
 {
-    const OstoreDriver *drv = &ostore_sqlite_driver;
-    if (ostore_is_pg(spec))
-        drv = &ostore_pg_driver;
+    const OstoreDriver *drv = ostore_is_pg(spec) ? &ostore_pg_driver : &ostore_sqlite_driver;
     Ostore *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     s->drv = drv;
-    if (drv->open(s, spec) < 0 || ostore_migrate(s) < 0) {
+    if (upto < 0 || upto > OSTORE_SCHEMA)
+        upto = OSTORE_SCHEMA;
+    if (drv->open(s, spec) < 0 || ostore_migrate(s, upto) < 0) {
         /* A PostgreSQL URL may hold a password: name the engine, not the spec. */
         snprintf(err, errlen, "%s: %s", ostore_is_pg(spec) ? "PostgreSQL" : spec, s->err);
         ostore_close(s);
         return NULL;
     }
     return s;
+}
+
+Ostore *ostore_open(const char *spec, char *err, size_t errlen)
+{
+    return ostore_open_upto(spec, OSTORE_SCHEMA, err, errlen);
 }
 
 void ostore_close(Ostore *s)

@@ -101,6 +101,11 @@ static void pg_close(Ostore *s)
 static int pg_ready(Ostore *s)
 {
     PgConn *p = pg(s);
+    /* An idle connection the server has closed meanwhile (a restart, a
+     * shutdown) shows here without a round trip: what it sent last (its
+     * FATAL message, then EOF) is read and the status turns bad. */
+    if (PQstatus(p->conn) == CONNECTION_OK && !p->in_tx)
+        PQconsumeInput(p->conn);
     if (PQstatus(p->conn) == CONNECTION_OK && !p->tx_lost) {
         s->lost = false;
         return 0;

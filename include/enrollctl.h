@@ -12,7 +12,8 @@ enum { ENROLLCTL_OK = 0, ENROLLCTL_FAIL = 1, ENROLLCTL_USAGE = 2 };
 /* The default settings file when neither --config nor KIOSK_CONFIG names one. */
 #define ENROLLCTL_DEFAULT_CONFIG "/etc/lobby-kiosk/kiosk.conf"
 
-/* POST {"code": CODE} to URL/api/enrol (https, or plain http only to a
+/* POST {"code": CODE, "export_key": KEY} (the public half of the kiosk's
+ * export signing key, made in cfg's data_dir if missing: export_sign.h) to URL/api/enrol (https, or plain http only to a
  * loopback address; ca_file and timeouts from cfg's [upload]) and write
  * what the office answers into `config_path` ([upload] URLs and
  * device_token, allow_http_loopback for an http office, [staff]

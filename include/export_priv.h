@@ -10,6 +10,7 @@
 #define EXPORT_JSONL "submissions.jsonl"
 #define EXPORT_CSV   "submissions.csv"
 #define EXPORT_MANIFEST "manifest.json"
+#define EXPORT_SIG      "manifest.sig"
 #define EXPORT_FORMAT "lobby-kiosk-export"
 
 /* A file being written: every byte goes through SHA-256. */

@@ -23,13 +23,14 @@ typedef struct {
 } StaffctlEnv;
 
 /* The queue part of `kioskctl status`: counts by state, the oldest waiting
- * date, flags, free disk, sealed or not, PIN set or not. */
+ * date, flags, free disk, sealed or not, the export key's fingerprint,
+ * PIN set or not. */
 int staffctl_status(const StaffctlEnv *e);
 
 int staffctl_export(const StaffctlEnv *e, int argc, char **argv);   /* [DIR] */
 int staffctl_set_pin(const StaffctlEnv *e, int argc, char **argv);  /* PIN from e->in, twice */
 int staffctl_keygen(const StaffctlEnv *e, int argc, char **argv);   /* --out DIR */
-int staffctl_open(const StaffctlEnv *e, int argc, char **argv);     /* BUNDLE --key FILE [--out DIR] */
+int staffctl_open(const StaffctlEnv *e, int argc, char **argv);     /* BUNDLE --key FILE [--out DIR] [--signer FP] [--unsigned] */
 int staffctl_list(const StaffctlEnv *e, int argc, char **argv);     /* [--text] */
 int staffctl_purge(const StaffctlEnv *e, int argc, char **argv);    /* --delivered-older-than DAYS */
 

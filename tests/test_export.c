@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "export_priv.h"
+#include "export_sign.h"
 #include "outbox.h"
 #include "seal.h"
 #include "tmpdir.h"
@@ -497,7 +499,9 @@ static void test_sealed_export_and_open(void **state)
     /* At the office. */
     char *out = tmpdir_path(f->dir, "opened");
     ExportReport orep;
-    assert_int_equal(export_open_bundle(rep.bundle, secp, out, &orep, err, sizeof err), 0);
+    ExportOpenOptions oo = { .out_dir = out };
+    ExportSigner who;
+    assert_int_equal(export_open_bundle(rep.bundle, secp, &oo, &orep, &who, err, sizeof err), 0);
     assert_int_equal(orep.rows, 2);
     assert_int_equal(orep.sealed, 2);
     jl = file_in(out, "submissions.jsonl");
@@ -517,14 +521,15 @@ static void test_sealed_export_and_open(void **state)
     free(jl);
     free(csv);
     /* Opening twice into the same place is refused, not overwritten. */
-    assert_int_equal(export_open_bundle(rep.bundle, secp, out, &orep, err, sizeof err),
+    assert_int_equal(export_open_bundle(rep.bundle, secp, &oo, &orep, &who, err, sizeof err),
                      EXPORT_BAD_INPUT);
     /* Another key: refused as bad input, nothing written. */
     char *keys2 = tmpdir_path(f->dir, "keys2"), *out2 = tmpdir_path(f->dir, "opened2");
     mkdir(keys2, 0700);
     assert_int_equal(seal_keygen(keys2, err, sizeof err), 0);
     char *sec2 = tmpdir_path(keys2, "office.key");
-    assert_int_equal(export_open_bundle(rep.bundle, sec2, out2, &orep, err, sizeof err),
+    ExportOpenOptions oo2 = { .out_dir = out2 };
+    assert_int_equal(export_open_bundle(rep.bundle, sec2, &oo2, &orep, &who, err, sizeof err),
                      EXPORT_BAD_INPUT);
     assert_non_null(strstr(err, "cannot be opened with this key"));
     char *o2 = tmpdir_path(out2, "submissions.csv");
@@ -533,12 +538,12 @@ static void test_sealed_export_and_open(void **state)
     /* The same without --out: no BUNDLE-opened/ is left behind. */
     char dflt[PATH_MAX + 16];
     snprintf(dflt, sizeof dflt, "%s-opened", rep.bundle);
-    assert_int_equal(export_open_bundle(rep.bundle, sec2, NULL, &orep, err, sizeof err),
+    assert_int_equal(export_open_bundle(rep.bundle, sec2, NULL, &orep, &who, err, sizeof err),
                      EXPORT_BAD_INPUT);
     assert_int_equal(access(dflt, F_OK), -1);
     /* A folder that was there before stays (and stays empty). */
     assert_int_equal(mkdir(out2, 0700), 0);
-    assert_int_equal(export_open_bundle(rep.bundle, sec2, out2, &orep, err, sizeof err),
+    assert_int_equal(export_open_bundle(rep.bundle, sec2, &oo2, &orep, &who, err, sizeof err),
                      EXPORT_BAD_INPUT);
     assert_int_equal(access(out2, F_OK), 0);
     assert_int_equal(access(o2, F_OK), -1);
@@ -548,7 +553,8 @@ static void test_sealed_export_and_open(void **state)
     fputc('X', fp);
     fclose(fp);
     char *out3 = tmpdir_path(f->dir, "opened3");
-    assert_int_equal(export_open_bundle(rep.bundle, secp, out3, &orep, err, sizeof err), -1);
+    ExportOpenOptions oo3 = { .out_dir = out3 };
+    assert_int_equal(export_open_bundle(rep.bundle, secp, &oo3, &orep, &who, err, sizeof err), -1);
     assert_non_null(strstr(err, "submissions.jsonl"));
     free(bj); free(out3); free(o2); free(sec2); free(keys2); free(out2);
     free(out); free(pubp); free(secp); free(keys);
@@ -581,6 +587,359 @@ static void test_find_drive(void **state)
     free(media); free(user); free(stick); free(plain);
 }
 
+/* ---- signed manifests (issue 12, item 5) ---- */
+
+/* A kiosk with suggestions and ratings exported to a bundle: the office
+ * key pair in f->dir/keys, the bundle's path in bundle. */
+static char *signed_bundle(Fx *f, const char *data, char **secp)
+{
+    char err[600];
+    char *keys = tmpdir_path(f->dir, "keys");
+    if (access(keys, F_OK) != 0) {
+        mkdir(keys, 0700);
+        assert_int_equal(seal_keygen(keys, err, sizeof err), 0);
+    }
+    char *pubp = tmpdir_path(keys, "office.pub");
+    *secp = tmpdir_path(keys, "office.key");
+    SealPublic pub;
+    assert_int_equal(seal_load_public(pubp, &pub, err, sizeof err), 0);
+    Outbox *ob = outbox_open(data, NULL, err, sizeof err);
+    assert_non_null(ob);
+    outbox_set_seal_key(ob, &pub);
+    push(ob, TEXT_ZH, "王小明 13812345678");
+    push(ob, TEXT_CSV, NULL);
+    rate(ob, 5, T0);
+    rate(ob, 5, T0);
+    rate(ob, 2, T0);
+    outbox_close(ob);
+    ExportReport rep;
+    assert_int_equal(export_run(data, f->usb, T0, NULL, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.rows, 2);
+    assert_int_equal(rep.ratings, 3);
+    free(pubp);
+    free(keys);
+    return strdup(rep.bundle);
+}
+
+static json_t *load_manifest(const char *bundle)
+{
+    char *t = file_in(bundle, "manifest.json");
+    assert_non_null(t);
+    json_error_t je;
+    json_t *m = json_loads(t, 0, &je);
+    assert_non_null(m);
+    free(t);
+    return m;
+}
+
+/* Write the manifest back as the kiosk would format it; with `signer`,
+ * sign it with that key too (its public key put into the manifest). */
+static void save_manifest(const char *bundle, json_t *m, const ExportSignKey *signer)
+{
+    if (signer) {
+        char pub[EXPORT_SIGN_KEY_B64 + 1], fp[EXPORT_SIGN_FP_SIZE];
+        export_sign_public_b64(signer->pk, pub);
+        export_sign_fingerprint(signer->pk, fp);
+        json_t *who = json_object_get(m, "signer");
+        json_object_set_new(who, "public_key", json_string(pub));
+        json_object_set_new(who, "fingerprint", json_string(fp));
+    }
+    char *t = json_dumps(m, JSON_INDENT(2));
+    size_t n = strlen(t);
+    t = realloc(t, n + 2);
+    memcpy(t + n, "\n", 2);
+    char *p = tmpdir_path(bundle, "manifest.json");
+    assert_int_equal(tmpdir_write(p, t, n + 1), 0);
+    free(p);
+    if (signer) {
+        char sig[EXPORT_SIGN_SIG_B64 + 2];
+        export_sign_manifest(signer, t, n + 1, sig);
+        strcat(sig, "\n");
+        p = tmpdir_path(bundle, "manifest.sig");
+        assert_int_equal(tmpdir_write(p, sig, strlen(sig)), 0);
+        free(p);
+    }
+    free(t);
+}
+
+/* export_open_bundle into f->dir/NAME: its result; the folder must not be
+ * left behind on failure. */
+static int open_into(Fx *f, const char *bundle, const char *secp, const char *name,
+                     const char *expect_fp, ExportSigner *who, char *err, size_t errlen)
+{
+    char *out = tmpdir_path(f->dir, name);
+    ExportOpenOptions o = { .out_dir = out, .expect_fp = expect_fp };
+    ExportReport rep;
+    int rc = export_open_bundle(bundle, secp, &o, &rep, who, err, errlen);
+    if (rc != 0) {
+        assert_int_equal(access(out, F_OK), -1);   /* nothing written */
+        fprintf(stderr, "refused as it should be: %s\n", err);
+    }
+    free(out);
+    return rc;
+}
+
+static void kiosk_fp(const char *data, char fp[EXPORT_SIGN_FP_SIZE])
+{
+    ExportSignKey k;
+    char err[600];
+    assert_int_equal(export_sign_load(data, false, &k, err, sizeof err), 0);
+    export_sign_fingerprint(k.pk, fp);
+    export_sign_wipe(&k);
+}
+
+/* The bundle carries the kiosk's public key and a signature over the
+ * manifest; the key is made once, 0600, in the data directory, and opening
+ * reports who signed. Ratings travel one by one, with their ids. */
+static void test_manifest_is_signed(void **state)
+{
+    Fx *f = *state;
+    char *secp, err[600];
+    char *bundle = signed_bundle(f, f->data, &secp);
+    char *kp = tmpdir_path(f->data, "export.sign");
+    struct stat st;
+    assert_int_equal(stat(kp, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    char *keytext = tmpdir_read(kp);
+    char fp[EXPORT_SIGN_FP_SIZE];
+    kiosk_fp(f->data, fp);
+    json_t *m = load_manifest(bundle);
+    assert_int_equal(json_integer_value(json_object_get(m, "v")), 2);
+    json_t *signer = json_object_get(m, "signer");
+    assert_string_equal(json_string_value(json_object_get(signer, "alg")), "ed25519");
+    assert_string_equal(json_string_value(json_object_get(signer, "fingerprint")), fp);
+    json_t *rows = json_object_get(m, "rating_rows");
+    assert_int_equal(json_array_size(rows), 3);
+    int fives = 0;
+    for (size_t i = 0; i < json_array_size(rows); i++) {
+        json_t *r = json_array_get(rows, i);
+        assert_int_equal(strlen(json_string_value(json_object_get(r, "id"))), 36);
+        assert_string_equal(json_string_value(json_object_get(r, "month")), "2026-03");
+        fives += json_integer_value(json_object_get(r, "score")) == 5;
+    }
+    assert_int_equal(fives, 2);
+    json_decref(m);
+    char *sig = file_in(bundle, "manifest.sig");
+    assert_non_null(sig);
+    assert_int_equal(strlen(sig), EXPORT_SIGN_SIG_B64 + 1);
+    /* The secret never travels. */
+    char *mt = file_in(bundle, "manifest.json");
+    keytext[strcspn(keytext, "\n")] = '\0';
+    assert_null(strstr(mt, keytext));
+    ExportSigner who;
+    assert_int_equal(open_into(f, bundle, secp, "opened", NULL, &who, err, sizeof err), 0);
+    assert_string_equal(who.fingerprint, fp);
+    /* Expecting that key, typed in capitals without dashes, is fine too. */
+    char typed[EXPORT_SIGN_FP_SIZE] = "";
+    size_t tn = 0;
+    for (const char *p = fp; *p; p++)
+        if (*p != '-')
+            typed[tn++] = (char)(*p >= 'a' && *p <= 'f' ? *p - 32 : *p);
+    typed[tn] = '\0';
+    assert_int_equal(open_into(f, bundle, secp, "opened2", typed, &who, err, sizeof err), 0);
+    /* A second export uses the same key. */
+    Outbox *ob = open_ob(f, NULL);
+    push(ob, TEXT_ZH, NULL);
+    outbox_close(ob);
+    ExportReport rep;
+    assert_int_equal(export_run(f->data, f->usb, T0, NULL, &rep, err, sizeof err), 0);
+    m = load_manifest(rep.bundle);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(m, "signer"),
+                                                          "fingerprint")), fp);
+    json_decref(m);
+    free(mt); free(sig); free(keytext); free(kp); free(bundle); free(secp);
+}
+
+/* Ratings live only in the manifest: a changed rating count, or a changed
+ * count of submissions, is refused (before: opened, exit 0). */
+static void test_edited_manifest_refused(void **state)
+{
+    Fx *f = *state;
+    char *secp, err[600];
+    char *bundle = signed_bundle(f, f->data, &secp);
+    ExportSigner who;
+    json_t *m = load_manifest(bundle);
+    json_t *march = json_object_get(json_object_get(m, "ratings"), "2026-03");
+    json_object_set_new(march, "1", json_integer(40));   /* forty angry residents */
+    save_manifest(bundle, m, NULL);
+    assert_int_equal(open_into(f, bundle, secp, "o1", NULL, &who, err, sizeof err), -1);
+    assert_non_null(strstr(err, "manifest.json was changed after the kiosk signed it"));
+    assert_int_equal(export_check_bundle(bundle, NULL, NULL, &who, err, sizeof err), -1);
+    json_object_set_new(march, "1", json_integer(0));
+    json_object_set_new(json_object_get(m, "counts"), "submissions", json_integer(1));
+    save_manifest(bundle, m, NULL);
+    assert_int_equal(open_into(f, bundle, secp, "o2", NULL, &who, err, sizeof err), -1);
+    assert_non_null(strstr(err, "signature does not match"));
+    /* Even a change of layout only (the same values, other spacing). */
+    json_object_set_new(json_object_get(m, "counts"), "submissions", json_integer(2));
+    char *t = json_dumps(m, JSON_COMPACT);
+    char *p = tmpdir_path(bundle, "manifest.json");
+    assert_int_equal(tmpdir_write(p, t, strlen(t)), 0);
+    assert_int_equal(open_into(f, bundle, secp, "o3", NULL, &who, err, sizeof err), -1);
+    /* The manifest as the kiosk wrote it opens again. */
+    save_manifest(bundle, m, NULL);
+    assert_int_equal(open_into(f, bundle, secp, "o4", NULL, &who, err, sizeof err), 0);
+    /* No signature at all: refused. */
+    char *sp = tmpdir_path(bundle, "manifest.sig");
+    assert_int_equal(unlink(sp), 0);
+    assert_int_equal(open_into(f, bundle, secp, "o5", NULL, &who, err, sizeof err), -1);
+    assert_non_null(strstr(err, "manifest.sig is missing"));
+    /* Nor may the signer's key be removed to pass as an old unsigned bundle. */
+    json_object_del(m, "signer");
+    save_manifest(bundle, m, NULL);
+    assert_int_equal(open_into(f, bundle, secp, "o6", NULL, &who, err, sizeof err), -1);
+    assert_non_null(strstr(err, "names no signing key"));
+    json_decref(m);
+    free(sp); free(p); free(t); free(bundle); free(secp);
+}
+
+/* A data file edited together with its hash in the manifest: the hashes
+ * agree, the signature does not. */
+static void test_edited_file_refused(void **state)
+{
+    Fx *f = *state;
+    char *secp, err[600];
+    char *bundle = signed_bundle(f, f->data, &secp);
+    ExportSigner who;
+    /* A line dropped from the CSV. */
+    char *csvp = tmpdir_path(bundle, "submissions.csv"), *csv = tmpdir_read(csvp);
+    char *last = strrchr(csv, '\n');
+    *last = '\0';
+    last = strrchr(csv, '\n');
+    last[1] = '\0';
+    assert_int_equal(tmpdir_write(csvp, csv, strlen(csv)), 0);
+    assert_int_equal(open_into(f, bundle, secp, "o1", NULL, &who, err, sizeof err), -1);
+    assert_non_null(strstr(err, "submissions.csv"));
+    /* ... and the manifest's hash and size brought in line with it. */
+    char hex[65];
+    int64_t size;
+    assert_int_equal(export_sha256_path(csvp, hex, &size), 0);
+    json_t *m = load_manifest(bundle);
+    json_t *fe = json_object_get(json_object_get(m, "files"), "submissions.csv");
+    json_object_set_new(fe, "sha256", json_string(hex));
+    json_object_set_new(fe, "bytes", json_integer(size));
+    save_manifest(bundle, m, NULL);
+    assert_int_equal(open_into(f, bundle, secp, "o2", NULL, &who, err, sizeof err), -1);
+    assert_non_null(strstr(err, "signature does not match"));
+    json_decref(m);
+    free(csv); free(csvp); free(bundle); free(secp);
+}
+
+/* Whoever edits a bundle can sign it again with a key of their own: the
+ * signature then holds, but the key is not the kiosk's. Opened expecting
+ * the kiosk's key, it is refused; opened without, it names the other key. */
+static void test_swapped_key_refused(void **state)
+{
+    Fx *f = *state;
+    char *secp, err[600], fp[EXPORT_SIGN_FP_SIZE];
+    char *bundle = signed_bundle(f, f->data, &secp);
+    kiosk_fp(f->data, fp);
+    char *evil_dir = tmpdir_path(f->dir, "evil");
+    ExportSignKey evil;
+    assert_int_equal(export_sign_load(evil_dir, true, &evil, err, sizeof err), 0);
+    json_t *m = load_manifest(bundle);
+    json_object_set_new(json_object_get(m, "counts"), "submissions", json_integer(2));
+    json_object_set_new(json_object_get(json_object_get(m, "ratings"), "2026-03"), "5",
+                        json_integer(0));
+    /* The key swapped but the old signature kept: refused. */
+    char pub[EXPORT_SIGN_KEY_B64 + 1];
+    export_sign_public_b64(evil.pk, pub);
+    json_object_set_new(json_object_get(m, "signer"), "public_key", json_string(pub));
+    save_manifest(bundle, m, NULL);
+    ExportSigner who;
+    assert_int_equal(open_into(f, bundle, secp, "o1", NULL, &who, err, sizeof err), -1);
+    /* Re-signed with the other key. */
+    save_manifest(bundle, m, &evil);
+    assert_int_equal(open_into(f, bundle, secp, "o2", fp, &who, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not by"));
+    assert_int_equal(open_into(f, bundle, secp, "o3", NULL, &who, err, sizeof err), 0);
+    assert_string_not_equal(who.fingerprint, fp);   /* the office's check: not this kiosk */
+    export_sign_wipe(&evil);
+    json_decref(m);
+    free(evil_dir); free(bundle); free(secp);
+}
+
+static void copy_file(const char *from_dir, const char *to_dir, const char *name)
+{
+    char *a = tmpdir_path(from_dir, name), *b = tmpdir_path(to_dir, name);
+    char *t = tmpdir_read(a);
+    struct stat st;
+    assert_int_equal(stat(a, &st), 0);
+    assert_int_equal(tmpdir_write(b, t, (size_t)st.st_size), 0);
+    free(t); free(a); free(b);
+}
+
+/* Two kiosks, two keys: one's bundle does not pass for the other's, whole
+ * or in parts. */
+static void test_bundle_from_another_kiosk(void **state)
+{
+    Fx *f = *state;
+    char *secp, err[600], fp_a[EXPORT_SIGN_FP_SIZE], fp_b[EXPORT_SIGN_FP_SIZE];
+    char *data_b = tmpdir_path(f->dir, "data-b");
+    char *a = signed_bundle(f, f->data, &secp);
+    free(secp);
+    char *b = signed_bundle(f, data_b, &secp);
+    kiosk_fp(f->data, fp_a);
+    kiosk_fp(data_b, fp_b);
+    assert_string_not_equal(fp_a, fp_b);
+    ExportSigner who;
+    /* B's bundle, whole, when A's is expected. */
+    assert_int_equal(open_into(f, b, secp, "o1", fp_a, &who, err, sizeof err), -1);
+    assert_non_null(strstr(err, fp_b));
+    assert_int_equal(open_into(f, b, secp, "o2", fp_b, &who, err, sizeof err), 0);
+    /* B's manifest and signature over A's files. */
+    char *mix = tmpdir_path(f->dir, "mix");
+    mkdir(mix, 0700);
+    copy_file(a, mix, "submissions.jsonl");
+    copy_file(a, mix, "submissions.csv");
+    copy_file(b, mix, "manifest.json");
+    copy_file(b, mix, "manifest.sig");
+    assert_int_equal(open_into(f, mix, secp, "o3", NULL, &who, err, sizeof err), -1);
+    /* A's manifest with B's signature. */
+    copy_file(a, mix, "manifest.json");
+    assert_int_equal(open_into(f, mix, secp, "o4", NULL, &who, err, sizeof err), -1);
+    assert_non_null(strstr(err, "signature does not match"));
+    /* All of A's: fine, and A's. */
+    copy_file(a, mix, "manifest.sig");
+    assert_int_equal(open_into(f, mix, secp, "o5", fp_a, &who, err, sizeof err), 0);
+    free(mix); free(a); free(b); free(secp); free(data_b);
+}
+
+/* A bundle of a kiosk from before signing (format version 1, no signer,
+ * no manifest.sig) is refused unless asked for explicitly. */
+static void test_unsigned_old_bundle(void **state)
+{
+    Fx *f = *state;
+    char *secp, err[600];
+    char *bundle = signed_bundle(f, f->data, &secp);
+    json_t *m = load_manifest(bundle);
+    json_object_del(m, "signer");
+    json_object_del(m, "rating_rows");
+    json_object_set_new(m, "v", json_integer(1));
+    save_manifest(bundle, m, NULL);
+    char *sp = tmpdir_path(bundle, "manifest.sig");
+    unlink(sp);
+    ExportSigner who;
+    assert_int_equal(open_into(f, bundle, secp, "o1", NULL, &who, err, sizeof err),
+                     EXPORT_UNSIGNED);
+    assert_non_null(strstr(err, "not signed"));
+    assert_non_null(strstr(err, "--unsigned"));
+    char *out = tmpdir_path(f->dir, "o2");
+    ExportOpenOptions o = { .out_dir = out, .allow_unsigned = true };
+    ExportReport rep;
+    assert_int_equal(export_open_bundle(bundle, secp, &o, &rep, &who, err, sizeof err), 0);
+    assert_int_equal(rep.rows, 2);
+    assert_string_equal(who.fingerprint, "");
+    /* Its files are still checked against its manifest. */
+    char *jl = tmpdir_path(bundle, "submissions.jsonl");
+    assert_int_equal(tmpdir_write(jl, "{}\n", 3), 0);
+    char *out3 = tmpdir_path(f->dir, "o3");
+    o.out_dir = out3;
+    assert_int_equal(export_open_bundle(bundle, secp, &o, &rep, &who, err, sizeof err), -1);
+    json_decref(m);
+    free(out3); free(jl); free(out); free(sp); free(bundle); free(secp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -593,6 +952,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_directory_gone_mid_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sealed_export_and_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_find_drive, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_manifest_is_signed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_edited_manifest_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_edited_file_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_swapped_key_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bundle_from_another_kiosk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unsigned_old_bundle, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* enrollctl.c - kioskctl enroll: a one-time code for the office's settings, written into kiosk.conf. */
 #include "enrollctl.h"
 #include "config_edit.h"
+#include "export_sign.h"
 #include "http.h"
 #include "seal.h"
 
@@ -65,12 +66,22 @@ int enrollctl_enroll(const char *config_path, const Config *cfg, int argc, char 
         .total_timeout_ms = (int64_t)cu->transfer_timeout_s * 1000,
         .low_speed_time_s = cu->low_speed_timeout_s,
     };
+    /* The kiosk's export signing key: the office records its public half,
+     * so it can tell this kiosk's USB bundles from any other's. */
+    ExportSignKey sk;
+    char export_pub[EXPORT_SIGN_KEY_B64 + 1], skerr[500];
+    if (export_sign_load(cfg->data_dir, true, &sk, skerr, sizeof skerr) != 0) {
+        fprintf(err, "kioskctl: enroll: %s (nothing was sent)\n", skerr);
+        return ENROLLCTL_FAIL;
+    }
+    export_sign_public_b64(sk.pk, export_pub);
+    export_sign_wipe(&sk);
     Http *h = http_create(&pol, why, sizeof why);
     if (!h) {
         fprintf(err, "kioskctl: enroll: %s\n", why);
         return ENROLLCTL_FAIL;
     }
-    json_t *req = json_pack("{s:s}", "code", argv[1]);
+    json_t *req = json_pack("{s:s, s:s}", "code", argv[1], "export_key", export_pub);
     char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
     json_decref(req);
     if (!body) {

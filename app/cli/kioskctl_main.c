@@ -83,7 +83,8 @@ static const KioskctlCommand kioskctl_commands[] = {
       "            (docs/CONTENT.md, \"Sealed replies\"); OUT may be IN",
       kioskctl_cmd_seal_replies },
     { "status", "", 0, 0,
-      "show the stored content, the queue by state, flags, free disk, PIN and sealing",
+      "show the stored content, the queue by state, flags, free disk, PIN, sealing and\n"
+      "            the export key's fingerprint",
       kioskctl_status },
     { "export", "[DIR]", 0, 1,
       "write the waiting and dead-letter suggestions to a bundle in DIR (default: the\n"
@@ -95,8 +96,9 @@ static const KioskctlCommand kioskctl_commands[] = {
     { "keygen", "--out DIR", -1, -1,
       "make the office key pair: DIR/office.pub (for the kiosk), DIR/office.key (secret)",
       kioskctl_cmd_keygen },
-    { "open", "BUNDLE --key FILE [--out DIR]", -1, -1,
-      "at the office: check a bundle and decrypt it into plain JSON Lines and CSV",
+    { "open", "BUNDLE --key FILE [--out DIR] [--signer FINGERPRINT] [--unsigned]", -1, -1,
+      "at the office: check a bundle's signature and files, and decrypt it into plain\n"
+      "            JSON Lines and CSV; --signer: the kiosk's export key (kioskctl status)",
       kioskctl_cmd_open },
     { "list", "[--text]", -1, -1,
       "list the suggestions' metadata; --text adds the text (refused in sealed mode)",

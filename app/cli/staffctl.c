@@ -2,6 +2,7 @@
 #include "staffctl.h"
 #include "audit.h"
 #include "export.h"
+#include "export_sign.h"
 #include "outbox.h"
 #include "pin.h"
 #include "seal.h"
@@ -89,6 +90,18 @@ int staffctl_status(const StaffctlEnv *e)
     printf("free disk: %s\n", free_s);
     printf("sealed:    %s\n", e->cfg->staff.office_public_key[0] ? "yes (office public key set)"
                                                                  : "no");
+    ExportSignKey sk;
+    char why[400];
+    int kr = export_sign_load(e->data_dir, false, &sk, why, sizeof why);
+    if (kr == 0) {
+        char fp[EXPORT_SIGN_FP_SIZE];
+        export_sign_fingerprint(sk.pk, fp);
+        printf("export key: %s (signs USB bundles; the office checks it)\n", fp);
+    } else {
+        printf("export key: %s\n", kr == EXPORT_SIGN_NONE ? "none yet (made at enrolment or at"
+               " the first export)" : why);
+    }
+    export_sign_wipe(&sk);
     PinStatus ps;
     PinResult pr = staff_pin_state(e->cfg, e->now_s, &ps);
     printf("staff PIN: %s\n", pr == PIN_NO_PIN ? "not set (kioskctl set-pin)"
@@ -248,19 +261,25 @@ int staffctl_keygen(const StaffctlEnv *e, int argc, char **argv)
 
 int staffctl_open(const StaffctlEnv *e, int argc, char **argv)
 {
-    const char *bundle = NULL, *key = NULL, *out = NULL;
+    (void)e;
+    const char *bundle = NULL, *key = NULL;
+    ExportOpenOptions opt = {0};
     for (int i = 0; i < argc; i++) {
         bool missing = false;
         const char *v;
         if ((v = staffctl_opt(argc, argv, &i, "--key", &missing)))
             key = v;
         else if ((v = staffctl_opt(argc, argv, &i, "--out", &missing)))
-            out = v;
+            opt.out_dir = v;
+        else if ((v = staffctl_opt(argc, argv, &i, "--signer", &missing)))
+            opt.expect_fp = v;
+        else if (!missing && strcmp(argv[i], "--unsigned") == 0)
+            opt.allow_unsigned = true;
         else if (!missing && argv[i][0] != '-' && !bundle)
             bundle = argv[i];
         else {
             fprintf(stderr, "kioskctl: open: %s\"%s\"\n",
-                    missing ? "a file must follow " : "unexpected argument ", argv[i]);
+                    missing ? "a value must follow " : "unexpected argument ", argv[i]);
             return STAFFCTL_USAGE;
         }
     }
@@ -269,14 +288,22 @@ int staffctl_open(const StaffctlEnv *e, int argc, char **argv)
         return STAFFCTL_USAGE;
     }
     ExportReport rep;
-    char err[600];
-    int rc = export_open_bundle(bundle, key, out, &rep, err, sizeof err);
+    ExportSigner who;
+    char err[700];
+    int rc = export_open_bundle(bundle, key, &opt, &rep, &who, err, sizeof err);
     if (rc < 0) {
         fprintf(stderr, "kioskctl: open: %s\n", err);
-        return rc == EXPORT_BAD_INPUT ? STAFFCTL_USAGE : STAFFCTL_FAIL;
+        return rc == EXPORT_BAD_INPUT || rc == EXPORT_UNSIGNED ? STAFFCTL_USAGE : STAFFCTL_FAIL;
     }
     printf("opened %lld submissions (%lld were sealed) into %s\n", (long long)rep.rows,
            (long long)rep.sealed, rep.bundle);
+    if (who.fingerprint[0])
+        printf("signed by the kiosk key %s%s\n", who.fingerprint,
+               opt.expect_fp ? " (as expected)" : ": compare it with the \"export key\" line"
+               " of kioskctl status on the kiosk, or pass --signer");
+    else
+        printf("WARNING: the bundle is not signed: nothing shows it is unchanged since the"
+               " kiosk wrote it\n");
     return STAFFCTL_OK;
 }
 

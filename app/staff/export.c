@@ -1,6 +1,7 @@
 /* export.c - the queue to a USB drive: bundle written under a temporary name, synced, renamed, verified, then marked. */
 #include "export_priv.h"
 #include "afile.h"
+#include "export_sign.h"
 #include "timeutil.h"
 #include "outbox.h"
 #include "version.h"
@@ -23,6 +24,7 @@ typedef struct {
     size_t n_ids, cap_ids;
     int64_t seen;             /* rows of this pass */
     json_t *ratings;          /* {"YYYY-MM": {"1": n, ..., "5": n}, ...} */
+    json_t *rating_rows;      /* [{"id", "month", "score"}, ...] by id */
     bool oom;
 } ExportPass;
 
@@ -121,7 +123,10 @@ static int export_rating(const OutboxRating *r, void *ctx)
     char key[4];
     snprintf(key, sizeof key, "%d", r->score);
     json_t *n = json_object_get(month, key);
-    if (!n || json_integer_set(n, json_integer_value(n) + 1) < 0 || export_add_id(p, r->id) < 0) {
+    if (!n || json_integer_set(n, json_integer_value(n) + 1) < 0 || export_add_id(p, r->id) < 0 ||
+        json_array_append_new(p->rating_rows, json_pack("{s:s, s:s, s:i}", "id", r->id,
+                                                        "month", r->month, "score",
+                                                        r->score)) < 0) {
         p->oom = true;
         return 1;
     }
@@ -134,9 +139,10 @@ static int export_collect_ratings(Outbox *ob, ExportPass *p, char *err, size_t e
 {
     char why[200] = "";
     p->ratings = json_object();
-    int64_t n = p->ratings ? outbox_each_rating(ob, OUTBOX_WAITING | OUTBOX_DEAD, export_rating,
+    p->rating_rows = json_array();
+    int64_t n = p->ratings && p->rating_rows ? outbox_each_rating(ob, OUTBOX_WAITING | OUTBOX_DEAD, export_rating,
                                                 p, why, sizeof why) : -1;
-    if (!p->ratings || p->oom) {
+    if (!p->ratings || !p->rating_rows || p->oom) {
         snprintf(err, errlen, "out of memory while counting ratings; nothing was marked"
                  " exported");
         return -1;
@@ -148,51 +154,76 @@ static int export_collect_ratings(Outbox *ob, ExportPass *p, char *err, size_t e
     return 0;
 }
 
-static int export_write_manifest(const char *dir, const ExportReport *rep, json_t *ratings,
-                                 int64_t now_s, char hex[2][65], const int64_t bytes[2],
-                                 char mhex[65], char *err, size_t errlen)
+/* Write manifest.json, then manifest.sig: the kiosk's signature over the
+ * manifest's exact bytes (docs/EXPORT.md, "Trust"). mhex and shex get
+ * their hashes for the read-back. Returns 0 or -1 with err set. */
+static int export_write_manifest(const char *dir, const ExportReport *rep, const ExportPass *p,
+                                 const ExportSignKey *key, int64_t now_s, char hex[2][65],
+                                 const int64_t bytes[2], char mhex[65], char shex[65],
+                                 char *err, size_t errlen)
 {
-    char day[11];
+    char day[11], pub[EXPORT_SIGN_KEY_B64 + 1], fp[EXPORT_SIGN_FP_SIZE];
     time_local_date(now_s, 0, day);
-    json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:b, s:{s:I, s:I, s:I, s:I, s:I, s:I},"
-                          " s:O, s:{s:{s:I, s:s}, s:{s:I, s:s}}}",
-                          "format", EXPORT_FORMAT, "v", 1, "kiosk_version", KIOSK_VERSION,
+    export_sign_public_b64(key->pk, pub);
+    export_sign_fingerprint(key->pk, fp);
+    json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:b, s:{s:s, s:s, s:s},"
+                          " s:{s:I, s:I, s:I, s:I, s:I, s:I},"
+                          " s:O, s:O, s:{s:{s:I, s:s}, s:{s:I, s:s}}}",
+                          "format", EXPORT_FORMAT, "v", EXPORT_VERSION,
+                          "kiosk_version", KIOSK_VERSION,
                           "created", day, "sealed", rep->sealed > 0,
+                          "signer", "alg", "ed25519", "public_key", pub, "fingerprint", fp,
                           "counts", "submissions", (json_int_t)rep->rows,
                           "waiting", (json_int_t)rep->waiting, "dead", (json_int_t)rep->dead,
                           "sealed", (json_int_t)rep->sealed,
                           "with_contact", (json_int_t)rep->with_contact,
-                          "ratings", (json_int_t)rep->ratings, "ratings", ratings,
+                          "ratings", (json_int_t)rep->ratings, "ratings", p->ratings,
+                          "rating_rows", p->rating_rows,
                           "files", EXPORT_JSONL, "bytes", (json_int_t)bytes[0], "sha256", hex[0],
                           EXPORT_CSV, "bytes", (json_int_t)bytes[1], "sha256", hex[1]);
     char *text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
     json_decref(o);
-    if (!text) {
+    size_t len = text ? strlen(text) : 0;
+    char *signed_text = text ? realloc(text, len + 2) : NULL;
+    if (!signed_text) {
+        free(text);
         snprintf(err, errlen, "out of memory writing the manifest");
         return -1;
     }
-    char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/" EXPORT_MANIFEST, dir);
-    ExportFile f;
-    int rc = export_file_open(&f, path);
-    if (rc == 0) {
-        export_file_write(&f, text, strlen(text));
-        export_file_write(&f, "\n", 1);
-        rc = export_file_close(&f, mhex);
+    text = signed_text;
+    memcpy(text + len, "\n", 2);   /* the signature covers the file as written */
+    len++;
+    char sig[EXPORT_SIGN_SIG_B64 + 2];
+    export_sign_manifest(key, text, len, sig);
+    strcat(sig, "\n");
+    static const char *const names[2] = { EXPORT_MANIFEST, EXPORT_SIG };
+    const char *data[2] = { text, sig };
+    size_t lens[2] = { len, strlen(sig) };
+    char *hexes[2] = { mhex, shex };
+    int rc = 0;
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        char path[PATH_MAX + 64];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        ExportFile f;
+        rc = export_file_open(&f, path);
+        if (rc == 0) {
+            export_file_write(&f, data[i], lens[i]);
+            rc = export_file_close(&f, hexes[i]);
+        }
+        if (rc < 0)
+            export_io_msg(err, errlen, errno, "writing", names[i]);
     }
     free(text);
-    if (rc < 0)
-        export_io_msg(err, errlen, errno, "writing", EXPORT_MANIFEST);
     return rc;
 }
 
-/* Remove a bundle directory we made (its three files at most). Best
- * effort: on a pulled drive nothing can be removed. */
+/* Remove a bundle directory we made (its files at most). Best effort: on
+ * a pulled drive nothing can be removed. */
 static void export_remove_dir(const char *dir)
 {
-    static const char *const names[] = { EXPORT_JSONL, EXPORT_CSV, EXPORT_MANIFEST };
+    static const char *const names[] = { EXPORT_JSONL, EXPORT_CSV, EXPORT_MANIFEST, EXPORT_SIG };
     char path[PATH_MAX + 64];
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         unlink(path);
     }
@@ -200,35 +231,39 @@ static void export_remove_dir(const char *dir)
 }
 
 /* Read the bundle back from the drive by its final path and check each
- * file against what was written. Returns 0 or -1 with err set. */
+ * file against what was written, and the signature against the key.
+ * Returns 0 or -1 with err set. */
 static int export_verify(const char *bundle, char hex[2][65], const int64_t bytes[2],
-                         const char mhex[65], char *err, size_t errlen)
+                         const char mhex[65], const char shex[65], const ExportSignKey *key,
+                         char *err, size_t errlen)
 {
-    static const char *const names[] = { EXPORT_JSONL, EXPORT_CSV, EXPORT_MANIFEST };
+    static const char *const names[] = { EXPORT_JSONL, EXPORT_CSV, EXPORT_MANIFEST, EXPORT_SIG };
+    const char *want[] = { hex[0], hex[1], mhex, shex };
     char path[PATH_MAX + 64], got[65];
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         int64_t size = 0;
         snprintf(path, sizeof path, "%s/%s", bundle, names[i]);
         if (export_sha256_path(path, got, &size) < 0) {
             export_io_msg(err, errlen, errno, "reading back", names[i]);
             return -1;
         }
-        const char *want = i < 2 ? hex[i] : mhex;
-        if (strcmp(got, want) != 0 || (i < 2 && size != bytes[i])) {
+        if (strcmp(got, want[i]) != 0 || (i < 2 && size != bytes[i])) {
             snprintf(err, errlen, "%s read back from the drive differs from what was"
                      " written (a faulty drive?); nothing was marked exported", names[i]);
             return -1;
         }
     }
-    /* And the manifest on the drive says what we meant it to say. */
-    snprintf(path, sizeof path, "%s/" EXPORT_MANIFEST, bundle);
-    json_error_t je;
-    json_t *m = json_load_file(path, 0, &je);
+    /* And the manifest on the drive says what we meant it to say, signed. */
+    ExportSigner who;
+    json_t *m = NULL;
+    char why[400];
+    int ok = export_check_bundle(bundle, NULL, &m, &who, why, sizeof why) == 0 &&
+             memcmp(who.pk, key->pk, sizeof who.pk) == 0;
     const char *h0 = json_string_value(json_object_get(json_object_get(
         json_object_get(m, "files"), EXPORT_JSONL), "sha256"));
     const char *h1 = json_string_value(json_object_get(json_object_get(
         json_object_get(m, "files"), EXPORT_CSV), "sha256"));
-    int ok = h0 && h1 && strcmp(h0, hex[0]) == 0 && strcmp(h1, hex[1]) == 0;
+    ok = ok && h0 && h1 && strcmp(h0, hex[0]) == 0 && strcmp(h1, hex[1]) == 0;
     json_decref(m);
     if (!ok) {
         snprintf(err, errlen, "the manifest read back from the drive does not match;"
@@ -302,10 +337,16 @@ int export_run(const char *data_dir, const char *dest_dir, int64_t now_s,
     }
     snprintf(partial, sizeof partial, "%s.partial", final);
 
+    ExportSignKey key;
+    if (export_sign_load(data_dir, true, &key, err, errlen) != 0) {
+        outbox_read_end(ob);
+        outbox_close(ob);
+        return -1;
+    }
     ExportPass pass;
     memset(&pass, 0, sizeof pass);
     pass.rep = rep;
-    char hex[2][65], mhex[65];
+    char hex[2][65], mhex[65], shex[65];
     int64_t bytes[2] = {0, 0};
     int rc = -1;
     bool renamed = false;
@@ -328,7 +369,7 @@ int export_run(const char *data_dir, const char *dest_dir, int64_t now_s,
         goto out;
     }
     export_stage(opt, EXPORT_MANIFEST);
-    if (export_write_manifest(partial, rep, pass.ratings, now_s, hex, bytes, mhex, err,
+    if (export_write_manifest(partial, rep, &pass, &key, now_s, hex, bytes, mhex, shex, err,
                               errlen) < 0)
         goto out;
     if (afile_sync_dir(partial) < 0) {
@@ -342,7 +383,7 @@ int export_run(const char *data_dir, const char *dest_dir, int64_t now_s,
     }
     renamed = true;
     export_stage(opt, "verify");
-    if (export_verify(final, hex, bytes, mhex, err, errlen) < 0)
+    if (export_verify(final, hex, bytes, mhex, shex, &key, err, errlen) < 0)
         goto out;
     snprintf(rep->bundle, sizeof rep->bundle, "%s", final);
     rep->marked = outbox_mark_exported(ob, (const char (*)[37])pass.ids, pass.n_ids,
@@ -374,6 +415,8 @@ out:
 done:
     free(pass.ids);
     json_decref(pass.ratings);
+    json_decref(pass.rating_rows);
+    export_sign_wipe(&key);
     outbox_close(ob);
     return rc;
 }

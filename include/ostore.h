@@ -47,7 +47,7 @@ typedef enum {
 } OstoreResult;
 
 /* The schema version this program writes (migrations 1..OSTORE_SCHEMA). */
-#define OSTORE_SCHEMA 3
+#define OSTORE_SCHEMA 4
 
 #define OSTORE_HASH_HEX 65   /* 64 hex digits of a SHA-256 and a NUL */
 
@@ -162,6 +162,14 @@ typedef struct {
     const char *body_hash;      /* hex SHA-256 of the body as received */
     int64_t received_at;
 } OstoreIn;
+
+/* The body_hash of a record that came in a USB bundle (officectl
+ * import-bundle): it has no upload body to compare. A key stored with it
+ * and the same key with an upload's hash (either way round) are the same
+ * record when kind and community agree: OSTORE_DUPLICATE; else
+ * OSTORE_CONFLICT. So a suggestion both uploaded and carried on a drive is
+ * stored once. */
+#define OSTORE_BODY_BUNDLE "bundle"
 
 typedef struct {
     const char *body;           /* the payload as received (sealed or plain) */
@@ -352,5 +360,21 @@ OstoreResult ostore_suggestion_state(Ostore *s, int64_t community_id, int64_t id
 typedef int (*OstoreSuggestionStateFn)(void *ud, const OstoreSuggestionState *st);
 OstoreResult ostore_suggestion_states(Ostore *s, int64_t community_id, int64_t from, int64_t to,
                                       OstoreSuggestionStateFn fn, void *ud);
+
+/* ---- USB bundles (ostore_bundle.c) ----
+ * Each kiosk signs its USB bundles with its own Ed25519 key
+ * (docs/EXPORT.md, "Trust"); the office records the public key (base64)
+ * of each kiosk at enrolment, or by hand for a kiosk never enrolled. A key
+ * belongs to one kiosk (a primary key); a kiosk may have had several (a
+ * replaced disk). */
+
+/* Record `public_key` as kiosk_id's; a key recorded for another kiosk
+ * moves to this one (the latest enrolment wins). Joins the caller's
+ * transaction. */
+OstoreResult ostore_export_key_set(Ostore *s, int64_t kiosk_id, const char *public_key,
+                                   int64_t now);
+/* The kiosk whose key this is (revoked ones too: the caller decides).
+ * OSTORE_NOTFOUND for a key the office does not know. */
+OstoreResult ostore_export_key_kiosk(Ostore *s, const char *public_key, OstoreKiosk *out);
 
 #endif

@@ -1,5 +1,6 @@
 /* office_kiosk.c - what kiosks ask of the office: enrolment, submissions, contacts, heartbeats, content. */
 #include "office_kiosk.h"
+#include "export_sign.h"
 #include "office_feed.h"
 #include "office_secret.h"
 #include "outbox.h"
@@ -437,12 +438,35 @@ void office_kiosk_enrol(OfficeReq *rq, OfficeResp *rs)
         office_resp_error(rs, 400, "bad_code", "code: expected 8 symbols such as 7KQ4-M2XD");
         goto out;
     }
+    /* The kiosk's export signing key (its USB bundles are checked against
+     * it: docs/EXPORT.md, "Trust"); kiosks before signing send none. */
+    const char *export_key = NULL;
+    if (json_object_get(b, "export_key")) {
+        unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+        export_key = office_kiosk_str(b, "export_key", EXPORT_SIGN_KEY_B64, rs);
+        if (!export_key)
+            goto out;
+        if (export_sign_parse_public(export_key, pk) < 0) {
+            office_resp_error(rs, 400, "invalid_field", "export_key: expected the base64 of a"
+                              " 32-byte Ed25519 public key");
+            goto out;
+        }
+    }
     char code_hash[OSTORE_HASH_HEX], token[OFFICE_TOKEN_SIZE], token_hash[OSTORE_HASH_HEX];
     office_hash_hex(code, strlen(code), code_hash);
     office_token_new(token);
     office_hash_hex(token, strlen(token), token_hash);
     OstoreKiosk k;
-    OstoreResult r = ostore_enrol_redeem(rq->store, code_hash, token_hash, rq->now, &k);
+    /* The code's use and the key are stored together, or neither. */
+    OstoreResult r = ostore_begin(rq->store);
+    if (r == OSTORE_OK)
+        r = ostore_enrol_redeem(rq->store, code_hash, token_hash, rq->now, &k);
+    if (r == OSTORE_OK && export_key)
+        r = ostore_export_key_set(rq->store, k.id, export_key, rq->now);
+    if (r == OSTORE_OK)
+        r = ostore_commit(rq->store);
+    if (r != OSTORE_OK)
+        ostore_rollback(rq->store);
     if (r == OSTORE_NOTFOUND) {
         office_resp_error(rs, 401, "enrolment_code_invalid",
                           "unknown or expired enrolment code (officectl kiosk code makes a new one)");
@@ -480,7 +504,11 @@ void office_kiosk_enrol(OfficeReq *rq, OfficeResp *rs)
                           "heartbeat_url", url[3], "device_token", token,
                           "office_public_key", pub[0] ? pub : NULL,
                           "tracking_url", tracking[0] ? tracking : NULL);
-    fprintf(stderr, "office: kiosk %s/%s enrolled\n", k.community, k.name);
+    char fp[EXPORT_SIGN_FP_SIZE] = "none";
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    if (export_key && export_sign_parse_public(export_key, pk) == 0)
+        export_sign_fingerprint(pk, fp);
+    fprintf(stderr, "office: kiosk %s/%s enrolled (export key %s)\n", k.community, k.name, fp);
     office_resp_json(rs, 200, v);
 out:
     json_decref(b);

@@ -1,4 +1,5 @@
 /* officectl_main.c - Lobby Office's admin tool: init, communities, kiosks, content, status. */
+#include "office_bundle.h"
 #include "office_conf.h"
 #include "office_feed.h"
 #include "office_secret.h"
@@ -435,6 +436,13 @@ static int octl_status(Octl *c)
     return OCTL_OK;
 }
 
+/* ---- USB bundles (office_bundle.c) ---- */
+
+static int octl_import_bundle(Octl *c)
+{
+    return office_bundle_cmd(&c->conf, c->db, c->argc, c->argv, c->now);
+}
+
 static const OctlCommand octl_commands[] = {
     {"init", "--org NAME --admin USER", 0, 4,
      "make the database, the office key pair and the first administrator\n"
@@ -447,6 +455,9 @@ static const OctlCommand octl_commands[] = {
     {"content", "import COMMUNITY FILE | export COMMUNITY [FILE]", 2, 3,
      "take a content document (docs/CONTENT.md) for a community, or write\n"
      "            the community's current document", octl_content},
+    {"import-bundle", "DIR [--kiosk COMMUNITY/NAME [--trust FINGERPRINT]]", 1, 5,
+     "store a kiosk's USB bundle (docs/EXPORT.md) once its signature, files and\n"
+     "            kiosk check out; what was uploaded too is stored once", octl_import_bundle},
     {"status", "", 0, 0, "the database, the key and what was received", octl_status},
 };
 

@@ -82,6 +82,10 @@ static const char *const ostore_migrations[OSTORE_SCHEMA] = {
     "CREATE TABLE posting_rule (community_id BIGINT NOT NULL REFERENCES community(id),"
     "  kind TEXT NOT NULL, every_months INTEGER NOT NULL, min_days INTEGER NOT NULL,"
     "  PRIMARY KEY (community_id, kind));",
+    /* 4: each kiosk's public export signing keys (ostore_bundle.c) */
+    "CREATE TABLE kiosk_export_key (public_key TEXT PRIMARY KEY,"
+    "  kiosk_id BIGINT NOT NULL REFERENCES kiosk(id), recorded_at BIGINT NOT NULL);"
+    "CREATE INDEX kiosk_export_key_kiosk ON kiosk_export_key(kiosk_id);",
 };
 
 /* The schema version lives in a table both engines share: one row per

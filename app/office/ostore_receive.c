@@ -4,9 +4,18 @@
 #include <stdio.h>
 #include <string.h>
 
-static void ostore_fill_hash(OstoreStmt *st, void *out)
+typedef struct {
+    char hash[OSTORE_HASH_HEX];
+    char kind[16];
+    int64_t community_id;
+} OstoreReceived;
+
+static void ostore_fill_received(OstoreStmt *st, void *out)
 {
-    ostore_col(st, 0, out, OSTORE_HASH_HEX);
+    OstoreReceived *r = out;
+    ostore_col(st, 0, r->hash, sizeof r->hash);
+    ostore_col(st, 1, r->kind, sizeof r->kind);
+    r->community_id = ostore_col_int(st, 2);
 }
 
 /* Record the key; OSTORE_DUPLICATE/CONFLICT when it is there already. The
@@ -21,17 +30,25 @@ static OstoreResult ostore_receive_key(Ostore *s, const OstoreIn *in, const char
         in->body_hash, kind, in->community_id, in->kiosk_id, in->received_at));
     if (r != OSTORE_OK || ostore_changes(s) == 1)
         return r;
-    char hash[OSTORE_HASH_HEX] = "";
-    r = ostore_one(s, ostore_prep(s, "SELECT body_hash FROM received WHERE idem_key = ?", "t",
-                                  in->key), ostore_fill_hash, hash);
+    OstoreReceived got = {0};
+    r = ostore_one(s, ostore_prep(s, "SELECT body_hash, kind, community_id FROM received"
+                                     " WHERE idem_key = ?", "t", in->key),
+                   ostore_fill_received, &got);
     if (r == OSTORE_NOTFOUND) {   /* it was there and is gone: no answer to give */
         snprintf(s->err, sizeof s->err, "key vanished while being stored");
         return OSTORE_ERROR;
     }
     if (r != OSTORE_OK)
         return r;
-    if (strcmp(hash, in->body_hash) == 0)
+    /* A record from a USB bundle has no upload body to compare: the same
+     * kind from the same community is the same record (OSTORE_BODY_BUNDLE). */
+    if (strcmp(got.hash, OSTORE_BODY_BUNDLE) == 0 ||
+        strcmp(in->body_hash, OSTORE_BODY_BUNDLE) == 0) {
+        if (strcmp(got.kind, kind) == 0 && got.community_id == in->community_id)
+            return OSTORE_DUPLICATE;
+    } else if (strcmp(got.hash, in->body_hash) == 0) {
         return OSTORE_DUPLICATE;
+    }
     snprintf(s->err, sizeof s->err, "key already used with another body");
     return OSTORE_CONFLICT;
 }

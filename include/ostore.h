@@ -59,6 +59,10 @@ typedef enum {
 Ostore *ostore_open(const char *spec, char *err, size_t errlen);
 void ostore_close(Ostore *s);   /* NULL accepted */
 
+/* `spec` fit for messages: a PostgreSQL URL's password (user:PASSWORD@ or
+ * password=...) as "***". Cut to n. */
+void ostore_spec_display(const char *spec, char *out, size_t n);
+
 /* The last error of this handle, one line ("" when none). */
 const char *ostore_error(const Ostore *s);
 

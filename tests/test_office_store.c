@@ -84,6 +84,14 @@ static void test_schema_is_migrated_and_newer_refused(void **state)
     assert_null(ostore_open("postgresql://nobody:s3cret@127.0.0.1:1/office", err, sizeof err));
     assert_non_null(strstr(err, "PostgreSQL"));
     assert_null(strstr(err, "s3cret"));
+    char shown[200];
+    ostore_spec_display("postgresql://office:s3cret@db.example.cn/lobby", shown, sizeof shown);
+    assert_string_equal(shown, "postgresql://office:***@db.example.cn/lobby");
+    ostore_spec_display("postgresql:///lobby?host=/run&password=s3cret&user=x", shown,
+                        sizeof shown);
+    assert_string_equal(shown, "postgresql:///lobby?host=/run&password=***&user=x");
+    ostore_spec_display("/var/lib/lobby-office/office.db", shown, sizeof shown);
+    assert_string_equal(shown, "/var/lib/lobby-office/office.db");
 }
 
 /* Every step of the list: a database this program left at schema N-1

@@ -166,13 +166,17 @@ static int octl_init(Octl *c)
         return OCTL_FAIL;
     OstoreResult r = ostore_org_init(s, org, admin, pw, c->now);
     if (r == OSTORE_CONFLICT) {
-        fprintf(stderr, "officectl: %s is initialised already\n", c->db);
+        char shown[OFFICE_PATH_MAX];
+        ostore_spec_display(c->db, shown, sizeof shown);
+        fprintf(stderr, "officectl: %s is initialised already\n", shown);
         ostore_close(s);
         return OCTL_USAGE;
     }
     if (r != OSTORE_OK)
         return octl_store_fail(s, "init");
-    printf("initialised %s: organisation \"%s\", administrator \"%s\"\n", c->db, org, admin);
+    char shown[OFFICE_PATH_MAX];
+    ostore_spec_display(c->db, shown, sizeof shown);
+    printf("initialised %s: organisation \"%s\", administrator \"%s\"\n", shown, org, admin);
     ostore_close(s);
     return OCTL_OK;
 }
@@ -423,7 +427,9 @@ static int octl_status(Octl *c)
         return octl_store_fail(s, "status");
     char key[OFFICE_PATH_MAX];
     office_conf_key_path(&c->conf, key, sizeof key);
-    printf("database:     %s (schema %d)\n", c->db, ostore_schema_version(s));
+    char shown[OFFICE_PATH_MAX];
+    ostore_spec_display(c->db, shown, sizeof shown);
+    printf("database:     %s (schema %d)\n", shown, ostore_schema_version(s));
     printf("organisation: %s\n", r == OSTORE_OK ? org : "(not initialised: officectl init)");
     printf("office key:   %s\n", !key[0] ? "none (sealing off)"
                                  : access(key, R_OK) == 0 ? key : "missing");

@@ -415,6 +415,24 @@ static bool ostore_is_pg(const char *spec)
     return strncmp(spec, "postgresql://", 13) == 0 || strncmp(spec, "postgres://", 11) == 0;
 }
 
+void ostore_spec_display(const char *spec, char *out, size_t n)
+{
+    snprintf(out, n, "%s", spec);
+    if (!ostore_is_pg(spec))
+        return;
+    const char *auth = strstr(spec, "://") + 3;
+    const char *at = strchr(auth, '@'), *slash = strchr(auth, '/');
+    const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (at && colon && (!slash || at < slash))
+        snprintf(out, n, "%.*s***%s", (int)(colon + 1 - spec), spec, at);
+    char *pw = strstr(out, "password=");   /* ?password=... in the query */
+    if (pw) {
+        size_t k = strcspn(pw + 9, "&");
+        memmove(pw + 12, pw + 9 + k, strlen(pw + 9 + k) + 1);
+        memcpy(pw + 9, "***", 3);
+    }
+}
+
 Ostore *ostore_open_upto(const char *spec, int upto, char *err, size_t errlen)
 {
     const OstoreDriver *drv = ostore_is_pg(spec) ? &ostore_pg_driver : &ostore_sqlite_driver;

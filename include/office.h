@@ -52,7 +52,7 @@ typedef struct OfficeReq {
     void *conn;                    /* the server's connection (office_req_header) */
 } OfficeReq;
 
-#define OFFICE_MAX_HEADERS 6
+#define OFFICE_MAX_HEADERS 10
 
 typedef struct OfficeResp {
     int status;

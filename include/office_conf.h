@@ -22,6 +22,8 @@ typedef struct OfficeConf {
     int request_timeout_s;          /* a connection idle this long is closed; a request
                                        that takes longer in all gets 408 */
     int max_body_kb;                /* largest request body of the kiosk endpoints */
+    char console_dir[OFFICE_PATH_MAX];  /* the console's files; "" = found beside the program
+                                           or in the share directory (office_static.h) */
     /* [storage] */
     char data_dir[OFFICE_PATH_MAX];     /* holds office.db and office.key by default */
     char database[OFFICE_PATH_MAX];     /* "" = DATA_DIR/office.db; or postgresql://... */

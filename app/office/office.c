@@ -222,9 +222,13 @@ static enum MHD_Result office_send(struct MHD_Connection *c, OfficeResp *rs)
     MHD_add_response_header(r, "Content-Type",
                             rs->content_type ? rs->content_type : "application/json");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    for (int i = 0; i < rs->n_headers; i++)
+    bool cache_set = false;   /* a handler's own Cache-Control (the console's files) wins */
+    for (int i = 0; i < rs->n_headers; i++) {
         MHD_add_response_header(r, rs->hname[i], rs->hvalue[i]);
+        cache_set |= strcasecmp(rs->hname[i], "Cache-Control") == 0;
+    }
+    if (!cache_set)
+        MHD_add_response_header(r, "Cache-Control", "no-store");
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)rs->status, r);
     MHD_destroy_response(r);
     return ok;

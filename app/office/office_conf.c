@@ -93,6 +93,8 @@ static int office_conf_apply(OfficeConf *c, const char *section, const char *nam
         return office_conf_path(c->tls_cert, v, m, ml, name);
     if (IS("server", "tls_key"))
         return office_conf_path(c->tls_key, v, m, ml, name);
+    if (IS("server", "console_dir"))
+        return office_conf_path(c->console_dir, v, m, ml, name);
     static const struct { const char *sec, *key; long lo, hi; size_t off; } ints[] = {
         {"server", "threads", 1, 64, offsetof(OfficeConf, threads)},
         {"server", "request_timeout_s", 1, 3600, offsetof(OfficeConf, request_timeout_s)},

@@ -4,6 +4,7 @@
 #include "office_posting.h"
 #include "office_publish.h"
 #include "office_staff.h"
+#include "office_static.h"
 #include "office_stats.h"
 
 static bool office_auth_public(OfficeReq *rq, OfficeResp *rs)
@@ -53,5 +54,11 @@ const OfficeRoute office_routes[] = {
     {"GET",  "/api/office/communities/{slug}/postings-due", OFFICE_STAFF, 1, office_posting_due},
     {"GET",  "/api/office/communities/{slug}/stats", OFFICE_STAFF, 1, office_stats_json},
     {"GET",  "/api/office/communities/{slug}/stats.csv", OFFICE_STAFF, 1, office_stats_csv},
+    /* the staff console's static files (office_static.h) */
+    {"GET",  "/",                        OFFICE_PUBLIC, 1,    office_static_redirect},
+    {"GET",  "/console",                 OFFICE_PUBLIC, 1,    office_static_redirect},
+    {"GET",  "/console/",                OFFICE_PUBLIC, 1,    office_static_get},
+    {"GET",  "/console/{file}",          OFFICE_PUBLIC, 1,    office_static_get},
+    {"GET",  "/console/{dir}/{file}",    OFFICE_PUBLIC, 1,    office_static_get},
 };
 const size_t office_n_routes = sizeof office_routes / sizeof office_routes[0];

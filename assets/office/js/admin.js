@@ -1,0 +1,113 @@
+/* admin.js - administrators only: staff accounts (add, disable) and the audit log of every staff action. */
+'use strict';
+(function () {
+  var h = LK.h, t = LK.t;
+  var ROLES = ['clerk', 'manager', 'admin'];
+
+  function addForm(reload) {
+    var name = h('input', {type: 'text', name: 'name', autocomplete: 'off', maxlength: 63});
+    var pw = h('input', {type: 'password', name: 'password', autocomplete: 'new-password'});
+    var role = h('select', {name: 'role'}, ROLES.map(function (r) { return h('option', {value: r, text: t('role.' + r)}); }));
+    var comms = h('fieldset', {class: 'field checks', 'data-field': 'communities'}, h('legend', {text: t('u.communities')}),
+      LK.communities().map(function (c) {
+        return h('label', null, h('input', {type: 'checkbox', name: 'communities', value: c.slug}), ' ',
+          LK.tx({zh: c.name_zh, en: c.name_en}) || c.slug);
+      }), h('p', {class: 'field-error', role: 'alert'}));
+    var submit = h('button', {type: 'submit', class: 'btn-primary', text: t('u.add')});
+    var form = h('form', {class: 'card form', novalidate: true, 'aria-labelledby': 'ua-title'},
+      h('h2', {id: 'ua-title', text: t('u.add_title')}),
+      h('p', {class: 'form-error', role: 'alert', hidden: true}),
+      h('div', {class: 'row2'}, LK.field(t('u.name'), name), LK.field(t('u.password'), pw, t('u.password_hint'))),
+      LK.field(t('u.role'), role), comms, h('div', {class: 'form-actions'}, submit));
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      LK.clearErrors(form);
+      var picked = Array.prototype.filter.call(form.querySelectorAll('input[name=communities]'), function (c) { return c.checked; })
+        .map(function (c) { return c.value; });
+      var bad = 0;
+      if (!/^[A-Za-z0-9._-]{1,63}$/.test(name.value.trim())) { LK.fieldError(form, 'name', t('u.bad_name')); bad++; }
+      if (pw.value.length < 10) { LK.fieldError(form, 'password', t('u.short_password')); bad++; }
+      if (role.value !== 'admin' && !picked.length) { LK.fieldError(form, 'communities', t('u.need_community')); bad++; }
+      if (bad) return;
+      submit.disabled = true;
+      LK.api('POST', '/api/office/users', {name: name.value.trim(), password: pw.value, role: role.value, communities: picked})
+        .then(function () { LK.toast(t('u.added', {name: name.value.trim()})); name.value = ''; pw.value = ''; submit.disabled = false; reload(); })
+        .catch(function (e) {
+          submit.disabled = false;
+          if (e.fields) Object.keys(e.fields).forEach(function (k) { if (!LK.fieldError(form, k, e.fields[k])) LK.formError(form, e.fields[k]); });
+          else if (e.status === 409) LK.fieldError(form, 'name', t('u.taken'));
+          else LK.formError(form, LK.errText(e));
+        });
+    });
+    return form;
+  }
+
+  LK.pages.users = {
+    title: 'nav.users', need: 'admin',
+    render: function (main) {
+      var box = h('div', {'aria-live': 'polite'}, h('p', {class: 'muted', text: t('loading')}));
+      function reload() {
+        LK.api('GET', '/api/office/users').then(function (r) {
+          var items = (r && (r.items || r.users || r)) || [];
+          LK.clear(box).appendChild(h('table', {class: 'data cards-on-phone'},
+            h('thead', null, h('tr', null, ['u.name', 'u.role', 'u.communities', 'col.state', 'col.action']
+              .map(function (k) { return h('th', {scope: 'col', text: t(k)}); }))),
+            h('tbody', null, items.map(function (u) {
+              return h('tr', {class: u.disabled ? 'is-disabled' : ''},
+                h('td', {'data-label': t('u.name')}, h('strong', {text: u.name})),
+                h('td', {'data-label': t('u.role'), text: t('role.' + u.role)}),
+                h('td', {'data-label': t('u.communities'), text: u.role === 'admin' ? t('u.all') :
+                  (u.communities || []).map(function (c) { return LK.communityName(c.slug || c); }).join('、') || '—'}),
+                h('td', {'data-label': t('col.state'), text: t(u.disabled ? 'u.disabled' : 'u.active')}),
+                h('td', {class: 'cell-action'}, !u.disabled && u.name !== LK.me.user ? h('button', {type: 'button',
+                  class: 'btn-ghost small danger', text: t('u.disable'), onclick: function (ev) {
+                    if (!confirm(t('u.disable_confirm', {name: u.name}))) return;
+                    var b = ev.currentTarget; b.disabled = true;
+                    LK.api('POST', '/api/office/users/' + encodeURIComponent(u.name) + '/disable', {})
+                      .then(function () { LK.toast(t('u.disabled_ok', {name: u.name})); reload(); })
+                      .catch(function (e) { b.disabled = false; LK.toast(LK.errText(e), 'error'); });
+                  }}) : null));
+            }))));
+        }).catch(function (e) { LK.clear(box).appendChild(LK.failBox(e)); });
+      }
+      main.appendChild(h('div', {class: 'page-head'}, h('h1', {text: t('nav.users')}), h('p', {class: 'muted', text: t('u.lead')})));
+      main.appendChild(box);
+      main.appendChild(addForm(reload));
+      reload();
+    }
+  };
+
+  LK.pages.audit = {
+    title: 'nav.audit', need: 'admin',
+    render: function (main) {
+      var tbody = h('tbody'), more = null;
+      var box = h('div', {'aria-live': 'polite'});
+      main.appendChild(h('div', {class: 'page-head'}, h('h1', {text: t('nav.audit')}), h('p', {class: 'muted', text: t('a.lead')})));
+      main.appendChild(box);
+      box.appendChild(h('table', {class: 'data cards-on-phone audit'},
+        h('thead', null, h('tr', null, ['a.time', 'a.user', 'a.action', 'field.community', 'a.target', 'a.summary']
+          .map(function (k) { return h('th', {scope: 'col', text: t(k)}); }))), tbody));
+      function load(before) {
+        LK.api('GET', '/api/office/audit' + LK.qs({limit: 100, before: before})).then(function (r) {
+          var items = (r && (r.items || r)) || [];
+          items.forEach(function (a) {
+            var ak = 'audit.' + a.action, an = t(ak);
+            tbody.appendChild(h('tr', null,
+              h('td', {'data-label': t('a.time'), text: LK.fmtTime(a.at)}),
+              h('td', {'data-label': t('a.user'), text: a.user || '—'}),
+              h('td', {'data-label': t('a.action'), text: an === ak ? a.action : an}),
+              h('td', {'data-label': t('field.community'), text: a.community ? LK.communityName(a.community) : '—'}),
+              h('td', {'data-label': t('a.target'), class: 'mono', text: a.target || '—'}),
+              h('td', {'data-label': t('a.summary'), text: a.summary || ''})));
+          });
+          if (more) more.remove();
+          var next = r && (r.next || (items.length === 100 ? items[items.length - 1].id || items[items.length - 1].at : null));
+          if (next) box.appendChild(more = h('button', {type: 'button', class: 'btn-ghost wide', text: t('more'),
+            onclick: function () { more.disabled = true; load(next); }}));
+          if (!tbody.firstChild) box.appendChild(h('p', {class: 'empty', text: t('a.empty')}));
+        }).catch(function (e) { box.appendChild(LK.failBox(e)); });
+      }
+      load(null);
+    }
+  };
+})();

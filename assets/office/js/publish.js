@@ -1,0 +1,336 @@
+/* publish.js - notices, events, channels and the 你说我办 board: lists, forms checked like the kiosk's import (errors beside the field), draft -> approve -> publish, once-only submits, stale edits refused. */
+'use strict';
+(function () {
+  var h = LK.h, t = LK.t;
+
+  var CATEGORIES = ['notice', 'accounts', 'repairs', 'safety', 'services'];
+  var KINDS = ['wechat_group', 'official_account', 'hotline', 'form', 'website', 'other'];
+
+  /* Field specs: {name, type: text|bi|bilong|datetime|select|check|url, max, required, options} */
+  var SPECS = {
+    notices: [
+      {name: 'title', type: 'bi', max: 200, required: true},
+      {name: 'category', type: 'select', options: CATEGORIES, optPrefix: 'cat.', required: true},
+      {name: 'body', type: 'bilong', max: 20000, required: true},
+      {name: 'publish_at', type: 'datetime', required: true},
+      {name: 'expire_at', type: 'datetime', required: true, after: 'publish_at'},
+      {name: 'urgent', type: 'check'},
+      {name: 'pinned', type: 'check'},
+      {name: 'link', type: 'url'}
+    ],
+    events: [
+      {name: 'title', type: 'bi', max: 200, required: true},
+      {name: 'description', type: 'bilong', max: 20000, required: true},
+      {name: 'location', type: 'bi', max: 200, required: true},
+      {name: 'start', type: 'datetime', required: true},
+      {name: 'end', type: 'datetime', required: true, notBefore: 'start'},
+      {name: 'signup_url', type: 'url'}
+    ],
+    channels: [
+      {name: 'label', type: 'bi', max: 100, required: true},
+      {name: 'kind', type: 'select', options: KINDS, optPrefix: 'kind.', required: true},
+      {name: 'url', type: 'url', required: true, tel: true},
+      {name: 'expires_at', type: 'datetime'}
+    ],
+    board: [
+      {name: 'said', type: 'bilong', max: 1000, required: true},
+      {name: 'done', type: 'bilong', max: 20000, required: true},
+      {name: 'date', type: 'datetime', required: true}
+    ]
+  };
+
+  function base(kind) {
+    return '/api/office/communities/' + encodeURIComponent(LK.state.community) + '/' + kind;
+  }
+
+  LK.statusBadge = function (s) {
+    return h('span', {class: 'badge status-' + (s || 'draft'), text: t('status.' + (s || 'draft'))});
+  };
+
+  function titleOf(kind, it) {
+    if (kind === 'channels') return LK.tx(it.label);
+    if (kind === 'board') return LK.tx(it.said);
+    return LK.tx(it.title);
+  }
+
+  /* ---- checks (the kiosk's import rules, docs/CONTENT.md) ---- */
+
+  function chars(s) { return Array.from(s || '').length; }
+
+  function checkUrl(v, tel) {
+    if (tel && /^tel:[0-9+\-.() ]+$/.test(v) && /\d/.test(v)) return '';
+    if (!/^https:\/\/[^\s]+$/.test(v)) return t(tel ? 'v.url_or_tel' : 'v.https');
+    if (v.length > 2048) return t('v.too_long', {n: 2048});
+    return '';
+  }
+
+  /* The item from the form, and {field: message} for what is wrong. */
+  function readForm(kind, form) {
+    var item = {}, errs = {};
+    SPECS[kind].forEach(function (f) {
+      var el = form.elements;
+      if (f.type === 'bi' || f.type === 'bilong') {
+        var zh = el[f.name + '.zh'].value.trim(), en = el[f.name + '.en'].value.trim();
+        item[f.name] = en ? {zh: zh, en: en} : {zh: zh};
+        if (f.required && !zh) errs[f.name + '.zh'] = t('v.need_zh');
+        else if (chars(zh) > f.max) errs[f.name + '.zh'] = t('v.too_long', {n: f.max});
+        if (chars(en) > f.max) errs[f.name + '.en'] = t('v.too_long', {n: f.max});
+      } else if (f.type === 'datetime') {
+        var raw = el[f.name].value;
+        var iso = LK.fromLocalInput(raw);
+        if (!raw && f.required) errs[f.name] = t('v.need_time');
+        else if (iso === null) errs[f.name] = t('v.bad_time');
+        else if (iso) item[f.name] = iso;
+      } else if (f.type === 'check') {
+        item[f.name] = el[f.name].checked;
+      } else {
+        var v = el[f.name].value.trim();
+        if (!v) { if (f.required) errs[f.name] = t('v.required'); return; }
+        if (f.type === 'url') { var m = checkUrl(v, f.tel && item.kind === 'hotline'); if (m) errs[f.name] = m; }
+        item[f.name] = v;
+      }
+    });
+    SPECS[kind].forEach(function (f) {
+      if (f.after && item[f.name] && item[f.after] && new Date(item[f.name]) <= new Date(item[f.after]))
+        errs[f.name] = t('v.after', {other: t('f.' + f.after)});
+      if (f.notBefore && item[f.name] && item[f.notBefore] && new Date(item[f.name]) < new Date(item[f.notBefore]))
+        errs[f.name] = t('v.not_before', {other: t('f.' + f.notBefore)});
+    });
+    var id = form.elements.id.value.trim();
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) errs.id = t('v.id');
+    item.id = id;
+    return {item: item, errs: errs};
+  }
+
+  function control(kind, f, it) {
+    var v = it[f.name];
+    if (f.type === 'bi' || f.type === 'bilong') {
+      var tag = f.type === 'bi' ? 'input' : 'textarea';
+      var a = {name: f.name + '.zh', lang: 'zh-CN', maxlength: f.max}, b = {name: f.name + '.en', lang: 'en', maxlength: f.max};
+      if (tag === 'textarea') { a.rows = 6; b.rows = 4; } else { a.type = 'text'; b.type = 'text'; }
+      var zh = h(tag, a), en = h(tag, b);
+      zh.value = (v && v.zh) || ''; en.value = (v && v.en) || '';
+      return h('fieldset', {class: 'bi'}, h('legend', {text: t('f.' + f.name) + (f.required ? ' *' : '')}),
+        LK.field(t('lang.zh'), zh), LK.field(t('lang.en_optional'), en));
+    }
+    var c;
+    if (f.type === 'select') {
+      c = h('select', {name: f.name}, f.options.map(function (o) { return h('option', {value: o, text: t(f.optPrefix + o)}); }));
+      c.value = v || f.options[0];
+    } else if (f.type === 'check') {
+      return h('div', {class: 'field check', 'data-field': f.name},
+        h('label', null, h('input', {type: 'checkbox', name: f.name, checked: !!v}), ' ', t('f.' + f.name)));
+    } else if (f.type === 'datetime') {
+      c = h('input', {type: 'datetime-local', name: f.name, value: LK.toLocalInput(v)});
+    } else {
+      c = h('input', {type: f.type === 'url' ? 'url' : 'text', name: f.name, value: v || '', inputmode: f.type === 'url' ? 'url' : undefined});
+    }
+    return LK.field(t('f.' + f.name) + (f.required ? ' *' : ''), c, t('fh.' + f.name) !== 'fh.' + f.name ? t('fh.' + f.name) : null);
+  }
+
+  function newId(kind) {
+    var d = new Date(), p = function (n) { return (n < 10 ? '0' : '') + n; };
+    return {notices: 'n', events: 'e', channels: 'c', board: 'b'}[kind] + '-' + d.getFullYear() + p(d.getMonth() + 1) +
+      p(d.getDate()) + '-' + p(d.getHours()) + p(d.getMinutes()) + p(d.getSeconds());
+  }
+
+  /* The form for a new item (it = defaults) or an existing one (it.version set). */
+  function renderForm(main, kind, it, isNew) {
+    var key = LK.randomKey();   /* one per form: a second click does not make a second item */
+    var form = h('form', {class: 'card form item-form', novalidate: true, 'aria-labelledby': 'form-title'});
+    form.appendChild(h('h1', {id: 'form-title', text: t(isNew ? 'pub.new.' + kind : 'pub.edit.' + kind)}));
+    if (!isNew) form.appendChild(h('p', {class: 'muted'}, LK.statusBadge(it.status), ' ', t('pub.version', {v: it.version})));
+    form.appendChild(h('p', {class: 'form-error', role: 'alert', hidden: true}));
+    var idIn = h('input', {type: 'text', name: 'id', value: it.id || newId(kind), readonly: !isNew, pattern: '[A-Za-z0-9_-]{1,64}'});
+    form.appendChild(LK.field(t('f.id'), idIn, t('fh.id')));
+    SPECS[kind].forEach(function (f) { form.appendChild(control(kind, f, it)); });
+    if (kind === 'board') {
+      var ids = h('input', {type: 'text', name: 'suggestions', value: (it.suggestions || []).join(', ')});
+      form.appendChild(LK.field(t('f.suggestions'), ids, t('fh.suggestions')));
+    }
+    var manager = LK.can('manager');
+    var buttons = h('div', {class: 'form-actions'});
+    function btn(status, cls) {
+      return h('button', {type: 'submit', class: cls, value: status, name: 'status', text: t('pub.save.' + status)});
+    }
+    buttons.appendChild(btn('draft', 'btn-ghost'));
+    if (manager) buttons.appendChild(btn('published', 'btn-primary'));
+    else buttons.appendChild(btn('pending', 'btn-primary'));
+    buttons.appendChild(h('a', {href: '#/' + kind, class: 'btn-ghost', text: t('cancel')}));
+    form.appendChild(buttons);
+    if (!manager) form.appendChild(h('p', {class: 'muted small', text: t('pub.clerk_note')}));
+    var busy = false;
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      if (busy) return;   /* the first click is still on its way */
+      var status = (ev.submitter && ev.submitter.value) || 'draft';
+      LK.clearErrors(form);
+      var r = readForm(kind, form);
+      if (kind === 'board') r.item.suggestions = form.elements.suggestions.value.split(/[\s,，]+/).filter(Boolean);
+      var names = Object.keys(r.errs);
+      if (names.length) {
+        names.forEach(function (n) { LK.fieldError(form, n, r.errs[n]); });
+        LK.formError(form, t('v.fix_below', {n: names.length}));
+        var first = form.querySelector('.has-error input, .has-error textarea, .has-error select');
+        if (first) first.focus();
+        return;
+      }
+      r.item.status = status;
+      if (!isNew) r.item.version = it.version;
+      busy = true;
+      form.querySelectorAll('button').forEach(function (b) { b.disabled = true; });
+      var req = isNew ? LK.api('POST', base(kind), r.item, {idempotencyKey: key})
+        : LK.api('PUT', base(kind) + '/' + encodeURIComponent(it.id), r.item);
+      req.then(function () {
+        LK.toast(t('pub.saved.' + status));
+        LK.go('#/' + kind);
+      }).catch(function (e) {
+        busy = false;
+        form.querySelectorAll('button').forEach(function (b) { b.disabled = false; });
+        if (e.status === 409) { LK.formError(form, t('err.stale_form')); return; }
+        if (e.fields) {
+          var unplaced = [];
+          Object.keys(e.fields).forEach(function (k) {
+            if (!LK.fieldError(form, k, e.fields[k])) unplaced.push(e.fields[k]);
+          });
+          LK.formError(form, unplaced.length ? unplaced.join(' ') : t('v.fix_below', {n: Object.keys(e.fields).length}));
+          return;
+        }
+        LK.formError(form, LK.errText(e));
+      });
+    });
+    main.appendChild(h('a', {href: '#/' + kind, class: 'back', text: '← ' + t('nav.' + kind)}));
+    main.appendChild(form);
+    if (kind === 'notices' && !isNew) main.appendChild(previewBox(it));
+    var first = form.querySelector(isNew ? 'input[name="' + (SPECS[kind][0].type.indexOf('bi') === 0 ? SPECS[kind][0].name + '.zh' : SPECS[kind][0].name) + '"]' : 'h1');
+    if (first && isNew) first.focus();
+  }
+
+  /* The kiosk's own rendering of a notice, when the office offers it. */
+  function previewBox(it) {
+    var box = h('section', {class: 'card preview', 'aria-labelledby': 'pv-title'},
+      h('h2', {id: 'pv-title', text: t('pub.preview')}));
+    var go = h('button', {type: 'button', class: 'btn-ghost', text: t('pub.preview_show'), onclick: function () {
+      go.remove();
+      var grid = h('div', {class: 'preview-grid'});
+      box.appendChild(grid);
+      [['landscape', 'zh'], ['landscape', 'en'], ['portrait', 'zh'], ['portrait', 'en']].forEach(function (p) {
+        var img = h('img', {alt: t('pub.preview_alt', {o: t('pv.' + p[0]), l: t('lang.' + p[1])}), class: 'pv-' + p[0],
+          src: '/api/office/communities/' + encodeURIComponent(LK.state.community) + '/preview' +
+            LK.qs({notice: it.id, orientation: p[0], lang: p[1]})});
+        var fig = h('figure', null, img, h('figcaption', {text: t('pv.' + p[0]) + ' · ' + t('lang.' + p[1])}));
+        img.addEventListener('error', function () { LK.clear(fig).appendChild(h('p', {class: 'muted', text: t('pub.preview_none')})); });
+        grid.appendChild(fig);
+      });
+    }});
+    box.appendChild(go);
+    return box;
+  }
+
+  function act(kind, it, path, method, body, msg, reload) {
+    return function (ev) {
+      var b = ev.currentTarget;
+      b.disabled = true;
+      LK.api(method, base(kind) + '/' + encodeURIComponent(it.id) + path, body)
+        .then(function () { LK.toast(t(msg)); reload(); })
+        .catch(function (e) { b.disabled = false; LK.toast(e.status === 409 ? t('err.stale_item') : LK.errText(e), 'error'); });
+    };
+  }
+
+  function channelCountdown(it) {
+    if (!it.expires_at) return null;
+    var d = LK.toDate(it.expires_at);
+    if (!d) return null;
+    var left = d.getTime() - Date.now();
+    var cls = left < 0 ? 'badge overdue' : left < 2 * 86400000 ? 'badge warn' : 'badge';
+    return h('span', {class: cls, text: left < 0 ? t('ch.expired') : t('ch.expires', {due: LK.fmtDue(it.expires_at)})});
+  }
+
+  function renderList(main, kind) {
+    var head = h('div', {class: 'page-head'}, h('h1', {text: t('nav.' + kind)}),
+      h('p', {class: 'muted', text: t('pub.lead.' + kind, {community: LK.communityName(LK.state.community)})}),
+      h('a', {href: '#/' + kind + '/new', class: 'btn-primary', text: t('pub.new.' + kind)}));
+    var list = h('div', {'aria-live': 'polite'}, h('p', {class: 'muted', text: t('loading')}));
+    main.appendChild(head);
+    if (kind === 'channels') main.appendChild(h('div', {id: 'channel-reminders'}));
+    main.appendChild(list);
+    function reload() { LK.clear(list); load(); }
+    function load() {
+      if (!LK.state.community) { list.appendChild(h('p', {class: 'empty', text: t('pub.no_community')})); return; }
+      LK.api('GET', base(kind)).then(function (r) {
+        LK.clear(list);
+        var items = (r && (r.items || r)) || [];
+        if (!items.length) { list.appendChild(h('p', {class: 'empty', text: t('pub.empty.' + kind)})); return; }
+        var tbody = h('tbody');
+        items.forEach(function (it) {
+          var actions = h('div', {class: 'row-actions'},
+            h('a', {href: '#/' + kind + '/' + encodeURIComponent(it.id), class: 'btn-ghost small', text: t('edit')}));
+          if (LK.can('manager') && it.status === 'pending')
+            actions.appendChild(h('button', {type: 'button', class: 'btn-primary small', text: t('pub.approve'),
+              onclick: act(kind, it, '/approve', 'POST', {version: it.version}, 'pub.approved', reload)}));
+          if (LK.can('manager') && it.status === 'published')
+            actions.appendChild(h('button', {type: 'button', class: 'btn-ghost small', text: t('pub.withdraw'),
+              onclick: act(kind, it, '', 'PUT', Object.assign({}, it, {status: 'withdrawn'}), 'pub.withdrawn', reload)}));
+          if (it.status !== 'published')
+            actions.appendChild(h('button', {type: 'button', class: 'btn-ghost small danger', text: t('delete'),
+              onclick: function (ev) { if (confirm(t('pub.delete_confirm'))) act(kind, it, '', 'DELETE', null, 'pub.deleted', reload)(ev); }}));
+          var when = kind === 'events' ? LK.fmtTime(it.start) : kind === 'channels' ? (it.url || '')
+            : kind === 'board' ? LK.fmtDate(it.date) : LK.fmtTime(it.publish_at) + ' – ' + LK.fmtTime(it.expire_at);
+          tbody.appendChild(h('tr', null,
+            h('td', {'data-label': t('col.status')}, LK.statusBadge(it.status),
+              it.urgent ? [' ', h('span', {class: 'badge urgent', text: t('f.urgent')})] : null,
+              it.pinned ? [' ', h('span', {class: 'badge pinned', text: t('f.pinned')})] : null),
+            h('td', {'data-label': t('col.title'), class: 'cell-text'},
+              it.category ? h('span', {class: 'cat cat-' + it.category, text: t('cat.' + it.category)}) : null,
+              it.kind ? h('span', {class: 'cat', text: t('kind.' + it.kind)}) : null,
+              ' ', titleOf(kind, it), kind === 'channels' ? [' ', channelCountdown(it)] : null),
+            h('td', {'data-label': t(kind === 'channels' ? 'f.url' : 'col.when'), class: 'cell-when', text: when}),
+            h('td', {class: 'cell-action'}, actions)));
+        });
+        list.appendChild(h('table', {class: 'data cards-on-phone'},
+          h('thead', null, h('tr', null, ['col.status', 'col.title', kind === 'channels' ? 'f.url' : 'col.when', 'col.action']
+            .map(function (k) { return h('th', {scope: 'col', text: t(k)}); }))), tbody));
+        if (kind === 'channels') {
+          var rem = LK.$('#channel-reminders');
+          items.filter(function (it) {
+            var d = LK.toDate(it.expires_at);
+            return it.kind === 'wechat_group' && d && d.getTime() - Date.now() < 2 * 86400000;
+          }).forEach(function (it) {
+            rem.appendChild(h('p', {class: 'notice-box warn', role: 'status', text: t('ch.reminder', {label: LK.tx(it.label), due: LK.fmtDue(it.expires_at)})}));
+          });
+        }
+      }).catch(function (e) { LK.clear(list).appendChild(LK.failBox(e)); });
+    }
+    load();
+  }
+
+  function renderPage(kind) {
+    return function (main, args, q) {
+      if (!args[0]) { renderList(main, kind); return; }
+      if (args[0] === 'new') {
+        var defaults = {};
+        if (kind === 'notices') {
+          var now = new Date();
+          defaults = {category: q.category || 'notice', publish_at: now.toISOString(),
+            expire_at: new Date(now.getTime() + 7 * 86400000).toISOString()};
+          if (q.template && LK.postingTemplate) defaults = LK.postingTemplate(q.template, now);
+        }
+        if (kind === 'board') defaults = {date: new Date().toISOString(), suggestions: q.from ? q.from.split(',') : []};
+        if (kind === 'events') defaults = {start: '', end: ''};
+        renderForm(main, kind, defaults, true);
+        return;
+      }
+      var box = h('div', null, h('p', {class: 'muted', text: t('loading')}));
+      main.appendChild(box);
+      LK.api('GET', base(kind) + '/' + encodeURIComponent(args[0])).then(function (it) {
+        LK.clear(box);
+        renderForm(box, kind, it, false);
+      }).catch(function (e) { LK.clear(box).appendChild(LK.failBox(e)); });
+    };
+  }
+
+  ['notices', 'events', 'channels', 'board'].forEach(function (kind) {
+    LK.pages[kind] = {title: 'nav.' + kind, render: renderPage(kind)};
+  });
+  LK.publishBase = base;
+})();

@@ -25,7 +25,7 @@
       var picked = Array.prototype.filter.call(form.querySelectorAll('input[name=communities]'), function (c) { return c.checked; })
         .map(function (c) { return c.value; });
       var bad = 0;
-      if (!/^[A-Za-z0-9._-]{1,63}$/.test(name.value.trim())) { LK.fieldError(form, 'name', t('u.bad_name')); bad++; }
+      if (!/^[A-Za-z0-9._-]{1,32}$/.test(name.value.trim())) { LK.fieldError(form, 'name', t('u.bad_name')); bad++; }
       if (pw.value.length < 10) { LK.fieldError(form, 'password', t('u.short_password')); bad++; }
       if (role.value !== 'admin' && !picked.length) { LK.fieldError(form, 'communities', t('u.need_community')); bad++; }
       if (bad) return;
@@ -36,6 +36,7 @@
           submit.disabled = false;
           if (e.fields) Object.keys(e.fields).forEach(function (k) { if (!LK.fieldError(form, k, e.fields[k])) LK.formError(form, e.fields[k]); });
           else if (e.status === 409) LK.fieldError(form, 'name', t('u.taken'));
+          else if (e.code === 'self') LK.formError(form, t('u.self'));
           else LK.formError(form, LK.errText(e));
         });
     });
@@ -48,7 +49,7 @@
       var box = h('div', {'aria-live': 'polite'}, h('p', {class: 'muted', text: t('loading')}));
       function reload() {
         LK.api('GET', '/api/office/users').then(function (r) {
-          var items = (r && (r.items || r.users || r)) || [];
+          var items = (r && (r.users || r.items)) || [];
           LK.clear(box).appendChild(h('table', {class: 'data cards-on-phone'},
             h('thead', null, h('tr', null, ['u.name', 'u.role', 'u.communities', 'col.state', 'col.action']
               .map(function (k) { return h('th', {scope: 'col', text: t(k)}); }))),
@@ -91,7 +92,7 @@
         LK.api('GET', '/api/office/audit' + LK.qs({limit: 100, before: before})).then(function (r) {
           var items = (r && (r.items || r)) || [];
           items.forEach(function (a) {
-            var ak = 'audit.' + a.action, an = t(ak);
+            var ak = 'audit.' + String(a.action).replace(/\./g, '_'), an = t(ak);
             tbody.appendChild(h('tr', null,
               h('td', {'data-label': t('a.time'), text: LK.fmtTime(a.at)}),
               h('td', {'data-label': t('a.user'), text: a.user || '—'}),
@@ -101,7 +102,7 @@
               h('td', {'data-label': t('a.summary'), text: a.summary || ''})));
           });
           if (more) more.remove();
-          var next = r && (r.next || (items.length === 100 ? items[items.length - 1].id || items[items.length - 1].at : null));
+          var next = r && r.next;
           if (next) box.appendChild(more = h('button', {type: 'button', class: 'btn-ghost wide', text: t('more'),
             onclick: function () { more.disabled = true; load(next); }}));
           if (!tbody.firstChild) box.appendChild(h('p', {class: 'empty', text: t('a.empty')}));

@@ -36,9 +36,6 @@
   function toApi(f) {
     var o = {};
     Object.keys(f).forEach(function (k) { o[k] = f[k]; });
-    /* Dates from the form are local days; the API takes Unix seconds. */
-    if (f.from) o.from = Math.floor(new Date(f.from + 'T00:00:00').getTime() / 1000);
-    if (f.to) o.to = Math.floor(new Date(f.to + 'T00:00:00').getTime() / 1000) + 86400;
     o.limit = 50;
     return o;
   }
@@ -162,7 +159,7 @@
           e.from && e.to && e.from !== e.to ? [LK.stateBadge(e.from), ' → ', LK.stateBadge(e.to)] : (e.to ? LK.stateBadge(e.to) : null),
           e.action ? h('span', {class: 'muted', text: ' ' + (t('hist.' + e.action) !== 'hist.' + e.action ? t('hist.' + e.action) : e.action)}) : null),
         e.reply_zh ? h('div', {class: 'tl-reply'}, h('span', {class: 'label', text: t('detail.reply_public') +
-          (e.reply_pending ? ' · ' + t('detail.reply_pending') : '')}),
+          (e.reply_state === 'pending' ? ' · ' + t('detail.reply_pending') : e.reply_state === 'superseded' ? ' · ' + t('detail.reply_superseded') : '')}),
           h('p', {lang: 'zh-CN', text: e.reply_zh}), e.reply_en ? h('p', {lang: 'en', text: e.reply_en}) : null) : null,
         e.note ? h('div', {class: 'tl-note'}, h('span', {class: 'label', text: t('detail.note_internal')}), h('p', {text: e.note})) : null);
     }));
@@ -218,7 +215,7 @@
     var input = h('input', {name: 'user', type: 'text', value: it.assignee || '', list: 'assign-users', autocomplete: 'off'});
     var list = h('datalist', {id: 'assign-users'});
     if (LK.can('admin')) LK.api('GET', '/api/office/users').then(function (r) {
-      (r.items || r || []).forEach(function (u) { list.appendChild(h('option', {value: u.name})); });
+      (r.users || []).forEach(function (u) { if (!u.disabled) list.appendChild(h('option', {value: u.name})); });
     }).catch(function () { /* names typed by hand */ });
     var submit = h('button', {type: 'submit', class: 'btn-ghost', text: t('detail.assign')});
     var form = h('form', {class: 'inline-form', novalidate: true},
@@ -229,11 +226,12 @@
       LK.clearErrors(form);
       if (!input.value.trim()) { LK.fieldError(form, 'user', t('detail.need_user')); return; }
       submit.disabled = true;
-      LK.api('POST', '/api/office/suggestions/' + encodeURIComponent(it.id) + '/assign', {user: input.value.trim()})
+      LK.api('POST', '/api/office/suggestions/' + encodeURIComponent(it.id) + '/assign', {user: input.value.trim(), version: it.version})
         .then(function () { LK.toast(t('detail.assigned', {user: input.value.trim()})); reload(); })
         .catch(function (e) {
           submit.disabled = false;
-          if (!LK.fieldError(form, 'user', e.status === 404 || e.status === 422 ? t('detail.no_such_user') : LK.errText(e)))
+          if (e.status === 409) LK.formError(form, t('err.stale_item'));
+          else if (!LK.fieldError(form, 'user', e.status === 404 || e.status === 422 ? t('detail.no_such_user') : LK.errText(e)))
             LK.formError(form, LK.errText(e));
         });
     });
@@ -267,7 +265,7 @@
           h('h2', {id: 'rt-title', text: t('detail.resident_said')}),
           it.unreadable ? h('p', {class: 'notice-box error', text: t('inbox.unreadable')})
             : h('p', {class: 'said', lang: it.lang === 'en' ? 'en' : 'zh-CN', text: it.text || ''}));
-        var side = h('div', {class: 'detail-side'}, h('section', {class: 'card'}, meta, closed ? null : assignForm(it, reload)));
+        var side = h('div', {class: 'detail-side'}, h('section', {class: 'card'}, meta, closed || !LK.can('manager') ? null : assignForm(it, reload)));
         if (it.contact !== undefined && it.contact !== null && LK.can('manager')) {
           side.appendChild(h('section', {class: 'card contact', 'aria-labelledby': 'ct-title'},
             h('h2', {id: 'ct-title', text: t('detail.contact')}),
@@ -276,7 +274,7 @@
         } else if (it.has_contact && !LK.can('manager')) {
           side.appendChild(h('p', {class: 'muted small', text: t('detail.contact_managers')}));
         }
-        var pending = (it.history || []).some(function (e) { return e.reply_pending; }) || it.reply_pending;
+        var pending = !!(it.reply && it.reply.state === 'pending');
         var mainCol = h('div', {class: 'detail-main'}, text);
         if (pending && LK.can('manager')) {
           var ap = h('button', {type: 'button', class: 'btn-primary', text: t('detail.approve_reply'), onclick: function () {

@@ -3,37 +3,6 @@
 (function () {
   var h = LK.h, t = LK.t;
 
-  /* Default cadence (months) and minimum posting period (days) of each
-   * template; local rules differ (docs/OFFICE.md, "Statutory postings"). */
-  var TEMPLATES = [
-    {key: 'fee', months: 3, days: 30},
-    {key: 'fund', months: 6, days: 30},
-    {key: 'income', months: 3, days: 30}
-  ];
-
-  function period(key, d) {
-    var q = Math.floor(d.getMonth() / 3) + 1, half = d.getMonth() < 6 ? 1 : 2;
-    return key === 'fund' ? {id: d.getFullYear() + 'h' + half, zh: d.getFullYear() + '年' + (half === 1 ? '上' : '下') + '半年',
-      en: (half === 1 ? 'H1 ' : 'H2 ') + d.getFullYear()}
-      : {id: d.getFullYear() + 'q' + q, zh: d.getFullYear() + '年第' + q + '季度', en: 'Q' + q + ' ' + d.getFullYear()};
-  }
-
-  /* A new notice filled from template `key` (the form of notices uses it). */
-  LK.postingTemplate = function (key, now) {
-    var tp = TEMPLATES.filter(function (x) { return x.key === key; })[0] || TEMPLATES[0];
-    var p = period(key, now);
-    return {
-      id: key + '-' + p.id, category: 'accounts',
-      title: {zh: t('post.title_zh.' + key, {p: p.zh}), en: t('post.title_en.' + key, {p: p.en})},
-      body: {zh: t('post.body_zh.' + key, {p: p.zh}), en: t('post.body_en.' + key, {p: p.en})},
-      publish_at: now.toISOString(),
-      expire_at: new Date(now.getTime() + tp.days * 86400000).toISOString(),
-      pinned: true
-    };
-  };
-
-  function addMonths(d, n) { var x = new Date(d.getTime()); x.setMonth(x.getMonth() + n); return x; }
-
   function record(notice, box) {
     LK.clear(box).appendChild(h('p', {class: 'muted', text: t('loading')}));
     var path = '/api/office/communities/' + encodeURIComponent(LK.state.community) + '/postings/' + encodeURIComponent(notice.id);
@@ -59,31 +28,81 @@
     }).catch(function (e) { LK.clear(box).appendChild(LK.failBox(e)); });
   }
 
+  function rulesForm(rules, reload) {
+    var form = h('form', {class: 'card form', novalidate: true, 'aria-labelledby': 'rules-title'},
+      h('h2', {id: 'rules-title', text: t('post.rules_title')}), h('p', {class: 'form-error', role: 'alert', hidden: true}));
+    var kinds = Object.keys(rules);
+    kinds.forEach(function (k) {
+      form.appendChild(h('fieldset', null, h('legend', {text: t('post.tpl.' + k)}), h('div', {class: 'row2'},
+        LK.field(t('post.every'), h('input', {type: 'number', name: k + '.every_months', min: 1, max: 60, value: rules[k].every_months})),
+        LK.field(t('post.min_days'), h('input', {type: 'number', name: k + '.min_days', min: 1, max: 366, value: rules[k].min_days})))));
+    });
+    var submit = h('button', {type: 'submit', class: 'btn-primary', text: t('post.save_rules')});
+    form.appendChild(h('div', {class: 'form-actions'}, submit));
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      LK.clearErrors(form);
+      var body = {}, bad = 0;
+      kinds.forEach(function (k) {
+        var m = parseInt(form.elements[k + '.every_months'].value, 10), d = parseInt(form.elements[k + '.min_days'].value, 10);
+        if (!(m >= 1 && m <= 60)) { LK.fieldError(form, k + '.every_months', t('v.range', {lo: 1, hi: 60})); bad++; }
+        if (!(d >= 1 && d <= 366)) { LK.fieldError(form, k + '.min_days', t('v.range', {lo: 1, hi: 366})); bad++; }
+        body[k] = {every_months: m, min_days: d};
+      });
+      if (bad) return;
+      submit.disabled = true;
+      LK.api('PUT', LK.publishBase('posting-rules'), body).then(function () {
+        submit.disabled = false; LK.toast(t('post.rules_saved')); reload();
+      }).catch(function (e) {
+        submit.disabled = false;
+        if (e.fields) Object.keys(e.fields).forEach(function (k) { if (!LK.fieldError(form, k, e.fields[k])) LK.formError(form, e.fields[k]); });
+        else LK.formError(form, LK.errText(e));
+      });
+    });
+    return form;
+  }
+
   LK.pages.postings = {
     title: 'nav.postings',
     render: function (main) {
       main.appendChild(h('div', {class: 'page-head'}, h('h1', {text: t('nav.postings')}),
         h('p', {class: 'muted', text: t('post.lead')})));
-      var due = h('div', {class: 'cards3'}), list = h('div', {'aria-live': 'polite'}, h('p', {class: 'muted', text: t('loading')}));
+      var due = h('div', {class: 'cards3', 'aria-live': 'polite'}, h('p', {class: 'muted', text: t('loading')}));
+      var chans = h('div');
+      var list = h('div', {'aria-live': 'polite'}, h('p', {class: 'muted', text: t('loading')}));
+      var rulesBox = h('div');
+      main.appendChild(chans);
       main.appendChild(due);
       main.appendChild(h('h2', {text: t('post.history')}));
       main.appendChild(list);
+      main.appendChild(rulesBox);
       main.appendChild(h('p', {class: 'muted small', text: t('post.rules_note')}));
+      function loadDue() {
+        LK.api('GET', LK.publishBase('postings-due')).then(function (r) {
+          LK.clear(due); LK.clear(chans);
+          ((r && r.postings) || []).forEach(function (p) {
+            var left = p.days_left;
+            due.appendChild(h('section', {class: 'card due-card' + (p.due ? ' is-overdue' : '')},
+              h('h3', {text: LK.tx(p.name) || t('post.tpl.' + p.kind)}),
+              h('p', {class: 'muted small', text: t('post.cadence', {months: p.every_months, days: p.min_days})}),
+              h('p', {text: p.last ? t('post.last', {time: LK.fmtDate(p.last.publish_at)}) : t('post.never')}),
+              h('p', {class: p.due ? 'over' : '', text: p.due || !p.next_due
+                ? t('post.due_now') + (left < 0 ? ' ' + t('post.days_late', {n: -left}) : '')
+                : t('post.next', {time: LK.fmtDate(p.next_due), left: t('post.days_left', {n: left})})}),
+              h('a', {href: '#/notices/new?template=' + encodeURIComponent(p.kind), class: p.due ? 'btn-primary' : 'btn-ghost', text: t('post.make')})));
+          });
+          ((r && r.channels) || []).forEach(function (c) {
+            chans.appendChild(h('p', {class: 'notice-box warn', role: 'status', text: t('ch.reminder', {label: LK.tx(c.label),
+              due: c.expired ? t('ch.expired') : t('ch.days_left', {n: c.days_left})})}));
+          });
+        }).catch(function (e) { LK.clear(due).appendChild(LK.failBox(e)); });
+        if (LK.can('manager')) LK.api('GET', LK.publishBase('posting-rules')).then(function (r) {
+          LK.clear(rulesBox).appendChild(rulesForm(r || {}, loadDue));
+        }).catch(function () { /* the due cards say what failed */ });
+      }
+      loadDue();
       LK.api('GET', LK.publishBase('notices')).then(function (r) {
-        var items = ((r && (r.items || r)) || []).filter(function (n) { return n.category === 'accounts'; });
-        var now = new Date();
-        TEMPLATES.forEach(function (tp) {
-          var mine = items.filter(function (n) { return String(n.id).indexOf(tp.key + '-') === 0 && n.status === 'published'; })
-            .sort(function (a, b) { return (LK.toDate(b.publish_at) || 0) - (LK.toDate(a.publish_at) || 0); });
-          var last = mine[0], next = last ? addMonths(LK.toDate(last.publish_at), tp.months) : now;
-          var over = next.getTime() <= now.getTime();
-          due.appendChild(h('section', {class: 'card due-card' + (over ? ' is-overdue' : '')},
-            h('h3', {text: t('post.tpl.' + tp.key)}),
-            h('p', {class: 'muted small', text: t('post.cadence', {months: tp.months, days: tp.days})}),
-            h('p', {text: last ? t('post.last', {time: LK.fmtDate(last.publish_at)}) : t('post.never')}),
-            h('p', {class: over ? 'over' : '', text: over ? t('post.due_now') : t('post.next', {time: LK.fmtDate(next), left: LK.fmtDue(next)})}),
-            h('a', {href: '#/notices/new?template=' + tp.key, class: over ? 'btn-primary' : 'btn-ghost', text: t('post.make')})));
-        });
+        var items = ((r && r.items) || []).filter(function (n) { return n.posting || n.category === 'accounts'; });
         LK.clear(list);
         if (!items.length) { list.appendChild(h('p', {class: 'empty', text: t('post.none')})); return; }
         items.forEach(function (n) {

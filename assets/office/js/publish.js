@@ -97,8 +97,8 @@
         errs[f.name] = t('v.not_before', {other: t('f.' + f.notBefore)});
     });
     var id = form.elements.id.value.trim();
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) errs.id = t('v.id');
-    item.id = id;
+    if (id && !/^[A-Za-z0-9_-]{1,64}$/.test(id)) errs.id = t('v.id');
+    if (id) item.id = id;
     return {item: item, errs: errs};
   }
 
@@ -141,12 +141,15 @@
     form.appendChild(h('h1', {id: 'form-title', text: t(isNew ? 'pub.new.' + kind : 'pub.edit.' + kind)}));
     if (!isNew) form.appendChild(h('p', {class: 'muted'}, LK.statusBadge(it.status), ' ', t('pub.version', {v: it.version})));
     form.appendChild(h('p', {class: 'form-error', role: 'alert', hidden: true}));
-    var idIn = h('input', {type: 'text', name: 'id', value: it.id || newId(kind), readonly: !isNew, pattern: '[A-Za-z0-9_-]{1,64}'});
-    form.appendChild(LK.field(t('f.id'), idIn, t('fh.id')));
+    var idIn = h('input', {type: 'text', name: 'id', value: it.id || '', readonly: !isNew, pattern: '[A-Za-z0-9_-]{1,64}'});
+    form.appendChild(LK.field(t('f.id'), idIn, t(isNew ? 'fh.id_new' : 'fh.id')));
+    if (it.posting) form.appendChild(h('p', {class: 'notice-box', text: t('post.is_posting', {kind: t('post.tpl.' + it.posting)})}));
     SPECS[kind].forEach(function (f) { form.appendChild(control(kind, f, it)); });
-    if (kind === 'board') {
-      var ids = h('input', {type: 'text', name: 'suggestions', value: (it.suggestions || []).join(', ')});
+    if (kind === 'board' && isNew) {
+      var ids = h('input', {type: 'text', name: 'from_suggestions', value: (it.from_suggestions || []).join(', ')});
       form.appendChild(LK.field(t('f.suggestions'), ids, t('fh.suggestions')));
+    } else if (kind === 'board' && (it.from_suggestions || []).length) {
+      form.appendChild(h('p', {class: 'muted', text: t('f.suggestions') + ': ' + it.from_suggestions.join(', ')}));
     }
     var manager = LK.can('manager');
     var buttons = h('div', {class: 'form-actions'});
@@ -166,7 +169,12 @@
       var status = (ev.submitter && ev.submitter.value) || 'draft';
       LK.clearErrors(form);
       var r = readForm(kind, form);
-      if (kind === 'board') r.item.suggestions = form.elements.suggestions.value.split(/[\s,，]+/).filter(Boolean);
+      if (kind === 'board' && isNew) {
+        var raw = form.elements.from_suggestions.value.split(/[\s,，、]+/).filter(Boolean);
+        if (raw.some(function (x) { return !/^\d+$/.test(x); })) r.errs.from_suggestions = t('v.ids');
+        else if (raw.length) r.item.from_suggestions = raw.map(Number);
+      }
+      if (it.posting) r.item.posting = it.posting;
       var names = Object.keys(r.errs);
       if (names.length) {
         names.forEach(function (n) { LK.fieldError(form, n, r.errs[n]); });
@@ -239,6 +247,11 @@
 
   function channelCountdown(it) {
     if (!it.expires_at) return null;
+    if (it.days_left !== undefined && it.days_left !== null) {
+      var dl = it.days_left;
+      return h('span', {class: it.expired || dl < 0 ? 'badge overdue' : dl <= 2 ? 'badge warn' : 'badge',
+        text: it.expired || dl < 0 ? t('ch.expired') : t('ch.days_left', {n: dl})});
+    }
     var d = LK.toDate(it.expires_at);
     if (!d) return null;
     var left = d.getTime() - Date.now();
@@ -268,12 +281,21 @@
           if (LK.can('manager') && it.status === 'pending')
             actions.appendChild(h('button', {type: 'button', class: 'btn-primary small', text: t('pub.approve'),
               onclick: act(kind, it, '/approve', 'POST', {version: it.version}, 'pub.approved', reload)}));
-          if (LK.can('manager') && it.status === 'published')
+          if (LK.can('manager') && (it.status === 'draft' || it.status === 'withdrawn'))
+            actions.appendChild(h('button', {type: 'button', class: 'btn-primary small', text: t('pub.save.published'),
+              onclick: act(kind, it, '/publish', 'POST', {version: it.version}, 'pub.saved.published', reload)}));
+          if (!LK.can('manager') && (it.status === 'draft' || it.status === 'withdrawn'))
+            actions.appendChild(h('button', {type: 'button', class: 'btn-primary small', text: t('pub.save.pending'),
+              onclick: act(kind, it, '/submit', 'POST', {version: it.version}, 'pub.saved.pending', reload)}));
+          if (LK.can('manager') && it.status === 'pending')
+            actions.appendChild(h('button', {type: 'button', class: 'btn-ghost small', text: t('pub.reject'),
+              onclick: act(kind, it, '/reject', 'POST', {version: it.version}, 'pub.rejected', reload)}));
+          if (LK.can('manager') && (it.status === 'published' || it.live))
             actions.appendChild(h('button', {type: 'button', class: 'btn-ghost small', text: t('pub.withdraw'),
-              onclick: act(kind, it, '', 'PUT', Object.assign({}, it, {status: 'withdrawn'}), 'pub.withdrawn', reload)}));
-          if (it.status !== 'published')
+              onclick: act(kind, it, '/withdraw', 'POST', {version: it.version}, 'pub.withdrawn', reload)}));
+          if (LK.can('manager') || (it.status !== 'published' && !it.published_at))
             actions.appendChild(h('button', {type: 'button', class: 'btn-ghost small danger', text: t('delete'),
-              onclick: function (ev) { if (confirm(t('pub.delete_confirm'))) act(kind, it, '', 'DELETE', null, 'pub.deleted', reload)(ev); }}));
+              onclick: function (ev) { if (confirm(t('pub.delete_confirm'))) act(kind, it, '?version=' + it.version, 'DELETE', null, 'pub.deleted', reload)(ev); }}));
           var when = kind === 'events' ? LK.fmtTime(it.start) : kind === 'channels' ? (it.url || '')
             : kind === 'board' ? LK.fmtDate(it.date) : LK.fmtTime(it.publish_at) + ' – ' + LK.fmtTime(it.expire_at);
           tbody.appendChild(h('tr', null,
@@ -313,9 +335,18 @@
           var now = new Date();
           defaults = {category: q.category || 'notice', publish_at: now.toISOString(),
             expire_at: new Date(now.getTime() + 7 * 86400000).toISOString()};
-          if (q.template && LK.postingTemplate) defaults = LK.postingTemplate(q.template, now);
+          if (q.template) {
+            var wait = h('p', {class: 'muted', text: t('loading')});
+            main.appendChild(wait);
+            LK.api('GET', base('posting-templates')).then(function (r) {
+              var tp = ((r && r.templates) || []).filter(function (x) { return x.kind === q.template; })[0];
+              wait.remove();
+              renderForm(main, kind, tp ? tp.notice : defaults, true);
+            }).catch(function (e) { wait.remove(); main.appendChild(LK.failBox(e)); });
+            return;
+          }
         }
-        if (kind === 'board') defaults = {date: new Date().toISOString(), suggestions: q.from ? q.from.split(',') : []};
+        if (kind === 'board') defaults = {date: new Date().toISOString(), from_suggestions: q.from ? q.from.split(',') : []};
         if (kind === 'events') defaults = {start: '', end: ''};
         renderForm(main, kind, defaults, true);
         return;

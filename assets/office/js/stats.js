@@ -6,12 +6,6 @@
 
   function ym(d) { return d.getFullYear() + '-' + (d.getMonth() < 9 ? '0' : '') + (d.getMonth() + 1); }
 
-  function hours(m, keyH, keyS) {
-    if (m[keyH] !== undefined && m[keyH] !== null) return m[keyH];
-    if (m[keyS] !== undefined && m[keyS] !== null) return m[keyS] / 3600;
-    return null;
-  }
-
   function monthLabel(s) {
     var p = String(s).split('-');
     return p.length === 2 ? t('stats.month', {y: p[0], m: parseInt(p[1], 10)}) : s;
@@ -22,17 +16,14 @@
     LK.clear(box);
     if (!months.length) { box.appendChild(h('p', {class: 'empty', text: t('stats.empty')})); return; }
     var labels = months.map(function (m) { return monthLabel(m.month); });
-    var total = months.map(function (m) {
-      if (m.total !== undefined) return m.total;
-      var bs = m.by_state || {};
-      return Object.keys(bs).reduce(function (a, k) { return a + bs[k]; }, 0);
-    });
+    var sg = function (m) { return m.suggestions || {}; };
+    var total = months.map(function (m) { return sg(m).total || 0; });
     var sum = total.reduce(function (a, b) { return a + b; }, 0);
     var overdue = months.map(function (m) { return m.overdue || 0; });
     var ratingsAll = [0, 0, 0, 0, 0];
     months.forEach(function (m) {
-      var d = m.ratings || m.rating_counts || {};
-      for (var i = 1; i <= 5; i++) ratingsAll[i - 1] += d[i] || d[String(i)] || 0;
+      var d = (m.ratings && m.ratings.counts) || {};
+      for (var i = 1; i <= 5; i++) ratingsAll[i - 1] += d[String(i)] || 0;
     });
     var nRatings = ratingsAll.reduce(function (a, b) { return a + b; }, 0);
     var mean = nRatings ? ratingsAll.reduce(function (a, c, i) { return a + c * (i + 1); }, 0) / nRatings : null;
@@ -45,27 +36,25 @@
         h('span', {class: 'count-label', text: t('stats.mean_rating')}))));
     var grid = h('div', {class: 'chart-grid'});
     grid.appendChild(LK.barChart(t('stats.by_state'), labels, STATES.map(function (s) {
-      return {name: t('state.' + s), values: months.map(function (m) { return (m.by_state || {})[s] || 0; })};
+      return {name: t('state.' + s), values: months.map(function (m) { return (sg(m).by_state || {})[s] || 0; })};
     }), t('stats.count')));
     var topics = {};
-    months.forEach(function (m) { Object.keys(m.by_topic || {}).forEach(function (k) { topics[k] = (topics[k] || 0) + m.by_topic[k]; }); });
+    months.forEach(function (m) {
+      var bt = sg(m).by_topic || {};
+      Object.keys(bt).forEach(function (k) { topics[k] = (topics[k] || 0) + (typeof bt[k] === 'number' ? bt[k] : bt[k].total || 0); });
+    });
     var tk = Object.keys(topics).sort(function (a, b) { return topics[b] - topics[a]; });
     if (tk.length) grid.appendChild(LK.barChart(t('stats.by_topic'), tk.map(LK.topicName),
       [{name: t('stats.count'), values: tk.map(function (k) { return topics[k]; })}], t('stats.count')));
     grid.appendChild(LK.lineChart(t('stats.times'), labels, [
-      {name: t('stats.median_ack'), values: months.map(function (m) { return hours(m, 'median_ack_hours', 'median_ack_s'); })},
-      {name: t('stats.median_close'), values: months.map(function (m) { return hours(m, 'median_close_hours', 'median_close_s'); })}
+      {name: t('stats.median_ack'), values: months.map(function (m) { return m.median_ack_hours; })},
+      {name: t('stats.median_close'), values: months.map(function (m) { return m.median_close_hours; })}
     ], t('stats.hours')));
     grid.appendChild(LK.barChart(t('stats.overdue'), labels, [{name: t('inbox.overdue'), values: overdue}], t('stats.count')));
     grid.appendChild(LK.barChart(t('stats.ratings'), ['1', '2', '3', '4', '5'].map(function (s) { return t('stats.stars', {n: s}); }),
       [{name: t('stats.count'), values: ratingsAll}], t('stats.count')));
     grid.appendChild(LK.lineChart(t('stats.rating_trend'), labels, [{name: t('stats.mean_rating'),
-      values: months.map(function (m) {
-        if (m.rating_mean !== undefined) return m.rating_mean;
-        var d = m.ratings || {}, n = 0, s = 0;
-        for (var i = 1; i <= 5; i++) { n += d[i] || 0; s += (d[i] || 0) * i; }
-        return n ? s / n : null;
-      })}], t('stats.rating_axis'), 5));
+      values: months.map(function (m) { return m.ratings ? m.ratings.mean : null; })}], t('stats.rating_axis'), 5));
     box.appendChild(grid);
   }
 

@@ -8,7 +8,10 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include <curl/curl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,50 +32,54 @@ typedef struct {
     char headers[4096];
 } Got;
 
-static size_t on_body(char *p, size_t sz, size_t n, void *u)
-{
-    Got *g = u;
-    char *b = realloc(g->body, g->len + sz * n + 1);
-    if (!b)
-        return 0;
-    memcpy(b + g->len, p, sz * n);
-    g->len += sz * n;
-    b[g->len] = '\0';
-    g->body = b;
-    return sz * n;
-}
-
-static size_t on_header(char *p, size_t sz, size_t n, void *u)
-{
-    Got *g = u;
-    size_t have = strlen(g->headers), add = sz * n;
-    if (have + add < sizeof g->headers) {
-        memcpy(g->headers + have, p, add);
-        g->headers[have + add] = '\0';
-    }
-    return sz * n;
-}
-
-/* GET (or `method`) of `path` sent exactly as written; header `extra` may be NULL. */
+/* GET (or `method`) of `path` sent exactly as written over a plain socket
+ * (no client library reshapes the path); header line `extra` may be NULL. */
 static Got get(const OfficeSrv *o, const char *method, const char *path, const char *extra)
 {
     Got g = {0};
-    CURL *c = curl_easy_init();
-    assert_non_null(c);
-    struct curl_slist *h = extra ? curl_slist_append(NULL, extra) : NULL;
-    curl_easy_setopt(c, CURLOPT_URL, officesrv_url(o, path));
-    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &g);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &g);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &g.status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
+    int port = atoi(strrchr(o->url, ':') + 1);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    char rq[2048];
+    int n = snprintf(rq, sizeof rq, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                     "Content-Length: 0\r\n%s%s\r\n", method, path, extra ? extra : "",
+                     extra ? "\r\n" : "");
+    assert_int_equal(write(fd, rq, (size_t)n), n);
+    char *all = NULL;
+    size_t len = 0;
+    for (;;) {
+        char buf[65536];
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r <= 0)
+            break;
+        char *grown = realloc(all, len + (size_t)r + 1);
+        assert_non_null(grown);
+        all = grown;
+        memcpy(all + len, buf, (size_t)r);
+        len += (size_t)r;
+        all[len] = '\0';
+    }
+    close(fd);
+    assert_non_null(all);
+    assert_int_equal(sscanf(all, "HTTP/1.1 %ld", &g.status), 1);
+    char *end = strstr(all, "\r\n\r\n");
+    assert_non_null(end);
+    char *first = strstr(all, "\r\n") + 2;
+    size_t hl = (size_t)(end + 2 - first);
+    assert_true(hl < sizeof g.headers);
+    memcpy(g.headers, first, hl);
+    g.headers[hl] = '\0';
+    g.len = len - (size_t)(end + 4 - all);
+    if (g.len) {
+        g.body = malloc(g.len + 1);
+        assert_non_null(g.body);
+        memcpy(g.body, end + 4, g.len);
+        g.body[g.len] = '\0';
+    }
+    free(all);
     return g;
 }
 
@@ -245,6 +252,7 @@ static void test_traversal_refused(void **state)
     (void)state;
     Got g = get(&custom, "GET", "/console/", NULL);
     assert_int_equal(g.status, 200);
+    assert_non_null(g.body);
     assert_string_equal(g.body, "<p>custom</p>");
     free(g.body);
     g = get(&custom, "GET", "/console/js/a.js", NULL);
@@ -282,7 +290,6 @@ static void test_content_types(void **state)
 
 int main(void)
 {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_console_found_and_typed),
         cmocka_unit_test(test_etag_and_304),
@@ -290,7 +297,5 @@ int main(void)
         cmocka_unit_test(test_traversal_refused),
         cmocka_unit_test(test_content_types),
     };
-    int rc = cmocka_run_group_tests(tests, setup, teardown);
-    curl_global_cleanup();
-    return rc;
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

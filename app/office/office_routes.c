@@ -2,6 +2,7 @@
 #include "office.h"
 #include "office_kiosk.h"
 #include "office_posting.h"
+#include "office_preview.h"
 #include "office_publish.h"
 #include "office_staff.h"
 #include "office_static.h"
@@ -52,6 +53,7 @@ const OfficeRoute office_routes[] = {
     {"PUT",  "/api/office/communities/{slug}/posting-rules", OFFICE_STAFF, 4096,
      office_posting_set_rules},
     {"GET",  "/api/office/communities/{slug}/postings-due", OFFICE_STAFF, 1, office_posting_due},
+    {"GET",  "/api/office/communities/{slug}/preview", OFFICE_STAFF, 1, office_preview},
     {"GET",  "/api/office/communities/{slug}/stats", OFFICE_STAFF, 1, office_stats_json},
     {"GET",  "/api/office/communities/{slug}/stats.csv", OFFICE_STAFF, 1, office_stats_csv},
     /* the staff console's static files (office_static.h) */

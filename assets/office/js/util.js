@@ -2,6 +2,7 @@
 'use strict';
 var LK = window.LK || (window.LK = {});
 LK.i18n = LK.i18n || {};
+LK.pages = LK.pages || {};
 
 /* ---- words (i18n/zh.js, i18n/en.js) ---- */
 

@@ -52,7 +52,8 @@ fi
 cat <<MSG
 
 Lobby Office is running at $url  (Ctrl-C stops it)
-  demo login:    admin / $password   (the console comes with the staff API)
+  the console:   $url/console/
+  demo login:    admin / $password
   organisation:  翠湖物业服务有限公司, community "cuihu", kiosk "lobby-demo" (enrolled)
   the demo kiosk, talking to this office (another terminal):
     $build/kiosk --windowed --config $kconf

@@ -194,9 +194,11 @@
       }
       if (en.value.trim() && !zh.value.trim()) { LK.fieldError(form, 'reply_zh', t('detail.need_zh')); return; }
       submit.disabled = true;
-      LK.api('POST', '/api/office/suggestions/' + encodeURIComponent(it.id) + '/state', {
-        state: sel.value, reply_zh: zh.value.trim(), reply_en: en.value.trim(), note: note.value.trim(), version: it.version
-      }).then(function () {
+      var body = {state: sel.value, version: it.version};   /* empty texts are left out: the API takes 1 or more characters */
+      if (zh.value.trim()) body.reply_zh = zh.value.trim();
+      if (en.value.trim()) body.reply_en = en.value.trim();
+      if (note.value.trim()) body.note = note.value.trim();
+      LK.api('POST', '/api/office/suggestions/' + encodeURIComponent(it.id) + '/state', body).then(function () {
         LK.toast(t('detail.saved'));
         reload();
       }).catch(function (e) {

@@ -101,6 +101,9 @@ const OfficeConf *office_conf(const Office *o);
 const SealSecret *office_seal(const Office *o);
 /* Base64 of the public key, or "" when sealing is off. */
 const char *office_seal_public(const Office *o);
+/* Tests: the clock that gives rq->now (Unix seconds); NULL: the system's.
+ * Set it before requests arrive. */
+void office_set_clock(Office *o, int64_t (*now)(void *ud), void *ud);
 
 /* ---- helpers for handlers ---- */
 
@@ -108,6 +111,8 @@ const char *office_seal_public(const Office *o);
 const char *office_req_header(const OfficeReq *rq, const char *name);
 /* A query-string argument (?name=value, decoded), or NULL. */
 const char *office_req_query(const OfficeReq *rq, const char *name);
+/* The client's address ("127.0.0.1", "::1"), "?" when unknown. */
+void office_req_address(const OfficeReq *rq, char *out, size_t n);
 /* The value of {name} in the route's pattern, or NULL. */
 const char *office_req_param(const OfficeReq *rq, const char *name);
 /* The base URL kiosks should use: public_url, else from the Host header. */

@@ -1,5 +1,5 @@
 /* office_conf.h - Lobby Office's settings file (/etc/lobby-kiosk/office.conf,
- * docs/OFFICE.md): INI with [server], [storage] and [kiosks] sections.
+ * docs/OFFICE.md): INI with [server], [storage], [kiosks] and [staff] sections.
  * Like the kiosk's: every key has a default, an unknown key or bad value
  * is an error naming the file and line. */
 #ifndef OFFICE_CONF_H
@@ -32,6 +32,10 @@ typedef struct OfficeConf {
                                            "none" = no sealing */
     int enrol_code_hours;           /* an enrolment code is valid this long */
     char tracking_url[OFFICE_PATH_MAX]; /* "" = PUBLIC_URL/r/{receipt}; "none" = off */
+    /* [staff] */
+    int session_idle_minutes;       /* a staff session idle this long ends */
+    int ack_hours;                  /* a suggestion is due to be acknowledged after this */
+    int close_days;                 /* and to be closed after this */
 } OfficeConf;
 
 /* The defaults. */

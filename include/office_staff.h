@@ -88,6 +88,11 @@ int office_staff_audit(OfficeReq *rq, const char *action, int64_t community_id,
  * invalid_utf8 (also for a \u0000 in a string) written into rs. */
 json_t *office_staff_body(OfficeReq *rq, OfficeResp *rs);
 
+/* A whole-number query argument in [lo, hi], or `def` when absent.
+ * false when present and not such a number. */
+bool office_staff_query_int(const OfficeReq *rq, const char *name, int64_t lo, int64_t hi,
+                            int64_t def, int64_t *out);
+
 /* ---- the authorisers (office_routes.c) ---- */
 
 /* A live session (cookie lk_session), CSRF token on state changes. */

@@ -47,7 +47,7 @@ typedef enum {
 } OstoreResult;
 
 /* The schema version this program writes (migrations 1..OSTORE_SCHEMA). */
-#define OSTORE_SCHEMA 4
+#define OSTORE_SCHEMA 6
 
 #define OSTORE_HASH_HEX 65   /* 64 hex digits of a SHA-256 and a NUL */
 
@@ -380,5 +380,162 @@ OstoreResult ostore_export_key_set(Ostore *s, int64_t kiosk_id, const char *publ
 /* The kiosk whose key this is (revoked ones too: the caller decides).
  * OSTORE_NOTFOUND for a key the office does not know. */
 OstoreResult ostore_export_key_kiosk(Ostore *s, const char *public_key, OstoreKiosk *out);
+
+/* ---- staff: users, sessions, rate limits, audit (ostore_staff.c) ---- */
+
+typedef struct {
+    int64_t id;
+    char name[64];
+    char role[16];              /* "admin", "manager", "clerk" */
+    char pwhash[128];           /* crypto_pwhash_str string */
+    int64_t created_at;
+    int64_t disabled_at;        /* 0: active */
+} OstoreUser;
+
+/* A new staff user holding `n` communities (ignored for an admin).
+ * OSTORE_CONFLICT when the name is taken. *id may be NULL. */
+OstoreResult ostore_user_add(Ostore *s, const char *name, const char *pwhash, const char *role,
+                             const int64_t *communities, int n, int64_t now, int64_t *id);
+/* A user by name, active or disabled. OSTORE_NOTFOUND when unknown. */
+OstoreResult ostore_user_get(Ostore *s, const char *name, OstoreUser *out);
+/* Every user by name (pwhash left empty). */
+typedef int (*OstoreUserFn)(void *ud, const OstoreUser *u);
+OstoreResult ostore_user_list(Ostore *s, OstoreUserFn fn, void *ud);
+/* The ids of the communities a user holds (at most max; *n the count). */
+OstoreResult ostore_user_communities(Ostore *s, int64_t user_id, int64_t *ids, int max, int *n);
+/* Whether an active user holds the community (admins hold every one). */
+OstoreResult ostore_user_holds(Ostore *s, int64_t user_id, int64_t community_id, bool *holds);
+/* Disable a user and end their sessions. OSTORE_NOTFOUND when unknown or
+ * disabled already. */
+OstoreResult ostore_user_disable(Ostore *s, int64_t user_id, int64_t now);
+
+typedef struct {
+    int64_t id, user_id, created_at, last_seen_at, expires_at;
+    char csrf[48];
+    char name[64], role[16];    /* the user's */
+    int64_t disabled_at;        /* the user's; 0: active */
+} OstoreSession;
+
+/* A session for `token_hash` (hex SHA-256 of the cookie value). */
+OstoreResult ostore_session_add(Ostore *s, int64_t user_id, const char *token_hash,
+                                const char *csrf, int64_t now, int64_t expires_at, int64_t *id);
+/* The session holding `token_hash`, with its user. OSTORE_NOTFOUND when none. */
+OstoreResult ostore_session_get(Ostore *s, const char *token_hash, OstoreSession *out);
+/* Record activity (last_seen_at = now). */
+OstoreResult ostore_session_touch(Ostore *s, int64_t id, int64_t now);
+/* End one session; end every session of a user. */
+OstoreResult ostore_session_end(Ostore *s, int64_t id);
+OstoreResult ostore_session_end_user(Ostore *s, int64_t user_id);
+/* Delete sessions past expires_at or idle since before `idle_before`. */
+OstoreResult ostore_session_purge(Ostore *s, int64_t now, int64_t idle_before);
+
+/* Rate limits kept in the database (every process agrees): a fixed window
+ * of `window_s` seconds per bucket name ("login-user:NAME",
+ * "login-addr:ADDR", ...). ostore_rate_hit counts one and gives the count
+ * and the start of the current window; ostore_rate_get reads them without
+ * counting (*count 0 when none or the window has passed); clear forgets. */
+OstoreResult ostore_rate_hit(Ostore *s, const char *bucket, int64_t window_s, int64_t now,
+                             int64_t *count, int64_t *window_start);
+OstoreResult ostore_rate_get(Ostore *s, const char *bucket, int64_t window_s, int64_t now,
+                             int64_t *count, int64_t *window_start);
+OstoreResult ostore_rate_clear(Ostore *s, const char *bucket);
+
+typedef struct {
+    int64_t id, at, user_id, community_id;
+    char user[64], action[64], community[64], target[128], summary[256];
+} OstoreAudit;
+
+/* One audit row (user_id 0: none, community_id 0: none; target and
+ * summary may be NULL). Never resident text: the callers' rule. */
+OstoreResult ostore_audit_add(Ostore *s, int64_t at, int64_t user_id, const char *user_name,
+                              const char *action, int64_t community_id, const char *target,
+                              const char *summary);
+/* Newest first, ids below `before_id` (0: from the newest), at most limit. */
+typedef int (*OstoreAuditFn)(void *ud, const OstoreAudit *a);
+OstoreResult ostore_audit_list(Ostore *s, int64_t before_id, int limit, OstoreAuditFn fn,
+                               void *ud);
+
+/* ---- the suggestion inbox (ostore_inbox.c) ----
+ * States: "new", "acknowledged", "in_progress", "done", "declined"
+ * (suggestion.status). Every change raises the suggestion's version; a
+ * change naming another version is refused (OSTORE_CONFLICT: stale). */
+
+/* Which suggestions a list or count covers, and the clock and deadlines
+ * that make one overdue: "ack" when still new and received before
+ * now - ack_s, "close" when open (new, acknowledged, in_progress) and
+ * received before now - close_s. */
+typedef struct {
+    int64_t community_id;       /* one community; 0: see user_id */
+    int64_t user_id;            /* 0: every community; else the ones this user holds */
+    const char *state;          /* NULL: any; a state, or "open" */
+    const char *topic;          /* NULL: any */
+    const char *kiosk;          /* a kiosk's name; NULL: any */
+    const char *q;              /* words in the text (substring, case-insensitive); NULL */
+    int64_t from, to;           /* received_at in [from, to); 0: open-ended */
+    int64_t assignee;           /* 0: any; -1: none; else the user's id */
+    bool overdue_only;
+    int64_t now, ack_s, close_s;
+    int limit;                  /* rows to give at most */
+    /* Where the previous page ended (a cursor): cur_phase 0 none; 1 within
+     * the overdue ones; 2 within the rest. */
+    int cur_phase;
+    int64_t cur_received, cur_id;
+} OstoreInboxQuery;
+
+enum { OSTORE_OVERDUE_NONE = 0, OSTORE_OVERDUE_ACK = 1, OSTORE_OVERDUE_CLOSE = 2 };
+
+typedef struct {
+    int64_t id, community_id, kiosk_id, received_at, acknowledged_at, closed_at, version;
+    int64_t assignee_id;        /* 0: none */
+    char community[64], kiosk[128], topic[32], lang[8], state[16], receipt[16], assignee[64];
+    const char *text;           /* NULL when unreadable; valid during the callback */
+    const char *reply_zh, *reply_en;   /* the published reply, or NULL; during the callback */
+    const char *contact;        /* ostore_inbox_get only: NULL when none or unreadable */
+    bool has_contact, contact_unreadable, unreadable;
+    int overdue;                /* OSTORE_OVERDUE_* at q->now */
+} OstoreInboxRow;
+
+typedef int (*OstoreInboxFn)(void *ud, const OstoreInboxRow *r);
+/* Overdue ones first, then the rest; each newest first (received_at, id).
+ * Stops after q->limit rows or when fn returns non-zero. */
+OstoreResult ostore_inbox_list(Ostore *s, const OstoreInboxQuery *q, OstoreInboxFn fn, void *ud);
+/* Counts per state (new, acknowledged, in_progress, done, declined) and
+ * overdue, of q's communities (the other filters are ignored). */
+OstoreResult ostore_inbox_counts(Ostore *s, const OstoreInboxQuery *q, int64_t counts[6]);
+/* One suggestion with its contact; overdue at q_now. OSTORE_NOTFOUND. */
+OstoreResult ostore_inbox_get(Ostore *s, int64_t id, int64_t now, int64_t ack_s,
+                              int64_t close_s, OstoreInboxFn fn, void *ud);
+
+typedef struct {
+    int64_t id, at, user_id;
+    char user[64], kind[16], from[16], to[16], reply_state[16], assignee[64];
+    const char *reply_zh, *reply_en, *note;   /* NULL when none; during the callback */
+} OstoreInboxEvent;
+typedef int (*OstoreInboxEventFn)(void *ud, const OstoreInboxEvent *e);
+/* The history of a suggestion, oldest first. */
+OstoreResult ostore_inbox_events(Ostore *s, int64_t suggestion_id, OstoreInboxEventFn fn,
+                                 void *ud);
+
+/* A state change (and/or a reply, a note), recorded as one history event:
+ * the suggestion moves to `to` (NULL: stays) only when its version is
+ * still `version` (else OSTORE_CONFLICT, nothing changed); a reply with
+ * reply_state "published" becomes the suggestion's published reply (older
+ * ones "superseded"), with "pending" it waits; delete_contact deletes the
+ * contact. *new_version gets the version after it. Joins the caller's
+ * transaction when one is open. */
+typedef struct {
+    int64_t id, version, user_id, now;
+    const char *from, *to;      /* the state it had when read, and the new one */
+    const char *reply_zh, *reply_en, *reply_state, *note;
+    bool delete_contact;
+} OstoreInboxChange;
+OstoreResult ostore_inbox_change(Ostore *s, const OstoreInboxChange *c, int64_t *new_version);
+/* Publish the latest pending reply (version-checked as above).
+ * OSTORE_NOTFOUND when there is no pending reply. */
+OstoreResult ostore_inbox_approve(Ostore *s, int64_t id, int64_t version, int64_t user_id,
+                                  int64_t now, int64_t *new_version);
+/* Assign to a user (0: nobody), version-checked as above. */
+OstoreResult ostore_inbox_assign(Ostore *s, int64_t id, int64_t version, int64_t user_id,
+                                 int64_t assignee_id, int64_t now, int64_t *new_version);
 
 #endif

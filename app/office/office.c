@@ -31,6 +31,8 @@ struct Office {
     pthread_mutex_t lock;          /* guards the idle connections below */
     Ostore *idle[OFFICE_POOL_MAX];
     int n_idle;
+    int64_t (*clock)(void *ud);    /* tests: rq->now; NULL the system's */
+    void *clock_ud;
 };
 
 /* What the server keeps about one request while its body arrives. */
@@ -146,6 +148,18 @@ const char *office_req_param(const OfficeReq *rq, const char *name)
         if (strcmp(rq->param_name[i], name) == 0)
             return rq->param[i];
     return NULL;
+}
+
+void office_req_address(const OfficeReq *rq, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+        (struct MHD_Connection *)rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    snprintf(out, n, "?");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
 void office_req_base_url(const OfficeReq *rq, char *out, size_t n)
@@ -285,7 +299,7 @@ static enum MHD_Result office_on_request(void *cls, struct MHD_Connection *c, co
         call->rq.conn = c;
         call->rq.method = method;
         call->rq.path = url;
-        call->rq.now = time_now_ms() / 1000;
+        call->rq.now = o->clock ? o->clock(o->clock_ud) : time_now_ms() / 1000;
         int status;
         call->route = office_route(method, url, &call->rq, &status);
         if (!call->route) {
@@ -487,3 +501,9 @@ const char *office_url(const Office *o) { return o->url; }
 const OfficeConf *office_conf(const Office *o) { return &o->conf; }
 const SealSecret *office_seal(const Office *o) { return o->sealed ? &o->seal : NULL; }
 const char *office_seal_public(const Office *o) { return o->sealed ? o->seal_pub : ""; }
+
+void office_set_clock(Office *o, int64_t (*now)(void *ud), void *ud)
+{
+    o->clock = now;
+    o->clock_ud = ud;
+}

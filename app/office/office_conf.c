@@ -19,6 +19,9 @@ void office_conf_defaults(OfficeConf *c)
     c->max_body_kb = 256;
     snprintf(c->data_dir, sizeof c->data_dir, "/var/lib/lobby-office");
     c->enrol_code_hours = 24;
+    c->session_idle_minutes = 30;
+    c->ack_hours = 24;
+    c->close_days = 7;
 }
 
 bool office_conf_is_loopback(const char *host)
@@ -100,6 +103,9 @@ static int office_conf_apply(OfficeConf *c, const char *section, const char *nam
         {"server", "request_timeout_s", 1, 3600, offsetof(OfficeConf, request_timeout_s)},
         {"server", "max_body_kb", 1, 65536, offsetof(OfficeConf, max_body_kb)},
         {"kiosks", "enrol_code_hours", 1, 720, offsetof(OfficeConf, enrol_code_hours)},
+        {"staff", "session_idle_minutes", 1, 1440, offsetof(OfficeConf, session_idle_minutes)},
+        {"staff", "ack_hours", 1, 720, offsetof(OfficeConf, ack_hours)},
+        {"staff", "close_days", 1, 365, offsetof(OfficeConf, close_days)},
     };
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
         if (IS(ints[i].sec, ints[i].key)) {

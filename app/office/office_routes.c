@@ -4,6 +4,7 @@
 #include "office_posting.h"
 #include "office_preview.h"
 #include "office_publish.h"
+#include "office_inbox.h"
 #include "office_staff.h"
 #include "office_static.h"
 #include "office_stats.h"
@@ -62,5 +63,21 @@ const OfficeRoute office_routes[] = {
     {"GET",  "/console/",                OFFICE_PUBLIC, 1,    office_static_get},
     {"GET",  "/console/{file}",          OFFICE_PUBLIC, 1,    office_static_get},
     {"GET",  "/console/{dir}/{file}",    OFFICE_PUBLIC, 1,    office_static_get},
+    /* staff: sessions, users, audit (office_staff.c) */
+    {"POST", "/api/office/login",        OFFICE_PUBLIC, 4096, office_staff_login},
+    {"POST", "/api/office/logout",       OFFICE_STAFF,  4096, office_staff_logout},
+    {"POST", "/api/office/logout-all",   OFFICE_STAFF,  4096, office_staff_logout_all},
+    {"GET",  "/api/office/me",           OFFICE_STAFF,  1,    office_staff_me},
+    {"GET",  "/api/office/users",        OFFICE_ADMIN,  1,    office_staff_users},
+    {"POST", "/api/office/users",        OFFICE_ADMIN,  16384, office_staff_user_add},
+    {"POST", "/api/office/users/{name}/disable", OFFICE_ADMIN, 4096, office_staff_user_disable},
+    {"GET",  "/api/office/audit",        OFFICE_ADMIN,  1,    office_staff_audit_list},
+    /* staff: the suggestion inbox (office_inbox.c) */
+    {"GET",  "/api/office/suggestions",  OFFICE_STAFF,  1,    office_inbox_list},
+    {"GET",  "/api/office/suggestions/{id}", OFFICE_STAFF, 1, office_inbox_get},
+    {"POST", "/api/office/suggestions/{id}/state", OFFICE_STAFF, 16384, office_inbox_state},
+    {"POST", "/api/office/suggestions/{id}/approve-reply", OFFICE_STAFF, 4096,
+     office_inbox_approve},
+    {"POST", "/api/office/suggestions/{id}/assign", OFFICE_STAFF, 4096, office_inbox_assign},
 };
 const size_t office_n_routes = sizeof office_routes / sizeof office_routes[0];

@@ -86,6 +86,36 @@ static const char *const ostore_migrations[OSTORE_SCHEMA] = {
     "CREATE TABLE kiosk_export_key (public_key TEXT PRIMARY KEY,"
     "  kiosk_id BIGINT NOT NULL REFERENCES kiosk(id), recorded_at BIGINT NOT NULL);"
     "CREATE INDEX kiosk_export_key_kiosk ON kiosk_export_key(kiosk_id);",
+    /* 5: staff: the communities a user holds, sessions (hash of the cookie
+     * only), rate-limit counters (sign-in lockout), the audit log */
+    "CREATE TABLE staff_community (user_id BIGINT NOT NULL REFERENCES staff_user(id),"
+    "  community_id BIGINT NOT NULL REFERENCES community(id),"
+    "  PRIMARY KEY (user_id, community_id));"
+    "CREATE TABLE staff_session (id @ID, token_hash TEXT NOT NULL UNIQUE,"
+    "  user_id BIGINT NOT NULL REFERENCES staff_user(id), csrf TEXT NOT NULL,"
+    "  created_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);"
+    "CREATE INDEX staff_session_user ON staff_session(user_id);"
+    "CREATE TABLE rate_count (bucket TEXT PRIMARY KEY, window_start BIGINT NOT NULL,"
+    "  n BIGINT NOT NULL);"
+    "CREATE TABLE audit (id @ID, at BIGINT NOT NULL, user_id BIGINT REFERENCES staff_user(id),"
+    "  user_name TEXT NOT NULL, action TEXT NOT NULL,"
+    "  community_id BIGINT REFERENCES community(id), target TEXT, summary TEXT);",
+    /* 6: the suggestion workflow: version, times, assignee, published reply;
+     * the history of each suggestion; indexes for the inbox's order */
+    "ALTER TABLE suggestion ADD COLUMN version BIGINT NOT NULL DEFAULT 1;"
+    "ALTER TABLE suggestion ADD COLUMN acknowledged_at BIGINT;"
+    "ALTER TABLE suggestion ADD COLUMN closed_at BIGINT;"
+    "ALTER TABLE suggestion ADD COLUMN assignee_id BIGINT REFERENCES staff_user(id);"
+    "ALTER TABLE suggestion ADD COLUMN reply_zh TEXT;"
+    "ALTER TABLE suggestion ADD COLUMN reply_en TEXT;"
+    "CREATE INDEX suggestion_state ON suggestion(community_id, status, received_at);"
+    "CREATE INDEX suggestion_received ON suggestion(received_at);"
+    "CREATE TABLE suggestion_event (id @ID,"
+    "  suggestion_id BIGINT NOT NULL REFERENCES suggestion(id), at BIGINT NOT NULL,"
+    "  user_id BIGINT REFERENCES staff_user(id), kind TEXT NOT NULL, from_state TEXT,"
+    "  to_state TEXT, reply_zh TEXT, reply_en TEXT, reply_state TEXT, note TEXT,"
+    "  assignee_id BIGINT REFERENCES staff_user(id));"
+    "CREATE INDEX suggestion_event_suggestion ON suggestion_event(suggestion_id, id);",
 };
 
 /* The schema version lives in a table both engines share: one row per

@@ -1,0 +1,496 @@
+/* test_office_staff.c - the staff side of Lobby Office through HTTP
+ * against a server in this process with a fake clock: sign-in (one
+ * answer for a wrong password, an unknown and a disabled user), the
+ * cookie's flags, lockout per user name and per address and its expiry,
+ * CSRF refusals that change nothing, sessions that cannot act as another
+ * user, idle and absolute expiry, logout and logout-all, the roles
+ * (clerk, manager, admin) and other communities' items (404), SQL
+ * metacharacters and invalid UTF-8, the audit log. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "staffsrv.h"
+#include "tmpdir.h"
+
+static StaffSrv srv;
+
+#define PW "correct-horse-1"
+
+static int setup(void **state)
+{
+    (void)state;
+    if (staffsrv_start(&srv, NULL) < 0)
+        return -1;
+    if (staffsrv_user(&srv, "root", PW, "admin", NULL) < 0 ||
+        staffsrv_user(&srv, "wang", PW, "manager", "cuihu", NULL) < 0 ||
+        staffsrv_user(&srv, "li", PW, "clerk", "cuihu", NULL) < 0 ||
+        staffsrv_user(&srv, "zhao", PW, "manager", "other", NULL) < 0)
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    staffsrv_stop(&srv);
+    return 0;
+}
+
+static void advance(int64_t s)
+{
+    atomic_fetch_add(&srv.now, s);
+}
+
+/* Expect status and error code of a request. */
+static void expect(const char *method, const char *path, const StaffSession *ses,
+                   const char *csrf, const char *type, const char *body, long status,
+                   const char *code)
+{
+    StaffResp r;
+    long st = staffsrv_req(&srv, method, path, ses, csrf, type, body, &r);
+    if (st != status || (code && strcmp(staffsrv_code(&r), code) != 0))
+        fail_msg("%s %s: expected %ld %s, got %ld %s", method, path, status, code ? code : "",
+                 st, r.body ? r.body : "");
+    staffsrv_resp_free(&r);
+}
+
+static StaffSession login(const char *user)
+{
+    StaffSession s;
+    long st = staffsrv_login(&srv, user, PW, &s);
+    if (st != 200)
+        fail_msg("login %s: %ld", user, st);
+    return s;
+}
+
+static int64_t suggestion_version(int64_t id)
+{
+    int64_t v = -1;
+    StaffSession a = login("root");
+    char path[80];
+    snprintf(path, sizeof path, "/api/office/suggestions/%lld", (long long)id);
+    StaffResp r;
+    assert_int_equal(staffsrv_req(&srv, "GET", path, &a, NULL, NULL, NULL, &r), 200);
+    v = json_integer_value(json_object_get(r.json, "version"));
+    staffsrv_resp_free(&r);
+    return v;
+}
+
+static void test_login_sets_a_strict_cookie(void **state)
+{
+    (void)state;
+    StaffResp r;
+    const char *body = "{\"user\":\"wang\",\"password\":\"" PW "\"}";
+    assert_int_equal(staffsrv_req(&srv, "POST", "/api/office/login", NULL, "", NULL, body, &r),
+                     200);
+    assert_non_null(strstr(r.set_cookie, "lk_session="));
+    assert_non_null(strstr(r.set_cookie, "; Path=/"));
+    assert_non_null(strstr(r.set_cookie, "; HttpOnly"));
+    assert_non_null(strstr(r.set_cookie, "; Secure"));
+    assert_non_null(strstr(r.set_cookie, "; SameSite=Strict"));
+    assert_int_equal(strcspn(r.set_cookie, ";"), strlen("lk_session=") + 43);
+    assert_string_equal(json_string_value(json_object_get(r.json, "user")), "wang");
+    assert_string_equal(json_string_value(json_object_get(r.json, "role")), "manager");
+    json_t *cs = json_object_get(r.json, "communities");
+    assert_int_equal(json_array_size(cs), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(cs, 0), "slug")),
+                        "cuihu");
+    const char *csrf = json_string_value(json_object_get(r.json, "csrf"));
+    assert_int_equal(strlen(csrf), 43);
+    StaffSession s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.cookie, sizeof s.cookie, "%.*s", (int)strcspn(r.set_cookie, ";"), r.set_cookie);
+    snprintf(s.csrf, sizeof s.csrf, "%s", csrf);
+    staffsrv_resp_free(&r);
+    /* /me answers the same, with the same token. */
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/me", &s, NULL, NULL, NULL, &r), 200);
+    assert_string_equal(json_string_value(json_object_get(r.json, "csrf")), s.csrf);
+    staffsrv_resp_free(&r);
+    /* An admin holds every community. */
+    StaffSession a = login("root");
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/me", &a, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "communities")), 2);
+    staffsrv_resp_free(&r);
+    /* The database keeps no cookie value. */
+    char path[700];
+    snprintf(path, sizeof path, "%s-wal", srv.db);
+    char *db = tmpdir_read(srv.db), *wal = tmpdir_read(path);
+    const char *token = s.cookie + strlen("lk_session=");
+    assert_true(!db || !memmem(db, strlen(db), token, 43));
+    assert_true(!wal || !memmem(wal, strlen(wal), token, 43));
+    free(db);
+    free(wal);
+    /* No session, a made-up one: 401. */
+    expect("GET", "/api/office/me", NULL, NULL, NULL, NULL, 401, "unauthorized");
+    StaffSession fake = {"lk_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "x"};
+    expect("GET", "/api/office/me", &fake, NULL, NULL, NULL, 401, "unauthorized");
+}
+
+static void test_login_refusals_give_one_answer(void **state)
+{
+    (void)state;
+    StaffResp wrong, unknown, disabled;
+    assert_int_equal(staffsrv_req(&srv, "POST", "/api/office/login", NULL, "", NULL,
+                                  "{\"user\":\"wang\",\"password\":\"nope-nope-nope\"}", &wrong),
+                     401);
+    assert_int_equal(staffsrv_req(&srv, "POST", "/api/office/login", NULL, "", NULL,
+                                  "{\"user\":\"nobody\",\"password\":\"nope-nope-nope\"}",
+                                  &unknown), 401);
+    StaffSession a = login("root");
+    expect("POST", "/api/office/users/li/disable", &a, NULL, NULL, "{}", 200, NULL);
+    assert_int_equal(staffsrv_req(&srv, "POST", "/api/office/login", NULL, "", NULL,
+                                  "{\"user\":\"li\",\"password\":\"" PW "\"}", &disabled), 401);
+    assert_string_equal(staffsrv_code(&wrong), "bad_credentials");
+    assert_string_equal(wrong.body, unknown.body);
+    assert_string_equal(wrong.body, disabled.body);
+    assert_string_equal(wrong.set_cookie, "");
+    staffsrv_resp_free(&wrong);
+    staffsrv_resp_free(&unknown);
+    staffsrv_resp_free(&disabled);
+    /* A cross-site form cannot sign in: JSON only. */
+    expect("POST", "/api/office/login", NULL, "", "application/x-www-form-urlencoded",
+           "user=wang&password=" PW, 415, "unsupported_media_type");
+    expect("POST", "/api/office/login", NULL, "", "text/plain",
+           "{\"user\":\"wang\",\"password\":\"" PW "\"}", 415, "unsupported_media_type");
+    expect("POST", "/api/office/login", NULL, "", NULL, "{\"user\":", 400, "bad_json");
+    expect("POST", "/api/office/login", NULL, "", NULL, "[]", 400, "bad_json");
+    expect("POST", "/api/office/login", NULL, "", NULL,
+           "{\"user\":\"w\xe4\xb8\",\"password\":\"x\"}", 400, "invalid_utf8");
+    expect("POST", "/api/office/login", NULL, "", NULL, "{\"user\":\"wang\"}", 422,
+           "invalid_field");
+    expect("POST", "/api/office/login", NULL, "", NULL, "{\"user\":5,\"password\":\"x\"}", 422,
+           "invalid_field");
+    expect("GET", "/api/office/login", NULL, NULL, NULL, NULL, 405, "method_not_allowed");
+}
+
+static void test_lockout_per_user_and_its_expiry(void **state)
+{
+    (void)state;
+    StaffSession s;
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(staffsrv_login(&srv, "wang", "wrong-password", &s), 401);
+    /* Locked: even the right password is refused, with Retry-After. */
+    StaffResp r;
+    const char *right = "{\"user\":\"wang\",\"password\":\"" PW "\"}";
+    assert_int_equal(staffsrv_req(&srv, "POST", "/api/office/login", NULL, "", NULL, right, &r),
+                     429);
+    assert_string_equal(staffsrv_code(&r), "locked");
+    assert_string_equal(r.retry_after, "900");
+    staffsrv_resp_free(&r);
+    /* Another user is not locked by wang's failures. */
+    assert_int_equal(staffsrv_login(&srv, "li", PW, &s), 200);
+    advance(600);
+    assert_int_equal(staffsrv_req(&srv, "POST", "/api/office/login", NULL, "", NULL, right, &r),
+                     429);
+    assert_string_equal(r.retry_after, "300");
+    staffsrv_resp_free(&r);
+    advance(300);
+    assert_int_equal(staffsrv_login(&srv, "wang", PW, &s), 200);
+    /* A success clears the count: four more failures do not lock. */
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(staffsrv_login(&srv, "wang", "wrong-password", &s), 401);
+    assert_int_equal(staffsrv_login(&srv, "wang", PW, &s), 200);
+}
+
+static void test_lockout_per_address(void **state)
+{
+    (void)state;
+    StaffSession s;
+    char name[32];
+    for (int i = 0; i < 20; i++) {
+        snprintf(name, sizeof name, "guess%d", i);
+        assert_int_equal(staffsrv_login(&srv, name, "wrong-password", &s), 401);
+    }
+    /* The address is locked: any user, even with the right password. */
+    assert_int_equal(staffsrv_login(&srv, "zhao", PW, &s), 429);
+    advance(15 * 60);
+    assert_int_equal(staffsrv_login(&srv, "zhao", PW, &s), 200);
+}
+
+static void test_csrf_refusals_change_nothing(void **state)
+{
+    (void)state;
+    int64_t id = staffsrv_suggestion(&srv, srv.cuihu, "s-1", "repairs", "路灯坏了", "HJKM6789",
+                                     atomic_load(&srv.now) - 60, NULL);
+    assert_true(id > 0);
+    StaffSession w = login("wang");
+    char path[80];
+    snprintf(path, sizeof path, "/api/office/suggestions/%lld/state", (long long)id);
+    const char *body = "{\"state\":\"acknowledged\",\"version\":1}";
+    expect("POST", path, &w, "", NULL, body, 403, "csrf");
+    expect("POST", path, &w, "wrong-token", NULL, body, 403, "csrf");
+    assert_int_equal(suggestion_version(id), 1);
+    expect("POST", "/api/office/logout", &w, "", NULL, "{}", 403, "csrf");
+    expect("POST", "/api/office/logout-all", &w, "nope", NULL, "{}", 403, "csrf");
+    expect("GET", "/api/office/me", &w, NULL, NULL, NULL, 200, NULL);   /* still signed in */
+    /* With the token it works. */
+    expect("POST", path, &w, NULL, NULL, body, 200, NULL);
+    assert_int_equal(suggestion_version(id), 2);
+    expect("POST", "/api/office/logout", &w, NULL, NULL, "{}", 200, NULL);
+    expect("GET", "/api/office/me", &w, NULL, NULL, NULL, 401, "unauthorized");
+}
+
+static void test_a_session_cannot_act_as_another(void **state)
+{
+    (void)state;
+    StaffSession w = login("wang"), l = login("li"), w2 = login("wang");
+    /* wang's cookie with li's token: refused. */
+    expect("POST", "/api/office/logout", &w, l.csrf, NULL, "{}", 403, "csrf");
+    /* Each session's token is its own. */
+    assert_string_not_equal(w.csrf, w2.csrf);
+    expect("POST", "/api/office/logout", &w, w2.csrf, NULL, "{}", 403, "csrf");
+    /* li signing out everywhere does not end wang's sessions. */
+    expect("POST", "/api/office/logout-all", &l, NULL, NULL, "{}", 200, NULL);
+    expect("GET", "/api/office/me", &l, NULL, NULL, NULL, 401, NULL);
+    expect("GET", "/api/office/me", &w, NULL, NULL, NULL, 200, NULL);
+    /* wang's logout-all ends both of his. */
+    expect("POST", "/api/office/logout-all", &w2, NULL, NULL, "{}", 200, NULL);
+    expect("GET", "/api/office/me", &w, NULL, NULL, NULL, 401, NULL);
+    expect("GET", "/api/office/me", &w2, NULL, NULL, NULL, 401, NULL);
+}
+
+static void test_idle_and_absolute_expiry(void **state)
+{
+    (void)state;
+    StaffSession w = login("wang");
+    advance(29 * 60);
+    expect("GET", "/api/office/me", &w, NULL, NULL, NULL, 200, NULL);
+    advance(29 * 60);
+    expect("GET", "/api/office/me", &w, NULL, NULL, NULL, 200, NULL);   /* activity keeps it */
+    advance(30 * 60);
+    expect("GET", "/api/office/me", &w, NULL, NULL, NULL, 401, "unauthorized");
+    /* However busy, 12 hours after sign-in it ends. */
+    StaffSession b = login("wang");
+    for (int i = 0; i < 12 * 3 - 1; i++) {
+        advance(20 * 60);
+        expect("GET", "/api/office/me", &b, NULL, NULL, NULL, 200, NULL);
+    }
+    advance(20 * 60);
+    expect("GET", "/api/office/me", &b, NULL, NULL, NULL, 401, "unauthorized");
+}
+
+static void test_roles(void **state)
+{
+    (void)state;
+    StaffSession a = login("root"), w = login("wang"), l = login("li");
+    expect("GET", "/api/office/users", &l, NULL, NULL, NULL, 403, "forbidden");
+    expect("GET", "/api/office/users", &w, NULL, NULL, NULL, 403, "forbidden");
+    expect("GET", "/api/office/audit", &w, NULL, NULL, NULL, 403, "forbidden");
+    expect("POST", "/api/office/users", &w, NULL, NULL,
+           "{\"name\":\"x\",\"password\":\"long-enough-1\",\"role\":\"admin\"}", 403,
+           "forbidden");
+    StaffResp r;
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/users", &a, NULL, NULL, NULL, &r),
+                     200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "users")), 4);
+    staffsrv_resp_free(&r);
+    /* An admin adds a clerk of cuihu, who can sign in at once. */
+    expect("POST", "/api/office/users", &a, NULL, NULL,
+           "{\"name\":\"chen\",\"password\":\"long-enough-1\",\"role\":\"clerk\","
+           "\"communities\":[\"cuihu\"]}", 201, NULL);
+    StaffSession c;
+    assert_int_equal(staffsrv_login(&srv, "chen", "long-enough-1", &c), 200);
+    expect("POST", "/api/office/users", &a, NULL, NULL,
+           "{\"name\":\"chen\",\"password\":\"long-enough-1\",\"role\":\"clerk\","
+           "\"communities\":[\"cuihu\"]}", 409, "exists");
+    expect("POST", "/api/office/users", &a, NULL, NULL,
+           "{\"name\":\"d\",\"password\":\"short\",\"role\":\"clerk\",\"communities\":[\"cuihu\"]}",
+           422, "invalid_field");
+    expect("POST", "/api/office/users", &a, NULL, NULL,
+           "{\"name\":\"d\",\"password\":\"long-enough-1\",\"role\":\"boss\"}", 422,
+           "invalid_field");
+    expect("POST", "/api/office/users", &a, NULL, NULL,
+           "{\"name\":\"d\",\"password\":\"long-enough-1\",\"role\":\"clerk\","
+           "\"communities\":[\"nowhere\"]}", 422, "invalid_field");
+    expect("POST", "/api/office/users", &a, NULL, NULL,
+           "{\"name\":\"d\",\"password\":\"long-enough-1\",\"role\":\"clerk\"}", 422,
+           "invalid_field");
+    /* Disabling ends the user's sessions. */
+    expect("POST", "/api/office/users/chen/disable", &a, NULL, NULL, "{}", 200, NULL);
+    expect("GET", "/api/office/me", &c, NULL, NULL, NULL, 401, NULL);
+    expect("POST", "/api/office/users/nobody/disable", &a, NULL, NULL, "{}", 404, "not_found");
+    expect("POST", "/api/office/users/root/disable", &a, NULL, NULL, "{}", 422, "self");
+}
+
+static void test_other_communities_are_not_found(void **state)
+{
+    (void)state;
+    int64_t mine = staffsrv_suggestion(&srv, srv.cuihu, "s-1", "repairs", "路灯", "HJKM6789",
+                                       atomic_load(&srv.now) - 60, NULL);
+    int64_t theirs = staffsrv_suggestion(&srv, srv.other, "s-2", "repairs", "门禁", "HJKM6788",
+                                         atomic_load(&srv.now) - 60, NULL);
+    assert_true(mine > 0 && theirs > 0);
+    StaffSession w = login("wang"), l = login("li");
+    char path[120];
+    snprintf(path, sizeof path, "/api/office/suggestions/%lld", (long long)theirs);
+    expect("GET", path, &w, NULL, NULL, NULL, 404, "not_found");
+    snprintf(path, sizeof path, "/api/office/suggestions/%lld/state", (long long)theirs);
+    expect("POST", path, &w, NULL, NULL, "{\"state\":\"acknowledged\",\"version\":1}", 404,
+           "not_found");
+    expect("GET", "/api/office/suggestions/999999", &w, NULL, NULL, NULL, 404, "not_found");
+    expect("GET", "/api/office/suggestions/abc", &w, NULL, NULL, NULL, 404, "not_found");
+    expect("GET", "/api/office/suggestions?community=other", &w, NULL, NULL, NULL, 404,
+           "not_found");
+    expect("GET", "/api/office/suggestions?community=nowhere", &w, NULL, NULL, NULL, 404,
+           "not_found");
+    /* The list without a community shows only wang's. */
+    StaffResp r;
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/suggestions", &w, NULL, NULL, NULL,
+                                  &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(
+                         json_object_get(r.json, "items"), 0), "id")), mine);
+    staffsrv_resp_free(&r);
+    assert_int_equal(theirs == 0, 0);
+    /* A clerk calling a manager's action: 403, nothing changes. */
+    snprintf(path, sizeof path, "/api/office/suggestions/%lld/approve-reply", (long long)mine);
+    expect("POST", path, &l, NULL, NULL, "{\"version\":1}", 403, "forbidden");
+    snprintf(path, sizeof path, "/api/office/suggestions/%lld/assign", (long long)mine);
+    expect("POST", path, &l, NULL, NULL, "{\"user\":\"wang\",\"version\":1}", 403, "forbidden");
+    assert_int_equal(suggestion_version(mine), 1);
+    /* Assigning to someone of another community is refused. */
+    expect("POST", path, &w, NULL, NULL, "{\"user\":\"zhao\",\"version\":1}", 422,
+           "invalid_field");
+    expect("POST", path, &w, NULL, NULL, "{\"user\":\"li\",\"version\":1}", 200, NULL);
+    assert_int_equal(suggestion_version(mine), 2);
+}
+
+static void test_sql_metacharacters_and_bad_text(void **state)
+{
+    (void)state;
+    const char *evil = "x'); DROP TABLE staff_user; --";
+    int64_t id = staffsrv_suggestion(&srv, srv.cuihu, "s-1", "repairs", evil, "HJKM6789",
+                                     atomic_load(&srv.now) - 60, NULL);
+    StaffSession s;
+    json_t *b = json_pack("{s:s,s:s}", "user", evil, "password", evil);
+    char *text = json_dumps(b, 0);
+    expect("POST", "/api/office/login", NULL, "", NULL, text, 401, "bad_credentials");
+    free(text);
+    json_decref(b);
+    StaffSession a = login("root"), w = login("wang");
+    expect("POST", "/api/office/users", &a, NULL, NULL,
+           "{\"name\":\"a'b\",\"password\":\"long-enough-1\",\"role\":\"admin\"}", 422,
+           "invalid_field");
+    /* Search with LIKE and quote characters is literal. */
+    StaffResp r;
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/suggestions?q=%25'%20OR%201%3D1%20--",
+                                  &w, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+    staffsrv_resp_free(&r);
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/suggestions?q=DROP%20TABLE", &w,
+                                  NULL, NULL, NULL, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(
+                            json_object_get(r.json, "items"), 0), "text")), evil);
+    staffsrv_resp_free(&r);
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/suggestions?q=%25", &w, NULL, NULL,
+                                  NULL, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+    staffsrv_resp_free(&r);
+    expect("GET", "/api/office/suggestions?topic=a'b", &w, NULL, NULL, NULL, 400,
+           "invalid_query");
+    expect("GET", "/api/office/suggestions?kiosk=%E4%B8", &w, NULL, NULL, NULL, 400,
+           "invalid_query");
+    expect("GET", "/api/office/suggestions?q=%E4%B8", &w, NULL, NULL, NULL, 400,
+           "invalid_query");
+    expect("GET", "/api/office/suggestions?assignee=x'--", &w, NULL, NULL, NULL, 400,
+           "invalid_query");
+    /* A reply and a note with them are kept verbatim. */
+    char path[100], body[300];
+    snprintf(path, sizeof path, "/api/office/suggestions/%lld/state", (long long)id);
+    snprintf(body, sizeof body, "{\"state\":\"acknowledged\",\"version\":1,\"reply_zh\":\"%s\","
+             "\"note\":\"%s\"}", "好的'; DELETE FROM audit; --", "\\\" OR \\\"1\\\"=\\\"1");
+    assert_int_equal(staffsrv_req(&srv, "POST", path, &w, NULL, NULL, body, &r), 200);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "reply"),
+                                                          "zh")),
+                        "好的'; DELETE FROM audit; --");
+    staffsrv_resp_free(&r);
+    /* Invalid UTF-8 in a body: 400. */
+    snprintf(path, sizeof path, "/api/office/suggestions/%lld/state", (long long)id);
+    expect("POST", path, &w, NULL, NULL,
+           "{\"state\":\"in_progress\",\"version\":2,\"note\":\"\xff\xfe\"}", 400, "invalid_utf8");
+    expect("POST", path, &w, NULL, NULL, "{\"state\":\"in_progress\",\"version\":2,"
+           "\"note\":\"a\\u0000b\"}", 400, "invalid_utf8");
+    assert_int_equal(suggestion_version(id), 2);
+    /* Everything still there. */
+    assert_int_equal(staffsrv_login(&srv, "li", PW, &s), 200);
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/audit", &a, NULL, NULL, NULL, &r),
+                     200);
+    assert_true(json_array_size(json_object_get(r.json, "items")) > 0);
+    staffsrv_resp_free(&r);
+}
+
+static void test_audit_log(void **state)
+{
+    (void)state;
+    int64_t id = staffsrv_suggestion(&srv, srv.cuihu, "s-1", "repairs", "三号楼电梯异响",
+                                     "HJKM6789", atomic_load(&srv.now) - 60, "王先生 13800000000");
+    StaffSession w = login("wang"), a = login("root");
+    StaffSession x;
+    assert_int_equal(staffsrv_login(&srv, "wang", "not-the-password", &x), 401);
+    char path[100];
+    snprintf(path, sizeof path, "/api/office/suggestions/%lld/state", (long long)id);
+    expect("POST", path, &w, NULL, NULL, "{\"state\":\"done\",\"version\":1,"
+           "\"reply_zh\":\"已经修好了电梯\",\"note\":\"维修班老刘\"}", 200, NULL);
+    expect("POST", "/api/office/users", &a, NULL, NULL,
+           "{\"name\":\"chen\",\"password\":\"long-enough-1\",\"role\":\"clerk\","
+           "\"communities\":[\"cuihu\"]}", 201, NULL);
+    StaffResp r;
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/audit", &a, NULL, NULL, NULL, &r),
+                     200);
+    /* Newest first: user.add, suggestion.state, login_failed, session.login x2. */
+    json_t *items = json_object_get(r.json, "items");
+    assert_int_equal(json_array_size(items), 5);
+    const char *want[] = {"user.add", "suggestion.state", "session.login_failed",
+                          "session.login", "session.login"};
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(json_string_value(json_object_get(json_array_get(items, i),
+                                                              "action")), want[i]);
+    json_t *st = json_array_get(items, 1);
+    assert_string_equal(json_string_value(json_object_get(st, "user")), "wang");
+    assert_string_equal(json_string_value(json_object_get(st, "community")), "cuihu");
+    assert_string_equal(json_string_value(json_object_get(st, "summary")),
+                        "new -> done, reply published, note, contact deleted");
+    /* No resident text, reply, note or contact in it. */
+    assert_null(strstr(r.body, "电梯"));
+    assert_null(strstr(r.body, "王先生"));
+    assert_null(strstr(r.body, "老刘"));
+    assert_null(strstr(r.body, "not-the-password"));
+    staffsrv_resp_free(&r);
+    /* Paging. */
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/audit?limit=2", &a, NULL, NULL, NULL,
+                                  &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2);
+    int64_t next = json_integer_value(json_object_get(r.json, "next"));
+    staffsrv_resp_free(&r);
+    char p2[80];
+    snprintf(p2, sizeof p2, "/api/office/audit?limit=10&before=%lld", (long long)next);
+    assert_int_equal(staffsrv_req(&srv, "GET", p2, &a, NULL, NULL, NULL, &r), 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 3);
+    assert_true(json_is_null(json_object_get(r.json, "next")));
+    staffsrv_resp_free(&r);
+    expect("GET", "/api/office/audit?limit=0", &a, NULL, NULL, NULL, 400, "invalid_query");
+    expect("GET", "/api/office/audit?before=x", &a, NULL, NULL, NULL, 400, "invalid_query");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_login_sets_a_strict_cookie, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_login_refusals_give_one_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lockout_per_user_and_its_expiry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lockout_per_address, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csrf_refusals_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_session_cannot_act_as_another, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idle_and_absolute_expiry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_other_communities_are_not_found, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sql_metacharacters_and_bad_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_log, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include "officesrv.h"
+#include "proc.h"
 #include "staffsrv.h"
 #include "tmpdir.h"
 
@@ -477,6 +480,74 @@ static void test_audit_log(void **state)
     expect("GET", "/api/office/audit?before=x", &a, NULL, NULL, NULL, 400, "invalid_query");
 }
 
+/* Run officectl with the password lines on its standard input (not a
+ * terminal); its exit status. */
+static int ctl_with_password(OfficeSrv *o, const char *args, const char *input)
+{
+    char cmd[1500];
+    snprintf(cmd, sizeof cmd, "'%s' --config '%s' %s >/dev/null 2>&1", proc_bin("officectl"),
+             o->conf, args);
+    FILE *p = popen(cmd, "w");
+    assert_non_null(p);
+    fputs(input, p);
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_officectl_users(void **state)
+{
+    (void)state;
+    char *dir = tmpdir_make();
+    OfficeSrv o;
+    assert_int_equal(officesrv_init(&o, dir, NULL), 0);
+    assert_int_equal(ctl_with_password(&o, "user add wang --role manager --community cuihu",
+                                       "manager-pass-1\nmanager-pass-1\n"), 0);
+    assert_int_equal(ctl_with_password(&o, "user add wang --role manager --community cuihu",
+                                       "manager-pass-1\nmanager-pass-1\n"), 2);   /* exists */
+    assert_int_equal(ctl_with_password(&o, "user add li --role clerk --community cuihu",
+                                       "clerk-pass-11\nclerk-pass-12\n"), 2);     /* differ */
+    assert_int_equal(ctl_with_password(&o, "user add li --role clerk --community cuihu",
+                                       "short\nshort\n"), 2);
+    assert_int_equal(ctl_with_password(&o, "user add li --role clerk --community nowhere",
+                                       "clerk-pass-11\nclerk-pass-11\n"), 2);
+    assert_int_equal(ctl_with_password(&o, "user add li --role boss --community cuihu",
+                                       "clerk-pass-11\nclerk-pass-11\n"), 2);
+    assert_int_equal(ctl_with_password(&o, "user add li --role clerk",
+                                       "clerk-pass-11\nclerk-pass-11\n"), 2);
+    assert_int_equal(ctl_with_password(&o, "user add \"a'b\" --role admin",
+                                       "clerk-pass-11\nclerk-pass-11\n"), 2);
+    char *out = NULL;
+    assert_int_equal(officesrv_ctl(&o, &out, NULL, "user", "list", NULL), 0);
+    assert_non_null(strstr(out, "admin"));
+    assert_non_null(strstr(out, "wang"));
+    assert_non_null(strstr(out, "manager"));
+    assert_non_null(strstr(out, "cuihu"));
+    assert_null(strstr(out, "li "));
+    assert_null(strstr(out, "$argon2"));
+    free(out);
+    /* The real server signs wang in with that password. */
+    assert_int_equal(officesrv_start(&o), 0);
+    StaffSrv remote;
+    memset(&remote, 0, sizeof remote);
+    snprintf(remote.url, sizeof remote.url, "%s", o.url);
+    StaffSession w;
+    assert_int_equal(staffsrv_login(&remote, "wang", "manager-pass-1", &w), 200);
+    {
+        StaffResp r;
+        assert_int_equal(staffsrv_req(&remote, "GET", "/api/office/me", &w, NULL, NULL, NULL,
+                                      &r), 200);
+        staffsrv_resp_free(&r);
+    }
+    /* Disabled from the command line: the session ends at once. */
+    assert_int_equal(officesrv_ctl(&o, NULL, NULL, "user", "disable", "wang", NULL), 0);
+    assert_int_equal(staffsrv_req(&remote, "GET", "/api/office/me", &w, NULL, NULL, NULL, NULL),
+                     401);
+    assert_int_equal(staffsrv_login(&remote, "wang", "manager-pass-1", &w), 401);
+    assert_int_equal(officesrv_ctl(&o, NULL, NULL, "user", "disable", "nobody", NULL), 2);
+    assert_int_equal(officesrv_stop(&o), 0);
+    tmpdir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,6 +562,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_other_communities_are_not_found, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sql_metacharacters_and_bad_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_log, setup, teardown),
+        cmocka_unit_test(test_officectl_users),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

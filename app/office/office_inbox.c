@@ -509,13 +509,13 @@ void office_inbox_state(OfficeReq *rq, OfficeResp *rs)
     }
     if (!office_inbox_load(rq, rs, OFFICE_STAFF_CLERK, &it))
         goto out;
+    if (version != it.r.version) {
+        office_resp_error(rs, 409, "stale", "the suggestion was changed meanwhile; reload it");
+        goto out;
+    }
     if (!office_inbox_transition_ok(it.r.state, to)) {
         office_resp_error(rs, 422, "illegal_transition", "a suggestion that is %s cannot become"
                           " %s", it.r.state, to);
-        goto out;
-    }
-    if (version != it.r.version) {
-        office_resp_error(rs, 409, "stale", "the suggestion was changed meanwhile; reload it");
         goto out;
     }
     if (zh && it.r.unreadable) {

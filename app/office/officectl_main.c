@@ -252,6 +252,146 @@ static int octl_find_community(Ostore *s, const char *slug, OstoreCommunity *com
     return r == OSTORE_OK ? OCTL_OK : r == OSTORE_NOTFOUND ? OCTL_USAGE : OCTL_FAIL;
 }
 
+/* ---- staff users ---- */
+
+static bool octl_user_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    return n >= 1 && n <= 32 &&
+           strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+typedef struct {
+    Ostore *s;
+    int rc;
+} OctlUsers;
+
+static int octl_user_row(void *ud, const OstoreUser *u)
+{
+    OctlUsers *w = ud;
+    int64_t ids[256];
+    int n = 0;
+    char list[1024] = "";
+    if (strcmp(u->role, "admin") == 0) {
+        snprintf(list, sizeof list, "(every community)");
+    } else if (ostore_user_communities(w->s, u->id, ids, 256, &n) != OSTORE_OK) {
+        w->rc = OCTL_FAIL;
+        return 1;
+    }
+    for (int i = 0; i < n; i++) {
+        OstoreCommunity c;
+        if (ostore_community_by_id(w->s, ids[i], &c) == OSTORE_OK) {
+            size_t len = strlen(list);
+            snprintf(list + len, sizeof list - len, "%s%s", len ? "," : "", c.slug);
+        }
+    }
+    printf("%-20s %-8s %-9s %s\n", u->name, u->role, u->disabled_at ? "disabled" : "active",
+           list);
+    return 0;
+}
+
+static int octl_user(Octl *c)
+{
+    const char *sub = c->argv[0];
+    Ostore *s;
+    if (strcmp(sub, "list") == 0 && c->argc == 1) {
+        if (!(s = octl_open(c)))
+            return OCTL_FAIL;
+        /* Collect first: the rows ask the store again. */
+        OctlUsers w = {s, OCTL_OK};
+        if (ostore_user_list(s, octl_user_row, &w) != OSTORE_OK)
+            return octl_store_fail(s, "user list");
+        ostore_close(s);
+        return w.rc;
+    }
+    if (strcmp(sub, "disable") == 0 && c->argc == 2) {
+        if (!(s = octl_open(c)))
+            return OCTL_FAIL;
+        OstoreUser u;
+        OstoreResult r = ostore_user_get(s, c->argv[1], &u);
+        if (r == OSTORE_NOTFOUND) {
+            fprintf(stderr, "officectl: no user \"%s\" (officectl user list)\n", c->argv[1]);
+            ostore_close(s);
+            return OCTL_USAGE;
+        }
+        if (r == OSTORE_OK)
+            r = ostore_user_disable(s, u.id, c->now);
+        if (r == OSTORE_OK)
+            r = ostore_audit_add(s, c->now, 0, "officectl", "user.disable", 0, u.name, NULL);
+        if (r != OSTORE_OK && r != OSTORE_NOTFOUND)
+            return octl_store_fail(s, "user disable");
+        printf("user %s is disabled; their sessions have ended\n", u.name);
+        ostore_close(s);
+        return OCTL_OK;
+    }
+    if (strcmp(sub, "add") == 0 && c->argc >= 2) {
+        const char *name = c->argv[1], *role = NULL;
+        const char *slugs[256];
+        int n = 0;
+        for (int i = 2; i < c->argc; i++) {
+            if (strcmp(c->argv[i], "--role") == 0 && i + 1 < c->argc)
+                role = c->argv[++i];
+            else if (strcmp(c->argv[i], "--community") == 0 && i + 1 < c->argc && n < 256)
+                slugs[n++] = c->argv[++i];
+            else {
+                fprintf(stderr, "officectl: user add: unexpected \"%s\"\n", c->argv[i]);
+                return OCTL_USAGE;
+            }
+        }
+        if (!octl_user_name_ok(name)) {
+            fprintf(stderr, "officectl: user \"%s\": use 1 to 32 of letters, digits and . _ -\n",
+                    name);
+            return OCTL_USAGE;
+        }
+        if (!role || (strcmp(role, "admin") != 0 && strcmp(role, "manager") != 0 &&
+                      strcmp(role, "clerk") != 0)) {
+            fprintf(stderr, "officectl: user add needs --role admin, manager or clerk\n");
+            return OCTL_USAGE;
+        }
+        bool admin = strcmp(role, "admin") == 0;
+        if (!admin && n == 0) {
+            fprintf(stderr, "officectl: a %s needs at least one --community SLUG\n", role);
+            return OCTL_USAGE;
+        }
+        if (!(s = octl_open(c)))
+            return OCTL_FAIL;
+        int64_t ids[256];
+        for (int i = 0; !admin && i < n; i++) {
+            OstoreCommunity com;
+            int rc = octl_find_community(s, slugs[i], &com);
+            if (rc != OCTL_OK) {
+                ostore_close(s);
+                return rc;
+            }
+            ids[i] = com.id;
+        }
+        char pw[crypto_pwhash_STRBYTES];
+        int rc = octl_password(pw);
+        if (rc != OCTL_OK) {
+            ostore_close(s);
+            return rc;
+        }
+        OstoreResult r = ostore_user_add(s, name, pw, role, ids, admin ? 0 : n, c->now, NULL);
+        if (r == OSTORE_CONFLICT) {
+            fprintf(stderr, "officectl: user %s exists already\n", name);
+            ostore_close(s);
+            return OCTL_USAGE;
+        }
+        char summary[80];
+        snprintf(summary, sizeof summary, "role %s, %d communities", role, admin ? 0 : n);
+        if (r == OSTORE_OK)
+            r = ostore_audit_add(s, c->now, 0, "officectl", "user.add", 0, name, summary);
+        if (r != OSTORE_OK)
+            return octl_store_fail(s, "user add");
+        printf("added %s %s\n", role, name);
+        ostore_close(s);
+        return OCTL_OK;
+    }
+    fprintf(stderr, "officectl: user: expected add NAME --role ROLE [--community SLUG]...,"
+            " list, or disable NAME\n");
+    return OCTL_USAGE;
+}
+
 /* ---- kiosks ---- */
 
 static void octl_print_code(Octl *c, const char *community, const char *name, const char *code,
@@ -453,6 +593,9 @@ static const OctlCommand octl_commands[] = {
     {"init", "--org NAME --admin USER", 0, 4,
      "make the database, the office key pair and the first administrator\n"
      "            (password read twice from the terminal or standard input)", octl_init},
+    {"user", "add NAME --role admin|manager|clerk [--community SLUG]... | list | disable NAME",
+     1, 520, "add a staff user (password read twice), list them, or disable one\n"
+     "            (their sessions end at once)", octl_user},
     {"community", "add SLUG NAME_ZH [NAME_EN] | list", 1, 4,
      "add a community, or list them", octl_community},
     {"kiosk", "add|code|revoke COMMUNITY NAME | list [COMMUNITY]", 1, 3,

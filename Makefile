@@ -46,6 +46,9 @@ $(foreach l,$(LAYERS),$(eval CFLAGS_$(l) := $(call pc,--cflags,$(PKGS_$(l)))))
 # needs before the first frame (docs/BENCHMARKS.md).
 CORE_LIBS   := $(call pc,--libs,$(filter-out libcurl,$(ALL_PKGS))) -lm
 OFFICE_LIBS := $(call pc,--libs,$(PKGS_office)) -lm
+# The office programs link libcurl (the alert webhook); test programs get
+# its functions from app/net/curl_lazy.c like the kiosk.
+OFFICE_BIN_LIBS := $(OFFICE_LIBS) $(call pc,--libs,libcurl)
 SDL_CFLAGS  := $(call pc,--cflags,$(SDL_PKGS))
 SDL_LIBS    := $(call pc,--libs,$(SDL_PKGS))
 TEST_CFLAGS := $(call pc,--cflags,$(TEST_PKGS))
@@ -83,9 +86,9 @@ $(1)/kiosk: $(1)/obj/platform/kiosk_main.o $$($(1)_PLAT_OBJ) $$($(1)_CORE_OBJ)
 $(1)/kioskctl: $(1)/obj/cli/kioskctl_main.o $$($(1)_CORE_OBJ)
 	$$(CC) $(2) -o $$@ $$^ $$(CORE_LIBS)
 $(1)/office: $(1)/obj/office/office_main.o $$($(1)_OFF_OBJ)
-	$$(CC) $(2) -o $$@ $$^ $$(OFFICE_LIBS)
+	$$(CC) $(2) -o $$@ $$^ $$(OFFICE_BIN_LIBS)
 $(1)/officectl: $(1)/obj/office/officectl_main.o $$($(1)_OFF_OBJ)
-	$$(CC) $(2) -o $$@ $$^ $$(OFFICE_LIBS)
+	$$(CC) $(2) -o $$@ $$^ $$(OFFICE_BIN_LIBS)
 $(1)/tests/test_%: $(1)/tests/test_%.o $$($(1)_SUP_OBJ) $$($(1)_PLAT_OBJ) $$($(1)_CORE_OBJ) $$(patsubst app/%.c,$(1)/obj/%.o,$(OFFICE_SRC)) | $(1)/kiosk $(1)/kioskctl $(1)/office $(1)/officectl
 	$$(CC) $(2) -o $$@ $$(filter %.o,$$^) $$(TEST_LIBS) $$(SDL_LIBS) $$(CORE_LIBS) $$(OFFICE_LIBS)
 endef

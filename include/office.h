@@ -60,7 +60,7 @@ typedef struct OfficeResp {
     size_t len;
     const char *content_type;      /* NULL: application/json */
     const char *hname[OFFICE_MAX_HEADERS];
-    char hvalue[OFFICE_MAX_HEADERS][128];
+    char hvalue[OFFICE_MAX_HEADERS][256];
     int n_headers;
 } OfficeResp;
 
@@ -104,6 +104,8 @@ const char *office_seal_public(const Office *o);
 /* Tests: the clock that gives rq->now (Unix seconds); NULL: the system's.
  * Set it before requests arrive. */
 void office_set_clock(Office *o, int64_t (*now)(void *ud), void *ud);
+/* The background jobs (office_alert.h), NULL when [fleet] tick_s is 0. */
+struct OfficeJobs *office_jobs(const Office *o);
 
 /* ---- helpers for handlers ---- */
 

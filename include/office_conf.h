@@ -1,5 +1,7 @@
 /* office_conf.h - Lobby Office's settings file (/etc/lobby-kiosk/office.conf,
  * docs/OFFICE.md): INI with [server], [storage], [kiosks] and [staff] sections.
+ * docs/OFFICE.md): INI with [server], [storage], [kiosks], [fleet],
+ * [public] and [retention] sections.
  * Like the kiosk's: every key has a default, an unknown key or bad value
  * is an error naming the file and line. */
 #ifndef OFFICE_CONF_H
@@ -36,7 +38,24 @@ typedef struct OfficeConf {
     int session_idle_minutes;       /* a staff session idle this long ends */
     int ack_hours;                  /* a suggestion is due to be acknowledged after this */
     int close_days;                 /* and to be closed after this */
+    int enrol_per_hour;             /* enrolment attempts per address and hour */
+    /* [fleet] (docs/OFFICE.md, "Watching the fleet") */
+    int heartbeat_interval_min;     /* the kiosks' heartbeat_interval_min */
+    int heartbeat_keep;             /* heartbeats kept per kiosk (0: no count limit) */
+    int heartbeat_keep_days;        /* heartbeats older than this are deleted daily (0: never) */
+    int night_start_min, night_end_min; /* the night window, minutes; -1: none */
+    int tick_s;                     /* the background jobs' period; 0: no background jobs */
+    char webhook_url[OFFICE_PATH_MAX];  /* alerts are POSTed here; "" = off */
+    int webhook_format;             /* OFFICE_WEBHOOK_* */
+    int webhook_timeout_s;
+    /* [public] */
+    int reply_per_hour;             /* reply look-ups per address and hour */
+    /* [retention] */
+    int retention_days;             /* a closed suggestion's text is kept this long */
 } OfficeConf;
+
+enum { OFFICE_WEBHOOK_GENERIC, OFFICE_WEBHOOK_WECOM, OFFICE_WEBHOOK_DINGTALK,
+       OFFICE_WEBHOOK_FEISHU };
 
 /* The defaults. */
 void office_conf_defaults(OfficeConf *c);

@@ -47,7 +47,7 @@ typedef enum {
 } OstoreResult;
 
 /* The schema version this program writes (migrations 1..OSTORE_SCHEMA). */
-#define OSTORE_SCHEMA 6
+#define OSTORE_SCHEMA 7
 
 #define OSTORE_HASH_HEX 65   /* 64 hex digits of a SHA-256 and a NUL */
 
@@ -364,6 +364,139 @@ OstoreResult ostore_suggestion_state(Ostore *s, int64_t community_id, int64_t id
 typedef int (*OstoreSuggestionStateFn)(void *ud, const OstoreSuggestionState *st);
 OstoreResult ostore_suggestion_states(Ostore *s, int64_t community_id, int64_t from, int64_t to,
                                       OstoreSuggestionStateFn fn, void *ud);
+/* ---- fleet: heartbeats, kiosk states, alerts, posting, limits, jobs
+ * (ostore_fleet.c; office_fleet.h, office_alert.h, office_posting.h) ---- */
+
+/* What office_fleet made of one heartbeat (the strings are the caller's). */
+typedef struct {
+    const char *json;             /* as received */
+    const char *content_version;  /* "" when the kiosk has no content */
+    const char *display;          /* "day", "night", "night-blank" */
+    const char *flags;            /* raised and derived flags, comma-separated, sorted */
+    const char *app_version;
+    const char *queue;            /* the queue object as compact JSON */
+    bool visible;                 /* the screen shows content (not blank) */
+} OstoreHeartbeat;
+
+/* A kiosk's last heartbeat and its evaluated state. */
+typedef struct {
+    int64_t kiosk_id, community_id;
+    char state[24];               /* "" before the first evaluation */
+    char state_flags[256];        /* the flags the state was raised for */
+    int64_t since;                /* when it entered the state */
+    int64_t seq;                  /* raised at every change of state */
+    int64_t hb_at;                /* last heartbeat, 0: never */
+    char content_version[24], display[16], flags[256], app_version[32], queue[256];
+} OstoreKioskStatus;
+
+/* Keep one heartbeat in one transaction: its row (the kiosk's history
+ * then pruned to its newest `keep` rows; 0 keeps all), its summary in the
+ * kiosk's status, and its display segment: the kiosk's latest segment is
+ * extended to `now` when it has the same content version and visibility
+ * and ended at most `join_s` ago, else a new one starts at `now`. */
+OstoreResult ostore_fleet_heartbeat(Ostore *s, int64_t community_id, int64_t kiosk_id,
+                                    const OstoreHeartbeat *hb, int keep, int64_t join_s,
+                                    int64_t now);
+/* The kiosk's status; OSTORE_NOTFOUND when it has none yet (zeroed). */
+OstoreResult ostore_fleet_status(Ostore *s, int64_t kiosk_id, OstoreKioskStatus *out);
+/* Every kiosk (community_id 0: all) with its status (zeroed when none),
+ * by community and name; fn returns non-zero to stop. */
+typedef int (*OstoreFleetFn)(void *ud, const OstoreKiosk *k, const OstoreKioskStatus *st);
+OstoreResult ostore_fleet_list(Ostore *s, int64_t community_id, OstoreFleetFn fn, void *ud);
+/* Record a newly evaluated state of the kiosk whose status was read as
+ * `old`: a compare-and-set on old->seq, so of several processes one
+ * records each change. When `alert`, an alert row (kiosk, new seq: a
+ * unique key) goes with it, pending for the webhook when `send`.
+ * OSTORE_OK when recorded (*alert_id the new alert or 0);
+ * OSTORE_CONFLICT when the status changed meanwhile (read it again). */
+OstoreResult ostore_fleet_set_state(Ostore *s, const OstoreKioskStatus *old, const char *state,
+                                    const char *flags, bool alert, bool send, int64_t now,
+                                    int64_t *alert_id);
+/* The stored feed's content version (its ETag without quotes), when it
+ * was made, the revision it was made from and the community's current
+ * revision, without the document. OSTORE_NOTFOUND when no feed was
+ * stored yet (*content_rev is still set). */
+OstoreResult ostore_feed_version(Ostore *s, int64_t community_id, char *version, size_t n,
+                                 int64_t *generated_at, int64_t *rev, int64_t *content_rev);
+/* A kiosk by id (any community). */
+OstoreResult ostore_kiosk_by_id(Ostore *s, int64_t kiosk_id, OstoreKiosk *out);
+
+typedef struct {
+    int64_t id, community_id, kiosk_id, seq, created_at, acked_at, sent_at, next_try;
+    int attempts;
+    char community[64], kiosk[128];
+    char from_state[24], to_state[24], flags[256];
+    char acked_by[64], send_state[16], last_error[200];
+} OstoreAlert;
+
+/* Newest first: community_id 0 all; before_id 0 from the newest; at most
+ * `limit`. */
+typedef int (*OstoreAlertFn)(void *ud, const OstoreAlert *a);
+OstoreResult ostore_alert_list(Ostore *s, int64_t community_id, int64_t before_id, int limit,
+                               OstoreAlertFn fn, void *ud);
+OstoreResult ostore_alert_get(Ostore *s, int64_t id, OstoreAlert *out);
+/* OSTORE_NOTFOUND: no such alert; OSTORE_DUPLICATE: acknowledged already. */
+OstoreResult ostore_alert_ack(Ostore *s, int64_t id, const char *user, int64_t now);
+/* Claim the oldest alert due for the webhook (pending, next_try <= now,
+ * no live claim) for `lease_s` seconds and count the attempt: only one
+ * caller, of any process, gets it. OSTORE_NOTFOUND when none is due. */
+OstoreResult ostore_alert_claim(Ostore *s, int64_t now, int64_t lease_s, OstoreAlert *out);
+/* After the attempt: sent, or failed with the reason and the next try
+ * (give_up: no more tries). */
+OstoreResult ostore_alert_sent(Ostore *s, int64_t id, int64_t now);
+OstoreResult ostore_alert_failed(Ostore *s, int64_t id, const char *why, int64_t next_try,
+                                 bool give_up);
+
+/* ---- proof of posting ---- */
+
+/* Note that content version `version` of the community holds the notice
+ * (kept once per version and notice). */
+OstoreResult ostore_feed_notice_add(Ostore *s, int64_t community_id, const char *version,
+                                    const char *notice_id, const char *title,
+                                    int64_t publish_at, int64_t expire_at, int64_t now);
+/* The versions holding the notice, oldest first. */
+typedef int (*OstoreFeedNoticeFn)(void *ud, const char *version, const char *title,
+                                  int64_t publish_at, int64_t expire_at);
+OstoreResult ostore_feed_notice_versions(Ostore *s, int64_t community_id, const char *notice_id,
+                                         OstoreFeedNoticeFn fn, void *ud);
+typedef struct {
+    int64_t kiosk_id;
+    char kiosk[128];
+    char content_version[24];
+    bool visible;
+    int64_t start_at, end_at;
+} OstoreSegment;
+/* The community's display segments that overlap [from, to], by kiosk
+ * name then start. */
+typedef int (*OstoreSegmentFn)(void *ud, const OstoreSegment *g);
+OstoreResult ostore_segment_list(Ostore *s, int64_t community_id, int64_t from, int64_t to,
+                                 OstoreSegmentFn fn, void *ud);
+
+/* ---- the public reply page ---- */
+
+/* One item of a list by its id (a sealed reply by its lookup): its JSON,
+ * malloc'd (caller frees). OSTORE_NOTFOUND when there is none. */
+OstoreResult ostore_item_get(Ostore *s, int64_t community_id, OstoreList l, const char *item_id,
+                             char **json);
+
+/* ---- limits and jobs ---- */
+
+/* Count one hit of `address` in `bucket`'s window starting at
+ * window_start; *count is the hits in that window, this one included. */
+OstoreResult ostore_addr_hit(Ostore *s, const char *bucket, const char *address,
+                             int64_t window_start, int64_t *count);
+/* Whether job `name` is due (last run at least every_s ago, or never): when
+ * it is, this caller is recorded as running it now (OSTORE_OK), so one
+ * process of several runs it; OSTORE_DUPLICATE when not due. */
+OstoreResult ostore_job_claim(Ostore *s, const char *name, int64_t every_s, int64_t now);
+/* Delete heartbeats received before hb_before and rate-limit windows
+ * starting before rate_before; *heartbeats counts what went (may be NULL). */
+OstoreResult ostore_fleet_prune(Ostore *s, int64_t hb_before, int64_t rate_before,
+                                int64_t *heartbeats);
+/* A consistent copy of the whole database into `path` (a new file, made
+ * 0600) while others keep working (SQLite's online backup). OSTORE_ERROR
+ * with a message on PostgreSQL (pg_dump is the way: docs/OFFICE.md). */
+OstoreResult ostore_backup(Ostore *s, const char *path);
 
 /* ---- USB bundles (ostore_bundle.c) ----
  * Each kiosk signs its USB bundles with its own Ed25519 key

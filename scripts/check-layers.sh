@@ -10,24 +10,25 @@
 #   cli       kiosk staff net config data    (kioskctl)
 #   kiosk     ui ime staff net config data   (wiring of the kiosk program)
 #   ui        ime staff config data          (app, keyboard, screens)
-#   office    staff config data              (Lobby Office, no SDL)
+#   office    staff config data              (Lobby Office, no SDL; libcurl for
+#                                            its alert webhook, office_alert.c)
 #   ime       data                           (errmsg, text helpers)
 #   staff     config data
-#   net       config data                    (libcurl only here)
+#   net       config data                    (libcurl; the office's webhook too)
 #   config    data                           (the settings file)
 #   data      (nothing of ours)
 set -u
 src=$1 dep=$2
 layer=$(echo "$src" | cut -d/ -f2)
 case $layer in
-platform) ok="platform kiosk ui ime staff net config data" ;;
-cli)      ok="cli kiosk staff net config data" ;;
-kiosk)    ok="kiosk ui ime staff net config data" ;;
+platform) ok="platform kiosk ui ime staff net curl config data" ;;
+cli)      ok="cli kiosk staff net curl config data" ;;
+kiosk)    ok="kiosk ui ime staff net curl config data" ;;
 ui)       ok="ui ime staff config data" ;;
-office)   ok="office staff config data" ;;
+office)   ok="office staff curl config data" ;;
 ime)      ok="ime data" ;;
 staff)    ok="staff config data" ;;
-net)      ok="net config data" ;;
+net)      ok="net curl config data" ;;
 config)   ok="config data" ;;
 data)     ok="data" ;;
 *) echo "$src: not in a known layer folder of app/" >&2; exit 1 ;;
@@ -37,7 +38,7 @@ bad=0
 for h in $(sed -e 's/\\$//' -e 's/^[^:]*://' "$dep" | tr ' ' '\n' | grep '\.h$' | sort -u); do
     case $h in
     */SDL2/*|*/SDL.h)          l=platform ;;
-    */curl/*)                  l=net ;;
+    */curl/*)                  l=curl ;;   # net, and the office's webhook
     */zinnia.h|*/googlepinyin/*) l=ime ;;
     */microhttpd.h|*/libpq-fe.h|*/postgresql/*) l=office ;;
     include/*)

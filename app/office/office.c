@@ -1,6 +1,7 @@
 /* office.c - Lobby Office's HTTP server: libmicrohttpd, limits, routing, roles, JSON errors. */
 #include "office.h"
 #include "afile.h"
+#include "office_alert.h"
 #include "timeutil.h"
 
 #include <arpa/inet.h>
@@ -33,6 +34,7 @@ struct Office {
     int n_idle;
     int64_t (*clock)(void *ud);    /* tests: rq->now; NULL the system's */
     void *clock_ud;
+    OfficeJobs *jobs;              /* the background jobs (office_alert.h) */
 };
 
 /* What the server keeps about one request while its body arrives. */
@@ -468,6 +470,8 @@ Office *office_start(const OfficeConf *conf, char *err, size_t errlen)
                  " machine)", conf->listen_host, conf->listen_port);
         goto fail;
     }
+    if (conf->tick_s > 0 && !(o->jobs = office_jobs_start(conf, o->db_spec, err, errlen)))
+        goto fail;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(o->daemon, MHD_DAEMON_INFO_BIND_PORT);
     o->port = info ? info->port : conf->listen_port;
     bool v6 = strchr(conf->listen_host, ':') != NULL;
@@ -485,6 +489,7 @@ void office_stop(Office *o)
         return;
     if (o->daemon)
         MHD_stop_daemon(o->daemon);
+    office_jobs_stop(o->jobs);
     for (int i = 0; i < o->n_idle; i++)
         ostore_close(o->idle[i]);
     seal_wipe(&o->seal);
@@ -507,3 +512,4 @@ void office_set_clock(Office *o, int64_t (*now)(void *ud), void *ud)
     o->clock = now;
     o->clock_ud = ud;
 }
+OfficeJobs *office_jobs(const Office *o) { return o->jobs; }

@@ -22,6 +22,33 @@ void office_conf_defaults(OfficeConf *c)
     c->session_idle_minutes = 30;
     c->ack_hours = 24;
     c->close_days = 7;
+    c->enrol_per_hour = 20;
+    c->heartbeat_interval_min = 10;
+    c->heartbeat_keep = 2000;
+    c->heartbeat_keep_days = 90;
+    c->night_start_min = c->night_end_min = -1;
+    c->tick_s = 60;
+    c->webhook_format = OFFICE_WEBHOOK_GENERIC;
+    c->webhook_timeout_s = 10;
+    c->reply_per_hour = 30;
+    c->retention_days = 180;
+}
+
+/* "HH:MM" into minutes after midnight; "" is -1 (none). */
+static int office_conf_hhmm(const char *v, int *out)
+{
+    if (!v[0]) {
+        *out = -1;
+        return 0;
+    }
+    if (strlen(v) != 5 || v[2] != ':' || v[0] < '0' || v[0] > '2' || v[1] < '0' || v[1] > '9' ||
+        v[3] < '0' || v[3] > '5' || v[4] < '0' || v[4] > '9')
+        return -1;
+    int h = (v[0] - '0') * 10 + (v[1] - '0');
+    if (h > 23)
+        return -1;
+    *out = h * 60 + (v[3] - '0') * 10 + (v[4] - '0');
+    return 0;
 }
 
 bool office_conf_is_loopback(const char *host)
@@ -106,6 +133,14 @@ static int office_conf_apply(OfficeConf *c, const char *section, const char *nam
         {"staff", "session_idle_minutes", 1, 1440, offsetof(OfficeConf, session_idle_minutes)},
         {"staff", "ack_hours", 1, 720, offsetof(OfficeConf, ack_hours)},
         {"staff", "close_days", 1, 365, offsetof(OfficeConf, close_days)},
+        {"kiosks", "enrol_per_hour", 1, 100000, offsetof(OfficeConf, enrol_per_hour)},
+        {"fleet", "heartbeat_interval_min", 1, 1440, offsetof(OfficeConf, heartbeat_interval_min)},
+        {"fleet", "heartbeat_keep", 0, 1000000, offsetof(OfficeConf, heartbeat_keep)},
+        {"fleet", "heartbeat_keep_days", 0, 36500, offsetof(OfficeConf, heartbeat_keep_days)},
+        {"fleet", "tick_s", 0, 3600, offsetof(OfficeConf, tick_s)},
+        {"fleet", "webhook_timeout_s", 1, 120, offsetof(OfficeConf, webhook_timeout_s)},
+        {"public", "reply_per_hour", 1, 100000, offsetof(OfficeConf, reply_per_hour)},
+        {"retention", "retention_days", 0, 36500, offsetof(OfficeConf, retention_days)},
     };
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
         if (IS(ints[i].sec, ints[i].key)) {
@@ -116,6 +151,31 @@ static int office_conf_apply(OfficeConf *c, const char *section, const char *nam
             }
             return 1;
         }
+    if (IS("fleet", "night_start") || IS("fleet", "night_end")) {
+        int *dst = strcmp(name, "night_start") == 0 ? &c->night_start_min : &c->night_end_min;
+        if (office_conf_hhmm(v, dst) < 0) {
+            snprintf(m, ml, "%s: expected HH:MM (local time), or nothing for no night", name);
+            return 0;
+        }
+        return 1;
+    }
+    if (IS("fleet", "webhook_url")) {
+        if (v[0] && strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) {
+            snprintf(m, ml, "webhook_url: expected an https:// address, or nothing for none");
+            return 0;
+        }
+        return office_conf_path(c->webhook_url, v, m, ml, name);
+    }
+    if (IS("fleet", "webhook_format")) {
+        static const char *const fmts[] = {"generic", "wecom", "dingtalk", "feishu"};
+        for (int i = 0; i < 4; i++)
+            if (strcmp(v, fmts[i]) == 0) {
+                c->webhook_format = i;
+                return 1;
+            }
+        snprintf(m, ml, "webhook_format: expected generic, wecom, dingtalk or feishu");
+        return 0;
+    }
     if (IS("storage", "data_dir"))
         return office_conf_path(c->data_dir, v, m, ml, name);
     if (IS("storage", "database"))

@@ -1,5 +1,6 @@
 /* office_feed.c - content documents made from the database's items and checked by content.c. */
 #include "office_feed.h"
+#include "office_proof.h"
 #include "content.h"
 #include "receipt.h"
 #include "replyfeed.h"
@@ -136,13 +137,17 @@ int office_feed_current(Ostore *s, int64_t community_id, int64_t now, OstoreFeed
     }
     char etag[40];
     snprintf(etag, sizeof etag, "\"%s\"", c->version);
-    content_free(c);
-    if (ostore_feed_put(s, community_id, rev, text, len, etag, now) != OSTORE_OK) {
+    /* The notices of this version first (for proof of posting): a feed
+     * is stored only once its notices are noted. */
+    if (office_proof_note(s, community_id, c, now) < 0 ||
+        ostore_feed_put(s, community_id, rev, text, len, etag, now) != OSTORE_OK) {
         snprintf(err, errlen, "%s", ostore_error(s));
+        content_free(c);
         free(text);
         ostore_feed_free(out);
         return OFFICE_FEED_FAIL;
     }
+    content_free(c);
     ostore_feed_free(out);
     /* Serve what is stored now: another process may have stored a later one. */
     free(text);

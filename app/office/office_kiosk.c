@@ -2,6 +2,8 @@
 #include "office_kiosk.h"
 #include "export_sign.h"
 #include "office_feed.h"
+#include "office_fleet.h"
+#include "office_reply.h"
 #include "office_secret.h"
 #include "outbox.h"
 #include "timeutil.h"
@@ -355,13 +357,8 @@ void office_kiosk_heartbeat(OfficeReq *rq, OfficeResp *rs)
     json_t *b = office_kiosk_body(rq, rs);
     if (!b)
         return;
-    if (office_kiosk_v1(b, rs)) {
-        if (ostore_heartbeat_add(rq->store, rq->kiosk.community_id, rq->kiosk.id, rq->body,
-                                 rq->now) == OSTORE_OK)
-            office_resp_json(rs, 200, json_pack("{s:b}", "ok", 1));
-        else
-            office_resp_store_error(rq, rs);
-    }
+    if (office_kiosk_v1(b, rs))
+        office_fleet_heartbeat(rq, rs, b);   /* kept, and the kiosk judged */
     json_decref(b);
 }
 
@@ -427,6 +424,9 @@ void office_kiosk_health(OfficeReq *rq, OfficeResp *rs)
 
 void office_kiosk_enrol(OfficeReq *rq, OfficeResp *rs)
 {
+    /* Codes are short: guessing is limited per address, in the database. */
+    if (!office_rate_allow(rq, rs, "enrol", office_conf(rq->office)->enrol_per_hour))
+        return;
     json_t *b = office_kiosk_body(rq, rs);
     if (!b)
         return;
@@ -494,7 +494,7 @@ void office_kiosk_enrol(OfficeReq *rq, OfficeResp *rs)
     else if (t[0])
         snprintf(tracking, sizeof tracking, "%s", t);
     else if (strncmp(base, "https://", 8) == 0)
-        snprintf(tracking, sizeof tracking, "%s/r/{receipt}", base);
+        snprintf(tracking, sizeof tracking, "%s/r/{receipt}?c=%s", base, k.community);
     else
         tracking[0] = '\0';   /* the kiosk shows only https tracking addresses */
     const char *pub = office_seal_public(rq->office);

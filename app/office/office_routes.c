@@ -8,6 +8,8 @@
 #include "office_staff.h"
 #include "office_static.h"
 #include "office_stats.h"
+#include "office_fleet_api.h"
+#include "office_reply.h"
 
 static bool office_auth_public(OfficeReq *rq, OfficeResp *rs)
 {
@@ -79,5 +81,14 @@ const OfficeRoute office_routes[] = {
     {"POST", "/api/office/suggestions/{id}/approve-reply", OFFICE_STAFF, 4096,
      office_inbox_approve},
     {"POST", "/api/office/suggestions/{id}/assign", OFFICE_STAFF, 4096, office_inbox_assign},
+    {"GET",  "/api/office/kiosks",       OFFICE_STAFF,  1,    office_fleet_api_kiosks},
+    {"POST", "/api/office/communities/{slug}/kiosks", OFFICE_STAFF, 4096, office_fleet_api_enrol},
+    {"POST", "/api/office/kiosks/{id}/revoke", OFFICE_STAFF, 1024, office_fleet_api_revoke},
+    {"GET",  "/api/office/alerts",       OFFICE_STAFF,  1,    office_fleet_api_alerts},
+    {"POST", "/api/office/alerts/{id}/ack", OFFICE_STAFF, 1024, office_fleet_api_ack},
+    {"GET",  "/api/office/communities/{slug}/postings/{notice_id}", OFFICE_STAFF, 1,
+     office_fleet_api_posting},
+    {"GET",  "/r/{code}",                OFFICE_PUBLIC, 1,    office_reply_page},
+    {"GET",  "/api/reply/{code}",        OFFICE_PUBLIC, 1,    office_reply_api},
 };
 const size_t office_n_routes = sizeof office_routes / sizeof office_routes[0];

@@ -2,6 +2,8 @@
 #include "office_bundle.h"
 #include "office_conf.h"
 #include "office_feed.h"
+#include "office_proof.h"
+#include "office_retention.h"
 #include "office_secret.h"
 #include "ostore.h"
 #include "content.h"
@@ -551,6 +553,83 @@ out:
     return rc;
 }
 
+/* ---- proof of posting, purge, backup ---- */
+
+static int octl_posting(Octl *c)
+{
+    const char *csv = NULL;
+    if (c->argc == 4 && strcmp(c->argv[2], "--csv") == 0 && *c->argv[3]) {
+        csv = c->argv[3];
+    } else if (c->argc != 2) {
+        fprintf(stderr, "officectl: posting: expected COMMUNITY NOTICE_ID [--csv FILE]\n");
+        return OCTL_USAGE;
+    }
+    Ostore *s = octl_open(c);
+    if (!s)
+        return OCTL_FAIL;
+    OstoreCommunity com;
+    int rc = octl_find_community(s, c->argv[0], &com);
+    if (rc != OCTL_OK) {
+        ostore_close(s);
+        return rc;
+    }
+    Proof p;
+    int r = office_proof_make(s, &c->conf, &com, c->argv[1], c->now, &p);
+    if (r < 0)
+        return octl_store_fail(s, "posting");
+    ostore_close(s);
+    if (r > 0) {
+        fprintf(stderr, "officectl: %s never served a notice \"%s\" (its content held no such"
+                " id since the office recorded it)\n", com.slug, c->argv[1]);
+        return OCTL_USAGE;
+    }
+    office_proof_print(&p, stdout);
+    rc = OCTL_OK;
+    if (csv) {
+        size_t len = 0;
+        char *text = office_proof_csv(&p, &len), err[600];
+        if (!text) {
+            fprintf(stderr, "officectl: out of memory\n");
+            rc = OCTL_FAIL;
+        } else if (afile_write(csv, text, len, 0644, 0, err, sizeof err) < 0) {
+            fprintf(stderr, "officectl: %s\n", err);
+            rc = OCTL_FAIL;
+        } else {
+            fprintf(stderr, "wrote %s\n", csv);
+        }
+        free(text);
+    }
+    office_proof_free(&p);
+    return rc;
+}
+
+static int octl_purge(Octl *c)
+{
+    Ostore *s = octl_open(c);
+    if (!s)
+        return OCTL_FAIL;
+    OfficeRetentionReport rep;
+    if (office_retention_run(s, &c->conf, c->now, &rep) < 0)
+        return octl_store_fail(s, "purge");
+    printf("purged: %lld suggestion texts (closed over %d days ago), %lld contacts of closed"
+           " suggestions, %lld heartbeats\n", (long long)rep.texts, c->conf.retention_days,
+           (long long)rep.contacts, (long long)rep.heartbeats);
+    ostore_close(s);
+    return OCTL_OK;
+}
+
+static int octl_backup(Octl *c)
+{
+    Ostore *s = octl_open(c);
+    if (!s)
+        return OCTL_FAIL;
+    if (ostore_backup(s, c->argv[0]) != OSTORE_OK)
+        return octl_store_fail(s, "backup");
+    printf("backed up %s to %s\n", c->db, c->argv[0]);
+    ostore_close(s);
+    return OCTL_OK;
+}
+
 /* ---- status ---- */
 
 static int octl_status(Octl *c)
@@ -607,6 +686,13 @@ static const OctlCommand octl_commands[] = {
     {"import-bundle", "DIR [--kiosk COMMUNITY/NAME [--trust FINGERPRINT]]", 1, 5,
      "store a kiosk's USB bundle (docs/EXPORT.md) once its signature, files and\n"
      "            kiosk check out; what was uploaded too is stored once", octl_import_bundle},
+    {"posting", "COMMUNITY NOTICE_ID [--csv FILE]", 2, 4,
+     "proof of posting: on which kiosks the notice was on show, from when\n"
+     "            to when, with the gaps (and as CSV)", octl_posting},
+    {"purge", "", 0, 0, "delete what retention says is due (docs/OFFICE.md, \"Retention\")",
+     octl_purge},
+    {"backup", "FILE", 1, 1, "a consistent copy of the database into a new FILE (SQLite;\n"
+     "            on PostgreSQL use pg_dump)", octl_backup},
     {"status", "", 0, 0, "the database, the key and what was received", octl_status},
 };
 

@@ -116,6 +116,46 @@ static const char *const ostore_migrations[OSTORE_SCHEMA] = {
     "  to_state TEXT, reply_zh TEXT, reply_en TEXT, reply_state TEXT, note TEXT,"
     "  assignee_id BIGINT REFERENCES staff_user(id));"
     "CREATE INDEX suggestion_event_suggestion ON suggestion_event(suggestion_id, id);",
+    /* 7: watching the fleet (ostore_fleet.c): each kiosk's last heartbeat
+     * and state, alerts, what each kiosk showed when (display segments),
+     * the notices of each content version, rate limits, daily jobs */
+    "CREATE INDEX heartbeat_kiosk_id ON heartbeat(kiosk_id, id);"
+    "CREATE INDEX heartbeat_received ON heartbeat(received_at);"
+    "CREATE TABLE kiosk_status (kiosk_id BIGINT PRIMARY KEY REFERENCES kiosk(id),"
+    "  community_id BIGINT NOT NULL REFERENCES community(id),"
+    "  state TEXT NOT NULL DEFAULT '', state_flags TEXT NOT NULL DEFAULT '',"
+    "  since BIGINT NOT NULL DEFAULT 0, seq BIGINT NOT NULL DEFAULT 0,"
+    "  hb_at BIGINT NOT NULL DEFAULT 0, content_version TEXT NOT NULL DEFAULT '',"
+    "  display TEXT NOT NULL DEFAULT '', flags TEXT NOT NULL DEFAULT '',"
+    "  app_version TEXT NOT NULL DEFAULT '', queue TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE alert (id @ID,"
+    "  community_id BIGINT NOT NULL REFERENCES community(id),"
+    "  kiosk_id BIGINT NOT NULL REFERENCES kiosk(id), seq BIGINT NOT NULL,"
+    "  from_state TEXT NOT NULL, to_state TEXT NOT NULL, flags TEXT NOT NULL DEFAULT '',"
+    "  created_at BIGINT NOT NULL, acked_at BIGINT NOT NULL DEFAULT 0,"
+    "  acked_by TEXT NOT NULL DEFAULT '', send_state TEXT NOT NULL DEFAULT 'off'"
+    "  CHECK (send_state IN ('off','pending','sent','failed')),"
+    "  sent_at BIGINT NOT NULL DEFAULT 0, attempts BIGINT NOT NULL DEFAULT 0,"
+    "  next_try BIGINT NOT NULL DEFAULT 0, claim_until BIGINT NOT NULL DEFAULT 0,"
+    "  last_error TEXT NOT NULL DEFAULT '', UNIQUE (kiosk_id, seq));"
+    "CREATE INDEX alert_community ON alert(community_id, id);"
+    "CREATE INDEX alert_due ON alert(send_state, next_try);"
+    "CREATE TABLE display_segment (id @ID,"
+    "  kiosk_id BIGINT NOT NULL REFERENCES kiosk(id),"
+    "  community_id BIGINT NOT NULL REFERENCES community(id),"
+    "  content_version TEXT NOT NULL, visible INTEGER NOT NULL,"
+    "  start_at BIGINT NOT NULL, end_at BIGINT NOT NULL);"
+    "CREATE INDEX display_segment_kiosk ON display_segment(kiosk_id, end_at);"
+    "CREATE INDEX display_segment_community ON display_segment(community_id, end_at);"
+    "CREATE TABLE feed_notice (community_id BIGINT NOT NULL REFERENCES community(id),"
+    "  content_version TEXT NOT NULL, notice_id TEXT NOT NULL, title TEXT NOT NULL,"
+    "  publish_at BIGINT NOT NULL, expire_at BIGINT NOT NULL, first_at BIGINT NOT NULL,"
+    "  PRIMARY KEY (community_id, content_version, notice_id));"
+    "CREATE INDEX feed_notice_id ON feed_notice(community_id, notice_id);"
+    "CREATE TABLE rate_hit (bucket TEXT NOT NULL, address TEXT NOT NULL,"
+    "  window_start BIGINT NOT NULL, n BIGINT NOT NULL,"
+    "  PRIMARY KEY (bucket, address, window_start));"
+    "CREATE TABLE job_run (name TEXT PRIMARY KEY, last_run BIGINT NOT NULL);",
 };
 
 /* The schema version lives in a table both engines share: one row per

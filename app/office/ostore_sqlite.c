@@ -26,13 +26,19 @@ static void sq_err(Ostore *s)
 
 static int sq_open(Ostore *s, const char *spec)
 {
-    /* Create the file 0600 first: SQLite would use the umask. */
-    int fd = open(spec, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) {
+    /* Create the file 0600 first (SQLite would use the umask), and only
+     * when it is missing: closing a descriptor of a file drops every POSIX
+     * lock this process holds on it, so opening and closing an existing
+     * database here would silently unlock the process's other connections
+     * (another process could then checkpoint and delete the WAL under
+     * them). */
+    int fd = open(spec, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) {
         snprintf(s->err, sizeof s->err, "cannot open: %s", strerror(errno));
         return -1;
     }
-    close(fd);
+    if (fd >= 0)
+        close(fd);
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(spec, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {

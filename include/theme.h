@@ -36,18 +36,51 @@ extern const Theme theme_default, theme_contrast;
 #define COL_SCRIM        (VIEW_THEME->scrim)
 #define COL_GOOD         (VIEW_THEME->good)
 
-/* Sizes in dp (1 dp = short side / 1080). */
+/* Sizes in dp (1 dp = short side / 1080). The views take every gap,
+ * padding and part size from here; a literal left in a view is a one-off
+ * of that view and says so in a comment. */
 #define DP_HEADER     96
-#define DP_MARGIN     32
-#define DP_GAP        16
+#define DP_MARGIN     32    /* the screen's edge to its content */
 #define DP_TOUCH      96    /* minimum touch target height */
-#define DP_BORDER     1
+#define DP_BORDER     1     /* a card's border */
+#define DP_RULE       2     /* a button's outline, a divider */
+#define DP_RULE_BOLD  3     /* an entry box's outline */
+
+/* Spacing, smallest to largest: what stands between two things. */
+#define DP_GAP_XXS    4     /* a Chinese label to its English line */
+#define DP_GAP_XS     8     /* a line of text to the next block, small insets */
+#define DP_GAP_S      12    /* an icon to its text, a badge to the next, keys of a pad */
+#define DP_GAP        16    /* between controls (touch targets 16 dp apart) */
+#define DP_GAP_M      20    /* a title to what follows it */
+#define DP_GAP_L      24    /* between blocks of a card; cards of a grid */
+#define DP_GAP_XL     32    /* between sections of a screen */
+#define DP_GAP_XXL    40    /* above a closing button or a page's last block */
+
+/* Padding: a container's edge to its content. */
+#define DP_PAD_LIST   28    /* a list's card, a row */
+#define DP_PAD_TILE   40    /* a home tile, the review card */
+#define DP_PAD_CARD   48    /* a detail card, a dialog */
+
+/* Parts. */
+#define DP_STRIPE     12    /* a category's colour along a card */
+#define DP_BADGE_H    44    /* an urgent / pinned badge */
+#define DP_BADGE_PAD  10    /* inside a badge; between a staff figure's rows */
+#define DP_SCROLLBAR  8     /* the scroll indicator's width */
+#define DP_GUTTER     16    /* what a scrolled list leaves at its right for the indicator */
+#define DP_NAV_W      200   /* back and home: at least this wide */
+#define DP_NAV_PAD    120   /* back and home: icon and padding around the label */
+#define DP_BUTTON_H   112   /* a large button: dialogs, the attract hint, a row to tap */
+#define DP_BUTTON_L   120   /* the flow's main buttons (send, done, add a contact) */
+#define DP_QR         300   /* a QR code's side */
+#define DP_READ_MAX   1100  /* the widest a column of running text goes */
+#define DP_EMPTY_Y    80    /* an empty list's sentence below the title bar */
 #define DP_T_ATTRACT  64
 #define DP_T_TITLE    48
 #define DP_T_CARD     40
 #define DP_T_BODY     32
 #define DP_T_SMALL    26
-#define DP_ICON       48
+#define DP_ICON       48    /* an icon; a chevron's room */
+#define DP_ICON_L     120   /* a tile's or a page's big icon */
 
 /* Timings. */
 #define TAP_SLOP_DP   24    /* movement that turns a tap into a drag */

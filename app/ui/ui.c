@@ -98,8 +98,8 @@ int ui_para_clamped(const App *a, DrawList *dl, int x, int y, int w, FontFace fa
 void ui_nothing(const App *a, DrawList *dl, int y, const char *text)
 {
     int m = ui_dp(a, DP_MARGIN);
-    ui_para(a, dl, m, y + ui_dp(a, 40), a->w - 2 * m, FONT_REGULAR, ui_ts(a, DP_T_BODY),
-            ui_ts(a, 48), COL_TEXT2, text);
+    ui_para(a, dl, m, y + ui_dp(a, DP_GAP_XXL), a->w - 2 * m, FONT_REGULAR, ui_ts(a, DP_T_BODY),
+            ui_ts(a, DP_T_BODY * 3 / 2), COL_TEXT2, text);
 }
 
 int ui_fit_size(const App *a, FontFace face, int size_px, int min_px, int w, const char *s)
@@ -147,7 +147,7 @@ void ui_button(const App *a, DrawList *dl, Rect r, const char *id,
         dl_rect(dl, r, p ? COL_PRIMARY_DOWN : COL_PRIMARY);
     } else {
         dl_rect(dl, r, p ? COL_PRESSED : COL_CARD);
-        dl_frame(dl, r, COL_BORDER, ui_dp(a, 2));
+        dl_frame(dl, r, COL_BORDER, ui_dp(a, DP_RULE));
     }
     centred_label(a, dl, r, icon, label, ui_ts(a, DP_T_BODY),
                   primary ? COL_ON_PRIMARY : COL_TEXT);
@@ -166,8 +166,8 @@ int ui_badge(const App *a, DrawList *dl, int x, int y, Color bg,
              const char *icon, const char *label)
 {
     int size = ui_ts(a, DP_T_SMALL);
-    int pad = ui_dp(a, 10);
-    int h = ui_dp(a, 44);
+    int pad = ui_dp(a, DP_BADGE_PAD);
+    int h = ui_dp(a, DP_BADGE_H);
     int isz = icon ? size : 0;
     int w = pad * 2 + ui_width(a, FONT_BOLD, size, label) + (icon ? isz + pad / 2 : 0);
     dl_rect(dl, (Rect){x, y, w, h}, bg);
@@ -188,11 +188,11 @@ void ui_scrollbar(const App *a, DrawList *dl, Rect v, int content_h, int offset)
         return;
     int track = v.h;
     int thumb = track * v.h / content_h;
-    if (thumb < ui_dp(a, 48))
-        thumb = ui_dp(a, 48);
+    if (thumb < ui_dp(a, DP_TOUCH / 2))
+        thumb = ui_dp(a, DP_TOUCH / 2);
     int maxoff = content_h - v.h;
     int y = v.y + (track - thumb) * offset / (maxoff > 0 ? maxoff : 1);
-    int w = ui_dp(a, 8);
+    int w = ui_dp(a, DP_SCROLLBAR);
     dl_rect(dl, (Rect){v.x + v.w - w, v.y, w, track}, COL_BORDER);
     dl_rect(dl, (Rect){v.x + v.w - w, y, w, thumb}, COL_TEXT2);
 }
@@ -207,31 +207,31 @@ int ui_header(const App *a, DrawList *dl, int64_t now_s)
     /* Language toggle on the right: shows the language it switches to. */
     int bsize = ui_dp(a, DP_T_BODY);
     const char *other = ui_tr(a, "lang.switch");
-    int bw = ui_width(a, FONT_BOLD, bsize, other) + bsize * 5 / 4 + ui_dp(a, 56);
-    if (bw < ui_dp(a, 180))
+    int bw = ui_width(a, FONT_BOLD, bsize, other) + bsize * 5 / 4 + ui_dp(a, 56);   /* icon gap and padding */
+    if (bw < ui_dp(a, 180))   /* the language toggle: one-off sizes */
         bw = ui_dp(a, 180);
-    Rect lr = {a->w - m / 2 - bw, ui_dp(a, 8), bw, h - ui_dp(a, 16)};
+    Rect lr = {a->w - m / 2 - bw, ui_dp(a, DP_GAP_XS), bw, h - ui_dp(a, DP_GAP)};
     bool p = ui_pressed(a, "lang");
     dl_rect(dl, lr, p ? COL_PRIMARY_DOWN : COL_PRIMARY);
-    dl_frame(dl, lr, COL_ON_PRIMARY, ui_dp(a, 2));
+    dl_frame(dl, lr, COL_ON_PRIMARY, ui_dp(a, DP_RULE));
     centred_label(a, dl, lr, ICON_TRANSLATE, other, bsize, COL_ON_PRIMARY);
     /* The hit area reaches the top edge and the full header height. */
     dl_hit(dl, (Rect){lr.x, 0, lr.w, h}, "lang");
 
     /* The high-contrast toggle, an icon button beside it. */
-    int cw = ui_dp(a, 96);
-    Rect cr = {lr.x - ui_dp(a, 16) - cw, ui_dp(a, 8), cw, h - ui_dp(a, 16)};
+    int cw = ui_dp(a, DP_TOUCH);
+    Rect cr = {lr.x - ui_dp(a, DP_GAP) - cw, ui_dp(a, DP_GAP_XS), cw, h - ui_dp(a, DP_GAP)};
     bool cp = ui_pressed(a, "contrast");
     dl_rect(dl, cr, cp ? COL_PRIMARY_DOWN : COL_PRIMARY);
     dl_frame(dl, cr, COL_ON_PRIMARY, ui_dp(a, a->contrast ? 5 : 2));
-    int isz = ui_dp(a, 48);
+    int isz = ui_dp(a, DP_ICON);
     dl_text(dl, cr.x + (cr.w - ui_width(a, FONT_ICON, isz, ICON_CONTRAST)) / 2,
             cr.y + (cr.h - measure_height(a->tm, FONT_ICON, isz)) / 2, FONT_ICON, isz,
             COL_ON_PRIMARY, ICON_CONTRAST, -1);
     dl_hit(dl, (Rect){cr.x, 0, cr.w, h}, "contrast");
 
     /* Large text (A+), likewise. */
-    Rect tr = {cr.x - ui_dp(a, 16) - cw, ui_dp(a, 8), cw, h - ui_dp(a, 16)};
+    Rect tr = {cr.x - ui_dp(a, DP_GAP) - cw, ui_dp(a, DP_GAP_XS), cw, h - ui_dp(a, DP_GAP)};
     bool tp = ui_pressed(a, "textsize");
     dl_rect(dl, tr, tp ? COL_PRIMARY_DOWN : COL_PRIMARY);
     dl_frame(dl, tr, COL_ON_PRIMARY, ui_dp(a, a->large_text ? 5 : 2));
@@ -246,7 +246,7 @@ int ui_header(const App *a, DrawList *dl, int64_t now_s)
     ui_fmt_time(now_s, tm, sizeof tm);
     bool narrow = a->w < a->h;
     int tsize = ui_dp(a, narrow ? DP_T_BODY : DP_T_CARD);
-    int dsize = ui_dp(a, narrow ? 22 : DP_T_SMALL);
+    int dsize = ui_dp(a, narrow ? 22 : DP_T_SMALL);   /* 22: the stacked date only */
     int tw = ui_width(a, FONT_BOLD, tsize, tm);
     int dw = ui_width(a, FONT_REGULAR, dsize, date);
     int th = measure_height(a->tm, FONT_BOLD, tsize);
@@ -260,7 +260,7 @@ int ui_header(const App *a, DrawList *dl, int64_t now_s)
         dx = right - (dw > tw ? dw : tw);
     } else {
         dl_text(dl, right - tw, (h - th) / 2, FONT_BOLD, tsize, COL_ON_PRIMARY, tm, -1);
-        dx = right - tw - ui_dp(a, 20) - dw;
+        dx = right - tw - ui_dp(a, DP_GAP_M) - dw;
         dl_text(dl, dx, (h - dh) / 2, FONT_REGULAR, dsize, COL_ON_PRIMARY, date, -1);
     }
 
@@ -268,10 +268,10 @@ int ui_header(const App *a, DrawList *dl, int64_t now_s)
     const char *name = a->content ? ltext(&a->content->site_name, a->lang)
                                   : ui_tr(a, "site.default");
     /* A long name shrinks a little (not below 30 dp) before it is cut. */
-    int nsize = ui_fit_size(a, FONT_BOLD, ui_dp(a, DP_T_CARD), ui_dp(a, 30),
-                            dx - m - ui_dp(a, 24), name);
+    int nsize = ui_fit_size(a, FONT_BOLD, ui_dp(a, DP_T_CARD), ui_dp(a, 30),   /* never under 30 dp (shared/UI.md) */
+                            dx - m - ui_dp(a, DP_GAP_L), name);
     ui_line(a, dl, m, (h - measure_height(a->tm, FONT_BOLD, nsize)) / 2,
-            dx - m - ui_dp(a, 24), FONT_BOLD, nsize, COL_ON_PRIMARY, name);
+            dx - m - ui_dp(a, DP_GAP_L), FONT_BOLD, nsize, COL_ON_PRIMARY, name);
     return h;
 }
 
@@ -279,21 +279,21 @@ int ui_titlebar(const App *a, DrawList *dl, int y, const char *title)
 {
     int m = ui_dp(a, DP_MARGIN);
     int bh = ui_dp(a, DP_TOUCH);
-    int top = y + ui_dp(a, 16);
+    int top = y + ui_dp(a, DP_GAP);
     const char *back = ui_tr(a, "nav.back");
     const char *home = ui_tr(a, "nav.home");
     int size = ui_ts(a, DP_T_BODY);
-    int bw = ui_width(a, FONT_BOLD, size, back) + ui_dp(a, 120);
-    int hw = ui_width(a, FONT_BOLD, size, home) + ui_dp(a, 120);
-    if (bw < ui_dp(a, 200)) bw = ui_dp(a, 200);
-    if (hw < ui_dp(a, 200)) hw = ui_dp(a, 200);
+    int bw = ui_width(a, FONT_BOLD, size, back) + ui_dp(a, DP_NAV_PAD);
+    int hw = ui_width(a, FONT_BOLD, size, home) + ui_dp(a, DP_NAV_PAD);
+    if (bw < ui_dp(a, DP_NAV_W)) bw = ui_dp(a, DP_NAV_W);
+    if (hw < ui_dp(a, DP_NAV_W)) hw = ui_dp(a, DP_NAV_W);
     ui_button(a, dl, (Rect){m, top, bw, bh}, "back", ICON_ARROW_BACK, back, false);
     ui_button(a, dl, (Rect){a->w - m - hw, top, hw, bh}, "home", ICON_HOME, home, false);
     int tsize = ui_ts(a, DP_T_TITLE);
-    int tx = m + bw + ui_dp(a, 32);
+    int tx = m + bw + ui_dp(a, DP_GAP_XL);
     ui_line(a, dl, tx, top + (bh - measure_height(a->tm, FONT_BOLD, tsize)) / 2,
-            a->w - m - hw - ui_dp(a, 32) - tx, FONT_BOLD, tsize, COL_TEXT, title);
-    return top + bh + ui_dp(a, 16);
+            a->w - m - hw - ui_dp(a, DP_GAP_XL) - tx, FONT_BOLD, tsize, COL_TEXT, title);
+    return top + bh + ui_dp(a, DP_GAP);
 }
 
 Color ui_category_color(const App *a, Category c)
@@ -363,7 +363,7 @@ int ui_qr_block(const App *a, DrawList *dl, int x, int y, int w, int side, const
 {
     int qx = x + (w - side) / 2;
     dl_qr(dl, (Rect){qx, y, side, side}, payload);
-    int cy = y + side + ui_dp(a, 12);
+    int cy = y + side + ui_dp(a, DP_GAP_S);
     int ssz = ui_ts(a, DP_T_SMALL);
     if (caption) {
         int cw = ui_width(a, FONT_BOLD, ssz, caption);
@@ -381,26 +381,26 @@ int ui_qr_block(const App *a, DrawList *dl, int x, int y, int w, int side, const
 static int detail_qr(const App *a, DrawList *dl, int card_right, int top_y, int x, int col,
                      int cy, const char *payload, const char *caption)
 {
-    int side = ui_dp(a, 300);
-    int room = a->w - card_right - ui_dp(a, 56);
-    if (room >= side + ui_dp(a, 40)) {
+    int side = ui_dp(a, DP_QR);
+    int room = a->w - card_right - ui_dp(a, 56);   /* the margin and the scrollbar */
+    if (room >= side + ui_dp(a, DP_GAP_XXL)) {
         /* Beside the card, where it stays while the text scrolls. */
-        ui_qr_block(a, dl, card_right + ui_dp(a, 40), top_y, room - ui_dp(a, 16), side, payload,
+        ui_qr_block(a, dl, card_right + ui_dp(a, DP_GAP_XXL), top_y, room - ui_dp(a, DP_GAP), side, payload,
                     caption);
         return 0;
     }
     if (side > col)
         side = col;
-    return ui_dp(a, 32) + ui_qr_block(a, dl, x, cy + ui_dp(a, 32), col, side, payload, caption);
+    return ui_dp(a, DP_GAP_XL) + ui_qr_block(a, dl, x, cy + ui_dp(a, DP_GAP_XL), col, side, payload, caption);
 }
 
 int ui_detail_begin(const App *a, DrawList *dl, int y, int off, UiDetail *d)
 {
     int m = ui_dp(a, DP_MARGIN);
     int bsz = ui_ts(a, DP_T_BODY);
-    d->pad = ui_dp(a, 48);
+    d->pad = ui_dp(a, DP_PAD_CARD);
     /* Body lines of at most about 30 Chinese characters (shared/UI.md). */
-    d->col = a->w - 2 * m - 2 * d->pad - ui_dp(a, 16);
+    d->col = a->w - 2 * m - 2 * d->pad - ui_dp(a, DP_GUTTER);
     if (d->col > bsz * 31)
         d->col = bsz * 31;
     d->cw = d->col + 2 * d->pad;
@@ -426,8 +426,8 @@ int ui_detail_body(const App *a, DrawList *dl, const UiDetail *d, int cy, const 
                    const char *qr_payload, const char *qr_caption)
 {
     int bsz = ui_ts(a, DP_T_BODY);
-    dl_rect(dl, (Rect){d->x, cy, d->col, ui_dp(a, 2)}, COL_BORDER);
-    cy += ui_dp(a, 28);
+    dl_rect(dl, (Rect){d->x, cy, d->col, ui_dp(a, DP_RULE)}, COL_BORDER);
+    cy += ui_dp(a, DP_PAD_LIST);
     cy += ui_para(a, dl, d->x, cy, d->col, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, body);
     if (qr_payload)
         cy += detail_qr(a, dl, d->cx + d->cw, d->vp.y, d->x, d->col, cy, qr_payload, qr_caption);
@@ -439,8 +439,8 @@ void ui_detail_end(const App *a, DrawList *dl, const UiDetail *d, int cy, const 
     int card_h = cy + d->pad - d->top;
     dl_set_height(dl, d->mark, 2, card_h);   /* the fill and the border */
     dl_unclip(dl);
-    int content_h = card_h + ui_dp(a, 16);
-    ui_scrollbar(a, dl, (Rect){0, d->vp.y, d->cx + d->cw + ui_dp(a, 20), d->vp.h}, content_h,
+    int content_h = card_h + ui_dp(a, DP_GAP);
+    ui_scrollbar(a, dl, (Rect){0, d->vp.y, d->cx + d->cw + ui_dp(a, DP_GAP_M), d->vp.h}, content_h,
                  d->off);
     dl_scroll(dl, d->vp, content_h, scroll_id);
 }

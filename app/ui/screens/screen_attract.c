@@ -52,7 +52,7 @@ static int slides(const App *a, int64_t now_s, Slide *out)
 /* One slide, full screen: a tag, a headline, a few lines of detail. */
 static void slide(const App *a, DrawList *dl, Rect r, const Slide *s)
 {
-    int pad = ui_dp(a, 64);
+    int pad = ui_dp(a, 64);   /* the slide's padding: one-off */
     int x = r.x + pad, w = r.w - 2 * pad, y = r.y + pad;
     Color tagc = COL_PRIMARY;
     const char *tag = ui_tr(a, "attract.event");
@@ -69,10 +69,10 @@ static void slide(const App *a, DrawList *dl, Rect r, const Slide *s)
         ui_fmt_range(a, s->e->start, s->e->end, when, sizeof when);
     }
     ui_badge(a, dl, x, y, tagc, s->n && s->n->urgent ? ICON_WARNING : NULL, tag);
-    y += ui_dp(a, 44) + ui_dp(a, 32);
+    y += ui_dp(a, DP_BADGE_H) + ui_dp(a, DP_GAP_XL);
     int hsz = ui_ts(a, DP_T_ATTRACT);
     y += ui_para_clamped(a, dl, x, y, w, FONT_BOLD, hsz, hsz * 4 / 3, 0, COL_TEXT, title, 3);
-    y += ui_dp(a, 24);
+    y += ui_dp(a, DP_GAP_L);
     int bsz = ui_ts(a, DP_T_CARD);
     if (when[0]) {
         dl_text(dl, x, y, FONT_BOLD, bsz, COL_PRIMARY, when, -1);
@@ -93,14 +93,15 @@ static void hint(const App *a, DrawList *dl, int y)
     char both[200];
     snprintf(both, sizeof both, "%s · %s", zh, en);
     int tw = ui_width(a, FONT_BOLD, sz, both);
-    int w = tw + ui_dp(a, 96);
+    int w = tw + ui_dp(a, 2 * DP_PAD_CARD);
     if (w > a->w - 2 * ui_dp(a, DP_MARGIN))
         w = a->w - 2 * ui_dp(a, DP_MARGIN);
-    Rect r = {(a->w - w) / 2, y, w, ui_dp(a, 112)};
+    Rect r = {(a->w - w) / 2, y, w, ui_dp(a, DP_BUTTON_H)};
     dl_rect(dl, r, COL_PRIMARY);
-    ui_line(a, dl, r.x + (r.w - (tw < r.w - ui_dp(a, 48) ? tw : r.w - ui_dp(a, 48))) / 2,
-            r.y + (r.h - measure_height(a->tm, FONT_BOLD, sz)) / 2, r.w - ui_dp(a, 48), FONT_BOLD,
-            sz, COL_ON_PRIMARY, both);
+    int room = r.w - ui_dp(a, 2 * DP_GAP_L);
+    ui_line(a, dl, r.x + (r.w - (tw < room ? tw : room)) / 2,
+            r.y + (r.h - measure_height(a->tm, FONT_BOLD, sz)) / 2, room, FONT_BOLD, sz,
+            COL_ON_PRIMARY, both);
 }
 
 static void carousel(const App *a, DrawList *dl, int64_t now_s)
@@ -108,7 +109,7 @@ static void carousel(const App *a, DrawList *dl, int64_t now_s)
     int y = ui_header(a, dl, now_s);
     dl_drop_hits(dl);   /* the first touch only wakes the kiosk */
     int m = ui_dp(a, DP_MARGIN);
-    int hint_y = ui_bottom(a) - ui_dp(a, 112);
+    int hint_y = ui_bottom(a) - ui_dp(a, DP_BUTTON_H);
     Rect card = {m, y + m, a->w - 2 * m, hint_y - y - 2 * m};
     Slide s[MAX_SLIDES];
     int n = slides(a, now_s, s);
@@ -117,10 +118,10 @@ static void carousel(const App *a, DrawList *dl, int64_t now_s)
         int i = (int)(app_slide(a, now_s * 1000) % n);
         slide(a, dl, card, &s[i]);
         /* Dots: which slide of how many. */
-        int d = ui_dp(a, 16), gap = ui_dp(a, 12);
+        int d = ui_dp(a, DP_GAP), gap = ui_dp(a, DP_GAP_S);
         int dx = card.x + (card.w - (n * d + (n - 1) * gap)) / 2;
         for (int k = 0; k < n; k++)
-            dl_rect(dl, (Rect){dx + k * (d + gap), card.y + card.h - ui_dp(a, 40), d, d},
+            dl_rect(dl, (Rect){dx + k * (d + gap), card.y + card.h - ui_dp(a, DP_GAP_XXL), d, d},
                     k == i ? COL_PRIMARY : COL_BORDER);
     } else {
         const char *name = a->content ? ltext(&a->content->site_name, a->lang)
@@ -155,7 +156,7 @@ static void night_view(const App *a, DrawList *dl, int64_t now_ms)
         dl_set_clear(dl, (Color){0, 0, 0, 255});
         int m = ui_dp(a, DP_MARGIN) * 2;
         Slide s = {u, NULL};
-        Rect r = {m, m, a->w - 2 * m, a->h - 2 * m - ui_dp(a, 80)};
+        Rect r = {m, m, a->w - 2 * m, a->h - 2 * m - ui_dp(a, 80)};   /* room for the dots: one-off */
         dl_rect(dl, r, COL_CARD);
         slide(a, dl, r, &s);
     } else {

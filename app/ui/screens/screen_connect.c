@@ -8,13 +8,13 @@
 static int channel_card(const App *a, DrawList *dl, Rect r, const Channel *ch, int64_t now_s,
                         bool draw)
 {
-    int pad = ui_dp(a, 28);
+    int pad = ui_dp(a, DP_PAD_LIST);
     int tsz = ui_ts(a, DP_T_CARD);
-    int side = ui_dp(a, 300);
+    int side = ui_dp(a, DP_QR);
     int inner = r.w - 2 * pad;
     if (side > inner)
         side = inner;
-    int h = pad + tsz * 3 / 2 + ui_dp(a, 12);
+    int h = pad + tsz * 3 / 2 + ui_dp(a, DP_GAP_S);
     int y = r.y + h;
     if (draw) {
         ui_card(a, dl, (Rect){r.x, r.y, r.w, r.h}, NULL);
@@ -25,19 +25,19 @@ static int channel_card(const App *a, DrawList *dl, Rect r, const Channel *ch, i
     if (channel_expired(ch, now_s)) {
         /* Never a dead code: tell people where to ask instead. */
         int bsz = ui_ts(a, DP_T_BODY);
-        body = ui_dp(a, 40) + ui_para_height(a, FONT_REGULAR, bsz, bsz * 3 / 2, inner - 2 * pad,
+        body = ui_dp(a, DP_GAP_XXL) + ui_para_height(a, FONT_REGULAR, bsz, bsz * 3 / 2, inner - 2 * pad,
                                              ui_tr(a, "connect.expired"));
         if (draw) {
             Rect box = {r.x + pad, y, inner, body};
             dl_rect(dl, box, COL_PRESSED);
-            ui_para(a, dl, box.x + pad, box.y + ui_dp(a, 20), inner - 2 * pad, FONT_REGULAR, bsz,
+            ui_para(a, dl, box.x + pad, box.y + ui_dp(a, DP_GAP_M), inner - 2 * pad, FONT_REGULAR, bsz,
                     bsz * 3 / 2, COL_TEXT, ui_tr(a, "connect.expired"));
         }
     } else if (draw) {
         body = ui_qr_block(a, dl, r.x + pad, y, inner, side, ch->url, NULL);
     } else {
         int ssz = ui_ts(a, DP_T_SMALL);
-        body = side + ui_dp(a, 12) + ui_para_height(a, FONT_REGULAR, ssz, ssz * 3 / 2, inner,
+        body = side + ui_dp(a, DP_GAP_S) + ui_para_height(a, FONT_REGULAR, ssz, ssz * 3 / 2, inner,
                                                     ui_shown_address(ch->url));
     }
     return h + body + pad;
@@ -59,10 +59,10 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
                  ui_tr(a, "connect.intro"));
     y += ssz / 2;
     int cols = a->w < a->h ? 1 : (c->n_channels >= 3 ? 3 : (int)c->n_channels);
-    if (a->w >= a->h && a->w < ui_dp(a, 1600) && cols > 2)
+    if (a->w >= a->h && a->w < ui_dp(a, 1600) /* a narrow landscape */ && cols > 2)
         cols = 2;
-    int gap = ui_dp(a, 24);
-    int cw = (a->w - 2 * m - ui_dp(a, 16) - (cols - 1) * gap) / cols;
+    int gap = ui_dp(a, DP_GAP_L);
+    int cw = (a->w - 2 * m - ui_dp(a, DP_GUTTER) - (cols - 1) * gap) / cols;
     Rect vp = {0, y, a->w, ui_bottom(a) - y};
     /* Lay out rows: each as tall as its tallest card. */
     int content_h = 0;
@@ -91,7 +91,7 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
         ry += rowh[r] + gap;
     }
     dl_unclip(dl);
-    ui_scrollbar(a, dl, (Rect){0, vp.y, a->w - ui_dp(a, 12), vp.h}, content_h, off);
+    ui_scrollbar(a, dl, (Rect){0, vp.y, a->w - ui_dp(a, DP_GAP_S), vp.h}, content_h, off);
     dl_scroll(dl, vp, content_h, "scroll:connect");
 }
 

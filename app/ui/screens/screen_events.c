@@ -15,7 +15,7 @@ static int icon_line(const App *a, DrawList *dl, int x, int y, int w, int size,
     int isz = size * 5 / 4;
     dl_text(dl, x, y + (lh - measure_height(a->tm, FONT_ICON, isz)) / 2, FONT_ICON,
             isz, COL_TEXT2, icon, -1);
-    ui_line(a, dl, x + isz + ui_dp(a, 12), y, w - isz - ui_dp(a, 12), FONT_REGULAR,
+    ui_line(a, dl, x + isz + ui_dp(a, DP_GAP_S), y, w - isz - ui_dp(a, DP_GAP_S), FONT_REGULAR,
             size, COL_TEXT2, text);
     return lh;
 }
@@ -33,7 +33,7 @@ static void date_block(const App *a, DrawList *dl, Rect r, int64_t t)
     else
         snprintf(mon, sizeof mon, "%s", ui_tr(a, key));
     snprintf(day, sizeof day, "%d", lt.mday);
-    int ms = ui_ts(a, DP_T_SMALL), ds = ui_dp(a, 56);
+    int ms = ui_ts(a, DP_T_SMALL), ds = ui_dp(a, 56);   /* the date block: one-off */
     int mh = measure_height(a->tm, FONT_REGULAR, ms);
     int dh = measure_height(a->tm, FONT_BOLD, ds);
     int y = r.y + (r.h - mh - dh) / 2;
@@ -48,21 +48,21 @@ static void card(const App *a, DrawList *dl, Rect r, const Event *e)
     char id[DL_ID_MAX];
     snprintf(id, sizeof id, "event:%s", e->id);
     ui_card(a, dl, r, id);
-    int pad = ui_dp(a, 24);
-    int bw = ui_dp(a, 140);
+    int pad = ui_dp(a, DP_GAP_L);
+    int bw = ui_dp(a, 140);   /* the date block's width: one-off */
     date_block(a, dl, (Rect){r.x + pad, r.y + pad, bw, r.h - 2 * pad}, e->start);
-    int x = r.x + pad + bw + ui_dp(a, 32);
-    int right = r.x + r.w - pad - ui_dp(a, 48);
+    int x = r.x + pad + bw + ui_dp(a, DP_GAP_XL);
+    int right = r.x + r.w - pad - ui_dp(a, DP_ICON);
     int y = r.y + pad;
     int tsz = ui_ts(a, DP_T_CARD);
     ui_line(a, dl, x, y, right - x, FONT_BOLD, tsz, COL_TEXT, ltext(&e->title, a->lang));
-    y += measure_height(a->tm, FONT_BOLD, tsz) + ui_dp(a, 8);
+    y += measure_height(a->tm, FONT_BOLD, tsz) + ui_dp(a, DP_GAP_XS);
     char when[160];
     ui_fmt_range(a, e->start, e->end, when, sizeof when);
     int ssz = ui_ts(a, DP_T_SMALL + 2);
-    y += icon_line(a, dl, x, y, right - x, ssz, ICON_SCHEDULE, when) + ui_dp(a, 8);
+    y += icon_line(a, dl, x, y, right - x, ssz, ICON_SCHEDULE, when) + ui_dp(a, DP_GAP_XS);
     icon_line(a, dl, x, y, right - x, ssz, ICON_PLACE, ltext(&e->location, a->lang));
-    int csz = ui_dp(a, 48);
+    int csz = ui_dp(a, DP_ICON);
     dl_text(dl, r.x + r.w - pad - csz, r.y + (r.h - measure_height(a->tm, FONT_ICON, csz)) / 2,
             FONT_ICON, csz, COL_TEXT2, ICON_CHEVRON, -1);
 }
@@ -81,18 +81,19 @@ static void list_view(const App *a, DrawList *dl, int64_t now_ms)
     if (n == 0) {
         const char *s = ui_tr(a, "events.none");
         int size = ui_ts(a, DP_T_BODY);
-        dl_text(dl, (a->w - ui_width(a, FONT_REGULAR, size, s)) / 2, y + ui_dp(a, 80),
+        dl_text(dl, (a->w - ui_width(a, FONT_REGULAR, size, s)) / 2, y + ui_dp(a, DP_EMPTY_Y),
                 FONT_REGULAR, size, COL_TEXT2, s, -1);
         return;
     }
     int m = ui_dp(a, DP_MARGIN);
     int ssz = ui_ts(a, DP_T_SMALL + 2);
-    int ch = ui_dp(a, 48 + 16) + measure_height(a->tm, FONT_BOLD, ui_ts(a, DP_T_CARD)) +
+    int ch = ui_dp(a, 2 * DP_GAP_L + DP_GAP) +
+             measure_height(a->tm, FONT_BOLD, ui_ts(a, DP_T_CARD)) +
              2 * measure_height(a->tm, FONT_REGULAR, ssz), gap = ui_dp(a, DP_GAP);
-    if (ch < ui_dp(a, 200))
+    if (ch < ui_dp(a, 200))   /* a card at least this tall: one-off */
         ch = ui_dp(a, 200);
     int gsz = ui_ts(a, DP_T_BODY);
-    int gh = ui_dp(a, 72);
+    int gh = ui_dp(a, 72);   /* a group heading's row: one-off */
     Rect vp = {0, y, a->w, ui_bottom(a) - y};
     int content_h = 0;
     for (size_t i = 0; i < n; i++)
@@ -103,16 +104,16 @@ static void list_view(const App *a, DrawList *dl, int64_t now_ms)
     int cy = vp.y - off;
     for (size_t i = 0; i < n; i++) {
         if (i == 0 || grp[i] != grp[i - 1]) {
-            dl_text(dl, m, cy + gh - measure_height(a->tm, FONT_BOLD, gsz) - ui_dp(a, 12),
+            dl_text(dl, m, cy + gh - measure_height(a->tm, FONT_BOLD, gsz) - ui_dp(a, DP_GAP_S),
                     FONT_BOLD, gsz, COL_PRIMARY, ui_tr(a, group_keys[grp[i]]), -1);
             cy += gh;
         }
         if (cy + ch >= vp.y && cy <= vp.y + vp.h)
-            card(a, dl, (Rect){m, cy, a->w - 2 * m - ui_dp(a, 16), ch}, &a->content->events[idx[i]]);
+            card(a, dl, (Rect){m, cy, a->w - 2 * m - ui_dp(a, DP_GUTTER), ch}, &a->content->events[idx[i]]);
         cy += ch + gap;
     }
     dl_unclip(dl);
-    ui_scrollbar(a, dl, (Rect){0, vp.y, a->w - ui_dp(a, 12), vp.h}, content_h, off);
+    ui_scrollbar(a, dl, (Rect){0, vp.y, a->w - ui_dp(a, DP_GAP_S), vp.h}, content_h, off);
     dl_scroll(dl, vp, content_h, "scroll:events");
 }
 
@@ -136,13 +137,13 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_ms)
     UiDetail d;
     int cy = ui_detail_begin(a, dl, y, a->scroll[SCREEN_EVENT], &d);
     cy += ui_detail_title(a, dl, &d, cy, ltext(&e->title, a->lang));
-    cy += ui_dp(a, 20);
+    cy += ui_dp(a, DP_GAP_M);
     char when[160];
     ui_fmt_range(a, e->start, e->end, when, sizeof when);
     int bsz = ui_ts(a, DP_T_BODY);
-    cy += icon_line(a, dl, d.x, cy, d.col, bsz, ICON_SCHEDULE, when) + ui_dp(a, 12);
+    cy += icon_line(a, dl, d.x, cy, d.col, bsz, ICON_SCHEDULE, when) + ui_dp(a, DP_GAP_S);
     cy += icon_line(a, dl, d.x, cy, d.col, bsz, ICON_PLACE, ltext(&e->location, a->lang));
-    cy += ui_dp(a, 24);
+    cy += ui_dp(a, DP_GAP_L);
     cy = ui_detail_body(a, dl, &d, cy, ltext(&e->description, a->lang), e->signup_url,
                         ui_tr(a, "connect.scan_signup"));
     ui_detail_end(a, dl, &d, cy, "scroll:event");

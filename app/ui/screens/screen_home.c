@@ -21,32 +21,33 @@ static void tile(const App *a, DrawList *dl, Rect r, const char *id,
                  const char *sub)
 {
     ui_card(a, dl, r, id);
-    int pad = ui_dp(a, 40);
-    int isz = ui_dp(a, 120);
+    int pad = ui_dp(a, DP_PAD_TILE);
+    int isz = ui_dp(a, DP_ICON_L);
     if (isz > r.h / 4)
         isz = r.h / 4;   /* short tiles (a small panel): a smaller icon, some air */
     /* Long labels (English in portrait) shrink a little before they are cut. */
-    int lsz = ui_fit_size(a, FONT_BOLD, ui_ts(a, DP_T_TITLE + 8), ui_dp(a, 38), r.w - 2 * pad, label);
-    int ssz = ui_fit_size(a, FONT_REGULAR, ui_ts(a, DP_T_SMALL), ui_dp(a, 22), r.w - 2 * pad,
-                          sub ? sub : "");
+    int lsz = ui_fit_size(a, FONT_BOLD, ui_ts(a, DP_T_TITLE + 8), ui_dp(a, 38) /* smallest */,
+                          r.w - 2 * pad, label);
+    int ssz = ui_fit_size(a, FONT_REGULAR, ui_ts(a, DP_T_SMALL), ui_dp(a, 22) /* smallest */,
+                          r.w - 2 * pad, sub ? sub : "");
     int esz = ui_ts(a, DP_T_BODY);
     /* Vertical stack centred in the tile; when it does not fit (large
      * text on a small panel) the small line goes first, then the icon
      * shrinks, so nothing touches the tile's edge. */
-    int room = r.h - ui_dp(a, 32);
+    int room = r.h - ui_dp(a, DP_GAP_XL);
     int h;
     for (;;) {
-        h = isz + ui_dp(a, 24) + measure_height(a->tm, FONT_BOLD, lsz);
+        h = isz + ui_dp(a, DP_GAP_L) + measure_height(a->tm, FONT_BOLD, lsz);
         if (label_en)
-            h += ui_dp(a, 4) + measure_height(a->tm, FONT_REGULAR, esz);
+            h += ui_dp(a, DP_GAP_XXS) + measure_height(a->tm, FONT_REGULAR, esz);
         if (sub)
-            h += ui_dp(a, 16) + measure_height(a->tm, FONT_REGULAR, ssz);
+            h += ui_dp(a, DP_GAP) + measure_height(a->tm, FONT_REGULAR, ssz);
         if (h <= room)
             break;
         if (sub)
             sub = NULL;
-        else if (isz > ui_dp(a, 48))
-            isz = isz * 3 / 4 > ui_dp(a, 48) ? isz * 3 / 4 : ui_dp(a, 48);
+        else if (isz > ui_dp(a, DP_ICON))
+            isz = isz * 3 / 4 > ui_dp(a, DP_ICON) ? isz * 3 / 4 : ui_dp(a, DP_ICON);
         else if (label_en)
             label_en = NULL;
         else
@@ -55,16 +56,16 @@ static void tile(const App *a, DrawList *dl, Rect r, const char *id,
     int y = r.y + (r.h - h) / 2;
     int iw = ui_width(a, FONT_ICON, isz, icon);
     dl_text(dl, r.x + (r.w - iw) / 2, y, FONT_ICON, isz, COL_PRIMARY, icon, -1);
-    y += isz + ui_dp(a, 24);
+    y += isz + ui_dp(a, DP_GAP_L);
     centred_line(a, dl, r, pad, y, FONT_BOLD, lsz, COL_TEXT, label);
     y += measure_height(a->tm, FONT_BOLD, lsz);
     if (label_en) {
-        y += ui_dp(a, 4);
+        y += ui_dp(a, DP_GAP_XXS);
         centred_line(a, dl, r, pad, y, FONT_REGULAR, esz, COL_TEXT2, label_en);
         y += measure_height(a->tm, FONT_REGULAR, esz);
     }
     if (sub) {
-        y += ui_dp(a, 16);
+        y += ui_dp(a, DP_GAP);
         centred_line(a, dl, r, pad, y, FONT_REGULAR, ssz, COL_TEXT2, sub);
     }
 }
@@ -75,8 +76,8 @@ static void latest(const App *a, DrawList *dl, int y, int bottom, const size_t *
 {
     int m = ui_dp(a, DP_MARGIN);
     int hsz = ui_ts(a, DP_T_BODY);
-    int hh = measure_height(a->tm, FONT_BOLD, hsz) + ui_dp(a, 16);
-    int rh = ui_dp(a, DP_TOUCH + 8), gap = ui_dp(a, 12);
+    int hh = measure_height(a->tm, FONT_BOLD, hsz) + ui_dp(a, DP_GAP);
+    int rh = ui_dp(a, DP_TOUCH + DP_GAP_XS), gap = ui_dp(a, DP_GAP_S);
     int rows = (bottom - y - hh + gap) / (rh + gap);
     if (rows < 2 || n == 0)
         return;
@@ -89,13 +90,13 @@ static void latest(const App *a, DrawList *dl, int y, int bottom, const size_t *
         snprintf(id, sizeof id, "notice:%s", no->id);
         Rect r = {m, y, a->w - 2 * m, rh};
         ui_card(a, dl, r, id);
-        dl_rect(dl, (Rect){r.x, r.y, ui_dp(a, 10), r.h}, ui_category_color(a, no->category));
-        int x = r.x + ui_dp(a, 36);
+        dl_rect(dl, (Rect){r.x, r.y, ui_dp(a, 10) /* thinner than a card's */, r.h}, ui_category_color(a, no->category));
+        int x = r.x + ui_dp(a, 36);   /* past the stripe: one-off */
         int th = measure_height(a->tm, FONT_REGULAR, tsz);
         if (no->urgent)
-            x += ui_badge(a, dl, x, r.y + (r.h - ui_dp(a, 44)) / 2, COL_URGENT, NULL,
-                          ui_tr(a, "notice.urgent")) + ui_dp(a, 16);
-        ui_line(a, dl, x, r.y + (r.h - th) / 2, r.x + r.w - ui_dp(a, 32) - x,
+            x += ui_badge(a, dl, x, r.y + (r.h - ui_dp(a, DP_BADGE_H)) / 2, COL_URGENT, NULL,
+                          ui_tr(a, "notice.urgent")) + ui_dp(a, DP_GAP);
+        ui_line(a, dl, x, r.y + (r.h - th) / 2, r.x + r.w - ui_dp(a, DP_GAP_XL) - x,
                 FONT_REGULAR, tsz, COL_TEXT, ltext(&no->title, a->lang));
         y += rh + gap;
     }
@@ -115,11 +116,11 @@ static int rating_height(const App *a)
 {
     int qsz = ui_ts(a, DP_T_BODY);
     if (rating_stacked(a))
-        return ui_dp(a, 24 + 16 + 24 + DP_TOUCH) +
-               ui_para_height(a, FONT_BOLD, qsz, qsz * 3 / 2, a->w - 2 * ui_dp(a, DP_MARGIN + 24),
+        return ui_dp(a, DP_GAP_L + DP_GAP + DP_GAP_L + DP_TOUCH) +
+               ui_para_height(a, FONT_BOLD, qsz, qsz * 3 / 2, a->w - 2 * ui_dp(a, DP_MARGIN + DP_GAP_L),
                               ui_tr(a, "rate.question"));
     int q = measure_height(a->tm, FONT_BOLD, qsz);
-    return q > ui_dp(a, DP_TOUCH) ? q + ui_dp(a, 24) : ui_dp(a, DP_TOUCH + 24);
+    return q > ui_dp(a, DP_TOUCH) ? q + ui_dp(a, DP_GAP_L) : ui_dp(a, DP_TOUCH + DP_GAP_L);
 }
 
 /* "How satisfied are you with our property service this month?" and five
@@ -127,11 +128,11 @@ static int rating_height(const App *a)
 static void rating(const App *a, DrawList *dl, Rect r)
 {
     dl_rect(dl, r, COL_CARD);
-    dl_frame(dl, r, COL_BORDER, ui_dp(a, 1));
-    int pad = ui_dp(a, 24);
+    dl_frame(dl, r, COL_BORDER, ui_dp(a, DP_BORDER));
+    int pad = ui_dp(a, DP_GAP_L);
     int qsz = ui_ts(a, DP_T_BODY);
     int face = ui_dp(a, DP_TOUCH);
-    int fw = 5 * face + 4 * ui_dp(a, 16);
+    int fw = 5 * face + 4 * ui_dp(a, DP_GAP);
     int tx = r.x + pad;
     int tw = r.w - 3 * pad - fw;
     int ty = r.y + (r.h - measure_height(a->tm, FONT_BOLD, qsz)) / 2;
@@ -147,7 +148,7 @@ static void rating(const App *a, DrawList *dl, Rect r)
         int qh = ui_para(a, dl, tx, r.y + pad, r.w - 2 * pad, FONT_BOLD, qsz, qsz * 3 / 2,
                          COL_TEXT, ui_tr(a, "rate.question"));
         fx = r.x + (r.w - fw) / 2;
-        fy = r.y + pad + qh + ui_dp(a, 16);
+        fy = r.y + pad + qh + ui_dp(a, DP_GAP);
     } else {
         ui_line(a, dl, tx, ty, tw, FONT_BOLD, qsz, COL_TEXT, ui_tr(a, "rate.question"));
     }
@@ -158,7 +159,7 @@ static void rating(const App *a, DrawList *dl, Rect r)
     for (int i = 0; i < 5; i++) {
         char id[24];
         snprintf(id, sizeof id, "rate:%d", i + 1);
-        Rect b = {fx + i * (face + ui_dp(a, 16)), fy, face, face};
+        Rect b = {fx + i * (face + ui_dp(a, DP_GAP)), fy, face, face};
         dl_rect(dl, b, ui_pressed(a, id) ? COL_PRESSED : COL_CARD);
         int isz = face * 4 / 5;
         dl_text(dl, b.x + (b.w - ui_width(a, FONT_ICON, isz, faces[i])) / 2,
@@ -177,25 +178,25 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
 
     const Notice *u = sched_top_urgent(a->content, now_s);
     if (u) {
-        Rect b = {m, y, a->w - 2 * m, ui_dp(a, 112)};
+        Rect b = {m, y, a->w - 2 * m, ui_dp(a, DP_BUTTON_H)};
         char pid[DL_ID_MAX];
         snprintf(pid, sizeof pid, "notice:%s", u->id);
         bool p = ui_pressed(a, pid);
         dl_rect(dl, b, p ? (Color){(uint8_t)(COL_URGENT.r * 3 / 4), (uint8_t)(COL_URGENT.g * 3 / 4), (uint8_t)(COL_URGENT.b * 3 / 4), 0xFF} : COL_URGENT);
-        int isz = ui_dp(a, 56);
-        int pad = ui_dp(a, 28);
+        int isz = ui_dp(a, 56);   /* the row's icon: one-off */
+        int pad = ui_dp(a, DP_PAD_LIST);
         dl_text(dl, b.x + pad, b.y + (b.h - measure_height(a->tm, FONT_ICON, isz)) / 2,
                 FONT_ICON, isz, COL_ON_PRIMARY, ICON_WARNING, -1);
-        int tx = b.x + pad + isz + ui_dp(a, 20);
+        int tx = b.x + pad + isz + ui_dp(a, DP_GAP_M);
         int tsz = ui_ts(a, DP_T_CARD);
         const char *tag = ui_tr(a, "notice.urgent");
         int tw = ui_width(a, FONT_BOLD, tsz, tag);
         int ty = b.y + (b.h - measure_height(a->tm, FONT_BOLD, tsz)) / 2;
         dl_text(dl, tx, ty, FONT_BOLD, tsz, COL_ON_PRIMARY, tag, -1);
-        tx += tw + ui_dp(a, 24);
-        int csz = ui_dp(a, 48);
+        tx += tw + ui_dp(a, DP_GAP_L);
+        int csz = ui_dp(a, DP_ICON);
         int right = b.x + b.w - pad - csz;
-        ui_line(a, dl, tx, ty, right - tx - ui_dp(a, 16), FONT_BOLD, tsz,
+        ui_line(a, dl, tx, ty, right - tx - ui_dp(a, DP_GAP), FONT_BOLD, tsz,
                 COL_ON_PRIMARY, ltext(&u->title, a->lang));
         dl_text(dl, right, b.y + (b.h - measure_height(a->tm, FONT_ICON, csz)) / 2,
                 FONT_ICON, csz, COL_ON_PRIMARY, ICON_CHEVRON, -1);
@@ -214,7 +215,7 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
     snprintf(sube, sizeof sube, ui_tr(a, "home.events_count"), (int)ne);
 
     int bottom = ui_bottom(a);
-    int gap = ui_dp(a, 32);
+    int gap = ui_dp(a, DP_GAP_XL);
     bool portrait = a->w < a->h;
     /* The monthly satisfaction question: in landscape above the tiles, in
      * portrait under them. Once answered, a thank-you for the visit. */
@@ -222,7 +223,7 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
     bool can_rate = a->outbox && !a->suggest_paused;
     if (!portrait && can_rate) {
         rating(a, dl, (Rect){m, y, a->w - 2 * m, rate_h});
-        y += rate_h + ui_dp(a, 24);
+        y += rate_h + ui_dp(a, DP_GAP_L);
     }
     int avail_h = bottom - y;
     /* One tile per capability: 3 x 2 in landscape, 2 x 3 in portrait. */
@@ -238,7 +239,7 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
     int cols = portrait ? 2 : 3, rows = NTILES / cols;
     int tw = (a->w - 2 * m - (cols - 1) * gap) / cols;
     int th = (avail_h - (rows - 1) * gap) / rows;
-    if (portrait && th > ui_dp(a, 420))
+    if (portrait && th > ui_dp(a, 420))   /* tiles no taller: one-off */
         th = ui_dp(a, 420);
     Rect t[NTILES];
     for (int i = 0; i < NTILES; i++) {

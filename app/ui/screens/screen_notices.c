@@ -28,7 +28,7 @@ static int filters(const App *a, DrawList *dl, int y)
     int x = m;
     for (int f = -1; f < CAT_COUNT; f++) {
         const char *label = ui_tr(a, filter_keys[f + 1]);
-        int w = ui_width(a, FONT_BOLD, size, label) + ui_dp(a, 64);
+        int w = ui_width(a, FONT_BOLD, size, label) + ui_dp(a, 64);   /* a filter chip: one-off sizes */
         if (w < ui_dp(a, 140))
             w = ui_dp(a, 140);
         if (x + w > a->w - m && x > m) {
@@ -40,7 +40,7 @@ static int filters(const App *a, DrawList *dl, int y)
         ui_button(a, dl, (Rect){x, y, w, h}, id, NULL, label, a->filter == f);
         x += w + gap;
     }
-    return y + h + ui_dp(a, 24);
+    return y + h + ui_dp(a, DP_GAP_L);
 }
 
 /* One notice card in the list. */
@@ -49,21 +49,21 @@ static void card(const App *a, DrawList *dl, Rect r, const Notice *n)
     char id[DL_ID_MAX];
     snprintf(id, sizeof id, "notice:%s", n->id);
     ui_card(a, dl, r, id);
-    dl_rect(dl, (Rect){r.x, r.y, ui_dp(a, 12), r.h}, ui_category_color(a, n->category));
-    int pad = ui_dp(a, 28);
-    int x = r.x + ui_dp(a, 12) + pad;
-    int right = r.x + r.w - pad - ui_dp(a, 48);
-    int y = r.y + ui_dp(a, 24);
+    dl_rect(dl, (Rect){r.x, r.y, ui_dp(a, DP_STRIPE), r.h}, ui_category_color(a, n->category));
+    int pad = ui_dp(a, DP_PAD_LIST);
+    int x = r.x + ui_dp(a, DP_STRIPE) + pad;
+    int right = r.x + r.w - pad - ui_dp(a, DP_ICON);
+    int y = r.y + ui_dp(a, DP_GAP_L);
     int tsz = ui_ts(a, DP_T_CARD);
     int th = measure_height(a->tm, FONT_BOLD, tsz);
     int bx = x;
-    int by = y + (th - ui_dp(a, 44)) / 2;
+    int by = y + (th - ui_dp(a, DP_BADGE_H)) / 2;
     if (n->urgent)
-        bx += ui_badge(a, dl, bx, by, COL_URGENT, ICON_WARNING, ui_tr(a, "notice.urgent")) + ui_dp(a, 12);
+        bx += ui_badge(a, dl, bx, by, COL_URGENT, ICON_WARNING, ui_tr(a, "notice.urgent")) + ui_dp(a, DP_GAP_S);
     if (n->pinned)
-        bx += ui_badge(a, dl, bx, by, COL_PINNED, ICON_PUSH_PIN, ui_tr(a, "notice.pinned")) + ui_dp(a, 12);
+        bx += ui_badge(a, dl, bx, by, COL_PINNED, ICON_PUSH_PIN, ui_tr(a, "notice.pinned")) + ui_dp(a, DP_GAP_S);
     ui_line(a, dl, bx, y, right - bx, FONT_BOLD, tsz, COL_TEXT, ltext(&n->title, a->lang));
-    y += th + ui_dp(a, 8);
+    y += th + ui_dp(a, DP_GAP_XS);
 
     /* First line of the body as a preview. */
     const char *body = ltext(&n->body, a->lang);
@@ -78,7 +78,7 @@ static void card(const App *a, DrawList *dl, Rect r, const Notice *n)
     preview[len] = '\0';
     int bsz = ui_ts(a, DP_T_BODY);
     ui_line(a, dl, x, y, right - x, FONT_REGULAR, bsz, COL_TEXT2, preview);
-    y += measure_height(a->tm, FONT_REGULAR, bsz) + ui_dp(a, 8);
+    y += measure_height(a->tm, FONT_REGULAR, bsz) + ui_dp(a, DP_GAP_XS);
 
     int ssz = ui_ts(a, DP_T_SMALL);
     const char *cat = cat_label(a, n->category);
@@ -86,10 +86,10 @@ static void card(const App *a, DrawList *dl, Rect r, const Notice *n)
     char date[64], meta[160];
     ui_fmt_date(a, n->publish_at, false, date, sizeof date);
     snprintf(meta, sizeof meta, ui_tr(a, "notice.posted"), date);
-    int cw = ui_width(a, FONT_BOLD, ssz, cat) + ui_dp(a, 24);
+    int cw = ui_width(a, FONT_BOLD, ssz, cat) + ui_dp(a, DP_GAP_L);
     ui_line(a, dl, x + cw, y, right - x - cw, FONT_REGULAR, ssz, COL_TEXT2, meta);
 
-    int csz = ui_dp(a, 48);
+    int csz = ui_dp(a, DP_ICON);
     dl_text(dl, r.x + r.w - pad - csz, r.y + (r.h - measure_height(a->tm, FONT_ICON, csz)) / 2,
             FONT_ICON, csz, COL_TEXT2, ICON_CHEVRON, -1);
 }
@@ -99,7 +99,7 @@ static void empty_state(const App *a, DrawList *dl, int y, const char *key)
     const char *s = ui_tr(a, key);
     int size = ui_ts(a, DP_T_BODY);
     int w = ui_width(a, FONT_REGULAR, size, s);
-    dl_text(dl, (a->w - w) / 2, y + ui_dp(a, 80), FONT_REGULAR, size, COL_TEXT2, s, -1);
+    dl_text(dl, (a->w - w) / 2, y + ui_dp(a, DP_EMPTY_Y), FONT_REGULAR, size, COL_TEXT2, s, -1);
 }
 
 static void list_view(const App *a, DrawList *dl, int64_t now_ms)
@@ -117,7 +117,8 @@ static void list_view(const App *a, DrawList *dl, int64_t now_ms)
     }
     int m = ui_dp(a, DP_MARGIN);
     /* As tall as its three lines need (more with large text). */
-    int ch = ui_dp(a, 48 + 16) + measure_height(a->tm, FONT_BOLD, ui_ts(a, DP_T_CARD)) +
+    int ch = ui_dp(a, 2 * DP_GAP_L + DP_GAP) +
+             measure_height(a->tm, FONT_BOLD, ui_ts(a, DP_T_CARD)) +
              measure_height(a->tm, FONT_REGULAR, ui_ts(a, DP_T_BODY)) +
              measure_height(a->tm, FONT_REGULAR, ui_ts(a, DP_T_SMALL));
     int gap = ui_dp(a, DP_GAP);
@@ -130,10 +131,10 @@ static void list_view(const App *a, DrawList *dl, int64_t now_ms)
         int cy = vp.y + (int)i * (ch + gap) - off;
         if (cy + ch < vp.y || cy > vp.y + vp.h)
             continue;
-        card(a, dl, (Rect){m, cy, a->w - 2 * m - ui_dp(a, 16), ch}, &a->content->notices[idx[i]]);
+        card(a, dl, (Rect){m, cy, a->w - 2 * m - ui_dp(a, DP_GUTTER), ch}, &a->content->notices[idx[i]]);
     }
     dl_unclip(dl);
-    ui_scrollbar(a, dl, (Rect){0, vp.y, a->w - ui_dp(a, 12), vp.h}, content_h, off);
+    ui_scrollbar(a, dl, (Rect){0, vp.y, a->w - ui_dp(a, DP_GAP_S), vp.h}, content_h, off);
     dl_scroll(dl, vp, content_h, "scroll:notices");
 }
 
@@ -176,18 +177,18 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_ms)
     UiDetail d;
     int cy = ui_detail_begin(a, dl, y, a->scroll[SCREEN_NOTICE], &d);
     /* The category's colour along the card's top. */
-    dl_rect(dl, (Rect){d.cx, d.top, d.cw, ui_dp(a, 12)}, ui_category_color(a, n->category));
-    cy += ui_dp(a, 12);
+    dl_rect(dl, (Rect){d.cx, d.top, d.cw, ui_dp(a, DP_STRIPE)}, ui_category_color(a, n->category));
+    cy += ui_dp(a, DP_STRIPE);
     if (n->urgent || n->pinned) {
         int bx = d.x;
         if (n->urgent)
-            bx += ui_badge(a, dl, bx, cy, COL_URGENT, ICON_WARNING, ui_tr(a, "notice.urgent")) + ui_dp(a, 12);
+            bx += ui_badge(a, dl, bx, cy, COL_URGENT, ICON_WARNING, ui_tr(a, "notice.urgent")) + ui_dp(a, DP_GAP_S);
         if (n->pinned)
             ui_badge(a, dl, bx, cy, COL_PINNED, ICON_PUSH_PIN, ui_tr(a, "notice.pinned"));
-        cy += ui_dp(a, 44) + ui_dp(a, 20);
+        cy += ui_dp(a, DP_BADGE_H) + ui_dp(a, DP_GAP_M);
     }
     cy += ui_detail_title(a, dl, &d, cy, ltext(&n->title, a->lang));
-    cy += ui_dp(a, 12);
+    cy += ui_dp(a, DP_GAP_S);
     int ssz = ui_ts(a, DP_T_SMALL);
     char d0[64], d1[64], meta[256];
     ui_fmt_date(a, n->publish_at, false, d0, sizeof d0);
@@ -195,7 +196,7 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_ms)
     ui_fmt_date(a, n->expire_at - 1, false, d1, sizeof d1);
     snprintf(meta, sizeof meta, ui_tr(a, "notice.meta"), d0, d1);
     cy += ui_para(a, dl, d.x, cy, d.col, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT2, meta);
-    cy += ui_dp(a, 20);
+    cy += ui_dp(a, DP_GAP_M);
     cy = ui_detail_body(a, dl, &d, cy, ltext(&n->body, a->lang), n->link,
                         ui_tr(a, "connect.scan_link"));
     ui_detail_end(a, dl, &d, cy, "scroll:notice");

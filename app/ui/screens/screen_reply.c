@@ -34,7 +34,7 @@ static Color status_color(const App *a, ReplyStatus s)
 static void result(const App *a, DrawList *dl, Rect r)
 {
     ui_card(a, dl, r, NULL);
-    int pad = ui_dp(a, 36), w = r.w - 2 * pad;
+    int pad = ui_dp(a, 36), w = r.w - 2 * pad;   /* the result card: one-off */
     int x = r.x + pad, y = r.y + pad;
     int bsz = ui_ts(a, DP_T_BODY), tsz = ui_ts(a, DP_T_CARD);
     char code[16];
@@ -52,16 +52,16 @@ static void result(const App *a, DrawList *dl, Rect r)
         return;
     }
     dl_text(dl, x, y, FONT_BOLD, tsz, COL_TEXT, code, -1);
-    y += tsz * 3 / 2 + ui_dp(a, 8);
+    y += tsz * 3 / 2 + ui_dp(a, DP_GAP_XS);
     char key[32];
     snprintf(key, sizeof key, "reply.status.%s", content_reply_status_name(rp->status));
     int bw = ui_badge(a, dl, x, y, status_color(a, rp->status), NULL, ui_tr(a, key));
     char date[64], upd[128];
     ui_fmt_date(a, rp->updated_at, false, date, sizeof date);
     snprintf(upd, sizeof upd, ui_tr(a, "reply.updated"), date);
-    dl_text(dl, x + bw + ui_dp(a, 16), y + ui_dp(a, 6), FONT_REGULAR, ui_ts(a, DP_T_SMALL),
+    dl_text(dl, x + bw + ui_dp(a, DP_GAP), y + ui_dp(a, 6) /* centred on the badge */, FONT_REGULAR, ui_ts(a, DP_T_SMALL),
             COL_TEXT2, upd, -1);
-    y += ui_dp(a, 44) + ui_dp(a, 24);
+    y += ui_dp(a, DP_BADGE_H) + ui_dp(a, DP_GAP_L);
     const char *text = ltext(&rp->reply, a->lang);
     if (!text[0])
         text = ui_tr(a, "reply.no_text");
@@ -77,7 +77,7 @@ static void reply_view(const App *a, DrawList *dl, int64_t now_ms)
     y = ui_titlebar(a, dl, y, ui_tr(a, "reply.title"));
     int m = ui_dp(a, DP_MARGIN);
     bool portrait = a->w < a->h;
-    int key = ui_dp(a, 96), gap = ui_dp(a, 12);
+    int key = ui_dp(a, DP_TOUCH), gap = ui_dp(a, DP_GAP_S);
     int cols = 7;
     int kw = cols * key + (cols - 1) * gap;
     int left = portrait ? (a->w - kw) / 2 : m;
@@ -88,14 +88,14 @@ static void reply_view(const App *a, DrawList *dl, int64_t now_ms)
     /* What has been typed, XXXX-XXXX. */
     char shown[16];
     code_display(a->reply_code, shown, sizeof shown);
-    int csz = ui_dp(a, 64);
+    int csz = ui_dp(a, DP_T_ATTRACT);   /* the code as large as a headline */
     Rect box = {left, y, kw, csz * 3 / 2};
     dl_rect(dl, box, COL_CARD);
-    dl_frame(dl, box, COL_PRIMARY, ui_dp(a, 3));
+    dl_frame(dl, box, COL_PRIMARY, ui_dp(a, DP_RULE_BOLD));
     int tw = ui_width(a, FONT_BOLD, csz, shown);
     dl_text(dl, box.x + (box.w - tw) / 2, box.y + (box.h - measure_height(a->tm, FONT_BOLD, csz)) / 2,
             FONT_BOLD, csz, COL_PRIMARY, shown, -1);
-    y += box.h + ui_dp(a, 20);
+    y += box.h + ui_dp(a, DP_GAP_M);
     for (int i = 0; code_keys[i]; i++) {
         char id[16], label[2] = {code_keys[i], '\0'};
         snprintf(id, sizeof id, "code:%c", code_keys[i]);
@@ -112,7 +112,7 @@ static void reply_view(const App *a, DrawList *dl, int64_t now_ms)
               ui_tr(a, "reply.check"), true);
     if (a->reply_state == 0)
         return;
-    Rect res = portrait ? (Rect){m, by + key + ui_dp(a, 32), a->w - 2 * m, 0}
+    Rect res = portrait ? (Rect){m, by + key + ui_dp(a, DP_GAP_XL), a->w - 2 * m, 0}
                         : (Rect){left + kw + 2 * m, box.y, a->w - left - kw - 3 * m, 0};
     res.h = ui_bottom(a) - res.y;
     result(a, dl, res);
@@ -184,14 +184,14 @@ const Screen screen_reply = {.name = "reply", .on_input = reply_input, .view = r
 
 static int board_card(const App *a, DrawList *dl, Rect r, const BoardItem *b, bool draw)
 {
-    int pad = ui_dp(a, 32), w = r.w - 2 * pad, x = r.x + pad;
+    int pad = ui_dp(a, DP_GAP_XL), w = r.w - 2 * pad, x = r.x + pad;
     int lsz = ui_ts(a, DP_T_SMALL), bsz = ui_ts(a, DP_T_BODY);
     int y = r.y + pad;
     char date[64];
     ui_fmt_date(a, b->date, false, date, sizeof date);
     if (draw)
         dl_text(dl, x, y, FONT_REGULAR, lsz, COL_TEXT2, date, -1);
-    y += lsz * 3 / 2 + ui_dp(a, 8);
+    y += lsz * 3 / 2 + ui_dp(a, DP_GAP_XS);
     const char *labels[2] = {ui_tr(a, "board.said"), ui_tr(a, "board.done")};
     const char *texts[2] = {ltext(&b->said, a->lang), ltext(&b->done, a->lang)};
     Color colors[2] = {COL_PRIMARY, COL_CAT_ACCOUNTS};
@@ -201,7 +201,7 @@ static int board_card(const App *a, DrawList *dl, Rect r, const BoardItem *b, bo
         y += lsz * 3 / 2;
         y += draw ? ui_para(a, dl, x, y, w, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, texts[i])
                   : ui_para_height(a, FONT_REGULAR, bsz, bsz * 3 / 2, w, texts[i]);
-        y += ui_dp(a, 12);
+        y += ui_dp(a, DP_GAP_S);
     }
     return y + pad - r.y;
 }
@@ -228,8 +228,8 @@ static void board_view(const App *a, DrawList *dl, int64_t now_ms)
         }
         idx[j] = i;
     }
-    int cw = a->w - 2 * m - ui_dp(a, 16);
-    if (cw > ui_dp(a, 1300))
+    int cw = a->w - 2 * m - ui_dp(a, DP_GUTTER);
+    if (cw > ui_dp(a, 1300))   /* the board's widest card: one-off */
         cw = ui_dp(a, 1300);
     int cx = (a->w - cw) / 2, gap = ui_dp(a, DP_GAP);
     Rect vp = {0, y, a->w, ui_bottom(a) - y};
@@ -249,7 +249,7 @@ static void board_view(const App *a, DrawList *dl, int64_t now_ms)
         cy += h + gap;
     }
     dl_unclip(dl);
-    ui_scrollbar(a, dl, (Rect){0, vp.y, cx + cw + ui_dp(a, 24), vp.h}, content_h, off);
+    ui_scrollbar(a, dl, (Rect){0, vp.y, cx + cw + ui_dp(a, DP_GAP_L), vp.h}, content_h, off);
     dl_scroll(dl, vp, content_h, "scroll:board");
 }
 

@@ -48,26 +48,26 @@ static void pad_view(const App *a, DrawList *dl, int64_t now_ms)
 {
     int y = ui_header(a, dl, now_ms / 1000);
     y = ui_titlebar(a, dl, y, ui_tr(a, "staff.pin_title"));
-    int key = ui_dp(a, 104), gap = ui_dp(a, 16);
+    int key = ui_dp(a, DP_TOUCH + DP_GAP_XS), gap = ui_dp(a, DP_GAP);
     int w = 3 * key + 2 * gap;
     int x0 = (a->w - w) / 2;
     /* The digits typed, as dots. */
     int n = (int)strlen(a->staff.pin);
-    int dot = ui_dp(a, 28);
-    Rect box = {x0, y + ui_dp(a, 8), w, ui_dp(a, 80)};
+    int dot = ui_dp(a, 28);   /* a PIN digit's dot: one-off */
+    Rect box = {x0, y + ui_dp(a, DP_GAP_XS), w, ui_dp(a, 80) /* the PIN box: one-off */};
     dl_rect(dl, box, COL_CARD);
-    dl_frame(dl, box, COL_PRIMARY, ui_dp(a, 2));
+    dl_frame(dl, box, COL_PRIMARY, ui_dp(a, DP_RULE));
     int dx = box.x + (box.w - (n * dot + (n - 1) * dot / 2)) / 2;
     for (int i = 0; i < n; i++)
         dl_rect(dl, (Rect){dx + i * (dot * 3 / 2), box.y + (box.h - dot) / 2, dot, dot}, COL_TEXT);
-    y = box.y + box.h + ui_dp(a, 12);
+    y = box.y + box.h + ui_dp(a, DP_GAP_S);
     int msz = ui_ts(a, DP_T_SMALL);
     if (a->staff.msg[0]) {
         int mw = a->w - 2 * ui_dp(a, DP_MARGIN);
         ui_para(a, dl, ui_dp(a, DP_MARGIN), y, mw, FONT_BOLD, msz, msz * 3 / 2,
                 a->staff.msg_error ? COL_URGENT : COL_CAT_ACCOUNTS, a->staff.msg);
     }
-    y += msz * 3 + ui_dp(a, 8);
+    y += msz * 3 + ui_dp(a, DP_GAP_XS);
     static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9",
                                          "clear", "0", "del"};
     for (int i = 0; i < 12; i++) {
@@ -81,7 +81,7 @@ static void pad_view(const App *a, DrawList *dl, int64_t now_ms)
             ui_button(a, dl, r, id, NULL, label, false);
     }
     int oy = y + 4 * (key + gap);
-    ui_button(a, dl, (Rect){x0, oy, w, ui_dp(a, 100)}, "pin:ok", ICON_LOCK_OPEN,
+    ui_button(a, dl, (Rect){x0, oy, w, ui_dp(a, 100) /* one-off */}, "pin:ok", ICON_LOCK_OPEN,
               ui_tr(a, "staff.sign_in"), true);
 }
 
@@ -148,10 +148,10 @@ static int row(const App *a, DrawList *dl, int x, int y, int w, const char *labe
                const char *value, Color vc)
 {
     int sz = ui_ts(a, DP_T_SMALL + 2);
-    int lw = ui_dp(a, 260);
+    int lw = ui_dp(a, 260);   /* the label column: one-off */
     dl_text(dl, x, y, FONT_BOLD, sz, COL_TEXT2, label, -1);
     int h = ui_para(a, dl, x + lw, y, w - lw, FONT_REGULAR, sz, sz * 3 / 2, vc, value);
-    return y + (h > sz * 3 / 2 ? h : sz * 3 / 2) + ui_dp(a, 10);
+    return y + (h > sz * 3 / 2 ? h : sz * 3 / 2) + ui_dp(a, DP_BADGE_PAD);
 }
 
 /* Signed in: the panel's figures come fresh from the kiosk. */
@@ -168,13 +168,13 @@ static void panel_view(const App *a, DrawList *dl, int64_t now_ms)
     y = ui_titlebar(a, dl, y, ui_tr(a, "staff.title"));
     int m = ui_dp(a, DP_MARGIN);
     bool portrait = a->w < a->h;
-    int aw = portrait ? a->w - 2 * m : ui_dp(a, 520);
+    int aw = portrait ? a->w - 2 * m : ui_dp(a, 520);   /* the button column: one-off */
     int iw = portrait ? a->w - 2 * m : a->w - 3 * m - aw;
     const StaffInfo *in = &a->staff.info;
-    Rect card = {m, y, iw, portrait ? ui_dp(a, 640) : ui_bottom(a) - y};
+    Rect card = {m, y, iw, portrait ? ui_dp(a, 640) /* one-off */ : ui_bottom(a) - y};
     ui_card(a, dl, card, NULL);
-    int x = card.x + ui_dp(a, 32), w = card.w - ui_dp(a, 64);
-    int cy = card.y + ui_dp(a, 28);
+    int x = card.x + ui_dp(a, DP_GAP_XL), w = card.w - ui_dp(a, 2 * DP_GAP_XL);
+    int cy = card.y + ui_dp(a, DP_PAD_LIST);
     char v[400];
     if (!in->valid) {
         row(a, dl, x, cy, w, ui_tr(a, "staff.queue"), ui_tr(a, "staff.loading"), COL_TEXT2);
@@ -215,7 +215,7 @@ static void panel_view(const App *a, DrawList *dl, int64_t now_ms)
     /* Actions. */
     int ax = portrait ? m : card.x + card.w + m;
     int ay = portrait ? card.y + card.h + m : y;
-    int bh = ui_dp(a, 104), gap = ui_dp(a, 16);
+    int bh = ui_dp(a, DP_TOUCH + DP_GAP_XS), gap = ui_dp(a, DP_GAP);
     static const char *const ids[] = {"staff:upload", "staff:export", "staff:reload",
                                       "staff:lang", "staff:quit"};
     static const char *const keys[] = {"staff.upload_now", "staff.export", "staff.reload",

@@ -77,9 +77,9 @@ static Rect kb_area(const App *a)
 
 static int bar_width(const App *a)
 {
-    int pad = ui_dp(a, 12);
+    int pad = ui_dp(a, DP_GAP_S);
     int w = a->w - 2 * pad;
-    int max = ui_dp(a, 1500);
+    int max = ui_dp(a, 1500);   /* the keyboard no wider: one-off */
     return w < max ? w : max;
 }
 
@@ -105,24 +105,24 @@ static void topic_view(const App *a, DrawList *dl, int64_t now_ms)
     int size = ui_ts(a, DP_T_BODY);
     if (a->suggest_paused) {
         /* Said at once, not after the resident has written it all. */
-        dl_text(dl, m, y + ui_dp(a, 8), FONT_BOLD, ui_ts(a, DP_T_BODY + 8), COL_TEXT,
+        dl_text(dl, m, y + ui_dp(a, DP_GAP_XS), FONT_BOLD, ui_ts(a, DP_T_BODY + 8), COL_TEXT,
                 ui_tr(a, "suggest.paused_title"), -1);
-        ui_para(a, dl, m, y + ui_dp(a, 96), a->w - 2 * m, FONT_REGULAR, size, size * 3 / 2,
+        ui_para(a, dl, m, y + ui_dp(a, DP_TOUCH), a->w - 2 * m, FONT_REGULAR, size, size * 3 / 2,
                 COL_TEXT2, ui_tr(a, "suggest.paused_body"));
         return;
     }
-    dl_text(dl, m, y + ui_dp(a, 8), FONT_REGULAR, size, COL_TEXT2,
+    dl_text(dl, m, y + ui_dp(a, DP_GAP_XS), FONT_REGULAR, size, COL_TEXT2,
             ui_tr(a, "suggest.topic_prompt"), -1);
-    y += ui_dp(a, 72);
+    y += ui_dp(a, 72);   /* the prompt's row: one-off */
     bool portrait = a->w < a->h;
     int cols = portrait ? 2 : 4;
-    int gap = ui_dp(a, 24);
+    int gap = ui_dp(a, DP_GAP_L);
     int n = a->ntopics;
     int rows = (n + cols - 1) / cols;
     int bw = (a->w - 2 * m - (cols - 1) * gap) / cols;
-    int avail = ui_bottom(a) - y - ui_dp(a, 140);
+    int avail = ui_bottom(a) - y - ui_dp(a, 140);   /* room for the promise under them */
     int bh = rows ? (avail - (rows - 1) * gap) / rows : 0;
-    if (bh > ui_dp(a, 200))
+    if (bh > ui_dp(a, 200))   /* a topic button no taller: one-off */
         bh = ui_dp(a, 200);
     for (int i = 0; i < n; i++) {
         char id[DL_ID_MAX], key[64];
@@ -132,7 +132,7 @@ static void topic_view(const App *a, DrawList *dl, int64_t now_ms)
         ui_button(a, dl, r, id, NULL, ui_tr(a, key), false);
     }
     /* The promise, in plain words, under the choices. */
-    int ny = y + rows * (bh + gap) + ui_dp(a, 8);
+    int ny = y + rows * (bh + gap) + ui_dp(a, DP_GAP_XS);
     ui_para(a, dl, m, ny, a->w - 2 * m, FONT_REGULAR, ui_ts(a, DP_T_SMALL),
             ui_ts(a, DP_T_SMALL) * 3 / 2, COL_TEXT2, ui_tr(a, "suggest.anonymous_note"));
 }
@@ -166,8 +166,8 @@ static void text_box(const App *a, DrawList *dl, Rect r, const char *text, size_
                      const char *placeholder)
 {
     dl_rect(dl, r, COL_CARD);
-    dl_frame(dl, r, COL_PRIMARY, ui_dp(a, 3));
-    int pad = ui_dp(a, 24);
+    dl_frame(dl, r, COL_PRIMARY, ui_dp(a, DP_RULE_BOLD));
+    int pad = ui_dp(a, DP_GAP_L);
     int size = ui_ts(a, DP_T_BODY + 4);
     int lh = size * 3 / 2;
     int csz = ui_ts(a, DP_T_SMALL);
@@ -187,11 +187,12 @@ static void text_box(const App *a, DrawList *dl, Rect r, const char *text, size_
         for (int i = first; i < n; i++)
             dl_text(dl, r.x + pad, r.y + pad + (i - first) * lh, FONT_REGULAR, size, COL_TEXT,
                     text + lines.lines[i].start, (int)lines.lines[i].len);
-        int cx = r.x + pad + (n > 0 ? lines.lines[n - 1].width : 0) + ui_dp(a, 2);
+        int cx = r.x + pad + (n > 0 ? lines.lines[n - 1].width : 0) + ui_dp(a, DP_RULE);
         int cy = r.y + pad + (n - 1 - first) * lh;
         /* A trailing newline or space puts the caret after it. */
         if (text[strlen(text) - 1] == ' ')
             cx += ui_width(a, FONT_REGULAR, size, " ");
+        /* The caret: 4 dp wide, 6 dp short of the line at each end. */
         dl_rect(dl, (Rect){cx, cy + ui_dp(a, 6), ui_dp(a, 4), lh - ui_dp(a, 12)}, COL_PRIMARY);
         tl_lines_free(&lines);
     }
@@ -211,14 +212,14 @@ static void edit_area(const App *a, DrawList *dl, int y, const char *text, size_
     Rect kb = kb_area(a);
     int gap = ui_dp(a, DP_GAP);
     bool portrait = a->w < a->h;
-    int bw = ui_dp(a, 300), bh = ui_dp(a, DP_TOUCH);
+    int bw = ui_dp(a, 300) /* one-off */, bh = ui_dp(a, DP_TOUCH);
     Rect box, btn;
     if (portrait) {
         box = (Rect){m, y, a->w - 2 * m, kb.y - y - bh - 2 * gap};
         btn = (Rect){a->w - m - bw, box.y + box.h + gap, bw, bh};
     } else {
         box = (Rect){m, y, a->w - 3 * m - bw, kb.y - y - gap};
-        btn = (Rect){a->w - m - bw, y, bw, box.h < ui_dp(a, 160) ? box.h : ui_dp(a, 160)};
+        btn = (Rect){a->w - m - bw, y, bw, box.h < ui_dp(a, 160) ? box.h : ui_dp(a, 160) /* one-off */};
     }
     text_box(a, dl, box, text, max, placeholder);
     if (enabled) {
@@ -293,15 +294,15 @@ static void contact_view(const App *a, DrawList *dl, int64_t now_ms)
     int m = ui_dp(a, DP_MARGIN);
     if (!a->draft.with_contact) {
         int w = a->w - 2 * m;
-        y += ui_dp(a, 16);
-        y += ui_para(a, dl, m, y, w, FONT_REGULAR, ui_ts(a, DP_T_BODY), ui_ts(a, 48), COL_TEXT,
+        y += ui_dp(a, DP_GAP);
+        y += ui_para(a, dl, m, y, w, FONT_REGULAR, ui_ts(a, DP_T_BODY), ui_ts(a, DP_T_BODY * 3 / 2), COL_TEXT,
                      ui_tr(a, "suggest.contact_ask"));
-        y += ui_dp(a, 32);
-        int bh = ui_dp(a, 140);
+        y += ui_dp(a, DP_GAP_XL);
+        int bh = ui_dp(a, 140);   /* the suggested choice, larger: one-off */
         ui_button(a, dl, (Rect){m, y, w, bh}, "anonymous", NULL,
                   ui_tr(a, "suggest.stay_anonymous"), true);
-        y += bh + ui_dp(a, 32);
-        ui_button(a, dl, (Rect){m, y, w, ui_dp(a, 120)}, "add-contact", NULL,
+        y += bh + ui_dp(a, DP_GAP_XL);
+        ui_button(a, dl, (Rect){m, y, w, ui_dp(a, DP_BUTTON_L)}, "add-contact", NULL,
                   ui_tr(a, "suggest.add_contact"), false);
         return;
     }
@@ -311,7 +312,7 @@ static void contact_view(const App *a, DrawList *dl, int64_t now_ms)
     dl_text(dl, m, wy, FONT_ICON, wsz * 5 / 4, COL_URGENT, ICON_WARNING, -1);
     y += ui_para(a, dl, m + wsz * 3 / 2, wy, a->w - 2 * m - wsz * 3 / 2, FONT_BOLD, wsz,
                  wsz * 3 / 2, COL_URGENT, ui_tr(a, "suggest.contact_warning"));
-    y += ui_dp(a, 12);
+    y += ui_dp(a, DP_GAP_S);
     edit_area(a, dl, y, a->draft.contact, DRAFT_CONTACT_CHARS,
               ui_tr(a, "suggest.contact_placeholder"), "next", ui_tr(a, "suggest.next"),
               has_words(a->draft.contact));
@@ -357,11 +358,11 @@ static void review_view(const App *a, DrawList *dl, int64_t now_ms)
     int y = ui_header(a, dl, now_ms / 1000);
     y = ui_titlebar(a, dl, y, ui_tr(a, "suggest.review_title"));
     int m = ui_dp(a, DP_MARGIN);
-    int bh = ui_dp(a, 120);
-    int bottom = ui_bottom(a) - bh - ui_dp(a, 24);
+    int bh = ui_dp(a, DP_BUTTON_L);
+    int bottom = ui_bottom(a) - bh - ui_dp(a, DP_GAP_L);
     Rect card = {m, y, a->w - 2 * m, bottom - y};
     ui_card(a, dl, card, NULL);
-    int pad = ui_dp(a, 40);
+    int pad = ui_dp(a, DP_PAD_TILE);
     int x = card.x + pad, w = card.w - 2 * pad;
     int ssz = ui_ts(a, DP_T_SMALL), bsz = ui_ts(a, DP_T_BODY + 4);
     int cy = card.y + pad;
@@ -371,13 +372,13 @@ static void review_view(const App *a, DrawList *dl, int64_t now_ms)
     dl_text(dl, x, cy, FONT_BOLD, ssz, COL_PRIMARY, line, -1);
     cy += ssz * 2;
     /* The contact (or the anonymity promise) sits at the card's foot. */
-    int foot = ssz * 3 / 2 * 2 + ui_dp(a, 24);
+    int foot = ssz * 3 / 2 * 2 + ui_dp(a, DP_GAP_L);
     Rect text_clip = {x, cy, w, card.y + card.h - pad - foot - cy};
     dl_clip(dl, text_clip);
     ui_para(a, dl, x, cy, w, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, a->draft.text);
     dl_unclip(dl);
-    int fy = card.y + card.h - pad - foot + ui_dp(a, 24);
-    dl_rect(dl, (Rect){x, fy - ui_dp(a, 16), w, ui_dp(a, 2)}, COL_BORDER);
+    int fy = card.y + card.h - pad - foot + ui_dp(a, DP_GAP_L);
+    dl_rect(dl, (Rect){x, fy - ui_dp(a, DP_GAP), w, ui_dp(a, DP_RULE)}, COL_BORDER);
     if (a->draft.contact[0]) {
         snprintf(line, sizeof line, "%s %s", ui_tr(a, "suggest.contact_label"), a->draft.contact);
         ui_line(a, dl, x, fy, w, FONT_BOLD, ssz, COL_URGENT, line);
@@ -386,7 +387,7 @@ static void review_view(const App *a, DrawList *dl, int64_t now_ms)
     } else {
         ui_line(a, dl, x, fy, w, FONT_BOLD, ssz, COL_CAT_ACCOUNTS, ui_tr(a, "suggest.is_anonymous"));
     }
-    int bw = (a->w - 2 * m - ui_dp(a, 32)) / 2;
+    int bw = (a->w - 2 * m - ui_dp(a, DP_GAP_XL)) / 2;
     int by = ui_bottom(a) - bh;
     ui_button(a, dl, (Rect){m, by, bw, bh}, "edit", ICON_ARROW_BACK, ui_tr(a, "suggest.edit"),
               false);
@@ -478,11 +479,11 @@ static void sent_view(const App *a, DrawList *dl, int64_t now_ms)
     bool side = qr && a->w > a->h;          /* the code beside the text */
     int colw = side ? a->w * 3 / 5 : a->w;  /* the text column */
     int w = colw - 2 * m;
-    y += ui_dp(a, 48);
-    int isz = ui_dp(a, 120);
+    y += ui_dp(a, DP_PAD_CARD);
+    int isz = ui_dp(a, DP_ICON_L);
     int iw = ui_width(a, FONT_ICON, isz, ICON_CHECK_CIRCLE);
     dl_text(dl, (colw - iw) / 2, y, FONT_ICON, isz, COL_CAT_ACCOUNTS, ICON_CHECK_CIRCLE, -1);
-    y += isz + ui_dp(a, 24);
+    y += isz + ui_dp(a, DP_GAP_L);
     int tsz = ui_ts(a, DP_T_TITLE);
     y += ui_para_center(a, dl, m, y, w, FONT_BOLD, tsz, tsz * 4 / 3, COL_TEXT,
                         ui_tr(a, "suggest.thanks"));
@@ -494,29 +495,30 @@ static void sent_view(const App *a, DrawList *dl, int64_t now_ms)
     y += ssz * 2;
     char code[OUTBOX_RECEIPT_SIZE];
     outbox_format_receipt(a->draft.receipt, code);
-    int csz = ui_dp(a, 88);
+    int csz = ui_dp(a, 88);   /* the receipt code, larger than a headline: one-off */
     int cw = ui_width(a, FONT_BOLD, csz, code);
-    Rect box = {(colw - cw) / 2 - ui_dp(a, 40), y, cw + ui_dp(a, 80), csz * 3 / 2};
+    Rect box = {(colw - cw) / 2 - ui_dp(a, DP_GAP_XXL), y, cw + ui_dp(a, 2 * DP_GAP_XXL),
+                csz * 3 / 2};
     dl_rect(dl, box, COL_CARD);
-    dl_frame(dl, box, COL_PRIMARY, ui_dp(a, 3));
-    dl_text(dl, box.x + ui_dp(a, 40), box.y + (box.h - measure_height(a->tm, FONT_BOLD, csz)) / 2,
+    dl_frame(dl, box, COL_PRIMARY, ui_dp(a, DP_RULE_BOLD));
+    dl_text(dl, box.x + ui_dp(a, DP_GAP_XXL), box.y + (box.h - measure_height(a->tm, FONT_BOLD, csz)) / 2,
             FONT_BOLD, csz, COL_PRIMARY, code, -1);
     int qtop = y;
-    y += box.h + ui_dp(a, 40);
-    int pw = w < ui_dp(a, 1100) ? w : ui_dp(a, 1100);
+    y += box.h + ui_dp(a, DP_GAP_XXL);
+    int pw = w < ui_dp(a, DP_READ_MAX) ? w : ui_dp(a, DP_READ_MAX);
     y += ui_para(a, dl, (colw - pw) / 2, y, pw, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT,
                  ui_tr(a, "suggest.next_steps"));
     if (qr) {
-        int qside = ui_dp(a, side ? 300 : 260);
+        int qside = ui_dp(a, side ? DP_QR : 260);
         if (side)
-            ui_qr_block(a, dl, colw, qtop - ui_dp(a, 60), a->w - colw - m, qside, url,
+            ui_qr_block(a, dl, colw, qtop - ui_dp(a, 60) /* level with the code's label */, a->w - colw - m, qside, url,
                         ui_tr(a, "connect.scan_track"));
         else
-            y += ui_dp(a, 24) + ui_qr_block(a, dl, m, y + ui_dp(a, 24), w, qside, url,
+            y += ui_dp(a, DP_GAP_L) + ui_qr_block(a, dl, m, y + ui_dp(a, DP_GAP_L), w, qside, url,
                                             ui_tr(a, "connect.scan_track"));
     }
-    int bw = ui_dp(a, 420), bh = ui_dp(a, 120);
-    int by = y + ui_dp(a, 40);
+    int bw = ui_dp(a, 420) /* one-off */, bh = ui_dp(a, DP_BUTTON_L);
+    int by = y + ui_dp(a, DP_GAP_XXL);
     if (by + bh > ui_bottom(a))
         by = ui_bottom(a) - bh;
     ui_button(a, dl, (Rect){(colw - bw) / 2, by, bw, bh}, "done", ICON_HOME,
@@ -542,21 +544,21 @@ static void dialog(const App *a, DrawList *dl, const char *title, const char *bo
 {
     dl_rect(dl, (Rect){0, 0, a->w, a->h}, COL_SCRIM);
     int m = ui_dp(a, DP_MARGIN);
-    int w = a->w - 4 * m < ui_dp(a, 1100) ? a->w - 4 * m : ui_dp(a, 1100);
-    int pad = ui_dp(a, 48);
+    int w = a->w - 4 * m < ui_dp(a, DP_READ_MAX) ? a->w - 4 * m : ui_dp(a, DP_READ_MAX);
+    int pad = ui_dp(a, DP_PAD_CARD);
     int tsz = ui_ts(a, DP_T_TITLE), bsz = ui_ts(a, DP_T_BODY);
-    int bh = ui_dp(a, 112);
+    int bh = ui_dp(a, DP_BUTTON_H);
     int body_h = ui_para_height(a, FONT_REGULAR, bsz, bsz * 3 / 2, w - 2 * pad, body);
-    int h = pad + tsz * 3 / 2 + ui_dp(a, 16) + body_h + ui_dp(a, 40) + bh + pad;
+    int h = pad + tsz * 3 / 2 + ui_dp(a, DP_GAP) + body_h + ui_dp(a, DP_GAP_XXL) + bh + pad;
     Rect r = {(a->w - w) / 2, (a->h - h) / 2, w, h};
     dl_rect(dl, r, COL_CARD);
-    dl_frame(dl, r, COL_BORDER, ui_dp(a, 2));
+    dl_frame(dl, r, COL_BORDER, ui_dp(a, DP_RULE));
     int y = r.y + pad;
     ui_line(a, dl, r.x + pad, y, w - 2 * pad, FONT_BOLD, tsz, COL_TEXT, title);
-    y += tsz * 3 / 2 + ui_dp(a, 16);
+    y += tsz * 3 / 2 + ui_dp(a, DP_GAP);
     y += ui_para(a, dl, r.x + pad, y, w - 2 * pad, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, body);
-    y += ui_dp(a, 40);
-    int gap = ui_dp(a, 24);
+    y += ui_dp(a, DP_GAP_XXL);
+    int gap = ui_dp(a, DP_GAP_L);
     if (id2) {
         int bw = (w - 2 * pad - gap) / 2;
         ui_button(a, dl, (Rect){r.x + pad, y, bw, bh}, id2, NULL, label2, false);

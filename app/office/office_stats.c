@@ -9,9 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Deadlines until the staff settings carry them (office.conf ack_hours, close_days). */
-#define STATS_ACK_HOURS 24
-#define STATS_CLOSE_DAYS 7
 
 static const char *const stats_states[] = {"new", "acknowledged", "in_progress", "done",
                                            "declined"};
@@ -30,6 +27,7 @@ typedef struct {
     StatsMonth *m;
     size_t n;
     int64_t now;
+    int64_t ack_s, close_s;          /* the deadlines (office.conf [staff]) */
     int bad;
 } Stats;
 
@@ -88,9 +86,8 @@ static int stats_row(void *ud, const OstoreSuggestionState *g)
         m->ack[m->n_ack++] = (double)(acked - g->received_at) / 3600.0;
     if (g->closed_at)
         m->close[m->n_close++] = (double)(g->closed_at - g->received_at) / 3600.0;
-    bool late_ack = (acked ? acked : st->now) > g->received_at + STATS_ACK_HOURS * 3600;
-    bool late_close = (g->closed_at ? g->closed_at : st->now) >
-                      g->received_at + (int64_t)STATS_CLOSE_DAYS * 86400;
+    bool late_ack = (acked ? acked : st->now) > g->received_at + st->ack_s;
+    bool late_close = (g->closed_at ? g->closed_at : st->now) > g->received_at + st->close_s;
     if (late_ack || late_close)
         m->overdue++;
     return 0;
@@ -134,7 +131,9 @@ static json_t *stats_build(OfficeReq *rq, OfficeResp *rs, OstoreCommunity *com)
         return NULL;
     }
     json_decref(fields);
-    Stats st = {calloc((size_t)n, sizeof *st.m), (size_t)n, rq->now, 0};
+    const OfficeConf *conf = office_conf(rq->office);
+    Stats st = {calloc((size_t)n, sizeof *st.m), (size_t)n, rq->now,
+                (int64_t)conf->ack_hours * 3600, (int64_t)conf->close_days * 86400, 0};
     if (!st.m) {
         office_resp_error(rs, 500, "internal", "out of memory");
         return NULL;
@@ -186,7 +185,7 @@ static json_t *stats_build(OfficeReq *rq, OfficeResp *rs, OstoreCommunity *com)
         return NULL;
     }
     return json_pack("{s:s,s:s,s:s,s:i,s:i,s:o}", "community", com->slug, "from", from,
-                     "to", to, "ack_hours", STATS_ACK_HOURS, "close_days", STATS_CLOSE_DAYS,
+                     "to", to, "ack_hours", conf->ack_hours, "close_days", conf->close_days,
                      "months", months);
 }
 

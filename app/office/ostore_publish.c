@@ -340,7 +340,7 @@ OstoreResult ostore_set_posting_rule(Ostore *s, int64_t community_id, const char
 }
 
 /* TODO(stats): acknowledged_at and closed_at come with the staff inbox's columns. */
-#define SUGGESTION_STATE_COLS "id, received_at, 0, 0, COALESCE(topic, ''), status"
+#define SUGGESTION_STATE_COLS "id, received_at, COALESCE(acknowledged_at, 0), COALESCE(closed_at, 0), COALESCE(topic, ''), status"
 
 static void ostore_fill_state(OstoreStmt *st, void *out)
 {

@@ -357,7 +357,7 @@ void office_fleet_api_posting(OfficeReq *rq, OfficeResp *rs)
             rs->content_type = "text/csv; charset=utf-8";
             rs->body = text;
             rs->len = len;
-            char disp[160];
+            char disp[256];
             snprintf(disp, sizeof disp, "attachment; filename=\"posting-%s-%s.csv\"", com.slug, id);
             office_resp_header(rs, "Content-Disposition", disp);
         }

@@ -284,19 +284,11 @@ static sqlite3 *store_connect_db(const char *dir, bool check, bool *damaged,
     /* "wal" unless the file system refuses. The first read of the file:
      * a header that is not SQLite's fails here (SQLITE_NOTADB). */
     rc = store_journal_wal(db);
-    if (rc == SQLITE_CANTOPEN && sqlite3_db_readonly(db, "main") == 1) {
-        sqlite3 *ro = store_open_immutable(path);
-        if (ro) {
-            sqlite3_close(db);
-            db = ro;
-            sqlite3_busy_timeout(db, 5000);
-            rc = SQLITE_ROW;
-        }
-    }
-    if (rc != SQLITE_ROW && store_full_rc(db, rc)) {
-        /* A full disk: no room for the -shm. Read the file as it is, as on
-         * a read-only file system (docs/OPERATIONS.md, "When the disk is
-         * full"); the kiosk opens it normally again once there is room. */
+    /* A read-only file system, or a full disk with no room for the -shm:
+     * read the file as it is (docs/OPERATIONS.md, "When the disk is
+     * full"); the kiosk opens it normally again once there is room. */
+    if ((rc == SQLITE_CANTOPEN && sqlite3_db_readonly(db, "main") == 1) ||
+        (rc != SQLITE_ROW && store_full_rc(db, rc))) {
         sqlite3 *ro = store_open_immutable(path);
         if (ro) {
             sqlite3_close(db);

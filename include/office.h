@@ -120,6 +120,10 @@ const char *office_req_param(const OfficeReq *rq, const char *name);
 /* The base URL kiosks should use: public_url, else from the Host header. */
 void office_req_base_url(const OfficeReq *rq, char *out, size_t n);
 
+/* Parse the request body as a JSON object: NULL with 400 bad_json or 400
+ * invalid_utf8 (also for a \u0000 in a string) written into rs. */
+json_t *office_req_object(OfficeReq *rq, OfficeResp *rs);
+
 /* Status and a body (copied). */
 void office_resp_text(OfficeResp *rs, int status, const char *type, const char *body, size_t len);
 /* Status and a JSON value, which is taken (decref'd). */

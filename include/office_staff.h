@@ -84,9 +84,6 @@ bool office_staff_community(OfficeReq *rq, OfficeResp *rs, const char *slug,
 int office_staff_audit(OfficeReq *rq, const char *action, int64_t community_id,
                        const char *target, const char *summary);
 
-/* Parse the request body as a JSON object: NULL with 400 bad_json or 400
- * invalid_utf8 (also for a \u0000 in a string) written into rs. */
-json_t *office_staff_body(OfficeReq *rq, OfficeResp *rs);
 
 /* A whole-number query argument in [lo, hi], or `def` when absent.
  * false when present and not such a number. */

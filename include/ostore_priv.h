@@ -87,6 +87,10 @@ int64_t ostore_changes(const Ostore *s);
 /* Run an INSERT ... RETURNING id and finish it; *id (may be NULL) gets the
  * new row's id. Results as ostore_done. */
 OstoreResult ostore_insert(Ostore *s, OstoreStmt *st, int64_t *id);
+/* Fill an OstoreKiosk from a row of k.id, k.community_id, k.name, c.slug,
+ * k.created_at, enrolled_at, revoked_at, last_seen_at (0 for NULL). */
+void ostore_fill_kiosk(OstoreStmt *st, void *out);
+
 /* Run a query of at most one row: fill(st, out) with it and OSTORE_OK,
  * OSTORE_NOTFOUND when there is none, else OSTORE_ERROR. Finishes st. */
 OstoreResult ostore_one(Ostore *s, OstoreStmt *st, void (*fill)(OstoreStmt *st, void *out),

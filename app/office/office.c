@@ -513,3 +513,22 @@ void office_set_clock(Office *o, int64_t (*now)(void *ud), void *ud)
     o->clock_ud = ud;
 }
 OfficeJobs *office_jobs(const Office *o) { return o->jobs; }
+
+json_t *office_req_object(OfficeReq *rq, OfficeResp *rs)
+{
+    json_error_t je;
+    json_t *v = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!v) {
+        bool utf8 = strstr(je.text, "decode byte") || strstr(je.text, "UTF-8") ||
+                    strstr(je.text, "\\u0000");
+        office_resp_error(rs, 400, utf8 ? "invalid_utf8" : "bad_json",
+                          "line %d, column %d: %s", je.line, je.column, je.text);
+        return NULL;
+    }
+    if (!json_is_object(v)) {
+        office_resp_error(rs, 400, "bad_json", "the body must be a JSON object");
+        json_decref(v);
+        return NULL;
+    }
+    return v;
+}

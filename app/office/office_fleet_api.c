@@ -130,7 +130,7 @@ void office_fleet_api_enrol(OfficeReq *rq, OfficeResp *rs)
     if (!office_staff_community(rq, rs, office_req_param(rq, "slug"), OFFICE_STAFF_MANAGER,
                                 &com))
         return;
-    json_t *b = office_staff_body(rq, rs);
+    json_t *b = office_req_object(rq, rs);
     if (!b)
         return;
     const char *name = json_string_value(json_object_get(b, "name"));

@@ -486,7 +486,7 @@ static bool office_inbox_text(json_t *body, const char *key, size_t max, const c
 
 void office_inbox_state(OfficeReq *rq, OfficeResp *rs)
 {
-    json_t *body = office_staff_body(rq, rs);
+    json_t *body = office_req_object(rq, rs);
     if (!body)
         return;
     OfficeInboxItem it = {0};
@@ -547,7 +547,7 @@ out:
 
 void office_inbox_approve(OfficeReq *rq, OfficeResp *rs)
 {
-    json_t *body = office_staff_body(rq, rs);
+    json_t *body = office_req_object(rq, rs);
     if (!body)
         return;
     OfficeInboxItem it = {0};
@@ -576,7 +576,7 @@ out:
 
 void office_inbox_assign(OfficeReq *rq, OfficeResp *rs)
 {
-    json_t *body = office_staff_body(rq, rs);
+    json_t *body = office_req_object(rq, rs);
     if (!body)
         return;
     OfficeInboxItem it = {0};

@@ -42,25 +42,6 @@ bool office_auth_kiosk(OfficeReq *rq, OfficeResp *rs)
 /* ---- parsing ---- */
 
 /* Parse the body as a JSON object: NULL with a 400 written into rs. */
-static json_t *office_kiosk_body(OfficeReq *rq, OfficeResp *rs)
-{
-    json_error_t je;
-    json_t *v = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
-    if (!v) {
-        bool utf8 = strstr(je.text, "decode byte") || strstr(je.text, "UTF-8") ||
-                    strstr(je.text, "\\u0000");
-        office_resp_error(rs, 400, utf8 ? "invalid_utf8" : "bad_json",
-                          "line %d, column %d: %s", je.line, je.column, je.text);
-        return NULL;
-    }
-    if (!json_is_object(v)) {
-        office_resp_error(rs, 400, "bad_json", "the body must be a JSON object");
-        json_decref(v);
-        return NULL;
-    }
-    return v;
-}
-
 /* A string member of at most `max` characters (code points); NULL with
  * a 422 in rs when missing, of another type, empty or too long. */
 static const char *office_kiosk_str(json_t *o, const char *key, size_t max, OfficeResp *rs)
@@ -239,7 +220,7 @@ static void office_kiosk_rating(OfficeReq *rq, OfficeResp *rs, json_t *b, const 
 void office_kiosk_submission(OfficeReq *rq, OfficeResp *rs)
 {
     const char *key = office_kiosk_key(rq, rs);
-    json_t *b = key ? office_kiosk_body(rq, rs) : NULL;
+    json_t *b = key ? office_req_object(rq, rs) : NULL;
     if (!b)
         return;
     json_t *kind = json_object_get(b, "kind");
@@ -295,7 +276,7 @@ out:
 void office_kiosk_contact(OfficeReq *rq, OfficeResp *rs)
 {
     const char *key = office_kiosk_key(rq, rs);
-    json_t *b = key ? office_kiosk_body(rq, rs) : NULL;
+    json_t *b = key ? office_req_object(rq, rs) : NULL;
     if (!b)
         return;
     json_t *plain = NULL;
@@ -354,7 +335,7 @@ out:
 
 void office_kiosk_heartbeat(OfficeReq *rq, OfficeResp *rs)
 {
-    json_t *b = office_kiosk_body(rq, rs);
+    json_t *b = office_req_object(rq, rs);
     if (!b)
         return;
     if (office_kiosk_v1(b, rs))
@@ -427,7 +408,7 @@ void office_kiosk_enrol(OfficeReq *rq, OfficeResp *rs)
     /* Codes are short: guessing is limited per address, in the database. */
     if (!office_rate_allow(rq, rs, "enrol", office_conf(rq->office)->enrol_per_hour))
         return;
-    json_t *b = office_kiosk_body(rq, rs);
+    json_t *b = office_req_object(rq, rs);
     if (!b)
         return;
     const char *typed = office_kiosk_str(b, "code", 32, rs);

@@ -180,7 +180,7 @@ void office_posting_set_rules(OfficeReq *rq, OfficeResp *rs)
     bool manager;
     if (!office_publish_community(rq, rs, OFFICE_PUB_MANAGE, &com, &manager))
         return;
-    json_t *b = office_staff_body(rq, rs);
+    json_t *b = office_req_object(rq, rs);
     if (!b)
         return;
     json_t *fields = json_object();

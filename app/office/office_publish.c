@@ -614,7 +614,7 @@ void office_publish_create(OfficeReq *rq, OfficeResp *rs)
     if (!office_publish_community(rq, rs, OFFICE_PUB_READ, &com, &manager) ||
         !pub_idem(rq, rs, &com, &key, hash))
         return;
-    json_t *b = office_staff_body(rq, rs);
+    json_t *b = office_req_object(rq, rs);
     PubForm f;
     if (!b || !pub_form(rq, rs, &com, l, b, manager, NULL, &f)) {
         json_decref(b);
@@ -655,7 +655,7 @@ void office_publish_update(OfficeReq *rq, OfficeResp *rs)
     bool manager;
     if (!office_publish_community(rq, rs, OFFICE_PUB_READ, &com, &manager))
         return;
-    json_t *b = office_staff_body(rq, rs);
+    json_t *b = office_req_object(rq, rs);
     int64_t version;
     if (!b || !pub_version(rq, rs, b, &version)) {
         json_decref(b);
@@ -705,7 +705,7 @@ void office_publish_delete(OfficeReq *rq, OfficeResp *rs)
     bool manager;
     if (!office_publish_community(rq, rs, OFFICE_PUB_READ, &com, &manager))
         return;
-    json_t *b = rq->body_len ? office_staff_body(rq, rs) : NULL;
+    json_t *b = rq->body_len ? office_req_object(rq, rs) : NULL;
     int64_t version;
     if ((rq->body_len && !b) || !pub_version(rq, rs, b, &version)) {
         json_decref(b);
@@ -770,7 +770,7 @@ void office_publish_action(OfficeReq *rq, OfficeResp *rs)
     bool manager;
     if (!office_publish_community(rq, rs, OFFICE_PUB_READ, &com, &manager))
         return;
-    json_t *b = rq->body_len ? office_staff_body(rq, rs) : NULL;
+    json_t *b = rq->body_len ? office_req_object(rq, rs) : NULL;
     int64_t version;
     if ((rq->body_len && !b) || !pub_version(rq, rs, b, &version)) {
         json_decref(b);

@@ -96,25 +96,6 @@ int office_staff_audit(OfficeReq *rq, const char *action, int64_t community_id,
     return -1;
 }
 
-json_t *office_staff_body(OfficeReq *rq, OfficeResp *rs)
-{
-    json_error_t je;
-    json_t *v = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
-    if (!v) {
-        bool utf8 = strstr(je.text, "decode byte") || strstr(je.text, "UTF-8") ||
-                    strstr(je.text, "\\u0000");
-        office_resp_error(rs, 400, utf8 ? "invalid_utf8" : "bad_json",
-                          "line %d, column %d: %s", je.line, je.column, je.text);
-        return NULL;
-    }
-    if (!json_is_object(v)) {
-        office_resp_error(rs, 400, "bad_json", "the body must be a JSON object");
-        json_decref(v);
-        return NULL;
-    }
-    return v;
-}
-
 /* ---- small helpers ---- */
 
 /* 32 random bytes as 43 base64url characters. */
@@ -375,7 +356,7 @@ void office_staff_login(OfficeReq *rq, OfficeResp *rs)
                           "sign-in takes Content-Type: application/json");
         return;
     }
-    json_t *body = office_staff_body(rq, rs);
+    json_t *body = office_req_object(rq, rs);
     if (!body)
         return;
     const char *user = office_staff_str(body, "user", 64, false, NULL, rs);
@@ -544,7 +525,7 @@ static bool office_staff_name_ok(const char *name)
 
 void office_staff_user_add(OfficeReq *rq, OfficeResp *rs)
 {
-    json_t *body = office_staff_body(rq, rs);
+    json_t *body = office_req_object(rq, rs);
     if (!body)
         return;
     int64_t ids[OFFICE_STAFF_MAX_COMMUNITIES];

@@ -12,19 +12,6 @@ OstoreResult ostore_export_key_set(Ostore *s, int64_t kiosk_id, const char *publ
         " recorded_at = excluded.recorded_at", "tii", public_key, kiosk_id, now));
 }
 
-static void ostore_fill_bundle_kiosk(OstoreStmt *st, void *out)
-{
-    OstoreKiosk *k = out;
-    k->id = ostore_col_int(st, 0);
-    k->community_id = ostore_col_int(st, 1);
-    ostore_col(st, 2, k->name, sizeof k->name);
-    ostore_col(st, 3, k->community, sizeof k->community);
-    k->created_at = ostore_col_int(st, 4);
-    k->enrolled_at = ostore_col_int(st, 5);
-    k->revoked_at = ostore_col_int(st, 6);
-    k->last_seen_at = ostore_col_int(st, 7);
-}
-
 OstoreResult ostore_export_key_kiosk(Ostore *s, const char *public_key, OstoreKiosk *out)
 {
     return ostore_one(s, ostore_prep(s,
@@ -32,5 +19,5 @@ OstoreResult ostore_export_key_kiosk(Ostore *s, const char *public_key, OstoreKi
         " COALESCE(k.revoked_at, 0), COALESCE(k.last_seen_at, 0)"
         " FROM kiosk_export_key e JOIN kiosk k ON k.id = e.kiosk_id"
         " JOIN community c ON c.id = k.community_id WHERE e.public_key = ?", "t", public_key),
-        ostore_fill_bundle_kiosk, out);
+        ostore_fill_kiosk, out);
 }

@@ -123,7 +123,7 @@ OstoreResult ostore_community_list(Ostore *s, OstoreCommunityFn fn, void *ud)
                    " COALESCE(k.last_seen_at, 0)"
 #define KIOSK_FROM " FROM kiosk k JOIN community c ON c.id = k.community_id"
 
-static void ostore_fill_kiosk(OstoreStmt *st, void *out)
+void ostore_fill_kiosk(OstoreStmt *st, void *out)
 {
     OstoreKiosk *k = out;
     k->id = ostore_col_int(st, 0);

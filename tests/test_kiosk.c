@@ -27,20 +27,27 @@ static int ctl_import(const char *data, const char *file, char **err)
     return proc_run(argv, NULL, err);
 }
 
+/* A kiosk on the sample content with default settings and data in `data`. */
+static Kiosk *open_sample(Config *cfg, const char *data, int64_t now)
+{
+    config_defaults(cfg);
+    snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s", data);
+    char err[400];
+    Kiosk *k = kiosk_open(cfg, ".", "assets/content/sample.json", fake_measure(), 1920, 1080,
+                          now, err, sizeof err);
+    if (!k)
+        fail_msg("%s", err);
+    return k;
+}
+
 static void test_live_reload_from_kioskctl(void **state)
 {
     (void)state;
     char *dir = tmpdir_make();
     char *data = tmpdir_path(dir, "data");
     Config cfg;
-    config_defaults(&cfg);
-    snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
-    char err[400];
     int64_t now = SAMPLE_NOW_MS;
-    Kiosk *k = kiosk_open(&cfg, ".", "assets/content/sample.json", fake_measure(), 1920, 1080,
-                          now, err, sizeof err);
-    if (!k)
-        fail_msg("%s", err);
+    Kiosk *k = open_sample(&cfg, data, now);
     assert_string_equal(site_zh(k), "翠湖花园社区");
     assert_string_equal(kiosk_content_error(k), "");
 
@@ -112,14 +119,9 @@ static void test_inputs_load_after_first_frame(void **state)
     char *dir = tmpdir_make();
     char *data = tmpdir_path(dir, "data");
     Config cfg;
-    config_defaults(&cfg);
-    snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
     char err[400];
     int64_t now = SAMPLE_NOW_MS;
-    Kiosk *k = kiosk_open(&cfg, ".", "assets/content/sample.json", fake_measure(), 1920, 1080,
-                          now, err, sizeof err);
-    if (!k)
-        fail_msg("%s", err);
+    Kiosk *k = open_sample(&cfg, data, now);
     Pinyin *py = kiosk_pinyin(k);
     assert_non_null(py);
     assert_int_equal(pinyin_load_status(py, err, sizeof err), 0);   /* not at open */

@@ -698,20 +698,27 @@ out:
     json_decref(b);
 }
 
+/* The community, the caller's rank and the item version an action or a
+ * deletion names (in an optional JSON body); false with the refusal in rs. */
+static bool pub_versioned_request(OfficeReq *rq, OfficeResp *rs, OstoreCommunity *com,
+                                  bool *manager, int64_t *version)
+{
+    if (!office_publish_community(rq, rs, OFFICE_PUB_READ, com, manager))
+        return false;
+    json_t *b = rq->body_len ? office_req_object(rq, rs) : NULL;
+    bool ok = (!rq->body_len || b) && pub_version(rq, rs, b, version);
+    json_decref(b);
+    return ok;
+}
+
 void office_publish_delete(OfficeReq *rq, OfficeResp *rs)
 {
     OstoreList l = pub_list_of_path(rq);
     OstoreCommunity com;
     bool manager;
-    if (!office_publish_community(rq, rs, OFFICE_PUB_READ, &com, &manager))
-        return;
-    json_t *b = rq->body_len ? office_req_object(rq, rs) : NULL;
     int64_t version;
-    if ((rq->body_len && !b) || !pub_version(rq, rs, b, &version)) {
-        json_decref(b);
+    if (!pub_versioned_request(rq, rs, &com, &manager, &version))
         return;
-    }
-    json_decref(b);
     OstorePub cur;
     const char *id = office_req_param(rq, "id");
     OstoreResult r = ostore_pub_get(rq->store, com.id, l, id, &cur);
@@ -768,15 +775,9 @@ void office_publish_action(OfficeReq *rq, OfficeResp *rs)
     }
     OstoreCommunity com;
     bool manager;
-    if (!office_publish_community(rq, rs, OFFICE_PUB_READ, &com, &manager))
-        return;
-    json_t *b = rq->body_len ? office_req_object(rq, rs) : NULL;
     int64_t version;
-    if ((rq->body_len && !b) || !pub_version(rq, rs, b, &version)) {
-        json_decref(b);
+    if (!pub_versioned_request(rq, rs, &com, &manager, &version))
         return;
-    }
-    json_decref(b);
     OstorePub cur;
     OstoreResult r = ostore_pub_get(rq->store, com.id, l, office_req_param(rq, "id"), &cur);
     if (r != OSTORE_OK) {

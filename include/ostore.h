@@ -671,4 +671,16 @@ OstoreResult ostore_inbox_approve(Ostore *s, int64_t id, int64_t version, int64_
 OstoreResult ostore_inbox_assign(Ostore *s, int64_t id, int64_t version, int64_t user_id,
                                  int64_t assignee_id, int64_t now, int64_t *new_version);
 
+/* ---- retention (ostore_retention.c) ---- */
+
+/* Closed (done, declined) suggestions: delete every contact still on one
+ * (*contacts: how many), and erase the text and the body as received of
+ * those closed before `closed_before` (closed_at, or received_at when it
+ * was never recorded): text NULL, body "" (*texts: how many). The rest of
+ * the row (state, dates, topic, language, kiosk, receipt, the office's
+ * reply) stays. Open suggestions are never touched. One transaction, or
+ * the caller's. */
+OstoreResult ostore_retention_purge(Ostore *s, int64_t closed_before, int64_t *texts,
+                                    int64_t *contacts);
+
 #endif

@@ -10,5 +10,9 @@ int office_retention_run(Ostore *s, const OfficeConf *c, int64_t now, OfficeRete
         ? now - (int64_t)c->heartbeat_keep_days * 86400 : INT64_MIN;
     if (ostore_fleet_prune(s, hb_before, now - 2 * 86400, &out->heartbeats) != OSTORE_OK)
         return -1;
+    /* retention_days 0: a closed suggestion's text goes at the next purge. */
+    int64_t closed_before = now - (int64_t)c->retention_days * 86400;
+    if (ostore_retention_purge(s, closed_before, &out->texts, &out->contacts) != OSTORE_OK)
+        return -1;
     return 0;
 }

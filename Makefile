@@ -21,7 +21,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # headers included) so that a file including another layer's header, or SDL
 # (<SDL.h> or <SDL2/SDL.h>) outside app/platform/, fails the build.
 LAYERS         := data config ime net staff ui kiosk cli platform office
-PKGS_data      := sqlite3 jansson libsodium
+PKGS_data      := sqlite3 jansson libsodium libpng libjpeg
 PKGS_ime       := googlepinyin zinnia
 PKGS_net       := libcurl sqlite3 jansson libsodium
 PKGS_staff     := jansson libsodium
@@ -32,9 +32,9 @@ PKGS_cli       :=
 PKGS_platform  := sdl2 SDL2_ttf libpng libqrencode
 # Lobby Office (app/office/): the server and officectl, linked with the
 # layers it may use (data, config, staff) and never into the kiosk.
-PKGS_office    := libmicrohttpd sqlite3 libpq jansson libsodium
+PKGS_office    := libmicrohttpd sqlite3 libpq jansson libsodium libpng libjpeg
 OFFICE_LAYERS  := data config staff
-ALL_PKGS       := sqlite3 jansson libunibreak libqrencode libsodium googlepinyin zinnia libcurl
+ALL_PKGS       := sqlite3 jansson libunibreak libqrencode libsodium googlepinyin zinnia libcurl libpng libjpeg
 SDL_PKGS       := sdl2 SDL2_ttf libpng
 # The pixel tests read PNG files with SDL2_image; the kiosk writes them with libpng.
 TEST_PKGS      := cmocka SDL2_image

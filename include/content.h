@@ -25,10 +25,31 @@
 #define CONTENT_MAX_REPLIES  5000
 #define CONTENT_MAX_BOARD     500
 
+/* Pictures (docs/CONTENT.md, "Images"): at most this many per notice, event
+ * or board item; each file PNG or JPEG of at most IMAGE_MAX_BYTES and
+ * IMAGE_MAX_SIDE x IMAGE_MAX_SIDE, IMAGE_MAX_PIXELS pixels in all. */
+#define CONTENT_MAX_IMAGES      8
+#define IMAGE_MAX_BYTES   (10u * 1024u * 1024u)
+#define IMAGE_MAX_SIDE      10000
+#define IMAGE_MAX_PIXELS  (24u * 1000u * 1000u)
+
 typedef enum { LANG_ZH, LANG_EN, LANG_COUNT } Lang;
 
 /* A text in both languages; `en` is NULL when absent (falls back to zh). */
 typedef struct { char *zh; char *en; } LText;
+
+/* Where a board item's picture belongs: "before" or "after" the work. */
+typedef enum { IMAGE_ROLE_NONE, IMAGE_ROLE_BEFORE, IMAGE_ROLE_AFTER } ImageRole;
+
+/* One picture of an item. The kiosk fetches `url` and uses the bytes only
+ * when their SHA-256 is `sha256`; width and height are the file's own. */
+typedef struct {
+    char *url;                       /* https:// */
+    char sha256[65];                 /* 64 lower-case hex digits */
+    LText alt;                       /* what it shows, for those who cannot see it */
+    int width, height;               /* pixels, as the file declares */
+    ImageRole role;                  /* board items only; NONE elsewhere */
+} ContentImage;
 
 typedef enum {
     CAT_NOTICE, CAT_ACCOUNTS, CAT_REPAIRS, CAT_SAFETY, CAT_SERVICES, CAT_COUNT
@@ -41,6 +62,7 @@ typedef struct {
     int64_t publish_at, expire_at;   /* Unix seconds */
     bool pinned, urgent;
     char *link;                      /* NULL when absent */
+    ContentImage *images; size_t n_images;
 } Notice;
 
 typedef struct {
@@ -48,6 +70,7 @@ typedef struct {
     LText title, description, location;
     int64_t start, end;              /* Unix seconds */
     char *signup_url;                /* NULL when absent */
+    ContentImage *images; size_t n_images;
 } Event;
 
 typedef struct {
@@ -84,6 +107,7 @@ typedef struct {
     char *id;
     LText said, done;
     int64_t date;                    /* Unix seconds */
+    ContentImage *images; size_t n_images;
 } BoardItem;
 
 typedef struct Content {
@@ -167,6 +191,15 @@ Reply *content_parse_reply_box(const char *json, size_t len, char *err, size_t e
 const char *content_reply_status_name(ReplyStatus s);
 int content_reply_status_from_name(const char *name);
 const Event *content_find_event(const Content *c, const char *id);
+
+/* Calls fn for every picture of every notice, event and board item (in
+ * that order, duplicates included); stops early and returns fn's value
+ * when fn returns non-zero, else returns 0. */
+int content_each_image(const Content *c,
+                       int (*fn)(const ContentImage *img, void *arg), void *arg);
+
+/* "before", "after" or "" for a role. */
+const char *content_image_role_name(ImageRole r);
 
 /* Staff are warned this long before a channel's code expires. */
 #define CHANNEL_WARN_S (2 * 24 * 3600)

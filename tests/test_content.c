@@ -514,6 +514,131 @@ static void test_replies_and_board(void **state)
     free(d);
 }
 
+/* ---- pictures ---- */
+
+#define HASH_A "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define IMG(url, hash, extra) \
+    "{\"url\":\"" url "\",\"sha256\":\"" hash "\",\"alt\":{\"zh\":\"盖章的通知\"," \
+    "\"en\":\"The stamped notice\"},\"width\":2480,\"height\":3508" extra "}"
+#define GOOD_IMG IMG("https://office.example/i/a.jpg", HASH_A, "")
+
+static void test_images(void **state)
+{
+    (void)state;
+    /* A notice, an event and a board item with pictures. */
+    char *d = doc_notice(NOTICE_BASE ",\"category\":\"notice\",\"expire_at\":"
+                         "\"2027-01-01T00:00:00+08:00\",\"images\":[" GOOD_IMG "," GOOD_IMG "]");
+    Content *c = parse_ok(d);
+    assert_int_equal(c->notices[0].n_images, 2);
+    const ContentImage *im = &c->notices[0].images[1];
+    assert_string_equal(im->url, "https://office.example/i/a.jpg");
+    assert_string_equal(im->sha256, HASH_A);
+    assert_string_equal(ltext(&im->alt, LANG_EN), "The stamped notice");
+    assert_int_equal(im->width, 2480);
+    assert_int_equal(im->height, 3508);
+    assert_int_equal(im->role, IMAGE_ROLE_NONE);
+    content_free(c);
+    free(d);
+    /* Without "images" an item has none. */
+    d = doc(GOOD_NOTICE("n1"), GOOD_EVENT("e1"), "");
+    c = parse_ok(d);
+    assert_int_equal(c->notices[0].n_images, 0);
+    assert_null(c->notices[0].images);
+    assert_int_equal(c->events[0].n_images, 0);
+    content_free(c);
+    free(d);
+    /* Board items say which picture is before and which after. */
+    d = doc_replies("", "{\"id\":\"b1\",\"said\":{\"zh\":\"路灯坏了\"},\"done\":{\"zh\":\"已更换\"},"
+                    "\"date\":\"2026-11-20T00:00:00+08:00\",\"images\":["
+                    IMG("https://o.example/b.jpg", HASH_A, ",\"role\":\"before\"") ","
+                    IMG("https://o.example/a.jpg", HASH_A, ",\"role\":\"after\"") "]}");
+    c = parse_ok(d);
+    assert_int_equal(c->board[0].n_images, 2);
+    assert_int_equal(c->board[0].images[0].role, IMAGE_ROLE_BEFORE);
+    assert_int_equal(c->board[0].images[1].role, IMAGE_ROLE_AFTER);
+    assert_string_equal(content_image_role_name(IMAGE_ROLE_AFTER), "after");
+    content_free(c);
+    free(d);
+}
+
+static int count_image(const ContentImage *img, void *arg)
+{
+    (void)img;
+    return ++*(int *)arg == 3 ? 7 : 0;
+}
+
+static void test_images_each(void **state)
+{
+    (void)state;
+    char *d = doc("{" NOTICE_BASE ",\"category\":\"notice\",\"expire_at\":"
+                  "\"2027-01-01T00:00:00+08:00\",\"images\":[" GOOD_IMG "]}",
+                  GOOD_EVENT("e0") ",{\"id\":\"e1\",\"title\":{\"zh\":\"活动\"},"
+                  "\"description\":{\"zh\":\"说明\"},\"location\":{\"zh\":\"广场\"},"
+                  "\"start\":\"2026-12-01T09:00+08:00\",\"end\":\"2026-12-01T11:00+08:00\","
+                  "\"images\":[" GOOD_IMG "," GOOD_IMG "," GOOD_IMG "]}", "");
+    Content *c = parse_ok(d);
+    assert_int_equal(c->events[1].n_images, 3);
+    int n = 0;
+    assert_int_equal(content_each_image(c, count_image, &n), 7);   /* stopped at the third */
+    assert_int_equal(n, 3);
+    content_free(c);
+    free(d);
+}
+
+/* A notice whose images list is `images` must be refused with `want`. */
+static void expect_image_error(const char *images, const char *want)
+{
+    char fields[3072];
+    snprintf(fields, sizeof fields, NOTICE_BASE ",\"category\":\"notice\",\"expire_at\":"
+             "\"2027-01-01T00:00:00+08:00\",\"images\":%s", images);
+    char *d = doc_notice(fields);
+    expect_error(d, want);
+    free(d);
+}
+
+static void test_images_errors(void **state)
+{
+    (void)state;
+    expect_image_error("{}", "notices[0].images: expected an array, got an object");
+    expect_image_error("[5]", "notices[0].images[0]: expected an object");
+    expect_image_error("[" IMG("http://o.example/a.jpg", HASH_A, "") "]",
+                       "notices[0].images[0].url: \"http://o.example/a.jpg\" must start with https://");
+    expect_image_error("[" IMG("https://o.example/a.jpg", "0123", "") "]",
+                       "notices[0].images[0].sha256: expected 64 lower-case hex digits");
+    expect_image_error("[" IMG("https://o.example/a.jpg",
+                       "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", "") "]",
+                       "images[0].sha256: expected 64 lower-case hex digits");
+    expect_image_error("[{\"url\":\"https://o.example/a\",\"sha256\":\"" HASH_A "\","
+                       "\"width\":10,\"height\":10}]",
+                       "notices[0].images[0].alt: missing");
+    expect_image_error("[{\"url\":\"https://o.example/a\",\"sha256\":\"" HASH_A "\","
+                       "\"alt\":{\"zh\":\"图\"},\"height\":10}]",
+                       "notices[0].images[0].width: missing");
+    expect_image_error("[{\"url\":\"https://o.example/a\",\"sha256\":\"" HASH_A "\","
+                       "\"alt\":{\"zh\":\"图\"},\"width\":10.5,\"height\":10}]",
+                       "images[0].width: expected a whole number of pixels, got a number");
+    expect_image_error("[{\"url\":\"https://o.example/a\",\"sha256\":\"" HASH_A "\","
+                       "\"alt\":{\"zh\":\"图\"},\"width\":0,\"height\":10}]",
+                       "images[0].width: 0 pixels is out of range (1 to 10000)");
+    /* The decompression bomb's declared size is refused in the document. */
+    expect_image_error("[{\"url\":\"https://o.example/a\",\"sha256\":\"" HASH_A "\","
+                       "\"alt\":{\"zh\":\"图\"},\"width\":50000,\"height\":50000}]",
+                       "images[0].width: 50000 pixels is out of range");
+    expect_image_error("[{\"url\":\"https://o.example/a\",\"sha256\":\"" HASH_A "\","
+                       "\"alt\":{\"zh\":\"图\"},\"width\":6000,\"height\":6000}]",
+                       "notices[0].images[0]: 6000 x 6000 is 36000000 pixels, more than the limit of 24000000");
+    expect_image_error("[" IMG("https://o.example/a.jpg", HASH_A, ",\"role\":\"before\"") "]",
+                       "images[0].role: only board items have before/after pictures");
+    expect_image_error("[" GOOD_IMG "," GOOD_IMG "," GOOD_IMG "," GOOD_IMG "," GOOD_IMG ","
+                       GOOD_IMG "," GOOD_IMG "," GOOD_IMG "," GOOD_IMG "]",
+                       "notices[0].images: too many pictures (9, at most 8)");
+    char *d = doc_replies("", "{\"id\":\"b1\",\"said\":{\"zh\":\"x\"},\"done\":{\"zh\":\"y\"},"
+                          "\"date\":\"2026-11-20T00:00:00+08:00\",\"images\":["
+                          IMG("https://o.example/b.jpg", HASH_A, ",\"role\":\"during\"") "]}");
+    expect_error(d, "board[0].images[0].role: unknown role \"during\" (expected before or after)");
+    free(d);
+}
+
 /* ---- sealed replies ---- */
 
 #define SALT_HEX "00112233445566778899aabbccddeeff"
@@ -912,6 +1037,9 @@ int main(void)
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_duplicate_ids),
         cmocka_unit_test(test_replies_and_board),
+        cmocka_unit_test(test_images),
+        cmocka_unit_test(test_images_each),
+        cmocka_unit_test(test_images_errors),
         cmocka_unit_test(test_sealed_replies_open),
         cmocka_unit_test(test_sealed_replies_errors),
         cmocka_unit_test(test_plain_replies_open),

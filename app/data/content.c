@@ -266,6 +266,97 @@ static int content_get_url(ContentCtx *x, json_t *obj, const char *path,
     return *out ? 0 : content_oom(x);
 }
 
+/* ---- pictures ---- */
+
+/* An integer field in 1..max. */
+static int content_get_dim(ContentCtx *x, json_t *o, const char *path, const char *key,
+                           int max, int *out)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return content_fail(x, path, key, "missing (the picture's size in pixels)");
+    if (!json_is_integer(v))
+        return content_fail(x, path, key, "expected a whole number of pixels, got %s",
+                            content_type_name(v));
+    json_int_t n = json_integer_value(v);
+    if (n < 1 || n > max)
+        return content_fail(x, path, key, "%" JSON_INTEGER_FORMAT " pixels is out of range "
+                            "(1 to %d)", n, max);
+    *out = (int)n;
+    return 0;
+}
+
+static int content_parse_image(ContentCtx *x, json_t *o, const char *path,
+                               bool board, ContentImage *img)
+{
+    const char *hash, *role;
+    if (content_get_url(x, o, path, "url", true, false, &img->url) < 0 ||
+        content_get_string(x, o, path, "sha256", true, 64, &hash) < 0)
+        return -1;
+    size_t n = 0;
+    while (hash[n] && ((hash[n] >= '0' && hash[n] <= '9') || (hash[n] >= 'a' && hash[n] <= 'f')))
+        n++;
+    if (n != 64 || hash[n])
+        return content_fail(x, path, "sha256", "expected 64 lower-case hex digits (the SHA-256 "
+                            "of the file), got \"%.80s\"", hash);
+    memcpy(img->sha256, hash, 65);
+    if (content_get_ltext(x, o, path, "alt", CONTENT_MAX_TITLE, &img->alt) < 0 ||
+        content_get_dim(x, o, path, "width", IMAGE_MAX_SIDE, &img->width) < 0 ||
+        content_get_dim(x, o, path, "height", IMAGE_MAX_SIDE, &img->height) < 0)
+        return -1;
+    if ((uint64_t)img->width * (uint64_t)img->height > IMAGE_MAX_PIXELS)
+        return content_fail(x, path, NULL, "%d x %d is %" PRIu64 " pixels, more than the limit "
+                            "of %u", img->width, img->height,
+                            (uint64_t)img->width * (uint64_t)img->height, IMAGE_MAX_PIXELS);
+    if (content_get_string(x, o, path, "role", false, 16, &role) < 0)
+        return -1;
+    img->role = IMAGE_ROLE_NONE;
+    if (role && !board)
+        return content_fail(x, path, "role", "only board items have before/after pictures");
+    if (role && strcmp(role, "before") == 0)
+        img->role = IMAGE_ROLE_BEFORE;
+    else if (role && strcmp(role, "after") == 0)
+        img->role = IMAGE_ROLE_AFTER;
+    else if (role)
+        return content_fail(x, path, "role", "unknown role \"%s\" (expected before or after)", role);
+    return 0;
+}
+
+/* The optional "images" list of an item (absent is the same as []). */
+static int content_get_images(ContentCtx *x, json_t *o, const char *path, bool board,
+                              ContentImage **out, size_t *n_out)
+{
+    json_t *v = json_object_get(o, "images");
+    *out = NULL;
+    *n_out = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_array(v))
+        return content_fail(x, path, "images", "expected an array, got %s", content_type_name(v));
+    size_t n = json_array_size(v);
+    if (n > CONTENT_MAX_IMAGES)
+        return content_fail(x, path, "images", "too many pictures (%zu, at most %d)",
+                            n, CONTENT_MAX_IMAGES);
+    if (n == 0)
+        return 0;
+    ContentImage *imgs = content_alloc(x->box, n * sizeof *imgs);
+    if (!imgs)
+        return content_oom(x);
+    char sub[128];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(sub, sizeof sub, "%s.images[%zu]", path, i);
+        json_t *io = json_array_get(v, i);
+        if (!json_is_object(io))
+            return content_fail(x, sub, NULL, "expected an object {\"url\", \"sha256\", "
+                                "\"alt\", \"width\", \"height\"}, got %s", content_type_name(io));
+        if (content_parse_image(x, io, sub, board, &imgs[i]) < 0)
+            return -1;
+    }
+    *out = imgs;
+    *n_out = n;
+    return 0;
+}
+
 /* The array at `key` (required), checked against `max` items. */
 static int content_get_array(ContentCtx *x, json_t *root, const char *key,
                              size_t max, json_t **out)
@@ -313,7 +404,8 @@ static int content_parse_notice(ContentCtx *x, json_t *o, const char *path, Noti
         content_get_time(x, o, path, "expire_at", true, &n->expire_at) < 0 ||
         content_get_bool(x, o, path, "pinned", &n->pinned) < 0 ||
         content_get_bool(x, o, path, "urgent", &n->urgent) < 0 ||
-        content_get_url(x, o, path, "link", false, false, &n->link) < 0)
+        content_get_url(x, o, path, "link", false, false, &n->link) < 0 ||
+        content_get_images(x, o, path, false, &n->images, &n->n_images) < 0)
         return -1;
     if (n->expire_at <= n->publish_at)
         return content_fail(x, path, "expire_at", "must be after publish_at");
@@ -328,7 +420,8 @@ static int content_parse_event(ContentCtx *x, json_t *o, const char *path, Event
         content_get_ltext(x, o, path, "location", CONTENT_MAX_TITLE, &e->location) < 0 ||
         content_get_time(x, o, path, "start", true, &e->start) < 0 ||
         content_get_time(x, o, path, "end", true, &e->end) < 0 ||
-        content_get_url(x, o, path, "signup_url", false, false, &e->signup_url) < 0)
+        content_get_url(x, o, path, "signup_url", false, false, &e->signup_url) < 0 ||
+        content_get_images(x, o, path, false, &e->images, &e->n_images) < 0)
         return -1;
     if (e->end < e->start)
         return content_fail(x, path, "end", "must not be before start");
@@ -470,7 +563,8 @@ static int content_parse_board(ContentCtx *x, json_t *o, const char *path, Board
     return content_get_id(x, o, path, &b->id) < 0 ||
            content_get_ltext(x, o, path, "said", CONTENT_MAX_TITLE * 5, &b->said) < 0 ||
            content_get_ltext(x, o, path, "done", CONTENT_MAX_BODY, &b->done) < 0 ||
-           content_get_time(x, o, path, "date", true, &b->date) < 0 ? -1 : 0;
+           content_get_time(x, o, path, "date", true, &b->date) < 0 ||
+           content_get_images(x, o, path, true, &b->images, &b->n_images) < 0 ? -1 : 0;
 }
 
 /* An optional array: absent is the same as []. */
@@ -926,6 +1020,30 @@ const Event *content_find_event(const Content *c, const char *id)
         if (strcmp(c->events[i].id, id) == 0)
             return &c->events[i];
     return NULL;
+}
+
+int content_each_image(const Content *c,
+                       int (*fn)(const ContentImage *img, void *arg), void *arg)
+{
+    int rc;
+    for (size_t i = 0; c && i < c->n_notices; i++)
+        for (size_t j = 0; j < c->notices[i].n_images; j++)
+            if ((rc = fn(&c->notices[i].images[j], arg)) != 0)
+                return rc;
+    for (size_t i = 0; c && i < c->n_events; i++)
+        for (size_t j = 0; j < c->events[i].n_images; j++)
+            if ((rc = fn(&c->events[i].images[j], arg)) != 0)
+                return rc;
+    for (size_t i = 0; c && i < c->n_board; i++)
+        for (size_t j = 0; j < c->board[i].n_images; j++)
+            if ((rc = fn(&c->board[i].images[j], arg)) != 0)
+                return rc;
+    return 0;
+}
+
+const char *content_image_role_name(ImageRole r)
+{
+    return r == IMAGE_ROLE_BEFORE ? "before" : r == IMAGE_ROLE_AFTER ? "after" : "";
 }
 
 bool channel_expired(const Channel *ch, int64_t now_s)

@@ -16,13 +16,14 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "officesrv.h"
+#include "ostore.h"
+#include "ostore_priv.h"
 #include "proc.h"
 #include "testdb.h"
 #include "tmpdir.h"
@@ -493,68 +494,81 @@ static void test_double_submit_creates_once(void **state)
     resp_free(&r1);
 }
 
-/* ---- hand-made suggestions, straight into the database ---- */
+/* ---- hand-made suggestions, through the store (either engine) ---- */
 
-static sqlite3 *db_open(void)
+static Ostore *db_open(void)
 {
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(srv.db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
+    char err[400];
+    Ostore *db = ostore_open(srv.db, err, sizeof err);
+    if (!db)
+        fail_msg("ostore_open: %s", err);
     return db;
 }
 
-static int64_t community_id(sqlite3 *db, const char *slug)
+static int64_t community_id(Ostore *db, const char *slug)
 {
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT id FROM community WHERE slug = ?", -1, &st,
-                                        NULL), SQLITE_OK);
-    sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    OstoreCommunity c;
+    assert_int_equal(ostore_community_get(db, slug, &c), OSTORE_OK);
+    return c.id;
+}
+
+static int first_kiosk(void *ud, const OstoreKiosk *k)
+{
+    *(int64_t *)ud = k->id;
+    return 1;
+}
+
+/* A suggestion received at `at` (Unix s), then moved through the inbox
+ * by the admin: acknowledged at `acked` (when given and not closed then),
+ * then to `state` (at `closed` for done and declined, else at `acked`);
+ * its id. */
+static int64_t suggestion(Ostore *db, const char *slug, const char *key, const char *topic,
+                          const char *state, int64_t at, int64_t acked, int64_t closed)
+{
+    int64_t cid = community_id(db, slug), kid = 0;
+    assert_int_equal(ostore_kiosk_list(db, cid, first_kiosk, &kid), OSTORE_OK);
+    assert_true(kid > 0);
+    char text[128];
+    snprintf(text, sizeof text, "居民原话：%s", key);
+    OstoreIn in = {cid, kid, key, "h", at};
+    OstoreSuggestion sg = {.body = "{}", .topic = topic, .text = text, .date = "2026-11-01",
+                           .receipt = "HJKM6789", .lang = "zh"};
+    assert_int_equal(ostore_suggestion_add(db, &in, &sg), OSTORE_OK);
+    OstoreUser adm;
+    assert_int_equal(ostore_user_get(db, "admin", &adm), OSTORE_OK);
+    int64_t id = 0;
+    OstoreStmt *st = ostore_prep(db, "SELECT id FROM suggestion WHERE uuid = ?", "t", key);
+    assert_int_equal(ostore_step(st), OSTORE_STEP_ROW);
+    id = ostore_col_int(st, 0);
+    ostore_finish(st);
+    const char *from = "new";
+    int64_t version = 1;
+    bool closing = strcmp(state, "done") == 0 || strcmp(state, "declined") == 0;
+    if (acked && closing) {
+        OstoreInboxChange c = {.id = id, .version = version, .user_id = adm.id, .now = acked,
+                               .from = from, .to = "acknowledged"};
+        assert_int_equal(ostore_inbox_change(db, &c, &version), OSTORE_OK);
+        from = "acknowledged";
+    }
+    if (strcmp(state, "new") != 0) {
+        OstoreInboxChange c = {.id = id, .version = version, .user_id = adm.id,
+                               .now = closing ? closed : acked, .from = from, .to = state};
+        assert_int_equal(ostore_inbox_change(db, &c, &version), OSTORE_OK);
+    }
     return id;
 }
 
-/* A suggestion received at `at` (Unix s) with its state and times; its id. */
-static int64_t suggestion(sqlite3 *db, const char *slug, const char *key, const char *topic,
-                          const char *state, int64_t at, int64_t acked, int64_t closed)
+/* n ratings of `score` in `month`, as kiosks upload them. */
+static void rating(Ostore *db, const char *slug, const char *month, int score, int n)
 {
-    int64_t cid = community_id(db, slug);
-    char sql[1200];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO received (idem_key, body_hash, kind, community_id, kiosk_id,"
-             " received_at) SELECT '%s', 'h', 'suggestion', %lld, id, %lld FROM kiosk"
-             " WHERE community_id = %lld LIMIT 1;"
-             "INSERT INTO suggestion (uuid, community_id, kiosk_id, received_at, body, sealed,"
-             " unreadable, topic, text, date, receipt, lang, status, acknowledged_at, closed_at)"
-             " SELECT '%s', %lld, id, %lld, '{}', 0, 0, '%s', '居民原话：%s', '2026-11-01',"
-             " 'HJKM6789', 'zh', '%s', %s, %s FROM kiosk WHERE community_id = %lld LIMIT 1;",
-             key, (long long)cid, (long long)at, (long long)cid, key, (long long)cid,
-             (long long)at, topic, key, state, acked ? "?1" : "NULL", closed ? "?2" : "NULL",
-             (long long)cid);
-    /* Bind the two times where they are given. */
-    char *tail = strstr(sql, "INSERT INTO suggestion");
-    char first[600];
-    snprintf(first, sizeof first, "%.*s", (int)(tail - sql), sql);
-    assert_int_equal(sqlite3_exec(db, first, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, tail, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s", sqlite3_errmsg(db));
-    if (acked)
-        sqlite3_bind_int64(st, 1, acked);
-    if (closed)
-        sqlite3_bind_int64(st, 2, closed);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
-    return sqlite3_last_insert_rowid(db);
-}
-
-static void rating(sqlite3 *db, const char *slug, const char *month, int score, int n)
-{
-    char sql[300];
-    snprintf(sql, sizeof sql, "INSERT INTO rating_count (community_id, month, score, n)"
-             " VALUES (%lld, '%s', %d, %d)", (long long)community_id(db, slug), month, score, n);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    int64_t cid = community_id(db, slug), kid = 0;
+    assert_int_equal(ostore_kiosk_list(db, cid, first_kiosk, &kid), OSTORE_OK);
+    for (int i = 0; i < n; i++) {
+        char key[96];
+        snprintf(key, sizeof key, "rating-%s-%s-%d-%d", slug, month, score, i);
+        OstoreIn in = {cid, kid, key, "h", 1796000000};
+        assert_int_equal(ostore_rating_add(db, &in, month, score), OSTORE_OK);
+    }
 }
 
 /* Local time (TZ=Asia/Shanghai in the tests). */
@@ -571,18 +585,13 @@ static int64_t closed_a, closed_b, open_c;
 static void test_board_from_closed_suggestions(void **state)
 {
     (void)state;
-    if (testdb_is_pg()) {
-        /* The hand-made rows are written straight into the SQLite file. */
-        fprintf(stderr, "skipped on postgresql: hand-made rows need the SQLite file\n");
-        skip();
-    }
-    sqlite3 *db = db_open();
+    Ostore *db = db_open();
     int64_t t = at(2026, 11, 3, 9);
     closed_a = suggestion(db, "cuihu", "s-a", "repairs", "done", t, t + 2 * H, t + 24 * H);
     closed_b = suggestion(db, "cuihu", "s-b", "lighting", "declined", t, 0, t + 30 * H);
     open_c = suggestion(db, "cuihu", "s-c", "repairs", "new", at(2026, 11, 20, 9), 0, 0);
     int64_t elsewhere = suggestion(db, "other", "s-x", "repairs", "done", t, t + H, t + 2 * H);
-    sqlite3_close(db);
+    ostore_close(db);
 
     char body[600];
     Resp r;
@@ -630,12 +639,7 @@ static void test_board_from_closed_suggestions(void **state)
 static void test_stats_against_hand_made_figures(void **state)
 {
     (void)state;
-    if (testdb_is_pg()) {
-        /* The hand-made rows are written straight into the SQLite file. */
-        fprintf(stderr, "skipped on postgresql: hand-made rows need the SQLite file\n");
-        skip();
-    }
-    sqlite3 *db = db_open();
+    Ostore *db = db_open();
     /* November 2026 (Asia/Shanghai): s-a, s-b, s-c above, and two more. */
     int64_t t = at(2026, 11, 10, 9);
     suggestion(db, "cuihu", "s-d", "repairs", "done", t, t + 10 * H, t + 72 * H);
@@ -651,7 +655,7 @@ static void test_stats_against_hand_made_figures(void **state)
     rating(db, "cuihu", "2026-11", 4, 1);
     rating(db, "cuihu", "2026-11", 2, 1);
     rating(db, "other", "2026-11", 1, 9);
-    sqlite3_close(db);
+    ostore_close(db);
 
     Resp r;
     expect("GET", "/api/office/communities/cuihu/stats?from=2026-11&to=2026-12", NULL, &clerk,

@@ -112,6 +112,8 @@ static void test_login_sets_a_strict_cookie(void **state)
     /* /me answers the same, with the same token. */
     assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/me", &s, NULL, NULL, NULL, &r), 200);
     assert_string_equal(json_string_value(json_object_get(r.json, "csrf")), s.csrf);
+    /* and the idle time after which the console signs out by itself */
+    assert_int_equal(json_integer_value(json_object_get(r.json, "idle_minutes")), 30);
     staffsrv_resp_free(&r);
     /* An admin holds every community. */
     StaffSession a = login("root");

@@ -171,7 +171,8 @@ static const char *office_staff_str(json_t *o, const char *key, size_t max, bool
 
 /* ---- the signed-in user ---- */
 
-/* {"user","role","communities":[...],"csrf"} of the request's staff member. */
+/* {"user","role","communities":[...],"csrf","idle_minutes"} of the request's
+ * staff member (idle_minutes: the console signs out by itself after it). */
 static json_t *office_staff_me_json(OfficeReq *rq, const OfficeStaff *st)
 {
     json_t *list = json_array();
@@ -181,8 +182,9 @@ static json_t *office_staff_me_json(OfficeReq *rq, const OfficeStaff *st)
         if (ostore_community_by_id(rq->store, st->communities[i], &c) == OSTORE_OK)
             json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "slug", c.slug, "name_zh",
                                                   c.name_zh, "name_en", c.name_en));
-    return json_pack("{s:s,s:s,s:o,s:s}", "user", st->name, "role",
-                     office_staff_role_name(st->role), "communities", list, "csrf", st->csrf);
+    return json_pack("{s:s,s:s,s:o,s:s,s:i}", "user", st->name, "role",
+                     office_staff_role_name(st->role), "communities", list, "csrf", st->csrf,
+                     "idle_minutes", office_conf(rq->office)->session_idle_minutes);
 }
 
 static int office_staff_collect(void *ud, const OstoreCommunity *c)

@@ -152,7 +152,7 @@ window.LK.i18n.en = {
 
   'stats.lead': 'Month by month: suggestions by topic and state, median time to acknowledge and to close, overdue, satisfaction.',
   'stats.from': 'From', 'stats.to': 'To', 'stats.show': 'Show', 'stats.csv': 'Download CSV (opens in Excel)',
-  'stats.bad_month': 'Choose a month.', 'stats.to_before': 'The end cannot be before the start.',
+  'stats.bad_month': 'Write the month as year-month, e.g. 2026-07.', 'stats.to_before': 'The end cannot be before the start.',
   'stats.empty': 'No data for these months.', 'stats.total': 'Suggestions', 'stats.mean_rating': 'Mean rating',
   'stats.by_state': 'Suggestions per month, by state', 'stats.by_topic': 'Topics', 'stats.times': 'Time to acknowledge and close (median)',
   'stats.median_ack': 'To acknowledge', 'stats.median_close': 'To close', 'stats.hours': 'hours', 'stats.count': 'count',
@@ -174,5 +174,24 @@ window.LK.i18n.en = {
   'audit.notice_publish': 'notice published', 'audit.notice_withdraw': 'notice withdrawn', 'audit.notice_delete': 'notice deleted', 'audit.notice_submit': 'notice submitted',
   'audit.event_create': 'event created', 'audit.event_publish': 'event published', 'audit.channel_create': 'channel created', 'audit.channel_publish': 'channel published',
   'audit.board_create': 'board item created', 'audit.board_publish': 'board item published', 'audit.posting_rule': 'posting rule changed',
-  'detail.reply_superseded': 'replaced by a newer reply', 'u.self': 'You cannot disable your own account.'
+  'detail.reply_superseded': 'replaced by a newer reply', 'u.self': 'You cannot disable your own account.',
+
+  /* the inbox's filters, the kiosks page (console-browser) */
+  'filter.all_topics': 'All topics', 'filter.all_kiosks': 'All kiosks',
+  'date.placeholder': 'YYYY-MM-DD, e.g. 2026-12-05',
+  'v.day': 'Write the date as year-month-day, e.g. 2026-12-05.', 'v.day_order': '“To” cannot be before “From”.',
+  'topic.cleaning': 'Cleaning and environment', 'topic.service': 'Property service',
+  'flag.database_corrupt': 'database corrupt', 'flag.database_lost': 'database lost', 'flag.database_readonly': 'database read-only',
+  'flag.commit_failed': 'saving failed', 'flag.upload_error': 'upload error', 'flag.content_error': 'content error',
+  'k.display_is': 'Screen: {d}', 'display.day': 'day', 'display.night': 'night (dimmed)', 'display.night-blank': 'night (off)',
+  'k.queue_n': '{n}', 'k.queue_dead': '{n} undeliverable', 'k.since': 'since {time}',
+  'k.acked_by': 'handled by {user}, {time}',
+  'time.placeholder': 'HH:MM, e.g. 09:30', 'date.day': 'Date', 'date.time': 'Time', 'month.placeholder': 'YYYY-MM, e.g. 2026-07',
+
+  /* the audit log's summaries (admin.js shows the server's own English words in English) */
+  'as.state': '{from} → {to}', 'as.now': 'now {status}', 'as.assigned': 'assigned to {user}', 'as.role': 'role {role}, {n} communities',
+  'as.rule': 'every {months} months, at least {days} days', 'as.unassigned': 'unassigned', 'as.reply_published': 'reply published',
+  'as.reply_waits_for_approval': 'reply waits for approval', 'as.note': 'note', 'as.contact_deleted': 'contact deleted',
+  'as.kiosk_added_enrolment_code_made': 'kiosk added, enrolment code made', 'as.device_token_revoked': 'device token revoked',
+  'as.alert_acknowledged': 'alert acknowledged'
 };

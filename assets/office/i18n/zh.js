@@ -151,7 +151,7 @@ window.LK.i18n.zh = {
 
   'stats.lead': '按月统计：建议的类别和状态、确认和办结用时的中位数、逾期数量、满意度。',
   'stats.from': '从', 'stats.to': '到', 'stats.show': '显示', 'stats.csv': '下载 CSV（Excel 可打开）',
-  'stats.bad_month': '请选择月份。', 'stats.to_before': '结束月份不能早于开始月份。',
+  'stats.bad_month': '月份请写成 年-月，如 2026-07。', 'stats.to_before': '结束月份不能早于开始月份。',
   'stats.empty': '这段时间没有数据。', 'stats.total': '建议总数', 'stats.mean_rating': '平均满意度',
   'stats.by_state': '每月建议（按状态）', 'stats.by_topic': '建议类别', 'stats.times': '确认和办结用时（中位数）',
   'stats.median_ack': '确认用时', 'stats.median_close': '办结用时', 'stats.hours': '小时', 'stats.count': '条数',
@@ -173,5 +173,23 @@ window.LK.i18n.zh = {
   'audit.notice_publish': '发布通知', 'audit.notice_withdraw': '撤下通知', 'audit.notice_delete': '删除通知', 'audit.notice_submit': '提交通知',
   'audit.event_create': '新建活动', 'audit.event_publish': '发布活动', 'audit.channel_create': '新建联系渠道', 'audit.channel_publish': '发布联系渠道',
   'audit.board_create': '新建你说我办', 'audit.board_publish': '发布你说我办', 'audit.posting_rule': '修改公示周期',
-  'detail.reply_superseded': '已被新回复取代', 'u.self': '不能停用自己的账号。'
+  'detail.reply_superseded': '已被新回复取代', 'u.self': '不能停用自己的账号。',
+
+  /* the inbox's filters, the kiosks page (console-browser) */
+  'filter.all_topics': '全部类别', 'filter.all_kiosks': '全部设备',
+  'date.placeholder': '年-月-日，如 2026-12-05',
+  'v.day': '日期请写成 年-月-日，如 2026-12-05。', 'v.day_order': '「到」不能早于「从」。',
+  'topic.cleaning': '清洁环境', 'topic.service': '物业服务',
+  'flag.database_corrupt': '数据库损坏', 'flag.database_lost': '数据库丢失', 'flag.database_readonly': '数据库只读',
+  'flag.commit_failed': '保存失败', 'flag.upload_error': '上传出错', 'flag.content_error': '内容出错',
+  'k.display_is': '屏幕：{d}', 'display.day': '白天', 'display.night': '夜间调暗', 'display.night-blank': '夜间关屏',
+  'k.queue_n': '{n}条', 'k.queue_dead': '{n}条发不出', 'k.since': '自{time}起',
+  'k.acked_by': '{user} 已于{time}处理',
+  'time.placeholder': '时:分，如 09:30', 'date.day': '日期', 'date.time': '时间', 'month.placeholder': '年-月，如 2026-07',
+
+  /* the audit log's summaries (admin.js) */
+  'as.state': '{from} → {to}', 'as.now': '现为「{status}」', 'as.assigned': '指派给 {user}', 'as.role': '角色：{role}，负责{n}个社区',
+  'as.rule': '每{months}个月一次，至少公示{days}天', 'as.unassigned': '取消指派', 'as.reply_published': '回复已发布',
+  'as.reply_waits_for_approval': '回复等待批准', 'as.note': '有内部备注', 'as.contact_deleted': '联系方式已删除',
+  'as.kiosk_added_enrolment_code_made': '添加设备，生成登记码', 'as.device_token_revoked': '设备已停用', 'as.alert_acknowledged': '提醒已处理'
 };

@@ -78,6 +78,30 @@
     }
   };
 
+  /* The server writes an audit row's summary in English words of its own
+   * (docs/OFFICE-API.md, "Audit log"); the known ones read in the console's
+   * language, anything else is shown as it is. */
+  var AUDIT_PARTS = [
+    [/^(\w+) -> (\w+)$/, function (m) { return t('as.state', {from: t('state.' + m[1]), to: t('state.' + m[2])}); }],
+    [/^now (\w+)$/, function (m) { return t('as.now', {status: t('status.' + m[1])}); }],
+    [/^assigned to (.+)$/, function (m) { return t('as.assigned', {user: m[1]}); }],
+    [/^role (\w+), (\d+) communities$/, function (m) { return t('as.role', {role: t('role.' + m[1]), n: m[2]}); }],
+    [/^every (\d+) months, at least (\d+) days$/, function (m) { return t('as.rule', {months: m[1], days: m[2]}); }],
+    [/^(unassigned|reply published|reply waits for approval|note|contact deleted|kiosk added, enrolment code made|device token revoked|alert acknowledged)$/,
+      function (m) { return t('as.' + m[1].replace(/\W+/g, '_')); }]
+  ];
+  function auditSummary(s) {
+    if (!s) return '';
+    if (LK.lang === 'en') return s;
+    return String(s).split(', ').map(function (part) {
+      for (var i = 0; i < AUDIT_PARTS.length; i++) {
+        var m = AUDIT_PARTS[i][0].exec(part);
+        if (m) return AUDIT_PARTS[i][1](m);
+      }
+      return part;
+    }).join('，');
+  }
+
   LK.pages.audit = {
     title: 'nav.audit', need: 'admin',
     render: function (main) {
@@ -99,7 +123,7 @@
               h('td', {'data-label': t('a.action'), text: an === ak ? a.action : an}),
               h('td', {'data-label': t('field.community'), text: a.community ? LK.communityName(a.community) : '—'}),
               h('td', {'data-label': t('a.target'), class: 'mono', text: a.target || '—'}),
-              h('td', {'data-label': t('a.summary'), text: a.summary || ''})));
+              h('td', {'data-label': t('a.summary'), text: auditSummary(a.summary)})));
           });
           if (more) more.remove();
           var next = r && r.next;

@@ -89,7 +89,7 @@
         h('span', {class: 'who', text: me.user + ' · ' + t('role.' + me.role)}),
         h('button', {type: 'button', class: 'btn-ghost', id: 'signout', text: t('auth.signout'),
           onclick: function () { app.signOut(false); }}),
-        h('button', {type: 'button', class: 'btn-ghost small-hide', id: 'signout-all', text: t('auth.signout_all'),
+        h('button', {type: 'button', class: 'btn-ghost', id: 'signout-all', text: t('auth.signout_all'),
           onclick: function () { if (confirm(t('auth.signout_all_confirm'))) app.signOut(true); }})));
     root.appendChild(top);
     root.appendChild(h('div', {class: 'layout'}, nav,

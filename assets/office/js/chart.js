@@ -5,10 +5,20 @@
   var W = 640, H = 260, L = 48, R = 16, T = 16, B = 48;
   var COLORS = ['#1F4E79', '#2E7D32', '#EF6C00', '#6A1B9A', '#B7791F', '#5A5A5A', '#C62828'];
 
-  function niceMax(v) {
-    if (v <= 0) return 1;
-    var p = Math.pow(10, Math.floor(Math.log10(v))), m = v / p;
-    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+  /* The y axis for values up to v: {max, step} with round ticks (1, 2 or
+   * 5 times a power of ten) and at most 5 steps; whole steps for counts. */
+  function scale(v, whole) {
+    if (!(v > 0)) v = 1;
+    var raw = v / 4, p = Math.pow(10, Math.floor(Math.log10(raw))), m = raw / p;
+    var step = (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+    if (whole) step = Math.max(1, Math.round(step));
+    return {max: Math.ceil(v / step - 1e-9) * step, step: step};
+  }
+
+  function seriesMax(series) {
+    return Math.max.apply(null, [0].concat(series.map(function (s) {
+      return Math.max.apply(null, [0].concat(s.values.filter(function (v) { return v !== null && v !== undefined; })));
+    })));
   }
 
   function svg(label) {
@@ -20,12 +30,12 @@
     return h('svg:text', {x: x, y: y, class: cls || 'axis-text', 'text-anchor': anchor || 'middle', text: s});
   }
 
-  function axes(g, max, yLabel, labels, step) {
-    var ph = H - T - B;
-    for (var i = 0; i <= 4; i++) {
-      var y = T + ph - ph * i / 4, v = max * i / 4;
+  function axes(g, sc, yLabel, labels, step) {
+    var ph = H - T - B, n = Math.round(sc.max / sc.step);
+    for (var i = 0; i <= n; i++) {
+      var y = T + ph - ph * i / n, v = sc.step * i;
       g.appendChild(h('svg:line', {x1: L, x2: W - R, y1: y, y2: y, class: i ? 'grid' : 'axis'}));
-      g.appendChild(text(L - 6, y + 4, String(Math.round(v * 10) / 10), 'axis-text', 'end'));
+      g.appendChild(text(L - 6, y + 4, String(Math.round(v * 100) / 100), 'axis-text', 'end'));
     }
     g.appendChild(h('svg:line', {x1: L, x2: L, y1: T, y2: T + ph, class: 'axis'}));
     var skip = Math.max(1, Math.ceil(labels.length / 12));
@@ -58,11 +68,9 @@
 
   /* Grouped bars: labels along x, one bar per series in each group. */
   LK.barChart = function (title, labels, series, yLabel) {
-    var max = niceMax(Math.max.apply(null, [0].concat(series.map(function (s) {
-      return Math.max.apply(null, [0].concat(s.values.filter(function (v) { return v !== null && v !== undefined; })));
-    }))));
+    var sc = scale(seriesMax(series), true), max = sc.max;   /* bars are counts */
     var s = svg(title), step = (W - L - R) / Math.max(1, labels.length), ph = H - T - B;
-    axes(s, max, yLabel, labels, step);
+    axes(s, sc, yLabel, labels, step);
     var bw = Math.min(40, step * 0.8 / series.length);
     series.forEach(function (se, si) {
       se.values.forEach(function (v, i) {
@@ -78,11 +86,9 @@
 
   /* Lines: one per series; gaps where a value is missing. */
   LK.lineChart = function (title, labels, series, yLabel, fixedMax) {
-    var max = fixedMax || niceMax(Math.max.apply(null, [0].concat(series.map(function (s) {
-      return Math.max.apply(null, [0].concat(s.values.filter(function (v) { return v !== null && v !== undefined; })));
-    }))));
+    var sc = fixedMax ? {max: fixedMax, step: 1} : scale(seriesMax(series), false), max = sc.max;
     var s = svg(title), step = (W - L - R) / Math.max(1, labels.length), ph = H - T - B;
-    axes(s, max, yLabel, labels, step);
+    axes(s, sc, yLabel, labels, step);
     series.forEach(function (se, si) {
       var d = '', pen = false;
       se.values.forEach(function (v, i) {

@@ -4,7 +4,7 @@
   var h = LK.h, t = LK.t;
   var STATES = ['new', 'acknowledged', 'in_progress', 'done', 'declined'];
   var NEXT = {
-    new: ['acknowledged', 'in_progress', 'done', 'declined'],
+    new: ['acknowledged', 'done', 'declined'],   /* the API's transitions (docs/OFFICE-API.md) */
     acknowledged: ['in_progress', 'done', 'declined'],
     in_progress: ['done', 'declined'],
     done: [], declined: []
@@ -55,18 +55,69 @@
     return bar;
   }
 
+  /* The kiosk's default topics (docs/CONFIG.md, [suggest] topics): the
+   * topic filter offers them, and every topic the statistics have seen. */
+  var KIOSK_TOPICS = ['cleaning', 'safety', 'repairs', 'fees', 'parking', 'noise', 'service', 'other'];
+  var facetCache = {};
+
+  /* {topics: [keys], kiosks: [names]} for a community ('' = every one the
+   * user holds), from the fleet and statistics APIs; asked once a page load. */
+  function facets(community) {
+    if (facetCache[community]) return facetCache[community];
+    var slugs = community ? [community] : LK.communities().map(function (c) { return c.slug; }).slice(0, 20);
+    var now = new Date(), to = now.getFullYear() + '-' + ('0' + (now.getMonth() + 1)).slice(-2);
+    var y0 = new Date(now.getFullYear(), now.getMonth() - 11, 1);
+    var from = y0.getFullYear() + '-' + ('0' + (y0.getMonth() + 1)).slice(-2);
+    var topics = {}, kiosks = {};
+    KIOSK_TOPICS.forEach(function (k) { topics[k] = true; });
+    var asks = [LK.api('GET', '/api/office/kiosks' + LK.qs({community: community})).then(function (r) {
+      ((r && (r.items || r)) || []).forEach(function (k) { if (k.name) kiosks[k.name] = true; });
+    })].concat(slugs.map(function (slug) {
+      return LK.api('GET', '/api/office/communities/' + encodeURIComponent(slug) + '/stats' + LK.qs({from: from, to: to}))
+        .then(function (r) {
+          ((r && r.months) || []).forEach(function (m) {
+            Object.keys((m.suggestions && m.suggestions.by_topic) || {}).forEach(function (k) { topics[k] = true; });
+          });
+        }).catch(function () { /* the defaults stay */ });
+    }));
+    facetCache[community] = Promise.all(asks).then(function () {
+      return {topics: Object.keys(topics), kiosks: Object.keys(kiosks).sort()};
+    });
+    facetCache[community].catch(function () { delete facetCache[community]; });
+    return facetCache[community];
+  }
+
+  /* Fill a filter <select> with "all" and the values, keeping its choice. */
+  function fillSelect(sel, allKey, values, label) {
+    var keep = sel.value || sel.getAttribute('data-value') || '';
+    LK.clear(sel).appendChild(h('option', {value: '', text: t(allKey)}));
+    if (keep && values.indexOf(keep) < 0) values = values.concat([keep]);
+    values.map(function (v) { return [v, label(v)]; })
+      .sort(function (a, b) { return a[1].localeCompare(b[1], LK.lang === 'en' ? 'en' : 'zh-CN'); })
+      .forEach(function (p) { sel.appendChild(h('option', {value: p[0], text: p[1]})); });
+    sel.value = keep;
+  }
+
   function filterForm(f) {
     var state = h('select', {name: 'state'}, h('option', {value: '', text: t('filter.all_states')}),
       STATES.map(function (s) { return h('option', {value: s, text: t('state.' + s)}); }));
     state.value = f.state;
+    var topic = h('select', {name: 'topic', 'data-value': f.topic});
+    var kiosk = h('select', {name: 'kiosk', 'data-value': f.kiosk});
+    fillSelect(topic, 'filter.all_topics', [], LK.topicName);
+    fillSelect(kiosk, 'filter.all_kiosks', [], String);
+    facets(f.community).then(function (x) {
+      fillSelect(topic, 'filter.all_topics', x.topics, LK.topicName);
+      fillSelect(kiosk, 'filter.all_kiosks', x.kiosks, String);
+    }).catch(function () { /* the current choice stays selectable */ });
     var form = h('form', {class: 'filters', role: 'search', 'aria-label': t('inbox.filters')},
       LK.field(t('filter.search'), h('input', {name: 'q', type: 'search', value: f.q, placeholder: t('filter.search_ph')})),
       LK.field(t('field.community'), LK.communitySelect('community', f.community, true)),
       LK.field(t('filter.state'), state),
-      LK.field(t('filter.topic'), h('input', {name: 'topic', type: 'text', value: f.topic})),
-      LK.field(t('filter.kiosk'), h('input', {name: 'kiosk', type: 'text', value: f.kiosk})),
-      LK.field(t('filter.from'), h('input', {name: 'from', type: 'date', value: f.from})),
-      LK.field(t('filter.to'), h('input', {name: 'to', type: 'date', value: f.to})),
+      LK.field(t('filter.topic'), topic),
+      LK.field(t('filter.kiosk'), kiosk),
+      LK.field(t('filter.from'), LK.dayInput('from', f.from)),
+      LK.field(t('filter.to'), LK.dayInput('to', f.to)),
       h('div', {class: 'field check'}, h('label', null,
         h('input', {type: 'checkbox', name: 'overdue', value: '1', checked: f.overdue === '1'}), ' ', t('filter.overdue_only'))),
       h('div', {class: 'filter-actions'},
@@ -75,8 +126,16 @@
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
       var o = {};
+      LK.clearErrors(form);
       ['q', 'community', 'state', 'topic', 'kiosk', 'from', 'to'].forEach(function (k) { o[k] = form.elements[k].value.trim(); });
       o.overdue = form.elements.overdue.checked ? '1' : '';
+      var bad = false;
+      ['from', 'to'].forEach(function (k) {
+        var d = LK.parseDay(o[k]);
+        if (d === null) { LK.fieldError(form, k, t('v.day')); bad = true; } else o[k] = d;
+      });
+      if (!bad && o.from && o.to && o.to < o.from) { LK.fieldError(form, 'to', t('v.day_order')); bad = true; }
+      if (bad) { form.querySelector('[aria-invalid=true]').focus(); return; }
       LK.go('#/inbox' + LK.qs(o));
     });
     return form;

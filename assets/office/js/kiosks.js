@@ -51,6 +51,15 @@
     return form;
   }
 
+  /* The heartbeat's queue ({waiting, batched, delivered, dead, ...}):
+   * what is still to go, and what never can. */
+  function queueText(q) {
+    if (!q || typeof q !== 'object') return '—';
+    var n = (q.waiting || 0) + (q.batched || 0);
+    return [h('span', {text: t('k.queue_n', {n: n})}),
+      q.dead ? [' ', h('span', {class: 'badge overdue', text: t('k.queue_dead', {n: q.dead})})] : null];
+  }
+
   function kioskTable(items, reload) {
     if (!items.length) return h('p', {class: 'empty', text: t('k.none')});
     var tbody = h('tbody');
@@ -60,10 +69,12 @@
         h('td', {'data-label': t('k.name')}, h('strong', {text: k.name}), h('br'),
           h('span', {class: 'muted small', text: LK.communityName(k.community)})),
         h('td', {'data-label': t('col.state')}, stateBadge(k.state),
-          (k.flags || []).map(function (f) { return [' ', h('span', {class: 'badge flag', text: t('flag.' + f) !== 'flag.' + f ? t('flag.' + f) : f})]; })),
-        h('td', {'data-label': t('k.heartbeat')}, h('span', {title: LK.fmtTime(k.last_heartbeat_at), text: LK.fmtAgo(k.last_heartbeat_at)})),
+          (k.flags || []).map(function (f) { return [' ', h('span', {class: 'badge flag', text: t('flag.' + f) !== 'flag.' + f ? t('flag.' + f) : f})]; }),
+          k.since ? h('span', {class: 'muted small block', text: t('k.since', {time: LK.fmtTime(k.since)})}) : null),
+        h('td', {'data-label': t('k.heartbeat')}, h('span', {title: LK.fmtTime(k.last_heartbeat_at), text: LK.fmtAgo(k.last_heartbeat_at)}),
+          k.display ? h('span', {class: 'muted small block', text: t('k.display_is', {d: t('display.' + k.display) !== 'display.' + k.display ? t('display.' + k.display) : k.display})}) : null),
         h('td', {'data-label': t('k.content'), class: 'mono', text: k.content_version ? String(k.content_version).slice(0, 12) : '—'}),
-        h('td', {'data-label': t('k.queue'), text: k.queue === undefined || k.queue === null ? '—' : k.queue}),
+        h('td', {'data-label': t('k.queue')}, queueText(k.queue)),
         h('td', {'data-label': t('k.version'), text: k.version || '—'}),
         h('td', {class: 'cell-action'}, k.state !== 'revoked' && LK.can('manager')
           ? h('button', {type: 'button', class: 'btn-ghost small danger', text: t('k.revoke'), onclick: function (ev) {
@@ -82,19 +93,19 @@
   function alertList(items, reload) {
     if (!items.length) return h('p', {class: 'empty', text: t('k.no_alerts')});
     return h('ul', {class: 'alerts'}, items.map(function (a) {
-      var open = !a.acked_at && !a.acknowledged_at;
-      return h('li', {class: open ? 'alert-open' + (a.recovery ? ' recovery' : '') : 'alert-done'},
+      var open = !a.acked_at;
+      return h('li', {class: open ? 'alert-open' : 'alert-done'},
         h('div', null,
-          h('time', {text: LK.fmtTime(a.at || a.created_at)}), ' ',
-          h('strong', {text: a.kiosk || a.kiosk_name || ''}), ' ',
+          h('time', {text: LK.fmtTime(a.at)}), ' ',
+          h('strong', {text: a.kiosk || ''}), ' ',
           a.to ? stateBadge(a.to) : null, ' ',
-          h('span', {text: a.message || (a.from && a.to ? t('k.alert_change', {from: t('kstate.' + a.from), to: t('kstate.' + a.to)}) : '')})),
+          h('span', {text: a.from && a.to ? t('k.alert_change', {from: t('kstate.' + a.from), to: t('kstate.' + a.to)}) : ''})),
         open ? h('button', {type: 'button', class: 'btn-ghost small', text: t('k.ack'), onclick: function (ev) {
           var b = ev.currentTarget; b.disabled = true;
           LK.api('POST', '/api/office/alerts/' + encodeURIComponent(a.id) + '/ack', {})
             .then(function () { reload(); })
             .catch(function (e) { b.disabled = false; LK.toast(LK.errText(e), 'error'); });
-        }}) : h('span', {class: 'muted small', text: t('k.acked')}));
+        }}) : h('span', {class: 'muted small', text: t('k.acked_by', {user: a.acked_by || '', time: LK.fmtTime(a.acked_at)})}));
     }));
   }
 

@@ -76,9 +76,8 @@
         else if (chars(zh) > f.max) errs[f.name + '.zh'] = t('v.too_long', {n: f.max});
         if (chars(en) > f.max) errs[f.name + '.en'] = t('v.too_long', {n: f.max});
       } else if (f.type === 'datetime') {
-        var raw = el[f.name].value;
-        var iso = LK.fromLocalInput(raw);
-        if (!raw && f.required) errs[f.name] = t('v.need_time');
+        var iso = LK.readDateTime(form, f.name);
+        if (iso === '' && f.required) errs[f.name] = t('v.need_time');
         else if (iso === null) errs[f.name] = t('v.bad_time');
         else if (iso) item[f.name] = iso;
       } else if (f.type === 'check') {
@@ -121,7 +120,8 @@
       return h('div', {class: 'field check', 'data-field': f.name},
         h('label', null, h('input', {type: 'checkbox', name: f.name, checked: !!v}), ' ', t('f.' + f.name)));
     } else if (f.type === 'datetime') {
-      c = h('input', {type: 'datetime-local', name: f.name, value: LK.toLocalInput(v)});
+      return LK.dateTimeField(t('f.' + f.name) + (f.required ? ' *' : ''), f.name, v,
+        t('fh.' + f.name) !== 'fh.' + f.name ? t('fh.' + f.name) : null);
     } else {
       c = h('input', {type: f.type === 'url' ? 'url' : 'text', name: f.name, value: v || '', inputmode: f.type === 'url' ? 'url' : undefined});
     }

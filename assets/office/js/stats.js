@@ -63,8 +63,9 @@
     render: function (main, args, q) {
       var now = new Date();
       var from = q.from || ym(new Date(now.getFullYear(), now.getMonth() - 5, 1)), to = q.to || ym(now);
-      var fromIn = h('input', {type: 'month', name: 'from', value: from});
-      var toIn = h('input', {type: 'month', name: 'to', value: to});
+      /* text, not type=month: the browser would write "July 2026" whatever the console's language */
+      var fromIn = h('input', {type: 'text', name: 'from', value: from, maxlength: 10, autocomplete: 'off', placeholder: t('month.placeholder')});
+      var toIn = h('input', {type: 'text', name: 'to', value: to, maxlength: 10, autocomplete: 'off', placeholder: t('month.placeholder')});
       var comm = LK.communitySelect('community', LK.state.community, false);
       var csv = h('a', {class: 'btn-ghost', download: '', text: t('stats.csv')});
       var form = h('form', {class: 'filters stats-form', novalidate: true},
@@ -77,8 +78,10 @@
       main.appendChild(box);
       function load() {
         LK.clearErrors(form);
-        if (!/^\d{4}-\d{2}$/.test(fromIn.value)) { LK.fieldError(form, 'from', t('stats.bad_month')); return; }
-        if (!/^\d{4}-\d{2}$/.test(toIn.value)) { LK.fieldError(form, 'to', t('stats.bad_month')); return; }
+        var f0 = LK.parseMonth(fromIn.value), t0 = LK.parseMonth(toIn.value);
+        if (!f0) { LK.fieldError(form, 'from', t('stats.bad_month')); return; }
+        if (!t0) { LK.fieldError(form, 'to', t('stats.bad_month')); return; }
+        fromIn.value = f0; toIn.value = t0;
         if (fromIn.value > toIn.value) { LK.fieldError(form, 'to', t('stats.to_before')); return; }
         var path = '/api/office/communities/' + encodeURIComponent(comm.value) + '/stats';
         var qs = LK.qs({from: fromIn.value, to: toIn.value});

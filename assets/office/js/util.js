@@ -244,6 +244,74 @@ LK.fmtDue = function (v, now) {
   return LK.t(s >= 0 ? 'due.left.' + unit : 'due.over.' + unit, {n: n});
 };
 
+/* A day typed by hand, as office staff write it: 2026-12-05, 2026/12/5,
+ * 2026.12.5 or 2026年12月5日 (full-width digits too) -> "2026-12-05";
+ * "" for nothing, null for anything else (12/05/2026 is ambiguous). */
+LK.parseDay = function (s) {
+  s = String(s || '').replace(/[\uFF10-\uFF19]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xFEE0); }).trim();
+  if (!s) return '';
+  var m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(s);
+  if (!m) return null;
+  var y = +m[1], mo = +m[2], d = +m[3], dt = new Date(y, mo - 1, d);
+  if (dt.getFullYear() !== y || dt.getMonth() !== mo - 1 || dt.getDate() !== d) return null;
+  return y + '-' + lkPad(mo) + '-' + lkPad(d);
+};
+
+/* A day field shown the same in every browser (yyyy-mm-dd, not the
+ * browser's own mm/dd/yyyy): a text input read with LK.parseDay. */
+LK.dayInput = function (name, value) {
+  return LK.h('input', {type: 'text', name: name, value: value || '', maxlength: 16, autocomplete: 'off',
+    spellcheck: 'false', placeholder: LK.t('date.placeholder'), class: 'day-input'});
+};
+
+/* A month typed by hand (2026-07, 2026/7, 2026年7月) -> "2026-07"; "" or null. */
+LK.parseMonth = function (s) {
+  s = String(s || '').replace(/[\uFF10-\uFF19]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xFEE0); }).trim();
+  if (!s) return '';
+  var m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$/.exec(s);
+  if (!m || +m[2] < 1 || +m[2] > 12) return null;
+  return m[1] + '-' + lkPad(+m[2]);
+};
+
+/* A time of day typed by hand (9:00, 09:00, 9点, 21:30) -> "09:00"; "" or null. */
+LK.parseClock = function (s) {
+  s = String(s || '').replace(/[\uFF10-\uFF19]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xFEE0); })
+    .replace(/[：]/g, ':').trim();
+  if (!s) return '';
+  var m = /^(\d{1,2})(?:\s*[:点]\s*(\d{2})?\s*分?)?$/.exec(s);
+  if (!m || +m[1] > 23 || (m[2] !== undefined && +m[2] > 59)) return null;
+  return lkPad(+m[1]) + ':' + lkPad(m[2] === undefined ? 0 : +m[2]);
+};
+
+/* A date and time as two text fields, day (yyyy-mm-dd) and time (HH:MM,
+ * 24 hours), in a fieldset named `name` for LK.fieldError; read it with
+ * LK.readDateTime. `value`: an ISO 8601 time or empty. */
+LK.dateTimeField = function (label, name, value, hint) {
+  var d = LK.toDate(value);
+  var day = LK.dayInput(name + '.day', d ? d.getFullYear() + '-' + lkPad(d.getMonth() + 1) + '-' + lkPad(d.getDate()) : '');
+  var clock = LK.h('input', {type: 'text', name: name + '.time', maxlength: 8, autocomplete: 'off', class: 'time-input',
+    value: d ? lkPad(d.getHours()) + ':' + lkPad(d.getMinutes()) : '', placeholder: LK.t('time.placeholder')});
+  var id = 'f-' + name.replace(/\W/g, '-');
+  day.id = id + '-day'; clock.id = id + '-time';
+  day.setAttribute('aria-describedby', id + '-error'); clock.setAttribute('aria-describedby', id + '-error');
+  return LK.h('fieldset', {class: 'field datetime', 'data-field': name},
+    LK.h('legend', {text: label}),
+    LK.h('div', {class: 'dt-pair'},
+      LK.h('span', {class: 'dt-part'}, LK.h('label', {for: day.id, class: 'dt-label', text: LK.t('date.day')}), day),
+      LK.h('span', {class: 'dt-part'}, LK.h('label', {for: clock.id, class: 'dt-label', text: LK.t('date.time')}), clock)),
+    hint ? LK.h('p', {class: 'hint', text: hint}) : null,
+    LK.h('p', {class: 'field-error', id: id + '-error', role: 'alert'}));
+};
+
+/* The ISO 8601 time of a LK.dateTimeField: "" when both parts are empty,
+ * null when either is wrong or only one is given. */
+LK.readDateTime = function (form, name) {
+  var day = LK.parseDay(form.elements[name + '.day'].value), clock = LK.parseClock(form.elements[name + '.time'].value);
+  if (day === '' && clock === '') return '';
+  if (!day || !clock) return null;
+  return LK.fromLocalInput(day + 'T' + clock);
+};
+
 /* <input type=datetime-local> value <-> ISO 8601 with this browser's offset. */
 LK.toLocalInput = function (v) {
   var d = LK.toDate(v);

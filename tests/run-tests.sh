@@ -9,6 +9,13 @@
 # engine with its own summary line ("office on sqlite: ...", "office on
 # postgresql: ..." or "office on postgresql: skipped: no postgresql")
 # before the total.
+#
+# Then the console's browser tests (tests/browser/console_test.py, headless
+# chromium against the first BUILD_DIR's office and kiosk), with their own
+# line: "browser: N passed, N failed, N skipped", or "browser: skipped: no
+# chromium" (counted as one skipped) where chromium, chromedriver or
+# python3-selenium is missing; with LK_REQUIRE_BROWSER=1 (CI) that is a
+# failure instead.
 # Usage: tests/run-tests.sh [--office] BUILD_DIR [BUILD_DIR...]
 #   --office  only the office's tests, on the engine OFFICE_TEST_DB names
 #             (what scripts/pg-test.sh runs); no second engine
@@ -16,6 +23,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 only_office=0
 if [ "${1:-}" = "--office" ]; then only_office=1; shift; fi
+first_build=${1:-build}
 pass=0; fail=0; skip=0; bad=0; failed=""; skipped=""
 opass=0; ofail=0; oskip=0
 engine=sqlite
@@ -103,7 +111,36 @@ else
     fi
 fi
 rm -f "$pgout"
+
+# The console in a real browser, once (the normal build's programs).
+brout=$(mktemp)
+tests/browser/console_test.py "$first_build" >"$brout" 2>&1
+brc=$?
+br_line=$(grep '^browser: ' "$brout" | tail -1)
+if [ "$brc" -eq 77 ]; then
+    if [ "${LK_REQUIRE_BROWSER:-0}" = 1 ]; then   # CI: the browser tests must run
+        br_line="$br_line: FAILED (LK_REQUIRE_BROWSER=1)"
+        bad=$((bad + 1)); fail=$((fail + 1))
+    else
+        skip=$((skip + 1))
+    fi
+else
+    grep -v '^browser: [0-9]* passed, ' "$brout"
+    sum=$(echo "$br_line" | sed -n 's/^browser: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p')
+    if [ -n "$sum" ]; then
+        set -- $sum
+        pass=$((pass + $1)); fail=$((fail + $2)); skip=$((skip + $3))
+    else
+        br_line="browser: FAILED to run (exit $brc)"
+    fi
+    if [ "$brc" -ne 0 ]; then
+        bad=$((bad + 1))
+        [ -n "$sum" ] && [ "$2" -gt 0 ] || fail=$((fail + 1))
+    fi
+fi
+rm -f "$brout"
 echo "$office_line"
 echo "$pg_line"
+echo "$br_line"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$bad" -eq 0 ]

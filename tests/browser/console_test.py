@@ -1,0 +1,872 @@
+#!/usr/bin/python3
+"""console_test.py - the office console (/console/) in a real browser.
+
+Debian's chromium, headless, driven through chromedriver by Debian's
+python3-selenium, against a real build/office (its own data directory
+and port on 127.0.0.1, started here and killed by its PID at the end)
+and a real build/kiosk (replay scripts and one kiosk left running for
+its heartbeats). Each case asserts what a member of staff sees; waits
+are WebDriverWait on the page's DOM, never sleeps. Every console page is
+saved at desktop (1366x900) and phone (390x844) width to
+BUILD/browser/office-*.png (docs/TESTING.md, "The console in a real
+browser").
+
+Usage: tests/browser/console_test.py [BUILD_DIR]   (from the source tree)
+Prints "ok   browser: CASE" or "FAIL browser: CASE: why" per case and a
+last line "browser: N passed, N failed, N skipped"; exit 0 when none
+failed, 77 when chromium, chromedriver or selenium is missing.
+"""
+import base64
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.error
+import urllib.request
+
+try:
+    from selenium import webdriver
+    from selenium.common.exceptions import (NoAlertPresentException,
+                                            StaleElementReferenceException,
+                                            TimeoutException)
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+except ImportError:   # checked in main(): a visible skip
+    webdriver = None
+
+CHROMIUM = os.environ.get("LK_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("LK_CHROMEDRIVER", "/usr/bin/chromedriver")
+PASSWORD = "demo-password"          # every account of this test office
+DESKTOP = (1366, 900)
+PHONE = (390, 844)
+WAIT = 20                           # seconds for a page to show something
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+# ---- the office and the kiosks ----
+
+class Office:
+    """A build/office on 127.0.0.1 (a free port) with its own data dir:
+    organisation, community cuihu, users admin, wang (manager), li and
+    zhao (clerks), kiosks lobby-east (replayed) and lobby-west (left
+    running for its heartbeats)."""
+
+    def __init__(self, build, tmp):
+        self.build, self.tmp = build, tmp
+        self.conf = os.path.join(tmp, "office.conf")
+        self.proc = None
+        self.url = None
+        self.lines = []
+        with open(self.conf, "w", encoding="utf-8") as f:
+            f.write("; the browser tests' office (tests/browser/console_test.py)\n"
+                    "[server]\nlisten = 127.0.0.1:0\nthreads = 4\n"
+                    "[storage]\ndata_dir = %s/data\n"
+                    "[staff]\nsession_idle_minutes = 1\n"
+                    "[fleet]\nheartbeat_interval_min = 1\ntick_s = 1\n" % tmp)
+
+    def ctl(self, *args, stdin=None):
+        r = subprocess.run([os.path.join(self.build, "officectl"), "--config", self.conf] +
+                           list(args), input=stdin, capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise Failure("officectl %s: %s%s" % (" ".join(args), r.stdout, r.stderr))
+        return r.stdout
+
+    def setup(self):
+        pw = "%s\n%s\n" % (PASSWORD, PASSWORD)
+        self.ctl("init", "--org", "翠湖物业服务有限公司", "--admin", "admin", stdin=pw)
+        self.ctl("community", "add", "cuihu", "翠湖花园社区", "Cuihu Garden Community")
+        self.ctl("content", "import", "cuihu", "assets/content/sample.json")
+        self.ctl("user", "add", "wang", "--role", "manager", "--community", "cuihu", stdin=pw)
+        self.ctl("user", "add", "li", "--role", "clerk", "--community", "cuihu", stdin=pw)
+        self.ctl("user", "add", "zhao", "--role", "clerk", "--community", "cuihu", stdin=pw)
+
+    def add_kiosk(self, name):
+        out = self.ctl("kiosk", "add", "cuihu", name)
+        m = re.search(r"enrolment code (\S+)", out)
+        check(m, "no enrolment code in: " + out)
+        return m.group(1)
+
+    def start(self):
+        self.proc = subprocess.Popen([os.path.join(self.build, "office"), "--config", self.conf],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True, cwd=ROOT)
+        for line in self.proc.stdout:          # its readiness line, or its exit
+            self.lines.append(line)
+            m = re.search(r"listening on (\S+)", line)
+            if m:
+                self.url = m.group(1)
+                break
+        if not self.url:
+            raise Failure("the office did not start: " + "".join(self.lines))
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self):
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+class Kiosk:
+    """A kiosk enrolled with the office: its own settings and data dir."""
+
+    def __init__(self, build, tmp, name):
+        self.build = build
+        self.dir = os.path.join(tmp, name)
+        os.makedirs(self.dir)
+        self.conf = os.path.join(self.dir, "kiosk.conf")
+        self.proc = None
+        with open(self.conf, "w", encoding="utf-8") as f:
+            f.write("; a browser test's kiosk\n[kiosk]\ndata_dir = %s/data\nshare_dir = %s\n"
+                    "[upload]\nupload_times =\nupload_batch_min = 1\n"
+                    "backoff_base_s = 0.05\nbackoff_cap_s = 0.2\n"
+                    "heartbeat_interval_min = 1\n"
+                    "connect_timeout_s = 2\ntransfer_timeout_s = 10\n" % (self.dir, ROOT))
+
+    def ctl(self, *args):
+        r = subprocess.run([os.path.join(self.build, "kioskctl"), "--config", self.conf] +
+                           list(args), capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise Failure("kioskctl %s: %s%s" % (" ".join(args), r.stdout, r.stderr))
+        return r.stdout
+
+    def replay(self, script, size="1280x800"):
+        path = os.path.join(self.dir, "walk.replay")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(script)
+        r = subprocess.run([os.path.join(self.build, "kiosk"), "--replay", path, "--config",
+                            self.conf, "--size", size], capture_output=True, text=True,
+                           timeout=120, env=kiosk_env())
+        if r.returncode != 0:
+            raise Failure("kiosk --replay: exit %d: %s" % (r.returncode, r.stderr))
+
+    def dump(self, script):
+        """Play `script`, then dump the frame: its text lines, joined."""
+        out = os.path.join(self.dir, "frame.txt")
+        self.replay(script + "dump %s\n" % out)
+        with open(out, encoding="utf-8") as f:
+            frame = f.read()
+        return frame
+
+    def run(self):
+        """The kiosk program itself, left running (its uploader heartbeats)."""
+        self.proc = subprocess.Popen([os.path.join(self.build, "kiosk"), "--config", self.conf,
+                                      "--size", "1280x800"], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, env=kiosk_env())
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)      # a kiosk that just goes silent
+            self.proc.wait()
+
+
+def kiosk_env():
+    env = dict(os.environ)
+    env.update(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    return env
+
+
+def frame_text(frame):
+    """The text drawn on a dumped frame, one string per line of text."""
+    out = []
+    for line in frame.splitlines():
+        p = line.split(" ", 4)
+        if p[0] == "text" and len(p) == 5:
+            out.append(p[4])
+    return out
+
+
+# ---- the staff API, for what a test sets up behind the browser's back ----
+
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # loopback, direct
+
+
+class Api:
+    def __init__(self, base):
+        self.base = base
+        self.cookie = ""     # by hand: a cookie jar keeps a Secure cookie off plain http
+        self.csrf = ""
+
+    def call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        rq = urllib.request.Request(self.base + path, data=data, method=method)
+        rq.add_header("Accept", "application/json")
+        if data is not None:
+            rq.add_header("Content-Type", "application/json")
+        if method != "GET" and self.csrf:
+            rq.add_header("X-CSRF-Token", self.csrf)
+        if self.cookie:
+            rq.add_header("Cookie", self.cookie)
+        try:
+            with NO_PROXY.open(rq, timeout=30) as r:
+                c = r.headers.get("Set-Cookie")
+                if c:
+                    self.cookie = c.split(";", 1)[0]
+                text = r.read().decode()
+                return r.status, json.loads(text) if text else None
+        except urllib.error.HTTPError as e:
+            text = e.read().decode()
+            try:
+                return e.code, json.loads(text)
+            except ValueError:
+                return e.code, None
+
+    def login(self, user):
+        st, me = self.call("POST", "/api/office/login", {"user": user, "password": PASSWORD})
+        check(st == 200, "API sign-in of %s: %s %s" % (user, st, me))
+        self.csrf = me["csrf"]
+        return self
+
+
+# ---- the browser ----
+
+def chrome(tmp):
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for a in ("--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
+              "--window-size=%d,%d" % DESKTOP, "--lang=zh-CN", "--no-first-run",
+              "--no-default-browser-check", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync", "--disable-default-apps",
+              "--disable-extensions", "--disable-domain-reliability", "--hide-scrollbars",
+              "--font-render-hinting=none", "--no-proxy-server", "--force-device-scale-factor=1",
+              "--user-data-dir=" + os.path.join(tmp, "chromium"),
+              # loopback only: every other host name fails to resolve
+              "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
+        opts.add_argument(a)
+    if os.geteuid() == 0:
+        opts.add_argument("--no-sandbox")     # chromium refuses to run as root with it
+    opts.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    service = Service(CHROMEDRIVER, log_path=os.path.join(tmp, "chromedriver.log"))
+    return webdriver.Chrome(service=service, options=opts)
+
+
+class Console:
+    """The browser on the office's console, with the waits the cases share."""
+
+    def __init__(self, driver, office, shots):
+        self.d, self.office, self.shots = driver, office, shots
+        self.saved = []
+
+    # waiting for what the page shows
+    def wait(self, cond, what, timeout=WAIT, poll=0.1):
+        try:
+            return WebDriverWait(self.d, timeout, poll_frequency=poll,
+                                 ignored_exceptions=(StaleElementReferenceException,)).until(
+                lambda d: cond(d), what)
+        except TimeoutException:
+            raise Failure("waited %ds for %s; the page says: %s" %
+                          (timeout, what, self.text()[:600]))
+
+    def text(self, css="body"):
+        try:
+            return self.d.find_element(By.CSS_SELECTOR, css).text
+        except Exception:
+            return ""
+
+    def el(self, css, what=None):
+        return self.wait(lambda d: visible(d, css), what or css)
+
+    def shows(self, words, css="body", timeout=WAIT):
+        self.wait(lambda d: words in self.text(css), "%r in %s" % (words, css), timeout)
+
+    def gone(self, css):
+        self.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, css), "%s gone" % css)
+
+    def go(self, hash_):
+        self.d.get(self.office.url + "/console/" + hash_)
+
+    def page(self, hash_, ready):
+        """Open #/page and wait until `ready` (a CSS selector) is there
+        and nothing says 正在加载 any more."""
+        self.go(hash_)
+        self.el(ready)
+        self.wait(lambda d: not [e for e in d.find_elements(By.CSS_SELECTOR, "#main p.muted")
+                                 if e.text.startswith("正在加载") or e.text.startswith("Loading")],
+                  "the page loaded")
+
+    def click(self, css, what=None):
+        e = self.el(css, what)
+        e.click()
+        return e
+
+    def button(self, words, root="#main"):
+        """The visible button or link whose text is `words`."""
+        def find(d):
+            for e in d.find_elements(By.CSS_SELECTOR, root + " button, " + root + " a"):
+                if e.is_displayed() and e.text.strip() == words and e.is_enabled():
+                    return e
+            return False
+        return self.wait(find, "a button %r" % words)
+
+    def fill(self, name, value, root="#main form"):
+        e = self.el('%s [name="%s"]' % (root, name))
+        e.clear()
+        e.send_keys(value)
+        return e
+
+    def set_value(self, name, value, root="#main form"):
+        """Set an input's value as typing would (date and time inputs)."""
+        e = self.el('%s [name="%s"]' % (root, name))
+        self.d.execute_script("arguments[0].value = arguments[1];"
+                              "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
+                              "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+                              e, value)
+        return e
+
+    def field_error(self, name, root="#main form"):
+        return self.text('%s [data-field="%s"] .field-error' % (root, name))
+
+    def toast(self, words):
+        self.shows(words, "#toast")
+
+    def accept_confirm(self):
+        def alert(d):
+            try:
+                return d.switch_to.alert
+            except NoAlertPresentException:
+                return False
+        self.wait(alert, "a confirmation").accept()
+
+    # signing in and out
+    def login(self, user, password=PASSWORD):
+        self.d.delete_all_cookies()
+        self.go("")
+        self.el("form.login-card input[name=user]")
+        self.fill("user", user, "form.login-card")
+        self.fill("password", password, "form.login-card")
+        self.click("form.login-card button[type=submit]")
+
+    def signed_in(self, user):
+        self.login(user)
+        self.el("#main h1", "the console after sign-in")
+        self.shows(user, ".who")
+
+    def set_lang(self, lang):
+        self.d.execute_script("localStorage.setItem('lk_lang', arguments[0]);", lang)
+
+    # screenshots
+    def shot(self, name, size="desktop", full=True):
+        """BUILD/browser/office-NAME-SIZE.png of the page as it is; the
+        whole page's height at the phone width (capped)."""
+        w, h = DESKTOP if size == "desktop" else PHONE
+        self.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": w, "height": h, "deviceScaleFactor": 1, "mobile": size == "phone"})
+        try:
+            height = h
+            if full:
+                height = self.d.execute_script(
+                    "return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight);")
+                height = max(h, min(int(height), 3 * h))
+            self.d.execute_script("window.scrollTo(0, 0);")
+            self.wait(lambda d: d.execute_script("return document.fonts.status") == "loaded",
+                      "fonts loaded")
+            png = self.d.execute_cdp_cmd("Page.captureScreenshot", {
+                "format": "png", "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": w, "height": height, "scale": 1}})
+            path = os.path.join(self.shots, "office-%s-%s.png" % (name, size))
+            with open(path, "wb") as f:
+                f.write(base64.b64decode(png["data"]))
+            self.saved.append(path)
+        finally:
+            self.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    def shot_both(self, name, rerender=True):
+        """Desktop, then phone: the page re-laid out at each width (a
+        reload where the layout is chosen when drawn)."""
+        self.shot(name, "desktop")
+        self.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True})
+        try:
+            if rerender:
+                self.d.execute_script("LK.app && LK.me && LK.app.route();")
+                self.wait(lambda d: not [e for e in d.find_elements(By.CSS_SELECTOR, "#main p.muted")
+                                         if e.text.startswith("正在加载")], "the page redrawn")
+            self.shot(name, "phone")
+        finally:
+            self.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def visible(d, css):
+    for e in d.find_elements(By.CSS_SELECTOR, css):
+        if e.is_displayed():
+            return e
+    return False
+
+
+# ---- the cases, in order (later ones use what earlier ones made) ----
+
+class Suite:
+    def __init__(self, build, tmp, shots):
+        self.build, self.tmp, self.shots = build, tmp, shots
+        self.office = Office(build, tmp)
+        self.east = self.west = None
+        self.c = None
+        self.s = {}          # what the cases share: ids, codes
+
+    def start(self):
+        self.office.setup()
+        code_east, code_west = self.office.add_kiosk("lobby-east"), self.office.add_kiosk("lobby-west")
+        self.office.start()
+        self.east = Kiosk(self.build, self.tmp, "lobby-east")
+        self.west = Kiosk(self.build, self.tmp, "lobby-west")
+        self.east.ctl("enroll", self.office.url, code_east)
+        self.west.ctl("enroll", self.office.url, code_west)
+        self.c = Console(chrome(self.tmp), self.office, self.shots)
+
+    def stop(self):
+        if self.west:
+            self.west.stop()
+        if self.c:
+            try:
+                self.c.d.quit()
+            except Exception:
+                pass
+        self.office.stop()
+
+    # -- a resident's suggestion, from the kiosk to the inbox --
+    def case_kiosk_suggestion_reaches_the_inbox(self):
+        # The resident writes on the real kiosk (ABC keys), sends it, and
+        # is shown a receipt code; the kiosk uploads.
+        script = "tap @tile:suggest\ntap @topic:repairs\ntap @mode:abc\n"
+        script += "".join("tap @key:%s\n" % ch for ch in "lamp")
+        script += "tap @key:space\n"
+        script += "".join("tap @key:%s\n" % ch for ch in "broken")
+        script += "tap @next\ntap @anonymous\ntap @send\n"
+        sent = "\n".join(frame_text(self.east.dump(script)))
+        m = re.search(r"\b([0-9A-Z]{4}-[0-9A-Z]{4})\b", sent)
+        check(m, "no receipt code on the thank-you page: " + sent)
+        self.s["receipt"] = m.group(1)
+        self.east.ctl("upload")
+        c = self.c
+        c.signed_in("wang")
+        c.page("#/inbox", "table.inbox-table")
+        row = c.wait(lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "table.inbox-table tbody tr")
+                                if "lamp broken" in r.text], "the suggestion's row")[0]
+        check("新收到" in row.text, "the row's state: " + row.text)
+        check("[报修]" in row.text, "the row's topic: " + row.text)
+        check("lobby-east" in row.text, "the row's kiosk: " + row.text)
+        check("确认收到" in row.text, "the row's one action: " + row.text)
+        link = row.find_element(By.CSS_SELECTOR, "a.row-link").get_attribute("href")
+        self.s["sid"] = link.rsplit("/", 1)[1]
+        c.shot_both("inbox")
+
+    # -- acknowledge and reply; the reply on the kiosk and on /r/CODE --
+    def case_manager_replies_and_the_resident_sees_it(self):
+        c = self.c
+        c.page("#/inbox", "table.inbox-table")
+        c.button("确认收到").click()
+        c.el("#main form.form select[name=state]")
+        check(Select(c.el("select[name=state]")).first_selected_option.text == "已确认",
+              "the state the action chose")
+        c.fill("reply_zh", "已收到，明天上午派电工查看。")
+        c.fill("reply_en", "Received; an electrician comes tomorrow morning.")
+        c.fill("note", "东门第三盏")
+        c.click("#main form.form button[type=submit]")
+        c.toast("已保存。")
+        c.shows("已确认", ".badges")
+        c.shows("已收到，明天上午派电工查看。", "ol.timeline")
+        c.shows("东门第三盏", "ol.timeline .tl-note")
+        c.shot_both("suggestion")
+        # The kiosk's next sync brings it: "Check a reply" with the code.
+        self.east.ctl("sync")
+        code = self.s["receipt"].replace("-", "")
+        png = os.path.join(self.shots, "kiosk-check-a-reply.png")
+        script = "tap @tile:reply\n" + "".join("tap @code:%s\n" % ch for ch in code)
+        script += "tap @code:ok\nshot %s\n" % png
+        shown = "".join(frame_text(self.east.dump(script)))
+        check("明天上午派电工查看" in shown, "the kiosk's Check a reply: " + shown[:400])
+        with open(png, "rb") as f:
+            check(f.read(4) == b"\x89PNG", "the kiosk's screenshot")
+        # The public reply page, as a resident's phone opens it.
+        c.d.get(self.office.url + "/r/" + self.s["receipt"] + "?c=cuihu")
+        c.shows("已收到，明天上午派电工查看。")
+        check("东门第三盏" not in c.text(), "the internal note on the public page")
+        c.shot("reply-page", "phone")
+
+    def case_assign_a_suggestion(self):
+        c = self.c
+        c.page("#/inbox/" + self.s["sid"], "form.inline-form")
+        c.fill("user", "li", "form.inline-form")
+        c.click("form.inline-form button[type=submit]")
+        c.toast("已指派给 li。")
+        c.wait(lambda d: "li" in [e.text for e in d.find_elements(By.CSS_SELECTOR, "dl.meta dd")],
+               "li as the assignee")
+        # An unknown colleague is refused beside the field, and kept.
+        c.fill("user", "nobody", "form.inline-form")
+        c.click("form.inline-form button[type=submit]")
+        c.wait(lambda d: c.field_error("user", "form.inline-form"), "the field's message")
+        check("没有这个用户" in c.field_error("user", "form.inline-form"), "unknown user message")
+        check(c.el("form.inline-form input[name=user]").get_attribute("value") == "nobody",
+              "what was typed is kept")
+
+    def case_stale_suggestion_form(self):
+        c = self.c
+        c.page("#/inbox/" + self.s["sid"], "#main form.form select[name=state]")
+        # Someone else moves it on meanwhile.
+        api = Api(self.office.url).login("wang")
+        st, it = api.call("GET", "/api/office/suggestions/" + self.s["sid"])
+        check(st == 200, "the API's suggestion: %s" % st)
+        st, _ = api.call("POST", "/api/office/suggestions/%s/state" % self.s["sid"],
+                         {"state": "in_progress" if it["state"] != "new" else "acknowledged",
+                          "version": it["version"]})
+        check(st == 200, "the API's state change: %s" % st)
+        Select(c.el("select[name=state]")).select_by_value("done")
+        c.fill("reply_zh", "灯已修好。")
+        c.click("#main form.form button[type=submit]")
+        c.shows("这条内容刚被别人修改过", "#main form.form .form-error")
+        check(c.el("textarea[name=reply_zh]").get_attribute("value") == "灯已修好。", "kept")
+
+    # -- a clerk's draft notice, approved by a manager, on the kiosk --
+    def case_clerk_notice_approved_reaches_the_kiosk(self):
+        c = self.c
+        c.signed_in("li")
+        c.page("#/notices/new", "form.item-form")
+        # Dates as Chinese staff write them, whatever the browser's locale.
+        day = c.el("input[name='publish_at.day']").get_attribute("value")
+        check(re.match(r"^\d{4}-\d{2}-\d{2}$", day), "the publish day: " + day)
+        check(re.match(r"^\d{2}:\d{2}$", c.el("input[name='publish_at.time']").get_attribute("value")),
+              "the publish time")
+        c.fill("title.zh", "三号楼电梯周六保养")
+        c.fill("title.en", "Lift service on Saturday")
+        c.fill("body.zh", "周六9:00至12:00三号楼电梯停用保养，请走楼梯。")
+        # A wrong link is refused beside the field and nothing is lost.
+        c.fill("link", "http://example.cn")
+        c.button("提交经理批准").click()
+        c.wait(lambda d: c.field_error("link"), "the link's message")
+        check("https://" in c.field_error("link"), "link message: " + c.field_error("link"))
+        check(c.el("input[name='title.zh']").get_attribute("value") == "三号楼电梯周六保养", "kept")
+        c.shot_both("notice-form-error", rerender=False)
+        c.el("input[name=link]").clear()
+        c.button("提交经理批准").click()
+        c.toast("已提交，等待经理批准。")
+        row = c.wait(lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#main tbody tr")
+                                if "三号楼电梯周六保养" in r.text], "the clerk's notice")[0]
+        check("待批准" in row.text, "pending: " + row.text)
+        check("批准发布" not in row.text, "a clerk cannot approve")
+        c.signed_in("wang")
+        c.page("#/notices", "#main tbody tr")
+        row = [r for r in c.d.find_elements(By.CSS_SELECTOR, "#main tbody tr")
+               if "三号楼电梯周六保养" in r.text][0]
+        row.find_element(By.XPATH, ".//button[normalize-space()='批准发布']").click()
+        c.toast("已批准并发布。")
+        c.wait(lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#main tbody tr")
+                          if "三号楼电梯周六保养" in r.text and "已发布" in r.text], "published")
+        c.shot_both("notices")
+        self.east.ctl("sync")
+        shown = "".join(frame_text(self.east.dump("tap @tile:notices\n")))
+        check("三号楼电梯周六保养" in shown, "the kiosk's notices: " + shown[:400])
+
+    def case_stale_notice_form(self):
+        c = self.c
+        api = Api(self.office.url).login("wang")
+        st, r = api.call("GET", "/api/office/communities/cuihu/notices")
+        it = [x for x in r["items"] if x["title"]["zh"] == "三号楼电梯周六保养"][0]
+        self.s["notice"] = it["id"]
+        c.page("#/notices/" + it["id"], "form.item-form")
+        c.shot_both("notice-edit", rerender=False)
+        body = dict((k, it[k]) for k in ("id", "category", "title", "body", "publish_at", "expire_at"))
+        body["title"] = {"zh": "三号楼电梯周六保养（改期）"}
+        body["version"] = it["version"]
+        body["status"] = "published"
+        st, _ = api.call("PUT", "/api/office/communities/cuihu/notices/" + it["id"], body)
+        check(st == 200, "the API's edit: %s" % st)
+        c.fill("title.zh", "三号楼电梯周日保养")
+        c.button("发布").click()
+        c.shows("在您编辑期间已被别人修改", "form.item-form .form-error")
+        check(c.el("input[name='title.zh']").get_attribute("value") == "三号楼电梯周日保养", "kept")
+
+    # -- the other editors --
+    def case_events_editor(self):
+        c = self.c
+        c.page("#/events/new", "form.item-form")
+        c.fill("title.zh", "重阳节茶话会")
+        c.fill("description.zh", "请社区老人到活动室喝茶聊天。")
+        c.fill("location.zh", "会所二楼活动室")
+        c.fill("start.day", "2026-12-20")
+        c.fill("start.time", "15:00")
+        c.fill("end.day", "2026/12/20")       # as staff may type it
+        c.fill("end.time", "14:00")
+        c.button("发布").click()
+        c.wait(lambda d: c.field_error("end"), "the end's message")
+        check("不能早于" in c.field_error("end"), "end before start: " + c.field_error("end"))
+        c.fill("end.time", "17:00")
+        c.shot_both("event-form", rerender=False)
+        c.button("发布").click()
+        c.toast("已发布")
+        c.wait(lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#main tbody tr")
+                          if "重阳节茶话会" in r.text and "已发布" in r.text], "the event published")
+        c.shot_both("events")
+
+    def case_channels_editor(self):
+        c = self.c
+        c.page("#/channels/new", "form.item-form")
+        c.fill("label.zh", "翠湖业主群")
+        Select(c.el("select[name=kind]")).select_by_value("wechat_group")
+        c.fill("url", "http://weixin.qq.com/g/abc")
+        c.button("发布").click()
+        c.wait(lambda d: c.field_error("url"), "the url's message")
+        check("https://" in c.field_error("url"), "url: " + c.field_error("url"))
+        c.fill("url", "https://weixin.qq.com/g/abc")
+        tomorrow = time.localtime(time.time() + 86400)
+        c.fill("expires_at.day", time.strftime("%Y-%m-%d", tomorrow))
+        c.fill("expires_at.time", time.strftime("%H:%M", tomorrow))
+        c.shot_both("channel-form", rerender=False)
+        c.button("发布").click()
+        c.toast("已发布")
+        c.wait(lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#main tbody tr")
+                          if "翠湖业主群" in r.text and "已发布" in r.text], "the channel published")
+        c.shows("请上传新的二维码", "#channel-reminders")
+        c.shot_both("channels")
+
+    def case_board_editor(self):
+        c = self.c
+        api = Api(self.office.url).login("wang")
+        st, it = api.call("GET", "/api/office/suggestions/" + self.s["sid"])
+        st, _ = api.call("POST", "/api/office/suggestions/%s/state" % self.s["sid"],
+                         {"state": "done", "version": it["version"], "reply_zh": "灯已修好。"})
+        check(st == 200, "closing the suggestion: %s" % st)
+        c.page("#/board/new", "form.item-form")
+        c.fill("said.zh", "居民反映东门路灯不亮。")
+        c.fill("done.zh", "已更换东门三盏路灯。")
+        c.fill("from_suggestions", "x1")
+        c.button("发布").click()
+        c.wait(lambda d: c.field_error("from_suggestions"), "the ids' message")
+        c.fill("from_suggestions", self.s["sid"])
+        c.shot_both("board-form", rerender=False)
+        c.button("发布").click()
+        c.toast("已发布")
+        c.wait(lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#main tbody tr")
+                          if "东门路灯不亮" in r.text and "已发布" in r.text], "the board item")
+        c.shot_both("board")
+
+    # -- the inbox's filters --
+    def case_inbox_filters(self):
+        c = self.c
+        c.page("#/inbox", "form.filters")
+        topic = Select(c.el("form.filters select[name=topic]"))
+        check("报修" in [o.text for o in topic.options], "the topic select's options")
+        kiosk = Select(c.el("form.filters select[name=kiosk]"))
+        check("lobby-east" in [o.text for o in kiosk.options], "the kiosk select's options")
+        c.fill("from", "2026-12-01", "form.filters")
+        check(c.el("form.filters input[name=from]").get_attribute("placeholder"), "a placeholder")
+        topic.select_by_value("repairs")
+        kiosk.select_by_value("lobby-east")
+        c.click("form.filters button[type=submit]")
+        c.wait(lambda d: "topic=repairs" in d.current_url and "from=2026-12-01" in d.current_url,
+               "the filters in the address")
+        c.el("table.inbox-table")
+        check(c.el("form.filters input[name=from]").get_attribute("value") == "2026-12-01",
+              "the date as typed")
+        c.fill("from", "12/01/2026", "form.filters")
+        c.click("form.filters button[type=submit]")
+        c.wait(lambda d: c.field_error("from", "form.filters"), "the date's message")
+        check("2026-12-05" in c.field_error("from", "form.filters") or
+              "年" in c.field_error("from", "form.filters"), "date message")
+
+    # -- the kiosks page: a stopped kiosk turns late --
+    def case_kiosk_online(self):
+        self.west.run()
+        c = self.c
+        c.signed_in("wang")
+        c.page("#/kiosks", "table.kiosk-table")
+
+        def online(d):
+            c.d.find_element(By.XPATH, "//main//button[normalize-space()='刷新']").click()
+            rows = d.find_elements(By.CSS_SELECTOR, "tr[data-kiosk=lobby-west]")
+            return rows and "在线" in rows[0].text
+        c.wait(online, "lobby-west online", timeout=60, poll=1)
+        row = c.el("tr[data-kiosk=lobby-west]").text
+        check("object" not in row, "a raw value on the kiosks page: " + row)
+        self.west.stop()
+        self.s["west_stopped"] = time.time()
+
+    def case_stopped_kiosk_turns_late(self):
+        c = self.c
+        c.signed_in("wang")
+        c.page("#/kiosks", "table.kiosk-table")
+
+        def late(d):
+            c.d.find_element(By.XPATH, "//main//button[normalize-space()='刷新']").click()
+            rows = d.find_elements(By.CSS_SELECTOR, "tr[data-kiosk=lobby-west]")
+            return rows and "迟到" in rows[0].text
+        c.wait(late, "lobby-west late (3 heartbeat intervals of 1 minute)", timeout=300, poll=2)
+        c.shows("从「在线」变为「迟到」", "ul.alerts")
+        c.shot_both("kiosks")
+
+    # -- signing in and out --
+    def case_sign_in_lockout(self):
+        c = self.c
+        c.login("zhao", "wrong-password")
+        c.shows("用户名或密码不对", "form.login-card .form-error")
+        c.shot_both("login-error", rerender=False)
+        for _ in range(6):
+            c.fill("password", "wrong-password", "form.login-card")
+            c.click("form.login-card button[type=submit]")
+            c.wait(lambda d: c.el("form.login-card button[type=submit]").is_enabled(), "answered")
+            if "已暂时锁定" in c.text("form.login-card .form-error"):
+                break
+        c.shows("已暂时锁定", "form.login-card .form-error")
+        # Even the right password is refused now.
+        c.fill("password", PASSWORD, "form.login-card")
+        c.click("form.login-card button[type=submit]")
+        c.wait(lambda d: c.el("form.login-card button[type=submit]").is_enabled(), "answered")
+        c.shows("已暂时锁定", "form.login-card .form-error")
+
+    def case_sign_out_everywhere(self):
+        c = self.c
+        other = Api(self.office.url).login("wang")           # wang's phone
+        check(other.call("GET", "/api/office/me")[0] == 200, "the other session")
+        c.signed_in("wang")
+        c.click("#signout-all")
+        c.accept_confirm()
+        c.shows("您已在所有设备上退出。", "#login-reason")
+        check(other.call("GET", "/api/office/me")[0] == 401, "the other session ended")
+        c.go("#/inbox")
+        c.el("form.login-card")
+
+    def case_english_toggle(self):
+        c = self.c
+        c.signed_in("wang")
+        c.page("#/inbox", "#main h1")
+        c.click("button.lang")
+        c.shows("Inbox", "nav.sidenav")
+        check(c.d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", "lang=en")
+        check(c.text("#main h1") == "Inbox", "the title: " + c.text("#main h1"))
+        c.shot_both("inbox-en")
+        c.click("button.lang")
+        c.shows("待办", "nav.sidenav")
+        check(c.d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN", "lang back")
+
+    def case_idle_sign_out(self):
+        c = self.c
+        c.signed_in("wang")
+        c.page("#/stats", "#main h1")
+        # Nobody touches it: after session_idle_minutes (1) the console
+        # signs out by itself and says why.
+        c.shows("您长时间没有操作", "#login-reason", timeout=120)
+
+    # -- every page, for the record --
+    def case_every_page_screenshot(self):
+        c = self.c
+        c.go("")
+        c.d.delete_all_cookies()
+        c.go("")
+        c.el("form.login-card")
+        c.shot_both("login", rerender=False)
+        c.signed_in("admin")
+        for name, hash_, ready in (("postings", "#/postings", "#main h1"),
+                                   ("stats", "#/stats", "#main h1"),
+                                   ("users", "#/users", "#main table"),
+                                   ("audit", "#/audit", "#main table"),
+                                   ("notice-new", "#/notices/new", "form.item-form")):
+            c.page(hash_, ready)
+            c.shot_both(name)
+        text = c.text("body")
+        check("undefined" not in text and "[object" not in text, "raw values on a page")
+
+
+CASES = [
+    "kiosk_online",
+    "kiosk_suggestion_reaches_the_inbox",
+    "manager_replies_and_the_resident_sees_it",
+    "assign_a_suggestion",
+    "stale_suggestion_form",
+    "clerk_notice_approved_reaches_the_kiosk",
+    "stale_notice_form",
+    "events_editor",
+    "channels_editor",
+    "board_editor",
+    "inbox_filters",
+    "sign_in_lockout",
+    "english_toggle",
+    "sign_out_everywhere",
+    "every_page_screenshot",
+    "idle_sign_out",
+    "stopped_kiosk_turns_late",
+]
+
+
+def missing():
+    if webdriver is None:
+        return "no python3-selenium"
+    for p, what in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromedriver")):
+        if not os.access(p, os.X_OK):
+            return "no " + what
+    return None
+
+
+def main():
+    build = sys.argv[1] if len(sys.argv) > 1 else "build"
+    only = os.environ.get("LK_BROWSER_CASES", "")
+    why = missing()
+    if why:
+        print("browser: skipped: %s" % why)
+        return 77
+    os.chdir(ROOT)
+    build = os.path.abspath(build)
+    shots = os.path.join(build, "browser")
+    os.makedirs(shots, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="lk-browser-")
+    suite = Suite(build, tmp, shots)
+    passed = failed = 0
+    try:
+        try:
+            suite.start()
+        except Exception as e:
+            print("FAIL browser: start: %s" % e)
+            traceback.print_exc()
+            print("browser: 0 passed, 1 failed, 0 skipped")
+            return 1
+        for name in CASES:
+            if only and name not in only.split(","):
+                continue
+            t0 = time.time()
+            try:
+                getattr(suite, "case_" + name)()
+                passed += 1
+                print("ok   browser: %s (%.1f s)" % (name, time.time() - t0), flush=True)
+            except Exception as e:
+                failed += 1
+                print("FAIL browser: %s: %s" % (name, e), flush=True)
+                if not isinstance(e, Failure):
+                    traceback.print_exc()
+                try:
+                    suite.c.d.save_screenshot(os.path.join(shots, "fail-%s.png" % name))
+                except Exception:
+                    pass
+    finally:
+        suite.stop()
+        if failed:
+            print("the office's output:\n" + "".join(suite.office.lines[-40:]))
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("browser: %d passed, %d failed, 0 skipped" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -278,6 +278,34 @@ static void test_idle_and_absolute_expiry(void **state)
     expect("GET", "/api/office/me", &b, NULL, NULL, NULL, 401, "unauthorized");
 }
 
+static void one_minute_idle(OfficeConf *c)
+{
+    c->session_idle_minutes = 1;
+}
+
+static int setup_short_idle(void **state)
+{
+    (void)state;
+    if (staffsrv_start(&srv, one_minute_idle) < 0)
+        return -1;
+    return staffsrv_user(&srv, "wang", PW, "manager", "cuihu", NULL) < 0 ? -1 : 0;
+}
+
+/* With session_idle_minutes = 1 a session used every 20 s stays (the
+ * last use is written often enough for so short a time), and one left
+ * for a minute ends. */
+static void test_short_idle_kept_by_activity(void **state)
+{
+    (void)state;
+    StaffSession w = login("wang");
+    for (int i = 0; i < 15; i++) {
+        advance(20);
+        expect("GET", "/api/office/me", &w, NULL, NULL, NULL, 200, NULL);
+    }
+    advance(60);
+    expect("GET", "/api/office/me", &w, NULL, NULL, NULL, 401, "unauthorized");
+}
+
 static void test_roles(void **state)
 {
     (void)state;
@@ -560,6 +588,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_csrf_refusals_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_session_cannot_act_as_another, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idle_and_absolute_expiry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_short_idle_kept_by_activity, setup_short_idle, teardown),
         cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_communities_are_not_found, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sql_metacharacters_and_bad_text, setup, teardown),

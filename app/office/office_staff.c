@@ -13,7 +13,8 @@
 #define OFFICE_STAFF_COOKIE "lk_session"
 #define OFFICE_STAFF_TOKEN_LEN 43            /* 32 bytes in base64url without padding */
 #define OFFICE_STAFF_LIFETIME_S (12 * 3600)  /* a session ends this long after sign-in */
-#define OFFICE_STAFF_TOUCH_S 60              /* last_seen_at is written at most this often */
+#define OFFICE_STAFF_TOUCH_S 60              /* last_seen_at is written at most this often
+                                                (and at least every tenth of the idle time) */
 #define OFFICE_STAFF_LOCK_WINDOW_S (15 * 60)
 #define OFFICE_STAFF_LOCK_USER 5             /* failures per user name in the window */
 #define OFFICE_STAFF_LOCK_ADDR 20            /* failures per address in the window */
@@ -271,7 +272,10 @@ bool office_auth_staff(OfficeReq *rq, OfficeResp *rs)
             return false;
         }
     }
-    if (rq->now - x.last_seen_at >= OFFICE_STAFF_TOUCH_S &&
+    /* Written at most once a minute, but at least ten times per idle
+     * time, so a session in use never idles out between two writes. */
+    int64_t touch = idle / 10 < OFFICE_STAFF_TOUCH_S ? idle / 10 : OFFICE_STAFF_TOUCH_S;
+    if (rq->now - x.last_seen_at >= touch &&
         ostore_session_touch(rq->store, x.id, rq->now) != OSTORE_OK) {
         office_resp_store_error(rq, rs);
         return false;

@@ -47,7 +47,7 @@ CHROMEDRIVER = os.environ.get("LK_CHROMEDRIVER", "/usr/bin/chromedriver")
 PASSWORD = "demo-password"          # every account of this test office
 DESKTOP = (1366, 900)
 PHONE = (390, 844)
-WAIT = 20                           # seconds for a page to show something
+WAIT = 30                           # seconds for a page to show something
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -811,6 +811,29 @@ CASES = [
 ]
 
 
+# The screenshots kept in docs/screenshots/ (LK_BROWSER_DOCS=1 copies them
+# there after a run): docs name -> build/browser name.
+DOC_SHOTS = {
+    "office-login.png": "office-login-desktop.png",
+    "office-inbox.png": "office-inbox-desktop.png",
+    "office-inbox-phone.png": "office-inbox-phone.png",
+    "office-suggestion.png": "office-suggestion-desktop.png",
+    "office-suggestion-phone.png": "office-suggestion-phone.png",
+    "office-notices.png": "office-notices-desktop.png",
+    "office-notice-edit.png": "office-notice-edit-desktop.png",
+    "office-event-form.png": "office-event-form-desktop.png",
+    "office-channels.png": "office-channels-desktop.png",
+    "office-board.png": "office-board-desktop.png",
+    "office-postings.png": "office-postings-desktop.png",
+    "office-kiosks.png": "office-kiosks-desktop.png",
+    "office-kiosks-phone.png": "office-kiosks-phone.png",
+    "office-stats.png": "office-stats-desktop.png",
+    "office-users.png": "office-users-desktop.png",
+    "office-audit.png": "office-audit-desktop.png",
+    "office-kiosk-reply.png": "kiosk-check-a-reply.png",
+}
+
+
 def missing():
     if webdriver is None:
         return "no python3-selenium"
@@ -864,6 +887,10 @@ def main():
         if failed:
             print("the office's output:\n" + "".join(suite.office.lines[-40:]))
         shutil.rmtree(tmp, ignore_errors=True)
+    if os.environ.get("LK_BROWSER_DOCS") == "1" and not failed and not only:
+        for doc, built in sorted(DOC_SHOTS.items()):
+            shutil.copyfile(os.path.join(shots, built), os.path.join(ROOT, "docs", "screenshots", doc))
+        print("browser: %d screenshots copied to docs/screenshots/" % len(DOC_SHOTS))
     print("browser: %d passed, %d failed, 0 skipped" % (passed, failed))
     return 1 if failed else 0
 

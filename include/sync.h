@@ -21,6 +21,7 @@ typedef struct {
     const char *heartbeat_url;    /* "" or NULL: no heartbeat */
     const char *device_token;
     size_t content_max;           /* bytes; 0: CONTENT_MAX_BYTES */
+    int64_t image_cache_max;      /* bytes of pictures kept; 0: IMGCACHE_DEFAULT_MAX */
 } SyncSettings;
 
 typedef struct Sync Sync;
@@ -41,6 +42,27 @@ typedef enum {
 /* One content sync at now_s. The result and its reason are also stored
  * (sync_content_state). `why` gets a one-line reason on failure. */
 SyncResult sync_content(Sync *s, int64_t now_s, char *why, size_t whylen);
+
+/* What sync_images did. */
+typedef struct {
+    int needed;          /* distinct pictures the stored content names */
+    int present;         /* of those, in the cache now */
+    int fetched;         /* downloaded and kept by this call */
+    int refused;         /* wrong hash, not a picture, over a limit (kept refused) */
+    int failed;          /* download failed (tried again next time) */
+    int evicted;         /* unused pictures removed to keep the cache's bound */
+    char last_error[256];/* the last refusal or failure, "" when none */
+} SyncImages;
+
+/* Download every picture the stored content needs that the cache
+ * (DIR/images, include/imgcache.h) lacks: each once, at most
+ * IMAGE_MAX_BYTES, kept only when its SHA-256 matches and its header
+ * passes image_probe; a refused one is not fetched again. The device
+ * token is sent only to the content URL's own origin. Then evicts the
+ * least recently used pictures the content does not need. The counts and
+ * the last error are stored for staff and the heartbeat ("images").
+ * Returns 0, or -1 (no content stored, database error) with why. */
+int sync_images(Sync *s, SyncImages *out, char *why, size_t whylen);
 
 typedef struct {
     char etag[256];

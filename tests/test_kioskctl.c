@@ -14,6 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "image.h"
+#include "imgcache.h"
+#include "testimg.h"
 #include "tmpdir.h"
 
 #define SAMPLE "assets/content/sample.json"
@@ -132,6 +135,59 @@ static void test_import_valid(void **state)
     snprintf(opt, sizeof opt, "--data-dir=%s", f->data);
     assert_int_equal(CTL(f, opt, "import", SAMPLE), 0);
     expect_in(f->out, "serial 2", "second import");
+}
+
+/* kioskctl import takes pictures from files beside the content file. */
+static void test_import_pictures(void **state)
+{
+    Fixture *f = *state;
+    size_t na, nb;
+    unsigned char *a = testimg_png(40, 30, TESTIMG_SOLID, 9, 9, 9, 255, 0, &na);
+    unsigned char *b = testimg_jpeg(40, 30, TESTIMG_SOLID, 9, 9, 9, 80, 0, &nb);
+    char ha[65], hb[65], hc[65];
+    image_sha256_hex(a, na, ha);
+    image_sha256_hex(b, nb, hb);
+    image_sha256_hex("nothing", 7, hc);
+    char *pa = tmpdir_path(f->dir, "stamp.png"), *pb = tmpdir_path(f->dir, "lamp.jpg");
+    assert_int_equal(tmpdir_write(pa, a, na), 0);
+    assert_int_equal(tmpdir_write(pb, a, na), 0);    /* not the bytes lamp.jpg's hash names */
+    char json[4096];
+    snprintf(json, sizeof json,
+             "{\"site\":{\"name\":{\"zh\":\"翠湖\"}},\"events\":[],\"channels\":[],"
+             "\"notices\":[{\"id\":\"n1\",\"category\":\"notice\",\"title\":{\"zh\":\"标题\"},"
+             "\"body\":{\"zh\":\"正文\"},\"publish_at\":\"2026-11-01T08:00:00+08:00\","
+             "\"expire_at\":\"2027-01-01T00:00:00+08:00\",\"images\":["
+             "{\"url\":\"https://o.example/m/stamp.png?v=2\",\"sha256\":\"%s\",\"alt\":{\"zh\":\"章\"},\"width\":40,\"height\":30},"
+             "{\"url\":\"https://o.example/m/lamp.jpg\",\"sha256\":\"%s\",\"alt\":{\"zh\":\"灯\"},\"width\":40,\"height\":30},"
+             "{\"url\":\"https://o.example/m/..\",\"sha256\":\"%s\",\"alt\":{\"zh\":\"无\"},\"width\":40,\"height\":30}"
+             "]}]}", ha, hb, hc);
+    char *doc = tmpdir_path(f->dir, "content.json");
+    assert_int_equal(tmpdir_write(doc, json, strlen(json)), 0);
+    int rc = CTL(f, "--data-dir", f->data, "import", doc);
+    /* The text is imported; the wrong picture is refused with exit 2. */
+    assert_int_equal(rc, 2);
+    expect_in(f->out, "serial 1", "import output");
+    expect_in(f->out, "pictures: 1 taken from beside", "import output");
+    expect_in(f->out, "1 not there", "import output");
+    expect_in(f->err, "picture lamp.jpg refused: wrong SHA-256", "import errors");
+    expect_in(f->err, "the text is shown without them", "import errors");
+    char err[200];
+    ImgCache *c = imgcache_open(f->data, 0, err, sizeof err);
+    assert_non_null(c);
+    assert_true(imgcache_has(c, ha));
+    assert_false(imgcache_has(c, hb));
+    imgcache_close(c);
+    /* With the right bytes beside it, all is well. */
+    assert_int_equal(tmpdir_write(pb, b, nb), 0);
+    rc = CTL(f, "--data-dir", f->data, "import", doc);
+    if (rc != 0)
+        fail_msg("import exited %d: %s", rc, f->err);
+    expect_in(f->out, "pictures: 1 taken", "second import");
+    free(doc);
+    free(pa);
+    free(pb);
+    free(a);
+    free(b);
 }
 
 static void test_import_invalid(void **state)
@@ -277,6 +333,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_import_valid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_invalid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_pictures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_usage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_env_data_dir, setup, teardown),

@@ -3,6 +3,8 @@
 #include "content.h"
 #include "replyctl.h"
 #include "enrollctl.h"
+#include "image.h"
+#include "imgcache.h"
 #include "staffctl.h"
 #include "store.h"
 #include "uploadctl.h"
@@ -151,6 +153,110 @@ static Store *kioskctl_open(const KioskctlArgs *a)
     return s;
 }
 
+/* What kioskctl import did with the pictures beside the file. */
+typedef struct {
+    ImgCache *cache;
+    const char *file;      /* the content file, for messages */
+    char dir[4096];        /* its folder */
+    int taken, absent, refused, seen;
+    const Content *c;
+} KioskctlPics;
+
+/* The file name a picture's URL ends in, or NULL when it has none a
+ * folder could hold ("", "..", anything but A-Z a-z 0-9 . _ -). */
+static const char *kioskctl_pic_name(const char *url, char *name, size_t n)
+{
+    const char *p = url + strcspn(url, "?#");
+    const char *start = p;
+    while (start > url && start[-1] != '/')
+        start--;
+    size_t len = (size_t)(p - start);
+    if (len == 0 || len >= n || (len <= 2 && strncmp(start, "..", len) == 0))
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-", start[i]))
+            return NULL;
+    memcpy(name, start, len);
+    name[len] = '\0';
+    return name;
+}
+
+/* Read a picture file of at most IMAGE_MAX_BYTES + 1 bytes (so a bigger
+ * one is seen as too big without reading it all). 0, or -1 with errno. */
+static int kioskctl_read_pic(const char *path, unsigned char **buf, size_t *len)
+{
+    FILE *f = fopen(path, "rbe");
+    *buf = NULL;
+    if (!f)
+        return -1;
+    size_t cap = IMAGE_MAX_BYTES + 1u;
+    *buf = malloc(cap);
+    *len = *buf ? fread(*buf, 1, cap, f) : 0;
+    int bad = ferror(f) || !*buf;
+    fclose(f);
+    if (bad) {
+        free(*buf);
+        *buf = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static int kioskctl_pic_cb(const ContentImage *img, void *arg)
+{
+    KioskctlPics *k = arg;
+    if (imgcache_has(k->cache, img->sha256))
+        return 0;                    /* also a repeat within the document */
+    char name[256], path[4400];
+    if (!kioskctl_pic_name(img->url, name, sizeof name)) {
+        k->absent++;
+        return 0;
+    }
+    snprintf(path, sizeof path, "%s/%s", k->dir, name);
+    unsigned char *buf;
+    size_t len;
+    if (kioskctl_read_pic(path, &buf, &len) < 0) {
+        k->absent++;
+        return 0;
+    }
+    char err[320];
+    int rc = imgcache_put(k->cache, img->sha256, buf, len, err, sizeof err);
+    free(buf);
+    if (rc == 0) {
+        k->taken++;
+    } else {
+        k->refused++;
+        fprintf(stderr, "kioskctl: %s: picture %s refused: %s\n", k->file, name, err);
+    }
+    return 0;
+}
+
+/* Put the pictures the content names from files beside `file` (named as
+ * their URLs end) into the cache. Returns the number refused, or -1. */
+static int kioskctl_import_pictures(const KioskctlArgs *a, const char *file, const Content *c)
+{
+    char err[300];
+    KioskctlPics k = { .file = file, .c = c };
+    snprintf(k.dir, sizeof k.dir, "%s", file);
+    char *slash = strrchr(k.dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(k.dir, sizeof k.dir, ".");
+    k.cache = imgcache_open(a->data_dir, 0, err, sizeof err);
+    if (!k.cache) {
+        fprintf(stderr, "kioskctl: %s: pictures not taken: %s\n", file, err);
+        return -1;
+    }
+    content_each_image(c, kioskctl_pic_cb, &k);
+    imgcache_evict(k.cache, c);
+    imgcache_close(k.cache);
+    if (k.taken || k.absent || k.refused)
+        printf("pictures: %d taken from beside %s, %d not there (the kiosk's sync fetches "
+               "them), %d refused\n", k.taken, file, k.absent, k.refused);
+    return k.refused;
+}
+
 static int kioskctl_import(const KioskctlArgs *a)
 {
     const char *file = a->argv[0];
@@ -175,9 +281,13 @@ static int kioskctl_import(const KioskctlArgs *a)
     printf("imported %s: version %s, serial %lld, %zu notices, %zu events, %zu channels\n",
            file, info.version, (long long)info.serial, c->n_notices, c->n_events,
            c->n_channels);
+    int refused = kioskctl_import_pictures(a, file, c);
     content_free(c);
     store_close(s);
-    return KIOSKCTL_OK;
+    if (refused != 0)
+        fprintf(stderr, "kioskctl: %s: imported, but %s; the text is shown without them\n",
+                file, refused < 0 ? "its pictures could not be kept" : "pictures were refused");
+    return refused > 0 ? KIOSKCTL_USAGE : refused < 0 ? KIOSKCTL_FAIL : KIOSKCTL_OK;
 }
 
 static int kioskctl_status(const KioskctlArgs *a)

@@ -1,6 +1,8 @@
 /* sync.c - content sync (GET, validate, atomic swap) and heartbeat POST. */
 #include "sync.h"
 #include "content.h"
+#include "image.h"
+#include "imgcache.h"
 #include "store.h"
 #include "version.h"
 
@@ -17,6 +19,7 @@ struct Sync {
     Store *store;        /* imports, as kioskctl import does */
     sqlite3 *db;         /* uploader_state */
     Http *http;
+    ImgCache *images;    /* DIR/images */
     char *content_url, *heartbeat_url, *token;
     size_t content_max;
 };
@@ -42,7 +45,8 @@ Sync *sync_open(const char *data_dir, const SyncSettings *st, Http *http,
     }
     s->store = store_open(data_dir, err, errlen);
     s->db = s->store ? store_connect(data_dir, err, errlen) : NULL;
-    if (!s->db) {
+    s->images = s->db ? imgcache_open(data_dir, st->image_cache_max, err, errlen) : NULL;
+    if (!s->images) {
         sync_close(s);
         return NULL;
     }
@@ -55,6 +59,7 @@ void sync_close(Sync *s)
         return;
     store_close(s->store);
     sqlite3_close(s->db);
+    imgcache_close(s->images);
     free(s->content_url);
     free(s->heartbeat_url);
     if (s->token) {
@@ -134,6 +139,151 @@ SyncResult sync_content(Sync *s, int64_t now_s, char *why, size_t whylen)
     if (res == SYNC_FAILED && why && whylen)
         snprintf(why, whylen, "%s", reason);
     return res;
+}
+
+/* Whether url has the same scheme, host and port as the content URL. */
+static bool sync_same_origin(const char *a, const char *b)
+{
+    const char *pa = strstr(a, "://"), *pb = strstr(b, "://");
+    if (!pa || !pb)
+        return false;
+    size_t na = (size_t)(pa - a) + 3 + strcspn(pa + 3, "/?#");
+    size_t nb = (size_t)(pb - b) + 3 + strcspn(pb + 3, "/?#");
+    return na == nb && strncmp(a, b, na) == 0;
+}
+
+typedef struct {
+    Sync *s;
+    SyncImages *out;
+    bool stopped;
+} SyncImageRun;
+
+static int sync_image_one(const ContentImage *img, void *arg)
+{
+    SyncImageRun *run = arg;
+    Sync *s = run->s;
+    SyncImages *o = run->out;
+    if (imgcache_has(s->images, img->sha256)) {
+        o->present++;
+        return 0;
+    }
+    char why[300];
+    if (imgcache_refused(s->images, img->sha256, why, sizeof why)) {
+        o->refused++;
+        snprintf(o->last_error, sizeof o->last_error, "picture %.16s... refused: %.200s",
+                 img->sha256, why);
+        return 0;
+    }
+    bool own = s->content_url[0] && sync_same_origin(img->url, s->content_url);
+    HttpRequest rq = {.method = "GET", .url = img->url, .bearer = own ? s->token : NULL,
+                      .max_body = IMAGE_MAX_BYTES};
+    HttpResponse rs;
+    HttpResult r = http_request(s->http, &rq, &rs);
+    if (r == HTTP_STOPPED) {
+        http_response_free(&rs);
+        run->stopped = true;
+        return 1;
+    }
+    if (r == HTTP_TOO_BIG) {
+        snprintf(why, sizeof why, "file is larger than the limit of %u bytes (10 MB)",
+                 IMAGE_MAX_BYTES);
+        imgcache_refuse(s->images, img->sha256, why);
+        o->refused++;
+        snprintf(o->last_error, sizeof o->last_error, "picture %.16s... refused: %.200s",
+                 img->sha256, why);
+    } else if (r != HTTP_DONE || rs.status != 200) {
+        o->failed++;
+        if (r != HTTP_DONE)
+            snprintf(o->last_error, sizeof o->last_error, "picture %.16s... download failed: %.200s",
+                     img->sha256, rs.error);
+        else
+            snprintf(o->last_error, sizeof o->last_error, "picture %.16s... download failed: "
+                     "HTTP %ld", img->sha256, rs.status);
+    } else {
+        int rc = imgcache_put(s->images, img->sha256, rs.body, rs.body_len, why, sizeof why);
+        if (rc == 0) {
+            o->fetched++;
+            o->present++;
+        } else {
+            if (rc == -1)
+                o->refused++;
+            else
+                o->failed++;
+            snprintf(o->last_error, sizeof o->last_error, "picture %.16s... refused: %.200s",
+                     img->sha256, why);
+        }
+    }
+    http_response_free(&rs);
+    return 0;
+}
+
+/* Counts each hash once: the first ContentImage with it. */
+typedef struct {
+    const Content *c;
+    const ContentImage *img;
+    bool first;
+} SyncFirst;
+
+static int sync_first_cb(const ContentImage *img, void *arg)
+{
+    SyncFirst *f = arg;
+    if (img == f->img)
+        return 1;                  /* reached itself: it is the first */
+    if (strcmp(img->sha256, f->img->sha256) == 0) {
+        f->first = false;
+        return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    const Content *c;
+    SyncImageRun *run;
+} SyncEach;
+
+static int sync_each_cb(const ContentImage *img, void *arg)
+{
+    SyncEach *e = arg;
+    SyncFirst f = { e->c, img, true };
+    content_each_image(e->c, sync_first_cb, &f);
+    if (!f.first)
+        return 0;
+    e->run->out->needed++;
+    return sync_image_one(img, e->run);
+}
+
+int sync_images(Sync *s, SyncImages *out, char *why, size_t whylen)
+{
+    memset(out, 0, sizeof *out);
+    if (why && whylen)
+        why[0] = '\0';
+    char err[300];
+    Content *c = store_load_content(s->store, err, sizeof err);
+    if (!c) {
+        snprintf(why, whylen, "no content: %s", err);
+        return -1;
+    }
+    SyncImageRun run = { s, out, false };
+    SyncEach each = { c, &run };
+    content_each_image(c, sync_each_cb, &each);
+    if (!run.stopped)
+        out->evicted = imgcache_evict(s->images, c);
+    content_free(c);
+    if (out->evicted < 0)
+        out->evicted = 0;
+    char state[512];
+    json_t *o = json_pack("{s:i, s:i, s:i, s:i, s:s}", "needed", out->needed,
+                          "missing", out->needed - out->present, "refused", out->refused,
+                          "failed", out->failed, "last_error", out->last_error);
+    char *txt = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    snprintf(state, sizeof state, "%s", txt ? txt : "{}");
+    free(txt);
+    if (store_state_set_text(s->db, "images_state", state) < 0) {
+        snprintf(why, whylen, "cannot store the pictures' state");
+        return -1;
+    }
+    return 0;
 }
 
 int sync_content_state(Sync *s, SyncContentState *st)
@@ -231,6 +381,22 @@ char *sync_heartbeat_json(Sync *s, const SyncHeartbeat *hb)
         "disk_free_bytes", hb->disk_free_bytes >= 0
             ? json_integer(hb->disk_free_bytes / SYNC_DISK_QUANTUM * SYNC_DISK_QUANTUM)
             : json_null());
+    /* The pictures: how many the content needs, lack, had refused. */
+    char imgs[512];
+    json_t *io = NULL;
+    if (store_state_get_text(s->db, "images_state", imgs, sizeof imgs) == 1)
+        io = json_loads(imgs, 0, NULL);
+    json_t *iv = io;
+    if (!json_is_object(io)) {
+        json_decref(io);
+        iv = json_null();
+    }
+    if (!o || json_object_set_new(o, "images", iv) < 0) {
+        if (!o)
+            json_decref(iv);
+        json_decref(o);
+        return NULL;
+    }
     /* The staff flags by name only: their details may name files. */
     json_t *flags = json_array();
     if (o && flags)

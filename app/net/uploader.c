@@ -139,6 +139,11 @@ static void uploader_sync(Uploader *u, int64_t now_ms)
     SyncResult r = sync_content(u->sync, now_ms / 1000, why, sizeof why);
     if (r == SYNC_STOPPED)
         return;
+    /* The pictures the (new or unchanged) content needs; their state goes
+     * to the heartbeat. Text shows at once, pictures as they arrive. */
+    SyncImages si;
+    char iwhy[256];
+    sync_images(u->sync, &si, iwhy, sizeof iwhy);
     pthread_mutex_lock(&u->mu);
     if (r == SYNC_FAILED) {
         snprintf(u->st.content_error, sizeof u->st.content_error, "%s", why);

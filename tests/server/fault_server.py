@@ -45,6 +45,7 @@ The control port (plain http) drives and inspects it:
 The server exits when its stdin closes (its parent died) or on SIGTERM.
 """
 import argparse
+import base64
 import http.server
 import json
 import os
@@ -82,6 +83,9 @@ class State:
         self.stalls = 0            # hangs and trickles started, ever
         self.heartbeats = []
         self.content_requests = 0
+        self.files = {}            # path -> {"body": bytes, "ctype": str} (pictures)
+        self.file_requests = {}    # path -> GETs seen
+        self.file_auth = {}        # path -> the last Authorization header ("" none)
         self.content_full = 0      # content answered 200 with the whole document
         self.headers_seen = []     # (path, Idempotency-Key, Content-Type) of each POST
 
@@ -105,6 +109,7 @@ class State:
             "bad_key": self.bad_key, "poison": self.poison,
             "inflight": self.inflight, "stalls": self.stalls, "heartbeats": self.heartbeats,
             "content_requests": self.content_requests, "content_full": self.content_full,
+            "file_requests": self.file_requests, "file_auth": self.file_auth,
             "headers": self.headers_seen[-50:],
             "faults": self.faults, "content_mode": self.content["mode"],
         }
@@ -309,6 +314,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path
         if path.startswith("/redirect"):
             return self.redirect()
+        if path in S.files:
+            with S.cv:
+                S.file_requests[path] = S.file_requests.get(path, 0) + 1
+                S.file_auth[path] = self.headers.get("Authorization") or ""
+                f = S.files[path]
+                S.cv.notify_all()
+            return self.reply(200, f["body"], ctype=f["ctype"])
         if path != "/content":
             return self.reply(404, '{"error":"not found"}')
         with S.cv:
@@ -410,6 +422,10 @@ class Control(http.server.BaseHTTPRequestHandler):
                              "etag": doc.get("etag", ""),
                              "bare_304": bool(doc.get("bare_304", False)),
                              "ctype": doc.get("ctype", "application/json")}
+            elif self.path == "/file":
+                # a picture to serve: {"path": "/img/a.png", "b64": "...", "ctype": "image/png"}
+                S.files[doc["path"]] = {"body": base64.b64decode(doc.get("b64", "")),
+                                        "ctype": doc.get("ctype", "image/png")}
             elif self.path == "/clear":
                 S.clear()
             else:

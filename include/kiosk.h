@@ -59,9 +59,12 @@ int64_t kiosk_next_timeout(const Kiosk *k, int64_t now_ms);
 void kiosk_view(Kiosk *k, int64_t now_ms);
 
 /* The frame has been shown: the heartbeat reports its hash and whether
- * the screen is in its day or night state. After the first, the next
- * kiosk_tick starts loading the pinyin engine on a thread of its own
- * (kiosk_next_timeout is 0 until then), so it never delays that frame. */
+ * the screen is in its day or night state. The first starts the network
+ * worker (uploader_launch: its thread loads libcurl, so kiosk_open never
+ * does), and the next kiosk_tick starts loading the pinyin engine on a
+ * thread of its own (kiosk_next_timeout is 0 until then), so neither
+ * delays that frame. A kiosk that never shows a frame (a screenshot)
+ * never goes online. */
 void kiosk_shown(Kiosk *k);
 
 /* The last frame built by kiosk_view (hit testing, drawing, dumps). */

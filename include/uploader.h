@@ -23,6 +23,22 @@ typedef struct Uploader Uploader;
  * the database or thread cannot start. */
 Uploader *uploader_start(const Config *cfg, char *err, size_t errlen);
 
+/* uploader_start in two steps, so that a program's first frame comes before
+ * libcurl is loaded. uploader_prepare checks what it can without libcurl
+ * (upload_times, the CA file readable: NULL with a message as
+ * uploader_start) and opens nothing: no thread, no libcurl, no database
+ * connection. The status already says what is enabled; `running` stays
+ * false until the launch. uploader_launch then starts the thread, which
+ * checks the URLs' network policy (libcurl's URL parser), opens libcurl
+ * and its connections itself and then works as uploader_start's (its
+ * first pass and heartbeat come right after it opened). When any of that
+ * fails, the worker stops and the status gives start_error (the summary
+ * says "off: WHY"). Idempotent; a no-op when no URL is set; NULL accepted. */
+Uploader *uploader_prepare(const Config *cfg, char *err, size_t errlen);
+void uploader_launch(Uploader *u);
+/* Whether uploader_launch (or uploader_start) started the thread. */
+bool uploader_launched(const Uploader *u);
+
 /* Stop the worker and free everything. Returns promptly even while a
  * transfer hangs (the transfer is aborted; the submission stays waiting and
  * is sent again later under the same Idempotency-Key). NULL accepted. */
@@ -57,6 +73,8 @@ typedef struct {
     char content_error[256];      /* why the last content sync failed, "" if it did not */
     int64_t heartbeat_last_ok_ms;
     char heartbeat_error[200];
+    char start_error[200];        /* the launched worker could not open (libcurl,
+                                   * the database): why; "" otherwise */
     int passes;                   /* worker loop iterations (tests) */
 } UploaderStatus;
 

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "drawlist.h"
 #include "fake_measure.h"
+#include "faultsrv.h"
 #include "kiosk.h"
 #include "pinyin.h"
 #include "proc.h"
@@ -143,10 +145,87 @@ static void test_inputs_load_after_first_frame(void **state)
     tmpdir_remove(dir);
 }
 
+/* Whether libcurl is mapped into this process (/proc/self/maps). */
+static bool curl_mapped(void)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    assert_non_null(f);
+    char line[1024];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f))
+        found = strstr(line, "/libcurl") != NULL;
+    fclose(f);
+    return found;
+}
+
+/* With upload and heartbeat URLs set, the first frame is drawn before
+ * libcurl is loaded: kiosk_open only checks the settings, the first
+ * kiosk_shown starts the worker, whose thread loads libcurl and then
+ * sends at once (the first heartbeat carries that frame's hash). */
+static void test_network_starts_after_first_frame(void **state)
+{
+    (void)state;
+    /* Nothing in this program loads libcurl before: the test would
+     * prove nothing otherwise (keep it ahead of any that goes online). */
+    assert_false(curl_mapped());
+    FaultSrv fs;
+    if (faultsrv_start(&fs, NULL, NULL, "tok-first-frame", NULL) < 0)
+        fail_msg("cannot start tests/server/fault_server.py");
+    char *dir = tmpdir_make();
+    char *data = tmpdir_path(dir, "data");
+    Config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
+    snprintf(cfg.upload.upload_url, sizeof cfg.upload.upload_url, "%s", faultsrv_url(&fs, "/submit"));
+    snprintf(cfg.upload.heartbeat_url, sizeof cfg.upload.heartbeat_url, "%s",
+             faultsrv_url(&fs, "/heartbeat"));
+    snprintf(cfg.upload.device_token, sizeof cfg.upload.device_token, "tok-first-frame");
+    cfg.upload.allow_http_loopback = true;
+    char err[400];
+    int64_t now = SAMPLE_NOW_MS;
+    Kiosk *k = kiosk_open(&cfg, ".", "assets/content/sample.json", fake_measure(), 1920, 1080,
+                          now, err, sizeof err);
+    if (!k)
+        fail_msg("%s", err);
+    UploaderStatus us;
+    uploader_status(kiosk_uploader(k), &us);
+    assert_true(us.upload_enabled && us.heartbeat_enabled);
+    assert_false(us.running);                      /* checked, not started */
+    assert_false(curl_mapped());
+    /* The platform loop: a tick, then the frame is built and presented. */
+    kiosk_tick(k, now);
+    kiosk_view(k, now);
+    assert_true(kiosk_frame(k)->ncmds > 0);
+    assert_false(curl_mapped());                   /* the whole first frame without it */
+    uint64_t hash = dl_hash(kiosk_frame(k));
+    kiosk_shown(k);
+    assert_true(uploader_launched(kiosk_uploader(k)));
+    /* The worker loads libcurl and sends its first heartbeat at once. */
+    json_t *w = faultsrv_wait(&fs, "heartbeats", 1, 20);
+    assert_non_null(w);
+    assert_true(json_is_true(json_object_get(w, "ok")));
+    json_t *hb = json_array_get(json_object_get(w, "heartbeats"), 0);
+    char want[32];
+    snprintf(want, sizeof want, "%016llx", (unsigned long long)hash);
+    const char *got = json_string_value(json_object_get(json_object_get(hb, "frame"), "hash"));
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    json_decref(w);
+    assert_true(curl_mapped());
+    uploader_status(kiosk_uploader(k), &us);
+    assert_true(us.running);
+    assert_string_equal(us.start_error, "");
+    kiosk_close(k);
+    faultsrv_stop(&fs);
+    free(data);
+    tmpdir_remove(dir);
+}
+
 int main(void)
 {
     setenv("TZ", "Asia/Shanghai", 1);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_network_starts_after_first_frame),   /* first: see there */
         cmocka_unit_test(test_live_reload_from_kioskctl),
         cmocka_unit_test(test_open_reports_bad_start_content),
         cmocka_unit_test(test_inputs_load_after_first_frame),

@@ -22,7 +22,9 @@ struct Kiosk {
     bool shown;                   /* the first frame is on screen */
     bool inputs_started;          /* the pinyin load was started after it */
     bool inputs_checked;          /* and its outcome is known */
-    Uploader *uploader;           /* upload, sync, heartbeat; NULL if it could not start */
+    Uploader *uploader;           /* upload, sync, heartbeat; NULL if it could not start;
+                                   * launched after the first frame (kiosk_shown) */
+    bool uploader_told;           /* a launch failure was logged */
     App *app;
     DrawList frame;               /* the last frame drawn (hit testing) */
     int64_t serial;               /* content serial the app shows */
@@ -201,8 +203,10 @@ Kiosk *kiosk_open(const Config *cfg, const char *share_dir, const char *content_
         fprintf(stderr, "kiosk: pinyin input unavailable: %s\n", msg);
     app_attach_inputs(k->app, k->outbox, k->pinyin);
     /* The network worker: without it the kiosk works offline and the
-     * staff panel says why. */
-    k->uploader = uploader_start(cfg, msg, sizeof msg);
+     * staff panel says why. Checked now, started after the first frame
+     * (kiosk_shown): its thread then loads libcurl, which that frame does
+     * not need. */
+    k->uploader = uploader_prepare(cfg, msg, sizeof msg);
     if (!k->uploader)
         fprintf(stderr, "kiosk: uploading and content sync are off: %s\n", msg);
     kiosk_share_flags(k);   /* before the first heartbeat goes, as a rule */
@@ -270,7 +274,10 @@ static void kiosk_retry_store(Kiosk *k, int64_t now_ms)
     store_close(k->store);
     k->store = s;
     k->outbox = ob;
-    k->uploader = uploader_start(&k->cfg, msg, sizeof msg);
+    k->uploader = uploader_prepare(&k->cfg, msg, sizeof msg);
+    k->uploader_told = false;
+    if (k->shown)
+        uploader_launch(k->uploader);
     app_set_suggest_paused(k->app, false);
     if (was_full)
         outbox_flag_raise(ob, "disk_full", "the disk was full when the kiosk started;"
@@ -513,8 +520,23 @@ static bool kiosk_inputs(Kiosk *k)
     return true;
 }
 
+/* Say once on stderr when the worker launched after the first frame could
+ * not open (libcurl missing, the database): the staff panel says it too. */
+static void kiosk_uploader_check(Kiosk *k)
+{
+    if (k->uploader_told || !uploader_launched(k->uploader))
+        return;
+    UploaderStatus us;
+    uploader_status(k->uploader, &us);
+    if (!us.start_error[0])
+        return;
+    k->uploader_told = true;
+    fprintf(stderr, "kiosk: uploading and content sync are off: %s\n", us.start_error);
+}
+
 bool kiosk_tick(Kiosk *k, int64_t now_ms)
 {
+    kiosk_uploader_check(k);
     bool redraw = kiosk_inputs(k);
     redraw |= kiosk_poll_content(k, now_ms, false);
     redraw |= app_tick(k->app, now_ms);
@@ -546,6 +568,7 @@ void kiosk_shown(Kiosk *k)
     k->shown = true;
     uploader_set_frame_hash(k->uploader, dl_hash(&k->frame));   /* for the heartbeat */
     uploader_set_display(k->uploader, app_display_state(k->app));
+    uploader_launch(k->uploader);   /* the first time: its thread opens libcurl */
 }
 
 const DrawList *kiosk_frame(const Kiosk *k) { return &k->frame; }

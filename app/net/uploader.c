@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,7 +17,8 @@
 
 struct Uploader {
     pthread_t thread;
-    bool started;
+    bool started;                /* the thread runs (joined by uploader_stop) */
+    bool opened;                 /* http, ob, up and sync are open */
     pthread_mutex_t mu;          /* guards everything below it */
     pthread_cond_t cond;         /* on CLOCK_MONOTONIC */
     bool stop, wake, force;
@@ -25,7 +27,9 @@ struct Uploader {
     int64_t frame_at_ms;
     char display[16];          /* "day", "night", "night-blank" */
     char flags[256];           /* staff flags' names for the heartbeat */
-    /* The worker's own, touched only by it (and by stop after the join). */
+    /* The worker's own, touched only by it (and by stop after the join);
+     * http is set under mu, as uploader_stop interrupts it. */
+    ConfigUpload cu;             /* a copy: the settings the parts open with */
     Http *http;
     Outbox *ob;                  /* the worker's own connection */
     Upload *up;
@@ -154,9 +158,23 @@ static void uploader_sync(Uploader *u, int64_t now_ms)
     pthread_mutex_unlock(&u->mu);
 }
 
+static int uploader_open_parts(Uploader *u, char *err, size_t errlen);
+
 static void *uploader_main(void *arg)
 {
     Uploader *u = arg;
+    if (!u->opened) {
+        /* uploader_launch: libcurl and the connections open here, off the
+         * thread that draws. Failing, the worker says why and stops. */
+        char err[200];
+        if (uploader_open_parts(u, err, sizeof err) < 0) {
+            pthread_mutex_lock(&u->mu);
+            u->st.running = false;
+            snprintf(u->st.start_error, sizeof u->st.start_error, "%s", err);
+            pthread_mutex_unlock(&u->mu);
+            return NULL;
+        }
+    }
     int64_t now = time_now_ms();
     int64_t next_sync = now, next_hb = now, next_purge = now;
     int64_t next_slot = -1;
@@ -232,7 +250,7 @@ static void uploader_free(Uploader *u)
     free(u);
 }
 
-Uploader *uploader_start(const Config *cfg, char *err, size_t errlen)
+Uploader *uploader_prepare(const Config *cfg, char *err, size_t errlen)
 {
     const ConfigUpload *cu = &cfg->upload;
     Uploader *u = calloc(1, sizeof *u);
@@ -247,6 +265,7 @@ Uploader *uploader_start(const Config *cfg, char *err, size_t errlen)
     pthread_cond_init(&u->cond, &ca);
     pthread_condattr_destroy(&ca);
     snprintf(u->data_dir, sizeof u->data_dir, "%s", cfg->data_dir);
+    u->cu = *cu;
     u->upload_on = cu->upload_url[0] != '\0';
     u->content_on = cu->content_url[0] != '\0';
     u->heartbeat_on = cu->heartbeat_url[0] != '\0';
@@ -262,13 +281,32 @@ Uploader *uploader_start(const Config *cfg, char *err, size_t errlen)
     if (!u->upload_on && !u->content_on && !u->heartbeat_on)
         return u;   /* offline: no thread; the status says so */
 
-    char contact[CONFIG_URL_MAX], why[200];
+    char contact[CONFIG_URL_MAX];
     UploadSettings us;
     if (upload_settings(cu, &us, contact, err, errlen) < 0) {
         uploader_free(u);
         return NULL;
     }
     u->times = us.times;
+    /* The URLs' policy is checked with libcurl's own parser (the one that
+     * connects), so in uploader_open_parts. As http_create says it, before anything is opened. */
+    if (cu->ca_file[0] && access(cu->ca_file, R_OK) < 0) {
+        snprintf(err, errlen, "ca_file %s cannot be read", cu->ca_file);
+        uploader_free(u);
+        return NULL;
+    }
+    return u;
+}
+
+/* The URLs' network policy, libcurl (its URL parser and http_create open
+ * it), the worker's database connection, the upload and the sync. u->http is published under mu for uploader_stop. */
+static int uploader_open_parts(Uploader *u, char *err, size_t errlen)
+{
+    const ConfigUpload *cu = &u->cu;
+    char contact[CONFIG_URL_MAX], why[200];
+    UploadSettings us;
+    if (upload_settings(cu, &us, contact, err, errlen) < 0)
+        return -1;
     const struct { const char *name, *url; } urls[] = {
         {"upload_url", cu->upload_url},
         {cu->contact_url[0] ? "contact_url" : "upload_url (with /contact)", contact},
@@ -278,8 +316,7 @@ Uploader *uploader_start(const Config *cfg, char *err, size_t errlen)
         if (urls[i].url[0] && http_url_check(urls[i].url, cu->allow_http_loopback,
                                              why, sizeof why) < 0) {
             snprintf(err, errlen, "[upload] %s: %s", urls[i].name, why);
-            uploader_free(u);
-            return NULL;
+            return -1;
         }
     HttpPolicy pol;
     upload_policy(cu, &pol);
@@ -287,21 +324,61 @@ Uploader *uploader_start(const Config *cfg, char *err, size_t errlen)
         .content_url = cu->content_url, .heartbeat_url = cu->heartbeat_url,
         .device_token = cu->device_token, .content_max = (size_t)cu->content_max_mb << 20,
     };
-    if (!(u->http = http_create(&pol, err, errlen)) ||
-        !(u->ob = outbox_open(cfg->data_dir, NULL, err, errlen)) ||
+    Http *h = http_create(&pol, err, errlen);
+    if (!h)
+        return -1;
+    pthread_mutex_lock(&u->mu);
+    u->http = h;
+    pthread_mutex_unlock(&u->mu);
+    if (!(u->ob = outbox_open(u->data_dir, NULL, err, errlen)) ||
         !(u->up = upload_open(u->ob, &us, u->http, err, errlen)) ||
-        !(u->sync = sync_open(cfg->data_dir, &ss, u->http, err, errlen))) {
-        uploader_free(u);
-        return NULL;
-    }
+        !(u->sync = sync_open(u->data_dir, &ss, u->http, err, errlen)))
+        return -1;   /* uploader_free closes what opened */
+    u->opened = true;
+    return 0;
+}
+
+/* Start the thread; false with a message when it cannot. */
+static bool uploader_thread(Uploader *u, char *err, size_t errlen)
+{
+    u->st.running = true;   /* before the thread may clear it */
     if (pthread_create(&u->thread, NULL, uploader_main, u) != 0) {
+        u->st.running = false;
         snprintf(err, errlen, "cannot start the upload thread");
-        uploader_free(u);
-        return NULL;
+        return false;
     }
     u->started = true;
-    u->st.running = true;
+    return true;
+}
+
+Uploader *uploader_start(const Config *cfg, char *err, size_t errlen)
+{
+    Uploader *u = uploader_prepare(cfg, err, errlen);
+    if (!u || (!u->upload_on && !u->content_on && !u->heartbeat_on))
+        return u;
+    if (uploader_open_parts(u, err, errlen) < 0 || !uploader_thread(u, err, errlen)) {
+        uploader_free(u);
+        return NULL;
+    }
     return u;
+}
+
+void uploader_launch(Uploader *u)
+{
+    if (!u || u->started || u->st.start_error[0] ||
+        (!u->upload_on && !u->content_on && !u->heartbeat_on))
+        return;
+    char err[200];
+    if (!uploader_thread(u, err, sizeof err)) {
+        pthread_mutex_lock(&u->mu);
+        snprintf(u->st.start_error, sizeof u->st.start_error, "%s", err);
+        pthread_mutex_unlock(&u->mu);
+    }
+}
+
+bool uploader_launched(const Uploader *u)
+{
+    return u && u->started;
 }
 
 void uploader_stop(Uploader *u)
@@ -312,8 +389,9 @@ void uploader_stop(Uploader *u)
         pthread_mutex_lock(&u->mu);
         u->stop = true;
         pthread_cond_signal(&u->cond);
+        Http *h = u->http;   /* NULL while the thread has not opened it */
         pthread_mutex_unlock(&u->mu);
-        http_interrupt(u->http);
+        http_interrupt(h);
         pthread_join(u->thread, NULL);
     }
     uploader_free(u);
@@ -393,6 +471,10 @@ void uploader_summary(Uploader *u, char *out, size_t n)
     }
     if (!st.upload_enabled) {
         snprintf(out, n, "off: no upload_url");
+        return;
+    }
+    if (st.start_error[0]) {
+        snprintf(out, n, "off: %.180s", st.start_error);
         return;
     }
     char ok[8], next[8];

@@ -33,8 +33,9 @@ struct sqlite3 *store_connect(const char *dir, char *err, size_t errlen);
 /* Open (creating if needed) DIR/kiosk.db and its schema. The directory is
  * created if missing. Unlike store_connect it also runs PRAGMA quick_check
  * (one pass over the file: for a queue at its 20 MB default cap, a 64 MB
- * file, about 40 ms from the page cache and 0.5 s from a cold disk).
- * Returns NULL and a message in err on failure.
+ * file, about 40 ms from the page cache and 0.5 s from a cold disk;
+ * store_open_recover skips it when the kiosk's clean close vouches for the
+ * file, see there). Returns NULL and a message in err on failure.
  *
  * A damaged file (SQLITE_CORRUPT or SQLITE_NOTADB while opening or
  * migrating, or a quick_check fault) is not written to, and its -wal is
@@ -66,6 +67,26 @@ void store_close(Store *s);   /* NULL accepted */
  * file system) or the second open fails too. Writes nothing to stderr:
  * the caller tells staff (store_recovered). */
 Store *store_open_recover(const char *dir, char *err, size_t errlen);
+
+/* store_open_recover's quick_check policy. The kiosk's clean close
+ * (store_close of its Store, the last connection closed, no -wal left)
+ * writes DIR/STORE_CLEAN_NAME: kiosk.db's device, inode, size, mtime and
+ * ctime (to the nanosecond) and when the file last passed quick_check.
+ * The next store_open_recover skips quick_check only when that stamp
+ * matches the file exactly, no -wal is beside it, and the last check is
+ * less than STORE_CHECK_MAX_AGE_S old; it deletes the stamp before
+ * anything else, so after a crash, a kill or a power cut the start after
+ * checks. Anything that wrote the file since (an editor, a copy, a
+ * truncate, dd) changed its ctime, which cannot be set back by hand; what
+ * no stamp can see (a disk that rots a page behind the file system's
+ * back) is found by the check at least every STORE_CHECK_MAX_AGE_S, and
+ * by SQLite itself (SQLITE_CORRUPT) when the page is read. */
+#define STORE_CLEAN_NAME "kiosk.db.clean-close"
+#define STORE_CHECK_MAX_AGE_S (7 * 24 * 3600)
+
+/* Whether PRAGMA quick_check ran at this open (store_open always;
+ * store_open_recover unless the clean-close stamp vouched for the file). */
+bool store_checked(const Store *s);
 
 /* The kiosk's lock in the data directory (store_open_recover). */
 #define STORE_LOCK_NAME "kiosk.lock"

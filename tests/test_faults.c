@@ -735,6 +735,91 @@ static void test_damaged_database_is_moved_aside(void **state)
     }
 }
 
+/* store_open_recover's quick_check policy (store.h): skipped only when the
+ * kiosk's own clean close vouches for the file as it is; after a crash, on
+ * damage that keeps the file's size and mtime, and once the last check is a
+ * week old, the check runs and finds what it must. */
+static void test_quick_check_skipped_only_after_clean_close(void **state)
+{
+    (void)state;
+    int64_t now = SAMPLE_NOW_MS;
+    char *data = populated("clean-close", now);
+    char *stamp = tmpdir_path(data, STORE_CLEAN_NAME);
+    char *db = tmpdir_path(data, "kiosk.db");
+    struct stat st;
+    assert_int_equal(stat(stamp, &st), 0);           /* populated closed cleanly */
+    assert_int_equal(st.st_mode & 077, 0);
+
+    /* A clean close before: no check; the stamp is gone while it runs. */
+    Kiosk *k = kiosk_start(data, NULL, now);
+    assert_false(store_checked(kiosk_store(k)));
+    assert_int_equal(stat(stamp, &st), -1);
+    assert_non_null(app_content(kiosk_app(k)));
+    kiosk_close(k);
+    assert_int_equal(stat(stamp, &st), 0);
+
+    /* A crash (a kiosk that ends without closing): the next start checks. */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        Config cfg;
+        config_defaults(&cfg);
+        snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", data);
+        char err[600];
+        Kiosk *child = kiosk_open(&cfg, ".", NULL, fake_measure(), 1920, 1080, now, err,
+                                  sizeof err);
+        _exit(child ? 0 : 1);   /* no kiosk_close: as a kill -9 */
+    }
+    int ws;
+    assert_int_equal(waitpid(pid, &ws, 0), pid);
+    assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    assert_int_equal(stat(stamp, &st), -1);
+    k = kiosk_start(data, NULL, now);
+    assert_true(store_checked(kiosk_store(k)));
+    assert_null(store_recovered(kiosk_store(k), NULL));
+    kiosk_close(k);
+
+    /* The last check a week old: checked, and the new check's time kept. */
+    size_t n;
+    char *line = read_all(stamp, &n), aged[300];
+    line[n] = '\0';
+    char *last = strrchr(line, ' ');
+    assert_non_null(last);
+    long long at = strtoll(last + 1, NULL, 10);
+    assert_true(at > 0);
+    *last = '\0';
+    snprintf(aged, sizeof aged, "%s %lld\n", line, at - STORE_CHECK_MAX_AGE_S);
+    FILE *f = fopen(stamp, "w");
+    assert_non_null(f);
+    fputs(aged, f);
+    fclose(f);
+    free(line);
+    k = kiosk_start(data, NULL, now);
+    assert_true(store_checked(kiosk_store(k)));
+    kiosk_close(k);
+    k = kiosk_start(data, NULL, now);
+    assert_false(store_checked(kiosk_store(k)));     /* that check counts again */
+    kiosk_close(k);
+
+    /* Damage that keeps the size and puts the mtime back (only the ctime,
+     * which no one can set, tells): checked, found, moved aside. */
+    assert_int_equal(stat(db, &st), 0);
+    struct timespec times[2] = {st.st_atim, st.st_mtim};
+    damage(db, DAMAGE_PAGES);
+    assert_int_equal(utimensat(AT_FDCWD, db, times, 0), 0);
+    struct stat st2;
+    assert_int_equal(stat(db, &st2), 0);
+    assert_true(st2.st_size == st.st_size && st2.st_mtim.tv_sec == st.st_mtim.tv_sec &&
+                st2.st_mtim.tv_nsec == st.st_mtim.tv_nsec);
+    if (!sqlite_sees_damage(db))
+        fail_msg("SQLite itself sees no damage; the test proves nothing");
+    k = kiosk_start(data, NULL, now);
+    assert_true(store_checked(kiosk_store(k)));
+    assert_non_null(store_recovered(kiosk_store(k), NULL));
+    kiosk_close(k);
+    free(db); free(stamp); free(data);
+}
+
 /* The real binary: a clear message on stderr, the home screen drawn, and
  * a name already taken (a second damage in the same second) never
  * overwritten; -wal and -shm follow the file. */
@@ -1102,6 +1187,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_only_mount, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_database_is_moved_aside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kiosk_binary_on_damaged_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quick_check_skipped_only_after_clean_close, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_full_disk_at_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_kiosk_per_data_dir, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_database_open_elsewhere_stays, setup,

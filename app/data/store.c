@@ -33,6 +33,10 @@ struct Store {
     int lock_fd;                  /* DIR/kiosk.lock, held (store_open_recover); -1 none */
     bool lost;                    /* the directory had data; this database holds none */
     bool marked;                  /* DIR/STORE_DATA_MARK is known to exist */
+    bool checked;                 /* quick_check ran at this open */
+    bool sound;                   /* the kiosk's, read-write, found sound at open:
+                                   * store_close writes STORE_CLEAN_NAME */
+    int64_t checked_at;           /* when the file last passed quick_check (Unix s) */
     char dir[PATH_MAX];
 };
 
@@ -537,6 +541,81 @@ bool store_lost(const Store *s)
     return s && s->lost;
 }
 
+/* ---- When the kiosk skips quick_check (docs/OPERATIONS.md) ---- */
+
+/* What DIR/STORE_CLEAN_NAME holds: kiosk.db's identity as the kiosk's
+ * clean close left it (after the last connection closed: no -wal), and when
+ * the file last passed quick_check. Any write to the file since, by SQLite
+ * or anything else, changes its size, mtime or ctime (ctime cannot be set
+ * back by hand); a file renamed or replaced changes dev or inode. */
+#define STORE_CLEAN_FMT "lobby-kiosk clean close v1 %llu %llu %lld %lld %ld %lld %ld %lld\n"
+
+static int store_clean_line(const struct stat *st, int64_t checked_at, char *buf, size_t n)
+{
+    return snprintf(buf, n, STORE_CLEAN_FMT, (unsigned long long)st->st_dev,
+                    (unsigned long long)st->st_ino, (long long)st->st_size,
+                    (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+                    (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec, (long long)checked_at);
+}
+
+/* True when DIR/STORE_CLEAN_NAME describes DIR/kiosk.db exactly as it is
+ * now, no -wal is beside it, and its last quick_check is less than
+ * STORE_CHECK_MAX_AGE_S old: the file is the one a check found sound,
+ * changed since only by the kiosk that closed it cleanly. *checked_at is
+ * then that check's time. */
+static bool store_clean_stamp_ok(const char *dir, int64_t now_s, int64_t *checked_at)
+{
+    char path[PATH_MAX + 32], line[256], want[256];
+    snprintf(path, sizeof path, "%s/" STORE_CLEAN_NAME, dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, line, sizeof line - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    line[n] = '\0';
+    unsigned long long a, b;
+    long long c, d, f, at;
+    long e, g;
+    if (sscanf(line, STORE_CLEAN_FMT, &a, &b, &c, &d, &e, &f, &g, &at) != 8)
+        return false;
+    snprintf(path, sizeof path, "%s/kiosk.db", dir);
+    struct stat st;
+    if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || store_has_wal(path))
+        return false;
+    store_clean_line(&st, at, want, sizeof want);
+    if (strcmp(line, want) != 0 || at > now_s || now_s - at >= STORE_CHECK_MAX_AGE_S)
+        return false;
+    *checked_at = at;
+    return true;
+}
+
+/* The kiosk's clean close: write DIR/STORE_CLEAN_NAME for the file as the
+ * last connection left it. Not when a -wal is still there (another
+ * program has it open): the next start checks. Not synced: SQLite synced
+ * the file itself, and a stamp lost or cut short by a power cut only
+ * means the next start checks (so does a full disk). */
+static void store_write_clean_stamp(const char *dir, int64_t checked_at)
+{
+    char path[PATH_MAX + 32], line[256];
+    snprintf(path, sizeof path, "%s/kiosk.db", dir);
+    struct stat st;
+    if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || store_has_wal(path))
+        return;
+    int n = store_clean_line(&st, checked_at, line, sizeof line);
+    snprintf(path, sizeof path, "%s/" STORE_CLEAN_NAME, dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return;
+    if (write(fd, line, (size_t)n) != n) {
+        close(fd);
+        unlink(path);
+        return;
+    }
+    close(fd);
+}
+
 static Store *store_open_mode(const char *dir, bool recover, char *err, size_t errlen)
 {
     bool damaged;
@@ -551,7 +630,17 @@ static Store *store_open_mode(const char *dir, bool recover, char *err, size_t e
         if ((lock_fd = store_lock_dir(dir, err, errlen)) == -1)
             return NULL;
     }
-    sqlite3 *db = store_connect_db(dir, true, &damaged, why, sizeof why);
+    /* The kiosk checks the file unless its own clean close left it as it
+     * is now (and the last check is recent); every other program always. */
+    int64_t now_s = time_now_ms() / 1000, checked_at = now_s;
+    bool check = !(recover && store_clean_stamp_ok(dir, now_s, &checked_at));
+    if (recover) {
+        /* Gone while the kiosk runs: after a crash the next start checks. */
+        char clean[PATH_MAX + 32];
+        snprintf(clean, sizeof clean, "%s/" STORE_CLEAN_NAME, dir);
+        unlink(clean);
+    }
+    sqlite3 *db = store_connect_db(dir, check, &damaged, why, sizeof why);
     long other = !db && damaged && recover ? store_other_user(dir) : 0;
     if (other) {
         /* Never from under another program (kioskctl, a second kiosk
@@ -574,6 +663,8 @@ static Store *store_open_mode(const char *dir, bool recover, char *err, size_t e
         char mark[PATH_MAX];
         snprintf(mark, sizeof mark, "%s/" STORE_DATA_MARK, dir);
         unlink(mark);
+        check = true;
+        checked_at = now_s;
         db = store_connect_db(dir, true, &damaged, err, errlen);
     } else if (!db) {
         errmsg(err, errlen, "%s", why);
@@ -602,6 +693,9 @@ static Store *store_open_mode(const char *dir, bool recover, char *err, size_t e
     store_note_data(s);
     s->seen_data_version = -1;
     s->readonly = sqlite3_db_readonly(db, "main") == 1;
+    s->checked = check;
+    s->checked_at = checked_at;
+    s->sound = recover && !s->readonly;
     s->disk_full = s->readonly && store_free_bytes(dir) >= 0 &&
                    store_free_bytes(dir) < STORE_FULL_BYTES;
     if (moved[0]) {
@@ -633,6 +727,11 @@ const char *store_recovered(const Store *s, const char **why)
     if (why)
         *why = s && s->moved[0] ? s->moved_why : NULL;
     return s && s->moved[0] ? s->moved : NULL;
+}
+
+bool store_checked(const Store *s)
+{
+    return s && s->checked;
 }
 
 bool store_readonly(const Store *s)
@@ -670,6 +769,8 @@ void store_close(Store *s)
     sqlite3_finalize(s->data_version);
     sqlite3_finalize(s->serial);
     sqlite3_close(s->db);
+    if (s->sound && s->lock_fd >= 0)   /* still the kiosk's (store_adopt_lock) */
+        store_write_clean_stamp(s->dir, s->checked_at);
     if (s->lock_fd >= 0)
         close(s->lock_fd);   /* last: the database is closed */
     free(s);

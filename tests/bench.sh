@@ -8,7 +8,9 @@
 # BENCH_UPLOAD_ITEMS (500), BENCH_CHROMIUM=0 (skip section 7, the comparison
 # with Chromium, which installs the chromium package with apt when missing),
 # BENCH_CHROMIUM_RUNS (7);
-# BENCH_UPDATE_DOC=1 also copies the tables into docs/BENCHMARKS.md.
+# BENCH_UPDATE_DOC=1 also copies the tables into docs/BENCHMARKS.md;
+# BENCH_ONLY=start measures only the start rows (section 1, and on Xvfb when
+# installed) and prints them, for measuring them alone on a busy machine.
 # Exit status 1 when a target is missed.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -69,12 +71,49 @@ progress "start to first frame ($RUNS runs each, in turn with the SDL floor)"
 SDL_VIDEODRIVER=dummy "$B/kiosk" --windowed --size $SIZE --now $NOW --data-dir "$DATA" \
     --exit-after-first-frame || exit 1      # warm the file cache
 FLOOR="$B/bench/floor --windowed --size $SIZE"
-# ffrow FIGURE OUTPUT TARGET_MS: the row of a start measured --vs the floor
+# ffrow FIGURE OUTPUT TARGET_MS: the row of a start measured --vs the floor.
+# The target is absolute and stays so: a start over it is a FAIL. The row
+# says besides what the floor took in the same runs, and when the floor
+# alone is over the target, that no program could pass here (the ratio to
+# the floor is then the figure that carries). A pass with less than the
+# issue's 30 % margin says so.
 ffrow() {
-    check "$1" "$(get wall_median "$2") ms = $(get ratio_wall_median "$2") x the SDL floor (min $(get wall_min "$2"), max $(get wall_max "$2"); CPU $(get cpu_median "$2") ms = $(get ratio_cpu_median "$2") x)" \
-          "$(get wall_median "$2")" "$3" "< $3 ms"
+    w=$(get wall_median "$2"); fl=$(get b_wall_median "$2")
+    meas="$w ms = $(get ratio_wall_median "$2") x the SDL floor (min $(get wall_min "$2"), max $(get wall_max "$2"); CPU $(get cpu_median "$2") ms = $(get ratio_cpu_median "$2") x)"
+    tgt="< $3 ms (floor here $fl ms)"
+    if lt "$w" "$3"; then
+        m=$(awk -v w="$w" -v t="$3" 'BEGIN { printf "%.0f", 100 * (t - w) / t }')
+        if lt "$m" 30; then row "$1" "$meas" "$tgt" "pass, margin $m % (< 30 %)"
+        else row "$1" "$meas" "$tgt" "pass, margin $m %"; fi
+    elif lt "$fl" "$3"; then
+        row "$1" "$meas" "$tgt" FAIL; failed=1
+    else
+        row "$1" "$meas" "$tgt" "FAIL: the floor alone is over the target, unreachable here"; failed=1
+    fi
     row "  the SDL floor in the same runs (bench/floor.c: SDL + SDL_ttf, one board)" \
-        "$(get b_wall_median "$2") ms (min $(get b_wall_min "$2"), max $(get b_wall_max "$2"); CPU $(get b_cpu_median "$2") ms)" "-" info
+        "$fl ms (min $(get b_wall_min "$2"), max $(get b_wall_max "$2"); CPU $(get b_cpu_median "$2") ms)" "-" info
+}
+# start_xvfb: an X server for the window rows; sets DISPLAY and driver=x11,
+# or leaves driver as it is and says why in the notes.
+start_xvfb() {
+    Xvfb -displayfd 5 -screen 0 ${SIZE}x24 -nolisten tcp 5>"$TMP/display" \
+        >"$TMP/xvfb.log" 2>&1 &
+    XPID=$!
+    i=0
+    while [ ! -s "$TMP/display" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    if [ -s "$TMP/display" ]; then
+        DISPLAY=:$(head -n 1 "$TMP/display"); export DISPLAY; driver=x11
+    else
+        note "Xvfb did not start ($(head -c 200 "$TMP/xvfb.log")); idle measured with the dummy driver"
+        kill "$XPID" 2>/dev/null; wait "$XPID" 2>/dev/null; XPID=
+    fi
+}
+# xvfb_start_row: the start on X11, in turn with the floor there.
+xvfb_start_row() {
+    progress "start to first frame under Xvfb ($RUNS runs, in turn with the SDL floor)"
+    fx=$(SDL_VIDEODRIVER=x11 "$B/bench/spawn" "$RUNS" "$B/kiosk" --windowed --size $SIZE \
+         --now $NOW --data-dir "$DATA" --exit-after-first-frame --vs $FLOOR) || exit 1
+    ffrow "Start to first frame, window on Xvfb (X11, median of $RUNS)" "$fx" 100
 }
 ff=$(SDL_VIDEODRIVER=dummy "$B/bench/spawn" "$RUNS" "$B/kiosk" --windowed --size $SIZE \
      --now $NOW --data-dir "$DATA" --exit-after-first-frame --vs $FLOOR) || exit 1
@@ -104,6 +143,19 @@ if command -v strace >/dev/null 2>&1; then
         "$SYS_REDRAW" "-" info
 else
     note "strace is not installed (package strace): the system calls of a start and a redraw were not counted"
+fi
+
+if [ "${BENCH_ONLY:-}" = start ]; then
+    driver=dummy
+    command -v Xvfb >/dev/null 2>&1 && start_xvfb
+    [ $driver = x11 ] && xvfb_start_row
+    echo "Load average $LOAD0 at the start, $(cut -d ' ' -f 1-3 /proc/loadavg) at the end; $(date -u '+%Y-%m-%d %H:%M UTC')."
+    echo
+    echo "| Figure | Measured | Target | Result |"
+    echo "|---|---|---|---|"
+    cat "$ROWS"
+    [ -s "$NOTES" ] && { echo; cat "$NOTES"; }
+    [ $failed -eq 0 ]; exit
 fi
 
 # 2. Redraw of an unchanged screen, in-process, CPU time.
@@ -156,26 +208,13 @@ driver=dummy
 if [ "${BENCH_XVFB:-1}" = 0 ]; then
     note "BENCH_XVFB=0: idle measured with the dummy driver, whose SDL_WaitEventTimeout polls every millisecond, so its idle CPU is not the kiosk's"
 elif command -v Xvfb >/dev/null 2>&1; then
-    Xvfb -displayfd 5 -screen 0 ${SIZE}x24 -nolisten tcp 5>"$TMP/display" \
-        >"$TMP/xvfb.log" 2>&1 &
-    XPID=$!
-    i=0
-    while [ ! -s "$TMP/display" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-    if [ -s "$TMP/display" ]; then
-        DISPLAY=:$(head -n 1 "$TMP/display"); export DISPLAY; driver=x11
-    else
-        note "Xvfb did not start ($(head -c 200 "$TMP/xvfb.log")); idle measured with the dummy driver"
-        kill "$XPID" 2>/dev/null; wait "$XPID" 2>/dev/null; XPID=
-    fi
+    start_xvfb
 else
     note "Xvfb is not installed (package xvfb): idle measured with the dummy driver, whose SDL_WaitEventTimeout polls every millisecond, so its idle CPU is not the kiosk's"
 fi
 
 if [ $driver = x11 ]; then
-    progress "start to first frame under Xvfb ($RUNS runs, in turn with the SDL floor)"
-    fx=$(SDL_VIDEODRIVER=x11 "$B/bench/spawn" "$RUNS" "$B/kiosk" --windowed --size $SIZE \
-         --now $NOW --data-dir "$DATA" --exit-after-first-frame --vs $FLOOR) || exit 1
-    ffrow "Start to first frame, window on Xvfb (X11, median of $RUNS)" "$fx" 100
+    xvfb_start_row
 fi
 
 progress "idle CPU for ${IDLE_S} s ($driver driver)"
@@ -472,8 +511,8 @@ fi
 # medians, with the 99th percentile beside them where the target is one.
 SUM=$TMP/summary; : >"$SUM"
 srow() { printf '| %s | %s | %s |\n' "$1" "$2" "$3" >>"$SUM"; }
-xv=; [ $driver = x11 ] && xv="; $(get wall_median "$fx") ms = $(get ratio_wall_median "$fx") x floor on Xvfb (X11)"
-srow "Start to first frame (section 1)" "$(get wall_median "$ff") ms = $(get ratio_wall_median "$ff") x the SDL floor, dummy driver$xv" "< 60 ms; Xvfb < 100 ms"
+xv=; [ $driver = x11 ] && xv="; $(get wall_median "$fx") ms = $(get ratio_wall_median "$fx") x floor ($(get b_wall_median "$fx") ms) on Xvfb (X11)"
+srow "Start to first frame (section 1)" "$(get wall_median "$ff") ms = $(get ratio_wall_median "$ff") x the SDL floor ($(get b_wall_median "$ff") ms), dummy driver$xv" "< 60 ms; Xvfb < 100 ms (the floor alone may be over them: section 1)"
 srow "System calls: a start / a redraw of the notices (1)" "${SYS_START:-not counted} / ${SYS_REDRAW:-not counted}" "-"
 l=$(printf '%s\n' "$rd" | grep "^screen=notices part=full ")
 srow "Redraw cost, unchanged notices screen (2)" "$(get median "$l") ms CPU (p99 $(get p99 "$l"))" "< 2 ms"

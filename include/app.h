@@ -66,6 +66,12 @@ void app_destroy(App *a);   /* NULL accepted */
 void app_set_content(App *a, Content *content);
 const Content *app_content(const App *a);
 
+struct ImgCache;
+/* Where the screens look up pictures (not owned; NULL: none are shown). A
+ * picture is shown once the cache holds it; until then its item shows its
+ * text alone (never an empty frame). */
+void app_set_images(App *a, struct ImgCache *images);
+
 void app_resize(App *a, int w, int h);
 
 /* Feed one input. `frame` is the last frame drawn (for hit testing).

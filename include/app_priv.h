@@ -56,6 +56,7 @@ struct App {
     const I18n *i18n;
     const TextMeasure *tm;
     Content *content;             /* owned; NULL when nothing is imported */
+    struct ImgCache *images;      /* pictures (not owned); NULL: none shown */
     int w, h;
     double dp;                    /* pixels per dp: short side / 1080 */
     Lang lang;

@@ -22,7 +22,8 @@ typedef enum {
     DL_CLIP,    /* clip following commands to r (nested clips intersect) */
     DL_UNCLIP,  /* pop the innermost clip */
     DL_QR,      /* QR code of `text`, drawn in r (square) */
-    DL_LINE     /* line from (r.x, r.y) to (r.w, r.h), `size` px thick */
+    DL_LINE,    /* line from (r.x, r.y) to (r.w, r.h), `size` px thick */
+    DL_IMAGE    /* a picture in r: `text` is "SHA256 TW TH SX SY SW SH" (dl_image) */
 } DlKind;
 
 typedef struct {
@@ -83,6 +84,13 @@ void dl_text(DrawList *dl, int x, int y, FontFace face, int size, Color c,
 void dl_qr(DrawList *dl, Rect r, const char *payload);
 /* A thick line with square ends from (x1, y1) to (x2, y2). */
 void dl_line(DrawList *dl, int x1, int y1, int x2, int y2, int thickness, Color c);
+/* A picture from the picture cache (include/imgcache.h) by its SHA-256:
+ * decoded once at tw x th pixels (its shape), and the part src of that
+ * (in those pixels) drawn into dst. For the whole picture: src = {0, 0,
+ * tw, th} and dst of the same size. */
+void dl_image(DrawList *dl, Rect dst, const char *sha256, int tw, int th, Rect src);
+/* Parse a DL_IMAGE command's text; 0, or -1 when malformed. */
+int dl_image_parse(const char *s, char sha256[65], int *tw, int *th, Rect *src);
 void dl_clip(DrawList *dl, Rect r);
 void dl_unclip(DrawList *dl);
 /* Register a tappable region with a stable id (truncated to DL_ID_MAX-1).

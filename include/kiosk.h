@@ -72,6 +72,8 @@ const DrawList *kiosk_frame(const Kiosk *k);
 
 /* The app the kiosk drives (input, resize, opening a screen). */
 App *kiosk_app(Kiosk *k);
+/* The picture cache the screens and the renderer use (NULL: none). */
+struct ImgCache *kiosk_images(Kiosk *k);
 
 /* Staff chose "leave the kiosk": the program should exit. */
 bool kiosk_quit_requested(const Kiosk *k);

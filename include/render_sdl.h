@@ -13,6 +13,8 @@
 #include "drawlist.h"
 #include "measure.h"
 
+struct ImgCache;
+
 typedef struct Renderer Renderer;
 
 /* Open the fonts in font_dir (NotoSansCJKsc-Regular.otf, -Bold.otf,
@@ -24,6 +26,12 @@ Renderer *render_create(SDL_Renderer *sdl, const char *font_dir,
                         char *err, size_t errlen);
 /* Free fonts and textures; NULL accepted. Does not destroy the SDL_Renderer. */
 void render_destroy(Renderer *r);
+
+/* Where DL_IMAGE commands find their pictures (not owned; NULL: none are
+ * drawn). A picture is decoded (include/image.h) at the size drawn the
+ * first time and then kept as a texture like text, so redrawing a screen
+ * with pictures costs what one without does. */
+void render_set_images(Renderer *r, struct ImgCache *images);
 
 /* The measurer for the core; valid while the Renderer lives. */
 const TextMeasure *render_measure(Renderer *r);

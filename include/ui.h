@@ -107,6 +107,18 @@ int ui_detail_body(const App *a, DrawList *dl, const UiDetail *d, int cy, const 
                    const char *qr_payload, const char *qr_caption);
 /* Close the card at cy (its bottom padding added): its height, the clip,
  * the scrollbar and the scroll area `scroll_id`. */
+/* Whether a picture can be shown now (the picture cache holds it). */
+bool ui_image_ready(const App *a, const ContentImage *img);
+/* Draw a picture whole, as large as fits in box (never enlarged past its
+ * own size), at the box's top left plus (box.w - w) / 2 when `centre`;
+ * with a hit region `id` (NULL: none). Returns the rectangle drawn. */
+Rect ui_image(const App *a, DrawList *dl, Rect box, const ContentImage *img, bool centre,
+              const char *id);
+/* A detail card's pictures (those the cache holds) one under another below
+ * cy, each tappable as "image:ITEM:N"; returns the new cy. */
+int ui_detail_images(const App *a, DrawList *dl, const UiDetail *d, int cy, const char *item,
+                     const ContentImage *imgs, size_t n);
+
 void ui_detail_end(const App *a, DrawList *dl, const UiDetail *d, int cy, const char *scroll_id);
 
 #endif

@@ -1,5 +1,6 @@
 /* kiosk.c - wiring of settings, database, strings and app; content watch. */
 #include "kiosk.h"
+#include "imgcache.h"
 #include "seal.h"
 
 #include "timeutil.h"
@@ -34,6 +35,7 @@ struct Kiosk {
     int64_t next_retry_ms;        /* a read-only (full) database: next try to reopen it */
     bool quit;                    /* staff chose to leave the kiosk */
     struct StaffExport *export_job; /* an export to a USB drive, running */
+    ImgCache *images;             /* pictures (DIR/images); NULL if it could not open */
 };
 
 static bool has_strings(const char *dir)
@@ -149,6 +151,11 @@ Kiosk *kiosk_open(const Config *cfg, const char *share_dir, const char *content_
         kiosk_close(k);
         return NULL;
     }
+    /* Pictures: without the cache the kiosk shows text only. */
+    k->images = imgcache_open(cfg->data_dir, 0, msg, sizeof msg);
+    if (!k->images)
+        fprintf(stderr, "kiosk: pictures not shown: %s\n", msg);
+    app_set_images(k->app, k->images);
     /* Suggestions need the outbox and the pinyin engine. Without them the
      * kiosk still shows notices, and the flow says it is unavailable. */
     OutboxLimits lim = {cfg->queue_max_rows, (int64_t)cfg->queue_max_mb * 1024 * 1024,
@@ -222,6 +229,7 @@ void kiosk_close(Kiosk *k)
     staff_export_free(k->export_job);   /* waits for a running export */
     uploader_stop(k->uploader);   /* first: it may be mid-transfer */
     app_destroy(k->app);
+    imgcache_close(k->images);
     store_note_data(k->store);   /* suggestions made since the last poll */
     pinyin_close(k->pinyin);
     outbox_close(k->outbox);
@@ -573,6 +581,7 @@ void kiosk_shown(Kiosk *k)
 
 const DrawList *kiosk_frame(const Kiosk *k) { return &k->frame; }
 App *kiosk_app(Kiosk *k) { return k->app; }
+ImgCache *kiosk_images(Kiosk *k) { return k->images; }
 bool kiosk_quit_requested(const Kiosk *k) { return k->quit; }
 bool kiosk_exporting(const Kiosk *k) { return k->export_job != NULL; }
 const char *kiosk_content_error(const Kiosk *k) { return k->content_error; }

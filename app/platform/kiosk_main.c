@@ -336,6 +336,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "kiosk: %s\n", err);
         goto out;
     }
+    render_set_images(r, kiosk_images(k));
     if (o.lang >= 0)
         app_set_lang(kiosk_app(k), (Lang)o.lang);
     if (o.screenshot) {

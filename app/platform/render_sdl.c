@@ -1,5 +1,7 @@
 /* render_sdl.c - draws a DrawList with SDL2/SDL2_ttf; owns fonts, text and QR textures. */
 #include "render_sdl.h"
+#include "image.h"
+#include "imgcache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,7 @@
 #define STACK_STR        256         /* NUL-terminated copies up to this on the stack */
 #define QR_QUIET         4           /* quiet zone, modules on each side */
 #define KIND_QR          0xFFu       /* cache "face" for QR textures */
+#define KIND_IMAGE       0xFEu       /* pictures: size = width, rgb = height */
 
 static const char *const FONT_FILES[FONT_COUNT] = {
     "NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf", "MaterialIcons-Regular.ttf",
@@ -37,7 +40,7 @@ static const char *const FONT_FILES[FONT_COUNT] = {
 
 /* Failure kinds, each logged once per Renderer (never with the text). */
 enum { LOG_FONT, LOG_TEXT, LOG_TEXTURE, LOG_QR, LOG_QR_SMALL, LOG_WIDE, LOG_SIZE, LOG_OOM,
-       LOG_COUNT };
+       LOG_IMAGE, LOG_COUNT };
 
 typedef struct {
     TTF_Font *font;
@@ -103,6 +106,7 @@ struct Renderer {
     uint16_t *lcs;                   /* dirty_rects' table */
     size_t caplcs;
     bool logged[LOG_COUNT];
+    ImgCache *images;                /* pictures by SHA-256 (not owned), or NULL */
 };
 
 static void log_once(Renderer *r, int kind, const char *fmt, ...)
@@ -654,6 +658,60 @@ static int draw_qr(Renderer *r, const DlCmd *c, const char *payload)
     return SDL_RenderCopy(r->sdl, e->tex, NULL, &dst) == 0 ? 0 : -1;
 }
 
+void render_set_images(Renderer *r, ImgCache *images)
+{
+    if (r)
+        r->images = images;
+}
+
+/* A picture: decoded from the cache once at its texture size (then a
+ * texture like a text's), the src part of it drawn into the rectangle.
+ * One that cannot be had draws nothing (the view shows only pictures the
+ * cache holds, so this is a picture damaged since). */
+static int draw_image(Renderer *r, const DlCmd *c, const char *key)
+{
+    char sha[65];
+    int tw, th;
+    Rect src;
+    if (dl_image_parse(key, sha, &tw, &th, &src) < 0 || !r->images)
+        return 0;
+    uint64_t h = key_hash(KIND_IMAGE, (unsigned)tw, (uint32_t)th, sha, 64);
+    TexEntry *e = tex_find(r, h, KIND_IMAGE, (unsigned)tw, (uint32_t)th, sha, 64);
+    if (!e) {
+        unsigned char *buf;
+        size_t len;
+        char err[300];
+        ImagePixels px;
+        if (imgcache_get(r->images, sha, &buf, &len, err, sizeof err) < 0) {
+            log_once(r, LOG_IMAGE, "picture not shown: %s", err);
+            return 0;
+        }
+        int rc = image_decode_fit(buf, len, tw, th, &px, err, sizeof err);
+        free(buf);
+        if (rc != IMAGE_OK) {
+            log_once(r, LOG_IMAGE, "picture %.16s... not shown: %s", sha, err);
+            return 0;
+        }
+        SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormatFrom(px.px, px.w, px.h, 32, px.w * 4,
+                                                             SDL_PIXELFORMAT_RGBA32);
+        SDL_Texture *t = sf ? SDL_CreateTextureFromSurface(r->sdl, sf) : NULL;
+        SDL_FreeSurface(sf);
+        image_pixels_free(&px);
+        if (!t) {
+            log_once(r, LOG_TEXTURE, "cannot create texture: %s", SDL_GetError());
+            return -1;
+        }
+        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_NONE);
+        e = tex_insert(r, h, KIND_IMAGE, (unsigned)tw, (uint32_t)th, sha, 64, t);
+        if (!e)
+            return -1;
+    }
+    /* The decoded size may differ from the asked one by a pixel. */
+    SDL_Rect s2 = {src.x * e->w / tw, src.y * e->h / th, src.w * e->w / tw, src.h * e->h / th};
+    SDL_Rect dst = {c->r.x, c->r.y, c->r.w, c->r.h};
+    return SDL_RenderCopy(r->sdl, e->tex, &s2, &dst) == 0 ? 0 : -1;
+}
+
 static void set_color(Renderer *r, Color c)
 {
     SDL_SetRenderDrawBlendMode(r->sdl, c.a < 255 ? SDL_BLENDMODE_BLEND : SDL_BLENDMODE_NONE);
@@ -778,7 +836,7 @@ static uint64_t cmd_hash(const DrawList *dl, const DlCmd *c)
                              (uint32_t)c->color.b << 8 | c->color.a,
                          (uint32_t)c->face, (uint32_t)c->size, 0, 0};
     uint64_t h = fnv1a(14695981039346656037ull, head, sizeof head);
-    if (c->kind == DL_TEXT || c->kind == DL_QR) {
+    if (c->kind == DL_TEXT || c->kind == DL_QR || c->kind == DL_IMAGE) {
         const char *s = dl_str(dl, c);
         h = fnv1a(h, s, strlen(s) + 1);
     }
@@ -872,6 +930,9 @@ static int replay(Renderer *r, const DrawList *dl)
             break;
         case DL_QR:
             res = draw_qr(r, c, dl_str(dl, c));
+            break;
+        case DL_IMAGE:
+            res = draw_image(r, c, dl_str(dl, c));
             break;
         case DL_LINE:
             res = draw_line(r, c);

@@ -294,6 +294,11 @@ void app_set_content(App *a, Content *content)
     refresh_all(a);
 }
 
+void app_set_images(App *a, struct ImgCache *images)
+{
+    a->images = images;
+}
+
 void app_resize(App *a, int w, int h)
 {
     a->w = w > 1 ? w : 1;

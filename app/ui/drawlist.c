@@ -117,6 +117,27 @@ void dl_qr(DrawList *dl, Rect r, const char *payload)
         cmd->text = (size_t)off;
 }
 
+void dl_image(DrawList *dl, Rect dst, const char *sha256, int tw, int th, Rect src)
+{
+    char key[160];
+    int n = snprintf(key, sizeof key, "%.64s %d %d %d %d %d %d", sha256, tw, th,
+                     src.x, src.y, src.w, src.h);
+    long off = intern(dl, key, (size_t)n);
+    if (off < 0)
+        return;
+    DlCmd *cmd = push(dl, DL_IMAGE, dst, (Color){0, 0, 0, 255});
+    if (cmd)
+        cmd->text = (size_t)off;
+}
+
+int dl_image_parse(const char *s, char sha256[65], int *tw, int *th, Rect *src)
+{
+    if (sscanf(s, "%64s %d %d %d %d %d %d", sha256, tw, th, &src->x, &src->y,
+               &src->w, &src->h) != 7 || *tw < 1 || *th < 1)
+        return -1;
+    return 0;
+}
+
 void dl_line(DrawList *dl, int x1, int y1, int x2, int y2, int thickness, Color c)
 {
     DlCmd *cmd = push(dl, DL_LINE, (Rect){x1, y1, x2, y2}, c);
@@ -269,7 +290,7 @@ uint64_t dl_hash(const DrawList *dl)
         int32_t v[9] = {(int32_t)c->kind, c->r.x, c->r.y, c->r.w, c->r.h, (int32_t)rgba,
                         (int32_t)c->face, c->size, 0};
         h = fnv(h, v, sizeof v);
-        if (c->kind == DL_TEXT || c->kind == DL_QR) {
+        if (c->kind == DL_TEXT || c->kind == DL_QR || c->kind == DL_IMAGE) {
             const char *s = dl_str(dl, c);
             h = fnv(h, s, strlen(s));
         }
@@ -286,6 +307,8 @@ int dl_dump(const DrawList *dl, void *out)
             fprintf(f, "text %d %d %d %s\n", c->r.x, c->r.y, c->size, dl_str(dl, c));
         else if (c->kind == DL_QR)
             fprintf(f, "qr %d %d %d %d %s\n", c->r.x, c->r.y, c->r.w, c->r.h, dl_str(dl, c));
+        else if (c->kind == DL_IMAGE)
+            fprintf(f, "image %d %d %d %d %s\n", c->r.x, c->r.y, c->r.w, c->r.h, dl_str(dl, c));
     }
     for (size_t i = 0; i < dl->nhits; i++) {
         const DlHit *h = &dl->hits[i];

@@ -1,5 +1,7 @@
 /* ui.c - drawing helpers shared by the screens. */
 #include "ui.h"
+#include "image.h"
+#include "imgcache.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -431,6 +433,43 @@ int ui_detail_body(const App *a, DrawList *dl, const UiDetail *d, int cy, const 
     cy += ui_para(a, dl, d->x, cy, d->col, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, body);
     if (qr_payload)
         cy += detail_qr(a, dl, d->cx + d->cw, d->vp.y, d->x, d->col, cy, qr_payload, qr_caption);
+    return cy;
+}
+
+bool ui_image_ready(const App *a, const ContentImage *img)
+{
+    return a->images && imgcache_has(a->images, img->sha256);
+}
+
+Rect ui_image(const App *a, DrawList *dl, Rect box, const ContentImage *img, bool centre,
+              const char *id)
+{
+    int w, h;
+    image_fit_size(img->width, img->height, box.w, box.h, &w, &h);
+    Rect r = {box.x + (centre ? (box.w - w) / 2 : 0), box.y, w, h};
+    dl_image(dl, r, img->sha256, w, h, (Rect){0, 0, w, h});
+    dl_frame(dl, r, COL_BORDER, ui_dp(a, 1) > 0 ? ui_dp(a, 1) : 1);
+    if (id)
+        dl_hit(dl, r, id);
+    return r;
+}
+
+int ui_detail_images(const App *a, DrawList *dl, const UiDetail *d, int cy, const char *item,
+                     const ContentImage *imgs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!ui_image_ready(a, &imgs[i]))
+            continue;
+        char id[DL_ID_MAX];
+        snprintf(id, sizeof id, "image:%s:%zu", item, i);
+        cy += ui_dp(a, DP_GAP_M);
+        /* At most two thirds of the viewport high, so text stays in view. */
+        Rect r = ui_image(a, dl, (Rect){d->x, cy, d->col, d->vp.h * 2 / 3}, &imgs[i], true, id);
+        cy += r.h + ui_dp(a, DP_GAP_XS);
+        int ssz = ui_ts(a, DP_T_SMALL);
+        cy += ui_para(a, dl, d->x, cy, d->col, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT2,
+                      ltext(&imgs[i].alt, a->lang));
+    }
     return cy;
 }
 

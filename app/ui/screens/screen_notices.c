@@ -1,6 +1,7 @@
 /* screen_notices.c - the notices list (with category filter) and detail. */
 #include <stdio.h>
 #include <string.h>
+#include "image.h"
 #include "schedule.h"
 #include "ui.h"
 
@@ -53,6 +54,20 @@ static void card(const App *a, DrawList *dl, Rect r, const Notice *n)
     int pad = ui_dp(a, DP_PAD_LIST);
     int x = r.x + ui_dp(a, DP_STRIPE) + pad;
     int right = r.x + r.w - pad - ui_dp(a, DP_ICON);
+    /* A small picture, the first the cache holds, left of the chevron. */
+    for (size_t i = 0; i < n->n_images; i++) {
+        if (!ui_image_ready(a, &n->images[i]))
+            continue;
+        int th = r.h - 2 * ui_dp(a, DP_GAP_S), tw = th * 4 / 3;
+        Rect box = {right - ui_dp(a, DP_GAP_S) - tw, r.y + ui_dp(a, DP_GAP_S), tw, th};
+        int iw, ih;
+        image_fit_size(n->images[i].width, n->images[i].height, tw, th, &iw, &ih);
+        box.x += tw - iw;      /* against the chevron */
+        box.y += (th - ih) / 2;
+        ui_image(a, dl, box, &n->images[i], false, NULL);
+        right = box.x - ui_dp(a, DP_GAP_M);
+        break;
+    }
     int y = r.y + ui_dp(a, DP_GAP_L);
     int tsz = ui_ts(a, DP_T_CARD);
     int th = measure_height(a->tm, FONT_BOLD, tsz);
@@ -199,6 +214,7 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_ms)
     cy += ui_dp(a, DP_GAP_M);
     cy = ui_detail_body(a, dl, &d, cy, ltext(&n->body, a->lang), n->link,
                         ui_tr(a, "connect.scan_link"));
+    cy = ui_detail_images(a, dl, &d, cy, n->id, n->images, n->n_images);
     ui_detail_end(a, dl, &d, cy, "scroll:notice");
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "receipt.h"
 #include "ui.h"
+#include "image.h"
 
 /* The receipt alphabet, as keys (the same symbols the kiosk prints). */
 static const char code_keys[] = RECEIPT_ALPHABET;
@@ -182,6 +183,55 @@ const Screen screen_reply = {.name = "reply", .on_input = reply_input, .view = r
 
 /* ---- "You said, we did" ---- */
 
+/* The item's pictures the cache holds, two side by side: "before" on the
+ * left and "after" on the right when both are there, each with its label.
+ * Returns the height used (0 when none can be shown). */
+static int board_pictures(const App *a, DrawList *dl, int x, int y, int w, const BoardItem *b,
+                          bool draw)
+{
+    const ContentImage *pick[2] = {NULL, NULL};
+    for (size_t i = 0; i < b->n_images; i++) {
+        const ContentImage *im = &b->images[i];
+        if (!ui_image_ready(a, im))
+            continue;
+        if (im->role == IMAGE_ROLE_BEFORE && !pick[0])
+            pick[0] = im;
+        else if (im->role == IMAGE_ROLE_AFTER && !pick[1])
+            pick[1] = im;
+    }
+    for (size_t i = 0; i < b->n_images && !(pick[0] && pick[1]); i++) {
+        const ContentImage *im = &b->images[i];
+        if (im != pick[0] && im != pick[1] && ui_image_ready(a, im))
+            pick[pick[0] ? 1 : 0] = im;
+    }
+    if (!pick[0] && !pick[1])
+        return 0;
+    int gap = ui_dp(a, DP_GAP_L), lsz = ui_ts(a, DP_T_SMALL);
+    int cw = (w - gap) / 2, ph = ui_dp(a, 420);   /* a picture's height: one-off */
+    int used = 0;
+    for (int k = 0; k < 2; k++) {
+        const ContentImage *im = pick[k];
+        if (!im)
+            continue;
+        int cx = x + k * (cw + gap), cy = y;
+        const char *label = im->role == IMAGE_ROLE_BEFORE ? ui_tr(a, "board.before")
+                          : im->role == IMAGE_ROLE_AFTER ? ui_tr(a, "board.after") : NULL;
+        if (label) {
+            if (draw)
+                dl_text(dl, cx, cy, FONT_BOLD, lsz, im->role == IMAGE_ROLE_AFTER
+                        ? COL_CAT_ACCOUNTS : COL_TEXT2, label, -1);
+            cy += lsz * 3 / 2;
+        }
+        int iw, ih;
+        image_fit_size(im->width, im->height, cw, ph, &iw, &ih);
+        if (draw)
+            ui_image(a, dl, (Rect){cx, cy, cw, ph}, im, false, NULL);
+        if (cy + ih - y > used)
+            used = cy + ih - y;
+    }
+    return used + ui_dp(a, DP_GAP_S);
+}
+
 static int board_card(const App *a, DrawList *dl, Rect r, const BoardItem *b, bool draw)
 {
     int pad = ui_dp(a, DP_GAP_XL), w = r.w - 2 * pad, x = r.x + pad;
@@ -203,6 +253,7 @@ static int board_card(const App *a, DrawList *dl, Rect r, const BoardItem *b, bo
                   : ui_para_height(a, FONT_REGULAR, bsz, bsz * 3 / 2, w, texts[i]);
         y += ui_dp(a, DP_GAP_S);
     }
+    y += board_pictures(a, dl, x, y, w, b, draw);
     return y + pad - r.y;
 }
 

@@ -37,7 +37,9 @@ try:
                                             StaleElementReferenceException,
                                             TimeoutException)
     from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:   # checked in main(): a visible skip
     webdriver = None
@@ -382,7 +384,9 @@ class Console:
                 height = self.d.execute_script(
                     "return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight);")
                 height = max(h, min(int(height), 3 * h))
-            self.d.execute_script("window.scrollTo(0, 0);")
+            # the page from its top, without a passing note over it
+            self.d.execute_script("window.scrollTo(0, 0);"
+                                  "var t = document.getElementById('toast'); if (t) t.hidden = true;")
             self.wait(lambda d: d.execute_script("return document.fonts.status") == "loaded",
                       "fonts loaded")
             png = self.d.execute_cdp_cmd("Page.captureScreenshot", {
@@ -395,9 +399,18 @@ class Console:
         finally:
             self.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
+    def unlabelled(self):
+        """Controls on the page a screen reader could not name: inputs,
+        selects and text areas without a label, buttons and links
+        without text."""
+        return self.d.execute_script(UNLABELLED_JS)
+
     def shot_both(self, name, rerender=True):
         """Desktop, then phone: the page re-laid out at each width (a
-        reload where the layout is chosen when drawn)."""
+        reload where the layout is chosen when drawn). Every control on
+        it must have a name."""
+        bad = self.unlabelled()
+        check(not bad, "controls without a label on %s: %s" % (name, bad))
         self.shot(name, "desktop")
         self.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
             "width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True})
@@ -409,6 +422,23 @@ class Console:
             self.shot(name, "phone")
         finally:
             self.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+UNLABELLED_JS = """
+var bad = [];
+document.querySelectorAll('input, select, textarea, button, a[href]').forEach(function (e) {
+  if (e.type === 'hidden' || !(e.offsetWidth || e.offsetHeight || e.getClientRects().length)) return;
+  var name = (e.getAttribute('aria-label') || '').trim();
+  if (!name && e.getAttribute('aria-labelledby'))
+    name = e.getAttribute('aria-labelledby').split(' ').map(function (id) {
+      var l = document.getElementById(id); return l ? l.textContent : ''; }).join('').trim();
+  if (!name && e.labels && e.labels.length)
+    name = Array.prototype.map.call(e.labels, function (l) { return l.textContent; }).join('').trim();
+  if (!name && (e.tagName === 'BUTTON' || e.tagName === 'A')) name = e.textContent.trim();
+  if (!name) bad.push(e.tagName.toLowerCase() + (e.name ? '[name=' + e.name + ']' : '') + (e.id ? '#' + e.id : ''));
+});
+return bad;
+"""
 
 
 def visible(d, css):
@@ -762,6 +792,31 @@ class Suite:
         c.shows("待办", "nav.sidenav")
         check(c.d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN", "lang back")
 
+    def case_keyboard_only(self):
+        c = self.c
+        c.d.delete_all_cookies()
+        c.go("")
+        c.el("form.login-card")
+        # The user name has the focus: type, Tab, type, Enter.
+        check(c.d.switch_to.active_element.get_attribute("name") == "user", "focus on the user name")
+        c.d.switch_to.active_element.send_keys("wang", Keys.TAB)
+        check(c.d.switch_to.active_element.get_attribute("name") == "password", "Tab to the password")
+        c.d.switch_to.active_element.send_keys(PASSWORD, Keys.ENTER)
+        c.el("#main h1", "signed in with the keyboard")
+        # The first Tab shows "skip to the content"; Enter puts the focus there.
+        c.d.refresh()                      # a fresh page: nothing has the focus
+        c.el("#main h1")
+        ActionChains(c.d).send_keys(Keys.TAB).perform()
+        skip = c.d.switch_to.active_element
+        check(skip.text == "跳到正文" and skip.is_displayed(), "the skip link: %r" % skip.get_attribute("outerHTML")[:200])
+        skip.send_keys(Keys.ENTER)
+        check(c.d.switch_to.active_element.get_attribute("id") == "main", "the focus in the content")
+        # A page reached from the menu with the keyboard.
+        link = c.d.find_element(By.CSS_SELECTOR, "nav.sidenav a[data-page=notices]")
+        link.send_keys(Keys.ENTER)
+        c.wait(lambda d: d.current_url.endswith("#/notices"), "the notices page")
+        c.shows("通知", "#main h1")
+
     def case_idle_sign_out(self):
         c = self.c
         c.signed_in("wang")
@@ -806,6 +861,7 @@ CASES = [
     "english_toggle",
     "sign_out_everywhere",
     "every_page_screenshot",
+    "keyboard_only",
     "idle_sign_out",
     "stopped_kiosk_turns_late",
 ]

@@ -178,7 +178,7 @@ window.LK.i18n.en = {
 
   /* the inbox's filters, the kiosks page (console-browser) */
   'filter.all_topics': 'All topics', 'filter.all_kiosks': 'All kiosks',
-  'date.placeholder': 'YYYY-MM-DD, e.g. 2026-12-05',
+  'date.placeholder': 'YYYY-MM-DD',
   'v.day': 'Write the date as year-month-day, e.g. 2026-12-05.', 'v.day_order': '“To” cannot be before “From”.',
   'topic.cleaning': 'Cleaning and environment', 'topic.service': 'Property service',
   'flag.database_corrupt': 'database corrupt', 'flag.database_lost': 'database lost', 'flag.database_readonly': 'database read-only',
@@ -186,12 +186,14 @@ window.LK.i18n.en = {
   'k.display_is': 'Screen: {d}', 'display.day': 'day', 'display.night': 'night (dimmed)', 'display.night-blank': 'night (off)',
   'k.queue_n': '{n}', 'k.queue_dead': '{n} undeliverable', 'k.since': 'since {time}',
   'k.acked_by': 'handled by {user}, {time}',
-  'time.placeholder': 'HH:MM, e.g. 09:30', 'date.day': 'Date', 'date.time': 'Time', 'month.placeholder': 'YYYY-MM, e.g. 2026-07',
+  'time.placeholder': 'HH:MM', 'date.day': 'Date', 'date.time': 'Time', 'month.placeholder': 'YYYY-MM',
 
   /* the audit log's summaries (admin.js shows the server's own English words in English) */
   'as.state': '{from} → {to}', 'as.now': 'now {status}', 'as.assigned': 'assigned to {user}', 'as.role': 'role {role}, {n} communities',
   'as.rule': 'every {months} months, at least {days} days', 'as.unassigned': 'unassigned', 'as.reply_published': 'reply published',
   'as.reply_waits_for_approval': 'reply waits for approval', 'as.note': 'note', 'as.contact_deleted': 'contact deleted',
   'as.kiosk_added_enrolment_code_made': 'kiosk added, enrolment code made', 'as.device_token_revoked': 'device token revoked',
-  'as.alert_acknowledged': 'alert acknowledged'
+  'as.alert_acknowledged': 'alert acknowledged',
+  'detail.due': '{time} ({left})',
+  'ch.expired_short': 'has expired'
 };

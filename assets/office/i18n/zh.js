@@ -177,7 +177,7 @@ window.LK.i18n.zh = {
 
   /* the inbox's filters, the kiosks page (console-browser) */
   'filter.all_topics': '全部类别', 'filter.all_kiosks': '全部设备',
-  'date.placeholder': '年-月-日，如 2026-12-05',
+  'date.placeholder': '年-月-日',
   'v.day': '日期请写成 年-月-日，如 2026-12-05。', 'v.day_order': '「到」不能早于「从」。',
   'topic.cleaning': '清洁环境', 'topic.service': '物业服务',
   'flag.database_corrupt': '数据库损坏', 'flag.database_lost': '数据库丢失', 'flag.database_readonly': '数据库只读',
@@ -185,11 +185,13 @@ window.LK.i18n.zh = {
   'k.display_is': '屏幕：{d}', 'display.day': '白天', 'display.night': '夜间调暗', 'display.night-blank': '夜间关屏',
   'k.queue_n': '{n}条', 'k.queue_dead': '{n}条发不出', 'k.since': '自{time}起',
   'k.acked_by': '{user} 已于{time}处理',
-  'time.placeholder': '时:分，如 09:30', 'date.day': '日期', 'date.time': '时间', 'month.placeholder': '年-月，如 2026-07',
+  'time.placeholder': '时:分', 'date.day': '日期', 'date.time': '时间', 'month.placeholder': '年-月',
 
   /* the audit log's summaries (admin.js) */
   'as.state': '{from} → {to}', 'as.now': '现为「{status}」', 'as.assigned': '指派给 {user}', 'as.role': '角色：{role}，负责{n}个社区',
   'as.rule': '每{months}个月一次，至少公示{days}天', 'as.unassigned': '取消指派', 'as.reply_published': '回复已发布',
   'as.reply_waits_for_approval': '回复等待批准', 'as.note': '有内部备注', 'as.contact_deleted': '联系方式已删除',
-  'as.kiosk_added_enrolment_code_made': '添加设备，生成登记码', 'as.device_token_revoked': '设备已停用', 'as.alert_acknowledged': '提醒已处理'
+  'as.kiosk_added_enrolment_code_made': '添加设备，生成登记码', 'as.device_token_revoked': '设备已停用', 'as.alert_acknowledged': '提醒已处理',
+  'detail.due': '{time}（{left}）',
+  'ch.expired_short': '已失效'
 };

@@ -38,7 +38,7 @@
       g.appendChild(text(L - 6, y + 4, String(Math.round(v * 100) / 100), 'axis-text', 'end'));
     }
     g.appendChild(h('svg:line', {x1: L, x2: L, y1: T, y2: T + ph, class: 'axis'}));
-    var skip = Math.max(1, Math.ceil(labels.length / 12));
+    var skip = Math.max(1, Math.ceil(96 / step));   /* a label needs about 96 units at 15px */
     labels.forEach(function (lab, i) {
       if (i % skip === 0) g.appendChild(text(L + step * (i + 0.5), H - B + 18, lab));
     });
@@ -80,7 +80,7 @@
           h('svg:title', {text: se.name + ' ' + labels[i] + ': ' + v})));
       });
     });
-    return h('figure', {class: 'chart-box'}, h('figcaption', {text: title}), s,
+    return h('figure', {class: 'chart-box'}, h('figcaption', {text: title}), h('div', {class: 'chart-scroll'}, s),
       legend(series.map(function (x) { return x.name; })), table(labels, series, title));
   };
 
@@ -101,7 +101,7 @@
       });
       if (d) s.insertBefore(h('svg:path', {d: d, class: 'line c' + (si % COLORS.length)}), s.firstChild.nextSibling);
     });
-    return h('figure', {class: 'chart-box'}, h('figcaption', {text: title}), s,
+    return h('figure', {class: 'chart-box'}, h('figcaption', {text: title}), h('div', {class: 'chart-scroll'}, s),
       legend(series.map(function (x) { return x.name; })), table(labels, series, title));
   };
 })();

@@ -318,9 +318,9 @@
           h('dt', {text: t('filter.topic')}), h('dd', {text: it.topic ? LK.topicName(it.topic) : '—'}),
           h('dt', {text: t('col.received')}), h('dd', {text: LK.fmtTime(it.received_at)}),
           h('dt', {text: t('detail.ack_due')}), h('dd', {class: it.overdue === 'ack' ? 'over' : '',
-            text: it.acknowledged_at ? t('detail.acked_at', {time: LK.fmtTime(it.acknowledged_at)}) : LK.fmtTime(it.ack_due) + ' (' + LK.fmtDue(it.ack_due) + ')'}),
+            text: it.acknowledged_at ? t('detail.acked_at', {time: LK.fmtTime(it.acknowledged_at)}) : t('detail.due', {time: LK.fmtTime(it.ack_due), left: LK.fmtDue(it.ack_due)})}),
           h('dt', {text: t('detail.close_due')}), h('dd', {class: it.overdue === 'close' ? 'over' : '',
-            text: closed ? t('detail.closed_at', {time: LK.fmtTime(it.closed_at)}) : LK.fmtTime(it.close_due) + ' (' + LK.fmtDue(it.close_due) + ')'}),
+            text: closed ? t('detail.closed_at', {time: LK.fmtTime(it.closed_at)}) : t('detail.due', {time: LK.fmtTime(it.close_due), left: LK.fmtDue(it.close_due)})}),
           h('dt', {text: t('col.assignee')}), h('dd', {text: it.assignee || '—'}));
         var text = h('section', {class: 'card resident-text', 'aria-labelledby': 'rt-title'},
           h('h2', {id: 'rt-title', text: t('detail.resident_said')}),

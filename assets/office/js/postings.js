@@ -93,7 +93,7 @@
           });
           ((r && r.channels) || []).forEach(function (c) {
             chans.appendChild(h('p', {class: 'notice-box warn', role: 'status', text: t('ch.reminder', {label: LK.tx(c.label),
-              due: c.expired ? t('ch.expired') : t('ch.days_left', {n: c.days_left})})}));
+              due: c.expired ? t('ch.expired_short') : c.expires_at ? LK.fmtDue(c.expires_at) : t('post.days_left', {n: c.days_left})})}));
           });
         }).catch(function (e) { LK.clear(due).appendChild(LK.failBox(e)); });
         if (LK.can('manager')) LK.api('GET', LK.publishBase('posting-rules')).then(function (r) {

@@ -250,7 +250,7 @@
     if (it.days_left !== undefined && it.days_left !== null) {
       var dl = it.days_left;
       return h('span', {class: it.expired || dl < 0 ? 'badge overdue' : dl <= 2 ? 'badge warn' : 'badge',
-        text: it.expired || dl < 0 ? t('ch.expired') : t('ch.days_left', {n: dl})});
+        text: it.expired || dl < 0 ? t('ch.expired') : dl < 1 ? t('ch.expires', {due: LK.fmtDue(it.expires_at)}) : t('ch.days_left', {n: dl})});
     }
     var d = LK.toDate(it.expires_at);
     if (!d) return null;

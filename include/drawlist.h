@@ -33,7 +33,15 @@ typedef struct {
     FontFace face;
     int size;          /* font pixel size (DL_TEXT) or line width (DL_FRAME) */
     size_t text;       /* offset into the arena (DL_TEXT, DL_QR) */
+    unsigned flags;    /* DL_F_* (DL_TEXT) */
 } DlCmd;
+
+/* DL_F_CUT: the text was cut short (ends in "…" it did not have).
+ * DL_F_PREVIEW: on purpose, a preview of something the resident opens
+ * whole with one tap (a list card's summary). Every other text is drawn
+ * whole: the layout test fails on DL_F_CUT without DL_F_PREVIEW. */
+#define DL_F_CUT     1u
+#define DL_F_PREVIEW 2u
 
 #define DL_ID_MAX 80
 
@@ -81,6 +89,8 @@ void dl_frame(DrawList *dl, Rect r, Color c, int thickness);
 /* Append one line of text; `len` bytes of `s` (or strlen if len < 0). */
 void dl_text(DrawList *dl, int x, int y, FontFace face, int size, Color c,
              const char *s, int len);
+/* Set `flags` (DL_F_*) on the last command appended (nothing if none). */
+void dl_flag_last(DrawList *dl, unsigned flags);
 void dl_qr(DrawList *dl, Rect r, const char *payload);
 /* A thick line with square ends from (x1, y1) to (x2, y2). */
 void dl_line(DrawList *dl, int x1, int y1, int x2, int y2, int thickness, Color c);

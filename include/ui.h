@@ -36,9 +36,15 @@ void ui_card(const App *a, DrawList *dl, Rect r, const char *id);
 int ui_badge(const App *a, DrawList *dl, int x, int y, Color bg,
              const char *icon, const char *label);
 
+/* The width ui_badge would draw. */
+int ui_badge_width(const App *a, const char *icon, const char *label);
 /* One line of text cut with "…" to fit w. Returns the width drawn. */
 int ui_line(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
             int size_px, Color c, const char *s);
+/* As ui_line, for a preview of what one tap opens whole (a list card's
+ * summary): the only kind of text that may be cut (DL_F_PREVIEW). */
+int ui_line_preview(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
+                    int size_px, Color c, const char *s);
 /* Wrapped text, `line_h` px per line; draws only lines that intersect the
  * current clip (if any). Returns the block's height. */
 int ui_para(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
@@ -47,7 +53,8 @@ int ui_para(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
 int ui_para_center(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
                    int size_px, int line_h, Color c, const char *s);
 /* At most max_lines wrapped lines of s at x, `pad` px down in each line_h
- * line, the last one cut with "…" when s is longer. Returns the height
+ * line, the last one cut with "…" when s is longer: a preview
+ * (DL_F_PREVIEW), never for what must be read whole. Returns the height
  * drawn. */
 int ui_para_clamped(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
                     int size_px, int line_h, int pad, Color c, const char *s, int max_lines);

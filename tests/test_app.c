@@ -12,6 +12,8 @@
 #include "screen_util.h"
 #include "fake_measure.h"
 
+static double lum(Color c);
+
 static const Notice *notice(const Screen_ *s, const char *id)
 {
     const Notice *n = content_find_notice(app_content(s->app), id);
@@ -174,6 +176,9 @@ static void test_attract_mode(void **state)
     assert_true(app_next_timeout(s.app, s.now) <= 10000);
     char before[256];
     snprintf(before, sizeof before, "%llx", (unsigned long long)dl_hash(&s.dl));
+    /* The urgent notice stays twice as long as any other slide. */
+    su_wait(&s, 10000);
+    assert_non_null(su_text(&s, "停水通知"));
     assert_true(su_wait(&s, 10000));
     char after[256];
     snprintf(after, sizeof after, "%llx", (unsigned long long)dl_hash(&s.dl));
@@ -223,6 +228,109 @@ static void test_night_schedule(void **state)
     su_wait(&s, 0);
     assert_string_equal(app_display_state(s.app), "night-blank");
     su_stop(&s);
+}
+
+/* The largest opaque rectangle of colour c drawn in the frame (area). */
+static long largest_rect(const Screen_ *s, Color c)
+{
+    long best = 0;
+    for (size_t i = 0; i < s->dl.ncmds; i++) {
+        const DlCmd *k = &s->dl.cmds[i];
+        if (k->kind == DL_RECT && k->color.a == 255 && k->color.r == c.r && k->color.g == c.g &&
+            k->color.b == c.b && (long)k->r.w * k->r.h > best)
+            best = (long)k->r.w * k->r.h;
+    }
+    return best;
+}
+
+/* While an urgent notice is current the carousel shows it first, longest
+ * and on red (a replay of a whole round of slides, step by step). */
+static void test_attract_urgent_first_longest(void **state)
+{
+    (void)state;
+    for (int z = 0; z < 2; z++) {
+        Screen_ s;
+        su_start(&s, z ? 1080 : 1920, z ? 1920 : 1080, NULL);
+        su_wait(&s, 90000);
+        assert_int_equal(app_screen(s.app), SCREEN_ATTRACT);
+        int urgent = 0, steps = 30, other = 0;
+        for (int i = 0; i < steps; i++) {
+            if (su_text(&s, "停水通知")) {
+                urgent++;
+                /* Unmistakable: the whole slide is red, not a white card
+                 * with a small tag. */
+                assert_true(largest_rect(&s, theme_default.urgent) >
+                            (long)s.app->w * s.app->h / 3);
+                if (i == 0)
+                    assert_int_equal(app_slide(s.app, s.now), 0);
+            } else {
+                other++;
+                assert_true(largest_rect(&s, theme_default.urgent) <
+                            (long)s.app->w * s.app->h / 10);
+            }
+            if (i == 0)
+                assert_true(urgent == 1);   /* first */
+            su_wait(&s, ATTRACT_SLIDE_MS);
+        }
+        assert_true(other > 0);               /* the others still show */
+        assert_true(urgent >= 2 * other);     /* longest: two thirds of the time at least */
+        su_stop(&s);
+    }
+}
+
+/* At night with an urgent notice, "dim" and "blank" each do what they say
+ * and the notice is legible in both: dim is the carousel's frame under a
+ * veil, blank is black with the notice alone in light text. */
+static void test_night_dim_and_blank_differ(void **state)
+{
+    (void)state;
+    uint64_t hash[2];
+    for (int blank = 0; blank < 2; blank++) {
+        Screen_ s;
+        su_start(&s, 1920, 1080, NULL);
+        s.cfg.night_blank = blank;
+        s.now = (1796090400LL + 13 * 3600) * 1000;   /* 23:00 on 1 December */
+        su_wait(&s, 90000);
+        assert_int_equal(app_screen(s.app), SCREEN_NIGHT);
+        const DlCmd *t = su_text(&s, "停水通知");
+        assert_non_null(t);
+        hash[blank] = dl_hash(&s.dl);
+        /* The ground under the title, veils included (alpha blended). */
+        double g[3] = {s.dl.clear.r, s.dl.clear.g, s.dl.clear.b};
+        double f[3] = {t->color.r, t->color.g, t->color.b};
+        int px = t->r.x + 2, py = t->r.y + t->size / 2;
+        size_t ti = (size_t)(t - s.dl.cmds);
+        long lit = 0;
+        for (size_t i = 0; i < s.dl.ncmds; i++) {
+            const DlCmd *k = &s.dl.cmds[i];
+            if (k->kind == DL_RECT && k->color.a == 255 &&
+                k->color.r + k->color.g + k->color.b > 0)
+                lit += (long)k->r.w * k->r.h;
+            if (k->kind != DL_RECT || !rect_contains(k->r, px, py))
+                continue;
+            double al = k->color.a / 255.0;
+            double c[3] = {k->color.r, k->color.g, k->color.b};
+            for (int j = 0; j < 3; j++) {
+                g[j] = g[j] * (1 - al) + c[j] * al;
+                if (i > ti)
+                    f[j] = f[j] * (1 - al) + c[j] * al;
+            }
+        }
+        Color fc = {(uint8_t)f[0], (uint8_t)f[1], (uint8_t)f[2], 255};
+        Color gc = {(uint8_t)g[0], (uint8_t)g[1], (uint8_t)g[2], 255};
+        double l1 = lum(fc), l2 = lum(gc);
+        double ratio = (fmax(l1, l2) + 0.05) / (fmin(l1, l2) + 0.05);
+        assert_true(ratio >= 4.5);
+        if (blank) {
+            assert_string_equal(app_display_state(s.app), "night-blank");
+            assert_int_equal(lit, 0);             /* no grey slab: black but the text */
+        } else {
+            assert_true(lit > 0);                 /* the page, dimmed */
+            assert_true(su_text(&s, "轻触屏幕开始") != NULL);
+        }
+        su_stop(&s);
+    }
+    assert_true(hash[0] != hash[1]);
 }
 
 static void test_english_falls_back_to_chinese(void **state)
@@ -379,8 +487,19 @@ static void check_layout(Screen_ *s, const char *screen, int w, int h)
     double dp = (w < h ? w : h) / 1080.0;
     for (size_t i = 0; i < s->dl.nhits; i++) {
         const DlHit *a = &s->dl.hits[i];
-        if (a->clip.h < a->r.h)
-            continue;   /* partly scrolled out of view */
+        if (a->clip.h < a->r.h) {
+            /* Partly out of view: only in a list or text that scrolls. */
+            bool scrolled = false;
+            for (size_t k = 0; k < s->dl.nscrolls; k++) {
+                Rect o = rect_intersect(s->dl.scrolls[k].viewport, a->r);
+                if (o.w > 0 && o.h > 0 && s->dl.scrolls[k].content_h > s->dl.scrolls[k].viewport.h)
+                    scrolled = true;
+            }
+            if (!scrolled)
+                fail_msg("%s %dx%d: control %s is cut by the edge of the screen", screen, w, h,
+                         a->id);
+            continue;
+        }
         if (a->r.x < 0 || a->r.y < 0 || a->r.x + a->r.w > w || a->r.y + a->r.h > h)
             fail_msg("%s %dx%d: control %s off screen", screen, w, h, a->id);
         if (a->r.h < 80 * dp || a->r.w < 80 * dp)
@@ -434,6 +553,77 @@ static void check_overlap(Screen_ *s, const char *screen, int h)
     }
 }
 
+/* No text is cut where it hides words from the person it belongs to: a
+ * text cut with "…" is a preview only when it is flagged so (a list
+ * card's summary, opened whole with one tap), and a text ending in "…" it
+ * was not given is flagged cut; a text its clip shows only in part is in a
+ * scrolled area (the rest scrolls into view). */
+/* Whether t is a translation as written (a placeholder "…" is its own). */
+static bool ui_source_ends_so(const Screen_ *s, const char *t)
+{
+    for (int l = 0; l < LANG_COUNT; l++)
+        for (size_t i = 0; i < i18n_count(s->i18n, (Lang)l); i++)
+            if (strcmp(i18n_get(s->i18n, (Lang)l, i18n_key(s->i18n, (Lang)l, i)), t) == 0)
+                return true;
+    return false;
+}
+
+static int cuts_found;   /* every cut is listed before the test fails */
+
+static void check_cuts(Screen_ *s, const char *screen)
+{
+    static const char ell[] = "\xe2\x80\xa6";
+    Rect clips[16];
+    int nclips = 0;
+    for (size_t i = 0; i < s->dl.ncmds; i++) {
+        const DlCmd *c = &s->dl.cmds[i];
+        if (c->kind == DL_CLIP) {
+            Rect r = nclips ? rect_intersect(clips[nclips - 1], c->r) : c->r;
+            if (nclips < 16)
+                clips[nclips++] = r;
+            continue;
+        }
+        if (c->kind == DL_UNCLIP) {
+            if (nclips)
+                nclips--;
+            continue;
+        }
+        if (c->kind != DL_TEXT)
+            continue;
+        const char *t = dl_str(&s->dl, c);
+        size_t n = strlen(t);
+        bool ends = n >= 3 && strcmp(t + n - 3, ell) == 0;
+        if (ends && n > 3 && !(c->flags & DL_F_CUT) && !ui_source_ends_so(s, t)) {
+            print_message("%s: \"%s\" ends in an ellipsis nobody wrote and is not flagged cut\n",
+                          screen, t);
+            cuts_found++;
+        }
+        if ((c->flags & DL_F_CUT) && !(c->flags & DL_F_PREVIEW))
+        {
+            print_message("%s: \"%s\" is cut\n", screen, t);
+            cuts_found++;
+        }
+        if (!nclips || c->face == FONT_ICON)
+            continue;
+        Rect em = {c->r.x, c->r.y + c->size / 4, fake_measure_width_of(c->size, t, n), c->size};
+        Rect in = rect_intersect(em, clips[nclips - 1]);
+        if (in.w >= em.w - 2 && in.h >= em.h - 2)
+            continue;
+        bool scrolled = false;
+        for (size_t k = 0; k < s->dl.nscrolls; k++) {
+            const DlScroll *sc = &s->dl.scrolls[k];
+            Rect o = rect_intersect(sc->viewport, clips[nclips - 1]);
+            if (o.w > 0 && o.h > 0 && sc->content_h > sc->viewport.h)
+                scrolled = true;
+        }
+        if (!scrolled) {
+            print_message("%s: \"%s\" is hidden by its clip and nothing scrolls it into view\n",
+                          screen, t);
+            cuts_found++;
+        }
+    }
+}
+
 static double lum(Color c)
 {
     double ch[3] = {c.r / 255.0, c.g / 255.0, c.b / 255.0};
@@ -479,31 +669,126 @@ static void check_contrast(Screen_ *s, const char *screen, double min)
     }
 }
 
+/* The longest suggestion the kiosk takes: 500 characters, Chinese with a
+ * few Latin words and digits. */
+static void long_draft(Screen_ *s)
+{
+    char *t = s->app->draft.text;
+    size_t n = 0;
+    static const char *const parts[] = {"电梯坏了，请尽快修理。", "Lift B2 ", "12345 ",
+                                        "楼道的灯晚上不亮，老人上下楼很不方便，希望物业能够安排维修。"};
+    for (int chars = 0, k = 0; chars < 500; k++) {
+        const char *p = parts[k % 4];
+        for (const char *q = p; *q && chars < 500;) {
+            size_t l = (*q & 0x80) ? ((*q & 0xE0) == 0xC0 ? 2 : (*q & 0xF0) == 0xE0 ? 3 : 4) : 1;
+            memcpy(t + n, q, l);
+            n += l;
+            q += l;
+            chars++;
+        }
+    }
+    t[n] = '\0';
+    assert_true(n < sizeof s->app->draft.text);
+}
+
+/* The review step shows the whole of a 500-character suggestion: dragging
+ * its text through the box brings every line into view, in order, whole. */
+static void test_review_shows_the_whole_text(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = {{1920, 1080}, {1080, 1920}, {1280, 800}, {600, 1000}};
+    for (size_t z = 0; z < 4; z++)
+        for (int large = 0; large < 2; large++) {
+            Screen_ s;
+            su_start(&s, sizes[z][0], sizes[z][1], NULL);
+            s.app->large_text = large;
+            assert_int_equal(app_open(s.app, "suggest-review"), 0);
+            long_draft(&s);
+            su_draw(&s);
+            const DlScroll *sc = NULL;
+            for (size_t k = 0; k < s.dl.nscrolls; k++)
+                if (strcmp(s.dl.scrolls[k].id, "scroll:suggest-review") == 0)
+                    sc = &s.dl.scrolls[k];
+            assert_non_null(sc);
+            Rect vp = sc->viewport;
+            /* Collect each line wholly inside the box, by its place in the
+             * text (the scroll offset plus its y). */
+            static char seen[4096];
+            size_t seen_len = 0;
+            int last_y = -1000000;
+            for (int round = 0; round < 200; round++) {
+                int off = s.app->scroll[SCREEN_SUGGEST_REVIEW];
+                for (size_t i = 0; i < s.dl.ncmds; i++) {
+                    const DlCmd *c = &s.dl.cmds[i];
+                    if (c->kind != DL_TEXT || c->face == FONT_ICON ||
+                        c->r.x < vp.x || c->r.x >= vp.x + vp.w ||
+                        c->r.y + c->size / 4 < vp.y || c->r.y + c->size * 5 / 4 > vp.y + vp.h)
+                        continue;
+                    int at = c->r.y + off;
+                    if (at <= last_y)
+                        continue;
+                    const char *t = dl_str(&s.dl, c);
+                    assert_true(seen_len + strlen(t) < sizeof seen);
+                    memcpy(seen + seen_len, t, strlen(t));
+                    seen_len += strlen(t);
+                    last_y = at;
+                }
+                int before = s.app->scroll[SCREEN_SUGGEST_REVIEW];
+                su_drag(&s, vp.x + vp.w / 2, vp.y + vp.h - 2, -(vp.h / 2), 4);
+                if (s.app->scroll[SCREEN_SUGGEST_REVIEW] == before)
+                    break;
+            }
+            seen[seen_len] = '\0';
+            /* Lines are cut at breaks: compare without the spaces a line
+             * ends or starts with. */
+            char want[4096], got[4096];
+            size_t wn = 0, gn = 0;
+            for (const char *p = s.app->draft.text; *p; p++)
+                if (*p != ' ')
+                    want[wn++] = *p;
+            for (const char *p = seen; *p; p++)
+                if (*p != ' ')
+                    got[gn++] = *p;
+            want[wn] = got[gn] = '\0';
+            if (strcmp(want, got) != 0)
+                fail_msg("%dx%d%s: the review showed %zu of %zu bytes", sizes[z][0], sizes[z][1],
+                         large ? " large" : "", gn, wn);
+            su_stop(&s);
+        }
+}
+
 static void test_layout_every_screen_size_language(void **state)
 {
     (void)state;
-    static const int sizes[][2] = {{1920, 1080}, {1080, 1920}, {1280, 800}};
+    /* The three shapes and windows of odd sizes. */
+    static const int sizes[][2] = {{1920, 1080}, {1080, 1920}, {1280, 800}, {600, 1000},
+                                   {1366, 768}};
     static const char *const screens[] = {
         "home", "notices", "notice:water-cut-20261203", "notice:fee-accounts-2026q3",
         "events", "event:owners-assembly-20261219", "suggest", "suggest-write",
         "suggest-contact", "suggest-review", "suggest-sent", "connect", "reply", "board",
         "staff-pin", "staff", "attract",
     };
-    for (size_t z = 0; z < 3; z++)
+    for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++)
         for (int lang = 0; lang < LANG_COUNT; lang++)
             for (int large = 0; large < 2; large++)
             for (size_t k = 0; k < sizeof screens / sizeof *screens; k++) {
                 Screen_ s;
                 su_start(&s, sizes[z][0], sizes[z][1], NULL);
+                if (strcmp(screens[k], "home") == 0)
+                    su_attach(&s);   /* an outbox: the monthly rating shows */
                 app_set_lang(s.app, (Lang)lang);
                 s.app->large_text = large;
                 assert_int_equal(app_open(s.app, screens[k]), 0);
+                if (strcmp(screens[k], "suggest-review") == 0)
+                    long_draft(&s);
                 su_draw(&s);
                 char what[96];
                 snprintf(what, sizeof what, "%s %dx%d %s%s", screens[k], sizes[z][0],
                          sizes[z][1], lang ? "en" : "zh", large ? " large" : "");
                 check_overlap(&s, what, sizes[z][1]);
                 check_layout(&s, screens[k], sizes[z][0], sizes[z][1]);
+                check_cuts(&s, what);
                 check_contrast(&s, screens[k], 4.5);
                 /* The high-contrast theme: 7:1 everywhere. */
                 if (su_has_hit(&s, "contrast")) {
@@ -518,14 +803,34 @@ static void test_layout_every_screen_size_language(void **state)
                     for (int e = 0; e < 3; e++) {
                         su_tap(&s, extra[e]);
                         check_layout(&s, extra[e], sizes[z][0], sizes[z][1]);
+                        check_cuts(&s, extra[e]);
                         check_contrast(&s, extra[e], 4.5);
                     }
                 if (strcmp(screens[k], "suggest-contact") == 0) {
                     su_tap(&s, "add-contact");
                     check_layout(&s, "contact box", sizes[z][0], sizes[z][1]);
                 }
+                /* An urgent notice with a long title, as offices write them:
+                 * read whole, and the screen still fits. */
+                if (strcmp(screens[k], "home") == 0 || strcmp(screens[k], "attract") == 0) {
+                    Notice *u = (Notice *)notice(&s, "water-cut-20261203");
+                    LText keep = u->title;
+                    static char zh[] = "停水通知：因市政供水管网改造，12月3日（周四）9:00至17:00全小区临时停水，请提前储水";
+                    static char en[] = "Water cut: because of work on the city water main, the whole estate "
+                                       "has no water on Thursday 3 December from 9:00 to 17:00";
+                    u->title = (LText){zh, en};
+                    su_draw(&s);
+                    char what2[128];
+                    snprintf(what2, sizeof what2, "%s (a long urgent title)", what);
+                    check_overlap(&s, what2, sizes[z][1]);
+                    check_layout(&s, what2, sizes[z][0], sizes[z][1]);
+                    check_cuts(&s, what2);
+                    u->title = keep;
+                }
                 su_stop(&s);
             }
+    if (cuts_found)
+        fail_msg("%d texts are cut or hidden (listed above)", cuts_found);
 }
 
 int main(void)
@@ -539,6 +844,8 @@ int main(void)
         cmocka_unit_test(test_idle_timeout_is_configurable),
         cmocka_unit_test(test_attract_mode),
         cmocka_unit_test(test_night_schedule),
+        cmocka_unit_test(test_attract_urgent_first_longest),
+        cmocka_unit_test(test_night_dim_and_blank_differ),
         cmocka_unit_test(test_english_falls_back_to_chinese),
         cmocka_unit_test(test_schedule_change_redraws_and_hides),
         cmocka_unit_test(test_content_swap_leaves_vanished_detail),
@@ -546,6 +853,7 @@ int main(void)
         cmocka_unit_test(test_events_grouped),
         cmocka_unit_test(test_open_by_name),
         cmocka_unit_test(test_open_runs_entry_actions),
+        cmocka_unit_test(test_review_shows_the_whole_text),
         cmocka_unit_test(test_layout_every_screen_size_language),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

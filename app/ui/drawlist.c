@@ -107,6 +107,12 @@ void dl_text(DrawList *dl, int x, int y, FontFace face, int size, Color c,
     cmd->text = (size_t)off;
 }
 
+void dl_flag_last(DrawList *dl, unsigned flags)
+{
+    if (dl->ncmds > 0)
+        dl->cmds[dl->ncmds - 1].flags |= flags;
+}
+
 void dl_qr(DrawList *dl, Rect r, const char *payload)
 {
     long off = intern(dl, payload, strlen(payload));

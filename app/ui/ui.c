@@ -44,8 +44,21 @@ int ui_line(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
 {
     char buf[1024];
     tl_ellipsize(a->tm, face, size_px, s, w, buf, sizeof buf);
+    size_t before = dl->ncmds;
     dl_text(dl, x, y, face, size_px, c, buf, -1);
+    if (dl->ncmds > before && strcmp(buf, s) != 0)
+        dl_flag_last(dl, DL_F_CUT);
     return ui_width(a, face, size_px, buf);
+}
+
+int ui_line_preview(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
+                    int size_px, Color c, const char *s)
+{
+    size_t before = dl->ncmds;
+    int lw = ui_line(a, dl, x, y, w, face, size_px, c, s);
+    if (dl->ncmds > before)
+        dl_flag_last(dl, DL_F_PREVIEW);
+    return lw;
 }
 
 /* Wrapped lines of s, each at x (or centred in w), skipping those outside
@@ -93,6 +106,10 @@ int ui_para_clamped(const App *a, DrawList *dl, int x, int y, int w, FontFace fa
         dl_text(dl, x, y + i * line_h + pad, face, size_px, c,
                 i == n - 1 ? last : s + lines.lines[i].start,
                 i == n - 1 ? -1 : (int)lines.lines[i].len);
+    /* A cut last line is a preview: the clamped texts are summaries. */
+    if (n > 0 && lines.lines[n - 1].start + lines.lines[n - 1].len < strlen(s) &&
+        dl->ncmds > 0)
+        dl_flag_last(dl, DL_F_CUT | DL_F_PREVIEW);
     tl_lines_free(&lines);
     return n > 0 ? n * line_h : 0;
 }
@@ -120,7 +137,9 @@ int ui_para_height(const App *a, FontFace face, int size_px, int line_h,
     return n < 0 ? 0 : n * line_h;
 }
 
-/* Draw `label` (and icon) centred in r. */
+/* Draw `label` (and icon) centred in r. A label too long for one line
+ * wraps to the lines the button's height holds (the size steps down a
+ * little, to 3/4, before it does); it is never cut. */
 static void centred_label(const App *a, DrawList *dl, Rect r, const char *icon,
                           const char *label, int size, Color fg)
 {
@@ -128,8 +147,37 @@ static void centred_label(const App *a, DrawList *dl, Rect r, const char *icon,
     int gap = icon ? size / 3 : 0;
     int lw = ui_width(a, FONT_BOLD, size, label);
     int total = (icon ? isz + gap : 0) + lw;
-    if (total > r.w - 2 * gap)
-        total = r.w - 2 * gap;
+    if (total > r.w - 2 * gap) {
+        int pad = ui_dp(a, DP_GAP_S);
+        int room = r.w - 2 * pad - (icon ? isz + gap : 0);
+        int sz = size, lh = 0, n = 0;
+        for (;;) {
+            lh = sz * 6 / 5;
+            n = ui_para_height(a, FONT_BOLD, sz, lh, room, label) / (lh > 0 ? lh : 1);
+            if ((n == 1 || n * lh <= r.h - 2 * ui_dp(a, DP_GAP_XS)) || sz <= size * 3 / 4)
+                break;
+            sz -= sz / 12 > 0 ? sz / 12 : 1;
+        }
+        int bw = 0;
+        TlLines lines = {0};
+        int k = tl_wrap(a->tm, FONT_BOLD, sz, label, strlen(label), room, &lines);
+        for (int i = 0; i < k; i++)
+            if (lines.lines[i].width > bw)
+                bw = lines.lines[i].width;
+        int x = r.x + (r.w - (icon ? isz + gap : 0) - bw) / 2;
+        int y = r.y + (r.h - k * lh) / 2;
+        if (icon) {
+            int ih = measure_height(a->tm, FONT_ICON, isz);
+            dl_text(dl, x, r.y + (r.h - ih) / 2, FONT_ICON, isz, fg, icon, -1);
+            x += isz + gap;
+        }
+        int th = measure_height(a->tm, FONT_BOLD, sz);
+        for (int i = 0; i < k; i++)
+            dl_text(dl, x + (bw - lines.lines[i].width) / 2, y + i * lh + (lh - th) / 2, FONT_BOLD,
+                    sz, fg, label + lines.lines[i].start, (int)lines.lines[i].len);
+        tl_lines_free(&lines);
+        return;
+    }
     int x = r.x + (r.w - total) / 2;
     if (icon) {
         int ih = measure_height(a->tm, FONT_ICON, isz);
@@ -137,8 +185,7 @@ static void centred_label(const App *a, DrawList *dl, Rect r, const char *icon,
         x += isz + gap;
     }
     int th = measure_height(a->tm, FONT_BOLD, size);
-    ui_line(a, dl, x, r.y + (r.h - th) / 2, r.x + r.w - x - gap, FONT_BOLD,
-            size, fg, label);
+    dl_text(dl, x, r.y + (r.h - th) / 2, FONT_BOLD, size, fg, label, -1);
 }
 
 void ui_button(const App *a, DrawList *dl, Rect r, const char *id,
@@ -162,6 +209,13 @@ void ui_card(const App *a, DrawList *dl, Rect r, const char *id)
     dl_frame(dl, r, COL_BORDER, ui_dp(a, DP_BORDER));
     if (id)
         dl_hit(dl, r, id);
+}
+
+int ui_badge_width(const App *a, const char *icon, const char *label)
+{
+    int size = ui_ts(a, DP_T_SMALL);
+    int pad = ui_dp(a, DP_BADGE_PAD);
+    return pad * 2 + ui_width(a, FONT_BOLD, size, label) + (icon ? size + pad / 2 : 0);
 }
 
 int ui_badge(const App *a, DrawList *dl, int x, int y, Color bg,
@@ -293,9 +347,17 @@ int ui_titlebar(const App *a, DrawList *dl, int y, const char *title)
     ui_button(a, dl, (Rect){a->w - m - hw, top, hw, bh}, "home", ICON_HOME, home, false);
     int tsize = ui_ts(a, DP_T_TITLE);
     int tx = m + bw + ui_dp(a, DP_GAP_XL);
-    ui_line(a, dl, tx, top + (bh - measure_height(a->tm, FONT_BOLD, tsize)) / 2,
-            a->w - m - hw - ui_dp(a, DP_GAP_XL) - tx, FONT_BOLD, tsize, COL_TEXT, title);
-    return top + bh + ui_dp(a, DP_GAP);
+    int room = a->w - m - hw - ui_dp(a, DP_GAP_XL) - tx;
+    if (ui_width(a, FONT_BOLD, tsize, title) <= room) {
+        dl_text(dl, tx, top + (bh - measure_height(a->tm, FONT_BOLD, tsize)) / 2, FONT_BOLD,
+                tsize, COL_TEXT, title, -1);
+        return top + bh + ui_dp(a, DP_GAP);
+    }
+    /* Too long beside the buttons (large text, a narrow screen): the title
+     * takes a row of its own under them, wrapped, never cut. */
+    int ty = top + bh + ui_dp(a, DP_GAP_XS);
+    ty += ui_para(a, dl, m, ty, a->w - 2 * m, FONT_BOLD, tsize, tsize * 13 / 10, COL_TEXT, title);
+    return ty + ui_dp(a, DP_GAP);
 }
 
 Color ui_category_color(const App *a, Category c)

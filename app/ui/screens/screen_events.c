@@ -7,17 +7,19 @@
 
 #define MAX_ITEMS 512
 
-/* An icon followed by one line of text; returns the line height used. */
+/* An icon followed by text wrapped beside it (drawn when dl is not NULL);
+ * returns the height used. */
 static int icon_line(const App *a, DrawList *dl, int x, int y, int w, int size,
                      const char *icon, const char *text)
 {
     int lh = measure_height(a->tm, FONT_REGULAR, size);
     int isz = size * 5 / 4;
+    int tx = isz + ui_dp(a, DP_GAP_S);
+    if (!dl)
+        return ui_para_height(a, FONT_REGULAR, size, lh, w - tx, text);
     dl_text(dl, x, y + (lh - measure_height(a->tm, FONT_ICON, isz)) / 2, FONT_ICON,
             isz, COL_TEXT2, icon, -1);
-    ui_line(a, dl, x + isz + ui_dp(a, DP_GAP_S), y, w - isz - ui_dp(a, DP_GAP_S), FONT_REGULAR,
-            size, COL_TEXT2, text);
-    return lh;
+    return ui_para(a, dl, x + tx, y, w - tx, FONT_REGULAR, size, lh, COL_TEXT2, text);
 }
 
 /* The calendar block: month above, day below. */
@@ -43,6 +45,41 @@ static void date_block(const App *a, DrawList *dl, Rect r, int64_t t)
             ds, COL_ON_PRIMARY, day, -1);
 }
 
+/* The text of a card at (x, y) to right: title, time and place, each
+ * wrapped, never cut (drawn when dl is not NULL). Returns its height. */
+static int card_text(const App *a, DrawList *dl, const Event *e, int x, int y, int right)
+{
+    int top = y;
+    int tsz = ui_ts(a, DP_T_CARD);
+    int th = measure_height(a->tm, FONT_BOLD, tsz);
+    const char *title = ltext(&e->title, a->lang);
+    y += dl ? ui_para(a, dl, x, y, right - x, FONT_BOLD, tsz, th, COL_TEXT, title)
+            : ui_para_height(a, FONT_BOLD, tsz, th, right - x, title);
+    y += ui_dp(a, DP_GAP_XS);
+    char when[160];
+    ui_fmt_range(a, e->start, e->end, when, sizeof when);
+    int ssz = ui_ts(a, DP_T_SMALL + 2);
+    y += icon_line(a, dl, x, y, right - x, ssz, ICON_SCHEDULE, when) + ui_dp(a, DP_GAP_XS);
+    y += icon_line(a, dl, x, y, right - x, ssz, ICON_PLACE, ltext(&e->location, a->lang));
+    return y - top;
+}
+
+/* The card's text column for a card at r. */
+static void card_column(const App *a, Rect r, int *x, int *right)
+{
+    int pad = ui_dp(a, DP_GAP_L);
+    *x = r.x + pad + ui_dp(a, 140) /* the date block's width: one-off */ + ui_dp(a, DP_GAP_XL);
+    *right = r.x + r.w - pad - ui_dp(a, DP_ICON);
+}
+
+static int card_height(const App *a, const Event *e, int w)
+{
+    int x, right;
+    card_column(a, (Rect){0, 0, w, 0}, &x, &right);
+    int h = ui_dp(a, 2 * DP_GAP_L + DP_GAP) + card_text(a, NULL, e, x, 0, right);
+    return h < ui_dp(a, 200) ? ui_dp(a, 200) : h;   /* a card at least this tall: one-off */
+}
+
 static void card(const App *a, DrawList *dl, Rect r, const Event *e)
 {
     char id[DL_ID_MAX];
@@ -51,17 +88,9 @@ static void card(const App *a, DrawList *dl, Rect r, const Event *e)
     int pad = ui_dp(a, DP_GAP_L);
     int bw = ui_dp(a, 140);   /* the date block's width: one-off */
     date_block(a, dl, (Rect){r.x + pad, r.y + pad, bw, r.h - 2 * pad}, e->start);
-    int x = r.x + pad + bw + ui_dp(a, DP_GAP_XL);
-    int right = r.x + r.w - pad - ui_dp(a, DP_ICON);
-    int y = r.y + pad;
-    int tsz = ui_ts(a, DP_T_CARD);
-    ui_line(a, dl, x, y, right - x, FONT_BOLD, tsz, COL_TEXT, ltext(&e->title, a->lang));
-    y += measure_height(a->tm, FONT_BOLD, tsz) + ui_dp(a, DP_GAP_XS);
-    char when[160];
-    ui_fmt_range(a, e->start, e->end, when, sizeof when);
-    int ssz = ui_ts(a, DP_T_SMALL + 2);
-    y += icon_line(a, dl, x, y, right - x, ssz, ICON_SCHEDULE, when) + ui_dp(a, DP_GAP_XS);
-    icon_line(a, dl, x, y, right - x, ssz, ICON_PLACE, ltext(&e->location, a->lang));
+    int x, right;
+    card_column(a, r, &x, &right);
+    card_text(a, dl, e, x, r.y + pad, right);
     int csz = ui_dp(a, DP_ICON);
     dl_text(dl, r.x + r.w - pad - csz, r.y + (r.h - measure_height(a->tm, FONT_ICON, csz)) / 2,
             FONT_ICON, csz, COL_TEXT2, ICON_CHEVRON, -1);
@@ -86,18 +115,16 @@ static void list_view(const App *a, DrawList *dl, int64_t now_ms)
         return;
     }
     int m = ui_dp(a, DP_MARGIN);
-    int ssz = ui_ts(a, DP_T_SMALL + 2);
-    int ch = ui_dp(a, 2 * DP_GAP_L + DP_GAP) +
-             measure_height(a->tm, FONT_BOLD, ui_ts(a, DP_T_CARD)) +
-             2 * measure_height(a->tm, FONT_REGULAR, ssz), gap = ui_dp(a, DP_GAP);
-    if (ch < ui_dp(a, 200))   /* a card at least this tall: one-off */
-        ch = ui_dp(a, 200);
+    int cw = a->w - 2 * m - ui_dp(a, DP_GUTTER);
+    int ch[MAX_ITEMS], gap = ui_dp(a, DP_GAP);
+    for (size_t i = 0; i < n; i++)
+        ch[i] = card_height(a, &a->content->events[idx[i]], cw);
     int gsz = ui_ts(a, DP_T_BODY);
     int gh = ui_dp(a, 72);   /* a group heading's row: one-off */
     Rect vp = {0, y, a->w, ui_bottom(a) - y};
     int content_h = 0;
     for (size_t i = 0; i < n; i++)
-        content_h += (i == 0 || grp[i] != grp[i - 1] ? gh : 0) + ch + gap;
+        content_h += (i == 0 || grp[i] != grp[i - 1] ? gh : 0) + ch[i] + gap;
     int max = content_h > vp.h ? content_h - vp.h : 0;
     int off = a->scroll[SCREEN_EVENTS] < max ? a->scroll[SCREEN_EVENTS] : max;
     dl_clip(dl, vp);
@@ -108,9 +135,9 @@ static void list_view(const App *a, DrawList *dl, int64_t now_ms)
                     FONT_BOLD, gsz, COL_PRIMARY, ui_tr(a, group_keys[grp[i]]), -1);
             cy += gh;
         }
-        if (cy + ch >= vp.y && cy <= vp.y + vp.h)
-            card(a, dl, (Rect){m, cy, a->w - 2 * m - ui_dp(a, DP_GUTTER), ch}, &a->content->events[idx[i]]);
-        cy += ch + gap;
+        if (cy + ch[i] >= vp.y && cy <= vp.y + vp.h)
+            card(a, dl, (Rect){m, cy, cw, ch[i]}, &a->content->events[idx[i]]);
+        cy += ch[i] + gap;
     }
     dl_unclip(dl);
     ui_scrollbar(a, dl, (Rect){0, vp.y, a->w - ui_dp(a, DP_GAP_S), vp.h}, content_h, off);

@@ -5,31 +5,29 @@
 #include "schedule.h"
 #include "ui.h"
 
-/* One line of a tile centred in r, cut with "…" to its width less pad a side. */
-static void centred_line(const App *a, DrawList *dl, Rect r, int pad, int y, FontFace face,
+/* Lines of a tile centred in r, wrapped (never cut) to its width less pad a
+ * side. Returns the height. */
+static int centred_lines(const App *a, DrawList *dl, Rect r, int pad, int y, FontFace face,
                          int size, Color c, const char *s)
 {
-    int w = ui_width(a, face, size, s);
-    if (w > r.w - 2 * pad)
-        w = r.w - 2 * pad;
-    ui_line(a, dl, r.x + (r.w - w) / 2, y, r.w - 2 * pad, face, size, c, s);
+    int lh = measure_height(a->tm, face, size);
+    if (!dl)
+        return ui_para_height(a, face, size, lh, r.w - 2 * pad, s);
+    return ui_para_center(a, dl, r.x + pad, y, r.w - 2 * pad, face, size, lh, c, s);
 }
 
-/* One large tile: icon, label, and a small second line. */
+/* One large tile: icon, label (at lsz, the same for every tile), and a
+ * small second line. */
 static void tile(const App *a, DrawList *dl, Rect r, const char *id,
                  const char *icon, const char *label, const char *label_en,
-                 const char *sub)
+                 const char *sub, int lsz)
 {
     ui_card(a, dl, r, id);
     int pad = ui_dp(a, DP_PAD_TILE);
     int isz = ui_dp(a, DP_ICON_L);
     if (isz > r.h / 4)
         isz = r.h / 4;   /* short tiles (a small panel): a smaller icon, some air */
-    /* Long labels (English in portrait) shrink a little before they are cut. */
-    int lsz = ui_fit_size(a, FONT_BOLD, ui_ts(a, DP_T_TITLE + 8), ui_dp(a, 38) /* smallest */,
-                          r.w - 2 * pad, label);
-    int ssz = ui_fit_size(a, FONT_REGULAR, ui_ts(a, DP_T_SMALL), ui_dp(a, 22) /* smallest */,
-                          r.w - 2 * pad, sub ? sub : "");
+    int ssz = ui_ts(a, DP_T_SMALL);
     int esz = ui_ts(a, DP_T_BODY);
     /* Vertical stack centred in the tile; when it does not fit (large
      * text on a small panel) the small line goes first, then the icon
@@ -37,11 +35,12 @@ static void tile(const App *a, DrawList *dl, Rect r, const char *id,
     int room = r.h - ui_dp(a, DP_GAP_XL);
     int h;
     for (;;) {
-        h = isz + ui_dp(a, DP_GAP_L) + measure_height(a->tm, FONT_BOLD, lsz);
+        h = isz + ui_dp(a, DP_GAP_L) + centred_lines(a, NULL, r, pad, 0, FONT_BOLD, lsz, COL_TEXT, label);
         if (label_en)
-            h += ui_dp(a, DP_GAP_XXS) + measure_height(a->tm, FONT_REGULAR, esz);
+            h += ui_dp(a, DP_GAP_XXS) +
+                 centred_lines(a, NULL, r, pad, 0, FONT_REGULAR, esz, COL_TEXT2, label_en);
         if (sub)
-            h += ui_dp(a, DP_GAP) + measure_height(a->tm, FONT_REGULAR, ssz);
+            h += ui_dp(a, DP_GAP) + centred_lines(a, NULL, r, pad, 0, FONT_REGULAR, ssz, COL_TEXT2, sub);
         if (h <= room)
             break;
         if (sub)
@@ -57,16 +56,14 @@ static void tile(const App *a, DrawList *dl, Rect r, const char *id,
     int iw = ui_width(a, FONT_ICON, isz, icon);
     dl_text(dl, r.x + (r.w - iw) / 2, y, FONT_ICON, isz, COL_PRIMARY, icon, -1);
     y += isz + ui_dp(a, DP_GAP_L);
-    centred_line(a, dl, r, pad, y, FONT_BOLD, lsz, COL_TEXT, label);
-    y += measure_height(a->tm, FONT_BOLD, lsz);
+    y += centred_lines(a, dl, r, pad, y, FONT_BOLD, lsz, COL_TEXT, label);
     if (label_en) {
         y += ui_dp(a, DP_GAP_XXS);
-        centred_line(a, dl, r, pad, y, FONT_REGULAR, esz, COL_TEXT2, label_en);
-        y += measure_height(a->tm, FONT_REGULAR, esz);
+        y += centred_lines(a, dl, r, pad, y, FONT_REGULAR, esz, COL_TEXT2, label_en);
     }
     if (sub) {
         y += ui_dp(a, DP_GAP);
-        centred_line(a, dl, r, pad, y, FONT_REGULAR, ssz, COL_TEXT2, sub);
+        centred_lines(a, dl, r, pad, y, FONT_REGULAR, ssz, COL_TEXT2, sub);
     }
 }
 
@@ -106,10 +103,20 @@ static const char *const faces[5] = {
     "\xee\xa0\x94", "\xee\xa0\x91", "\xee\xa0\x92", "\xee\xa0\x93", "\xee\xa0\x95",
 };   /* sentiment_very_dissatisfied ... sentiment_very_satisfied */
 
-/* In portrait the question stands over the faces. */
+/* The faces' row width. */
+static int faces_width(const App *a)
+{
+    return 5 * ui_dp(a, DP_TOUCH) + 4 * ui_dp(a, DP_GAP);
+}
+
+/* The question stands over the faces in portrait, and wherever it does not
+ * fit beside them on one line (large text): it is never cut. */
 static bool rating_stacked(const App *a)
 {
-    return a->w < a->h;
+    int pad = ui_dp(a, DP_GAP_L);
+    int tw = a->w - 2 * ui_dp(a, DP_MARGIN) - 3 * pad - faces_width(a);
+    return a->w < a->h ||
+           ui_width(a, FONT_BOLD, ui_ts(a, DP_T_BODY), ui_tr(a, "rate.question")) > tw;
 }
 
 static int rating_height(const App *a)
@@ -132,7 +139,7 @@ static void rating(const App *a, DrawList *dl, Rect r)
     int pad = ui_dp(a, DP_GAP_L);
     int qsz = ui_ts(a, DP_T_BODY);
     int face = ui_dp(a, DP_TOUCH);
-    int fw = 5 * face + 4 * ui_dp(a, DP_GAP);
+    int fw = faces_width(a);
     int tx = r.x + pad;
     int tw = r.w - 3 * pad - fw;
     int ty = r.y + (r.h - measure_height(a->tm, FONT_BOLD, qsz)) / 2;
@@ -169,6 +176,42 @@ static void rating(const App *a, DrawList *dl, Rect r)
     }
 }
 
+/* The most urgent notice as a red banner at y: icon, "紧急" and the whole
+ * title, wrapped to as many lines as it needs (never cut: the date in it
+ * is what residents need). Returns its height. */
+static int urgent_banner(const App *a, DrawList *dl, const Notice *u, int y)
+{
+    int m = ui_dp(a, DP_MARGIN);
+    int pad = ui_dp(a, DP_PAD_LIST);
+    int isz = ui_dp(a, 56);   /* the row's icon: one-off */
+    int tsz = ui_ts(a, DP_T_CARD);
+    int lh = tsz * 5 / 4;
+    int csz = ui_dp(a, DP_ICON);
+    const char *tag = ui_tr(a, "notice.urgent");
+    int tagw = ui_width(a, FONT_BOLD, tsz, tag);
+    int tx = m + pad + isz + ui_dp(a, DP_GAP_M) + tagw + ui_dp(a, DP_GAP_L);
+    int right = a->w - m - pad - csz - ui_dp(a, DP_GAP);
+    const char *title = ltext(&u->title, a->lang);
+    int th = ui_para_height(a, FONT_BOLD, tsz, lh, right - tx, title);
+    int h = th + 2 * pad > ui_dp(a, DP_BUTTON_H) ? th + 2 * pad : ui_dp(a, DP_BUTTON_H);
+    Rect b = {m, y, a->w - 2 * m, h};
+    char pid[DL_ID_MAX];
+    snprintf(pid, sizeof pid, "notice:%s", u->id);
+    bool p = ui_pressed(a, pid);
+    dl_rect(dl, b, p ? (Color){(uint8_t)(COL_URGENT.r * 3 / 4), (uint8_t)(COL_URGENT.g * 3 / 4), (uint8_t)(COL_URGENT.b * 3 / 4), 0xFF} : COL_URGENT);
+    int top = b.y + (b.h - th) / 2;   /* the text block, centred */
+    int first = top + (lh - measure_height(a->tm, FONT_BOLD, tsz)) / 2;   /* its first line */
+    dl_text(dl, b.x + pad, top + (lh - measure_height(a->tm, FONT_ICON, isz)) / 2,
+            FONT_ICON, isz, COL_ON_PRIMARY, ICON_WARNING, -1);
+    dl_text(dl, b.x + pad + isz + ui_dp(a, DP_GAP_M), first, FONT_BOLD, tsz, COL_ON_PRIMARY, tag,
+            -1);
+    ui_para(a, dl, tx, top, right - tx, FONT_BOLD, tsz, lh, COL_ON_PRIMARY, title);
+    dl_text(dl, b.x + b.w - pad - csz, b.y + (b.h - measure_height(a->tm, FONT_ICON, csz)) / 2,
+            FONT_ICON, csz, COL_ON_PRIMARY, ICON_CHEVRON, -1);
+    dl_hit(dl, b, pid);
+    return h;
+}
+
 static void view(const App *a, DrawList *dl, int64_t now_ms)
 {
     int64_t now_s = now_ms / 1000;
@@ -177,34 +220,8 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
     y += m;
 
     const Notice *u = sched_top_urgent(a->content, now_s);
-    if (u) {
-        Rect b = {m, y, a->w - 2 * m, ui_dp(a, DP_BUTTON_H)};
-        char pid[DL_ID_MAX];
-        snprintf(pid, sizeof pid, "notice:%s", u->id);
-        bool p = ui_pressed(a, pid);
-        dl_rect(dl, b, p ? (Color){(uint8_t)(COL_URGENT.r * 3 / 4), (uint8_t)(COL_URGENT.g * 3 / 4), (uint8_t)(COL_URGENT.b * 3 / 4), 0xFF} : COL_URGENT);
-        int isz = ui_dp(a, 56);   /* the row's icon: one-off */
-        int pad = ui_dp(a, DP_PAD_LIST);
-        dl_text(dl, b.x + pad, b.y + (b.h - measure_height(a->tm, FONT_ICON, isz)) / 2,
-                FONT_ICON, isz, COL_ON_PRIMARY, ICON_WARNING, -1);
-        int tx = b.x + pad + isz + ui_dp(a, DP_GAP_M);
-        int tsz = ui_ts(a, DP_T_CARD);
-        const char *tag = ui_tr(a, "notice.urgent");
-        int tw = ui_width(a, FONT_BOLD, tsz, tag);
-        int ty = b.y + (b.h - measure_height(a->tm, FONT_BOLD, tsz)) / 2;
-        dl_text(dl, tx, ty, FONT_BOLD, tsz, COL_ON_PRIMARY, tag, -1);
-        tx += tw + ui_dp(a, DP_GAP_L);
-        int csz = ui_dp(a, DP_ICON);
-        int right = b.x + b.w - pad - csz;
-        ui_line(a, dl, tx, ty, right - tx - ui_dp(a, DP_GAP), FONT_BOLD, tsz,
-                COL_ON_PRIMARY, ltext(&u->title, a->lang));
-        dl_text(dl, right, b.y + (b.h - measure_height(a->tm, FONT_ICON, csz)) / 2,
-                FONT_ICON, csz, COL_ON_PRIMARY, ICON_CHEVRON, -1);
-        char hid[DL_ID_MAX];
-        snprintf(hid, sizeof hid, "notice:%s", u->id);
-        dl_hit(dl, b, hid);
-        y += b.h + m;
-    }
+    if (u)
+        y += urgent_banner(a, dl, u, y) + m;
 
     size_t idx[512];
     size_t nn = sched_notices(a->content, now_s, -1, idx, 512);
@@ -239,8 +256,19 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
     int cols = portrait ? 2 : 3, rows = NTILES / cols;
     int tw = (a->w - 2 * m - (cols - 1) * gap) / cols;
     int th = (avail_h - (rows - 1) * gap) / rows;
+    if (portrait && can_rate)   /* the rating's room under the tiles */
+        th = (avail_h - rate_h - rows * gap) / rows;
     if (portrait && th > ui_dp(a, 420))   /* tiles no taller: one-off */
         th = ui_dp(a, 420);
+    /* One label size for every tile: the largest at which each label fits
+     * its tile on one line, not under 38 dp; a longer one wraps. */
+    int lsz = ui_ts(a, DP_T_TITLE + 8);
+    for (int i = 0; i < NTILES; i++) {
+        int f = ui_fit_size(a, FONT_BOLD, ui_ts(a, DP_T_TITLE + 8), ui_dp(a, 38) /* smallest */,
+                            tw - 2 * ui_dp(a, DP_PAD_TILE), ui_tr(a, tiles[i].key));
+        if (f < lsz)
+            lsz = f;
+    }
     Rect t[NTILES];
     for (int i = 0; i < NTILES; i++) {
         t[i] = (Rect){m + (i % cols) * (tw + gap), y + (i / cols) * (th + gap), tw, th};
@@ -248,7 +276,7 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
         if (i == 2 && a->suggest_paused)
             sub = ui_tr(a, "home.suggest_paused");
         const char *en = a->lang == LANG_ZH ? i18n_get(a->i18n, LANG_EN, tiles[i].key) : NULL;
-        tile(a, dl, t[i], tiles[i].id, tiles[i].icon, ui_tr(a, tiles[i].key), en, sub);
+        tile(a, dl, t[i], tiles[i].id, tiles[i].icon, ui_tr(a, tiles[i].key), en, sub, lsz);
     }
     if (portrait) {
         int ry = t[NTILES - 1].y + t[NTILES - 1].h + gap;

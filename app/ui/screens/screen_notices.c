@@ -44,6 +44,82 @@ static int filters(const App *a, DrawList *dl, int y)
     return y + h + ui_dp(a, DP_GAP_L);
 }
 
+/* The badges (urgent, pinned) and the title of a card from (x, y) to
+ * right: the title beside the badges when it fits on that line, else the
+ * badges on a row of their own and the title wrapped under them, never cut.
+ * Drawn when dl is not NULL. Returns the height. */
+static int card_title(const App *a, DrawList *dl, const Notice *n, int x, int y, int right)
+{
+    int tsz = ui_ts(a, DP_T_CARD);
+    int th = measure_height(a->tm, FONT_BOLD, tsz);
+    int lh = tsz * 13 / 10;
+    const char *title = ltext(&n->title, a->lang);
+    int bw = 0, gap = ui_dp(a, DP_GAP_S);
+    if (n->urgent)
+        bw += ui_badge_width(a, ICON_WARNING, ui_tr(a, "notice.urgent")) + gap;
+    if (n->pinned)
+        bw += ui_badge_width(a, ICON_PUSH_PIN, ui_tr(a, "notice.pinned")) + gap;
+    bool beside = ui_width(a, FONT_BOLD, tsz, title) <= right - x - bw;
+    int bh = ui_dp(a, DP_BADGE_H);
+    int top = y;
+    if (dl) {
+        int bx = x;
+        int by = beside ? y + (th - bh) / 2 : y;
+        if (n->urgent)
+            bx += ui_badge(a, dl, bx, by, COL_URGENT, ICON_WARNING, ui_tr(a, "notice.urgent")) + gap;
+        if (n->pinned)
+            bx += ui_badge(a, dl, bx, by, COL_PINNED, ICON_PUSH_PIN, ui_tr(a, "notice.pinned")) + gap;
+        if (beside)
+            dl_text(dl, bx, y, FONT_BOLD, tsz, COL_TEXT, title, -1);
+    }
+    if (beside)
+        return th;
+    if (bw > 0)
+        y += bh + ui_dp(a, DP_GAP_XS);
+    int h = dl ? ui_para(a, dl, x, y - (lh - th) / 2, right - x, FONT_BOLD, tsz, lh, COL_TEXT, title)
+               : ui_para_height(a, FONT_BOLD, tsz, lh, right - x, title);
+    return y - top + h - (lh - th);
+}
+
+/* The small picture of a card (the first the cache holds), or NULL; its
+ * box is as tall as a card of three lines, less a gap above and below. */
+static const ContentImage *card_thumb(const App *a, const Notice *n, int *tw, int *th)
+{
+    for (size_t i = 0; i < n->n_images; i++)
+        if (ui_image_ready(a, &n->images[i])) {
+            *th = ui_dp(a, 2 * DP_GAP_L + DP_GAP) +
+                  measure_height(a->tm, FONT_BOLD, ui_ts(a, DP_T_CARD)) +
+                  measure_height(a->tm, FONT_REGULAR, ui_ts(a, DP_T_BODY)) +
+                  measure_height(a->tm, FONT_REGULAR, ui_ts(a, DP_T_SMALL)) -
+                  2 * ui_dp(a, DP_GAP_S);
+            *tw = *th * 4 / 3;
+            return &n->images[i];
+        }
+    return NULL;
+}
+
+/* The card's text column: from the stripe to the picture or the chevron. */
+static void card_column(const App *a, const Notice *n, Rect r, int *x, int *right)
+{
+    int pad = ui_dp(a, DP_PAD_LIST);
+    *x = r.x + ui_dp(a, DP_STRIPE) + pad;
+    *right = r.x + r.w - pad - ui_dp(a, DP_ICON);
+    int tw, th;
+    if (card_thumb(a, n, &tw, &th))
+        *right -= ui_dp(a, DP_GAP_S) + tw + ui_dp(a, DP_GAP_M);
+}
+
+/* A card's height at width w: its title as it wraps, a preview line and
+ * the category and date. */
+static int card_height(const App *a, const Notice *n, int w)
+{
+    int x, right;
+    card_column(a, n, (Rect){0, 0, w, 0}, &x, &right);
+    return ui_dp(a, 2 * DP_GAP_L + DP_GAP) + card_title(a, NULL, n, x, 0, right) +
+           measure_height(a->tm, FONT_REGULAR, ui_ts(a, DP_T_BODY)) +
+           measure_height(a->tm, FONT_REGULAR, ui_ts(a, DP_T_SMALL));
+}
+
 /* One notice card in the list. */
 static void card(const App *a, DrawList *dl, Rect r, const Notice *n)
 {
@@ -52,35 +128,21 @@ static void card(const App *a, DrawList *dl, Rect r, const Notice *n)
     ui_card(a, dl, r, id);
     dl_rect(dl, (Rect){r.x, r.y, ui_dp(a, DP_STRIPE), r.h}, ui_category_color(a, n->category));
     int pad = ui_dp(a, DP_PAD_LIST);
-    int x = r.x + ui_dp(a, DP_STRIPE) + pad;
-    int right = r.x + r.w - pad - ui_dp(a, DP_ICON);
-    /* A small picture, the first the cache holds, left of the chevron. */
-    for (size_t i = 0; i < n->n_images; i++) {
-        if (!ui_image_ready(a, &n->images[i]))
-            continue;
-        int th = r.h - 2 * ui_dp(a, DP_GAP_S), tw = th * 4 / 3;
-        Rect box = {right - ui_dp(a, DP_GAP_S) - tw, r.y + ui_dp(a, DP_GAP_S), tw, th};
+    int x, right;
+    card_column(a, n, r, &x, &right);
+    /* A small picture left of the chevron, centred in the card's height. */
+    int tw, th;
+    const ContentImage *img = card_thumb(a, n, &tw, &th);
+    if (img) {
         int iw, ih;
-        image_fit_size(n->images[i].width, n->images[i].height, tw, th, &iw, &ih);
-        box.x += tw - iw;      /* against the chevron */
-        box.y += (th - ih) / 2;
-        ui_image(a, dl, box, &n->images[i], false, NULL);
-        right = box.x - ui_dp(a, DP_GAP_M);
-        break;
+        image_fit_size(img->width, img->height, tw, th, &iw, &ih);
+        Rect box = {right + ui_dp(a, DP_GAP_M) + (tw - iw), r.y + (r.h - ih) / 2, iw, ih};
+        ui_image(a, dl, box, img, false, NULL);
     }
     int y = r.y + ui_dp(a, DP_GAP_L);
-    int tsz = ui_ts(a, DP_T_CARD);
-    int th = measure_height(a->tm, FONT_BOLD, tsz);
-    int bx = x;
-    int by = y + (th - ui_dp(a, DP_BADGE_H)) / 2;
-    if (n->urgent)
-        bx += ui_badge(a, dl, bx, by, COL_URGENT, ICON_WARNING, ui_tr(a, "notice.urgent")) + ui_dp(a, DP_GAP_S);
-    if (n->pinned)
-        bx += ui_badge(a, dl, bx, by, COL_PINNED, ICON_PUSH_PIN, ui_tr(a, "notice.pinned")) + ui_dp(a, DP_GAP_S);
-    ui_line(a, dl, bx, y, right - bx, FONT_BOLD, tsz, COL_TEXT, ltext(&n->title, a->lang));
-    y += th + ui_dp(a, DP_GAP_XS);
+    y += card_title(a, dl, n, x, y, right) + ui_dp(a, DP_GAP_XS);
 
-    /* First line of the body as a preview. */
+    /* First line of the body as a preview: the card opens it whole. */
     const char *body = ltext(&n->body, a->lang);
     const char *nl = strchr(body, '\n');
     char preview[512];
@@ -92,7 +154,7 @@ static void card(const App *a, DrawList *dl, Rect r, const Notice *n)
     memcpy(preview, body, len);
     preview[len] = '\0';
     int bsz = ui_ts(a, DP_T_BODY);
-    ui_line(a, dl, x, y, right - x, FONT_REGULAR, bsz, COL_TEXT2, preview);
+    ui_line_preview(a, dl, x, y, right - x, FONT_REGULAR, bsz, COL_TEXT2, preview);
     y += measure_height(a->tm, FONT_REGULAR, bsz) + ui_dp(a, DP_GAP_XS);
 
     int ssz = ui_ts(a, DP_T_SMALL);
@@ -131,22 +193,24 @@ static void list_view(const App *a, DrawList *dl, int64_t now_ms)
         return;
     }
     int m = ui_dp(a, DP_MARGIN);
-    /* As tall as its three lines need (more with large text). */
-    int ch = ui_dp(a, 2 * DP_GAP_L + DP_GAP) +
-             measure_height(a->tm, FONT_BOLD, ui_ts(a, DP_T_CARD)) +
-             measure_height(a->tm, FONT_REGULAR, ui_ts(a, DP_T_BODY)) +
-             measure_height(a->tm, FONT_REGULAR, ui_ts(a, DP_T_SMALL));
+    int cw = a->w - 2 * m - ui_dp(a, DP_GUTTER);
+    /* Each card as tall as its lines need (a long title wraps). */
+    int ch[MAX_ITEMS];
     int gap = ui_dp(a, DP_GAP);
     Rect vp = {0, y, a->w, ui_bottom(a) - y};
-    int content_h = (int)n * (ch + gap) - gap;
+    int content_h = -gap;
+    for (size_t i = 0; i < n; i++) {
+        ch[i] = card_height(a, &a->content->notices[idx[i]], cw);
+        content_h += ch[i] + gap;
+    }
     int max = content_h > vp.h ? content_h - vp.h : 0;
     int off = a->scroll[SCREEN_NOTICES] < max ? a->scroll[SCREEN_NOTICES] : max;
     dl_clip(dl, vp);
+    int cy = vp.y - off;
     for (size_t i = 0; i < n; i++) {
-        int cy = vp.y + (int)i * (ch + gap) - off;
-        if (cy + ch < vp.y || cy > vp.y + vp.h)
-            continue;
-        card(a, dl, (Rect){m, cy, a->w - 2 * m - ui_dp(a, DP_GUTTER), ch}, &a->content->notices[idx[i]]);
+        if (cy + ch[i] >= vp.y && cy <= vp.y + vp.h)
+            card(a, dl, (Rect){m, cy, cw, ch[i]}, &a->content->notices[idx[i]]);
+        cy += ch[i] + gap;
     }
     dl_unclip(dl);
     ui_scrollbar(a, dl, (Rect){0, vp.y, a->w - ui_dp(a, DP_GAP_S), vp.h}, content_h, off);

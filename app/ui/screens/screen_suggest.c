@@ -373,10 +373,18 @@ static void review_view(const App *a, DrawList *dl, int64_t now_ms)
     cy += ssz * 2;
     /* The contact (or the anonymity promise) sits at the card's foot. */
     int foot = ssz * 3 / 2 * 2 + ui_dp(a, DP_GAP_L);
-    Rect text_clip = {x, cy, w, card.y + card.h - pad - foot - cy};
-    dl_clip(dl, text_clip);
-    ui_para(a, dl, x, cy, w, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, a->draft.text);
+    /* The whole text, scrolled by a drag when it is longer than the room:
+     * the resident checks every word before sending. */
+    Rect vp = {x, cy, w, card.y + card.h - pad - foot - cy};
+    int tw = w - ui_dp(a, DP_GUTTER);
+    int text_h = ui_para_height(a, FONT_REGULAR, bsz, bsz * 3 / 2, tw, a->draft.text);
+    int max = text_h > vp.h ? text_h - vp.h : 0;
+    int off = a->scroll[SCREEN_SUGGEST_REVIEW] < max ? a->scroll[SCREEN_SUGGEST_REVIEW] : max;
+    dl_clip(dl, vp);
+    ui_para(a, dl, x, cy - off, tw, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, a->draft.text);
     dl_unclip(dl);
+    ui_scrollbar(a, dl, vp, text_h, off);
+    dl_scroll(dl, vp, text_h, "scroll:suggest-review");
     int fy = card.y + card.h - pad - foot + ui_dp(a, DP_GAP_L);
     dl_rect(dl, (Rect){x, fy - ui_dp(a, DP_GAP), w, ui_dp(a, DP_RULE)}, COL_BORDER);
     if (a->draft.contact[0]) {

@@ -39,6 +39,8 @@ typedef struct Osk {
     int npages;
     bool (*drawable)(void *ctx, uint32_t cp);
     void *drawable_ctx;
+    double text_scale;            /* large text: 1.4 (0 or 1: normal); set by
+                                   * the screen before osk_press, as drawn */
 } Osk;
 
 /* Set up a keyboard in `mode` using the pinyin engine `py` (may be NULL).
@@ -86,6 +88,7 @@ typedef struct {
     const Theme *theme;
     const I18n *i18n;
     Lang lang;
+    double text;      /* text size factor: 1.4 with large text (0 = 1) */
 } OskLook;
 
 /* Draw the keyboard in `area` (full width at the bottom). Registers hit

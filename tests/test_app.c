@@ -757,6 +757,66 @@ static void test_review_shows_the_whole_text(void **state)
         }
 }
 
+/* The size of the first text command that is exactly `s`, or 0. */
+static int text_size(const Screen_ *s, const char *t)
+{
+    for (size_t i = 0; i < s->dl.ncmds; i++)
+        if (s->dl.cmds[i].kind == DL_TEXT && strcmp(dl_str(&s->dl, &s->dl.cmds[i]), t) == 0)
+            return s->dl.cmds[i].size;
+    return 0;
+}
+
+/* In English a suggestion starts on the ABC keyboard (letters stay
+ * letters), the mode keys say what they are in both languages; in Chinese
+ * it starts on pinyin. */
+static void test_keyboard_follows_the_language(void **state)
+{
+    (void)state;
+    for (int lang = 0; lang < LANG_COUNT; lang++) {
+        Screen_ s;
+        su_start(&s, 1920, 1080, NULL);
+        su_attach(&s);
+        app_set_lang(s.app, (Lang)lang);
+        su_tap(&s, "tile:suggest");
+        char topic[DL_ID_MAX];
+        snprintf(topic, sizeof topic, "topic:%s", s.app->topics[0]);
+        su_tap(&s, topic);
+        assert_int_equal(app_screen(s.app), SCREEN_SUGGEST_WRITE);
+        assert_int_equal(s.app->osk.mode, lang == LANG_EN ? OSK_ABC : OSK_PINYIN);
+        su_type(&s, "hi");
+        assert_string_equal(app_draft_text(s.app), lang == LANG_EN ? "hi" : "");
+        assert_non_null(su_text(&s, "拼音"));
+        assert_non_null(su_text(&s, "手写"));
+        if (lang == LANG_EN) {
+            assert_non_null(su_text(&s, "Pinyin"));
+            assert_non_null(su_text(&s, "Hand"));
+        }
+        su_stop(&s);
+    }
+}
+
+/* Large text means every text: the keys and the candidates grow too. */
+static void test_large_text_grows_the_keyboard(void **state)
+{
+    (void)state;
+    int key[2], cand[2];
+    for (int large = 0; large < 2; large++) {
+        Screen_ s;
+        su_start(&s, 1920, 1080, NULL);
+        su_attach(&s);
+        s.app->large_text = large;
+        assert_int_equal(app_open(s.app, "suggest-write"), 0);
+        su_draw(&s);
+        su_type(&s, "dianti");
+        key[large] = text_size(&s, "q");
+        cand[large] = text_size(&s, "电梯");
+        assert_true(key[large] > 0 && cand[large] > 0);
+        su_stop(&s);
+    }
+    assert_true(key[1] * 10 >= key[0] * 13);
+    assert_true(cand[1] * 10 >= cand[0] * 13);
+}
+
 static void test_layout_every_screen_size_language(void **state)
 {
     (void)state;
@@ -854,6 +914,8 @@ int main(void)
         cmocka_unit_test(test_open_by_name),
         cmocka_unit_test(test_open_runs_entry_actions),
         cmocka_unit_test(test_review_shows_the_whole_text),
+        cmocka_unit_test(test_keyboard_follows_the_language),
+        cmocka_unit_test(test_large_text_grows_the_keyboard),
         cmocka_unit_test(test_layout_every_screen_size_language),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

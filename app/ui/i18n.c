@@ -30,6 +30,17 @@ static int add(I18n *t, Lang lang, const char *key, const char *text)
         free(v);
         return -1;
     }
+    /* "\n" in a value is a line break (a key label on two lines). */
+    char *w = v;
+    for (const char *r = v; *r; r++) {
+        if (r[0] == '\\' && r[1] == 'n') {
+            *w++ = '\n';
+            r++;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
     t->e[lang][t->n[lang]++] = (Entry){k, v};
     return 0;
 }
@@ -42,7 +53,7 @@ typedef struct {
 /* One line of the strings file (inifile.h, the settings file's reader:
  * lines of a sentence of Chinese are longer than inih's 199 bytes).
  * Sections are [zh] and [en]; a value runs to the end of its line (no
- * inline comments: `;` is punctuation here). */
+ * inline comments: `;` is punctuation here); "\n" in it is a line break. */
 static int i18n_entry(void *user, const InifileEntry *e, char *msg, size_t msglen)
 {
     I18nParse *p = user;

@@ -182,23 +182,31 @@ static const char *cand_text(const Osk *k, size_t i)
     return k->hw_cands[i];
 }
 
-static int cand_width(const Osk *k, const TextMeasure *m, double dp, size_t i)
+/* The text size factor the keyboard is drawn with. */
+static double scale_of(double f)
+{
+    return f > 0 ? f : 1.0;
+}
+
+static int cand_width(const Osk *k, const TextMeasure *m, double dp, double sc, size_t i)
 {
     const char *s = cand_text(k, i);
-    int w = measure_width(m, FONT_REGULAR, px(dp, 40), s, strlen(s)) + 2 * px(dp, CAND_PAD);
+    int w = measure_width(m, FONT_REGULAR, px(dp, 40 * sc), s, strlen(s)) +
+            2 * px(dp, CAND_PAD);
     return w < px(dp, CAND_MIN) ? px(dp, CAND_MIN) : w;
 }
 
 /* How many candidates from `start` fit in a bar of bar_w pixels (always at
  * least one, so paging moves on). */
-static size_t cand_fit(const Osk *k, const TextMeasure *m, double dp, int bar_w, size_t start)
+static size_t cand_fit(const Osk *k, const TextMeasure *m, double dp, double sc, int bar_w,
+                       size_t start)
 {
     size_t n = cand_count(k);
     int room = bar_w - 2 * px(dp, ARROW_W) - px(dp, KEY_GAP) * 2;
     int used = 0;
     size_t i = start;
     for (; i < n; i++) {
-        int w = cand_width(k, m, dp, i) + (i > start ? px(dp, KEY_GAP) : 0);
+        int w = cand_width(k, m, dp, sc, i) + (i > start ? px(dp, KEY_GAP) : 0);
         if (i > start && used + w > room)
             break;
         used += w;
@@ -296,7 +304,7 @@ bool osk_press(Osk *k, const char *id, OskTarget *t, const TextMeasure *m, doubl
         const char *arg = id + 5;
         size_t n = cand_count(k);
         if (strcmp(arg, "next") == 0) {
-            size_t fit = cand_fit(k, m, dp, bar_w, k->page);
+            size_t fit = cand_fit(k, m, dp, scale_of(k->text_scale), bar_w, k->page);
             if (k->page + fit < n && k->npages < (int)(sizeof k->pages / sizeof *k->pages)) {
                 k->pages[k->npages++] = k->page;
                 k->page += fit;
@@ -478,11 +486,36 @@ static void key(const Ctx *c, Rect r, const char *id, const char *label, FontFac
                              (uint8_t)(bg.b * 3 / 4), 0xFF} : bg;
     dl_rect(c->dl, r, b);
     dl_frame(c->dl, r, COL_BORDER, 1);
-    int size = px(c->dp, size_dp);
+    Color tc = down && bg.r > 0x80 ? COL_TEXT : fg;
+    int size = px(c->dp, size_dp * (face == FONT_ICON ? 1.0 : scale_of(c->look->text)));
+    const char *nl = strchr(label, '\n');
+    if (nl) {
+        /* Two lines (a mode key in both languages: "拼音" over "Pinyin"),
+         * each at the size that fits the key. */
+        const char *ln[2] = {label, nl + 1};
+        int len[2] = {(int)(nl - label), (int)strlen(nl + 1)};
+        int sz = size * 3 / 4;
+        for (int i = 0; i < 2; i++)
+            while (sz > 1 && measure_width(c->m, face, sz, ln[i], (size_t)len[i]) > r.w - px(c->dp, 8))
+                sz -= 1;
+        int h = measure_height(c->m, face, sz);
+        int y = r.y + (r.h - 2 * h) / 2;
+        for (int i = 0; i < 2; i++) {
+            int w = measure_width(c->m, face, sz, ln[i], (size_t)len[i]);
+            dl_text(c->dl, r.x + (r.w - w) / 2, y + i * h, face, sz, tc, ln[i], len[i]);
+        }
+        dl_hit(c->dl, r, id);
+        return;
+    }
     int w = measure_width(c->m, face, size, label, strlen(label));
+    /* A label wider than its key (large text, a narrow pad side) shrinks
+     * to fit it: it is never cut. */
+    while (w > r.w - px(c->dp, 8) && size > px(c->dp, 16)) {
+        size -= size / 12 > 0 ? size / 12 : 1;
+        w = measure_width(c->m, face, size, label, strlen(label));
+    }
     int h = measure_height(c->m, face, size);
-    dl_text(c->dl, r.x + (r.w - w) / 2, r.y + (r.h - h) / 2, face, size,
-            down && bg.r > 0x80 ? COL_TEXT : fg, label, -1);
+    dl_text(c->dl, r.x + (r.w - w) / 2, r.y + (r.h - h) / 2, face, size, tc, label, -1);
     dl_hit(c->dl, r, id);
 }
 
@@ -504,10 +537,11 @@ static void candidates(const Osk *k, const Ctx *c, Rect bar)
     size_t n = cand_count(k);
     int gap = px(c->dp, KEY_GAP);
     int aw = px(c->dp, ARROW_W);
-    size_t fit = n ? cand_fit(k, c->m, c->dp, bar.w, k->page) : 0;
+    double sc = scale_of(c->look->text);
+    size_t fit = n ? cand_fit(k, c->m, c->dp, sc, bar.w, k->page) : 0;
     int x = bar.x;
     for (size_t i = k->page; i < k->page + fit; i++) {
-        int w = cand_width(k, c->m, c->dp, i);
+        int w = cand_width(k, c->m, c->dp, sc, i);
         char id[32];
         snprintf(id, sizeof id, "cand:%zu", i);
         Color bg = i == 0 && k->mode == OSK_PINYIN ? COL_HIGHLIGHT : COL_CARD;
@@ -581,7 +615,7 @@ void osk_view(const Osk *k, DrawList *dl, const OskLook *look, Rect area, const 
             hint = "osk.hand_unavailable";
         snprintf(comp, sizeof comp, "%s", tr(c, hint));
     }
-    int csz = px(dp, k->mode == OSK_PINYIN && osk_composing(k) ? 36 : 28);
+    int csz = px(dp, (k->mode == OSK_PINYIN && osk_composing(k) ? 36 : 28) * scale_of(look->text));
     dl_text(dl, x0 + px(dp, 8), y + (px(dp, COMP_H) - measure_height(m, FONT_REGULAR, csz)) / 2,
             FONT_REGULAR, csz, cc, comp, -1);
     y += px(dp, COMP_H);

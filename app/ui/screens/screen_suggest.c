@@ -9,6 +9,14 @@
 #include "timeutil.h"
 #include "ui.h"
 
+
+/* The keyboard a suggestion is written on: pinyin in Chinese, ABC in
+ * English (English letters must not turn into Chinese candidates). */
+static OskMode writing_mode(const App *a)
+{
+    return a->lang == LANG_EN ? OSK_ABC : OSK_PINYIN;
+}
+
 /* ---- the flow's navigation ---- */
 
 /* Home and back in the flow: leaving a step with text on it asks first. */
@@ -35,7 +43,7 @@ static bool flow_nav(App *a, const char *id)
     } else {
         app_back(a);
         if (a->screen == SCREEN_SUGGEST_WRITE)
-            a->osk.mode = OSK_PINYIN;
+            a->osk.mode = writing_mode(a);
     }
     return true;
 }
@@ -149,6 +157,7 @@ static bool topic_input(App *a, const ScreenInput *in, int64_t now_ms)
     for (int i = 0; i < a->ntopics; i++)
         if (strcmp(id + 6, a->topics[i]) == 0) {
             snprintf(a->draft.topic, sizeof a->draft.topic, "%s", a->topics[i]);
+            a->osk.mode = writing_mode(a);
             app_go(a, SCREEN_SUGGEST_WRITE, now_ms);
             return true;
         }
@@ -234,7 +243,7 @@ static void edit_area(const App *a, DrawList *dl, int y, const char *text, size_
                 COL_TEXT2, btn_label, -1);
     }
     const char *pressed = a->down && !a->dragging ? a->press_id : NULL;
-    OskLook look = {a->tm, a->dp, app_theme(a), a->i18n, a->lang};
+    OskLook look = {a->tm, a->dp, app_theme(a), a->i18n, a->lang, a->large_text ? 1.4 : 1.0};
     osk_view(&a->osk, dl, &look, kb, pressed);
 }
 
@@ -270,6 +279,7 @@ static bool write_input(App *a, const ScreenInput *in, int64_t now_ms)
         return true;
     }
     OskTarget t = text_target(a);
+    a->osk.text_scale = a->large_text ? 1.4 : 1.0;   /* as the frame was drawn */
     return osk_press(&a->osk, id, &t, a->tm, a->dp, bar_width(a));
 }
 
@@ -345,6 +355,7 @@ static bool contact_input(App *a, const ScreenInput *in, int64_t now_ms)
     if (!a->draft.with_contact)
         return false;
     OskTarget t = contact_target(a);
+    a->osk.text_scale = a->large_text ? 1.4 : 1.0;   /* as the frame was drawn */
     return osk_press(&a->osk, id, &t, a->tm, a->dp, bar_width(a));
 }
 
@@ -416,7 +427,7 @@ static bool review_input(App *a, const ScreenInput *in, int64_t now_ms)
         /* Straight back to the text, keeping everything. */
         while (a->screen != SCREEN_SUGGEST_WRITE && a->depth > 0)
             app_back(a);
-        a->osk.mode = OSK_PINYIN;
+        a->osk.mode = writing_mode(a);
         return true;
     }
     if (strcmp(id, "send") == 0) {

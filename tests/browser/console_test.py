@@ -745,7 +745,14 @@ class Suite:
             rows = d.find_elements(By.CSS_SELECTOR, "tr[data-kiosk=lobby-west]")
             return rows and "迟到" in rows[0].text
         c.wait(late, "lobby-west late (3 heartbeat intervals of 1 minute)", timeout=300, poll=2)
-        c.shows("从「在线」变为「迟到」", "ul.alerts")
+
+        # The page loads kiosks and alerts side by side: the alert may be
+        # made after the alerts came back, so refresh until it is listed.
+        def alerted(d):
+            c.d.find_element(By.XPATH, "//main//button[normalize-space()='刷新']").click()
+            lists = d.find_elements(By.CSS_SELECTOR, "ul.alerts")
+            return lists and "从「在线」变为「迟到」" in lists[0].text
+        c.wait(alerted, "the late alert listed", timeout=60, poll=2)
         c.shot_both("kiosks")
 
     # -- signing in and out --

@@ -26,14 +26,7 @@ static StaffSrv srv;
 static int setup(void **state)
 {
     (void)state;
-    if (staffsrv_start(&srv, NULL) < 0)
-        return -1;
-    if (staffsrv_user(&srv, "root", PW, "admin", NULL) < 0 ||
-        staffsrv_user(&srv, "wang", PW, "manager", "cuihu", NULL) < 0 ||
-        staffsrv_user(&srv, "li", PW, "clerk", "cuihu", NULL) < 0 ||
-        staffsrv_user(&srv, "zhao", PW, "manager", "other", NULL) < 0)
-        return -1;
-    return 0;
+    return staffsrv_start_team(&srv, PW);
 }
 
 static int teardown(void **state)

@@ -265,3 +265,15 @@ long staffsrv_login(StaffSrv *s, const char *user, const char *password, StaffSe
     staffsrv_resp_free(&r);
     return st;
 }
+
+int staffsrv_start_team(StaffSrv *s, const char *password)
+{
+    if (staffsrv_start(s, NULL) < 0)
+        return -1;
+    if (staffsrv_user(s, "root", password, "admin", NULL) < 0 ||
+        staffsrv_user(s, "wang", password, "manager", "cuihu", NULL) < 0 ||
+        staffsrv_user(s, "li", password, "clerk", "cuihu", NULL) < 0 ||
+        staffsrv_user(s, "zhao", password, "manager", "other", NULL) < 0)
+        return -1;
+    return 0;
+}

@@ -33,6 +33,10 @@ void staffsrv_stop(StaffSrv *s);
 int64_t staffsrv_user(StaffSrv *s, const char *name, const char *password, const char *role,
                       ...);
 
+/* Start with the usual team, all with `password`: root (admin), wang
+ * (manager of cuihu), li (clerk of cuihu), zhao (manager of other). 0 or -1. */
+int staffsrv_start_team(StaffSrv *s, const char *password);
+
 /* A plain suggestion received at `at` in community `cid` (its kiosk);
  * `contact` may be NULL. Returns its id. */
 int64_t staffsrv_suggestion(StaffSrv *s, int64_t cid, const char *key, const char *topic,

@@ -47,3 +47,7 @@ TREEWATCH_XLIBS := $(if $(X11_OK),$(call pc,--libs,x11 xext))
 $(BUILD)/bench/treewatch: bench/chromium/treewatch.c | $(BUILD)/bench
 	$(CC) $(CSTD) $(WARN) $(OPT) $(TREEWATCH_X) -o $@ $< $(TREEWATCH_XLIBS)
 bench-programs: $(BUILD)/bench/treewatch
+# office (tests/bench-office.sh) seeds through the office's own store calls
+# and drives the server with libcurl: the office's objects and libraries.
+$(BUILD)/bench/office: $(BUILD)/bench/office.o $($(BUILD)_OFF_OBJ)
+	$(CC) $(OPT) -o $@ $^ $(OFFICE_LIBS) $(call pc,--libs,libcurl)

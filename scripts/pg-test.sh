@@ -11,6 +11,7 @@
 # "skipped: no postgresql"); 1 when the server would not start.
 # Usage: scripts/pg-test.sh COMMAND [ARG...]
 #   e.g. scripts/pg-test.sh tests/run-tests.sh --office build
+# PG_TEST_FSYNC=on: fsync and full_page_writes on (default off).
 # PGBIN (default /usr/lib/postgresql/15/bin) names the server's programs.
 set -u
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -34,7 +35,10 @@ fi
 chmod 0700 "$tmp"
 
 # fsync off: the server under test, not the disk, is what these tests try.
-opts="-c listen_addresses='' -k $tmp -c fsync=off -c full_page_writes=off -c max_connections=200"
+# PG_TEST_FSYNC=on keeps PostgreSQL durable (the benchmark of durable
+# submissions, tests/bench-office.sh).
+sync=off; [ "${PG_TEST_FSYNC:-off}" = on ] && sync=on
+opts="-c listen_addresses='' -k $tmp -c fsync=$sync -c full_page_writes=$sync -c max_connections=200"
 start="$as $PGBIN/pg_ctl -D $tmp/data -l $tmp/server.log -w -t 30 -o \"$opts\" start >/dev/null"
 stop="$as $PGBIN/pg_ctl -D $tmp/data -m fast -w -t 30 stop >/dev/null"
 

@@ -10,7 +10,9 @@
 # BENCH_CHROMIUM_RUNS (7);
 # BENCH_UPDATE_DOC=1 also copies the tables into docs/BENCHMARKS.md;
 # BENCH_ONLY=start measures only the start rows (section 1, and on Xvfb when
-# installed) and prints them, for measuring them alone on a busy machine.
+# installed) and prints them, for measuring them alone on a busy machine;
+# BENCH_ONLY=office only Lobby Office (section 8, tests/bench-office.sh and
+# its BENCH_OFFICE_* settings); BENCH_OFFICE=0 skips that section.
 # Exit status 1 when a target is missed.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -59,6 +61,25 @@ check() {
 }
 note() { printf -- '- %s\n' "$*" >>"$NOTES"; }
 progress() { printf 'bench: %s\n' "$*" >&2; }
+
+# 8. Lobby Office (tests/bench-office.sh): submissions, 304s beside nginx,
+# heartbeats, memory with 2,000 kiosks, the console's queries over 100,000
+# suggestions; SQLite and PostgreSQL. BENCH_OFFICE=0 skips it;
+# BENCH_ONLY=office measures it alone.
+OFFICE_MD=$TMP/office.md; : >"$OFFICE_MD"
+office_section() {
+    if [ "${BENCH_OFFICE:-1}" = 0 ]; then
+        note "BENCH_OFFICE=0: Lobby Office was not measured"; return
+    fi
+    progress "Lobby Office (tests/bench-office.sh)"
+    tests/bench-office.sh "$B" >"$OFFICE_MD" || failed=1
+}
+if [ "${BENCH_ONLY:-}" = office ]; then
+    office_section
+    cat "$OFFICE_MD"
+    [ -s "$NOTES" ] && { echo; cat "$NOTES"; }
+    [ $failed -eq 0 ]; exit
+fi
 
 DATA=$TMP/data
 "$B/kioskctl" --data-dir "$DATA" import $SAMPLE >/dev/null ||
@@ -507,6 +528,8 @@ if [ $chromium_ok = 1 ]; then
     fi
 fi
 
+office_section
+
 # The figures the issue names, one row each, from the sections above:
 # medians, with the 99th percentile beside them where the target is one.
 SUM=$TMP/summary; : >"$SUM"
@@ -551,6 +574,7 @@ srow "Upload throughput, loopback (6)" "$(get per_s "$l") items/s" "-"
         echo "|---|---|---|---|"
         cat "$CROWS"
     fi
+    if [ -s "$OFFICE_MD" ]; then echo; cat "$OFFICE_MD"; fi
     if [ -s "$NOTES" ]; then echo; cat "$NOTES"; fi
 } >"$B/bench/results.md"
 cat "$B/bench/results.md"

@@ -35,17 +35,39 @@ typedef struct Pinyin Pinyin;
 
 #define STAFF_FLAGS_MAX 8
 
+/* The upload worker as the staff panel says it. */
+typedef enum {
+    STAFF_UP_NOT_SET,        /* no upload_url: suggestions stay until exported */
+    STAFF_UP_BROKEN,         /* configured, but the worker could not start */
+    STAFF_UP_ON,
+} StaffUpload;
+
+/* One warning for staff: a code the panel turns into a sentence in the
+ * shown language (staff.flag.<code> in the strings), never raw text. */
+typedef struct {
+    char code[32];           /* outbox flag name, content_rejected, content_sync,
+                              * channel_expiring */
+    char since[11];          /* local date first raised (YYYY-MM-DD); "" unknown */
+    char channel[40];        /* channel_expiring: the channel's id */
+    int64_t at_s;            /* channel_expiring: when the code expires */
+} StaffFlag;
+
 /* What the staff panel shows, gathered by the kiosk (never any resident
- * text). */
+ * text). Figures and codes only: the panel words them in the language on
+ * screen. */
 typedef struct {
     bool valid;
     int64_t waiting, delivered, dead, exported;
     int oldest_waiting_days;         /* -1 when nothing waits */
-    char upload[200];                /* last success, last error, next try */
-    char content[200];               /* content version and last sync */
-    char flags[STAFF_FLAGS_MAX][96]; /* raised elsewhere: "name: detail" */
+    StaffUpload upload;
+    int64_t upload_last_ok_s;        /* 0 never */
+    int64_t upload_next_s;           /* 0 none planned */
+    bool upload_failed;              /* the last pass did not deliver */
+    bool content_present;
+    int64_t content_imported_s;      /* when the content shown was stored */
+    StaffFlag flags[STAFF_FLAGS_MAX];
     int nflags;
-    int64_t free_disk_mb;            /* -1 when unknown */
+    int64_t free_disk_bytes;         /* -1 when unknown */
 } StaffInfo;
 
 /* What staff asked for on the panel, for the kiosk to carry out. */

@@ -42,13 +42,16 @@ typedef struct {
 /* Staff mode on the screen. */
 typedef struct {
     char pin[16];                    /* digits typed on the pad */
-    char msg[200];                   /* the pad's or panel's status line */
+    char msg[400];                   /* the pad's or panel's status line */
     bool msg_error;
     int64_t corner_down_ms;          /* when a finger went down in the corner */
     bool corner_active;
     StaffRequest req;                /* for the kiosk to carry out */
     StaffInfo info;
     bool quit;                       /* "leave the kiosk" asked once: confirm */
+    int64_t locked_until_ms;         /* the pad is locked until then (0: not locked) */
+    int64_t shown_lock_s;            /* the countdown's second on screen */
+    int shown_hold_step;             /* the corner hold's progress on screen (0: none) */
 } StaffState;
 
 struct App {
@@ -147,6 +150,8 @@ extern const Screen screen_home, screen_notices, screen_notice,
                     screen_suggest_contact, screen_suggest_review, screen_suggest_sent,
                     screen_staff_pin, screen_staff, screen_connect, screen_reply,
                     screen_board, screen_attract, screen_night, screen_suggest_dialog;
+/* Whole seconds the staff PIN pad stays locked (screen_staff.c); 0 when it is not. */
+int64_t staff_lock_left_s(const App *a, int64_t now_ms);
 
 /* ---- navigation: the only writers of screen, stack and depth ---- */
 

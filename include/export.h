@@ -41,7 +41,20 @@ typedef struct {
     int64_t ratings;           /* ratings counted in the manifest (export_run) */
     int64_t marked;            /* rows now marked exported, ratings too (export_run) */
     char bundle[PATH_MAX];     /* the bundle (or opened) directory; "" if none */
+    int fail;                  /* EXPORT_FAIL_*: what went wrong when -1 was returned */
 } ExportReport;
+
+/* Why an export failed, for a sentence staff can act on (the message in
+ * err says the details). */
+enum {
+    EXPORT_FAIL_NONE = 0,
+    EXPORT_FAIL_NO_DRIVE,      /* no USB drive found (staff_export_to_drive) */
+    EXPORT_FAIL_MANY_DRIVES,   /* more than one plugged in */
+    EXPORT_FAIL_DRIVE,         /* the drive cannot be written, or it read back wrong */
+    EXPORT_FAIL_QUEUE,         /* the kiosk's database could not be read */
+    EXPORT_FAIL_MARKS,         /* the bundle is whole, but the rows could not be marked */
+    EXPORT_FAIL_OTHER,
+};
 
 /* Called by export_run at each stage ("submissions.jsonl",
  * "submissions.csv", "manifest.json" before each file is written, "rename",
@@ -72,6 +85,9 @@ int export_run(const char *data_dir, const char *dest_dir, int64_t now_s,
  * message when there is none, or more than one (naming them). */
 int export_find_drive(const char *media_root, const char *data_dir, char *out, size_t n,
                       char *err, size_t errlen);
+/* The same, saying in *count how many drives were found (0, 1 or more). */
+int export_find_drives(const char *media_root, const char *data_dir, char *out, size_t n,
+                       int *count, char *err, size_t errlen);
 
 #define EXPORT_BAD_INPUT (-2)
 #define EXPORT_UNSIGNED  (-3)

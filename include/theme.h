@@ -103,6 +103,7 @@ extern const Theme theme_default, theme_contrast;
 #define ICON_EDIT_NOTE   "\xee\x9d\x85"   /* e745 */
 #define ICON_BACKSPACE   "\xee\x85\x8a"   /* e14a */
 #define ICON_LOCK_OPEN   "\xee\xa2\x98"   /* e898 */
+#define ICON_LOCK        "\xee\xa2\x97"   /* e897 */
 #define ICON_QR          "\xee\x80\x8a"   /* e00a qr_code_2 */
 #define ICON_QA          "\xee\xa2\xaf"   /* e8af question_answer */
 #define ICON_FACT_CHECK  "\xef\x83\x85"   /* f0c5 */

@@ -79,6 +79,16 @@ void ui_fmt_date(const App *a, int64_t t, bool weekday, char *buf, size_t n);
 void ui_fmt_time(int64_t t, char *buf, size_t n);
 /* "12月1日 10:00–11:30" or across days with both dates. */
 void ui_fmt_range(const App *a, int64_t start, int64_t end, char *buf, size_t n);
+/* A moment relative to now_s, as people say it: "今天 09:12" / "Today 09:12",
+ * "昨天 18:40" / "Yesterday 18:40", "明天 00:00" / "Tomorrow 00:00", else
+ * the date and time ("12月3日 09:12" / "3 Dec 09:12"). */
+void ui_fmt_when(const App *a, int64_t t, int64_t now_s, char *buf, size_t n);
+/* A local date (YYYY-MM-DD) relative to now_s: "今天" / "today", "昨天" /
+ * "yesterday", else the date; "" when it cannot be read. */
+void ui_fmt_day(const App *a, const char *ymd, int64_t now_s, char *buf, size_t n);
+/* A size as people read it: "1.2 GB", "350 MB", "12 KB" (1024-based,
+ * one decimal under 10). */
+void ui_fmt_bytes(int64_t bytes, char *buf, size_t n);
 
 /* A category's colour in the App's theme. */
 Color ui_category_color(const App *a, Category c);

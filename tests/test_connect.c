@@ -180,14 +180,14 @@ static void test_expiry_and_staff_warning(void **state)
     const DrawList *f = kiosk_frame(k);
     bool warned = false;
     for (size_t i = 0; i < f->ncmds; i++)
-        if (f->cmds[i].kind == DL_TEXT && strstr(dl_str(f, &f->cmds[i]), "channel_expiring"))
+        if (f->cmds[i].kind == DL_TEXT && strstr(dl_str(f, &f->cmds[i]), "二维码将在"))
             warned = true;
     assert_false(warned);
     kiosk_service(k, (exp - 2 * 86400) * 1000);
     kiosk_view(k, (exp - 2 * 86400) * 1000);
     for (size_t i = 0; i < f->ncmds; i++)
         if (f->cmds[i].kind == DL_TEXT &&
-            strstr(dl_str(f, &f->cmds[i]), "channel_expiring: owners-wechat-group"))
+            strstr(dl_str(f, &f->cmds[i]), "“业主微信群”的二维码将在"))
             warned = true;
     assert_true(warned);
     kiosk_close(k);

@@ -338,8 +338,21 @@ bool kiosk_poll_content(Kiosk *k, int64_t now_ms, bool force)
     return true;
 }
 
+/* One warning for the panel (a code; the panel words it). */
+static StaffFlag *kiosk_flag(StaffInfo *in, const char *code, const char *since)
+{
+    if (in->nflags >= STAFF_FLAGS_MAX)
+        return NULL;
+    StaffFlag *f = &in->flags[in->nflags++];
+    snprintf(f->code, sizeof f->code, "%s", code);
+    snprintf(f->since, sizeof f->since, "%s", since ? since : "");
+    return f;
+}
+
 /* The staff panel's figures (staff_figures, as kioskctl status shows
- * them) and the kiosk's own lines: never any resident text. */
+ * them) and the kiosk's own state, as figures and codes the panel words
+ * in the language on screen: never any resident text, never a raw
+ * message (those go to stderr and kioskctl status). */
 static void kiosk_staff_info(Kiosk *k, int64_t now_ms, StaffInfo *in)
 {
     memset(in, 0, sizeof *in);
@@ -350,38 +363,40 @@ static void kiosk_staff_info(Kiosk *k, int64_t now_ms, StaffInfo *in)
     in->dead = fig.counts.dead;
     in->exported = fig.counts.exported;
     in->oldest_waiting_days = fig.oldest_waiting_days;
-    in->free_disk_mb = fig.free_bytes < 0 ? -1 : fig.free_bytes >> 20;
-    for (int i = 0; i < fig.n_flags && i < STAFF_FLAGS_MAX; i++) {
-        int w = snprintf(in->flags[in->nflags++], sizeof in->flags[0], "%.30s (%.10s): %.48s",
-                         fig.flags[i].name, fig.flags[i].raised_on, fig.flags[i].detail);
-        (void)w;   /* long details are cut: staff see the rest in kioskctl status */
-    }
-    if (k->content_error[0] && in->nflags < STAFF_FLAGS_MAX)
-        snprintf(in->flags[in->nflags++], sizeof in->flags[0], "content_rejected: %.70s",
-                 k->content_error);
+    in->free_disk_bytes = fig.free_bytes;
+    for (int i = 0; i < fig.n_flags; i++)
+        kiosk_flag(in, fig.flags[i].name, fig.flags[i].raised_on);
+    if (k->content_error[0])
+        kiosk_flag(in, "content_rejected", NULL);
     /* A channel's code (a WeChat group's expires in 7 days) about to expire. */
     const Content *ct = app_content(k->app);
-    for (size_t i = 0; ct && i < ct->n_channels && in->nflags < STAFF_FLAGS_MAX; i++)
+    for (size_t i = 0; ct && i < ct->n_channels; i++)
         if (channel_expiring(&ct->channels[i], now_ms / 1000)) {
-            LocalTime lt;
-            time_local(ct->channels[i].expires_at, &lt);
-            snprintf(in->flags[in->nflags++], sizeof in->flags[0],
-                     "channel_expiring: %.40s %d-%02d-%02d %02d:%02d", ct->channels[i].id,
-                     lt.year, lt.mon, lt.mday, lt.hour, lt.min);
+            StaffFlag *f = kiosk_flag(in, "channel_expiring", NULL);
+            if (!f)
+                break;
+            snprintf(f->channel, sizeof f->channel, "%s", ct->channels[i].id);
+            f->at_s = ct->channels[i].expires_at;
         }
     StoreContentInfo ci;
     char err[200];
-    if (store_content_info(k->store, &ci, err, sizeof err) == 1)
-        snprintf(in->content, sizeof in->content, "%s · #%lld", ci.version,
-                 (long long)ci.serial);
-    else
-        snprintf(in->content, sizeof in->content, "-");
-    uploader_summary(k->uploader, in->upload, sizeof in->upload);
+    if (store_content_info(k->store, &ci, err, sizeof err) == 1) {
+        in->content_present = true;
+        in->content_imported_s = ci.imported_at;
+    }
     UploaderStatus us;
     uploader_status(k->uploader, &us);
-    if (us.content_error[0] && in->nflags < STAFF_FLAGS_MAX)
-        snprintf(in->flags[in->nflags++], sizeof in->flags[0], "content_sync: %.70s",
-                 us.content_error);
+    if (!k->uploader || us.start_error[0])
+        in->upload = STAFF_UP_BROKEN;
+    else if (!us.upload_enabled)
+        in->upload = STAFF_UP_NOT_SET;
+    else
+        in->upload = STAFF_UP_ON;
+    in->upload_last_ok_s = us.last_ok_ms / 1000;
+    in->upload_next_s = us.next_try_ms / 1000;
+    in->upload_failed = us.last_error[0] != '\0';
+    if (us.content_error[0])
+        kiosk_flag(in, "content_sync", NULL);
 }
 
 /* Keep the default language staff chose across restarts. */
@@ -421,6 +436,45 @@ static void load_default_lang(Kiosk *k)
     fclose(f);
 }
 
+/* An export's outcome in the language on screen: what happened and what
+ * to do, never the raw message (that goes to the audit log). */
+static void kiosk_export_msg(const Kiosk *k, Lang lang, int rc, const ExportReport *rep,
+                             char *out, size_t n)
+{
+    if (rc == 0 && rep->rows == 0 && rep->ratings == 0) {
+        snprintf(out, n, "%s", i18n_get(k->i18n, lang, "staff.export_none"));
+        return;
+    }
+    if (rc == 0) {
+        /* The drive by its name: the bundle's parent directory. */
+        char drive[PATH_MAX];
+        snprintf(drive, sizeof drive, "%s", rep->bundle);
+        char *slash = strrchr(drive, '/');
+        if (slash)
+            *slash = '\0';
+        slash = strrchr(drive, '/');
+        const char *name = slash ? slash + 1 : drive;
+        if (rep->ratings)
+            snprintf(out, n, i18n_get(k->i18n, lang, "staff.exported_ratings"),
+                     (long long)rep->rows, (long long)rep->ratings, name);
+        else
+            snprintf(out, n, i18n_get(k->i18n, lang, "staff.exported"), (long long)rep->rows,
+                     name);
+        return;
+    }
+    static const char *const keys[] = {
+        [EXPORT_FAIL_NONE] = "staff.export_fail.other",
+        [EXPORT_FAIL_NO_DRIVE] = "staff.export_fail.no_drive",
+        [EXPORT_FAIL_MANY_DRIVES] = "staff.export_fail.many_drives",
+        [EXPORT_FAIL_DRIVE] = "staff.export_fail.drive",
+        [EXPORT_FAIL_QUEUE] = "staff.export_fail.queue",
+        [EXPORT_FAIL_MARKS] = "staff.export_fail.marks",
+        [EXPORT_FAIL_OTHER] = "staff.export_fail.other",
+    };
+    int f = rep->fail >= 0 && rep->fail <= EXPORT_FAIL_OTHER ? rep->fail : EXPORT_FAIL_OTHER;
+    snprintf(out, n, "%s", i18n_get(k->i18n, lang, keys[f]));
+}
+
 bool kiosk_service(Kiosk *k, int64_t now_ms)
 {
     bool redraw = false;
@@ -433,19 +487,24 @@ bool kiosk_service(Kiosk *k, int64_t now_ms)
         break;
     case STAFF_REQ_RELOAD: {
         bool changed = kiosk_poll_content(k, now_ms, true);
-        const char *msg = k->content_error[0] ? k->content_error
+        const char *msg = k->content_error[0] ? i18n_get(k->i18n, lang, "staff.reload_failed")
                         : changed ? i18n_get(k->i18n, lang, "staff.reloaded")
                                   : i18n_get(k->i18n, lang, "staff.up_to_date");
         app_staff_result(k->app, k->content_error[0] == '\0', msg);
-        audit_log(audit, now_s, "reload content", k->content_error[0] ? "failed" : "ok");
+        if (k->content_error[0])
+            audit_logf(audit, now_s, "reload content", "failed: %s", k->content_error);
+        else
+            audit_log(audit, now_s, "reload content",
+                      changed ? "ok: new content shown" : "ok: already up to date");
         redraw = true;
         break;
     }
     case STAFF_REQ_LANG: {
         Lang l = app_default_lang(k->app);
         int rc = save_default_lang(k, l);
-        audit_logf(audit, now_s, "default language", "%s%s", l == LANG_EN ? "en" : "zh",
-                   rc == 0 ? "" : " (not saved)");
+        audit_logf(audit, now_s, "default language", "%s: %s%s", rc == 0 ? "ok" : "failed",
+                   l == LANG_EN ? "English" : "Chinese",
+                   rc == 0 ? "" : " for now, not saved for the next start");
         redraw = true;
         break;
     }
@@ -455,10 +514,10 @@ bool kiosk_service(Kiosk *k, int64_t now_ms)
         if (us.upload_enabled) {
             uploader_wake(k->uploader, true);   /* a batch now, in the background */
             app_staff_result(k->app, true, i18n_get(k->i18n, lang, "staff.uploading"));
-            audit_log(audit, now_s, "upload now", "started");
+            audit_log(audit, now_s, "upload now", "ok: started");
         } else {
             app_staff_result(k->app, false, i18n_get(k->i18n, lang, "staff.no_upload"));
-            audit_log(audit, now_s, "upload now", "not configured");
+            audit_log(audit, now_s, "upload now", "refused: uploading is not set up");
         }
         redraw = true;
         break;
@@ -470,9 +529,10 @@ bool kiosk_service(Kiosk *k, int64_t now_ms)
             app_staff_result(k->app, true, i18n_get(k->i18n, lang, "staff.export_running"));
         } else if (!(k->export_job = staff_export_start(&k->cfg, now_s))) {
             ExportReport rep;
-            char msg[300];
+            char msg[300], said[400];
             int rc = staff_export_to_drive(&k->cfg, now_s, &rep, msg, sizeof msg);
-            app_staff_result(k->app, rc == 0, msg);
+            kiosk_export_msg(k, lang, rc, &rep, said, sizeof said);
+            app_staff_result(k->app, rc == 0, said);
         }
         redraw = true;
         break;
@@ -484,11 +544,12 @@ bool kiosk_service(Kiosk *k, int64_t now_ms)
     if (k->export_job) {
         int rc;
         ExportReport rep;
-        char msg[300];
+        char msg[300], said[400];
         if (staff_export_poll(k->export_job, &rc, &rep, msg, sizeof msg)) {
             staff_export_free(k->export_job);
             k->export_job = NULL;
-            app_staff_result(k->app, rc == 0, msg);
+            kiosk_export_msg(k, app_lang(k->app), rc, &rep, said, sizeof said);
+            app_staff_result(k->app, rc == 0, said);
             k->next_info_ms = 0;   /* the counts changed */
             redraw = true;
         }

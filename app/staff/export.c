@@ -101,6 +101,7 @@ static int export_write_rows(Outbox *ob, const char *dir, ExportPass *p, char he
         return -1;
     }
     if (n < 0) {
+        p->rep->fail = EXPORT_FAIL_QUEUE;
         snprintf(err, errlen, "reading the queue failed: %s; nothing was marked exported", why);
         return -1;
     }
@@ -148,6 +149,7 @@ static int export_collect_ratings(Outbox *ob, ExportPass *p, char *err, size_t e
         return -1;
     }
     if (n < 0) {
+        p->rep->fail = EXPORT_FAIL_QUEUE;
         snprintf(err, errlen, "reading the queue failed: %s; nothing was marked exported", why);
         return -1;
     }
@@ -300,13 +302,17 @@ int export_run(const char *data_dir, const char *dest_dir, int64_t now_s,
     if (err && errlen)
         err[0] = '\0';
     if (sodium_init() < 0) {
+        rep->fail = EXPORT_FAIL_OTHER;
         snprintf(err, errlen, "libsodium cannot start");
         return -1;
     }
-    if (export_check_dest(dest_dir, err, errlen) < 0)
+    if (export_check_dest(dest_dir, err, errlen) < 0) {
+        rep->fail = EXPORT_FAIL_DRIVE;
         return -1;
+    }
     char why[400];
     Outbox *ob = outbox_open(data_dir, NULL, why, sizeof why);
+    rep->fail = EXPORT_FAIL_QUEUE;   /* until the files are being written */
     if (!ob) {
         snprintf(err, errlen, "cannot open the queue: %s", why);
         return -1;
@@ -320,8 +326,10 @@ int export_run(const char *data_dir, const char *dest_dir, int64_t now_s,
     if (counts.queued_rows == 0) {
         outbox_read_end(ob);
         outbox_close(ob);
+        rep->fail = EXPORT_FAIL_NONE;
         return 0;   /* nothing to export: no bundle */
     }
+    rep->fail = EXPORT_FAIL_DRIVE;   /* from here on a failure is mostly the drive's */
 
     char day[11], rnd[7], final[PATH_MAX], partial[PATH_MAX + 16];
     time_local_date(now_s, 0, day);
@@ -390,6 +398,7 @@ int export_run(const char *data_dir, const char *dest_dir, int64_t now_s,
                                        why, sizeof why);
     if (rep->marked < 0) {
         rep->marked = 0;
+        rep->fail = EXPORT_FAIL_MARKS;
         snprintf(err, errlen, "the bundle %s is complete, but the kiosk could not mark"
                  " the rows exported (%s): they will be exported again next time", final, why);
         rc = -1;
@@ -397,6 +406,7 @@ int export_run(const char *data_dir, const char *dest_dir, int64_t now_s,
         goto done;
     }
     rc = 0;
+    rep->fail = EXPORT_FAIL_NONE;
     goto done;
 out:
     /* Failed: take away what was written, so nothing looks like a bundle. */
@@ -435,6 +445,13 @@ static bool export_is_drive(const char *path, dev_t data_dev)
 int export_find_drive(const char *media_root, const char *data_dir, char *out, size_t n,
                       char *err, size_t errlen)
 {
+    int count;
+    return export_find_drives(media_root, data_dir, out, n, &count, err, errlen);
+}
+
+int export_find_drives(const char *media_root, const char *data_dir, char *out, size_t n,
+                       int *count_out, char *err, size_t errlen)
+{
     const char *root = media_root ? media_root : EXPORT_MEDIA_ROOT;
     struct stat dst;
     dev_t data_dev = data_dir && stat(data_dir, &dst) == 0 ? dst.st_dev : (dev_t)-1;
@@ -472,6 +489,7 @@ int export_find_drive(const char *media_root, const char *data_dir, char *out, s
     }
     if (d)
         closedir(d);
+    *count_out = count;
     if (count == 1) {
         if (snprintf(out, n, "%s", found[0]) >= (int)n) {
             snprintf(err, errlen, "%s: name too long", found[0]);

@@ -63,8 +63,11 @@ PinResult staff_pin_state(const Config *cfg, int64_t now_s, PinStatus *st)
     return pin_state(path, now_s, st);
 }
 
-int staff_export_target(const Config *cfg, char *out, size_t n, char *msg, size_t msglen)
+/* staff_export_target, saying how many drives were found (1 with export_dir). */
+static int staff_export_target_n(const Config *cfg, char *out, size_t n, int *count,
+                                 char *msg, size_t msglen)
 {
+    *count = 1;
     if (cfg->staff.export_dir[0]) {
         if (snprintf(out, n, "%s", cfg->staff.export_dir) >= (int)n) {
             snprintf(msg, msglen, "export_dir too long");
@@ -72,7 +75,13 @@ int staff_export_target(const Config *cfg, char *out, size_t n, char *msg, size_
         }
         return 0;
     }
-    return export_find_drive(NULL, cfg->data_dir, out, n, msg, msglen);
+    return export_find_drives(NULL, cfg->data_dir, out, n, count, msg, msglen);
+}
+
+int staff_export_target(const Config *cfg, char *out, size_t n, char *msg, size_t msglen)
+{
+    int count;
+    return staff_export_target_n(cfg, out, n, &count, msg, msglen);
 }
 
 int staff_export_to_drive(const Config *cfg, int64_t now_s, ExportReport *rep,
@@ -80,9 +89,13 @@ int staff_export_to_drive(const Config *cfg, int64_t now_s, ExportReport *rep,
 {
     char dest[PATH_MAX];
     memset(rep, 0, sizeof *rep);
-    int rc = staff_export_target(cfg, dest, sizeof dest, msg, msglen);
+    int count;
+    int rc = staff_export_target_n(cfg, dest, sizeof dest, &count, msg, msglen);
     if (rc == 0)
         rc = export_run(cfg->data_dir, dest, now_s, NULL, rep, msg, msglen);
+    else
+        rep->fail = count == 0 ? EXPORT_FAIL_NO_DRIVE
+                  : count > 1 ? EXPORT_FAIL_MANY_DRIVES : EXPORT_FAIL_OTHER;
     bool none = rep->rows == 0 && rep->ratings == 0;
     char ratings[48] = "";   /* satisfaction ratings go as counts in the manifest */
     if (rep->ratings)

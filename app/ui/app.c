@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "schedule.h"
 #include "timeutil.h"
+#include "ui.h"
 
 static const Screen *const screens[SCREEN_COUNT] = {
     [SCREEN_HOME] = &screen_home,
@@ -189,8 +190,11 @@ bool app_staff_needs_info(const App *a)
 void app_staff_sign_out(App *a, const char *why, int64_t now_ms)
 {
     if (a->screen == SCREEN_STAFF)
-        audit_log(a->audit_path, now_ms / 1000, "staff sign-out", why);
+        audit_log(a->audit_path, now_ms / 1000, "sign out",
+                  strcmp(why, "idle") == 0 ? "ok: no touch for a while, signed out by itself"
+                                           : "ok: staff signed out");
     app_wipe(a->staff.pin, sizeof a->staff.pin);
+    a->staff.locked_until_ms = 0;
     a->staff.msg[0] = '\0';
     a->staff.info.valid = false;
     app_go(a, SCREEN_HOME, now_ms);
@@ -380,6 +384,24 @@ static int *scroll_of(App *a, const char *id)
     return NULL;
 }
 
+/* The corner hold's progress is shown after HOLD_SHOW_MS (a tap on a
+ * control there shows nothing), in HOLD_STEPS steps. */
+#define HOLD_SHOW_MS 500
+#define HOLD_STEPS 10
+
+/* The step of the corner hold's progress to show: 0 (none) to HOLD_STEPS. */
+static int hold_step(const App *a, int64_t now_ms)
+{
+    if (!a->staff.corner_active || !a->down)
+        return 0;
+    int64_t held = now_ms - a->staff.corner_down_ms;
+    int64_t hold = (int64_t)a->cfg->staff.gesture_hold_s * 1000;
+    if (held < HOLD_SHOW_MS || hold <= 0)
+        return 0;
+    int64_t st = held * HOLD_STEPS / hold;
+    return st < 1 ? 1 : st > HOLD_STEPS ? HOLD_STEPS : (int)st;
+}
+
 /* The hidden staff gesture's corner: a 120 dp square. */
 static bool in_corner(const App *a, int x, int y)
 {
@@ -541,7 +563,20 @@ bool app_tick(App *a, int64_t now_ms)
         app_home(a);                /* whatever a resident left is wiped */
         a->last_input_ms = now_ms;
         app_go(a, SCREEN_STAFF_PIN, now_ms);
+        a->staff.shown_hold_step = 0;
         return true;
+    }
+    int step = hold_step(a, now_ms);
+    if (step != a->staff.shown_hold_step) {
+        a->staff.shown_hold_step = step;   /* the hold's progress moves on, or goes */
+        redraw = true;
+    }
+    if (a->screen == SCREEN_STAFF_PIN) {
+        int64_t left = staff_lock_left_s(a, now_ms);
+        if (left != a->staff.shown_lock_s) {
+            a->staff.shown_lock_s = left;   /* the lock's countdown, each second */
+            redraw = true;
+        }
     }
     if (app_is_staff(a->screen)) {
         if (now_ms - a->last_input_ms >= (int64_t)a->cfg->staff.session_idle_s * 1000) {
@@ -590,7 +625,20 @@ int64_t app_next_timeout(const App *a, int64_t now_ms)
 {
     int64_t next = (now_ms / 60000 + 1) * 60000;          /* clock minute */
     if (a->staff.corner_active && a->down) {
-        int64_t t = a->staff.corner_down_ms + (int64_t)a->cfg->staff.gesture_hold_s * 1000;
+        int64_t hold = (int64_t)a->cfg->staff.gesture_hold_s * 1000;
+        int64_t t = a->staff.corner_down_ms + hold;
+        /* The progress shown while the corner is held: its next step. */
+        int64_t held = now_ms - a->staff.corner_down_ms;
+        int64_t s = held < HOLD_SHOW_MS ? a->staff.corner_down_ms + HOLD_SHOW_MS
+                  : a->staff.corner_down_ms + (held / (hold / HOLD_STEPS) + 1) * (hold / HOLD_STEPS);
+        if (s < t)
+            t = s;
+        if (t < next)
+            next = t;
+    }
+    if (a->screen == SCREEN_STAFF_PIN && staff_lock_left_s(a, now_ms) > 0) {
+        int64_t left = a->staff.locked_until_ms - now_ms;   /* the countdown's next second */
+        int64_t t = now_ms + (left % 1000 ? left % 1000 : 1000);
         if (t < next)
             next = t;
     }
@@ -626,12 +674,38 @@ int64_t app_next_timeout(const App *a, int64_t now_ms)
     return d < 0 ? 0 : d;
 }
 
+/* While the hidden corner is held: a card that fills up, so staff know
+ * the hold is working and how long is left. */
+static void hold_view(const App *a, DrawList *dl, int64_t now_ms)
+{
+    int step = hold_step(a, now_ms);
+    if (step == 0)
+        return;
+    const Theme *th = app_theme(a);
+    int w = (int)(640 * a->dp), h = (int)(220 * a->dp);   /* the hold card: one-off */
+    if (w > a->w - (int)(40 * a->dp))
+        w = a->w - (int)(40 * a->dp);
+    Rect card = {(a->w - w) / 2, (a->h - h) / 2, w, h};
+    dl_rect(dl, card, th->primary);
+    int pad = (int)(DP_GAP_L * a->dp);
+    int isz = (int)(56 * a->dp * (a->large_text ? 1.4 : 1.0));
+    int tsz = (int)(DP_T_SMALL * a->dp * (a->large_text ? 1.4 : 1.0));
+    dl_text(dl, card.x + pad, card.y + pad, FONT_ICON, isz, th->on_primary, ICON_LOCK, -1);
+    ui_para(a, dl, card.x + 2 * pad + isz, card.y + pad, card.w - 3 * pad - isz, FONT_BOLD, tsz,
+            tsz * 3 / 2, th->on_primary, i18n_get(a->i18n, a->lang, "staff.hold"));
+    Rect bar = {card.x + pad, card.y + card.h - pad - (int)(24 * a->dp), card.w - 2 * pad,
+                (int)(24 * a->dp)};
+    dl_frame(dl, bar, th->on_primary, (int)(3 * a->dp) + 1);
+    dl_rect(dl, (Rect){bar.x, bar.y, bar.w * step / HOLD_STEPS, bar.h}, th->on_primary);
+}
+
 void app_view(const App *a, DrawList *dl, int64_t now_ms)
 {
     dl_set_clear(dl, app_theme(a)->bg);
     screens[a->screen]->view(a, dl, now_ms);
     if (a->draft.dialog != DIALOG_NONE)
         screen_suggest_dialog.view(a, dl, now_ms);
+    hold_view(a, dl, now_ms);
 }
 
 int app_open(App *a, const char *name)

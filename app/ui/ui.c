@@ -416,6 +416,80 @@ void ui_fmt_range(const App *a, int64_t start, int64_t end, char *buf, size_t n)
     }
 }
 
+void ui_fmt_when(const App *a, int64_t t, int64_t now_s, char *buf, size_t n)
+{
+    char date[48], hm[16];
+    ui_fmt_time(t, hm, sizeof hm);
+    char day[11], today[11];
+    time_local_date(t, 0, day);
+    time_local_date(now_s, 0, today);
+    int d = 0;
+    const char *rel = NULL;
+    if (time_days_between(today, day, &d) == 0 && d >= -1 && d <= 1)
+        rel = ui_tr(a, d == 0 ? "time.today" : d < 0 ? "time.yesterday" : "time.tomorrow");
+    if (!rel) {
+        ui_fmt_date(a, t, false, date, sizeof date);
+        rel = date;
+    }
+    snprintf(buf, n, "%s %s", rel, hm);
+}
+
+void ui_fmt_day(const App *a, const char *ymd, int64_t now_s, char *buf, size_t n)
+{
+    char today[11];
+    time_local_date(now_s, 0, today);
+    int d;
+    if (!ymd || time_days_between(ymd, today, &d) < 0) {
+        snprintf(buf, n, "%s", "");
+        return;
+    }
+    if (d == 0 || d == 1) {
+        snprintf(buf, n, "%s", ui_tr(a, d == 0 ? "time.today_day" : "time.yesterday_day"));
+        return;
+    }
+    int y, m, dd;
+    if (sscanf(ymd, "%4d-%2d-%2d", &y, &m, &dd) != 3) {
+        snprintf(buf, n, "%s", "");
+        return;
+    }
+    LocalTime now;
+    time_local(now_s, &now);
+    if (a->lang == LANG_ZH) {
+        if (y != now.year)
+            snprintf(buf, n, "%d年%d月%d日", y, m, dd);
+        else
+            snprintf(buf, n, "%d月%d日", m, dd);
+    } else {
+        char key[16];
+        snprintf(key, sizeof key, "mon.%d", m);
+        if (y != now.year)
+            snprintf(buf, n, "%d %s %d", dd, ui_tr(a, key), y);
+        else
+            snprintf(buf, n, "%d %s", dd, ui_tr(a, key));
+    }
+}
+
+void ui_fmt_bytes(int64_t b, char *buf, size_t n)
+{
+    static const char *const unit[] = {"B", "KB", "MB", "GB", "TB"};
+    if (b < 0) {
+        snprintf(buf, n, "?");
+        return;
+    }
+    double v = (double)b;
+    int u = 0;
+    while (v >= 1024.0 && u < 4) {
+        v /= 1024.0;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, n, "%lld B", (long long)b);
+    else if (v < 9.95)
+        snprintf(buf, n, "%.1f %s", v, unit[u]);
+    else
+        snprintf(buf, n, "%.0f %s", v, unit[u]);
+}
+
 /* What to print under a code: a phone number without "tel:", else the URL. */
 const char *ui_shown_address(const char *url)
 {

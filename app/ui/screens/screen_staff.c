@@ -24,10 +24,11 @@ static bool pad_enter(App *a, int64_t now_ms)
     app_wipe(a->staff.pin, sizeof a->staff.pin);
     a->staff.msg[0] = '\0';
     a->staff.quit = false;
+    a->staff.locked_until_ms = 0;
     PinStatus st;
     PinResult r = pin_state(a->pin_path, now_ms / 1000, &st);
     if (r == PIN_LOCKED)
-        say(a, true, ui_tr(a, "staff.locked"), (int)((st.locked_s + 59) / 60));
+        a->staff.locked_until_ms = now_ms + st.locked_s * 1000;   /* a countdown (pad_view) */
     else if (r == PIN_NO_PIN)
         say(a, true, "%s", ui_tr(a, "staff.no_pin"));
     return true;
@@ -43,6 +44,13 @@ static bool sign_out(App *a, const char *id, int64_t now_ms)
 }
 
 /* ---- the PIN pad ---- */
+
+/* Whole seconds (rounded up) the pad stays locked; 0 when it is not. */
+int64_t staff_lock_left_s(const App *a, int64_t now_ms)
+{
+    int64_t left = a->staff.locked_until_ms - now_ms;
+    return a->staff.locked_until_ms > 0 && left > 0 ? (left + 999) / 1000 : 0;
+}
 
 static void pad_view(const App *a, DrawList *dl, int64_t now_ms)
 {
@@ -62,7 +70,15 @@ static void pad_view(const App *a, DrawList *dl, int64_t now_ms)
         dl_rect(dl, (Rect){dx + i * (dot * 3 / 2), box.y + (box.h - dot) / 2, dot, dot}, COL_TEXT);
     y = box.y + box.h + ui_dp(a, DP_GAP_S);
     int msz = ui_ts(a, DP_T_SMALL);
-    if (a->staff.msg[0]) {
+    int64_t left_s = staff_lock_left_s(a, now_ms);
+    if (left_s > 0) {
+        /* Locked: the time left, counting down each second. */
+        char m[300];
+        snprintf(m, sizeof m, ui_tr(a, "staff.locked_left"), (int)(left_s / 60),
+                 (int)(left_s % 60));
+        int mw = a->w - 2 * ui_dp(a, DP_MARGIN);
+        ui_para(a, dl, ui_dp(a, DP_MARGIN), y, mw, FONT_BOLD, msz, msz * 3 / 2, COL_URGENT, m);
+    } else if (a->staff.msg[0]) {
         int mw = a->w - 2 * ui_dp(a, DP_MARGIN);
         ui_para(a, dl, ui_dp(a, DP_MARGIN), y, mw, FONT_BOLD, msz, msz * 3 / 2,
                 a->staff.msg_error ? COL_URGENT : COL_CAT_ACCOUNTS, a->staff.msg);
@@ -91,21 +107,35 @@ static void try_pin(App *a, int64_t now_ms)
     int64_t t = now_ms / 1000;
     PinResult r = pin_check(a->pin_path, a->staff.pin, t, &st);
     app_wipe(a->staff.pin, sizeof a->staff.pin);
-    audit_log(a->audit_path, t, "staff sign-in", pin_result_name(r));
+    bool was_locked = staff_lock_left_s(a, now_ms) > 0;
+    a->staff.msg[0] = '\0';
+    a->staff.locked_until_ms = 0;
+    /* The audit log in plain words (docs/OPERATIONS.md, "The audit log"). */
     switch (r) {
     case PIN_OK:
+        audit_log(a->audit_path, t, "pin", "ok: staff session opened");
         app_go(a, SCREEN_STAFF, now_ms);
         break;
     case PIN_WRONG:
+        audit_logf(a->audit_path, t, "pin", "wrong PIN, %d left before the lock",
+                   st.attempts_left);
         say(a, true, ui_tr(a, "staff.wrong"), st.attempts_left);
         break;
     case PIN_LOCKED:
-        say(a, true, ui_tr(a, "staff.locked"), (int)((st.locked_s + 59) / 60));
+        if (was_locked)
+            audit_logf(a->audit_path, t, "pin", "refused: the pad is locked for %lld more"
+                       " seconds", (long long)st.locked_s);
+        else
+            audit_logf(a->audit_path, t, "pin", "wrong PIN, the pad is now locked for %lld"
+                       " minutes", (long long)(st.locked_s + 59) / 60);
+        a->staff.locked_until_ms = now_ms + st.locked_s * 1000;
         break;
     case PIN_NO_PIN:
+        audit_log(a->audit_path, t, "pin", "refused: no PIN is set");
         say(a, true, "%s", ui_tr(a, "staff.no_pin"));
         break;
     default:
+        audit_logf(a->audit_path, t, "pin", "failed: %s", st.msg);
         say(a, true, "%s", ui_tr(a, "staff.pin_error"));
         break;
     }
@@ -162,6 +192,33 @@ static bool panel_enter(App *a, int64_t now_ms)
     return true;
 }
 
+/* A warning as a sentence: staff.flag.CODE, the channel's label and the
+ * expiry for a channel's code, and since when. */
+static void staff_flag_text(const App *a, const StaffFlag *f, int64_t now_s, char *out,
+                            size_t n)
+{
+    char key[64], when[64], day[48];
+    snprintf(key, sizeof key, "staff.flag.%s", f->code);
+    const char *t = ui_tr(a, key);
+    bool known = strcmp(t, key) != 0;
+    size_t len;
+    if (!known) {
+        len = (size_t)snprintf(out, n, ui_tr(a, "staff.flag.other"), f->code);
+    } else if (strcmp(f->code, "channel_expiring") == 0) {
+        const char *label = f->channel;
+        for (size_t i = 0; a->content && i < a->content->n_channels; i++)
+            if (strcmp(a->content->channels[i].id, f->channel) == 0)
+                label = ltext(&a->content->channels[i].label, a->lang);
+        ui_fmt_when(a, f->at_s, now_s, when, sizeof when);
+        len = (size_t)snprintf(out, n, t, label, when);
+    } else {
+        len = (size_t)snprintf(out, n, "%s", t);
+    }
+    ui_fmt_day(a, f->since, now_s, day, sizeof day);
+    if (day[0] && len < n)
+        snprintf(out + len, n - len, ui_tr(a, "staff.flag_since"), day);
+}
+
 static void panel_view(const App *a, DrawList *dl, int64_t now_ms)
 {
     int y = ui_header(a, dl, now_ms / 1000);
@@ -175,24 +232,52 @@ static void panel_view(const App *a, DrawList *dl, int64_t now_ms)
     ui_card(a, dl, card, NULL);
     int x = card.x + ui_dp(a, DP_GAP_XL), w = card.w - ui_dp(a, 2 * DP_GAP_XL);
     int cy = card.y + ui_dp(a, DP_PAD_LIST);
-    char v[400];
+    char v[600], when[64], t2[64];
+    int64_t now_s = now_ms / 1000;
     if (!in->valid) {
         row(a, dl, x, cy, w, ui_tr(a, "staff.queue"), ui_tr(a, "staff.loading"), COL_TEXT2);
     } else {
         snprintf(v, sizeof v, ui_tr(a, "staff.counts"), (long long)in->waiting,
                  (long long)in->delivered, (long long)in->dead, (long long)in->exported);
         cy = row(a, dl, x, cy, w, ui_tr(a, "staff.queue"), v, COL_TEXT);
-        if (in->oldest_waiting_days >= 0)
-            snprintf(v, sizeof v, ui_tr(a, "staff.oldest"), in->oldest_waiting_days);
-        else
+        if (in->oldest_waiting_days < 0)
             snprintf(v, sizeof v, "%s", ui_tr(a, "staff.none_waiting"));
-        cy = row(a, dl, x, cy, w, ui_tr(a, "staff.oldest_label"), v, COL_TEXT);
-        cy = row(a, dl, x, cy, w, ui_tr(a, "staff.upload"), in->upload, COL_TEXT);
-        cy = row(a, dl, x, cy, w, ui_tr(a, "staff.content"), in->content, COL_TEXT);
-        if (in->free_disk_mb >= 0)
-            snprintf(v, sizeof v, "%lld MB", (long long)in->free_disk_mb);
+        else if (in->oldest_waiting_days <= 1)
+            snprintf(v, sizeof v, "%s", ui_tr(a, in->oldest_waiting_days == 0
+                                              ? "staff.oldest_today" : "staff.oldest_yesterday"));
         else
-            snprintf(v, sizeof v, "?");
+            snprintf(v, sizeof v, ui_tr(a, "staff.oldest"), in->oldest_waiting_days);
+        cy = row(a, dl, x, cy, w, ui_tr(a, "staff.oldest_label"), v, COL_TEXT);
+        Color uc = COL_TEXT;
+        if (in->upload == STAFF_UP_NOT_SET) {
+            snprintf(v, sizeof v, "%s", ui_tr(a, "staff.up_not_set"));
+        } else if (in->upload == STAFF_UP_BROKEN) {
+            snprintf(v, sizeof v, "%s", ui_tr(a, "staff.up_broken"));
+            uc = COL_URGENT;
+        } else {
+            if (in->upload_last_ok_s > 0)
+                ui_fmt_when(a, in->upload_last_ok_s, now_s, when, sizeof when);
+            else
+                snprintf(when, sizeof when, "%s", ui_tr(a, "staff.up_never"));
+            size_t len = (size_t)snprintf(v, sizeof v, ui_tr(a, "staff.up_last"), when);
+            if (in->upload_next_s > 0 && len < sizeof v) {
+                ui_fmt_when(a, in->upload_next_s, now_s, t2, sizeof t2);
+                len += (size_t)snprintf(v + len, sizeof v - len, ui_tr(a, "staff.up_next"), t2);
+            }
+            if (in->upload_failed && len < sizeof v) {
+                snprintf(v + len, sizeof v - len, "%s", ui_tr(a, "staff.up_failed"));
+                uc = COL_URGENT;
+            }
+        }
+        cy = row(a, dl, x, cy, w, ui_tr(a, "staff.upload"), v, uc);
+        if (in->content_present) {
+            ui_fmt_when(a, in->content_imported_s, now_s, when, sizeof when);
+            snprintf(v, sizeof v, ui_tr(a, "staff.content_loaded"), when);
+        } else {
+            snprintf(v, sizeof v, "%s", ui_tr(a, "staff.content_none"));
+        }
+        cy = row(a, dl, x, cy, w, ui_tr(a, "staff.content"), v, COL_TEXT);
+        ui_fmt_bytes(in->free_disk_bytes, v, sizeof v);
         cy = row(a, dl, x, cy, w, ui_tr(a, "staff.disk"), v, COL_TEXT);
         /* The night schedule is intended: said plainly, not as a warning. */
         if (a->cfg->night_start_min >= 0 && a->cfg->night_end_min >= 0 &&
@@ -207,9 +292,10 @@ static void panel_view(const App *a, DrawList *dl, int64_t now_ms)
             row(a, dl, x, cy, w, ui_tr(a, "staff.flags"), ui_tr(a, "staff.no_flags"),
                 COL_CAT_ACCOUNTS);
         } else {
-            for (int i = 0; i < in->nflags; i++)
-                cy = row(a, dl, x, cy, w, i == 0 ? ui_tr(a, "staff.flags") : "", in->flags[i],
-                         COL_URGENT);
+            for (int i = 0; i < in->nflags; i++) {
+                staff_flag_text(a, &in->flags[i], now_s, v, sizeof v);
+                cy = row(a, dl, x, cy, w, i == 0 ? ui_tr(a, "staff.flags") : "", v, COL_URGENT);
+            }
         }
     }
     /* Actions. */

@@ -70,6 +70,9 @@ struct App {
     int64_t shown_slide;          /* the attract slide on screen */
     int64_t attract_since_ms;     /* the carousel starts with its first slide */
     int rated;                    /* this visit: 0 not yet, 1 rated, -1 not saved */
+    int rated_score;              /* the score of this visit's rating */
+    int rate_pending;             /* a face tapped (1-5), not stored yet: it can be changed */
+    int64_t rate_commit_ms;       /* when the pending rating is stored */
 
     /* Navigation: written only by app_go, app_back and app_home. */
     ScreenId screen;
@@ -150,6 +153,11 @@ extern const Screen screen_home, screen_notices, screen_notice,
                     screen_suggest_contact, screen_suggest_review, screen_suggest_sent,
                     screen_staff_pin, screen_staff, screen_connect, screen_reply,
                     screen_board, screen_attract, screen_night, screen_suggest_dialog;
+/* Store a pending rating now (screen_home.c): when its few seconds to
+ * change it are over, or the visit ends, or the kiosk closes. */
+void app_rate_commit(App *a, int64_t now_ms);
+#define RATE_UNDO_MS 5000
+
 /* Whole seconds the staff PIN pad stays locked (screen_staff.c); 0 when it is not. */
 int64_t staff_lock_left_s(const App *a, int64_t now_ms);
 

@@ -58,9 +58,15 @@ int ui_para_center(const App *a, DrawList *dl, int x, int y, int w, FontFace fac
  * drawn. */
 int ui_para_clamped(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
                     int size_px, int line_h, int pad, Color c, const char *s, int max_lines);
-/* What a list screen says when it has nothing to show (its sentence, in
- * the body size), under the title bar that ends at y. */
-void ui_nothing(const App *a, DrawList *dl, int y, const char *text);
+/* An empty state, the same on every screen: a large grey icon, a bold
+ * line saying what is missing and a sentence saying what happens next or
+ * what to do, centred in a column at most DP_READ_MAX wide. ui_empty
+ * draws it below the title bar at y; ui_empty_block in a column at x, y, w
+ * and returns its height. */
+void ui_empty(const App *a, DrawList *dl, int y, const char *icon, const char *title,
+              const char *hint);
+int ui_empty_block(const App *a, DrawList *dl, int x, int y, int w, const char *icon,
+                   const char *title, const char *hint);
 /* The largest size from size_px down to min_px at which s fits in w. */
 int ui_fit_size(const App *a, FontFace face, int size_px, int min_px, int w, const char *s);
 /* Height ui_para would use, without drawing. */

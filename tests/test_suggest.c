@@ -122,6 +122,14 @@ static void test_pinyin_suggestion_end_to_end(void **state)
     char shown[OUTBOX_RECEIPT_SIZE];
     outbox_format_receipt(receipt, shown);
     assert_non_null(su_text(&S, shown));             /* XXXX-XXXX on the page */
+    /* The page says where to follow it up on this kiosk, with the code. */
+    char said[4096] = "", want[128];
+    for (size_t i = 0; i < S.dl.ncmds; i++)
+        if (S.dl.cmds[i].kind == DL_TEXT)
+            strncat(said, dl_str(&S.dl, &S.dl.cmds[i]), sizeof said - strlen(said) - 1);
+    snprintf(want, sizeof want, "在本机首页点“查看回复”，输入上面的回执码，就能看到处理进度");
+    if (!strstr(said, want))
+        fail_msg("the thank-you page does not point to Check a reply: %s", said);
     /* The database holds exactly it, dated by day only, without contact. */
     assert_int_equal(rows(&S), 1);
     char *text = stored(&S, receipt, "text");
@@ -401,40 +409,69 @@ static void test_readonly_disk_apology_keeps_draft(void **state)
     free(text);
 }
 
-/* One tap on a face: counted once per visit, the next visitor may rate. */
+/* A tap on a face shows what was chosen with a way to change it for a
+ * few seconds; then it is stored, once per visit; the next visitor may
+ * rate. */
 static void test_satisfaction_once_per_visit(void **state)
 {
     (void)state;
     start(&S, 1920, 1080);
-    assert_true(su_has_hit(&S, "rate:4"));
-    su_tap(&S, "rate:4");
-    assert_non_null(su_text(&S, "谢谢您的评价"));
-    assert_false(su_has_hit(&S, "rate:5"));          /* once per visit */
     char month[8];
     outbox_rating_month(S.now / 1000, month);
     int counts[5];
+    assert_true(su_has_hit(&S, "rate:4"));
+    su_tap(&S, "rate:4");
+    assert_non_null(su_text(&S, "您的评价：满意。5 秒内可以更改。"));
+    assert_true(su_has_hit(&S, "rate:change"));
+    assert_false(su_has_hit(&S, "rate:5"));
+    assert_int_equal(outbox_rating_counts(S.ob, month, counts), 0);   /* not yet */
+    assert_true(app_next_timeout(S.app, S.now) <= 1000);             /* it counts down */
+    su_wait(&S, 1000);
+    assert_non_null(su_text(&S, "4 秒内可以更改"));
+    su_tap(&S, "rate:change");                       /* a slip of the finger: undo */
+    assert_true(su_has_hit(&S, "rate:5"));
+    assert_null(su_text(&S, "您的评价"));
+    su_tap(&S, "rate:5");
+    assert_non_null(su_text(&S, "您的评价：很满意"));
+    su_wait(&S, 5000);
+    assert_non_null(su_text(&S, "谢谢您的评价！已记录：很满意。"));
+    assert_false(su_has_hit(&S, "rate:change"));
+    assert_false(su_has_hit(&S, "rate:5"));          /* once per visit */
     assert_int_equal(outbox_rating_counts(S.ob, month, counts), 1);
-    assert_int_equal(counts[3], 1);
-    assert_int_equal(counts[0] + counts[1] + counts[2] + counts[4], 0);
+    assert_int_equal(counts[4], 1);
+    assert_int_equal(counts[0] + counts[1] + counts[2] + counts[3], 0);
     /* The visit ends (the kiosk rests), and the question is back. */
     su_wait(&S, 90000);
     assert_int_equal(app_screen(S.app), SCREEN_ATTRACT);
     su_tap_xy(&S, 960, 540);                          /* wakes it */
     assert_true(su_has_hit(&S, "rate:1"));
     su_tap(&S, "rate:1");
+    /* Left at once: the rating is stored when the visit ends, not lost. */
+    su_tap(&S, "tile:notices");
+    su_wait(&S, 90000);
+    assert_int_equal(app_screen(S.app), SCREEN_ATTRACT);
     assert_int_equal(outbox_rating_counts(S.ob, month, counts), 2);
     assert_int_equal(counts[0], 1);
-    assert_int_equal(counts[3], 1);
+    assert_int_equal(counts[4], 1);
+    /* In English too. */
+    su_tap_xy(&S, 960, 540);
+    su_tap(&S, "lang");
+    su_tap(&S, "rate:3");
+    assert_non_null(su_text(&S, "Your rating: neutral. You can change it for 5 more seconds."));
+    su_wait(&S, 5000);
+    assert_non_null(su_text(&S, "Thank you! Recorded: neutral."));
+    assert_int_equal(outbox_rating_counts(S.ob, month, counts), 3);
     /* A flood of five more visits 90 s apart: all thanked, but the bucket
      * (a burst of 3, then one per 5 minutes) stores only two of them: the
-     * one token left and the one that refilled in those 7.5 minutes. */
+     * refills in those minutes. */
     for (int i = 0; i < 5; i++) {
         su_wait(&S, 90000);
         su_tap_xy(&S, 960, 540);
         su_tap(&S, "rate:5");
+        su_wait(&S, 5000);
         assert_non_null(su_text(&S, "谢谢您的评价"));
     }
-    assert_int_equal(outbox_rating_counts(S.ob, month, counts), 4);
+    assert_int_equal(outbox_rating_counts(S.ob, month, counts), 5);
 }
 
 int main(void)

@@ -140,6 +140,55 @@ static void test_para_clamped_short_text_and_no_room(void **state)
     assert_int_equal(texts(&DL, t, 8), 0);
 }
 
+/* Every empty state looks the same: a grey icon, a bold line saying what
+ * is missing, a sentence saying what happens next; under 全部 it does not
+ * speak of "this kind". In both languages. */
+static void test_empty_states_one_style(void **state)
+{
+    (void)state;
+    Screen_ e;
+    su_start(&e, 1920, 1080, "{\"site\":{\"name\":{\"zh\":\"小区\"}},\"notices\":[],"
+                             "\"events\":[],\"channels\":[]}");
+    static const struct { const char *open, *tap, *zh, *en; } cases[] = {
+        {"notices", NULL, "暂时没有通知", "No notices right now"},
+        {"notices", "filter:repairs", "暂时没有“维修进度”类的通知", "No \"Repairs\" notices"},
+        {"events", NULL, "近期没有社区活动", "No upcoming events"},
+        {"board", NULL, "暂时还没有公布的办理结果", "No results have been posted yet"},
+        {"connect", NULL, "暂时没有可扫码的渠道", "No channels to scan yet"},
+    };
+    for (int lang = 0; lang < 2; lang++)
+        for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+            app_set_lang(e.app, lang ? LANG_EN : LANG_ZH);
+            assert_int_equal(app_open(e.app, cases[i].open), 0);
+            if (cases[i].tap)
+                su_tap(&e, cases[i].tap);
+            su_draw(&e);
+            const DlCmd *t = su_text(&e, lang ? cases[i].en : cases[i].zh);
+            if (!t)
+                fail_msg("%s %s: no \"%s\"", cases[i].open, lang ? "en" : "zh",
+                         lang ? cases[i].en : cases[i].zh);
+            assert_int_equal(t->face, FONT_BOLD);
+            int icons = 0, hints = 0;
+            for (size_t k = 0; k < e.dl.ncmds; k++) {
+                const DlCmd *c = &e.dl.cmds[k];
+                if (c->kind != DL_TEXT || c->r.y <= t->r.y - 400 || c->r.y > t->r.y + 400)
+                    continue;
+                if (c->face == FONT_ICON && c->r.y < t->r.y)
+                    icons++;
+                if (c->face == FONT_REGULAR && c->r.y > t->r.y)
+                    hints++;
+            }
+            if (icons < 1 || hints < 1)
+                fail_msg("%s %s: the empty state lacks its icon (%d) or its hint (%d)",
+                         cases[i].open, lang ? "en" : "zh", icons, hints);
+            if (!cases[i].tap) {
+                assert_null(su_text(&e, "这一类"));
+                assert_null(su_text(&e, "of this kind"));
+            }
+        }
+    su_stop(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +197,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_paras_skip_lines_outside_the_clip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_para_clamped_cuts_the_last_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_para_clamped_short_text_and_no_room, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_states_one_style, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

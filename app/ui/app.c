@@ -274,6 +274,7 @@ void app_destroy(App *a)
 {
     if (!a)
         return;
+    app_rate_commit(a, a->last_input_ms);   /* a rating tapped just before closing */
     app_draft_wipe(a);
     forget_all(a);
     osk_free(&a->osk);
@@ -566,6 +567,12 @@ bool app_tick(App *a, int64_t now_ms)
         a->staff.shown_hold_step = 0;
         return true;
     }
+    if (a->rate_pending) {
+        /* The few seconds to change a rating: a countdown, then it is stored. */
+        if (now_ms >= a->rate_commit_ms)
+            app_rate_commit(a, now_ms);
+        redraw = true;
+    }
     int step = hold_step(a, now_ms);
     if (step != a->staff.shown_hold_step) {
         a->staff.shown_hold_step = step;   /* the hold's progress moves on, or goes */
@@ -633,6 +640,12 @@ int64_t app_next_timeout(const App *a, int64_t now_ms)
                   : a->staff.corner_down_ms + (held / (hold / HOLD_STEPS) + 1) * (hold / HOLD_STEPS);
         if (s < t)
             t = s;
+        if (t < next)
+            next = t;
+    }
+    if (a->rate_pending) {
+        int64_t left = a->rate_commit_ms - now_ms;   /* the countdown's next second */
+        int64_t t = left <= 0 ? now_ms : now_ms + (left % 1000 ? left % 1000 : 1000);
         if (t < next)
             next = t;
     }

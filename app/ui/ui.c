@@ -114,11 +114,34 @@ int ui_para_clamped(const App *a, DrawList *dl, int x, int y, int w, FontFace fa
     return n > 0 ? n * line_h : 0;
 }
 
-void ui_nothing(const App *a, DrawList *dl, int y, const char *text)
+int ui_empty_block(const App *a, DrawList *dl, int x, int y, int w, const char *icon,
+                   const char *title, const char *hint)
+{
+    int y0 = y;
+    int isz = ui_ts(a, DP_ICON_L);
+    if (icon) {
+        dl_text(dl, x + (w - ui_width(a, FONT_ICON, isz, icon)) / 2, y, FONT_ICON, isz,
+                COL_TEXT2, icon, -1);
+        y += measure_height(a->tm, FONT_ICON, isz) + ui_dp(a, DP_GAP);
+    }
+    int tsz = ui_ts(a, DP_T_CARD);
+    y += ui_para_center(a, dl, x, y, w, FONT_BOLD, tsz, tsz * 4 / 3, COL_TEXT, title);
+    if (hint && hint[0]) {
+        int bsz = ui_ts(a, DP_T_BODY);
+        y += ui_dp(a, DP_GAP_S);
+        y += ui_para_center(a, dl, x, y, w, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT2, hint);
+    }
+    return y - y0;
+}
+
+void ui_empty(const App *a, DrawList *dl, int y, const char *icon, const char *title,
+              const char *hint)
 {
     int m = ui_dp(a, DP_MARGIN);
-    ui_para(a, dl, m, y + ui_dp(a, DP_GAP_XXL), a->w - 2 * m, FONT_REGULAR, ui_ts(a, DP_T_BODY),
-            ui_ts(a, DP_T_BODY * 3 / 2), COL_TEXT2, text);
+    int w = a->w - 2 * m;
+    if (w > ui_dp(a, DP_READ_MAX))
+        w = ui_dp(a, DP_READ_MAX);
+    ui_empty_block(a, dl, (a->w - w) / 2, y + ui_dp(a, DP_EMPTY_Y), w, icon, title, hint);
 }
 
 int ui_fit_size(const App *a, FontFace face, int size_px, int min_px, int w, const char *s)

@@ -17,6 +17,7 @@
 static bool rest_enter(App *a, int64_t now_ms)
 {
     a->attract_since_ms = now_ms - now_ms % 1000;
+    app_rate_commit(a, now_ms);   /* a face tapped just before: stored, not lost */
     a->rated = 0;
     return true;
 }

@@ -62,7 +62,7 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
     int m = ui_dp(a, DP_MARGIN);
     const Content *c = a->content;
     if (!c || c->n_channels == 0) {
-        ui_nothing(a, dl, y, ui_tr(a, "connect.none"));
+        ui_empty(a, dl, y, ICON_QR, ui_tr(a, "connect.none"), ui_tr(a, "connect.none_hint"));
         return;
     }
     int ssz = ui_ts(a, DP_T_SMALL + 2);

@@ -108,10 +108,7 @@ static void list_view(const App *a, DrawList *dl, int64_t now_ms)
     EventGroup grp[MAX_ITEMS];
     size_t n = sched_events(a->content, now_s, idx, grp, MAX_ITEMS);
     if (n == 0) {
-        const char *s = ui_tr(a, "events.none");
-        int size = ui_ts(a, DP_T_BODY);
-        dl_text(dl, (a->w - ui_width(a, FONT_REGULAR, size, s)) / 2, y + ui_dp(a, DP_EMPTY_Y),
-                FONT_REGULAR, size, COL_TEXT2, s, -1);
+        ui_empty(a, dl, y, ICON_EVENT, ui_tr(a, "events.none"), ui_tr(a, "events.none_hint"));
         return;
     }
     int m = ui_dp(a, DP_MARGIN);

@@ -132,7 +132,7 @@ static int rating_height(const App *a)
 
 /* "How satisfied are you with our property service this month?" and five
  * faces, one tap; answered (or after a failed save): a short line. */
-static void rating(const App *a, DrawList *dl, Rect r)
+static void rating(const App *a, DrawList *dl, Rect r, int64_t now_ms)
 {
     dl_rect(dl, r, COL_CARD);
     dl_frame(dl, r, COL_BORDER, ui_dp(a, DP_BORDER));
@@ -143,10 +143,44 @@ static void rating(const App *a, DrawList *dl, Rect r)
     int tx = r.x + pad;
     int tw = r.w - 3 * pad - fw;
     int ty = r.y + (r.h - measure_height(a->tm, FONT_BOLD, qsz)) / 2;
-    if (a->rated) {
-        const char *t = ui_tr(a, a->rated > 0 ? "rate.thanks" : "rate.failed");
-        ui_line(a, dl, tx, ty, r.w - 2 * pad, FONT_BOLD, qsz,
-                a->rated > 0 ? COL_GOOD : COL_TEXT2, t);
+    static const Color tint[5] = {
+        {0xC6, 0x28, 0x28, 0xFF}, {0xB3, 0x4E, 0x00, 0xFF}, {0x59, 0x59, 0x59, 0xFF},
+        {0x2E, 0x7D, 0x32, 0xFF}, {0x1B, 0x5E, 0x20, 0xFF},
+    };
+    if (a->rate_pending || a->rated) {
+        /* What was chosen, with its face; while it can still be changed,
+         * how long for and a button to change it. */
+        char key[24], t[300];
+        int score = a->rate_pending ? a->rate_pending : a->rated_score;
+        snprintf(key, sizeof key, "rate.face.%d", score >= 1 && score <= 5 ? score : 3);
+        int isz = face * 4 / 5, x = tx;
+        if (score >= 1 && score <= 5 && a->rated >= 0) {
+            dl_text(dl, x, r.y + (r.h - measure_height(a->tm, FONT_ICON, isz)) / 2, FONT_ICON,
+                    isz, a->contrast ? COL_TEXT : tint[score - 1], faces[score - 1], -1);
+            x += isz + ui_dp(a, DP_GAP);
+        }
+        int bw = 0;
+        if (a->rate_pending) {
+            int64_t left = (a->rate_commit_ms - now_ms + 999) / 1000;
+            snprintf(t, sizeof t, ui_tr(a, "rate.pending"), ui_tr(a, key),
+                     (int)(left > 0 ? left : 0));
+            const char *cl = ui_tr(a, "rate.change");
+            bw = ui_width(a, FONT_BOLD, ui_ts(a, DP_T_BODY), cl) + ui_dp(a, 2 * DP_GAP_L);
+            if (bw < ui_dp(a, 200))   /* the change button: one-off minimum */
+                bw = ui_dp(a, 200);
+            Rect b = {r.x + r.w - pad - bw, r.y + (r.h - face) / 2, bw, face};
+            ui_button(a, dl, b, "rate:change", NULL, cl, false);
+            bw += pad;
+        } else if (a->rated > 0) {
+            snprintf(t, sizeof t, ui_tr(a, "rate.thanks"), ui_tr(a, key));
+        } else {
+            snprintf(t, sizeof t, "%s", ui_tr(a, "rate.failed"));
+        }
+        int w = r.x + r.w - pad - bw - x;
+        int lh = qsz * 3 / 2;
+        int h = ui_para_height(a, FONT_BOLD, qsz, lh, w, t);
+        ui_para(a, dl, x, r.y + (r.h - h) / 2 + (lh - measure_height(a->tm, FONT_BOLD, qsz)) / 2,
+                w, FONT_BOLD, qsz, lh, a->rated < 0 ? COL_TEXT2 : a->rated ? COL_GOOD : COL_TEXT, t);
         return;
     }
     int fx = r.x + r.w - pad - fw;
@@ -159,10 +193,6 @@ static void rating(const App *a, DrawList *dl, Rect r)
     } else {
         ui_line(a, dl, tx, ty, tw, FONT_BOLD, qsz, COL_TEXT, ui_tr(a, "rate.question"));
     }
-    static const Color tint[5] = {
-        {0xC6, 0x28, 0x28, 0xFF}, {0xB3, 0x4E, 0x00, 0xFF}, {0x59, 0x59, 0x59, 0xFF},
-        {0x2E, 0x7D, 0x32, 0xFF}, {0x1B, 0x5E, 0x20, 0xFF},
-    };
     for (int i = 0; i < 5; i++) {
         char id[24];
         snprintf(id, sizeof id, "rate:%d", i + 1);
@@ -239,7 +269,7 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
     int rate_h = rating_height(a);
     bool can_rate = a->outbox && !a->suggest_paused;
     if (!portrait && can_rate) {
-        rating(a, dl, (Rect){m, y, a->w - 2 * m, rate_h});
+        rating(a, dl, (Rect){m, y, a->w - 2 * m, rate_h}, now_ms);
         y += rate_h + ui_dp(a, DP_GAP_L);
     }
     int avail_h = bottom - y;
@@ -281,7 +311,7 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
     if (portrait) {
         int ry = t[NTILES - 1].y + t[NTILES - 1].h + gap;
         if (can_rate) {
-            rating(a, dl, (Rect){m, ry, a->w - 2 * m, rate_h});
+            rating(a, dl, (Rect){m, ry, a->w - 2 * m, rate_h}, now_ms);
             ry += rate_h + gap;
         }
         size_t nidx[512];
@@ -290,28 +320,47 @@ static void view(const App *a, DrawList *dl, int64_t now_ms)
     }
 }
 
+void app_rate_commit(App *a, int64_t now_ms)
+{
+    if (!a->rate_pending)
+        return;
+    int score = a->rate_pending;
+    a->rate_pending = 0;
+    a->rated_score = score;
+    if (!a->outbox) {
+        a->rated = -1;
+        return;
+    }
+    /* A flood of taps (one per visit, visits seconds apart) is thanked
+     * like anyone but not stored: it would crowd suggestions out of the
+     * outbox. The bucket is the suggestions' own size, kept apart. */
+    if (!rl_take(&a->rate_rl, now_ms)) {
+        a->rated = 1;
+        return;
+    }
+    /* Counts only: the score and the month, nothing else. */
+    char err[200];
+    OutboxResult r = outbox_push_rating(a->outbox, score, now_ms / 1000, err, sizeof err);
+    a->rated = r == OUTBOX_OK ? 1 : -1;
+    if (r != OUTBOX_OK)
+        fprintf(stderr, "kiosk: a rating could not be saved: %s\n", err);
+}
+
 static bool on_input(App *a, const ScreenInput *in, int64_t now_ms)
 {
     const char *id = in->id;
     if (!id)
         return false;
     if (strncmp(id, "rate:", 5) == 0 && id[5] >= '1' && id[5] <= '5' && !id[6]) {
-        if (a->rated || !a->outbox || a->suggest_paused)
+        if (a->rated || a->rate_pending || !a->outbox || a->suggest_paused)
             return true;
-        char err[200];
-        /* A flood of taps (one per visit, visits seconds apart) is thanked
-         * like anyone but not stored: it would crowd suggestions out of the
-         * outbox. The bucket is the suggestions' own size, kept apart. */
-        if (!rl_take(&a->rate_rl, now_ms)) {
-            a->rated = 1;
-            return true;
-        }
-        /* Counts only: the score and the month, nothing else. */
-        OutboxResult r = outbox_push_rating(a->outbox, id[5] - '0', now_ms / 1000, err,
-                                            sizeof err);
-        a->rated = r == OUTBOX_OK ? 1 : -1;
-        if (r != OUTBOX_OK)
-            fprintf(stderr, "kiosk: a rating could not be saved: %s\n", err);
+        /* Shown at once with a way to change it; stored a few seconds later. */
+        a->rate_pending = id[5] - '0';
+        a->rate_commit_ms = now_ms + RATE_UNDO_MS;
+        return true;
+    }
+    if (strcmp(id, "rate:change") == 0) {
+        a->rate_pending = 0;   /* the faces again */
         return true;
     }
     /* A tile opens its screen (the suggestion flow may refuse: too many

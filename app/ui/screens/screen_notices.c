@@ -171,13 +171,6 @@ static void card(const App *a, DrawList *dl, Rect r, const Notice *n)
             FONT_ICON, csz, COL_TEXT2, ICON_CHEVRON, -1);
 }
 
-static void empty_state(const App *a, DrawList *dl, int y, const char *key)
-{
-    const char *s = ui_tr(a, key);
-    int size = ui_ts(a, DP_T_BODY);
-    int w = ui_width(a, FONT_REGULAR, size, s);
-    dl_text(dl, (a->w - w) / 2, y + ui_dp(a, DP_EMPTY_Y), FONT_REGULAR, size, COL_TEXT2, s, -1);
-}
 
 static void list_view(const App *a, DrawList *dl, int64_t now_ms)
 {
@@ -189,7 +182,14 @@ static void list_view(const App *a, DrawList *dl, int64_t now_ms)
     size_t idx[MAX_ITEMS];
     size_t n = sched_notices(a->content, now_s, a->filter, idx, MAX_ITEMS);
     if (n == 0) {
-        empty_state(a, dl, y, "notice.none");
+        /* Under 全部 nothing at all; under a category, that one is empty. */
+        char t[300];
+        if (a->filter < 0)
+            snprintf(t, sizeof t, "%s", ui_tr(a, "notice.none_all"));
+        else
+            snprintf(t, sizeof t, ui_tr(a, "notice.none"), cat_label(a, (Category)a->filter));
+        ui_empty(a, dl, y, ICON_CAMPAIGN, t,
+                 ui_tr(a, a->filter < 0 ? "notice.none_all_hint" : "notice.none_hint"));
         return;
     }
     int m = ui_dp(a, DP_MARGIN);
@@ -250,7 +250,7 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_ms)
     int y = ui_header(a, dl, now_s);
     y = ui_titlebar(a, dl, y, n ? cat_label(a, n->category) : ui_tr(a, "home.notices"));
     if (!n) {
-        empty_state(a, dl, y, "notice.gone");
+        ui_empty(a, dl, y, ICON_CAMPAIGN, ui_tr(a, "notice.gone"), ui_tr(a, "notice.gone_hint"));
         return;
     }
     UiDetail d;

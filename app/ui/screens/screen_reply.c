@@ -49,7 +49,7 @@ static void result(const App *a, DrawList *dl, Rect r)
     if (!rp) {
         char msg[400];
         snprintf(msg, sizeof msg, ui_tr(a, "reply.unknown"), code);
-        ui_para(a, dl, x, y, w, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, msg);
+        ui_empty_block(a, dl, x, y, w, ICON_QA, msg, ui_tr(a, "reply.unknown_hint"));
         return;
     }
     dl_text(dl, x, y, FONT_BOLD, tsz, COL_TEXT, code, -1);
@@ -265,7 +265,7 @@ static void board_view(const App *a, DrawList *dl, int64_t now_ms)
     int m = ui_dp(a, DP_MARGIN);
     const Content *c = a->content;
     if (!c || c->n_board == 0) {
-        ui_nothing(a, dl, y, ui_tr(a, "board.none"));
+        ui_empty(a, dl, y, ICON_FACT_CHECK, ui_tr(a, "board.none"), ui_tr(a, "board.none_hint"));
         return;
     }
     /* Newest first. */

@@ -498,23 +498,39 @@ static void sent_view(const App *a, DrawList *dl, int64_t now_ms)
     bool side = qr && a->w > a->h;          /* the code beside the text */
     int colw = side ? a->w * 3 / 5 : a->w;  /* the text column */
     int w = colw - 2 * m;
-    y += ui_dp(a, DP_PAD_CARD);
     int isz = ui_dp(a, DP_ICON_L);
-    int iw = ui_width(a, FONT_ICON, isz, ICON_CHECK_CIRCLE);
-    dl_text(dl, (colw - iw) / 2, y, FONT_ICON, isz, COL_CAT_ACCOUNTS, ICON_CHECK_CIRCLE, -1);
-    y += isz + ui_dp(a, DP_GAP_L);
     int tsz = ui_ts(a, DP_T_TITLE);
+    int ssz = ui_ts(a, DP_T_BODY);
+    int csz = ui_dp(a, 88);   /* the receipt code, larger than a headline: one-off */
+    int pw = w < ui_dp(a, DP_READ_MAX) ? w : ui_dp(a, DP_READ_MAX);
+    const char *next = ui_tr(a, "suggest.next_steps");
+    int bh = ui_dp(a, DP_BUTTON_L);
+    /* What the page needs; when it does not fit (large text on a wide,
+     * low screen) the check mark goes and the gaps close up, so the button
+     * never covers the words. */
+    int need = ui_dp(a, DP_PAD_CARD) + isz + ui_dp(a, DP_GAP_L) +
+               ui_para_height(a, FONT_BOLD, tsz, tsz * 4 / 3, w, ui_tr(a, "suggest.thanks")) +
+               tsz * 2 / 3 + ssz * 2 + csz * 3 / 2 + ui_dp(a, DP_GAP_XXL) +
+               ui_para_height(a, FONT_REGULAR, ssz, ssz * 3 / 2, pw, next) +
+               ui_dp(a, DP_GAP_XXL) + bh;
+    bool tight = !(qr && !side) && y + need > ui_bottom(a);
+    if (!tight) {
+        y += ui_dp(a, DP_PAD_CARD);
+        int iw = ui_width(a, FONT_ICON, isz, ICON_CHECK_CIRCLE);
+        dl_text(dl, (colw - iw) / 2, y, FONT_ICON, isz, COL_CAT_ACCOUNTS, ICON_CHECK_CIRCLE, -1);
+        y += isz + ui_dp(a, DP_GAP_L);
+    } else {
+        y += ui_dp(a, DP_GAP_L);
+    }
     y += ui_para_center(a, dl, m, y, w, FONT_BOLD, tsz, tsz * 4 / 3, COL_TEXT,
                         ui_tr(a, "suggest.thanks"));
-    y += tsz * 2 / 3;
+    y += tight ? tsz / 3 : tsz * 2 / 3;
     const char *rl = ui_tr(a, "suggest.receipt_label");
-    int ssz = ui_ts(a, DP_T_BODY);
     int lw = ui_width(a, FONT_REGULAR, ssz, rl);
     dl_text(dl, (colw - lw) / 2, y, FONT_REGULAR, ssz, COL_TEXT2, rl, -1);
     y += ssz * 2;
     char code[OUTBOX_RECEIPT_SIZE];
     outbox_format_receipt(a->draft.receipt, code);
-    int csz = ui_dp(a, 88);   /* the receipt code, larger than a headline: one-off */
     int cw = ui_width(a, FONT_BOLD, csz, code);
     Rect box = {(colw - cw) / 2 - ui_dp(a, DP_GAP_XXL), y, cw + ui_dp(a, 2 * DP_GAP_XXL),
                 csz * 3 / 2};
@@ -523,10 +539,9 @@ static void sent_view(const App *a, DrawList *dl, int64_t now_ms)
     dl_text(dl, box.x + ui_dp(a, DP_GAP_XXL), box.y + (box.h - measure_height(a->tm, FONT_BOLD, csz)) / 2,
             FONT_BOLD, csz, COL_PRIMARY, code, -1);
     int qtop = y;
-    y += box.h + ui_dp(a, DP_GAP_XXL);
-    int pw = w < ui_dp(a, DP_READ_MAX) ? w : ui_dp(a, DP_READ_MAX);
-    y += ui_para(a, dl, (colw - pw) / 2, y, pw, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT,
-                 ui_tr(a, "suggest.next_steps"));
+    y += box.h + ui_dp(a, tight ? DP_GAP_L : DP_GAP_XXL);
+    /* Where to follow it up: this kiosk's "Check a reply", with the code above. */
+    y += ui_para(a, dl, (colw - pw) / 2, y, pw, FONT_REGULAR, ssz, ssz * 3 / 2, COL_TEXT, next);
     if (qr) {
         int qside = ui_dp(a, side ? DP_QR : 260);
         if (side)
@@ -536,8 +551,8 @@ static void sent_view(const App *a, DrawList *dl, int64_t now_ms)
             y += ui_dp(a, DP_GAP_L) + ui_qr_block(a, dl, m, y + ui_dp(a, DP_GAP_L), w, qside, url,
                                             ui_tr(a, "connect.scan_track"));
     }
-    int bw = ui_dp(a, 420) /* one-off */, bh = ui_dp(a, DP_BUTTON_L);
-    int by = y + ui_dp(a, DP_GAP_XXL);
+    int bw = ui_dp(a, 420) /* one-off */;
+    int by = y + ui_dp(a, tight ? DP_GAP_L : DP_GAP_XXL);
     if (by + bh > ui_bottom(a))
         by = ui_bottom(a) - bh;
     ui_button(a, dl, (Rect){(colw - bw) / 2, by, bw, bh}, "done", ICON_HOME,

@@ -47,7 +47,7 @@ typedef enum {
 } OstoreResult;
 
 /* The schema version this program writes (migrations 1..OSTORE_SCHEMA). */
-#define OSTORE_SCHEMA 7
+#define OSTORE_SCHEMA 8
 
 #define OSTORE_HASH_HEX 65   /* 64 hex digits of a SHA-256 and a NUL */
 
@@ -633,7 +633,11 @@ typedef int (*OstoreInboxFn)(void *ud, const OstoreInboxRow *r);
  * Stops after q->limit rows or when fn returns non-zero. */
 OstoreResult ostore_inbox_list(Ostore *s, const OstoreInboxQuery *q, OstoreInboxFn fn, void *ud);
 /* Counts per state (new, acknowledged, in_progress, done, declined) and
- * overdue, of q's communities (the other filters are ignored). */
+ * overdue, of q's communities (the other filters are ignored). Each is
+ * counted up to OSTORE_INBOX_COUNT_CAP: a count of the cap means "the cap
+ * or more" (each then reads at most that many index entries, so the
+ * counts cost the same over 100 or 100,000 suggestions). */
+#define OSTORE_INBOX_COUNT_CAP 1000
 OstoreResult ostore_inbox_counts(Ostore *s, const OstoreInboxQuery *q, int64_t counts[6]);
 /* One suggestion with its contact; overdue at q_now. OSTORE_NOTFOUND. */
 OstoreResult ostore_inbox_get(Ostore *s, int64_t id, int64_t now, int64_t ack_s,

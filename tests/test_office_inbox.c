@@ -6,17 +6,19 @@
  * once), a manager's reply sealed into the community's feed and opened by
  * the kiosk's own "Check a reply" code (content_open_reply), a clerk's
  * reply held until a manager approves it, the contact shown only to
- * managers and deleted on close, unreadable suggestions. */
+ * managers and deleted on close, unreadable suggestions, counts capped. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "content.h"
 #include "office_feed.h"
+#include "office_secret.h"
 #include "staffsrv.h"
 
 static StaffSrv srv;
@@ -462,6 +464,68 @@ static void test_unreadable_has_no_receipt(void **state)
                      200);
 }
 
+
+/* Counts stop at the cap (counts.cap: "that many or more"), so they cost
+ * the same over any number of suggestions; below it they are exact. */
+static void test_counts_capped(void **state)
+{
+    (void)state;
+    int n = OSTORE_INBOX_COUNT_CAP + 3;
+    assert_int_equal(ostore_begin(srv.store), OSTORE_OK);
+    for (int i = 0; i < n; i++) {
+        char key[40], hash[OSTORE_HASH_HEX];
+        snprintf(key, sizeof key, "cap-%d", i);
+        office_hash_hex(key, strlen(key), hash);
+        OstoreIn in = {.community_id = srv.cuihu, .kiosk_id = srv.kiosk_cuihu, .key = key,
+                       .body_hash = hash, .received_at = now() - 2 * DAY - i};
+        OstoreSuggestion sg = {.body = "{}", .topic = "repairs", .text = "路灯",
+                               .date = "2025-12-01", .receipt = "HJKM6789", .lang = "zh"};
+        assert_int_equal(ostore_suggestion_add(srv.store, &in, &sg), OSTORE_OK);
+    }
+    assert_int_equal(ostore_commit(srv.store), OSTORE_OK);
+    int64_t ack = add("acked", "repairs", "已确认", HOUR, NULL);
+    assert_int_equal(change(&mgr, ack, "state", "{\"state\":\"acknowledged\",\"version\":1}",
+                            NULL), 200);
+    json_t *v = list(&mgr, "");
+    json_t *c = json_object_get(v, "counts");
+    assert_int_equal(json_integer_value(json_object_get(c, "cap")), OSTORE_INBOX_COUNT_CAP);
+    assert_int_equal(json_integer_value(json_object_get(c, "new")), OSTORE_INBOX_COUNT_CAP);
+    assert_int_equal(json_integer_value(json_object_get(c, "overdue")), OSTORE_INBOX_COUNT_CAP);
+    assert_int_equal(json_integer_value(json_object_get(c, "acknowledged")), 1);
+    assert_int_equal(json_integer_value(json_object_get(c, "done")), 0);
+    /* The list itself is not capped: overdue first, newest first. */
+    assert_int_equal(json_array_size(json_object_get(v, "items")), 50);
+    json_t *first = json_array_get(json_object_get(v, "items"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "overdue")), "ack");
+    assert_int_equal(json_integer_value(json_object_get(first, "received_at")), now() - 2 * DAY);
+    json_decref(v);
+    assert_int_equal(count("?state=new&limit=200"), 200);
+    assert_int_equal(count("?state=acknowledged"), 1);
+    /* Filters together and paging by cursor: each once, newest first. */
+    int seen = 0;
+    int64_t last = INT64_MAX;
+    char query[300] = "?kiosk=lobby-east&topic=repairs&q=%E8%B7%AF%E7%81%AF&state=open&limit=200";
+    for (int page = 0; page < 10; page++) {
+        v = list(&mgr, query);
+        json_t *items = json_object_get(v, "items");
+        for (size_t i = 0; i < json_array_size(items); i++) {
+            int64_t at = json_integer_value(json_object_get(json_array_get(items, i),
+                                                            "received_at"));
+            assert_true(at < last);
+            last = at;
+            seen++;
+        }
+        const char *next = json_string_value(json_object_get(v, "next"));
+        if (next)
+            snprintf(query, sizeof query, "?kiosk=lobby-east&topic=repairs&q=%%E8%%B7%%AF%%E7%%81"
+                     "%%AF&state=open&limit=200&cursor=%s", next);
+        json_decref(v);
+        if (!next)
+            break;
+    }
+    assert_int_equal(seen, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +539,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_contact_for_managers_and_deleted_on_close, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_unreadable_has_no_receipt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_counts_capped, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

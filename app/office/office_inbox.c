@@ -254,6 +254,7 @@ void office_inbox_list(OfficeReq *rq, OfficeResp *rs)
     for (int i = 0; i < 5; i++)
         json_object_set_new(cj, office_inbox_states[i], json_integer(counts[i]));
     json_object_set_new(cj, "overdue", json_integer(counts[5]));
+    json_object_set_new(cj, "cap", json_integer(OSTORE_INBOX_COUNT_CAP));   /* "or more" */
     office_resp_json(rs, 200, json_pack("{s:o,s:o,s:o}", "items", p.items, "next", next,
                                         "counts", cj));
 }

@@ -156,6 +156,15 @@ static const char *const ostore_migrations[OSTORE_SCHEMA] = {
     "  window_start BIGINT NOT NULL, n BIGINT NOT NULL,"
     "  PRIMARY KEY (bucket, address, window_start));"
     "CREATE TABLE job_run (name TEXT PRIMARY KEY, last_run BIGINT NOT NULL);",
+    /* 8: the inbox's index ranges (ostore_inbox.c): each state newest
+     * first, overall, per community and per kiosk (id last, the order's
+     * tie-break); the community one replaces suggestion_state */
+    "CREATE INDEX suggestion_status_time ON suggestion(status, received_at, id);"
+    "CREATE INDEX suggestion_community_status_time"
+    "  ON suggestion(community_id, status, received_at, id);"
+    "CREATE INDEX suggestion_kiosk_status_time"
+    "  ON suggestion(kiosk_id, status, received_at, id);"
+    "DROP INDEX suggestion_state;",
 };
 
 /* The schema version lives in a table both engines share: one row per

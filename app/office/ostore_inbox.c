@@ -88,41 +88,171 @@ static void ostore_cuts(int64_t now, int64_t ack_s, int64_t close_s, int64_t *ne
     *opencut = c;
 }
 
-#define OVERDUE_COND                                                                     \
-    "((s.status = 'new' AND s.received_at < ?10) OR"                                     \
-    " (s.status IN ('acknowledged', 'in_progress') AND s.received_at < ?11))"
-#define ONTIME_COND                                                                      \
-    "((s.status = 'new' AND s.received_at >= ?10) OR"                                    \
-    " (s.status IN ('acknowledged', 'in_progress') AND s.received_at >= ?11) OR"         \
-    " s.status IN ('done', 'declined'))"
+/* A query built from only the filters given, so that each part can walk
+ * an index range (migration 8): its text with `?` placeholders in order
+ * and the arguments they take. */
+#define INBOX_MAX_ARGS 96
+typedef struct {
+    bool text;
+    int64_t i;
+    const char *t;
+} InboxArg;
+typedef struct {
+    char sql[12000];
+    size_t len;
+    bool overflow;
+    InboxArg arg[INBOX_MAX_ARGS];
+    int n;
+} InboxSql;
 
-/* The WHERE clause of q for one phase (1 overdue, 2 the rest, 0 both).
- * Every parameter ?1..?13 appears (an unused filter as a test of its NULL
- * or 0), so the arguments are always the same list. */
-static void ostore_inbox_where(const OstoreInboxQuery *q, int phase, bool cursor, char *w,
-                               size_t n)
+static void isql(InboxSql *b, const char *text)
 {
-    bool open = q->state && strcmp(q->state, "open") == 0;
-    snprintf(w, n,
-             " WHERE %s AND %s AND %s AND %s AND %s AND %s AND %s AND %s AND %s AND %s AND %s",
-             q->community_id ? "s.community_id = ?1" : "CAST(?1 AS BIGINT) = 0",
-             q->user_id ? "s.community_id IN (SELECT m.community_id FROM staff_community m"
-                          " WHERE m.user_id = ?2)"
-                        : "CAST(?2 AS BIGINT) = 0",
-             open ? "s.status IN ('new', 'acknowledged', 'in_progress') AND"
-                    " CAST(?3 AS TEXT) IS NULL"
-                  : q->state ? "s.status = ?3" : "CAST(?3 AS TEXT) IS NULL",
-             q->topic ? "s.topic = ?4" : "CAST(?4 AS TEXT) IS NULL",
-             q->kiosk ? "k.name = ?5" : "CAST(?5 AS TEXT) IS NULL",
-             q->q ? "LOWER(s.text) LIKE ?6 ESCAPE '\\'" : "CAST(?6 AS TEXT) IS NULL",
-             q->from ? "s.received_at >= ?7" : "CAST(?7 AS BIGINT) = 0",
-             q->to ? "s.received_at < ?8" : "CAST(?8 AS BIGINT) = 0",
-             q->assignee > 0 ? "s.assignee_id = ?9"
-             : q->assignee < 0 ? "s.assignee_id IS NULL AND CAST(?9 AS BIGINT) < 0"
-                               : "CAST(?9 AS BIGINT) = 0",
-             phase == 1 ? OVERDUE_COND : phase == 2 ? ONTIME_COND : "1 = 1",
-             cursor ? "(s.received_at < ?12 OR (s.received_at = ?12 AND s.id < ?13))"
-                    : "CAST(?12 AS BIGINT) = 0 AND CAST(?13 AS BIGINT) = 0");
+    size_t k = strlen(text);
+    if (b->len + k >= sizeof b->sql) {
+        b->overflow = true;
+        return;
+    }
+    memcpy(b->sql + b->len, text, k + 1);
+    b->len += k;
+}
+
+static void isql_i(InboxSql *b, const char *text, int64_t v)
+{
+    isql(b, text);
+    if (b->n < INBOX_MAX_ARGS)
+        b->arg[b->n] = (InboxArg){.i = v};
+    else
+        b->overflow = true;
+    b->n++;
+}
+
+static void isql_t(InboxSql *b, const char *text, const char *v)
+{
+    isql(b, text);
+    if (b->n < INBOX_MAX_ARGS)
+        b->arg[b->n] = (InboxArg){.text = true, .t = v};
+    else
+        b->overflow = true;
+    b->n++;
+}
+
+static OstoreStmt *isql_prep(Ostore *s, InboxSql *b)
+{
+    if (b->overflow) {
+        snprintf(s->err, sizeof s->err, "inbox query too long");
+        return NULL;
+    }
+    OstoreStmt *st = s->drv->prepare(s, b->sql);
+    for (int i = 0; st && i < b->n; i++) {
+        int rc = b->arg[i].text
+            ? s->drv->bind_text(st, i + 1, b->arg[i].t, strlen(b->arg[i].t))
+            : s->drv->bind_int(st, i + 1, b->arg[i].i);
+        if (rc != 0) {
+            s->drv->finalize(st);
+            st = NULL;
+        }
+    }
+    return st;
+}
+
+/* " AND ..." for the communities: one, a user's, or every one. */
+static void isql_communities(InboxSql *b, const OstoreInboxQuery *q)
+{
+    if (q->community_id)
+        isql_i(b, " AND s.community_id = ?", q->community_id);
+    if (q->user_id)
+        isql_i(b, " AND s.community_id IN (SELECT m.community_id FROM staff_community m"
+                  " WHERE m.user_id = ?)", q->user_id);
+}
+
+/* " AND ..." for every other filter of q and the cursor. */
+static void isql_filters(InboxSql *b, const OstoreInboxQuery *q, const char *like, bool cursor)
+{
+    isql_communities(b, q);
+    if (q->topic)
+        isql_t(b, " AND s.topic = ?", q->topic);
+    if (like)
+        isql_t(b, " AND LOWER(s.text) LIKE ? ESCAPE '\\'", like);
+    if (q->from)
+        isql_i(b, " AND s.received_at >= ?", q->from);
+    if (q->to)
+        isql_i(b, " AND s.received_at < ?", q->to);
+    if (q->assignee > 0)
+        isql_i(b, " AND s.assignee_id = ?", q->assignee);
+    else if (q->assignee < 0)
+        isql(b, " AND s.assignee_id IS NULL");
+    if (cursor) {
+        isql_i(b, " AND (s.received_at < ?", q->cur_received);
+        isql_i(b, " OR (s.received_at = ?", q->cur_received);
+        isql_i(b, " AND s.id < ?))", q->cur_id);
+    }
+}
+
+static const char *const ostore_states[5] = {"new", "acknowledged", "in_progress", "done",
+                                             "declined"};
+
+/* Whether the state filter of q lets state i through. */
+static bool ostore_state_wanted(const OstoreInboxQuery *q, int i)
+{
+    if (!q->state)
+        return true;
+    if (strcmp(q->state, "open") == 0)
+        return i < 3;
+    return strcmp(q->state, ostore_states[i]) == 0;
+}
+
+/* One phase of the list (1 overdue, 2 the rest): a UNION ALL of one index
+ * range per state (status, received_at below or from its cut-off), each
+ * newest first and cut to the limit, then merged. */
+static OstoreResult ostore_inbox_phase(Ostore *s, const OstoreInboxQuery *q, int phase,
+                                       bool cursor, int limit, const char *like,
+                                       OstoreInboxWalk *w)
+{
+    int64_t newcut, opencut;
+    ostore_cuts(q->now, q->ack_s, q->close_s, &newcut, &opencut);
+    InboxSql *b = calloc(1, sizeof *b);
+    if (!b) {
+        snprintf(s->err, sizeof s->err, "out of memory");
+        return OSTORE_ERROR;
+    }
+    isql(b, "SELECT " INBOX_COLS " FROM (");
+    int parts = 0;
+    for (int i = 0; i < 5; i++) {
+        if (!ostore_state_wanted(q, i) || (phase == 1 && i >= 3))
+            continue;
+        char head[200];
+        snprintf(head, sizeof head, "%sSELECT p%d.id FROM (SELECT s.id, s.received_at FROM",
+                 parts ? " UNION ALL " : "", i);
+        isql(b, head);
+        /* A kiosk's few suggestions: from the kiosk (SQLite takes a CROSS
+         * JOIN's tables in the order written) through its own index. */
+        if (q->kiosk)
+            isql_t(b, " kiosk kk CROSS JOIN suggestion s WHERE kk.name = ?"
+                      " AND s.kiosk_id = kk.id AND", q->kiosk);
+        else
+            isql(b, " suggestion s WHERE");
+        snprintf(head, sizeof head, " s.status = '%s'", ostore_states[i]);
+        isql(b, head);
+        if (i < 3)
+            isql_i(b, phase == 1 ? " AND s.received_at < ?" : " AND s.received_at >= ?",
+                   i == 0 ? newcut : opencut);
+        isql_filters(b, q, like, cursor);
+        char tail[80];
+        snprintf(tail, sizeof tail, " ORDER BY s.received_at DESC, s.id DESC LIMIT ?) p%d", i);
+        isql_i(b, tail, limit);
+        parts++;
+    }
+    OstoreResult r = OSTORE_OK;
+    if (parts > 0) {
+        isql(b, ") AS b JOIN suggestion s ON s.id = b.id"
+                " JOIN community c ON c.id = s.community_id JOIN kiosk k ON k.id = s.kiosk_id"
+                " LEFT JOIN staff_user u ON u.id = s.assignee_id"
+                " LEFT JOIN contact ct ON ct.suggestion_id = s.id");
+        isql_i(b, " ORDER BY s.received_at DESC, s.id DESC LIMIT ?", limit);
+        r = ostore_each(s, isql_prep(s, b), ostore_inbox_row, w);
+    }
+    free(b);
+    return r;
 }
 
 /* "%words%" lower-cased (ASCII) with % _ \ escaped; malloc'd. */
@@ -141,27 +271,6 @@ static char *ostore_like(const char *q)
     *o++ = '%';
     *o = '\0';
     return p;
-}
-
-/* One phase of the list: at most `limit` rows into w. */
-static OstoreResult ostore_inbox_phase(Ostore *s, const OstoreInboxQuery *q, int phase,
-                                       bool cursor, int limit, const char *like,
-                                       OstoreInboxWalk *w)
-{
-    char where[1800], sql[3000];
-    ostore_inbox_where(q, phase, cursor, where, sizeof where);
-    snprintf(sql, sizeof sql, "SELECT " INBOX_COLS INBOX_FROM "%s"
-             " ORDER BY s.received_at DESC, s.id DESC LIMIT ?14", where);
-    int64_t newcut, opencut;
-    ostore_cuts(q->now, q->ack_s, q->close_s, &newcut, &opencut);
-    bool open = q->state && strcmp(q->state, "open") == 0;
-    return ostore_each(s, ostore_prep(s, sql, "iittttiiiiiiii",
-                                      q->community_id, q->user_id,
-                                      open ? NULL : q->state, q->topic, q->kiosk, like,
-                                      q->from, q->to, q->assignee, newcut, opencut,
-                                      cursor ? q->cur_received : (int64_t)0,
-                                      cursor ? q->cur_id : (int64_t)0, (int64_t)limit),
-                       ostore_inbox_row, w);
 }
 
 OstoreResult ostore_inbox_list(Ostore *s, const OstoreInboxQuery *q, OstoreInboxFn fn, void *ud)
@@ -185,9 +294,6 @@ OstoreResult ostore_inbox_list(Ostore *s, const OstoreInboxQuery *q, OstoreInbox
     return r;
 }
 
-static const char *const ostore_states[5] = {"new", "acknowledged", "in_progress", "done",
-                                             "declined"};
-
 typedef struct {
     int64_t *counts;
 } OstoreCountWalk;
@@ -195,11 +301,11 @@ typedef struct {
 static int ostore_count_row(OstoreStmt *st, void *ud)
 {
     OstoreCountWalk *w = ud;
-    const char *state = ostore_col_text(st, 0);
-    for (int i = 0; i < 5; i++)
-        if (state && strcmp(state, ostore_states[i]) == 0)
-            w->counts[i] = ostore_col_int(st, 1);
-    w->counts[5] += ostore_col_int(st, 2);
+    int64_t i = ostore_col_int(st, 0), n = ostore_col_int(st, 1);
+    if (i >= 0 && i < 5)
+        w->counts[i] = n;
+    else
+        w->counts[5] += n;    /* the overdue of each open state */
     return 0;
 }
 
@@ -207,20 +313,34 @@ OstoreResult ostore_inbox_counts(Ostore *s, const OstoreInboxQuery *q, int64_t c
 {
     memset(counts, 0, 6 * sizeof *counts);
     OstoreInboxQuery only = {.community_id = q->community_id, .user_id = q->user_id};
-    char where[1800], sql[2600];
-    ostore_inbox_where(&only, 0, false, where, sizeof where);
-    snprintf(sql, sizeof sql, "SELECT s.status, COUNT(*), SUM(CASE WHEN " OVERDUE_COND
-             " THEN 1 ELSE 0 END) FROM suggestion s JOIN kiosk k ON k.id = s.kiosk_id%s"
-             " GROUP BY s.status", where);
     int64_t newcut, opencut;
     ostore_cuts(q->now, q->ack_s, q->close_s, &newcut, &opencut);
+    InboxSql *b = calloc(1, sizeof *b);
+    if (!b) {
+        snprintf(s->err, sizeof s->err, "out of memory");
+        return OSTORE_ERROR;
+    }
+    /* Each count reads at most OSTORE_INBOX_COUNT_CAP rows of an index
+     * range: per state (0..4), and the overdue of each open state (5..7). */
+    for (int i = 0; i < 8; i++) {
+        char head[240];
+        snprintf(head, sizeof head, "%sSELECT %d, COUNT(*) FROM (SELECT s.id FROM suggestion s"
+                 " WHERE s.status = '%s'", i ? " UNION ALL " : "", i,
+                 ostore_states[i < 5 ? i : i - 5]);
+        isql(b, head);
+        if (i >= 5)
+            isql_i(b, " AND s.received_at < ?", i == 5 ? newcut : opencut);
+        isql_communities(b, &only);
+        char tail[40];
+        snprintf(tail, sizeof tail, " LIMIT ?) AS n%d", i);
+        isql_i(b, tail, OSTORE_INBOX_COUNT_CAP);
+    }
     OstoreCountWalk w = {counts};
-    return ostore_each(s, ostore_prep(s, sql, "iittttiiiiiii", q->community_id, q->user_id,
-                                      (const char *)NULL, (const char *)NULL,
-                                      (const char *)NULL, (const char *)NULL, (int64_t)0,
-                                      (int64_t)0, (int64_t)0, newcut, opencut, (int64_t)0,
-                                      (int64_t)0),
-                       ostore_count_row, &w);
+    OstoreResult r = ostore_each(s, isql_prep(s, b), ostore_count_row, &w);
+    free(b);
+    if (counts[5] > OSTORE_INBOX_COUNT_CAP)
+        counts[5] = OSTORE_INBOX_COUNT_CAP;
+    return r;
 }
 
 OstoreResult ostore_inbox_get(Ostore *s, int64_t id, int64_t now, int64_t ack_s,

@@ -49,7 +49,7 @@
         : {state: p[0], community: f.community});
       bar.appendChild(h('a', {href: link, class: 'count count-' + p[0] + (active ? ' active' : '') +
         (p[0] === 'overdue' && p[1] > 0 ? ' alert' : '')},
-        h('span', {class: 'count-n', text: p[1] === undefined ? '–' : p[1]}),
+        h('span', {class: 'count-n', text: p[1] === undefined ? '–' : counts.cap && p[1] >= counts.cap ? p[1] + '+' : p[1]}),
         h('span', {class: 'count-label', text: t(p[0] === 'overdue' ? 'inbox.overdue' : 'state.' + p[0])})));
     });
     return bar;

@@ -89,6 +89,8 @@ typedef struct {
     const I18n *i18n;
     Lang lang;
     double text;      /* text size factor: 1.4 with large text (0 = 1) */
+    bool phone;       /* 123 is a phone's keypad (1 2 3 / 4 5 6 / 7 8 9 / - 0 ⌫), for a
+                       * contact; else a row of digits over punctuation */
 } OskLook;
 
 /* Draw the keyboard in `area` (full width at the bottom). Registers hit

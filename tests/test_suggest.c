@@ -299,7 +299,31 @@ static void test_contact_is_opt_in_and_stored_apart(void **state)
     su_tap(&S, "key:space");
     su_taps(&S, "next", "add-contact", NULL);
     assert_non_null(su_text(&S, "不再是匿名"));        /* the plain warning */
-    su_taps(&S, "key:sym:1", "key:sym:3", "key:sym:8", "next", NULL);
+    /* A phone's keypad: 1 2 3 / 4 5 6 / 7 8 9 / - 0 ⌫, keys at least 88 dp
+     * high, no punctuation or letters in the way. */
+    static const char *const pad[12] = {"key:sym:1", "key:sym:2", "key:sym:3", "key:sym:4",
+                                        "key:sym:5", "key:sym:6", "key:sym:7", "key:sym:8",
+                                        "key:sym:9", "key:sym:-", "key:sym:0", "key:bksp"};
+    Rect r[12];
+    for (int i = 0; i < 12; i++) {
+        const DlHit *h = dl_find_hit(&S.dl, pad[i]);
+        if (!h)
+            fail_msg("no %s on the contact keypad", pad[i]);
+        r[i] = h->r;
+        assert_true(r[i].h >= (int)(88 * 1080 / 1080.0) - 1);
+    }
+    for (int i = 0; i < 12; i++) {
+        if (i % 3)
+            assert_true(r[i].y == r[i - 1].y && r[i].x > r[i - 1].x);
+        if (i >= 3)
+            assert_true(r[i].x == r[i - 3].x && r[i].y > r[i - 3].y);
+    }
+    assert_false(su_has_hit(&S, "key:sym:，"));
+    assert_false(su_has_hit(&S, "key:a"));
+    assert_true(su_has_hit(&S, "mode:abc"));           /* a name or a room: still there */
+    su_taps(&S, "key:sym:1", "key:sym:3", "key:sym:8", "key:sym:9", "key:bksp", NULL);
+    assert_non_null(su_text(&S, "138"));
+    su_tap(&S, "next");
     assert_int_equal(app_screen(S.app), SCREEN_SUGGEST_REVIEW);
     assert_non_null(su_text(&S, "不是匿名"));
     su_tap(&S, "send");

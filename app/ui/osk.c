@@ -613,6 +613,8 @@ void osk_view(const Osk *k, DrawList *dl, const OskLook *look, Rect area, const 
             hint = "osk.pinyin_unavailable";
         else if (k->mode == OSK_HAND && k->hw_failed)
             hint = "osk.hand_unavailable";
+        else if (k->mode == OSK_SYM && look->phone)
+            hint = "osk.hint.phone";
         snprintf(comp, sizeof comp, "%s", tr(c, hint));
     }
     int csz = px(dp, (k->mode == OSK_PINYIN && osk_composing(k) ? 36 : 28) * scale_of(look->text));
@@ -654,6 +656,26 @@ void osk_view(const Osk *k, DrawList *dl, const OskLook *look, Rect area, const 
                 key(c, r, rid[i], tr(c, rl[i]), FONT_BOLD, 30, COL_KEY_FN, COL_TEXT);
             r.x += lw + gap;
             char_key(c, r, punct[i], false);
+        }
+    } else if (k->mode == OSK_SYM && look->phone) {
+        /* A phone's keypad where the candidates and the three rows are:
+         * four rows of large keys, 1 2 3 at the top, 0 at the foot. */
+        static const char *const pk[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9",
+                                           "-", "0", NULL};
+        int rh = (px(dp, BAR_H) + 3 * kh + 3 * gap - 3 * gap) / 4;
+        int cw = (w - 2 * gap) / 3;
+        if (cw > px(dp, 320))   /* a phone keypad's key: one-off widest */
+            cw = px(dp, 320);
+        int px0 = x0 + (w - 3 * cw - 2 * gap) / 2;
+        for (int i = 0; i < 12; i++) {
+            Rect r = {px0 + (i % 3) * (cw + gap), y + (i / 3) * (rh + gap), cw, rh};
+            if (pk[i]) {
+                char id[32];
+                snprintf(id, sizeof id, "key:sym:%s", pk[i]);
+                key(c, r, id, pk[i], FONT_BOLD, 48, COL_CARD, COL_TEXT);
+            } else {
+                key(c, r, "key:bksp", ICON_BACKSPACE, FONT_ICON, 48, COL_KEY_FN, COL_TEXT);
+            }
         }
     } else {
         candidates(k, c, (Rect){x0, y, w, px(dp, BAR_H)});

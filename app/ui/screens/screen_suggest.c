@@ -243,7 +243,8 @@ static void edit_area(const App *a, DrawList *dl, int y, const char *text, size_
                 COL_TEXT2, btn_label, -1);
     }
     const char *pressed = a->down && !a->dragging ? a->press_id : NULL;
-    OskLook look = {a->tm, a->dp, app_theme(a), a->i18n, a->lang, a->large_text ? 1.4 : 1.0};
+    OskLook look = {a->tm, a->dp, app_theme(a), a->i18n, a->lang, a->large_text ? 1.4 : 1.0,
+                    a->screen == SCREEN_SUGGEST_CONTACT};   /* 123 there: a phone's keypad */
     osk_view(&a->osk, dl, &look, kb, pressed);
 }
 

@@ -101,8 +101,8 @@ $(eval $(call variant,$(BUILD)/san,-O1 -g $(SAN)))
 
 # Fuzzing (docs/TESTING.md). The targets' bodies (tests/fuzz/) also run in
 # make test: test_fuzz_regress replays the seeds and every saved crash.
-FUZZ_NAMES   := content textedit layout replay
-FUZZ_SUPPORT := tests/fuzz/fuzz_targets.c tests/fuzz/fuzz_text.c
+FUZZ_NAMES   := content textedit layout replay office
+FUZZ_SUPPORT := tests/fuzz/fuzz_targets.c tests/fuzz/fuzz_text.c tests/fuzz/office_targets.c
 $(BUILD)/tests/test_fuzz_regress: $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(FUZZ_SUPPORT))
 $(BUILD)/san/tests/test_fuzz_regress: $(patsubst tests/%.c,$(BUILD)/san/tests/%.o,$(FUZZ_SUPPORT))
 
@@ -115,7 +115,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=all
-FUZZ_OBJ     := $(patsubst app/%.c,$(FUZZ_DIR)/obj/%.o,$(CORE_SRC)) \
+FUZZ_OBJ     := $(patsubst app/%.c,$(FUZZ_DIR)/obj/%.o,$(CORE_SRC) $(OFFICE_SRC)) \
                 $(patsubst tests/%.c,$(FUZZ_DIR)/tests/%.o,$(FUZZ_SUPPORT) tests/support/fake_measure.c)
 $(FUZZ_DIR)/obj/%.o: app/%.c
 	@mkdir -p $(@D)
@@ -124,7 +124,7 @@ $(FUZZ_DIR)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -Iinclude -Itests/support $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_OBJ)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(CORE_LIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(CORE_LIBS) $(OFFICE_LIBS)
 
 
 .SECONDARY:

@@ -37,6 +37,11 @@ typedef enum {
 
 #define OFFICE_MAX_PARAMS 4
 
+/* A header or query argument of a request made without a server. */
+typedef struct {
+    const char *name, *value;
+} OfficeReqPair;
+
 typedef struct OfficeReq {
     Office *office;
     Ostore *store;                 /* lent for this request */
@@ -50,6 +55,10 @@ typedef struct OfficeReq {
     void *auth;                    /* other roles: what their authoriser found */
     int64_t now;                   /* Unix seconds at the request's start */
     void *conn;                    /* the server's connection (office_req_header) */
+    /* Without a connection (conn NULL: tests, the fuzz harness), headers
+     * (names case-insensitive) and query arguments come from these. */
+    const OfficeReqPair *headers, *args;
+    size_t n_headers, n_args;
 } OfficeReq;
 
 #define OFFICE_MAX_HEADERS 10
@@ -106,6 +115,12 @@ const char *office_seal_public(const Office *o);
 void office_set_clock(Office *o, int64_t (*now)(void *ud), void *ud);
 /* The background jobs (office_alert.h), NULL when [fleet] tick_s is 0. */
 struct OfficeJobs *office_jobs(const Office *o);
+
+/* The route for `method` and `path` (as the server has it: decoded, no
+ * query), with the {name} segments captured into rq->param; NULL with
+ * *status 404 (no such path) or 405 (the path takes other methods). */
+const OfficeRoute *office_route_find(const char *method, const char *path, OfficeReq *rq,
+                                     int *status);
 
 /* ---- helpers for handlers ---- */
 

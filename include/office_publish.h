@@ -29,6 +29,12 @@ const char *office_publish_user(const OfficeReq *rq);
 
 /* 422 invalid_field with "fields": {name: message} (fields is taken). */
 void office_publish_fields(OfficeResp *rs, json_t *fields);
+/* Check `item` (a notice, event, channel or board item of list l) as the
+ * kiosk will (content_parse), adding every problem found to `fields` as
+ * {"title.zh": "missing (Chinese text is required)"}, or {"item": ...}
+ * for a problem of the whole. Returns the number of problems (pure: the
+ * form handlers call it, tests/fuzz/fuzz_office.c fuzzes it). */
+int office_publish_check(OstoreList l, json_t *item, json_t *fields);
 /* Unix seconds as "YYYY-MM-DDTHH:MM:SSZ" (0 gives ""). */
 void office_publish_iso(int64_t t, char out[32]);
 

@@ -90,6 +90,34 @@ int office_staff_audit(OfficeReq *rq, const char *action, int64_t community_id,
 bool office_staff_query_int(const OfficeReq *rq, const char *name, int64_t lo, int64_t hi,
                             int64_t def, int64_t *out);
 
+/* ---- the parsers of staff requests (pure: no store; the handlers call
+ * them, tests/fuzz/fuzz_office.c fuzzes them) ---- */
+
+#define OFFICE_STAFF_COOKIE "lk_session"
+#define OFFICE_STAFF_TOKEN_LEN 43            /* 32 bytes in base64url without padding */
+
+/* The lk_session cookie's value from a Cookie header (NULL accepted): false
+ * when there is none of the right form (43 base64url characters). */
+bool office_staff_cookie_token(const char *header, char out[OFFICE_STAFF_TOKEN_LEN + 1]);
+/* Whether an X-CSRF-Token header (NULL accepted) is the session's token
+ * (compared in constant time; an empty expected token matches nothing). */
+bool office_staff_csrf_ok(const char *header, const char *expected);
+/* A sign-in: Content-Type application/json (else 415) and a body with
+ * user (1..64 bytes) and password (1..1024): the body, which *user and *pw
+ * point into (the caller json_decref's it), or NULL with rs written. */
+json_t *office_staff_parse_login(OfficeReq *rq, const char **user, const char **pw,
+                                 OfficeResp *rs);
+/* A new user's body: name (1..32 of letters, digits . _ -), password (at
+ * least 10 characters), role, and for a manager or clerk 1 to
+ * OFFICE_STAFF_MAX_COMMUNITIES community slugs (checked by the handler).
+ * false with a 422 in rs. */
+typedef struct {
+    const char *name, *password;
+    OfficeStaffRole role;
+    json_t *communities;           /* NULL for an administrator */
+} OfficeStaffUserForm;
+bool office_staff_parse_user(json_t *body, OfficeStaffUserForm *f, OfficeResp *rs);
+
 /* ---- the authorisers (office_routes.c) ---- */
 
 /* A live session (cookie lk_session), CSRF token on state changes. */

@@ -40,6 +40,13 @@ void office_static_font_dir(const char *console_dir, char *buf, size_t n);
  * console does not serve that type. */
 const char *office_static_type(const char *name);
 
+/* One path segment the console may serve: [A-Za-z0-9._-]+ of at most 100
+ * bytes, not starting with '.'. */
+bool office_static_segment_ok(const char *s);
+/* Whether an If-None-Match header (NULL accepted) lists `etag`, weak or
+ * not, or is "*". */
+bool office_static_etag_matches(const char *inm, const char *etag);
+
 /* GET / and GET /console: 302 to /console/. */
 void office_static_redirect(OfficeReq *rq, OfficeResp *rs);
 /* GET /console/, /console/{file}, /console/{dir}/{file} (index.html for

@@ -12,6 +12,10 @@
 /* The most months one request may span. */
 #define OFFICE_STATS_MAX_MONTHS 36
 
+/* "YYYY-MM" (2000-01 to 2200-12) into year and month; false when it is
+ * not one (the from and to arguments). */
+bool office_stats_month(const char *s, int *y, int *mo);
+
 void office_stats_json(OfficeReq *rq, OfficeResp *rs);   /* GET .../stats?from=&to= */
 void office_stats_csv(OfficeReq *rq, OfficeResp *rs);    /* GET .../stats.csv?from=&to= */
 

@@ -115,6 +115,12 @@ static void test_replay(void **state)
     run("replay");
 }
 
+static void test_office(void **state)
+{
+    (void)state;
+    run("office");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +128,7 @@ int main(void)
         cmocka_unit_test(test_textedit),
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_replay),
+        cmocka_unit_test(test_office),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

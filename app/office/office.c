@@ -3,6 +3,7 @@
 #include "afile.h"
 #include "office_alert.h"
 #include "timeutil.h"
+#include "utf8.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -110,6 +111,18 @@ void office_resp_error(OfficeResp *rs, int status, const char *code, const char 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* A message may quote what was sent (a JSON parser's error names the
+     * bytes it stopped at) or be cut inside a character: each byte that is
+     * not part of valid UTF-8 becomes '?', or the JSON below could not be
+     * made and a bad request would be answered 500. */
+    for (size_t i = 0, n = strlen(msg); i < n;) {
+        size_t k = utf8_seq_len(msg + i, n - i);
+        if (k == 0) {
+            msg[i] = '?';
+            k = 1;
+        }
+        i += k;
+    }
     office_resp_json(rs, status, json_pack("{s:{s:i,s:s,s:s}}", "error", "status", status,
                                            "code", code, "message", msg));
 }
@@ -133,13 +146,26 @@ void office_resp_store_error(OfficeReq *rq, OfficeResp *rs)
 
 /* ---- requests ---- */
 
+static const char *office_req_pair(const OfficeReqPair *v, size_t n, const char *name,
+                                   bool any_case)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].name && (any_case ? strcasecmp(v[i].name, name) : strcmp(v[i].name, name)) == 0)
+            return v[i].value;
+    return NULL;
+}
+
 const char *office_req_header(const OfficeReq *rq, const char *name)
 {
+    if (!rq->conn)
+        return office_req_pair(rq->headers, rq->n_headers, name, true);
     return MHD_lookup_connection_value((struct MHD_Connection *)rq->conn, MHD_HEADER_KIND, name);
 }
 
 const char *office_req_query(const OfficeReq *rq, const char *name)
 {
+    if (!rq->conn)
+        return office_req_pair(rq->args, rq->n_args, name, false);
     return MHD_lookup_connection_value((struct MHD_Connection *)rq->conn,
                                        MHD_GET_ARGUMENT_KIND, name);
 }
@@ -154,6 +180,10 @@ const char *office_req_param(const OfficeReq *rq, const char *name)
 
 void office_req_address(const OfficeReq *rq, char *out, size_t n)
 {
+    if (!rq->conn) {
+        snprintf(out, n, "?");
+        return;
+    }
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
         (struct MHD_Connection *)rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = ci ? ci->client_addr : NULL;
@@ -208,9 +238,8 @@ static bool office_match(const char *pattern, const char *path, OfficeReq *rq)
     return *p == '\0' && *u == '\0';
 }
 
-/* The route for a request: NULL with *status 404 or 405. */
-static const OfficeRoute *office_route(const char *method, const char *path, OfficeReq *rq,
-                                       int *status)
+const OfficeRoute *office_route_find(const char *method, const char *path, OfficeReq *rq,
+                                     int *status)
 {
     *status = 404;
     for (size_t i = 0; i < office_n_routes; i++) {
@@ -303,7 +332,7 @@ static enum MHD_Result office_on_request(void *cls, struct MHD_Connection *c, co
         call->rq.path = url;
         call->rq.now = o->clock ? o->clock(o->clock_ud) : time_now_ms() / 1000;
         int status;
-        call->route = office_route(method, url, &call->rq, &status);
+        call->route = office_route_find(method, url, &call->rq, &status);
         if (!call->route) {
             call->early = status;
             return status == 405 ? office_refuse(c, 405, "method_not_allowed",

@@ -163,7 +163,62 @@ static int office_inbox_page_row(void *ud, const OstoreInboxRow *r)
     return 0;
 }
 
-#define BAD_QUERY(...) do { office_resp_error(rs, 400, "invalid_query", __VA_ARGS__); return; } while (0)
+#define BAD_QUERY(...) \
+    do { office_resp_error(rs, 400, "invalid_query", __VA_ARGS__); return false; } while (0)
+
+bool office_inbox_parse_query(const OfficeReq *rq, OfficeResp *rs, OstoreInboxQuery *q,
+                              const char **assignee)
+{
+    *assignee = NULL;
+    q->state = office_req_query(rq, "state");
+    if (q->state && !office_inbox_state_known(q->state) && strcmp(q->state, "open") != 0)
+        BAD_QUERY("state: expected new, acknowledged, in_progress, done, declined or open");
+    q->topic = office_req_query(rq, "topic");
+    if (q->topic && !office_inbox_word(q->topic, 31, "abcdefghijklmnopqrstuvwxyz0123456789_"))
+        BAD_QUERY("topic: expected a topic key");
+    q->kiosk = office_req_query(rq, "kiosk");
+    if (q->kiosk && !office_inbox_word(q->kiosk, 127, NULL))
+        BAD_QUERY("kiosk: expected a kiosk's name");
+    q->q = office_req_query(rq, "q");
+    if (q->q && !*q->q)
+        q->q = NULL;
+    if (q->q && !office_inbox_word(q->q, 200, NULL))
+        BAD_QUERY("q: expected 1 to 200 bytes of UTF-8");
+    const char *from = office_req_query(rq, "from"), *to = office_req_query(rq, "to");
+    if (from && !office_inbox_day(from, 0, &q->from))
+        BAD_QUERY("from: expected a date YYYY-MM-DD");
+    if (to && !office_inbox_day(to, 1, &q->to))
+        BAD_QUERY("to: expected a date YYYY-MM-DD");
+    const char *who = office_req_query(rq, "assignee");
+    if (who && strcmp(who, "none") == 0)
+        q->assignee = -1;
+    else if (who && strcmp(who, "me") != 0 && !office_inbox_word(who, 63, NULL))
+        BAD_QUERY("assignee: no such user");
+    else
+        *assignee = who;
+    const char *overdue = office_req_query(rq, "overdue");
+    if (overdue && strcmp(overdue, "1") != 0 && strcmp(overdue, "0") != 0)
+        BAD_QUERY("overdue: expected 1 or 0");
+    q->overdue_only = overdue && strcmp(overdue, "1") == 0;
+    int64_t limit;
+    if (!office_staff_query_int(rq, "limit", 1, 200, 50, &limit))
+        BAD_QUERY("limit: expected 1 to 200");
+    const char *cursor = office_req_query(rq, "cursor");
+    if (cursor) {
+        int phase, n = 0;
+        long long rcv, id, now;
+        if (sscanf(cursor, "%d.%lld.%lld.%lld%n", &phase, &rcv, &id, &now, &n) != 4 ||
+            (size_t)n != strlen(cursor) || phase < 1 || phase > 2)
+            BAD_QUERY("cursor: not one this server gave");
+        q->cur_phase = phase;
+        q->cur_received = rcv;
+        q->cur_id = id;
+        q->now = now;
+    }
+    q->limit = (int)limit + 1;
+    return true;
+}
+#undef BAD_QUERY
 
 void office_inbox_list(OfficeReq *rq, OfficeResp *rs)
 {
@@ -179,62 +234,25 @@ void office_inbox_list(OfficeReq *rq, OfficeResp *rs)
     } else if (!st->all_communities) {
         q.user_id = st->user_id;
     }
-    q.state = office_req_query(rq, "state");
-    if (q.state && !office_inbox_state_known(q.state) && strcmp(q.state, "open") != 0)
-        BAD_QUERY("state: expected new, acknowledged, in_progress, done, declined or open");
-    q.topic = office_req_query(rq, "topic");
-    if (q.topic && !office_inbox_word(q.topic, 31, "abcdefghijklmnopqrstuvwxyz0123456789_"))
-        BAD_QUERY("topic: expected a topic key");
-    q.kiosk = office_req_query(rq, "kiosk");
-    if (q.kiosk && !office_inbox_word(q.kiosk, 127, NULL))
-        BAD_QUERY("kiosk: expected a kiosk's name");
-    q.q = office_req_query(rq, "q");
-    if (q.q && !*q.q)
-        q.q = NULL;
-    if (q.q && !office_inbox_word(q.q, 200, NULL))
-        BAD_QUERY("q: expected 1 to 200 bytes of UTF-8");
-    const char *from = office_req_query(rq, "from"), *to = office_req_query(rq, "to");
-    if (from && !office_inbox_day(from, 0, &q.from))
-        BAD_QUERY("from: expected a date YYYY-MM-DD");
-    if (to && !office_inbox_day(to, 1, &q.to))
-        BAD_QUERY("to: expected a date YYYY-MM-DD");
-    const char *assignee = office_req_query(rq, "assignee");
+    const char *assignee;
+    if (!office_inbox_parse_query(rq, rs, &q, &assignee))
+        return;
     if (assignee && strcmp(assignee, "me") == 0) {
         q.assignee = st->user_id;
-    } else if (assignee && strcmp(assignee, "none") == 0) {
-        q.assignee = -1;
     } else if (assignee) {
         OstoreUser u;
-        OstoreResult r = office_inbox_word(assignee, 63, NULL)
-                             ? ostore_user_get(rq->store, assignee, &u) : OSTORE_NOTFOUND;
+        OstoreResult r = ostore_user_get(rq->store, assignee, &u);
         if (r == OSTORE_ERROR) {
             office_resp_store_error(rq, rs);
             return;
         }
-        if (r != OSTORE_OK)
-            BAD_QUERY("assignee: no such user");
+        if (r != OSTORE_OK) {
+            office_resp_error(rs, 400, "invalid_query", "assignee: no such user");
+            return;
+        }
         q.assignee = u.id;
     }
-    const char *overdue = office_req_query(rq, "overdue");
-    if (overdue && strcmp(overdue, "1") != 0 && strcmp(overdue, "0") != 0)
-        BAD_QUERY("overdue: expected 1 or 0");
-    q.overdue_only = overdue && strcmp(overdue, "1") == 0;
-    int64_t limit;
-    if (!office_staff_query_int(rq, "limit", 1, 200, 50, &limit))
-        BAD_QUERY("limit: expected 1 to 200");
-    const char *cursor = office_req_query(rq, "cursor");
-    if (cursor) {
-        int phase, n = 0;
-        long long rcv, id, now;
-        if (sscanf(cursor, "%d.%lld.%lld.%lld%n", &phase, &rcv, &id, &now, &n) != 4 ||
-            (size_t)n != strlen(cursor) || phase < 1 || phase > 2)
-            BAD_QUERY("cursor: not one this server gave");
-        q.cur_phase = phase;
-        q.cur_received = rcv;
-        q.cur_id = id;
-        q.now = now;
-    }
-    q.limit = (int)limit + 1;
+    int64_t limit = q.limit - 1;
     OfficeInboxPage p = {.rq = rq, .items = json_array(), .limit = (int)limit};
     int64_t counts[6];
     if (ostore_inbox_list(rq->store, &q, office_inbox_page_row, &p) != OSTORE_OK ||
@@ -485,29 +503,53 @@ static bool office_inbox_text(json_t *body, const char *key, size_t max, const c
     return true;
 }
 
+bool office_inbox_parse_change(json_t *body, OfficeInboxChangeForm *f, OfficeResp *rs)
+{
+    memset(f, 0, sizeof *f);
+    f->to = json_string_value(json_object_get(body, "state"));
+    if (!office_inbox_state_known(f->to)) {
+        office_resp_error(rs, 422, "invalid_field", "state: expected acknowledged, in_progress,"
+                          " done or declined");
+        return false;
+    }
+    if (!office_inbox_version(body, rs, &f->version) ||
+        !office_inbox_text(body, "reply_zh", OFFICE_INBOX_REPLY_MAX, &f->reply_zh, rs) ||
+        !office_inbox_text(body, "reply_en", OFFICE_INBOX_REPLY_MAX, &f->reply_en, rs) ||
+        !office_inbox_text(body, "note", OFFICE_INBOX_NOTE_MAX, &f->note, rs))
+        return false;
+    if (f->reply_en && !f->reply_zh) {
+        office_resp_error(rs, 422, "invalid_field", "reply_en: only with reply_zh");
+        return false;
+    }
+    return true;
+}
+
+bool office_inbox_parse_assign(json_t *body, int64_t *version, const char **user,
+                               OfficeResp *rs)
+{
+    json_t *u = json_object_get(body, "user");
+    *user = NULL;
+    if (!office_inbox_version(body, rs, version))
+        return false;
+    if (!u || (!json_is_null(u) && !json_is_string(u))) {
+        office_resp_error(rs, 422, "invalid_field", "user: expected a user name or null");
+        return false;
+    }
+    *user = json_string_value(u);
+    return true;
+}
+
 void office_inbox_state(OfficeReq *rq, OfficeResp *rs)
 {
     json_t *body = office_req_object(rq, rs);
     if (!body)
         return;
     OfficeInboxItem it = {0};
-    const char *to = json_string_value(json_object_get(body, "state"));
-    const char *zh, *en, *note;
-    int64_t version;
-    if (!office_inbox_state_known(to)) {
-        office_resp_error(rs, 422, "invalid_field", "state: expected acknowledged, in_progress,"
-                          " done or declined");
+    OfficeInboxChangeForm f;
+    if (!office_inbox_parse_change(body, &f, rs))
         goto out;
-    }
-    if (!office_inbox_version(body, rs, &version) ||
-        !office_inbox_text(body, "reply_zh", OFFICE_INBOX_REPLY_MAX, &zh, rs) ||
-        !office_inbox_text(body, "reply_en", OFFICE_INBOX_REPLY_MAX, &en, rs) ||
-        !office_inbox_text(body, "note", OFFICE_INBOX_NOTE_MAX, &note, rs))
-        goto out;
-    if (en && !zh) {
-        office_resp_error(rs, 422, "invalid_field", "reply_en: only with reply_zh");
-        goto out;
-    }
+    const char *to = f.to, *zh = f.reply_zh, *en = f.reply_en, *note = f.note;
+    int64_t version = f.version;
     if (!office_inbox_load(rq, rs, OFFICE_STAFF_CLERK, &it))
         goto out;
     if (version != it.r.version) {
@@ -582,20 +624,15 @@ void office_inbox_assign(OfficeReq *rq, OfficeResp *rs)
         return;
     OfficeInboxItem it = {0};
     int64_t version, assignee = 0;
-    json_t *u = json_object_get(body, "user");
-    if (!office_inbox_version(body, rs, &version))
+    const char *name;
+    if (!office_inbox_parse_assign(body, &version, &name, rs))
         goto out;
-    if (!u || (!json_is_null(u) && !json_is_string(u))) {
-        office_resp_error(rs, 422, "invalid_field", "user: expected a user name or null");
-        goto out;
-    }
     if (!office_inbox_load(rq, rs, OFFICE_STAFF_MANAGER, &it))
         goto out;
     char summary[120] = "unassigned";
-    if (json_is_string(u)) {
+    if (name) {
         OstoreUser who;
         bool holds = false;
-        const char *name = json_string_value(u);
         OstoreResult r = office_inbox_word(name, 63, NULL)
                              ? ostore_user_get(rq->store, name, &who) : OSTORE_NOTFOUND;
         if (r == OSTORE_OK && !who.disabled_at)

@@ -16,17 +16,24 @@
 
 /* ---- the kiosk role ---- */
 
+const char *office_kiosk_bearer(const char *h)
+{
+    if (!h || strncmp(h, "Bearer ", 7) != 0 || !h[7] || strlen(h + 7) > 255)
+        return NULL;
+    return h + 7;
+}
+
 bool office_auth_kiosk(OfficeReq *rq, OfficeResp *rs)
 {
-    const char *h = office_req_header(rq, "Authorization");
-    if (!h || strncmp(h, "Bearer ", 7) != 0 || !h[7] || strlen(h + 7) > 255) {
+    const char *token = office_kiosk_bearer(office_req_header(rq, "Authorization"));
+    if (!token) {
         office_resp_error(rs, 401, "unauthorized", "a kiosk's device token is required"
                           " (Authorization: Bearer TOKEN)");
         office_resp_header(rs, "WWW-Authenticate", "Bearer");
         return false;
     }
     char hash[OSTORE_HASH_HEX];
-    office_hash_hex(h + 7, strlen(h + 7), hash);
+    office_hash_hex(token, strlen(token), hash);
     OstoreResult r = ostore_kiosk_by_token(rq->store, hash, rq->now, &rq->kiosk);
     if (r == OSTORE_OK)
         return true;
@@ -41,7 +48,6 @@ bool office_auth_kiosk(OfficeReq *rq, OfficeResp *rs)
 
 /* ---- parsing ---- */
 
-/* Parse the body as a JSON object: NULL with a 400 written into rs. */
 /* A string member of at most `max` characters (code points); NULL with
  * a 422 in rs when missing, of another type, empty or too long. */
 static const char *office_kiosk_str(json_t *o, const char *key, size_t max, OfficeResp *rs)
@@ -76,8 +82,7 @@ static bool office_kiosk_v1(json_t *o, OfficeResp *rs)
     return true;
 }
 
-/* The Idempotency-Key header: NULL with a 400 when missing or odd. */
-static const char *office_kiosk_key(OfficeReq *rq, OfficeResp *rs)
+const char *office_kiosk_key(OfficeReq *rq, OfficeResp *rs)
 {
     const char *k = office_req_header(rq, "Idempotency-Key");
     size_t n = k ? strlen(k) : 0;
@@ -175,32 +180,33 @@ static void office_kiosk_in(OfficeReq *rq, const char *key, OstoreIn *in, char h
 
 /* ---- submissions and ratings ---- */
 
-static void office_kiosk_rating(OfficeReq *rq, OfficeResp *rs, json_t *b, const char *key)
+bool office_kiosk_parse_rating(json_t *b, const char *key, const char **month, int *score,
+                               OfficeResp *rs)
 {
     if (!office_kiosk_v1(b, rs))
-        return;
+        return false;
     const char *id = office_kiosk_str(b, "id", 100, rs);
     if (!id)
-        return;
+        return false;
     if (strcmp(id, key) != 0) {
         office_resp_error(rs, 422, "id_mismatch", "id: must equal the Idempotency-Key");
-        return;
+        return false;
     }
-    json_t *score = json_object_get(b, "score");
-    if (!json_is_integer(score) || json_integer_value(score) < OUTBOX_RATING_MIN ||
-        json_integer_value(score) > OUTBOX_RATING_MAX) {
+    json_t *sc = json_object_get(b, "score");
+    if (!json_is_integer(sc) || json_integer_value(sc) < OUTBOX_RATING_MIN ||
+        json_integer_value(sc) > OUTBOX_RATING_MAX) {
         office_resp_error(rs, 422, "invalid_field", "score: expected a whole number from 1 to 5");
-        return;
+        return false;
     }
-    const char *month = office_kiosk_str(b, "month", 7, rs);
-    if (!month)
-        return;
+    const char *m = office_kiosk_str(b, "month", 7, rs);
+    if (!m)
+        return false;
     int64_t t;
     char iso[32];
-    snprintf(iso, sizeof iso, "%s-01T00:00Z", month);
-    if (strlen(month) != 7 || time_parse_iso8601(iso, &t) < 0) {
+    snprintf(iso, sizeof iso, "%s-01T00:00Z", m);
+    if (strlen(m) != 7 || time_parse_iso8601(iso, &t) < 0) {
         office_resp_error(rs, 422, "invalid_field", "month: expected YYYY-MM");
-        return;
+        return false;
     }
     static const char *const not_in_rating[] = {"text", "topic", "date", "receipt", "lang",
                                                 "contact", "sealed"};
@@ -208,13 +214,53 @@ static void office_kiosk_rating(OfficeReq *rq, OfficeResp *rs, json_t *b, const 
         if (json_object_get(b, not_in_rating[i])) {
             office_resp_error(rs, 422, "invalid_field", "%s: a rating has no %s",
                               not_in_rating[i], not_in_rating[i]);
-            return;
+            return false;
         }
+    *month = m;
+    *score = (int)json_integer_value(sc);
+    return true;
+}
+
+static void office_kiosk_rating(OfficeReq *rq, OfficeResp *rs, json_t *b, const char *key)
+{
+    const char *month;
+    int score;
+    if (!office_kiosk_parse_rating(b, key, &month, &score, rs))
+        return;
     OstoreIn in;
     char hash[OSTORE_HASH_HEX];
     office_kiosk_in(rq, key, &in, hash);
-    office_kiosk_stored(rq, rs, ostore_rating_add(rq->store, &in, month,
-                                                  (int)json_integer_value(score)), key);
+    office_kiosk_stored(rq, rs, ostore_rating_add(rq->store, &in, month, score), key);
+}
+
+bool office_kiosk_parse_suggestion(json_t *b, const char *key, const SealSecret *sec,
+                                   OstoreSuggestion *sg, json_t **plain, OfficeResp *rs)
+{
+    *plain = NULL;
+    if (!json_object_get(b, "sealed"))
+        return office_kiosk_fields(b, key, sg, rs);
+    const char *id = office_kiosk_str(b, "id", 100, rs);
+    const char *box = id ? office_kiosk_str(b, "sealed", 1 << 20, rs) : NULL;
+    if (!box || !office_kiosk_v1(b, rs))
+        return false;
+    if (strcmp(id, key) != 0) {
+        office_resp_error(rs, 422, "id_mismatch", "id: must equal the Idempotency-Key");
+        return false;
+    }
+    sg->sealed = true;
+    size_t n = 0;
+    char *text = sec ? seal_open_base64(sec, box, &n) : NULL;
+    *plain = text ? json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL) : NULL;
+    free(text);
+    OfficeResp inner = {0};
+    /* Opened, it must be a valid suggestion of this id; anything else
+     * is kept, flagged unreadable, for staff to see. */
+    if (!json_is_object(*plain) || !office_kiosk_fields(*plain, key, sg, &inner)) {
+        free(inner.body);
+        sg->unreadable = true;
+        sg->topic = sg->text = sg->date = sg->receipt = sg->lang = NULL;
+    }
+    return true;
 }
 
 void office_kiosk_submission(OfficeReq *rq, OfficeResp *rs)
@@ -234,34 +280,11 @@ void office_kiosk_submission(OfficeReq *rq, OfficeResp *rs)
     }
     OstoreSuggestion sg = {.body = rq->body};
     json_t *plain = NULL;
-    if (json_object_get(b, "sealed")) {
-        const char *id = office_kiosk_str(b, "id", 100, rs);
-        const char *box = id ? office_kiosk_str(b, "sealed", 1 << 20, rs) : NULL;
-        if (!box || !office_kiosk_v1(b, rs))
-            goto out;
-        if (strcmp(id, key) != 0) {
-            office_resp_error(rs, 422, "id_mismatch", "id: must equal the Idempotency-Key");
-            goto out;
-        }
-        sg.sealed = true;
-        const SealSecret *sec = office_seal(rq->office);
-        size_t n = 0;
-        char *text = sec ? seal_open_base64(sec, box, &n) : NULL;
-        plain = text ? json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL) : NULL;
-        free(text);
-        OfficeResp inner = {0};
-        /* Opened, it must be a valid suggestion of this id; anything else
-         * is kept, flagged unreadable, for staff to see. */
-        if (!json_is_object(plain) || !office_kiosk_fields(plain, key, &sg, &inner)) {
-            free(inner.body);
-            sg.unreadable = true;
-            sg.topic = sg.text = sg.date = sg.receipt = sg.lang = NULL;
-            fprintf(stderr, "office: kiosk %s/%s: sealed submission %s cannot be opened;"
-                    " kept as unreadable\n", rq->kiosk.community, rq->kiosk.name, key);
-        }
-    } else if (!office_kiosk_fields(b, key, &sg, rs)) {
+    if (!office_kiosk_parse_suggestion(b, key, office_seal(rq->office), &sg, &plain, rs))
         goto out;
-    }
+    if (sg.unreadable)
+        fprintf(stderr, "office: kiosk %s/%s: sealed submission %s cannot be opened;"
+                " kept as unreadable\n", rq->kiosk.community, rq->kiosk.name, key);
     OstoreIn in;
     char hash[OSTORE_HASH_HEX];
     office_kiosk_in(rq, key, &in, hash);
@@ -273,36 +296,33 @@ out:
 
 /* ---- contacts ---- */
 
-void office_kiosk_contact(OfficeReq *rq, OfficeResp *rs)
+bool office_kiosk_parse_contact(json_t *b, const char *key, const SealSecret *sec,
+                                OfficeKioskContact *out, json_t **plain, OfficeResp *rs)
 {
-    const char *key = office_kiosk_key(rq, rs);
-    json_t *b = key ? office_req_object(rq, rs) : NULL;
-    if (!b)
-        return;
-    json_t *plain = NULL;
+    *plain = NULL;
+    memset(out, 0, sizeof *out);
     const char *id = office_kiosk_str(b, "id", 100, rs);
     const char *contact = id ? office_kiosk_str(b, "contact", 1 << 16, rs) : NULL;
     if (!contact)
-        goto out;
+        return false;
     size_t idn = strlen(id);
     if (strncmp(key, id, idn) != 0 || strcmp(key + idn, ":contact") != 0) {
         office_resp_error(rs, 422, "id_mismatch", "the Idempotency-Key must be the id followed"
                           " by :contact");
-        goto out;
+        return false;
     }
     /* A sealed contact is the base64 box of {"id":ID,"contact":...}; a
      * plain one is short text. What opens is sealed; what is long base64
      * that does not open is a sealed one the office cannot read. */
     bool sealed = false, unreadable = false;
-    const SealSecret *sec = office_seal(rq->office);
     size_t n = 0;
     char *text = sec ? seal_open_base64(sec, contact, &n) : NULL;
     if (text) {
         sealed = true;
-        plain = json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL);
+        *plain = json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL);
         free(text);
-        const char *pid = json_string_value(json_object_get(plain, "id"));
-        const char *pc = json_string_value(json_object_get(plain, "contact"));
+        const char *pid = json_string_value(json_object_get(*plain, "id"));
+        const char *pc = json_string_value(json_object_get(*plain, "contact"));
         if (pid && pc && strcmp(pid, id) == 0)
             contact = pc;
         else
@@ -315,17 +335,32 @@ void office_kiosk_contact(OfficeReq *rq, OfficeResp *rs)
             sealed = unreadable = true;
         else if (len > 4 * OUTBOX_CONTACT_MAX_CHARS) {
             office_resp_error(rs, 422, "invalid_field", "contact: too long");
-            goto out;
+            return false;
         }
     }
-    if (unreadable)
+    *out = (OfficeKioskContact){.id = id, .contact = unreadable ? NULL : contact,
+                                .sealed = sealed, .unreadable = unreadable};
+    return true;
+}
+
+void office_kiosk_contact(OfficeReq *rq, OfficeResp *rs)
+{
+    const char *key = office_kiosk_key(rq, rs);
+    json_t *b = key ? office_req_object(rq, rs) : NULL;
+    if (!b)
+        return;
+    json_t *plain = NULL;
+    OfficeKioskContact c;
+    if (!office_kiosk_parse_contact(b, key, office_seal(rq->office), &c, &plain, rs))
+        goto out;
+    if (c.unreadable)
         fprintf(stderr, "office: kiosk %s/%s: sealed contact %s cannot be opened; kept as"
                 " unreadable\n", rq->kiosk.community, rq->kiosk.name, key);
     OstoreIn in;
     char hash[OSTORE_HASH_HEX];
     office_kiosk_in(rq, key, &in, hash);
-    office_kiosk_stored(rq, rs, ostore_contact_add(rq->store, &in, id, unreadable ? NULL : contact,
-                                                   sealed, unreadable), key);
+    office_kiosk_stored(rq, rs, ostore_contact_add(rq->store, &in, c.id, c.contact, c.sealed,
+                                                   c.unreadable), key);
 out:
     json_decref(plain);
     json_decref(b);
@@ -343,8 +378,7 @@ void office_kiosk_heartbeat(OfficeReq *rq, OfficeResp *rs)
     json_decref(b);
 }
 
-/* Whether an If-None-Match header names `etag` (a list, or "*"). */
-static bool office_kiosk_etag_match(const char *inm, const char *etag)
+bool office_kiosk_etag_match(const char *inm, const char *etag)
 {
     if (!inm)
         return false;
@@ -403,6 +437,34 @@ void office_kiosk_health(OfficeReq *rq, OfficeResp *rs)
 
 /* ---- enrolment ---- */
 
+bool office_kiosk_parse_enrol(json_t *b, char code[OFFICE_CODE_SIZE], const char **export_key,
+                              OfficeResp *rs)
+{
+    *export_key = NULL;
+    const char *typed = office_kiosk_str(b, "code", 32, rs);
+    if (!typed)
+        return false;
+    if (!office_code_normalise(typed, code)) {
+        office_resp_error(rs, 400, "bad_code", "code: expected 8 symbols such as 7KQ4-M2XD");
+        return false;
+    }
+    /* The kiosk's export signing key (its USB bundles are checked against
+     * it: docs/EXPORT.md, "Trust"); kiosks before signing send none. */
+    if (json_object_get(b, "export_key")) {
+        unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+        const char *k = office_kiosk_str(b, "export_key", EXPORT_SIGN_KEY_B64, rs);
+        if (!k)
+            return false;
+        if (export_sign_parse_public(k, pk) < 0) {
+            office_resp_error(rs, 400, "invalid_field", "export_key: expected the base64 of a"
+                              " 32-byte Ed25519 public key");
+            return false;
+        }
+        *export_key = k;
+    }
+    return true;
+}
+
 void office_kiosk_enrol(OfficeReq *rq, OfficeResp *rs)
 {
     /* Codes are short: guessing is limited per address, in the database. */
@@ -411,28 +473,10 @@ void office_kiosk_enrol(OfficeReq *rq, OfficeResp *rs)
     json_t *b = office_req_object(rq, rs);
     if (!b)
         return;
-    const char *typed = office_kiosk_str(b, "code", 32, rs);
     char code[OFFICE_CODE_SIZE];
-    if (!typed)
+    const char *export_key;
+    if (!office_kiosk_parse_enrol(b, code, &export_key, rs))
         goto out;
-    if (!office_code_normalise(typed, code)) {
-        office_resp_error(rs, 400, "bad_code", "code: expected 8 symbols such as 7KQ4-M2XD");
-        goto out;
-    }
-    /* The kiosk's export signing key (its USB bundles are checked against
-     * it: docs/EXPORT.md, "Trust"); kiosks before signing send none. */
-    const char *export_key = NULL;
-    if (json_object_get(b, "export_key")) {
-        unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-        export_key = office_kiosk_str(b, "export_key", EXPORT_SIGN_KEY_B64, rs);
-        if (!export_key)
-            goto out;
-        if (export_sign_parse_public(export_key, pk) < 0) {
-            office_resp_error(rs, 400, "invalid_field", "export_key: expected the base64 of a"
-                              " 32-byte Ed25519 public key");
-            goto out;
-        }
-    }
     char code_hash[OSTORE_HASH_HEX], token[OFFICE_TOKEN_SIZE], token_hash[OSTORE_HASH_HEX];
     office_hash_hex(code, strlen(code), code_hash);
     office_token_new(token);

@@ -141,11 +141,9 @@ static json_t *pub_placeholder(const char *key, bool *known)
     return NULL;
 }
 
-/* Check `item` as the kiosk will, adding every problem found to `fields`
- * as {"title.zh": "missing (Chinese text is required)"}: content_parse
- * reports the first problem; a stand-in for that field lets the next
- * round find the next. Returns the number of problems. */
-static int pub_check(OstoreList l, json_t *item, json_t *fields)
+/* content_parse reports the first problem; a stand-in for that field lets
+ * the next round find the next. */
+int office_publish_check(OstoreList l, json_t *item, json_t *fields)
 {
     json_t *work = json_deep_copy(item);
     char prefix[32];
@@ -359,7 +357,7 @@ static bool pub_form(OfficeReq *rq, OfficeResp *rs, const OstoreCommunity *com, 
     json_decref(topics);
 
     json_t *found = json_object();
-    pub_check(l, f->item, found);
+    office_publish_check(l, f->item, found);
     const char *k;
     json_t *v;
     json_object_foreach(found, k, v) {

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define OFFICE_STAFF_COOKIE "lk_session"
-#define OFFICE_STAFF_TOKEN_LEN 43            /* 32 bytes in base64url without padding */
 #define OFFICE_STAFF_LIFETIME_S (12 * 3600)  /* a session ends this long after sign-in */
 #define OFFICE_STAFF_TOUCH_S 60              /* last_seen_at is written at most this often
                                                 (and at least every tenth of the idle time) */
@@ -109,11 +107,8 @@ static void office_staff_random(char out[OFFICE_STAFF_TOKEN_LEN + 1])
     sodium_memzero(b, sizeof b);
 }
 
-/* The lk_session cookie's value from the Cookie header: false when there
- * is none of the right form. */
-static bool office_staff_cookie(const OfficeReq *rq, char out[OFFICE_STAFF_TOKEN_LEN + 1])
+bool office_staff_cookie_token(const char *h, char out[OFFICE_STAFF_TOKEN_LEN + 1])
 {
-    const char *h = office_req_header(rq, "Cookie");
     const size_t nl = sizeof OFFICE_STAFF_COOKIE - 1;
     for (const char *p = h; p && *p;) {
         while (*p == ' ' || *p == ';')
@@ -134,6 +129,12 @@ static bool office_staff_cookie(const OfficeReq *rq, char out[OFFICE_STAFF_TOKEN
         p += len;
     }
     return false;
+}
+
+bool office_staff_csrf_ok(const char *header, const char *expected)
+{
+    size_t n = strlen(expected);
+    return header && strlen(header) == n && n > 0 && sodium_memcmp(header, expected, n) == 0;
 }
 
 static void office_staff_set_cookie(OfficeResp *rs, const char *token)
@@ -239,7 +240,7 @@ bool office_auth_staff(OfficeReq *rq, OfficeResp *rs)
 {
     rq->auth = NULL;
     char token[OFFICE_STAFF_TOKEN_LEN + 1], hash[OSTORE_HASH_HEX];
-    if (!office_staff_cookie(rq, token)) {
+    if (!office_staff_cookie_token(office_req_header(rq, "Cookie"), token)) {
         office_resp_error(rs, 401, "unauthorized", "sign in first");
         return false;
     }
@@ -265,9 +266,7 @@ bool office_auth_staff(OfficeReq *rq, OfficeResp *rs)
         return false;
     }
     if (office_staff_changes_state(rq->method)) {
-        const char *csrf = office_req_header(rq, "X-CSRF-Token");
-        size_t n = strlen(x.csrf);
-        if (!csrf || strlen(csrf) != n || n == 0 || sodium_memcmp(csrf, x.csrf, n) != 0) {
+        if (!office_staff_csrf_ok(office_req_header(rq, "X-CSRF-Token"), x.csrf)) {
             office_resp_error(rs, 403, "csrf", "the X-CSRF-Token header is missing or wrong");
             return false;
         }
@@ -353,24 +352,34 @@ static bool office_staff_locked(OfficeReq *rq, OfficeResp *rs, const char *bu, c
     return true;
 }
 
-void office_staff_login(OfficeReq *rq, OfficeResp *rs)
+json_t *office_staff_parse_login(OfficeReq *rq, const char **user, const char **pw,
+                                 OfficeResp *rs)
 {
     const char *ct = office_req_header(rq, "Content-Type");
     if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' &&
                                                                 ct[16] != ' ')) {
         office_resp_error(rs, 415, "unsupported_media_type",
                           "sign-in takes Content-Type: application/json");
-        return;
+        return NULL;
     }
     json_t *body = office_req_object(rq, rs);
     if (!body)
-        return;
-    const char *user = office_staff_str(body, "user", 64, false, NULL, rs);
-    const char *pw = user ? office_staff_str(body, "password", 1024, false, NULL, rs) : NULL;
-    if (!pw) {
+        return NULL;
+    *user = office_staff_str(body, "user", 64, false, NULL, rs);
+    *pw = *user ? office_staff_str(body, "password", 1024, false, NULL, rs) : NULL;
+    if (!*pw) {
         json_decref(body);
-        return;
+        return NULL;
     }
+    return body;
+}
+
+void office_staff_login(OfficeReq *rq, OfficeResp *rs)
+{
+    const char *user, *pw;
+    json_t *body = office_staff_parse_login(rq, &user, &pw, rs);
+    if (!body)
+        return;
     char bu[80], ba[100];
     office_staff_buckets(rq, user, bu, sizeof bu, ba, sizeof ba);
     bool locked;
@@ -529,6 +538,41 @@ static bool office_staff_name_ok(const char *name)
            strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
 }
 
+bool office_staff_parse_user(json_t *body, OfficeStaffUserForm *f, OfficeResp *rs)
+{
+    memset(f, 0, sizeof *f);
+    f->name = office_staff_str(body, "name", 32, false, NULL, rs);
+    f->password = f->name ? office_staff_str(body, "password", 1024, false, NULL, rs) : NULL;
+    const char *role = f->password ? office_staff_str(body, "role", 16, false, NULL, rs) : NULL;
+    json_t *comms = json_object_get(body, "communities");
+    if (!role)
+        return false;
+    if (!office_staff_name_ok(f->name)) {
+        office_resp_error(rs, 422, "invalid_field", "name: expected 1 to 32 of letters, digits"
+                          " and . _ -");
+        return false;
+    }
+    if (utf8_count(f->password, strlen(f->password)) < 10) {
+        office_resp_error(rs, 422, "invalid_field", "password: at least 10 characters");
+        return false;
+    }
+    f->role = office_staff_role_parse(role);
+    if (!f->role) {
+        office_resp_error(rs, 422, "invalid_field", "role: expected admin, manager or clerk");
+        return false;
+    }
+    if (f->role != OFFICE_STAFF_ADMIN) {
+        if (!json_is_array(comms) || json_array_size(comms) == 0 ||
+            json_array_size(comms) > OFFICE_STAFF_MAX_COMMUNITIES) {
+            office_resp_error(rs, 422, "invalid_field", "communities: expected a list of 1 to"
+                              " %d community slugs", OFFICE_STAFF_MAX_COMMUNITIES);
+            return false;
+        }
+        f->communities = comms;
+    }
+    return true;
+}
+
 void office_staff_user_add(OfficeReq *rq, OfficeResp *rs)
 {
     json_t *body = office_req_object(rq, rs);
@@ -536,36 +580,15 @@ void office_staff_user_add(OfficeReq *rq, OfficeResp *rs)
         return;
     int64_t ids[OFFICE_STAFF_MAX_COMMUNITIES];
     int n = 0;
-    const char *name = office_staff_str(body, "name", 32, false, NULL, rs);
-    const char *pw = name ? office_staff_str(body, "password", 1024, false, NULL, rs) : NULL;
-    const char *role = pw ? office_staff_str(body, "role", 16, false, NULL, rs) : NULL;
-    json_t *comms = json_object_get(body, "communities");
-    if (!role)
+    OfficeStaffUserForm f;
+    if (!office_staff_parse_user(body, &f, rs))
         goto out;
-    if (!office_staff_name_ok(name)) {
-        office_resp_error(rs, 422, "invalid_field", "name: expected 1 to 32 of letters, digits"
-                          " and . _ -");
-        goto out;
-    }
-    if (utf8_count(pw, strlen(pw)) < 10) {
-        office_resp_error(rs, 422, "invalid_field", "password: at least 10 characters");
-        goto out;
-    }
-    OfficeStaffRole rl = office_staff_role_parse(role);
-    if (!rl) {
-        office_resp_error(rs, 422, "invalid_field", "role: expected admin, manager or clerk");
-        goto out;
-    }
-    if (rl != OFFICE_STAFF_ADMIN) {
+    const char *name = f.name, *pw = f.password;
+    OfficeStaffRole rl = f.role;
+    if (f.communities) {
         size_t i;
         json_t *v;
-        if (!json_is_array(comms) || json_array_size(comms) == 0 ||
-            json_array_size(comms) > OFFICE_STAFF_MAX_COMMUNITIES) {
-            office_resp_error(rs, 422, "invalid_field", "communities: expected a list of 1 to"
-                              " %d community slugs", OFFICE_STAFF_MAX_COMMUNITIES);
-            goto out;
-        }
-        json_array_foreach(comms, i, v) {
+        json_array_foreach(f.communities, i, v) {
             OstoreCommunity c;
             const char *slug = json_string_value(v);
             OstoreResult r = slug ? ostore_community_get(rq->store, slug, &c) : OSTORE_NOTFOUND;

@@ -88,8 +88,7 @@ void office_static_font_dir(const char *console_dir, char *buf, size_t n)
         snprintf(buf, n, "%s/../../fonts", console_dir);
 }
 
-/* One path segment the console may serve: [A-Za-z0-9._-]+, not starting with '.'. */
-static bool office_static_segment_ok(const char *s)
+bool office_static_segment_ok(const char *s)
 {
     if (!s || !*s || *s == '.' || strlen(s) > 100)
         return false;
@@ -125,8 +124,7 @@ static void office_static_not_found(OfficeReq *rq, OfficeResp *rs)
     office_static_headers(rq, rs);
 }
 
-/* Whether an If-None-Match header lists `etag` (or is "*"). */
-static bool office_static_etag_matches(const char *inm, const char *etag)
+bool office_static_etag_matches(const char *inm, const char *etag)
 {
     if (!inm)
         return false;

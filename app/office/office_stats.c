@@ -31,8 +31,7 @@ typedef struct {
     int bad;
 } Stats;
 
-/* "YYYY-MM" into year and month; false when it is not one. */
-static bool stats_month(const char *s, int *y, int *mo)
+bool office_stats_month(const char *s, int *y, int *mo)
 {
     char tail;
     return s && strlen(s) == 7 && sscanf(s, "%4d-%2d%c", y, mo, &tail) == 2 && s[4] == '-' &&
@@ -118,9 +117,9 @@ static json_t *stats_build(OfficeReq *rq, OfficeResp *rs, OstoreCommunity *com)
     int fy, fm, ty, tm;
     const char *from = office_req_query(rq, "from"), *to = office_req_query(rq, "to");
     json_t *fields = json_object();
-    if (!stats_month(from, &fy, &fm))
+    if (!office_stats_month(from, &fy, &fm))
         json_object_set_new(fields, "from", json_string("expected a month YYYY-MM"));
-    if (!stats_month(to, &ty, &tm))
+    if (!office_stats_month(to, &ty, &tm))
         json_object_set_new(fields, "to", json_string("expected a month YYYY-MM"));
     int n = json_object_size(fields) ? 0 : (ty * 12 + tm) - (fy * 12 + fm) + 1;
     if (!json_object_size(fields) && (n < 1 || n > OFFICE_STATS_MAX_MONTHS))

@@ -41,6 +41,7 @@ FuzzTarget fuzz_target(const char *name)
         {"textedit", fuzz_textedit},
         {"layout", fuzz_layout},
         {"replay", fuzz_replay},
+        {"office", fuzz_office},
     };
     for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
         if (strcmp(name, tab[i].name) == 0)

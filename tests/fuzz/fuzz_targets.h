@@ -22,9 +22,14 @@ int fuzz_layout(const uint8_t *data, size_t size);
 /* replay_parse. */
 int fuzz_replay(const uint8_t *data, size_t size);
 
+/* Lobby Office's request parsers (tests/fuzz/office_targets.c): routing,
+ * the kiosk protocol, the inbox's query, staff bodies, cookies and
+ * tokens, content validation, the reply page. */
+int fuzz_office(const uint8_t *data, size_t size);
+
 typedef int (*FuzzTarget)(const uint8_t *data, size_t size);
 
-/* The targets by name ("content", "textedit", "layout", "replay"), or NULL. */
+/* The targets by name ("content", "textedit", "layout", "replay", "office"), or NULL. */
 FuzzTarget fuzz_target(const char *name);
 
 #endif

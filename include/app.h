@@ -19,12 +19,16 @@ typedef enum {
     SCREEN_SUGGEST, SCREEN_SUGGEST_WRITE, SCREEN_SUGGEST_CONTACT,
     SCREEN_SUGGEST_REVIEW, SCREEN_SUGGEST_SENT,
     SCREEN_STAFF_PIN, SCREEN_STAFF,
-    SCREEN_CONNECT, SCREEN_REPLY, SCREEN_BOARD,
+    SCREEN_CONNECT, SCREEN_REPLY, SCREEN_BOARD, SCREEN_PICTURE,
     SCREEN_ATTRACT, SCREEN_NIGHT,
     SCREEN_COUNT
 } ScreenId;
 
-typedef enum { IN_DOWN, IN_MOVE, IN_UP } InputKind;
+/* IN_DOWN, IN_MOVE, IN_UP: the pointer (the first finger down, or the
+ * mouse). IN_DOWN2, IN_MOVE2, IN_UP2: a second finger while the first is
+ * down (a pinch); further fingers are not reported. When the first finger
+ * lifts before the second, only its IN_UP comes: it ends the gesture. */
+typedef enum { IN_DOWN, IN_MOVE, IN_UP, IN_DOWN2, IN_MOVE2, IN_UP2 } InputKind;
 
 /* A pointer event in window pixels (touch or mouse, already merged). */
 typedef struct { InputKind kind; int x, y; } Input;

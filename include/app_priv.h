@@ -54,6 +54,29 @@ typedef struct {
     int shown_hold_step;             /* the corner hold's progress on screen (0: none) */
 } StaffState;
 
+/* Where a picture on screen comes from. */
+typedef enum { PIC_NOTICE, PIC_EVENT, PIC_BOARD } PictureOwner;
+
+/* The picture viewer (screen_picture.c): which picture, its zoom and the
+ * finger gestures on it. The zoom is relative to the whole picture fitted
+ * to the screen; (cx, cy) is the picture's point (in its own pixels) at
+ * the middle of the view, clamped so the picture never leaves a gap it
+ * could fill. */
+typedef struct {
+    PictureOwner owner;
+    char item[APP_ITEM_ID_MAX];      /* the notice, event or board item */
+    int index;                       /* in its images[] */
+    double zoom;                     /* 1 (fitted) to PIC_ZOOM_MAX */
+    double cx, cy;
+    /* Gestures: the first finger (x1, y1) and the second (x2, y2). */
+    bool tracking, two, moved, pinched;
+    int down_x, down_y, x1, y1, x2, y2;
+    double pinch_span, pinch_zoom, anchor_x, anchor_y;
+    bool tap_armed;                  /* a single tap at tap_ms: a second makes a double */
+    int64_t tap_ms;
+    int tap_x, tap_y;
+} PictureState;
+
 struct App {
     const Config *cfg;
     const I18n *i18n;
@@ -110,6 +133,9 @@ struct App {
     char reply_found[9];          /* the code looked up */
     Reply *reply_open;            /* owned: the reply found (reply_state 1) */
 
+    /* The picture viewer. */
+    PictureState picture;
+
     /* Timers. */
     int64_t last_input_ms;        /* the app's idle clock; screens use now_ms */
     int64_t shown_minute;         /* the minute the header clock shows */
@@ -152,7 +178,8 @@ extern const Screen screen_home, screen_notices, screen_notice,
                     screen_events, screen_event, screen_suggest, screen_suggest_write,
                     screen_suggest_contact, screen_suggest_review, screen_suggest_sent,
                     screen_staff_pin, screen_staff, screen_connect, screen_reply,
-                    screen_board, screen_attract, screen_night, screen_suggest_dialog;
+                    screen_board, screen_picture, screen_attract, screen_night,
+                    screen_suggest_dialog;
 /* Store a pending rating now (screen_home.c): when its few seconds to
  * change it are over, or the visit ends, or the kiosk closes. */
 void app_rate_commit(App *a, int64_t now_ms);
@@ -176,6 +203,15 @@ void app_home(App *a);
 /* Open "notice:ID" or "event:ID" in its detail screen over the current one.
  * Returns false when `id` is not such a control or the item is unknown. */
 bool app_open_item(App *a, const char *id, int64_t now_ms);
+
+/* Open the picture viewer over the current screen on the picture of a tap
+ * on "image:ITEM:N" (the owner says whether ITEM is a notice, an event or
+ * a board item). Returns false when `id` is not such a control or the
+ * picture is unknown or not in the picture cache (nothing changes). */
+bool app_open_picture(App *a, PictureOwner owner, const char *id, int64_t now_ms);
+/* The picture the viewer shows, or NULL when it is gone (new content
+ * without it). */
+const ContentImage *app_picture(const App *a);
 
 /* ---- state shared by app.c and the screens ---- */
 

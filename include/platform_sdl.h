@@ -8,10 +8,21 @@
 #include "kiosk.h"
 #include "render_sdl.h"
 
+/* The fingers on the screen that are reported: the first (the pointer)
+ * and a second (a pinch); zeroed at the start. */
+typedef struct {
+    bool first, second;
+    SDL_TouchID touch;
+    SDL_FingerID id1, id2;
+} Fingers;
+
 /* Translate one SDL event into an Input for a w x h window. Touch
  * coordinates (0..1) are scaled to pixels; the synthetic mouse copy of a
- * touch is dropped. Returns false when the event is not an input. */
-bool platform_input(const SDL_Event *ev, int w, int h, Input *out);
+ * touch is dropped. The first finger down is the pointer (IN_DOWN, IN_MOVE,
+ * IN_UP), a second one while it is down comes as IN_DOWN2, IN_MOVE2,
+ * IN_UP2; others are dropped (`f` keeps track). Returns false when the
+ * event is not an input. */
+bool platform_input(const SDL_Event *ev, int w, int h, Fingers *f, Input *out);
 
 /* The size the app draws at for this renderer: its output size, or, for
  * an output with a side over CONFIG_SIZE_MAX (a fullscreen 8K panel), the

@@ -12,7 +12,8 @@
 typedef struct {
     Color bg, card, border, primary, primary_down, pressed, on_primary, text, text2,
           urgent, pinned, cat_notice, cat_accounts, cat_repairs, cat_safety, cat_services,
-          scrim, good, kb, key_fn, pad, grid, ink, highlight;
+          scrim, good, kb, key_fn, pad, grid, ink, highlight,
+          photo;   /* the picture viewer's ground */
 } Theme;
 
 extern const Theme theme_default, theme_contrast;
@@ -35,6 +36,7 @@ extern const Theme theme_default, theme_contrast;
 #define COL_CAT_SERVICES (VIEW_THEME->cat_services)
 #define COL_SCRIM        (VIEW_THEME->scrim)
 #define COL_GOOD         (VIEW_THEME->good)
+#define COL_PHOTO        (VIEW_THEME->photo)
 
 /* Sizes in dp (1 dp = short side / 1080). The views take every gap,
  * padding and part size from here; a literal left in a view is a one-off
@@ -84,6 +86,12 @@ extern const Theme theme_default, theme_contrast;
 
 /* Timings. */
 #define TAP_SLOP_DP   24    /* movement that turns a tap into a drag */
+/* The picture viewer (screen_picture.c). */
+#define PIC_ZOOM_MAX       4.0   /* the largest zoom (1: the whole picture fitted) */
+#define PIC_ZOOM_TAP       2.0   /* a double tap's zoom */
+#define PIC_FIT_UP_MAX     3.0   /* a small picture is enlarged at most this much to fit */
+#define PIC_TEX_MAX_PIXELS (6.0 * 1000 * 1000)   /* the most pixels it is decoded at */
+#define PIC_DOUBLE_TAP_MS  400   /* two taps this close in time are a double tap */
 #define ATTRACT_SLIDE_MS 10000      /* one attract slide every 10 s */
 #define ATTRACT_SHIFT_MS (5 * 60000) /* the burn-in shift moves every 5 minutes */
 
@@ -111,5 +119,7 @@ extern const Theme theme_default, theme_contrast;
 #define ICON_PHONE       "\xee\x83\x8d"   /* e0cd */
 #define ICON_CONTRAST    "\xee\xac\xb7"   /* eb37 */
 #define ICON_TEXT_INCREASE "\xee\xab\xa2" /* eae2 */
+#define ICON_ZOOM_IN     "\xee\xa3\xbf"   /* e8ff */
+#define ICON_ZOOM_OUT    "\xee\xa4\x80"   /* e900 */
 
 #endif

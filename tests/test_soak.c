@@ -34,7 +34,10 @@
 #include "outbox.h"
 #include "pin.h"
 #include "screen_util.h"
+#include "image.h"
+#include "imgcache.h"
 #include "store.h"
+#include "testimg.h"
 #include "tmpdir.h"
 
 /* Heap in use: the ASan allocator's own count under ASan (its quarantine
@@ -116,6 +119,7 @@ typedef struct {
     char *dir;                   /* data directory */
     char *export_dir;            /* the "USB drive" */
     json_t *sample;              /* assets/content/sample.json, for variants */
+    char *sample_path;           /* it with a picture on every item (soak_pictures) */
     int64_t start, now;
     uint64_t rng;
     int w, h, size_i;
@@ -124,7 +128,7 @@ typedef struct {
     int screen;                  /* last screen seen */
     long reached[SCREEN_COUNT];  /* times each screen was entered */
     long steps_on[SCREEN_COUNT]; /* steps begun on each screen */
-    long taps, any_taps, drags, strokes, waits, gestures, pins_typed, imports, bad_imports,
+    long taps, any_taps, drags, pinches, strokes, waits, gestures, pins_typed, imports, bad_imports,
          resizes, restarts, draws, loops, wakes;
     int zero_waits, max_zero_waits;
     long problems[P_KINDS];
@@ -386,6 +390,72 @@ static void drag(Soak *s)
     input(s, IN_UP, x + dx, y + dy);
 }
 
+/* On a picture shown full-screen: a pinch (the fingers may wander off
+ * it, the first may lift first) or a double tap. */
+static void picture_moves(Soak *s)
+{
+    const DlHit *h = dl_find_hit(kiosk_frame(s->k), "picture");
+    int x, y;
+    if (!h || !point_in(s, h, &x, &y))
+        return;
+    s->pinches++;
+    if (rnd(s, 3) == 0) {
+        tap_xy(s, x, y);
+        pass(s, between(s, 30, 500));
+        tap_xy(s, x + (int)between(s, -20, 20), y + (int)between(s, -20, 20));
+        return;
+    }
+    int x2 = (int)rnd(s, s->w), y2 = (int)rnd(s, s->h);
+    int dx = (int)between(s, -s->w / 2, s->w / 2), dy = (int)between(s, -s->h / 2, s->h / 2);
+    int steps = (int)between(s, 1, 12);
+    input(s, IN_DOWN, x, y);
+    pass(s, 16);
+    input(s, IN_DOWN2, x2, y2);
+    for (int i = 1; i <= steps; i++) {
+        pass(s, 16);
+        input(s, IN_MOVE2, x2 + dx * i / steps, y2 + dy * i / steps);
+        if (rnd(s, 2))
+            input(s, IN_MOVE, x - dx * i / steps / 2, y - dy * i / steps / 2);
+    }
+    pass(s, 16);
+    if (rnd(s, 2))
+        input(s, IN_UP2, x2 + dx, y2 + dy);
+    input(s, IN_UP, x - dx / 2, y - dy / 2);
+}
+
+/* The sample with a picture (in the kiosk's picture cache) on every
+ * notice, event and board item, so the monkey can open the viewer: the
+ * file's path (in the data directory). */
+static char *soak_pictures(Soak *s)
+{
+    size_t n;
+    unsigned char *png = testimg_png(600, 800, TESTIMG_HALVES, 40, 90, 160, 255, 0, &n);
+    assert_non_null(png);
+    char sha[65], err[300];
+    image_sha256_hex(png, n, sha);
+    ImgCache *c = imgcache_open(s->dir, 0, err, sizeof err);
+    if (!c)
+        fail_msg("imgcache_open: %s", err);
+    if (imgcache_put(c, sha, png, n, err, sizeof err) != 0)
+        fail_msg("imgcache_put: %s", err);
+    imgcache_close(c);
+    free(png);
+    const char *lists[] = {"notices", "events", "board"};
+    for (size_t l = 0; l < 3; l++) {
+        json_t *arr = json_object_get(s->sample, lists[l]);
+        for (size_t i = 0; i < json_array_size(arr); i++) {
+            json_t *img = json_pack("{s:s, s:s, s:{s:s, s:s}, s:i, s:i}", "url",
+                                    "https://office.example/p.png", "sha256", sha, "alt", "zh",
+                                    "图片说明", "en", "What it shows", "width", 600, "height", 800);
+            assert_non_null(img);
+            json_object_set_new(json_array_get(arr, i), "images", json_pack("[o]", img));
+        }
+    }
+    char *path = tmpdir_path(s->dir, "sample-pictures.json");
+    assert_int_equal(json_dump_file(s->sample, path, JSON_COMPACT), 0);
+    return path;
+}
+
 /* One to four strokes on the handwriting pad; they may wander off it. */
 static void strokes(Soak *s)
 {
@@ -496,7 +566,7 @@ static void import_content(Soak *s)
 static void import_sample(Soak *s)
 {
     char err[400];
-    if (store_import_file(s->ctl, "assets/content/sample.json", err, sizeof err) != 0)
+    if (store_import_file(s->ctl, s->sample_path, err, sizeof err) != 0)
         fail_msg("import: %s", err);
     pass(s, (int64_t)s->cfg.content_poll_s * 1000 + 1);   /* the next content poll */
 }
@@ -635,7 +705,8 @@ static void test_monkey_seven_days(void **state)
     s.sample = json_load_file("assets/content/sample.json", 0, &jerr);
     assert_non_null(s.sample);
 
-    open_kiosk(&s, "assets/content/sample.json");
+    s.sample_path = soak_pictures(&s);
+    open_kiosk(&s, s.sample_path);
     char err[400], pin_path[CONFIG_PATH_MAX + 32];
     config_staff_pin_path(&s.cfg.staff, s.cfg.data_dir, pin_path, sizeof pin_path);
     if (pin_set(pin_path, SOAK_PIN, err, sizeof err) != 0)
@@ -667,6 +738,10 @@ static void test_monkey_seven_days(void **state)
         pass(&s, between(&s, 100, 1500));   /* the resident looks, then acts */
         if (dl_find_hit(kiosk_frame(s.k), "hwpad") && rnd(&s, 100) < 12) {
             strokes(&s);
+            continue;
+        }
+        if (dl_find_hit(kiosk_frame(s.k), "picture") && rnd(&s, 100) < 25) {
+            picture_moves(&s);
             continue;
         }
         int64_t r = rnd(&s, 10000);
@@ -709,9 +784,9 @@ static void test_monkey_seven_days(void **state)
            "%ld restarts, %ld imports (%ld bad), %ld resizes\n",
            seed, steps, took, (s.now - s.start) / 86400000.0, s.restarts, s.imports,
            s.bad_imports, s.resizes);
-    printf("soak: %ld control taps, %ld taps anywhere, %ld drags, %ld strokes, %ld waits, "
-           "%ld staff gestures (%ld PINs typed), %ld wakes\n",
-           s.taps, s.any_taps, s.drags, s.strokes, s.waits, s.gestures, s.pins_typed, s.wakes);
+    printf("soak: %ld control taps, %ld taps anywhere, %ld drags, %ld pinches or double taps, "
+           "%ld strokes, %ld waits, %ld staff gestures (%ld PINs typed), %ld wakes\n",
+           s.taps, s.any_taps, s.drags, s.pinches, s.strokes, s.waits, s.gestures, s.pins_typed, s.wakes);
     printf("soak: %ld frames drawn, %ld loop turns, longest run of zero waits %d\n",
            s.draws, s.loops, s.max_zero_waits);
     printf("soak: %-16s %9s %9s\n", "screen", "entered", "steps");
@@ -755,6 +830,7 @@ static void test_monkey_seven_days(void **state)
     kiosk_close(s.k);
     store_close(s.ctl);
     json_decref(s.sample);
+    free(s.sample_path);
     dl_free(&s.fresh);
     free(s.export_dir);
     soak_dir_remove(s.dir);

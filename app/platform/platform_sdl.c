@@ -15,17 +15,54 @@ int64_t clock_now(const Clock *c)
     return c->fixed ? c->start_ms + (time_mono_ms() - c->mono0) : time_now_ms();
 }
 
-bool platform_input(const SDL_Event *ev, int w, int h, Input *out)
+/* Which of the reported fingers an event is: 1, 2, or 0 (not reported;
+ * a new finger becomes the first or the second when that is free). */
+static int finger_of(const SDL_TouchFingerEvent *e, bool down, Fingers *f)
+{
+    if (f->first && e->touchId == f->touch && e->fingerId == f->id1)
+        return 1;
+    if (f->second && e->touchId == f->touch && e->fingerId == f->id2)
+        return 2;
+    if (!down)
+        return 0;
+    if (!f->first) {
+        f->first = true;
+        f->second = false;
+        f->touch = e->touchId;
+        f->id1 = e->fingerId;
+        return 1;
+    }
+    if (!f->second && e->touchId == f->touch) {
+        f->second = true;
+        f->id2 = e->fingerId;
+        return 2;
+    }
+    return 0;
+}
+
+bool platform_input(const SDL_Event *ev, int w, int h, Fingers *f, Input *out)
 {
     switch (ev->type) {
     case SDL_FINGERDOWN:
     case SDL_FINGERMOTION:
-    case SDL_FINGERUP:
-        out->kind = ev->type == SDL_FINGERDOWN ? IN_DOWN
-                  : ev->type == SDL_FINGERUP ? IN_UP : IN_MOVE;
+    case SDL_FINGERUP: {
+        int which = finger_of(&ev->tfinger, ev->type == SDL_FINGERDOWN, f);
+        if (which == 0)
+            return false;
+        bool up = ev->type == SDL_FINGERUP;
+        if (which == 1) {
+            out->kind = ev->type == SDL_FINGERDOWN ? IN_DOWN : up ? IN_UP : IN_MOVE;
+            if (up)   /* the gesture ends; a second finger still down is dropped */
+                f->first = f->second = false;
+        } else {
+            out->kind = ev->type == SDL_FINGERDOWN ? IN_DOWN2 : up ? IN_UP2 : IN_MOVE2;
+            if (up)
+                f->second = false;
+        }
         out->x = (int)(ev->tfinger.x * (float)w);
         out->y = (int)(ev->tfinger.y * (float)h);
         return true;
+    }
     case SDL_MOUSEBUTTONDOWN:
     case SDL_MOUSEBUTTONUP:
         if (ev->button.which == SDL_TOUCH_MOUSEID || ev->button.button != SDL_BUTTON_LEFT)
@@ -80,6 +117,7 @@ static void draw(Kiosk *k, SDL_Renderer *sdl, Renderer *r, int64_t now)
 int platform_run(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Clock *clock, bool allow_quit)
 {
     bool dirty = true;
+    Fingers fingers = {0};
     for (;;) {
         int64_t now = clock_now(clock);
         if (kiosk_tick(k, now))
@@ -116,7 +154,7 @@ int platform_run(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Clock *clock, b
             } else if (ev.type == SDL_KEYDOWN && allow_quit &&
                        ev.key.keysym.sym == SDLK_q && (ev.key.keysym.mod & KMOD_CTRL)) {
                 return 0;
-            } else if (platform_input(&ev, w, h, &in)) {
+            } else if (platform_input(&ev, w, h, &fingers, &in)) {
                 if (app_input(kiosk_app(k), &in, kiosk_frame(k), now)) {
                     dirty = true;
                     kiosk_view(k, now);   /* next input hit-tests the new frame */

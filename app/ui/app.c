@@ -25,6 +25,7 @@ static const Screen *const screens[SCREEN_COUNT] = {
     [SCREEN_CONNECT] = &screen_connect,
     [SCREEN_REPLY] = &screen_reply,
     [SCREEN_BOARD] = &screen_board,
+    [SCREEN_PICTURE] = &screen_picture,
     [SCREEN_ATTRACT] = &screen_attract,
     [SCREEN_NIGHT] = &screen_night,
 };
@@ -292,6 +293,8 @@ void app_set_content(App *a, Content *content)
     content_free(a->content);
     a->content = content;
     a->next_change_s = 0;   /* recomputed on the next tick */
+    if (a->screen == SCREEN_PICTURE && !app_picture(a))
+        pop(a);
     if (a->screen == SCREEN_NOTICE && !(content && content_find_notice(content, a->item)))
         pop(a);
     if (a->screen == SCREEN_EVENT && !(content && content_find_event(content, a->item)))
@@ -519,6 +522,20 @@ bool app_input(App *a, const Input *in, const DrawList *frame, int64_t now_ms)
         a->press_id[0] = '\0';
         return redraw;
     }
+    case IN_DOWN2:
+    case IN_MOVE2:
+    case IN_UP2:
+        /* A second finger: the screen holding the pointer may pinch; on
+         * anything else it only turns the press into no tap. */
+        if (!a->down || a->swallow)
+            return false;
+        if (a->captured)
+            return to_screen(a, in, frame, now_ms);
+        if (in->kind == IN_DOWN2 && a->press_id[0]) {
+            a->press_id[0] = '\0';
+            return true;
+        }
+        return false;
     }
     return false;
 }

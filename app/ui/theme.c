@@ -15,7 +15,7 @@ const Theme theme_default = {
     .cat_accounts = RGB(0x2E7D32), .cat_repairs = RGB(0xB34E00), .cat_safety = RGB(0xC62828),
     .cat_services = RGB(0x6A1B9A), .scrim = {0, 0, 0, 0x80}, .good = RGB(0x2E7D32),
     .kb = RGB(0xE6E1D6), .key_fn = RGB(0xD3CCBE), .pad = RGB(0xFFFDF7), .grid = RGB(0xE3B7B0),
-    .ink = RGB(0x141414), .highlight = RGB(0xFFF4D6),
+    .ink = RGB(0x141414), .highlight = RGB(0xFFF4D6), .photo = RGB(0x4A4A4A),
 };
 
 /* Black ground, white text, yellow accents: 7:1 and more. */
@@ -27,5 +27,5 @@ const Theme theme_contrast = {
     .cat_accounts = RGB(0xFFD60A), .cat_repairs = RGB(0xFFD60A), .cat_safety = RGB(0xFF8A80),
     .cat_services = RGB(0xFFD60A), .scrim = {0, 0, 0, 0xC0}, .good = RGB(0x9CFF8A),
     .kb = RGB(0x111111), .key_fn = RGB(0x2A2A2A), .pad = RGB(0x000000), .grid = RGB(0x666666),
-    .ink = RGB(0xFFFFFF), .highlight = RGB(0x3A3300),
+    .ink = RGB(0xFFFFFF), .highlight = RGB(0x3A3300), .photo = RGB(0x000000),
 };

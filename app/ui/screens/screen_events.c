@@ -170,7 +170,14 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_ms)
     cy += ui_dp(a, DP_GAP_L);
     cy = ui_detail_body(a, dl, &d, cy, ltext(&e->description, a->lang), e->signup_url,
                         ui_tr(a, "connect.scan_signup"));
+    cy = ui_detail_images(a, dl, &d, cy, e->id, e->images, e->n_images);
     ui_detail_end(a, dl, &d, cy, "scroll:event");
 }
 
-const Screen screen_event = {.name = "event", .view = detail_view};
+/* A tap on one of its pictures opens it full-screen. */
+static bool detail_input(App *a, const ScreenInput *in, int64_t now_ms)
+{
+    return in->id && app_open_picture(a, PIC_EVENT, in->id, now_ms);
+}
+
+const Screen screen_event = {.name = "event", .on_input = detail_input, .view = detail_view};

@@ -282,4 +282,10 @@ static void detail_view(const App *a, DrawList *dl, int64_t now_ms)
     ui_detail_end(a, dl, &d, cy, "scroll:notice");
 }
 
-const Screen screen_notice = {.name = "notice", .view = detail_view};
+/* A tap on one of its pictures opens it full-screen. */
+static bool detail_input(App *a, const ScreenInput *in, int64_t now_ms)
+{
+    return in->id && app_open_picture(a, PIC_NOTICE, in->id, now_ms);
+}
+
+const Screen screen_notice = {.name = "notice", .on_input = detail_input, .view = detail_view};

@@ -224,8 +224,11 @@ static int board_pictures(const App *a, DrawList *dl, int x, int y, int w, const
         }
         int iw, ih;
         image_fit_size(im->width, im->height, cw, ph, &iw, &ih);
-        if (draw)
-            ui_image(a, dl, (Rect){cx, cy, cw, ph}, im, false, NULL);
+        if (draw) {
+            char id[DL_ID_MAX];
+            snprintf(id, sizeof id, "image:%s:%d", b->id, (int)(im - b->images));
+            ui_image(a, dl, (Rect){cx, cy, cw, ph}, im, false, id);
+        }
         if (cy + ih - y > used)
             used = cy + ih - y;
     }
@@ -304,4 +307,10 @@ static void board_view(const App *a, DrawList *dl, int64_t now_ms)
     dl_scroll(dl, vp, content_h, "scroll:board");
 }
 
-const Screen screen_board = {.name = "board", .view = board_view};
+/* A tap on a picture opens it full-screen. */
+static bool board_input(App *a, const ScreenInput *in, int64_t now_ms)
+{
+    return in->id && app_open_picture(a, PIC_BOARD, in->id, now_ms);
+}
+
+const Screen screen_board = {.name = "board", .on_input = board_input, .view = board_view};

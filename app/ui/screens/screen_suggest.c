@@ -62,6 +62,10 @@ static bool pad_input(App *a, const ScreenInput *in)
     case IN_UP:
         osk_pad_up(&a->osk, p->x, p->y);
         return true;
+    case IN_DOWN2:   /* a second finger (a palm) writes nothing */
+    case IN_MOVE2:
+    case IN_UP2:
+        return false;
     }
     return false;
 }

@@ -121,5 +121,6 @@ extern const Theme theme_default, theme_contrast;
 #define ICON_TEXT_INCREASE "\xee\xab\xa2" /* eae2 */
 #define ICON_ZOOM_IN     "\xee\xa3\xbf"   /* e8ff */
 #define ICON_ZOOM_OUT    "\xee\xa4\x80"   /* e900 */
+#define ICON_BROKEN_IMAGE "\xee\x8e\xad"  /* e3ad */
 
 #endif

@@ -428,6 +428,7 @@ static void test_missing_picture(void **state)
     su_draw(&s);
     assert_int_equal(shown(&s, NULL), 0);
     assert_non_null(su_text(&s, "无法显示"));
+    assert_non_null(su_text(&s, "返回"));
     const DlHit *zi = dl_find_hit(&s.dl, "picture:zoom_in");
     assert_non_null(zi);
     su_tap(&s, "picture:zoom_in");                        /* nothing to zoom: no crash */

@@ -391,7 +391,8 @@ static void picture_view(const App *a, DrawList *dl, int64_t now_ms)
     layout(a, img, &L);
     button_row(a, dl, &L);
     if (!img || !ui_image_ready(a, img)) {
-        ui_nothing(a, dl, L.row_y + L.row_h, ui_tr(a, "image.gone"));
+        ui_empty(a, dl, L.row_y + L.row_h, ICON_BROKEN_IMAGE, ui_tr(a, "image.gone"),
+                 ui_tr(a, "image.gone_hint"));
         return;
     }
     const PictureState *p = &a->picture;

@@ -20,6 +20,10 @@ typedef uint32_t (*BackoffRng)(uint32_t upper, void *ctx);
 int64_t backoff_delay_ms(int failures, int64_t base_ms, int64_t cap_ms,
                          BackoffRng rng, void *ctx);
 
+/* An HTTP-date (RFC 9110 5.6.7) in any of its three forms, exactly (no
+ * spaces around): returns 0 with Unix seconds in *out, or -1. */
+int backoff_http_date(const char *s, int64_t *out);
+
 /* Parse a Retry-After value (RFC 9110 10.2.3): delay-seconds ("120") or an
  * HTTP-date in IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") or either
  * obsolete form (RFC 850, asctime). Spaces around are ignored. On success

@@ -47,6 +47,12 @@ void http_destroy(Http *h);   /* NULL accepted */
 void http_interrupt(Http *h);
 bool http_interrupted(const Http *h);
 
+/* The server's time from the Date header of the last response that had a
+ * valid one (any status): 0 with *server_s (Unix seconds) and *mono_ms
+ * (time_mono_ms() when it arrived), -1 when none has. For the clock
+ * policy (wallclock.h). Same thread as http_request. */
+int http_server_time(const Http *h, int64_t *server_s, int64_t *mono_ms);
+
 typedef struct {
     const char *method;           /* "GET" or "POST" */
     const char *url;
@@ -74,6 +80,7 @@ typedef struct {
     char etag[256];               /* ETag header of the final response, or "" */
     char retry_after[64];         /* Retry-After header of the final response, or "" */
     char content_type[128];       /* Content-Type of the final response, or "" */
+    char date[64];                /* Date header of the final response, or "" */
     bool timed_out;
     char error[256];              /* a one-line reason when not HTTP_DONE */
 } HttpResponse;

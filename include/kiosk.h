@@ -13,6 +13,7 @@
 #include "pinyin.h"
 #include "store.h"
 #include "uploader.h"
+#include "wallclock.h"
 
 /* One running kiosk (opaque): settings, database, strings, outbox, input
  * engines, uploader, app and the last frame drawn. */
@@ -66,6 +67,19 @@ void kiosk_view(Kiosk *k, int64_t now_ms);
  * delays that frame. A kiosk that never shows a frame (a screenshot)
  * never goes online. */
 void kiosk_shown(Kiosk *k);
+
+/* The believed time (wallclock.h; docs/OPERATIONS.md, "The clock").
+ * kiosk_clock_boot: before kiosk_open, load DATA_DIR/clock and judge the
+ * system clock sys_ms; returns the time to start from. kiosk_clock_attach:
+ * the kiosk then applies the policy in kiosk_clock, which takes the
+ * office's Date from the uploader, raises or clears the staff flag
+ * clock_not_set, saves the time every 10 minutes and returns the time to
+ * pass to kiosk_tick and kiosk_view. Without attach (a fixed --now, tests)
+ * kiosk_clock returns sys_ms. kiosk_wallclock: the state, NULL unattached. */
+int64_t kiosk_clock_boot(const Config *cfg, Wallclock *w, int64_t sys_ms, int64_t mono_ms);
+void kiosk_clock_attach(Kiosk *k, const Wallclock *w, int64_t mono_ms);
+int64_t kiosk_clock(Kiosk *k, int64_t sys_ms, int64_t mono_ms);
+const Wallclock *kiosk_wallclock(const Kiosk *k);
 
 /* The last frame built by kiosk_view (hit testing, drawing, dumps). */
 const DrawList *kiosk_frame(const Kiosk *k);

@@ -76,6 +76,8 @@ typedef struct {
     char start_error[200];        /* the launched worker could not open (libcurl,
                                    * the database): why; "" otherwise */
     int passes;                   /* worker loop iterations (tests) */
+    int64_t office_date_s;        /* the office's time from its last Date header */
+    int64_t office_date_mono_ms;  /* time_mono_ms() when it came; 0: none yet */
 } UploaderStatus;
 
 /* A copy of the worker's status (zeroed for NULL). */

@@ -3,5 +3,8 @@
 #define VERSION_H
 
 #define KIOSK_VERSION "0.3.0"
+/* No kiosk of this build runs before this moment: the lowest the clock
+ * policy lets the time be (wallclock.h). Move it forward with releases. */
+#define KIOSK_RELEASE_DATE "2026-12-01T00:00:00Z"
 
 #endif

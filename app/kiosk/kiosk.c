@@ -4,6 +4,7 @@
 #include "seal.h"
 
 #include "timeutil.h"
+#include "wallclock.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -36,6 +37,11 @@ struct Kiosk {
     bool quit;                    /* staff chose to leave the kiosk */
     struct StaffExport *export_job; /* an export to a USB drive, running */
     ImgCache *images;             /* pictures (DIR/images); NULL if it could not open */
+    Wallclock wc;                 /* the believed time (kiosk_clock_attach) */
+    bool wc_on;                   /* attached: kiosk_clock applies the policy */
+    bool wc_flagged;              /* clock_not_set is raised */
+    int64_t wc_office_mono;       /* the office Date last taken (its mono time) */
+    int64_t wc_last, wc_last_mono;   /* the last believed time, to see steps */
 };
 
 static bool has_strings(const char *dir)
@@ -650,3 +656,103 @@ Outbox *kiosk_outbox(Kiosk *k) { return k->outbox; }
 Store *kiosk_store(Kiosk *k) { return k->store; }
 Pinyin *kiosk_pinyin(Kiosk *k) { return k->pinyin; }
 Uploader *kiosk_uploader(Kiosk *k) { return k->uploader; }
+
+/* ---- The believed time (wallclock.h, docs/OPERATIONS.md "The clock") ---- */
+
+int64_t kiosk_clock_boot(const Config *cfg, Wallclock *w, int64_t sys_ms, int64_t mono_ms)
+{
+    int64_t saved = 0;
+    bool office = false;
+    char err[300];
+    int rc = wallclock_load(cfg->data_dir, &saved, &office, err, sizeof err);
+    if (rc < 0)
+        fprintf(stderr, "kiosk: %s\n", err);
+    if (rc != 0) {
+        saved = 0;
+        office = false;
+    }
+    const ConfigUpload *cu = &cfg->upload;
+    bool asks = cu->content_url[0] || cu->heartbeat_url[0] || cu->upload_url[0];
+    wallclock_init(w, saved, office, asks, sys_ms, mono_ms);
+    return wallclock_now(w, sys_ms, mono_ms);
+}
+
+void kiosk_clock_attach(Kiosk *k, const Wallclock *w, int64_t mono_ms)
+{
+    k->wc = *w;
+    k->wc_on = true;
+    k->wc_office_mono = 0;
+    k->wc_last = k->wc.floor_ms;
+    k->wc_last_mono = mono_ms;
+    /* Raised by an earlier run: kiosk_clock clears it once the time is known. */
+    OutboxFlag f[16];
+    int n = k->outbox ? outbox_flags_list(k->outbox, f, 16) : 0;
+    k->wc_flagged = false;
+    for (int i = 0; i < n && i < 16; i++)
+        if (strcmp(f[i].name, "clock_not_set") == 0)
+            k->wc_flagged = true;
+}
+
+/* Raise or clear clock_not_set (the staff panel, kioskctl status and the
+ * heartbeat list it) to match the clock's state. */
+static void kiosk_clock_flag(Kiosk *k, int64_t now_ms)
+{
+    bool not_set = wallclock_not_set(&k->wc);
+    if (not_set == k->wc_flagged || !k->outbox)
+        return;
+    if (not_set) {
+        char sys[11], used[11], detail[160];
+        time_local_date(k->wc.sys_ms / 1000, 0, sys);
+        time_local_date(now_ms / 1000, 0, used);
+        snprintf(detail, sizeof detail, "time not set: the clock says %s, %s; showing %s until"
+                 " the office's time arrives", sys,
+                 k->wc.state == WALLCLOCK_BEHIND ? "before the last known time"
+                                                 : "too far ahead", used);
+        outbox_flag_raise(k->outbox, "clock_not_set", detail, now_ms / 1000);
+        fprintf(stderr, "kiosk: %s\n", detail);
+    } else if (outbox_flag_clear(k->outbox, "clock_not_set") == 0) {
+        fprintf(stderr, "kiosk: the time is set (%s)\n", wallclock_state_name(k->wc.state));
+    } else {
+        return;   /* try again next time */
+    }
+    k->wc_flagged = not_set;
+    kiosk_share_flags(k);
+}
+
+int64_t kiosk_clock(Kiosk *k, int64_t sys_ms, int64_t mono_ms)
+{
+    if (!k->wc_on)
+        return sys_ms;
+    UploaderStatus us;
+    uploader_status(k->uploader, &us);
+    if (us.office_date_mono_ms && us.office_date_mono_ms != k->wc_office_mono) {
+        k->wc_office_mono = us.office_date_mono_ms;
+        /* The Date as it was when it came, carried to now by the monotonic clock. */
+        int64_t age = mono_ms - us.office_date_mono_ms;
+        wallclock_office_time(&k->wc, us.office_date_s, sys_ms - age, us.office_date_mono_ms);
+    }
+    int64_t t = wallclock_now(&k->wc, sys_ms, mono_ms);
+    /* A step (a correction, a clock set): the timers kept in believed
+     * time are due now, not days away. */
+    int64_t expected = k->wc_last + (mono_ms - k->wc_last_mono);
+    if (t < expected - 5000 || t > expected + 5000) {
+        k->next_poll_ms = t;
+        k->next_info_ms = t;
+        k->next_retry_ms = t;
+    }
+    k->wc_last = t;
+    k->wc_last_mono = mono_ms;
+    kiosk_clock_flag(k, t);
+    if (wallclock_save_due(&k->wc, mono_ms)) {
+        char err[300];
+        if (wallclock_save(k->cfg.data_dir, t, k->wc.floor_from_office, err, sizeof err) < 0)
+            fprintf(stderr, "kiosk: cannot save the time: %s\n", err);
+        wallclock_saved(&k->wc, mono_ms);   /* either way: not again until the next turn */
+    }
+    return t;
+}
+
+const Wallclock *kiosk_wallclock(const Kiosk *k)
+{
+    return k->wc_on ? &k->wc : NULL;
+}

@@ -52,8 +52,7 @@ static bool backoff_wday(const char *s, bool full)
     return false;
 }
 
-/* An HTTP-date in any of the three forms; returns 0 with Unix seconds. */
-static int backoff_http_date(const char *s, int64_t *out)
+int backoff_http_date(const char *s, int64_t *out)
 {
     char wd[16], mon[4], tz[4], tail;
     int d, y, hh, mm, ss, n = 0;

@@ -1,5 +1,7 @@
 /* http.c - the kiosk's HTTPS client: libcurl with a fixed network policy. */
 #include "http.h"
+#include "backoff.h"
+#include "timeutil.h"
 #include "version.h"
 
 #include <arpa/inet.h>
@@ -21,6 +23,7 @@ struct Http {
     HttpPolicy policy;
     char ca_file[512];
     atomic_bool stop;
+    int64_t date_s, date_mono;   /* the last valid Date header; date_mono 0: none */
 };
 
 static pthread_once_t http_once = PTHREAD_ONCE_INIT;
@@ -218,10 +221,12 @@ static size_t http_header(char *data, size_t size, size_t nmemb, void *user)
         rs->etag[0] = '\0';
         rs->retry_after[0] = '\0';
         rs->content_type[0] = '\0';
+        rs->date[0] = '\0';
     }
     http_header_value(data, n, "ETag", rs->etag, sizeof rs->etag);
     http_header_value(data, n, "Content-Type", rs->content_type, sizeof rs->content_type);
     http_header_value(data, n, "Retry-After", rs->retry_after, sizeof rs->retry_after);
+    http_header_value(data, n, "Date", rs->date, sizeof rs->date);
     return n;
 }
 
@@ -340,6 +345,11 @@ HttpResult http_request(Http *h, const HttpRequest *rq, HttpResponse *rs)
 
     CURLcode rc = http_perform(h);
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &rs->status);
+    int64_t date_s;
+    if (rs->status > 0 && rs->date[0] && backoff_http_date(rs->date, &date_s) == 0) {
+        h->date_s = date_s;
+        h->date_mono = time_mono_ms();
+    }
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, NULL);
     curl_slist_free_all(hdr);
@@ -375,6 +385,15 @@ HttpResult http_request(Http *h, const HttpRequest *rq, HttpResponse *rs)
         return HTTP_REFUSED;
     }
     return HTTP_FAILED;
+}
+
+int http_server_time(const Http *h, int64_t *server_s, int64_t *mono_ms)
+{
+    if (!h || h->date_mono == 0)
+        return -1;
+    *server_s = h->date_s;
+    *mono_ms = h->date_mono;
+    return 0;
 }
 
 void http_response_free(HttpResponse *rs)

@@ -230,7 +230,13 @@ static void *uploader_main(void *arg)
         /* A floor, so a pass that could not make progress (a database
          * error) does not spin. */
         deadline = deadline > time_now_ms() + 50 ? deadline : time_now_ms() + 50;
+        int64_t date_s, date_mono;
+        bool dated = http_server_time(u->http, &date_s, &date_mono) == 0;
         pthread_mutex_lock(&u->mu);
+        if (dated) {   /* the clock policy (wallclock.h) reads it */
+            u->st.office_date_s = date_s;
+            u->st.office_date_mono_ms = date_mono;
+        }
         u->st.next_try_ms = u->upload_on && deadline != INT64_MAX ? deadline : 0;
         u->st.passes++;
         uploader_wait(u, deadline);

@@ -273,6 +273,11 @@ int main(int argc, char **argv)
         }
         start = s * 1000;
     }
+    /* Without --now, the believed time: the system clock unless it is
+     * before the last known time or implausibly far ahead (wallclock.h). */
+    Wallclock wc;
+    if (!o.now)
+        start = kiosk_clock_boot(&cfg, &wc, start, time_mono_ms());
     Replay rp = {0};
     if (o.replay && replay_load(o.replay, &rp, err, sizeof err) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
@@ -337,6 +342,8 @@ int main(int argc, char **argv)
         goto out;
     }
     render_set_images(r, kiosk_images(k));
+    if (!o.now)
+        kiosk_clock_attach(k, &wc, time_mono_ms());
     if (o.lang >= 0)
         app_set_lang(kiosk_app(k), (Lang)o.lang);
     if (o.screenshot) {

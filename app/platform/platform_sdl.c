@@ -114,12 +114,18 @@ static void draw(Kiosk *k, SDL_Renderer *sdl, Renderer *r, int64_t now)
     kiosk_shown(k);
 }
 
+/* The time to run on: --now's, or the believed time (kiosk_clock). */
+static int64_t run_now(Kiosk *k, const Clock *c)
+{
+    return c->fixed ? clock_now(c) : kiosk_clock(k, time_now_ms(), time_mono_ms());
+}
+
 int platform_run(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Clock *clock, bool allow_quit)
 {
     bool dirty = true;
     Fingers fingers = {0};
     for (;;) {
-        int64_t now = clock_now(clock);
+        int64_t now = run_now(k, clock);
         if (kiosk_tick(k, now))
             dirty = true;
         if (kiosk_quit_requested(k))
@@ -135,7 +141,7 @@ int platform_run(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Clock *clock, b
         if (!SDL_WaitEventTimeout(&ev, (int)wait))
             continue;
         do {
-            now = clock_now(clock);
+            now = run_now(k, clock);
             Input in;
             int w, h;
             platform_view_size(sdl, &w, &h);

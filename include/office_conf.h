@@ -39,6 +39,7 @@ typedef struct OfficeConf {
     int ack_hours;                  /* a suggestion is due to be acknowledged after this */
     int close_days;                 /* and to be closed after this */
     int enrol_per_hour;             /* enrolment attempts per address and hour */
+    int image_uploads_per_hour;     /* [staff] picture uploads per staff user and hour */
     /* [fleet] (docs/OFFICE.md, "Watching the fleet") */
     int heartbeat_interval_min;     /* the kiosks' heartbeat_interval_min */
     int heartbeat_keep;             /* heartbeats kept per kiosk (0: no count limit) */
@@ -52,6 +53,7 @@ typedef struct OfficeConf {
     int reply_per_hour;             /* reply look-ups per address and hour */
     /* [retention] */
     int retention_days;             /* a closed suggestion's text is kept this long */
+    int image_unused_days;          /* an uploaded picture no item names goes after this */
 } OfficeConf;
 
 enum { OFFICE_WEBHOOK_GENERIC, OFFICE_WEBHOOK_WECOM, OFFICE_WEBHOOK_DINGTALK,

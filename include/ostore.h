@@ -47,7 +47,7 @@ typedef enum {
 } OstoreResult;
 
 /* The schema version this program writes (migrations 1..OSTORE_SCHEMA). */
-#define OSTORE_SCHEMA 8
+#define OSTORE_SCHEMA 9
 
 #define OSTORE_HASH_HEX 65   /* 64 hex digits of a SHA-256 and a NUL */
 
@@ -674,6 +674,42 @@ OstoreResult ostore_inbox_approve(Ostore *s, int64_t id, int64_t version, int64_
 /* Assign to a user (0: nobody), version-checked as above. */
 OstoreResult ostore_inbox_assign(Ostore *s, int64_t id, int64_t version, int64_t user_id,
                                  int64_t assignee_id, int64_t now, int64_t *new_version);
+
+/* ---- pictures (ostore_image.c) ----
+ * Uploaded pictures live in the database (so every office process serves
+ * them), content-addressed: one row per SHA-256 holds the bytes (as base64
+ * text: the statement layer binds text, and the same TEXT column works on
+ * both engines), and image_use records each community that uploaded it. */
+
+typedef struct {
+    char sha256[OSTORE_HASH_HEX];
+    char type[16];                /* "image/png" or "image/jpeg" */
+    int width, height;
+    int64_t bytes;                /* the file's size */
+    int64_t uploaded_at;          /* image_use: the community's latest upload */
+} OstoreImage;
+
+/* Keep the picture `img` (checked by the caller: its hash, type and size
+ * are those of the `len` bytes at data) and record that the community
+ * holds it, uploaded by `user` at `now`. The same picture again keeps the
+ * one copy and renews the community's upload time. One transaction, or the
+ * caller's. OSTORE_OK, or OSTORE_ERROR. */
+OstoreResult ostore_image_put(Ostore *s, int64_t community_id, const OstoreImage *img,
+                              const void *data, size_t len, const char *user, int64_t now);
+/* What is known of picture `sha256` as community `community_id` holds it
+ * (0: whichever community; uploaded_at then the latest). OSTORE_NOTFOUND
+ * when that community does not hold it. */
+OstoreResult ostore_image_get(Ostore *s, int64_t community_id, const char *sha256,
+                              OstoreImage *out);
+/* The picture's bytes into a new buffer (*data, *len; the caller frees)
+ * and what is known of it. OSTORE_NOTFOUND when no community holds it. */
+OstoreResult ostore_image_data(Ostore *s, const char *sha256, OstoreImage *out,
+                               unsigned char **data, size_t *len);
+/* Forget pictures no item names: a community's hold on a picture uploaded
+ * before `before` goes when none of its items (working copies or
+ * published) names the hash; then every picture no community holds.
+ * *removed: pictures deleted. One transaction, or the caller's. */
+OstoreResult ostore_image_purge(Ostore *s, int64_t before, int64_t *removed);
 
 /* ---- retention (ostore_retention.c) ---- */
 

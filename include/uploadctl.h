@@ -22,9 +22,12 @@ enum { UPLOADCTL_OK = 0, UPLOADCTL_FAIL = 1, UPLOADCTL_USAGE = 2 };
  * network policy (err names the setting). */
 int uploadctl_upload(const char *data_dir, const Config *cfg, FILE *out, FILE *err);
 
-/* One content sync: UPLOADCTL_OK when the content is new or unchanged,
- * UPLOADCTL_FAIL with the reason on err otherwise (the last good content
- * stays), UPLOADCTL_USAGE when content_url is not set. */
+/* One content sync, then the pictures it names (sync_images: "pictures:
+ * N needed, ..." on out when there are any): UPLOADCTL_OK when the content
+ * is new or unchanged and every picture is present, UPLOADCTL_FAIL with
+ * the reason on err otherwise (the last good content stays; a picture
+ * refused or not fetched is named, the text shows without it),
+ * UPLOADCTL_USAGE when content_url is not set. */
 int uploadctl_sync(const char *data_dir, const Config *cfg, FILE *out, FILE *err);
 
 #endif

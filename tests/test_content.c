@@ -585,6 +585,40 @@ static void test_images_each(void **state)
     free(d);
 }
 
+/* An office on loopback (development, the tests) serves pictures over
+ * plain http; only a loopback host is taken so, and only for pictures. */
+static void expect_image_error(const char *images, const char *want);
+static void test_images_loopback_http(void **state)
+{
+    (void)state;
+    static const char *const ok[] = {"http://127.0.0.1:8080/media/a.png",
+                                     "http://localhost/media/a.jpg", "http://[::1]:443/a"};
+    for (size_t i = 0; i < 3; i++) {
+        char img[600];
+        snprintf(img, sizeof img, IMG("%s", HASH_A, ""), ok[i]);
+        char fields[1024];
+        snprintf(fields, sizeof fields, NOTICE_BASE ",\"category\":\"notice\",\"expire_at\":"
+                 "\"2027-01-01T00:00:00+08:00\",\"images\":[%s]", img);
+        char *d = doc_notice(fields);
+        Content *c = parse_ok(d);
+        assert_string_equal(c->notices[0].images[0].url, ok[i]);
+        content_free(c);
+        free(d);
+    }
+    expect_image_error("[" IMG("http://127.0.0.1.evil.example/a.png", HASH_A, "") "]",
+                       "must start with https://");
+    expect_image_error("[" IMG("http://localhost:123456/a.png", HASH_A, "") "]",
+                       "must start with https://");
+    expect_image_error("[" IMG("http://127.0.0.1/", HASH_A, "") "]", "must start with https://");
+    expect_image_error("[" IMG("http://localhost@evil.example/a", HASH_A, "") "]",
+                       "must start with https://");
+    /* Not for a notice's link. */
+    char *d = doc_notice(NOTICE_BASE ",\"category\":\"notice\",\"expire_at\":"
+                         "\"2027-01-01T00:00:00+08:00\",\"link\":\"http://127.0.0.1/x\"");
+    expect_error(d, "notices[0].link: \"http://127.0.0.1/x\" must start with https://");
+    free(d);
+}
+
 /* A notice whose images list is `images` must be refused with `want`. */
 static void expect_image_error(const char *images, const char *want)
 {
@@ -1039,6 +1073,7 @@ int main(void)
         cmocka_unit_test(test_replies_and_board),
         cmocka_unit_test(test_images),
         cmocka_unit_test(test_images_each),
+        cmocka_unit_test(test_images_loopback_http),
         cmocka_unit_test(test_images_errors),
         cmocka_unit_test(test_sealed_replies_open),
         cmocka_unit_test(test_sealed_replies_errors),

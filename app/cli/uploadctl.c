@@ -135,6 +135,20 @@ int uploadctl_sync(const char *data_dir, const Config *cfg, FILE *out, FILE *err
         fprintf(out, "content %s: version %s, serial %lld\n",
                 r == SYNC_UPDATED ? "updated" : "unchanged", st.version[0] ? st.version : "-",
                 (long long)st.serial);
+        /* The pictures it names, as the kiosk's own sync fetches them. */
+        SyncImages si;
+        if (sync_images(s, &si, why, sizeof why) < 0) {
+            fprintf(err, "kioskctl: pictures: %s\n", why);
+            rc = UPLOADCTL_FAIL;
+        } else if (si.needed > 0) {
+            fprintf(out, "pictures: %d needed, %d present, %d fetched, %d refused, %d failed\n",
+                    si.needed, si.present, si.fetched, si.refused, si.failed);
+            if (si.refused || si.failed) {
+                fprintf(err, "kioskctl: %s; the text shows without those pictures\n",
+                        si.last_error);
+                rc = UPLOADCTL_FAIL;
+            }
+        }
     }
     sync_close(s);
     http_destroy(h);

@@ -232,10 +232,41 @@ static int content_get_bool(ContentCtx *x, json_t *obj, const char *path,
     return 0;
 }
 
-/* An https:// URL (or a tel: number when allow_tel); NULL when absent and optional. */
-static int content_get_url(ContentCtx *x, json_t *obj, const char *path,
-                           const char *key, bool required, bool allow_tel, char **out)
+/* Whether s is an http:// URL to a loopback address (127.0.0.1, [::1],
+ * localhost, with an optional port) followed by a path: a picture served
+ * by an office on loopback, which a kiosk fetches only when it allows
+ * plain http to loopback (docs/CONTENT.md, "Images"). */
+static bool content_loopback_http(const char *s)
 {
+    static const char *const hosts[] = {"http://127.0.0.1", "http://[::1]", "http://localhost"};
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
+        size_t n = strlen(hosts[i]);
+        if (strncmp(s, hosts[i], n) != 0)
+            continue;
+        const char *p = s + n;
+        if (*p == ':') {
+            int digits = 0;
+            while (p[1] >= '0' && p[1] <= '9' && digits < 6) {
+                p++;
+                digits++;
+            }
+            if (digits == 0 || digits > 5)
+                return false;
+            p++;
+        }
+        return *p == '/' && p[1];
+    }
+    return false;
+}
+
+enum { URL_HTTPS, URL_OR_TEL, URL_OR_LOOPBACK };
+
+/* An https:// URL (or a tel: number for URL_OR_TEL, or plain http to a
+ * loopback address for URL_OR_LOOPBACK); NULL when absent and optional. */
+static int content_get_url(ContentCtx *x, json_t *obj, const char *path,
+                           const char *key, bool required, int kind, char **out)
+{
+    bool allow_tel = kind == URL_OR_TEL;
     const char *s;
     *out = NULL;
     if (content_get_string(x, obj, path, key, required, CONTENT_MAX_URL, &s) < 0)
@@ -247,6 +278,8 @@ static int content_get_url(ContentCtx *x, json_t *obj, const char *path,
             return content_fail(x, path, key, "\"%s\" contains spaces or control characters", s);
     if (strncmp(s, "https://", 8) == 0 && s[8]) {
         /* fine */
+    } else if (kind == URL_OR_LOOPBACK && content_loopback_http(s)) {
+        /* an office on loopback (development, tests) */
     } else if (allow_tel && strncmp(s, "tel:", 4) == 0) {
         int digits = 0;
         for (const char *p = s + 4; *p; p++) {
@@ -290,7 +323,7 @@ static int content_parse_image(ContentCtx *x, json_t *o, const char *path,
                                bool board, ContentImage *img)
 {
     const char *hash, *role;
-    if (content_get_url(x, o, path, "url", true, false, &img->url) < 0 ||
+    if (content_get_url(x, o, path, "url", true, URL_OR_LOOPBACK, &img->url) < 0 ||
         content_get_string(x, o, path, "sha256", true, 64, &hash) < 0)
         return -1;
     size_t n = 0;
@@ -404,7 +437,7 @@ static int content_parse_notice(ContentCtx *x, json_t *o, const char *path, Noti
         content_get_time(x, o, path, "expire_at", true, &n->expire_at) < 0 ||
         content_get_bool(x, o, path, "pinned", &n->pinned) < 0 ||
         content_get_bool(x, o, path, "urgent", &n->urgent) < 0 ||
-        content_get_url(x, o, path, "link", false, false, &n->link) < 0 ||
+        content_get_url(x, o, path, "link", false, URL_HTTPS, &n->link) < 0 ||
         content_get_images(x, o, path, false, &n->images, &n->n_images) < 0)
         return -1;
     if (n->expire_at <= n->publish_at)
@@ -420,7 +453,7 @@ static int content_parse_event(ContentCtx *x, json_t *o, const char *path, Event
         content_get_ltext(x, o, path, "location", CONTENT_MAX_TITLE, &e->location) < 0 ||
         content_get_time(x, o, path, "start", true, &e->start) < 0 ||
         content_get_time(x, o, path, "end", true, &e->end) < 0 ||
-        content_get_url(x, o, path, "signup_url", false, false, &e->signup_url) < 0 ||
+        content_get_url(x, o, path, "signup_url", false, URL_HTTPS, &e->signup_url) < 0 ||
         content_get_images(x, o, path, false, &e->images, &e->n_images) < 0)
         return -1;
     if (e->end < e->start)
@@ -450,7 +483,7 @@ static int content_parse_channel(ContentCtx *x, json_t *o, const char *path, Cha
         return content_oom(x);
     bool hotline = strcmp(kind, "hotline") == 0;
     if (content_get_ltext(x, o, path, "label", CONTENT_MAX_NAME, &ch->label) < 0 ||
-        content_get_url(x, o, path, "url", true, hotline, &ch->url) < 0 ||
+        content_get_url(x, o, path, "url", true, hotline ? URL_OR_TEL : URL_HTTPS, &ch->url) < 0 ||
         content_get_time(x, o, path, "expires_at", false, &ch->expires_at) < 0)
         return -1;
     return 0;

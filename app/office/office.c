@@ -43,7 +43,7 @@ typedef struct {
     const OfficeRoute *route;
     OfficeReq rq;
     char *body;
-    size_t len, max;
+    size_t len, max, cap;          /* cap: bytes allocated for body */
     int64_t start_ms;
     int early;                     /* a refusal decided before the body (413, 404, 405) */
 } OfficeCall;
@@ -342,8 +342,16 @@ static enum MHD_Result office_on_request(void *cls, struct MHD_Connection *c, co
         call->max = call->route->max_body ? call->route->max_body
                                           : (size_t)o->conf.max_body_kb * 1024;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > call->max) {
+        unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+        if (declared > call->max && declared <= 2 * (unsigned long long)call->max + 65536) {
+            /* Refused: nothing of it is kept, but it is read (and dropped)
+             * before the 413 goes out, so that the client, still sending,
+             * is not cut off by a reset and can read why. */
             call->early = 413;
+            return MHD_YES;
+        }
+        if (declared > call->max) {
+            call->early = -1;     /* far too large: answered at once */
             char msg[120];
             snprintf(msg, sizeof msg, "the body is larger than the limit of %zu bytes", call->max);
             return office_refuse(c, 413, "too_large", msg);
@@ -351,15 +359,40 @@ static enum MHD_Result office_on_request(void *cls, struct MHD_Connection *c, co
         return MHD_YES;
     }
     if (*upload_data_size > 0) {
-        if (!call->early) {
+        if (call->early == 413) {
+            /* Dropped so far: past twice the limit, give up on the client. */
+            call->len += *upload_data_size;
+            if (call->len > 2 * call->max + 65536)
+                return MHD_NO;
+        } else if (!call->early) {
             if (call->len + *upload_data_size > call->max) {
+                /* Over the limit as it arrives (chunked, no length):
+                 * nothing more is kept; the rest is read and dropped so
+                 * that the client can read the 413 (an answer sent
+                 * while it still sends is lost to a reset). */
                 call->early = 413;
+                call->len += *upload_data_size;
+                free(call->body);
+                call->body = NULL;
+                call->cap = 0;
             } else {
-                char *b = realloc(call->body, call->len + *upload_data_size + 1);
-                if (!b)
-                    return MHD_NO;
-                memcpy(b + call->len, upload_data, *upload_data_size);
-                call->body = b;
+                size_t need = call->len + *upload_data_size + 1;
+                if (need > call->cap) {
+                    /* Grown by doubling (to at most the limit), so a 10 MB
+                     * picture in small pieces is copied a few times, not
+                     * once per piece. */
+                    size_t cap = call->cap ? call->cap : 4096;
+                    while (cap < need)
+                        cap *= 2;
+                    if (cap > call->max + 1 && need <= call->max + 1)
+                        cap = call->max + 1;
+                    char *b = realloc(call->body, cap);
+                    if (!b)
+                        return MHD_NO;
+                    call->body = b;
+                    call->cap = cap;
+                }
+                memcpy(call->body + call->len, upload_data, *upload_data_size);
                 call->len += *upload_data_size;
                 call->body[call->len] = '\0';
             }

@@ -239,8 +239,8 @@ int office_jobs_tick(Ostore *s, const OfficeConf *c, int64_t now)
             rc = -1;
         } else {
             fprintf(stderr, "office: daily job: %lld heartbeats pruned, %lld suggestion texts and"
-                    " %lld contacts deleted\n", (long long)rep.heartbeats,
-                    (long long)rep.texts, (long long)rep.contacts);
+                    " %lld contacts deleted, %lld unused pictures\n", (long long)rep.heartbeats,
+                    (long long)rep.texts, (long long)rep.contacts, (long long)rep.images);
         }
     } else if (r == OSTORE_ERROR) {
         rc = -1;

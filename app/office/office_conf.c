@@ -32,6 +32,8 @@ void office_conf_defaults(OfficeConf *c)
     c->webhook_timeout_s = 10;
     c->reply_per_hour = 30;
     c->retention_days = 180;
+    c->image_uploads_per_hour = 120;
+    c->image_unused_days = 30;
 }
 
 /* "HH:MM" into minutes after midnight; "" is -1 (none). */
@@ -141,6 +143,9 @@ static int office_conf_apply(OfficeConf *c, const char *section, const char *nam
         {"fleet", "webhook_timeout_s", 1, 120, offsetof(OfficeConf, webhook_timeout_s)},
         {"public", "reply_per_hour", 1, 100000, offsetof(OfficeConf, reply_per_hour)},
         {"retention", "retention_days", 0, 36500, offsetof(OfficeConf, retention_days)},
+        {"staff", "image_uploads_per_hour", 1, 100000,
+         offsetof(OfficeConf, image_uploads_per_hour)},
+        {"retention", "image_unused_days", 0, 36500, offsetof(OfficeConf, image_unused_days)},
     };
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
         if (IS(ints[i].sec, ints[i].key)) {

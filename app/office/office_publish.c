@@ -2,6 +2,7 @@
 #include "office_publish.h"
 #include "content.h"
 #include "office_feed.h"
+#include "office_image.h"
 #include "office_posting.h"
 #include "office_secret.h"
 #include "office_staff.h"
@@ -356,6 +357,13 @@ static bool pub_form(OfficeReq *rq, OfficeResp *rs, const OstoreCommunity *com, 
     }
     json_decref(topics);
 
+    /* Pictures the community uploaded: their url, width and height. */
+    if (office_image_fill(rq, rs, com->id, f->item, fields) < 0) {
+        json_decref(fields);
+        json_decref(f->item);
+        f->item = NULL;
+        return false;
+    }
     json_t *found = json_object();
     office_publish_check(l, f->item, found);
     const char *k;

@@ -14,5 +14,8 @@ int office_retention_run(Ostore *s, const OfficeConf *c, int64_t now, OfficeRete
     int64_t closed_before = now - (int64_t)c->retention_days * 86400;
     if (ostore_retention_purge(s, closed_before, &out->texts, &out->contacts) != OSTORE_OK)
         return -1;
+    if (ostore_image_purge(s, now - (int64_t)c->image_unused_days * 86400, &out->images) !=
+        OSTORE_OK)
+        return -1;
     return 0;
 }

@@ -1,5 +1,7 @@
 /* office_routes.c - Lobby Office's route table and the authoriser of each role. */
 #include "office.h"
+#include "content.h"
+#include "office_image.h"
 #include "office_kiosk.h"
 #include "office_posting.h"
 #include "office_preview.h"
@@ -50,6 +52,10 @@ const OfficeRoute office_routes[] = {
     PUB_ROUTES("channels"),
     PUB_ROUTES("board"),
 #undef PUB_ROUTES
+    /* pictures (office_image.c): the body is the file itself */
+    {"POST", "/api/office/communities/{slug}/images", OFFICE_STAFF, IMAGE_MAX_BYTES,
+     office_image_upload},
+    {"GET",  "/media/{file}",            OFFICE_PUBLIC, 1,    office_image_get},
     {"GET",  "/api/office/communities/{slug}/posting-templates", OFFICE_STAFF, 1,
      office_posting_templates},
     {"GET",  "/api/office/communities/{slug}/posting-rules", OFFICE_STAFF, 1, office_posting_rules},

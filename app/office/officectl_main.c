@@ -612,8 +612,9 @@ static int octl_purge(Octl *c)
     if (office_retention_run(s, &c->conf, c->now, &rep) < 0)
         return octl_store_fail(s, "purge");
     printf("purged: %lld suggestion texts (closed over %d days ago), %lld contacts of closed"
-           " suggestions, %lld heartbeats\n", (long long)rep.texts, c->conf.retention_days,
-           (long long)rep.contacts, (long long)rep.heartbeats);
+           " suggestions, %lld heartbeats, %lld unused pictures\n", (long long)rep.texts,
+           c->conf.retention_days, (long long)rep.contacts, (long long)rep.heartbeats,
+           (long long)rep.images);
     ostore_close(s);
     return OCTL_OK;
 }

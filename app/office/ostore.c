@@ -165,6 +165,16 @@ static const char *const ostore_migrations[OSTORE_SCHEMA] = {
     "CREATE INDEX suggestion_kiosk_status_time"
     "  ON suggestion(kiosk_id, status, received_at, id);"
     "DROP INDEX suggestion_state;",
+    /* 9: pictures (ostore_image.c): the bytes once per SHA-256 (base64
+     * text), and which community uploaded which */
+    "CREATE TABLE image (sha256 TEXT PRIMARY KEY,"
+    "  type TEXT NOT NULL CHECK (type IN ('image/png','image/jpeg')),"
+    "  width BIGINT NOT NULL, height BIGINT NOT NULL, bytes BIGINT NOT NULL,"
+    "  data TEXT NOT NULL, created_at BIGINT NOT NULL);"
+    "CREATE TABLE image_use (community_id BIGINT NOT NULL REFERENCES community(id),"
+    "  sha256 TEXT NOT NULL REFERENCES image(sha256), uploaded_by TEXT NOT NULL,"
+    "  uploaded_at BIGINT NOT NULL, PRIMARY KEY (community_id, sha256));"
+    "CREATE INDEX image_use_sha256 ON image_use(sha256);",
 };
 
 /* The schema version lives in a table both engines share: one row per

@@ -145,13 +145,14 @@ int64_t staffsrv_suggestion(StaffSrv *s, int64_t cid, const char *key, const cha
 static size_t staffsrv_body(char *p, size_t size, size_t n, void *ud)
 {
     StaffResp *r = ud;
-    size_t len = r->body ? strlen(r->body) : 0, add = size * n;
+    size_t len = r->len, add = size * n;
     char *b = realloc(r->body, len + add + 1);
     if (!b)
         return 0;
     memcpy(b + len, p, add);
     b[len + add] = '\0';
     r->body = b;
+    r->len = len + add;
     return add;
 }
 
@@ -176,11 +177,23 @@ static size_t staffsrv_header(char *p, size_t size, size_t n, void *ud)
     staffsrv_header_value(p, size * n, "Set-Cookie", r->set_cookie, sizeof r->set_cookie);
     staffsrv_header_value(p, size * n, "Retry-After", r->retry_after, sizeof r->retry_after);
     staffsrv_header_value(p, size * n, "Content-Type", r->content_type, sizeof r->content_type);
+    staffsrv_header_value(p, size * n, "ETag", r->etag, sizeof r->etag);
+    staffsrv_header_value(p, size * n, "Cache-Control", r->cache_control,
+                          sizeof r->cache_control);
+    staffsrv_header_value(p, size * n, "X-Content-Type-Options", r->nosniff, sizeof r->nosniff);
     return size * n;
 }
 
 long staffsrv_req(StaffSrv *s, const char *method, const char *path, const StaffSession *ses,
                   const char *csrf, const char *type, const char *body, StaffResp *out)
+{
+    return staffsrv_req_bin(s, method, path, ses, csrf, type, body, body ? strlen(body) : 0,
+                            NULL, out);
+}
+
+long staffsrv_req_bin(StaffSrv *s, const char *method, const char *path, const StaffSession *ses,
+                      const char *csrf, const char *type, const void *body, size_t len,
+                      const char *extra_header, StaffResp *out)
 {
     StaffResp r;
     memset(&r, 0, sizeof r);
@@ -205,11 +218,13 @@ long staffsrv_req(StaffSrv *s, const char *method, const char *path, const Staff
         hs = curl_slist_append(hs, h);
     }
     hs = curl_slist_append(hs, "Expect:");
+    if (extra_header)
+        hs = curl_slist_append(hs, extra_header);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
     } else if (strcmp(method, "GET") == 0) {
         curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
     }
@@ -220,8 +235,11 @@ long staffsrv_req(StaffSrv *s, const char *method, const char *path, const Staff
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-    if (curl_easy_perform(c) == CURLE_OK)
+    CURLcode cc = curl_easy_perform(c);
+    if (cc == CURLE_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    else
+        fprintf(stderr, "staffsrv: %s %s: %s\n", method, path, curl_easy_strerror(cc));
     curl_slist_free_all(hs);
     curl_easy_cleanup(c);
     if (r.body)

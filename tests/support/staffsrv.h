@@ -55,6 +55,10 @@ typedef struct {
     char set_cookie[256];
     char retry_after[32];
     char content_type[128];
+    size_t len;                 /* bytes of body (a picture may hold NULs) */
+    char etag[128];
+    char cache_control[128];
+    char nosniff[32];           /* X-Content-Type-Options */
 } StaffResp;
 
 /* One request. `ses` may be NULL (no cookie); `csrf` NULL sends the
@@ -62,6 +66,11 @@ typedef struct {
  * with a body. The status, or -1 when no answer came. */
 long staffsrv_req(StaffSrv *s, const char *method, const char *path, const StaffSession *ses,
                   const char *csrf, const char *type, const char *body, StaffResp *out);
+/* staffsrv_req with a body of `len` bytes (a file; may hold NULs) sent
+ * as `type`; extra_header (may be NULL) is one more "Name: value". */
+long staffsrv_req_bin(StaffSrv *s, const char *method, const char *path, const StaffSession *ses,
+                      const char *csrf, const char *type, const void *body, size_t len,
+                      const char *extra_header, StaffResp *out);
 void staffsrv_resp_free(StaffResp *r);
 /* POST /api/office/login; on 200 fills *ses. The status. */
 long staffsrv_login(StaffSrv *s, const char *user, const char *password, StaffSession *ses);

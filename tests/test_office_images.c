@@ -300,6 +300,25 @@ static void test_upload_serve_publish(void **state)
     assert_int_equal(json_integer_value(json_object_get(f0, "height")), 30);
     json_decref(doc);
 
+    /* A board item: "before" and "after", each filled in, roles kept. */
+    snprintf(body, sizeof body,
+             "{\"said\":{\"zh\":\"东门路灯不亮\"},\"done\":{\"zh\":\"已更换\"},"
+             "\"status\":\"published\",\"images\":["
+             "{\"sha256\":\"%s\",\"alt\":{\"zh\":\"修之前\"},\"role\":\"before\"},"
+             "{\"sha256\":\"%s\",\"alt\":{\"zh\":\"修好了\"},\"role\":\"after\"}]}",
+             jhash, hash);
+    st = staffsrv_req(&srv, "POST", "/api/office/communities/cuihu/board", &wang, NULL, NULL,
+                      body, &r);
+    if (st != 201)
+        fail_msg("board: %ld %s", st, r.body ? r.body : "");
+    im = json_object_get(r.json, "images");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(im, 0), "role")),
+                        "before");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(im, 0), "height")), 48);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(im, 1), "role")),
+                        "after");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(im, 1), "url")), url);
+    staffsrv_resp_free(&r);
     /* Another community cannot name this one's picture without a url. */
     snprintf(body, sizeof body,
              "{\"category\":\"notice\",\"title\":{\"zh\":\"借图\"},\"body\":{\"zh\":\"正文\"},"

@@ -17,6 +17,7 @@ last line "browser: N passed, N failed, N skipped"; exit 0 when none
 failed, 77 when chromium, chromedriver or selenium is missing.
 """
 import base64
+import hashlib
 import json
 import os
 import re
@@ -630,6 +631,118 @@ class Suite:
         c.shows("在您编辑期间已被别人修改", "form.item-form .form-error")
         check(c.el("input[name='title.zh']").get_attribute("value") == "三号楼电梯周日保养", "kept")
 
+    # -- pictures (issue 16): picked, dropped, refused, published, served --
+    def case_notice_with_pictures(self):
+        c = self.c
+        pics = os.path.join(self.tmp, "pictures")
+        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "sample-pictures.py"), pics],
+                       check=True, stdout=subprocess.DEVNULL)
+        stamp = os.path.join(pics, "stamp.png")
+        notpic = os.path.join(pics, "notes.png")        # a text file named like a picture
+        with open(notpic, "w") as f:
+            f.write("not a picture\n")
+        big = os.path.join(pics, "huge.jpg")             # over 10 MB: refused before sending
+        with open(big, "wb") as f:
+            f.write(b"\xff\xd8\xff" + b"\0" * (10 * 1024 * 1024))
+        text = os.path.join(pics, "readme.txt")
+        with open(text, "w") as f:
+            f.write("hello\n")
+        c.signed_in("wang")
+        c.page("#/notices/new", "form.item-form fieldset.pictures")
+        c.fill("title.zh", "东区停水通知（盖章）")
+        c.fill("title.en", "Water off in the east blocks (stamped)")
+        c.fill("body.zh", "12月10日9:00至15:00东区停水，详见盖章通知。")
+        pick = c.el("fieldset.pictures input[name=images]")
+        check(pick.get_attribute("accept") == "image/png,image/jpeg", "accept: " + str(pick.get_attribute("accept")))
+        cam = c.d.find_element(By.CSS_SELECTOR, "fieldset.pictures input[name=images_camera]")
+        check(cam.get_attribute("capture") == "environment", "the camera input")
+        # Refused here: not a PNG or JPEG by its type, and too large.
+        pick.send_keys(text)
+        c.wait(lambda d: "readme.txt" in c.field_error("images"), "the type's message")
+        check("不是 PNG 或 JPEG" in c.field_error("images"), "type: " + c.field_error("images"))
+        pick.send_keys(big)
+        c.wait(lambda d: "huge.jpg" in c.field_error("images"), "the size's message")
+        check("超过 10 MB" in c.field_error("images"), "size: " + c.field_error("images"))
+        # Refused by the office: named .png, but not a picture.
+        pick.send_keys(notpic)
+        c.wait(lambda d: "notes.png" in c.field_error("images"), "the office's refusal")
+        check("不是可用的 PNG 或 JPEG 图片" in c.field_error("images") and "not a PNG or JPEG" in c.field_error("images"),
+              "office refusal: " + c.field_error("images"))
+        check(not c.d.find_elements(By.CSS_SELECTOR, "li.pic-item"), "nothing added")
+        c.shot_both("notice-picture-refused", rerender=False)
+        # Picked: uploaded, a thumbnail drawn from the office's copy.
+        pick.send_keys(stamp)
+        c.wait(lambda d: d.execute_script(
+            "var i = document.querySelector('li.pic-item img.pic-thumb');"
+            "return !!(i && i.complete && i.naturalWidth === 1240);"), "the stamp's thumbnail")
+        check(c.field_error("images") == "", "the error cleared: " + c.field_error("images"))
+        check("1240 × 1754" in c.text("li.pic-item"), "its size: " + c.text("li.pic-item"))
+        # Dropped: a picture drawn in the page, dropped on the box.
+        c.d.execute_async_script("""
+          var done = arguments[arguments.length - 1];
+          var cv = document.createElement('canvas'); cv.width = 320; cv.height = 200;
+          var g = cv.getContext('2d'); g.fillStyle = '#2E7D32'; g.fillRect(0, 0, 320, 200);
+          g.fillStyle = '#fff'; g.fillRect(40, 40, 240, 120);
+          cv.toBlob(function (b) {
+            var dt = new DataTransfer();
+            dt.items.add(new File([b], 'dropped.png', {type: 'image/png'}));
+            document.querySelector('.pic-drop').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+            done();
+          }, 'image/png');""")
+        c.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "li.pic-item")) == 2, "the dropped picture")
+        c.wait(lambda d: d.execute_script(
+            "var i = document.querySelectorAll('li.pic-item img.pic-thumb')[1];"
+            "return !!(i && i.complete && i.naturalWidth === 320);"), "the dropped thumbnail")
+        # Removed again; an alt text is needed for what stays.
+        c.d.find_elements(By.CSS_SELECTOR, "li.pic-item button.pic-remove")[1].click()
+        c.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "li.pic-item")) == 1, "removed")
+        c.fill("pic-alt-zh-1", "盖章的停水通知")
+        c.fill("pic-alt-en-1", "The stamped water-cut notice")
+        c.shot_both("notice-pictures", rerender=False)
+        # The same in English (the language switch redraws an empty form).
+        c.click("button.lang")
+        c.shows("Notices", "nav.sidenav")
+        c.page("#/notices/new", "form.item-form fieldset.pictures")
+        c.shows("Pictures", "fieldset.pictures legend")
+        c.fill("title.zh", "东区停水通知（盖章）")
+        c.fill("title.en", "Water off in the east blocks (stamped)")
+        c.el("fieldset.pictures input[name=images]").send_keys(stamp)
+        c.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "li.pic-item img.pic-thumb"), "the stamp (en)")
+        c.fill("pic-alt-zh-1", "盖章的停水通知")
+        c.fill("pic-alt-en-1", "The stamped water-cut notice")
+        c.shot_both("notice-pictures-en", rerender=False)
+        c.click("button.lang")
+        c.shows("通知", "nav.sidenav")
+        c.page("#/notices/new", "form.item-form fieldset.pictures")
+        c.shows("图片", "fieldset.pictures legend")
+        # A new form: filled again, this time to publish.
+        c.fill("title.zh", "东区停水通知（盖章）")
+        c.fill("body.zh", "12月10日9:00至15:00东区停水，详见盖章通知。")
+        c.el("fieldset.pictures input[name=images]").send_keys(stamp)
+        c.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "li.pic-item"), "the stamp again")
+        c.button("发布").click()
+        c.wait(lambda d: "中文说明" in c.field_error("images"), "the alt text's message")
+        c.fill("pic-alt-zh-1", "盖章的停水通知")
+        c.button("发布").click()
+        c.toast("已发布")
+        api = Api(self.office.url).login("wang")
+        st, r = api.call("GET", "/api/office/communities/cuihu/notices")
+        it = [x for x in r["items"] if x["title"]["zh"] == "东区停水通知（盖章）"][0]
+        img = it["images"][0]
+        check(img["width"] == 1240 and img["height"] == 1754, "filled in: %s" % img)
+        check(img["url"].startswith(self.office.url + "/media/"), "its url: " + img["url"])
+        with open(stamp, "rb") as f:
+            data = f.read()
+        check(img["sha256"] == hashlib.sha256(data).hexdigest(), "its hash")
+        with urllib.request.urlopen(img["url"]) as resp:
+            check(resp.read() == data, "served as uploaded")
+            check(resp.headers["Content-Type"] == "image/png", "type")
+            check(resp.headers["X-Content-Type-Options"] == "nosniff", "nosniff")
+        # The kiosk syncs it: the picture is in its cache, named by its hash.
+        self.east.ctl("sync")
+        check(os.path.exists(os.path.join(self.east.dir, "data", "images", img["sha256"])),
+              "the kiosk's copy of the picture")
+
     # -- the other editors --
     def case_events_editor(self):
         c = self.c
@@ -860,6 +973,7 @@ CASES = [
     "stale_suggestion_form",
     "clerk_notice_approved_reaches_the_kiosk",
     "stale_notice_form",
+    "notice_with_pictures",
     "events_editor",
     "channels_editor",
     "board_editor",
@@ -884,6 +998,10 @@ DOC_SHOTS = {
     "office-suggestion-phone.png": "office-suggestion-phone.png",
     "office-notices.png": "office-notices-desktop.png",
     "office-notice-edit.png": "office-notice-edit-desktop.png",
+    "office-notice-pictures.png": "office-notice-pictures-desktop.png",
+    "office-notice-pictures-phone.png": "office-notice-pictures-phone.png",
+    "office-notice-pictures-en.png": "office-notice-pictures-en-desktop.png",
+    "office-notice-picture-refused.png": "office-notice-picture-refused-desktop.png",
     "office-event-form.png": "office-event-form-desktop.png",
     "office-channels.png": "office-channels-desktop.png",
     "office-board.png": "office-board-desktop.png",

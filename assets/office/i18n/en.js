@@ -195,5 +195,20 @@ window.LK.i18n.en = {
   'as.kiosk_added_enrolment_code_made': 'kiosk added, enrolment code made', 'as.device_token_revoked': 'device token revoked',
   'as.alert_acknowledged': 'alert acknowledged',
   'detail.due': '{time} ({left})',
-  'ch.expired_short': 'has expired'
+  'ch.expired_short': 'has expired',
+
+  /* pictures in the editors (pictures.js) */
+  'pic.legend': 'Pictures', 'pic.hint': 'PNG or JPEG, up to 10 MB each, at most {n}; you can drop pictures here. Photograph a stamped notice whole and sharp.',
+  'pic.drop': 'Drop pictures here, or', 'pic.choose': 'Choose pictures', 'pic.camera': 'Take a photo',
+  'pic.alt_zh': 'Picture {n}: what it shows (Chinese)', 'pic.alt_en': 'Picture {n}: what it shows (English, optional)', 'pic.role': 'Picture {n} is', 'pic.role.none': '(neither)',
+  'pic.role.before': 'before', 'pic.role.after': 'after', 'pic.remove': 'Remove', 'pic.remove_n': 'Remove picture {n}', 'pic.removed': 'Picture {n} removed.',
+  'pic.no_preview': 'No preview', 'pic.uploading': 'Uploading {name}…', 'pic.added': '{name} uploaded; please describe it.',
+  'pic.field': 'Picture {n}: ',
+  'pic.err.type': '{name} is not a PNG or JPEG picture.', 'pic.err.size': '{name} is {mb} MB, over 10 MB; please make it smaller.',
+  'pic.err.empty': '{name} is an empty file.', 'pic.err.count': 'At most {n} pictures an item.', 'pic.err.alt': 'Please say in Chinese what picture {n} shows.',
+  'pic.err.not_image': '{name} is not a usable PNG or JPEG picture.', 'pic.err.image_too_large': '{name} is too large to use.',
+  'pic.err.image_damaged': '{name} is damaged or incomplete; export it again and retry.', 'pic.err.unsupported_type': '{name} is not a PNG or JPEG picture.',
+  'pic.err.too_large': '{name} is over 10 MB; please make it smaller.', 'pic.err.rate_limited': 'Too many uploads; try again in {minutes} minutes.',
+  'pic.err.network': 'Cannot reach the office; {name} was not uploaded.',
+  'audit.image_upload': 'picture uploaded'
 };

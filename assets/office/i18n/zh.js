@@ -193,5 +193,20 @@ window.LK.i18n.zh = {
   'as.reply_waits_for_approval': '回复等待批准', 'as.note': '有内部备注', 'as.contact_deleted': '联系方式已删除',
   'as.kiosk_added_enrolment_code_made': '添加设备，生成登记码', 'as.device_token_revoked': '设备已停用', 'as.alert_acknowledged': '提醒已处理',
   'detail.due': '{time}（{left}）',
-  'ch.expired_short': '已失效'
+  'ch.expired_short': '已失效',
+
+  /* pictures in the editors (pictures.js) */
+  'pic.legend': '图片', 'pic.hint': 'PNG 或 JPEG，每张不超过 10 MB，最多 {n} 张；可以把图片拖到这里。盖章的通知请拍清楚整页。',
+  'pic.drop': '把图片拖到这里，或', 'pic.choose': '选择图片', 'pic.camera': '拍照',
+  'pic.alt_zh': '图{n}说明（中文）', 'pic.alt_en': '图{n}说明（英文，可不填）', 'pic.role': '图{n}是', 'pic.role.none': '（不分前后）',
+  'pic.role.before': '办理前', 'pic.role.after': '办理后', 'pic.remove': '删除', 'pic.remove_n': '删除图{n}', 'pic.removed': '图{n}已删除。',
+  'pic.no_preview': '无预览', 'pic.uploading': '正在上传 {name}……', 'pic.added': '{name} 已上传，请填写图片说明。',
+  'pic.field': '图{n}：',
+  'pic.err.type': '{name} 不是 PNG 或 JPEG 图片，不能上传。', 'pic.err.size': '{name} 有 {mb} MB，超过 10 MB，请缩小后再传。',
+  'pic.err.empty': '{name} 是空文件。', 'pic.err.count': '每条最多 {n} 张图片。', 'pic.err.alt': '请填写图{n}的中文说明。',
+  'pic.err.not_image': '{name} 不是可用的 PNG 或 JPEG 图片。', 'pic.err.image_too_large': '{name} 太大，不能使用。',
+  'pic.err.image_damaged': '{name} 文件已损坏或不完整，请重新导出后再传。', 'pic.err.unsupported_type': '{name} 不是 PNG 或 JPEG 图片。',
+  'pic.err.too_large': '{name} 超过 10 MB，请缩小后再传。', 'pic.err.rate_limited': '上传太频繁，请 {minutes} 分钟后再试。',
+  'pic.err.network': '连不上服务器，{name} 没有上传。',
+  'audit.image_upload': '上传图片'
 };

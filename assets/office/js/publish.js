@@ -145,6 +145,8 @@
     form.appendChild(LK.field(t('f.id'), idIn, t(isNew ? 'fh.id_new' : 'fh.id')));
     if (it.posting) form.appendChild(h('p', {class: 'notice-box', text: t('post.is_posting', {kind: t('post.tpl.' + it.posting)})}));
     SPECS[kind].forEach(function (f) { form.appendChild(control(kind, f, it)); });
+    var pictures = kind === 'channels' ? null : LK.pictures(kind, it);
+    if (pictures) form.appendChild(pictures.el);
     if (kind === 'board' && isNew) {
       var ids = h('input', {type: 'text', name: 'from_suggestions', value: (it.from_suggestions || []).join(', ')});
       form.appendChild(LK.field(t('f.suggestions'), ids, t('fh.suggestions')));
@@ -175,6 +177,11 @@
         else if (raw.length) r.item.from_suggestions = raw.map(Number);
       }
       if (it.posting) r.item.posting = it.posting;
+      if (pictures) {
+        var pr = pictures.read();
+        if (pr.err) r.errs.images = pr.err;
+        if (pr.images.length) r.item.images = pr.images;
+      }
       var names = Object.keys(r.errs);
       if (names.length) {
         names.forEach(function (n) { LK.fieldError(form, n, r.errs[n]); });
@@ -199,7 +206,10 @@
         if (e.fields) {
           var unplaced = [];
           Object.keys(e.fields).forEach(function (k) {
-            if (!LK.fieldError(form, k, e.fields[k])) unplaced.push(e.fields[k]);
+            /* images[N].x: beside the pictures, naming the picture */
+            var placed = LK.fieldError(form, k, e.fields[k]) ||
+              (/^images\b/.test(k) && LK.fieldError(form, 'images', LK.t('pic.field', {n: (parseInt((k.match(/\[(\d+)\]/) || [0, 0])[1], 10) + 1)}) + e.fields[k]));
+            if (!placed) unplaced.push(e.fields[k]);
           });
           LK.formError(form, unplaced.length ? unplaced.join(' ') : t('v.fix_below', {n: Object.keys(e.fields).length}));
           return;

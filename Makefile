@@ -151,8 +151,20 @@ run-office: deps
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: all $(BUILD)/san/kiosk $(BUILD)/san/kioskctl $(BUILD)/san/office $(BUILD)/san/officectl $($(BUILD)_TESTS) $($(BUILD)/san_TESTS)
+test-run: all $(BUILD)/san/kiosk $(BUILD)/san/kioskctl $(BUILD)/san/office $(BUILD)/san/officectl $($(BUILD)_TESTS) $($(BUILD)/san_TESTS) \
+	  $(SESSION_TOOLS)
 	@tests/run-tests.sh $(BUILD) $(BUILD)/san
+
+# The installed session under cage (tests/session/session-test.sh, run by
+# tests/run-tests.sh): a preload for cage that gives its headless backend an
+# output of a chosen size and a touch panel and keyboard, and a PNG compare.
+SESSION_TOOLS := $(BUILD)/tests/session/cage_shim.so $(BUILD)/tests/session/pngcmp
+$(BUILD)/tests/session/cage_shim.so: tests/session/cage_shim.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -fPIC -shared $(call pc,--cflags,wlroots wayland-server) $< -o $@ -ldl
+$(BUILD)/tests/session/pngcmp: tests/session/pngcmp.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 $(call pc,--cflags,libpng) $< -o $@ $(call pc,--libs,libpng)
 
 # The normal build's test programs under memcheck (tests/run-valgrind.sh:
 # its skip list, tests/valgrind.supp: library suppressions, each explained).

@@ -139,8 +139,44 @@ else
     fi
 fi
 rm -f "$brout"
+
+# The installed kiosk session under cage, headless, once (the normal
+# build; tests/session/session-test.sh): "session: N passed, N failed, N
+# skipped", or "session: skipped: no cage" (one skipped) where cage, grim,
+# zbarimg or systemd-analyze is missing; with LK_REQUIRE_CAGE=1 (CI) that
+# is a failure instead.
+seout=$(mktemp)
+t0=$(date +%s)
+tests/session/session-test.sh "$first_build" >"$seout" 2>&1
+src=$?
+t1=$(date +%s)
+se_line=$(grep '^session: [0-9]* passed, \|^session: skipped\|^session: FAILED' "$seout" | tail -1)
+if [ "$src" -eq 77 ]; then
+    if [ "${LK_REQUIRE_CAGE:-0}" = 1 ]; then   # CI: the session test must run
+        se_line="$se_line: FAILED (LK_REQUIRE_CAGE=1)"
+        bad=$((bad + 1)); fail=$((fail + 1))
+    else
+        skip=$((skip + 1))
+    fi
+else
+    grep -v '^session: [0-9]* passed, ' "$seout"
+    sum=$(echo "$se_line" | sed -n 's/^session: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p')
+    if [ -n "$sum" ]; then
+        set -- $sum
+        pass=$((pass + $1)); fail=$((fail + $2)); skip=$((skip + $3))
+        se_line="$se_line ($((t1 - t0)) s)"
+    else
+        se_line="session: FAILED to run (exit $src)"
+    fi
+    if [ "$src" -ne 0 ]; then
+        bad=$((bad + 1))
+        [ -n "$sum" ] && [ "$2" -gt 0 ] || fail=$((fail + 1))
+    fi
+fi
+rm -f "$seout"
 echo "$office_line"
 echo "$pg_line"
 echo "$br_line"
+echo "$se_line"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$bad" -eq 0 ]

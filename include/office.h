@@ -52,6 +52,7 @@ typedef struct OfficeReq {
     const char *body;              /* NUL-terminated; len excludes the NUL */
     size_t body_len;
     OstoreKiosk kiosk;             /* OFFICE_KIOSK: the kiosk that asked */
+    char kiosk_etag[OSTORE_ETAG_SIZE];  /* OFFICE_KIOSK: its feed's current ETag, or "" */
     void *auth;                    /* other roles: what their authoriser found */
     int64_t now;                   /* Unix seconds at the request's start */
     void *conn;                    /* the server's connection (office_req_header) */

@@ -154,6 +154,12 @@ OstoreResult ostore_enrol_redeem(Ostore *s, const char *code_hash, const char *t
  * OSTORE_NOTFOUND for an unknown or revoked token. */
 OstoreResult ostore_kiosk_by_token(Ostore *s, const char *token_hash, int64_t now,
                                    OstoreKiosk *out);
+/* The same, and in the same query the ETag of the kiosk's community's
+ * stored feed when that feed is current (made from the community's
+ * content revision), else "": a content poll's 304 in one query. */
+#define OSTORE_ETAG_SIZE 40
+OstoreResult ostore_kiosk_by_token_etag(Ostore *s, const char *token_hash, int64_t now,
+                                        OstoreKiosk *out, char etag[OSTORE_ETAG_SIZE]);
 
 /* ---- receiving (docs/PROTOCOL.md) ----
  * Each kind is recorded exactly once by its idempotency key (a primary key

@@ -376,6 +376,13 @@ static void test_clerk_drafts_manager_publishes_kiosks_get_it(void **state)
     /* Published by the manager: the new text replaces the old. */
     expect("POST", NOTICES "/lift-20261201/publish", "{\"version\":4}", &manager, 200, &r);
     resp_free(&r);
+    /* The first poll after the change, with the ETag it had: the new
+     * document, never a stale 304 (the feed is made again first). */
+    call("GET", "/api/content", NULL, NULL, NULL, token_cuihu, etag, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(r.body);
+    assert_non_null(strstr(r.body, "延期"));
+    resp_free(&r);
     feed(token_cuihu, etag2, sizeof etag2, &doc);
     assert_non_null(strstr(doc, "延期"));
     free(doc);

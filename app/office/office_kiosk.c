@@ -34,7 +34,8 @@ bool office_auth_kiosk(OfficeReq *rq, OfficeResp *rs)
     }
     char hash[OSTORE_HASH_HEX];
     office_hash_hex(token, strlen(token), hash);
-    OstoreResult r = ostore_kiosk_by_token(rq->store, hash, rq->now, &rq->kiosk);
+    OstoreResult r = ostore_kiosk_by_token_etag(rq->store, hash, rq->now, &rq->kiosk,
+                                                rq->kiosk_etag);
     if (r == OSTORE_OK)
         return true;
     if (r == OSTORE_NOTFOUND) {
@@ -400,6 +401,14 @@ bool office_kiosk_etag_match(const char *inm, const char *etag)
 
 void office_kiosk_content(OfficeReq *rq, OfficeResp *rs)
 {
+    /* The usual poll: the feed has not changed, and the authorising query
+     * brought its ETag. */
+    if (rq->kiosk_etag[0] &&
+        office_kiosk_etag_match(office_req_header(rq, "If-None-Match"), rq->kiosk_etag)) {
+        office_resp_text(rs, 304, NULL, "", 0);
+        office_resp_header(rs, "ETag", rq->kiosk_etag);
+        return;
+    }
     OstoreFeed f;
     char err[400];
     int rc = office_feed_current(rq->store, rq->kiosk.community_id, rq->now, &f, err, sizeof err);

@@ -255,13 +255,34 @@ OstoreResult ostore_enrol_redeem(Ostore *s, const char *code_hash, const char *t
     return r;
 }
 
-OstoreResult ostore_kiosk_by_token(Ostore *s, const char *token_hash, int64_t now,
-                                   OstoreKiosk *out)
+typedef struct {
+    OstoreKiosk *k;
+    char *etag;
+} OstoreKioskEtag;
+
+static void ostore_fill_kiosk_etag(OstoreStmt *st, void *out)
 {
-    OstoreResult r = ostore_one(s, ostore_prep(s, "SELECT " KIOSK_COLS KIOSK_FROM
+    OstoreKioskEtag *o = out;
+    ostore_fill_kiosk(st, o->k);
+    ostore_col(st, 8, o->etag, OSTORE_ETAG_SIZE);
+}
+
+OstoreResult ostore_kiosk_by_token_etag(Ostore *s, const char *token_hash, int64_t now,
+                                        OstoreKiosk *out, char etag[OSTORE_ETAG_SIZE])
+{
+    char none[OSTORE_ETAG_SIZE];
+    OstoreKioskEtag o = {out, etag ? etag : none};
+    o.etag[0] = '\0';
+    /* One query: the kiosk, and its community's feed ETag when the stored
+     * feed was made from the current revision (so a poll's 304 needs no
+     * other query). */
+    OstoreResult r = ostore_one(s, ostore_prep(s, "SELECT " KIOSK_COLS ","
+                                                  " CASE WHEN f.rev >= c.content_rev THEN f.etag"
+                                                  " ELSE '' END" KIOSK_FROM
+                                                  " LEFT JOIN feed f ON f.community_id = k.community_id"
                                                   " WHERE k.token_hash = ?"
                                                   " AND k.revoked_at IS NULL", "t", token_hash),
-                                ostore_fill_kiosk, out);
+                                ostore_fill_kiosk_etag, &o);
     /* Seen: kept coarse (a minute) so that polls do not each write. */
     if (r == OSTORE_OK && now - out->last_seen_at >= 60) {
         if (ostore_done(s, ostore_prep(s, "UPDATE kiosk SET last_seen_at = ? WHERE id = ?",
@@ -270,4 +291,10 @@ OstoreResult ostore_kiosk_by_token(Ostore *s, const char *token_hash, int64_t no
         out->last_seen_at = now;
     }
     return r;
+}
+
+OstoreResult ostore_kiosk_by_token(Ostore *s, const char *token_hash, int64_t now,
+                                   OstoreKiosk *out)
+{
+    return ostore_kiosk_by_token_etag(s, token_hash, now, out, NULL);
 }

@@ -6,7 +6,8 @@
  *     { method, path pattern, role, max body, handler }
  * For each request the server, in this order: finds the route (404, 405),
  * checks the body's size against the route's limit before reading it (413,
- * from Content-Length and again while reading), checks the time taken
+ * from Content-Length and again while reading; a route taking over 1 MiB
+ * is authorised before its body is read), checks the time taken
  * (408), authorises the role (401/403, office_auth_*), lends the handler a
  * store connection, and sends what the handler wrote. A handler parses,
  * calls the store, writes JSON; it never sees a body over its limit.

@@ -160,6 +160,14 @@ static void test_upload_refusals(void **state)
     assert_non_null(huge);
     memcpy(huge, png, len);
     refused(413, "too_large", UPLOAD, &li, NULL, "image/png", huge, big);
+    /* A large body without the right to send it: refused (authorised
+     * before the body is read, then answered once it has been dropped). */
+    refused(401, "unauthorized", UPLOAD, NULL, "", "image/png", huge, 5 << 20);
+    refused(403, "csrf", UPLOAD, &li, "", "image/png", huge, 5 << 20);
+    refused(404, "not_found", UPLOAD, &zhao, NULL, "image/png", huge, 5 << 20);
+    assert_int_equal(staffsrv_req_bin(&srv, "POST", UPLOAD, NULL, "", "image/png", huge, 5 << 20,
+                                      "Transfer-Encoding: chunked", &r), 401);
+    staffsrv_resp_free(&r);
     assert_int_equal(staffsrv_req_bin(&srv, "POST", UPLOAD, &li, NULL, "image/png", huge, big,
                                       "Transfer-Encoding: chunked", &r), 413);
     assert_string_equal(staffsrv_code(&r), "too_large");

@@ -46,7 +46,13 @@ typedef struct {
     size_t len, max, cap;          /* cap: bytes allocated for body */
     int64_t start_ms;
     int early;                     /* a refusal decided before the body (413, 404, 405) */
+    OfficeResp held;               /* early == OFFICE_HELD: the refusal to send after the body */
 } OfficeCall;
+
+/* A route taking bodies over this is authorised before its body is read,
+ * so that nobody without the right can make the server hold megabytes. */
+#define OFFICE_EARLY_AUTH_BODY (1u << 20)
+#define OFFICE_HELD 1              /* OfficeCall.early: refused, sent once the body is read */
 
 /* ---- database connections (one per request, reused) ---- */
 
@@ -312,6 +318,29 @@ static enum MHD_Result office_finish(Office *o, struct MHD_Connection *c, Office
     return office_send(c, &rs);
 }
 
+/* Before a large body is read: run the route's authoriser (a store lent
+ * for it); false with the refusal in call->held. A database failure is
+ * held too (503). The handler's own authorisation runs again at the end. */
+static bool office_authorise_early(Office *o, OfficeCall *call)
+{
+    OfficeReq *rq = &call->rq;
+    char err[300];
+    rq->store = office_store_get(o, err, sizeof err);
+    if (!rq->store) {
+        fprintf(stderr, "office: database: %s\n", err);
+        office_resp_error(&call->held, 503, "unavailable",
+                          "the database is not available; try again later");
+        office_resp_header(&call->held, "Retry-After", "5");
+        return false;
+    }
+    OfficeAuthFn auth = office_authorisers[call->route->role];
+    bool ok = !auth || auth(rq, &call->held);
+    office_store_put(o, rq->store);
+    rq->store = NULL;
+    rq->auth = NULL;
+    return ok;
+}
+
 static enum MHD_Result office_on_request(void *cls, struct MHD_Connection *c, const char *url,
                                          const char *method, const char *version,
                                          const char *upload_data, size_t *upload_data_size,
@@ -343,6 +372,12 @@ static enum MHD_Result office_on_request(void *cls, struct MHD_Connection *c, co
                                           : (size_t)o->conf.max_body_kb * 1024;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+        if (call->route->role != OFFICE_PUBLIC && call->max > OFFICE_EARLY_AUTH_BODY &&
+            declared <= 2 * (unsigned long long)call->max + 65536 &&
+            !office_authorise_early(o, call)) {
+            call->early = OFFICE_HELD;   /* nothing kept; the answer after the body */
+            return MHD_YES;
+        }
         if (declared > call->max && declared <= 2 * (unsigned long long)call->max + 65536) {
             /* Refused: nothing of it is kept, but it is read (and dropped)
              * before the 413 goes out, so that the client, still sending,
@@ -359,7 +394,7 @@ static enum MHD_Result office_on_request(void *cls, struct MHD_Connection *c, co
         return MHD_YES;
     }
     if (*upload_data_size > 0) {
-        if (call->early == 413) {
+        if (call->early == 413 || call->early == OFFICE_HELD) {
             /* Dropped so far: past twice the limit, give up on the client. */
             call->len += *upload_data_size;
             if (call->len > 2 * call->max + 65536)
@@ -406,6 +441,10 @@ static enum MHD_Result office_on_request(void *cls, struct MHD_Connection *c, co
         call->early = -1;
         return office_refuse(c, 413, "too_large", msg);
     }
+    if (call->early == OFFICE_HELD) {
+        call->early = -1;
+        return office_send(c, &call->held);
+    }
     if (call->early)
         return MHD_YES;    /* answered already */
     call->early = -1;
@@ -418,6 +457,7 @@ static void office_on_completed(void *cls, struct MHD_Connection *c, void **con_
     (void)cls; (void)c; (void)toe;
     OfficeCall *call = *con_cls;
     if (call) {
+        free(call->held.body);     /* a held refusal never sent */
         free(call->body);
         free(call);
         *con_cls = NULL;

@@ -12,6 +12,8 @@
 #    reaches the kiosk and changes the screen;
 #  - Alt+F4, Ctrl+Alt+Backspace, Ctrl+Alt+F2, Alt+Tab and Escape on a
 #    keyboard leave the same kiosk on the screen, with no other program;
+#  - no Mesa driver mapped by cage, Xwayland or the kiosk (the display path
+#    of docs/OPERATIONS.md);
 #  - memory (RSS and PSS of cage, Xwayland and the kiosk) at rest and after
 #    use, the whole session under 120 MB RSS at rest;
 #  - kill -9 of the kiosk, then of cage: the session is back on the screen
@@ -188,6 +190,15 @@ for size in 1920x1080 1080x1920; do
     [ "$got" = "$size" ] && ok "$size: the output is $got, the kiosk fills it" ||
         bad "$size: the screenshot is $got"
     [ "$size" = 1920x1080 ] && rest=$(mem)
+    # The display path: no Mesa driver (llvmpipe, swrast) in any of them.
+    gl=""
+    for name in cage Xwayland kiosk; do
+        for p in $(pids "$name"); do
+            grep -q '_dri\.so\|libgallium\|libLLVM' "/proc/$p/maps" && gl="$gl $name"
+        done
+    done
+    [ -z "$gl" ] && ok "$size: no OpenGL driver mapped by cage, Xwayland or the kiosk" ||
+        bad "$size: an OpenGL driver is mapped by:$gl"
 
     # A tap on the "Scan to connect" tile opens its page: QR codes.
     if tapat tile:connect home && diff=$(shows connect-$size connect 10); then

@@ -400,6 +400,13 @@ class Console:
         finally:
             self.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
+    def phone_redraw(self):
+        """Draw the page again at the phone width (set by the caller)."""
+        self.d.execute_script("LK.app && LK.me && LK.app.route();")
+        self.wait(lambda d: not [e for e in d.find_elements(By.CSS_SELECTOR, "#main p.muted")
+                                 if e.text.startswith("正在加载") or e.text.startswith("Loading")],
+                  "the page redrawn")
+
     def unlabelled(self):
         """Controls on the page a screen reader could not name: inputs,
         selects and text areas without a label, buttons and links
@@ -417,9 +424,10 @@ class Console:
             "width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True})
         try:
             if rerender:
-                self.d.execute_script("LK.app && LK.me && LK.app.route();")
-                self.wait(lambda d: not [e for e in d.find_elements(By.CSS_SELECTOR, "#main p.muted")
-                                         if e.text.startswith("正在加载")], "the page redrawn")
+                self.phone_redraw()
+            # A card shows only the fields that have something to say.
+            bad = self.d.execute_script(EMPTY_CARD_FIELDS_JS)
+            check(not bad, "empty fields shown on the phone's cards of %s: %s" % (name, bad))
             self.shot(name, "phone")
         finally:
             self.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -437,6 +445,18 @@ document.querySelectorAll('input, select, textarea, button, a[href]').forEach(fu
     name = Array.prototype.map.call(e.labels, function (l) { return l.textContent; }).join('').trim();
   if (!name && (e.tagName === 'BUTTON' || e.tagName === 'A')) name = e.textContent.trim();
   if (!name) bad.push(e.tagName.toLowerCase() + (e.name ? '[name=' + e.name + ']' : '') + (e.id ? '#' + e.id : ''));
+});
+return bad;
+"""
+
+
+EMPTY_CARD_FIELDS_JS = """
+var bad = [];
+document.querySelectorAll('table.cards-on-phone td').forEach(function (td) {
+  if (!td.getClientRects().length) return;
+  var s = td.textContent.replace(/\\s+/g, '');
+  if ((s === '' || s === '\u2014') && !td.querySelector('button, a, input, select, textarea, img, svg'))
+    bad.push((td.getAttribute('data-label') || td.className || 'a cell') + ': ' + JSON.stringify(td.textContent.trim()));
 });
 return bad;
 """
@@ -945,6 +965,87 @@ class Suite:
         # signs out by itself and says why.
         c.shows("您长时间没有操作", "#login-reason", timeout=120)
 
+    # -- 公示: the due cards agree with the postings listed under them --
+    def case_postings_page(self):
+        c = self.c
+        c.signed_in("wang")
+        c.page("#/postings", ".due-card")
+        c.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "section.posting"), "the postings so far")
+        # The imported sample has published account notices that name no
+        # kind: no card may say that nothing was ever posted.
+        published = [e.text for e in c.d.find_elements(By.CSS_SELECTOR, "section.posting")
+                     if "已发布" in e.text]
+        check(published, "a published posting listed: " + c.text("#main")[:400])
+        for card in c.d.find_elements(By.CSS_SELECTOR, ".due-card"):
+            check("还没有公示过" not in card.text,
+                  "a due card says never posted beside %s: %s" % (published[0][:60], card.text))
+        cards = " ".join(e.text for e in c.d.find_elements(By.CSS_SELECTOR, ".due-card"))
+        check("没有标明是哪一类" in cards, "the cards say the postings name no kind: " + cards[:300])
+        # A fee posting published through the office: its card gives the date.
+        api = Api(self.office.url).login("wang")
+        st, r = api.call("POST", "/api/office/communities/cuihu/notices", {
+            "category": "accounts", "posting": "fees", "status": "published",
+            "title": {"zh": "2026年物业服务费收支公示"}, "body": {"zh": "收入、支出明细见附表。"},
+            "publish_at": time.strftime("%Y-%m-%dT%H:%M:%S+08:00", time.gmtime(time.time() + 7 * 3600)),
+            "expire_at": time.strftime("%Y-%m-%dT%H:%M:%S+08:00", time.gmtime(time.time() + 40 * 86400))})
+        check(st == 201, "the API's fee posting: %s %s" % (st, r))
+        c.d.refresh()
+        c.el(".due-card")
+        c.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "section.posting"), "the postings so far")
+        fees = [e for e in c.d.find_elements(By.CSS_SELECTOR, ".due-card") if "物业服务费" in e.text]
+        check(fees and "上次公示" in fees[0].text and "现在该公示了" not in fees[0].text,
+              "the fee card after a fee posting: " + (fees[0].text if fees else c.text("#main")[:300]))
+        c.shows("物业服务费收支", "section.posting")
+        c.shot_both("postings")
+        c.click("button.lang")
+        c.shows("Postings so far", "#main")
+        c.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "section.posting"), "the postings so far")
+        check("Never posted" not in c.text("#main"), "English: " + c.text(".due-card")[:300])
+        check("Last posted" in c.text(".due-card"), "English fee card: " + c.text(".due-card")[:300])
+        c.shot_both("postings-en")
+        c.click("button.lang")
+        c.shows("已有的公示", "#main")
+
+    # -- the audit log on a phone: short pages of short entries --
+    def case_audit_compact_on_phone(self):
+        c = self.c
+        c.signed_in("admin")
+        st, r = Api(self.office.url).login("admin").call("GET", "/api/office/audit?limit=30")
+        for _ in range(max(0, 25 - len(r["items"]))):     # enough for more than a phone's page
+            Api(self.office.url).login("li")
+        for lang in ("zh", "en"):
+            c.page("#/audit", "#main table.audit tbody tr")
+            if lang == "en":
+                c.click("button.lang")
+                c.wait(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en",
+                       "the console in English")
+                c.el("#main table.audit tbody tr")
+            desk = len(c.d.find_elements(By.CSS_SELECTOR, "table.audit tbody tr"))
+            c.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True})
+            try:
+                c.phone_redraw()
+                c.el("#main table.audit tbody tr")
+                rows = c.d.find_elements(By.CSS_SELECTOR, "table.audit tbody tr")
+                check(desk > 20, "the test needs more than a phone's page of entries: %d" % desk)
+                check(len(rows) == 20, "entries on a phone's first page: %d" % len(rows))
+                c.button("加载更多" if lang == "zh" else "Show more")
+                tall = max(r.rect["height"] for r in rows)
+                check(tall <= 100, "an audit entry on a phone is %d px tall" % tall)
+                page = c.d.execute_script("return document.documentElement.scrollHeight;")
+                check(page <= 3 * PHONE[1], "the audit page on a phone is %d px long" % page)
+                bad = c.d.execute_script(EMPTY_CARD_FIELDS_JS)
+                check(not bad, "empty fields on the audit's cards: %s" % bad)
+                c.shot("audit" + ("" if lang == "zh" else "-en"), "phone")
+                # The next page comes on request.
+                c.button("加载更多" if lang == "zh" else "Show more").click()
+                c.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "table.audit tbody tr")) > 20,
+                       "the next page of entries")
+            finally:
+                c.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        c.click("button.lang")
+        c.shows("待办", "nav.sidenav")
+
     # -- every page, for the record --
     def case_every_page_screenshot(self):
         c = self.c
@@ -954,8 +1055,7 @@ class Suite:
         c.el("form.login-card")
         c.shot_both("login", rerender=False)
         c.signed_in("admin")
-        for name, hash_, ready in (("postings", "#/postings", "#main h1"),
-                                   ("stats", "#/stats", "#main h1"),
+        for name, hash_, ready in (("stats", "#/stats", "#main h1"),
                                    ("users", "#/users", "#main table"),
                                    ("audit", "#/audit", "#main table"),
                                    ("notice-new", "#/notices/new", "form.item-form")):
@@ -981,7 +1081,9 @@ CASES = [
     "sign_in_lockout",
     "english_toggle",
     "sign_out_everywhere",
+    "postings_page",
     "every_page_screenshot",
+    "audit_compact_on_phone",
     "keyboard_only",
     "idle_sign_out",
     "stopped_kiosk_turns_late",
@@ -1011,6 +1113,7 @@ DOC_SHOTS = {
     "office-stats.png": "office-stats-desktop.png",
     "office-users.png": "office-users-desktop.png",
     "office-audit.png": "office-audit-desktop.png",
+    "office-audit-phone.png": "office-audit-phone.png",
     "office-kiosk-reply.png": "kiosk-check-a-reply.png",
 }
 

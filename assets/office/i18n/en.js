@@ -121,6 +121,8 @@ window.LK.i18n.en = {
   'post.lead': 'Fee accounts, maintenance-fund use and common income must be posted on schedule. This page says when the next is due and records where and when each posting was on show.',
   'post.tpl.fee': 'Service fee accounts', 'post.tpl.fund': 'Maintenance fund use', 'post.tpl.income': 'Common income',
   'post.cadence': 'every {months} months, on show at least {days} days', 'post.last': 'Last posted: {time}', 'post.never': 'Never posted yet.',
+  'post.untyped': '{n} account postings were published without saying which kind (see "Postings so far" below).', 'post.untyped_chip': 'kind not given',
+  'post.untyped_due': 'Postings made from a template carry their kind; then this card says when the next one is due.',
   'post.next': 'Next due by {time} ({left})', 'post.due_now': 'Due now.', 'post.make': 'New from template',
   'post.history': 'Postings so far', 'post.none': 'No account postings yet.', 'post.show_record': 'Show the posting record',
   'post.not_shown': 'No kiosk has shown this posting yet.', 'post.shown': 'On show', 'post.days': 'Days in all', 'post.now': 'now',

@@ -121,6 +121,8 @@ window.LK.i18n.zh = {
   'post.lead': '物业费收支、维修资金使用、公共收益要按期公示。这里提醒下次公示的时间，并记录每份公示在哪台设备、从何时到何时显示过。',
   'post.tpl.fee': '物业服务费收支', 'post.tpl.fund': '维修资金使用', 'post.tpl.income': '公共收益收支',
   'post.cadence': '每{months}个月一次，每次至少公示{days}天', 'post.last': '上次公示：{time}', 'post.never': '还没有公示过。',
+  'post.untyped': '已发布{n}份账目公示，但没有标明是哪一类（见下方「已有的公示」）。', 'post.untyped_chip': '未标明类别',
+  'post.untyped_due': '按模板新建的公示会标明类别，之后这里会提醒下次公示的时间。',
   'post.next': '下次应在 {time} 前公示（{left}）', 'post.due_now': '现在该公示了。', 'post.make': '按模板新建',
   'post.history': '已有的公示', 'post.none': '还没有账目公示。', 'post.show_record': '查看公示记录',
   'post.not_shown': '还没有设备显示过这份公示。', 'post.shown': '显示时段', 'post.days': '合计天数', 'post.now': '至今',

@@ -50,7 +50,7 @@
       function reload() {
         LK.api('GET', '/api/office/users').then(function (r) {
           var items = (r && (r.users || r.items)) || [];
-          LK.clear(box).appendChild(h('table', {class: 'data cards-on-phone'},
+          LK.clear(box).appendChild(LK.markEmpty(h('table', {class: 'data cards-on-phone'},
             h('thead', null, h('tr', null, ['u.name', 'u.role', 'u.communities', 'col.state', 'col.action']
               .map(function (k) { return h('th', {scope: 'col', text: t(k)}); }))),
             h('tbody', null, items.map(function (u) {
@@ -68,7 +68,7 @@
                       .then(function () { LK.toast(t('u.disabled_ok', {name: u.name})); reload(); })
                       .catch(function (e) { b.disabled = false; LK.toast(LK.errText(e), 'error'); });
                   }}) : null));
-            }))));
+            })))));
         }).catch(function (e) { LK.clear(box).appendChild(LK.failBox(e)); });
       }
       main.appendChild(h('div', {class: 'page-head'}, h('h1', {text: t('nav.users')}), h('p', {class: 'muted', text: t('u.lead')})));
@@ -112,18 +112,20 @@
       box.appendChild(h('table', {class: 'data cards-on-phone audit'},
         h('thead', null, h('tr', null, ['a.time', 'a.user', 'a.action', 'field.community', 'a.target', 'a.summary']
           .map(function (k) { return h('th', {scope: 'col', text: t(k)}); }))), tbody));
+      // A phone gets short pages of compact entries (console.css), a desk a long table.
+      var limit = LK.narrow() ? 20 : 100;
       function load(before) {
-        LK.api('GET', '/api/office/audit' + LK.qs({limit: 100, before: before})).then(function (r) {
+        LK.api('GET', '/api/office/audit' + LK.qs({limit: limit, before: before})).then(function (r) {
           var items = (r && (r.items || r)) || [];
           items.forEach(function (a) {
             var ak = 'audit.' + String(a.action).replace(/\./g, '_'), an = t(ak);
-            tbody.appendChild(h('tr', null,
-              h('td', {'data-label': t('a.time'), text: LK.fmtTime(a.at)}),
-              h('td', {'data-label': t('a.user'), text: a.user || '—'}),
-              h('td', {'data-label': t('a.action'), text: an === ak ? a.action : an}),
-              h('td', {'data-label': t('field.community'), text: a.community ? LK.communityName(a.community) : '—'}),
-              h('td', {'data-label': t('a.target'), class: 'mono', text: a.target || '—'}),
-              h('td', {'data-label': t('a.summary'), text: auditSummary(a.summary)})));
+            tbody.appendChild(LK.markEmpty(h('tr', null,
+              h('td', {'data-label': t('a.time'), class: 'a-time', text: LK.fmtTime(a.at)}),
+              h('td', {'data-label': t('a.user'), class: 'a-user', text: a.user || '—'}),
+              h('td', {'data-label': t('a.action'), class: 'a-action', text: an === ak ? a.action : an}),
+              h('td', {'data-label': t('field.community'), class: 'a-comm', text: a.community ? LK.communityName(a.community) : '—'}),
+              h('td', {'data-label': t('a.target'), class: 'mono a-target', text: a.target || '—'}),
+              h('td', {'data-label': t('a.summary'), class: 'a-summary', text: auditSummary(a.summary)}))));
           });
           if (more) more.remove();
           var next = r && r.next;

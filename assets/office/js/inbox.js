@@ -196,7 +196,7 @@
             tbody);
           list.appendChild(table);
         }
-        (r.items || []).forEach(function (it) { tbody.appendChild(row(it)); });
+        (r.items || []).forEach(function (it) { tbody.appendChild(LK.markEmpty(row(it))); });
         if (more) more.remove();
         if (r.next) {
           more = h('button', {type: 'button', class: 'btn-ghost wide', text: t('more'),

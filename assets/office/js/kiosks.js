@@ -85,6 +85,7 @@
               .catch(function (e) { b.disabled = false; LK.toast(LK.errText(e), 'error'); });
           }}) : null)));
     });
+    LK.markEmpty(tbody);
     return h('table', {class: 'data cards-on-phone kiosk-table'},
       h('thead', null, h('tr', null, ['k.name', 'col.state', 'k.heartbeat', 'k.content', 'k.queue', 'k.version', 'col.action']
         .map(function (k) { return h('th', {scope: 'col', text: t(k)}); }))), tbody);

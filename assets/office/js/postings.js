@@ -12,7 +12,7 @@
       if (!kiosks.length) { box.appendChild(h('p', {class: 'muted', text: t('post.not_shown')})); }
       else box.appendChild(h('table', {class: 'data small cards-on-phone'},
         h('thead', null, h('tr', null, ['k.name', 'post.shown', 'post.days'].map(function (k) { return h('th', {scope: 'col', text: t(k)}); }))),
-        h('tbody', null, kiosks.map(function (k) {
+        LK.markEmpty(h('tbody', null, kiosks.map(function (k) {
           var iv = k.intervals || k.shown || [];
           var secs = k.total_s !== undefined ? k.total_s : iv.reduce(function (a, x) {
             var f = LK.toDate(x.from), to = LK.toDate(x.to) || new Date();
@@ -23,7 +23,7 @@
               return h('li', {text: LK.fmtTime(x.from) + ' – ' + (x.to ? LK.fmtTime(x.to) : t('post.now'))});
             }))),
             h('td', {'data-label': t('post.days'), class: 'num', text: (secs / 86400).toFixed(1)}));
-        }))));
+        })))));
       box.appendChild(h('a', {href: path + '.csv', download: '', class: 'btn-ghost small', text: t('post.csv')}));
     }).catch(function (e) { LK.clear(box).appendChild(LK.failBox(e)); });
   }
@@ -77,20 +77,45 @@
       main.appendChild(list);
       main.appendChild(rulesBox);
       main.appendChild(h('p', {class: 'muted small', text: t('post.rules_note')}));
+      // The account notices, asked for once: the history below and the
+      // due cards both read them.
+      var notices = LK.api('GET', LK.publishBase('notices')).then(function (r) {
+        return ((r && r.items) || []).filter(function (n) { return n.posting || n.category === 'accounts'; });
+      });
+      function wasShown(n) { return !!(n.published_at || n.live || n.status === 'published'); }
+      function latest(list) {
+        return list.reduce(function (a, n) {
+          var d = LK.toDate(n.publish_at);
+          return d && (!a || d.getTime() > a.getTime()) ? d : a;
+        }, null);
+      }
+      // What a due card says about the last posting of its kind: the
+      // office's record; else a published notice of that kind; else, when
+      // account notices were published without a kind (imported ones),
+      // that they exist, and never "never posted".
+      function dueCard(p, shown) {
+        var left = p.days_left;
+        var typed = shown.filter(function (n) { return n.posting === p.kind; });
+        var untyped = shown.filter(function (n) { return !n.posting; });
+        var last = p.last ? LK.toDate(p.last.publish_at) : latest(typed);
+        var unknown = !last && untyped.length > 0;
+        var due = p.due && !unknown;
+        return h('section', {class: 'card due-card' + (due ? ' is-overdue' : '')},
+          h('h3', {text: LK.tx(p.name) || t('post.tpl.' + p.kind)}),
+          h('p', {class: 'muted small', text: t('post.cadence', {months: p.every_months, days: p.min_days})}),
+          h('p', {class: 'due-last', text: last ? t('post.last', {time: LK.fmtDate(last)})
+            : unknown ? t('post.untyped', {n: untyped.length}) : t('post.never')}),
+          h('p', {class: due ? 'over' : unknown ? 'muted small' : '', text: unknown ? t('post.untyped_due')
+            : p.due || !p.next_due ? t('post.due_now') + (left < 0 ? ' ' + t('post.days_late', {n: -left}) : '')
+            : t('post.next', {time: LK.fmtDate(p.next_due), left: t('post.days_left', {n: left})})}),
+          h('a', {href: '#/notices/new?template=' + encodeURIComponent(p.kind), class: due ? 'btn-primary' : 'btn-ghost', text: t('post.make')}));
+      }
       function loadDue() {
-        LK.api('GET', LK.publishBase('postings-due')).then(function (r) {
+        Promise.all([LK.api('GET', LK.publishBase('postings-due')),
+          notices.catch(function () { return []; })]).then(function (both) {
+          var r = both[0], shown = both[1].filter(wasShown);
           LK.clear(due); LK.clear(chans);
-          ((r && r.postings) || []).forEach(function (p) {
-            var left = p.days_left;
-            due.appendChild(h('section', {class: 'card due-card' + (p.due ? ' is-overdue' : '')},
-              h('h3', {text: LK.tx(p.name) || t('post.tpl.' + p.kind)}),
-              h('p', {class: 'muted small', text: t('post.cadence', {months: p.every_months, days: p.min_days})}),
-              h('p', {text: p.last ? t('post.last', {time: LK.fmtDate(p.last.publish_at)}) : t('post.never')}),
-              h('p', {class: p.due ? 'over' : '', text: p.due || !p.next_due
-                ? t('post.due_now') + (left < 0 ? ' ' + t('post.days_late', {n: -left}) : '')
-                : t('post.next', {time: LK.fmtDate(p.next_due), left: t('post.days_left', {n: left})})}),
-              h('a', {href: '#/notices/new?template=' + encodeURIComponent(p.kind), class: p.due ? 'btn-primary' : 'btn-ghost', text: t('post.make')})));
-          });
+          ((r && r.postings) || []).forEach(function (p) { due.appendChild(dueCard(p, shown)); });
           ((r && r.channels) || []).forEach(function (c) {
             chans.appendChild(h('p', {class: 'notice-box warn', role: 'status', text: t('ch.reminder', {label: LK.tx(c.label),
               due: c.expired ? t('ch.expired_short') : c.expires_at ? LK.fmtDue(c.expires_at) : t('post.days_left', {n: c.days_left})})}));
@@ -101,14 +126,15 @@
         }).catch(function () { /* the due cards say what failed */ });
       }
       loadDue();
-      LK.api('GET', LK.publishBase('notices')).then(function (r) {
-        var items = ((r && r.items) || []).filter(function (n) { return n.posting || n.category === 'accounts'; });
+      notices.then(function (items) {
         LK.clear(list);
         if (!items.length) { list.appendChild(h('p', {class: 'empty', text: t('post.none')})); return; }
         items.forEach(function (n) {
           var rec = h('div', {class: 'record'});
           list.appendChild(h('section', {class: 'card posting'},
-            h('div', {class: 'posting-head'}, LK.statusBadge(n.status), ' ', h('strong', {text: LK.tx(n.title)}),
+            h('div', {class: 'posting-head'}, LK.statusBadge(n.status), ' ',
+              h('span', {class: 'cat', text: n.posting ? t('post.tpl.' + n.posting) : t('post.untyped_chip')}), ' ',
+              h('strong', {text: LK.tx(n.title)}),
               h('span', {class: 'muted small', text: ' ' + LK.fmtTime(n.publish_at) + ' – ' + LK.fmtTime(n.expire_at)})),
             h('button', {type: 'button', class: 'btn-ghost small', text: t('post.show_record'), onclick: function (ev) {
               ev.currentTarget.remove(); record(n, rec);

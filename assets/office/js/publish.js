@@ -319,6 +319,7 @@
             h('td', {'data-label': t(kind === 'channels' ? 'f.url' : 'col.when'), class: 'cell-when', text: when}),
             h('td', {class: 'cell-action'}, actions)));
         });
+        LK.markEmpty(tbody);
         list.appendChild(h('table', {class: 'data cards-on-phone'},
           h('thead', null, h('tr', null, ['col.status', 'col.title', kind === 'channels' ? 'f.url' : 'col.when', 'col.action']
             .map(function (k) { return h('th', {scope: 'col', text: t(k)}); }))), tbody));

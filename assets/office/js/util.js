@@ -63,6 +63,24 @@ LK.append = function (el, kid) {
   return el;
 };
 
+/* Mark the table cells of root that show nothing (no text but "—" and no
+ * control): on a phone, where rows are cards, they are hidden with their
+ * labels (console.css); a desktop table keeps them for its columns. */
+LK.markEmpty = function (root) {
+  Array.prototype.forEach.call(root.querySelectorAll('td'), function (td) {
+    var s = td.textContent.replace(/\s+/g, '');
+    td.classList.toggle('is-empty', (s === '' || s === '—') &&
+      !td.querySelector('button, a, input, select, textarea, img, svg'));
+  });
+  return root;
+};
+
+/* Whether the console is laid out for a phone (the width console.css's
+ * phone rules start at). */
+LK.narrow = function () {
+  return !!(window.matchMedia && window.matchMedia('(max-width: 760px)').matches);
+};
+
 LK.clear = function (el) { while (el.firstChild) el.removeChild(el.firstChild); return el; };
 
 LK.$ = function (sel, root) { return (root || document).querySelector(sel); };

@@ -101,8 +101,9 @@ $(eval $(call variant,$(BUILD)/san,-O1 -g $(SAN)))
 
 # Fuzzing (docs/TESTING.md). The targets' bodies (tests/fuzz/) also run in
 # make test: test_fuzz_regress replays the seeds and every saved crash.
-FUZZ_NAMES   := content textedit layout replay office
-FUZZ_SUPPORT := tests/fuzz/fuzz_targets.c tests/fuzz/fuzz_text.c tests/fuzz/office_targets.c
+FUZZ_NAMES   := content textedit layout replay office image
+FUZZ_SUPPORT := tests/fuzz/fuzz_targets.c tests/fuzz/fuzz_text.c tests/fuzz/office_targets.c \
+                tests/fuzz/image_targets.c
 $(BUILD)/tests/test_fuzz_regress: $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(FUZZ_SUPPORT))
 $(BUILD)/san/tests/test_fuzz_regress: $(patsubst tests/%.c,$(BUILD)/san/tests/%.o,$(FUZZ_SUPPORT))
 

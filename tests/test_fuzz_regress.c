@@ -121,6 +121,12 @@ static void test_office(void **state)
     run("office");
 }
 
+static void test_image(void **state)
+{
+    (void)state;
+    run("image");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +135,7 @@ int main(void)
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_replay),
         cmocka_unit_test(test_office),
+        cmocka_unit_test(test_image),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,6 +42,7 @@ FuzzTarget fuzz_target(const char *name)
         {"layout", fuzz_layout},
         {"replay", fuzz_replay},
         {"office", fuzz_office},
+        {"image", fuzz_image},
     };
     for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
         if (strcmp(name, tab[i].name) == 0)

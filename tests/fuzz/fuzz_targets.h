@@ -27,9 +27,14 @@ int fuzz_replay(const uint8_t *data, size_t size);
  * tokens, content validation, the reply page. */
 int fuzz_office(const uint8_t *data, size_t size);
 
+/* Pictures (tests/fuzz/image_targets.c): image_probe, image_decode_fit
+ * into a box the first two bytes choose, image_pixels_free. */
+int fuzz_image(const uint8_t *data, size_t size);
+
 typedef int (*FuzzTarget)(const uint8_t *data, size_t size);
 
-/* The targets by name ("content", "textedit", "layout", "replay", "office"), or NULL. */
+/* The targets by name ("content", "textedit", "layout", "replay", "office",
+ * "image"), or NULL. */
 FuzzTarget fuzz_target(const char *name);
 
 #endif

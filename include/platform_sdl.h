@@ -37,7 +37,10 @@ void clock_init(Clock *c, int64_t fixed_start_ms, bool fixed);
 int64_t clock_now(const Clock *c);
 
 /* Run the window until it is closed: wait for input or the next timer,
- * redraw only when something changed. Returns the exit status. */
-int platform_run(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Clock *clock, bool allow_quit);
+ * redraw only when something changed. Returns the exit status. An event
+ * of type stop_event (SIGTERM, SIGINT: kiosk_main.c) ends it in every
+ * mode; closing the window (SDL_QUIT) only when allow_quit. */
+int platform_run(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Clock *clock, bool allow_quit,
+                 Uint32 stop_event);
 
 #endif

@@ -1,6 +1,9 @@
 /* kiosk_main.c - the kiosk program: options, window or headless modes. */
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +16,7 @@
 #include "timeutil.h"
 
 typedef struct {
-    const char *config, *content, *data_dir, *screenshot, *screen, *replay;
+    const char *config, *content, *data_dir, *screenshot, *screen, *replay, *prelude;
     const char *now;
     int w, h;
     int lang;            /* -1 = from config */
@@ -34,8 +37,11 @@ static void usage(FILE *f)
           "  --now ISO8601        run the clock from this time\n"
           "  --screenshot OUT.png render one frame without a display and exit\n"
           "  --screen NAME        with --screenshot: home, notices, notice:ID,\n"
-          "                       events, event:ID\n"
+          "                       events, event:ID; on the window too (staff-pin, not\n"
+          "                       the staff panel: that needs the PIN)\n"
           "  --replay FILE        play a script (docs/REPLAY.md), then exit\n"
+          "  --prelude FILE       play a script (docs/REPLAY.md; taps, no waits) on the\n"
+          "                       window, then run as usual (tests: SIGTERM in a mode)\n"
           "  --exit-after-first-frame  benchmarking aid: exit as soon as the window\n"
           "                       shows its first frame (docs/BENCHMARKS.md)\n"
           "  --help               this text\n", f);
@@ -61,6 +67,7 @@ static int parse_options(int argc, char **argv, Options *o)
         {"size", required_argument, 0, 's'},     {"lang", required_argument, 0, 'l'},
         {"now", required_argument, 0, 'n'},      {"screenshot", required_argument, 0, 'o'},
         {"screen", required_argument, 0, 'S'},   {"replay", required_argument, 0, 'r'},
+        {"prelude", required_argument, 0, 'P'},
         {"exit-after-first-frame", no_argument, 0, 'F'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
@@ -94,6 +101,7 @@ static int parse_options(int argc, char **argv, Options *o)
         case 'n': o->now = optarg; break;
         case 'o': o->screenshot = optarg; break;
         case 'S': o->screen = optarg; break;
+        case 'P': o->prelude = optarg; break;
         case 'r': o->replay = optarg; break;
         case 'F': o->exit_after_first_frame = true; break;
         case 'h': usage(stdout); return 0;
@@ -104,8 +112,12 @@ static int parse_options(int argc, char **argv, Options *o)
         fprintf(stderr, "kiosk: unexpected argument %s\n", argv[optind]);
         return 2;
     }
-    if (o->screen && !o->screenshot) {
-        fprintf(stderr, "kiosk: --screen goes with --screenshot\n");
+    if (o->screen && o->replay) {
+        fprintf(stderr, "kiosk: --screen goes with --screenshot or the window, not --replay\n");
+        return 2;
+    }
+    if (o->prelude && (o->screenshot || o->replay)) {
+        fprintf(stderr, "kiosk: --prelude is for the window, not --screenshot or --replay\n");
         return 2;
     }
     if (o->exit_after_first_frame && (o->screenshot || o->replay)) {
@@ -237,6 +249,30 @@ static int run_replay(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Replay *rp
     return 0;
 }
 
+/* SIGTERM and SIGINT stop the kiosk cleanly in every mode, fullscreen
+ * or not, whether SDL installed its handlers or not (the service sets
+ * SDL_NO_SIGNAL_HANDLERS=1): they are blocked in every thread, and this
+ * one waits for them and posts the main loop a stop event, which wakes
+ * it at once (docs/OPERATIONS.md). */
+static sigset_t stop_signals;
+static atomic_bool watcher_ending;
+static Uint32 stop_event = (Uint32)-1;
+
+static void *signal_watcher(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        int sig;
+        if (sigwait(&stop_signals, &sig) != 0)
+            continue;
+        if (atomic_load(&watcher_ending))
+            return NULL;
+        SDL_Event ev = {.type = stop_event};
+        ev.user.code = sig;
+        SDL_PushEvent(&ev);
+    }
+}
+
 int main(int argc, char **argv)
 {
     /* Every file the kiosk makes (the database and its -wal and -shm,
@@ -279,7 +315,8 @@ int main(int argc, char **argv)
     if (!o.now)
         start = kiosk_clock_boot(&cfg, &wc, start, time_mono_ms());
     Replay rp = {0};
-    if (o.replay && replay_load(o.replay, &rp, err, sizeof err) < 0) {
+    const char *script = o.replay ? o.replay : o.prelude;
+    if (script && replay_load(script, &rp, err, sizeof err) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
         return 2;
     }
@@ -295,11 +332,23 @@ int main(int argc, char **argv)
         SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
     if (cfg.software_render)
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    /* Before SDL or the kiosk start any thread: they all inherit the mask. */
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     if (SDL_Init(headless ? 0 : SDL_INIT_VIDEO) < 0) {
         fprintf(stderr, "kiosk: cannot start SDL: %s\n", SDL_GetError());
         replay_free(&rp);
         return 1;
     }
+    pthread_t watcher;
+    stop_event = SDL_RegisterEvents(1);
+    bool watching = stop_event != (Uint32)-1 &&
+                    pthread_create(&watcher, NULL, signal_watcher, NULL) == 0;
+    if (!watching)   /* SIGTERM then ends the process as it always did */
+        pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
     SDL_Window *win = NULL;
     SDL_Surface *surf = NULL;
     SDL_Renderer *sdl = NULL;
@@ -347,6 +396,12 @@ int main(int argc, char **argv)
     if (o.lang >= 0)
         app_set_lang(kiosk_app(k), (Lang)o.lang);
     if (o.screenshot) {
+        if (o.screen && strcmp(o.screen, "staff") == 0) {
+            fprintf(stderr, "kiosk: --screen staff: on the window the panel opens with the"
+                            " PIN (--screen staff-pin)\n");
+            rc = 2;
+            goto out;
+        }
         if (o.screen && app_open(kiosk_app(k), o.screen) < 0) {
             fprintf(stderr, "kiosk: --screen %s: no such screen or item\n", o.screen);
             rc = 2;
@@ -360,6 +415,19 @@ int main(int argc, char **argv)
     } else {
         Clock clock;
         clock_init(&clock, start, o.now != NULL);
+        if (o.screen && strcmp(o.screen, "staff") == 0) {
+            fprintf(stderr, "kiosk: --screen staff: on the window the panel opens with the"
+                            " PIN (--screen staff-pin)\n");
+            rc = 2;
+            goto out;
+        }
+        if (o.screen && app_open(kiosk_app(k), o.screen) < 0) {
+            fprintf(stderr, "kiosk: --screen %s: no such screen or item\n", o.screen);
+            rc = 2;
+            goto out;
+        }
+        if (o.prelude && (rc = run_replay(k, sdl, r, &rp, start, o.prelude)) != 0)
+            goto out;
         if (o.exit_after_first_frame) {
             /* platform_run draws and presents before it first waits for
              * events, so a quit queued now ends it right after frame one. */
@@ -367,10 +435,15 @@ int main(int argc, char **argv)
             SDL_PushEvent(&quit);
         }
         rc = platform_run(k, sdl, r, &clock,
-                          !cfg.fullscreen || o.exit_after_first_frame);
+                          !cfg.fullscreen || o.exit_after_first_frame, stop_event);
     }
 out:
     kiosk_close(k);
+    if (watching) {
+        atomic_store(&watcher_ending, true);
+        pthread_kill(watcher, SIGTERM);   /* blocked here: sigwait takes it */
+        pthread_join(watcher, NULL);
+    }
     render_destroy(r);
     SDL_DestroyRenderer(sdl);
     if (surf)

@@ -120,7 +120,8 @@ static int64_t run_now(Kiosk *k, const Clock *c)
     return c->fixed ? clock_now(c) : kiosk_clock(k, time_now_ms(), time_mono_ms());
 }
 
-int platform_run(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Clock *clock, bool allow_quit)
+int platform_run(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Clock *clock, bool allow_quit,
+                 Uint32 stop_event)
 {
     bool dirty = true;
     Fingers fingers = {0};
@@ -145,7 +146,9 @@ int platform_run(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Clock *clock, b
             Input in;
             int w, h;
             platform_view_size(sdl, &w, &h);
-            if (ev.type == SDL_QUIT) {
+            if (ev.type == stop_event) {
+                return 0;   /* SIGTERM or SIGINT: kiosk_close follows at once */
+            } else if (ev.type == SDL_QUIT) {
                 if (allow_quit)
                     return 0;
             } else if (ev.type == SDL_WINDOWEVENT) {

@@ -48,7 +48,11 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' TERM INT
-shim=$(cd "$build/tests/session" && pwd)/cage_shim.so
+# The session's user may not be able to read this tree (a clone under
+# /root): what it runs comes from the scratch directory.
+mkdir -p "$t/bin"
+cp "$build/tests/session/cage_shim.so" tests/session/supervise.sh "$t/bin/"
+shim=$t/bin/cage_shim.so
 pngcmp=$(cd "$build/tests/session" && pwd)/pngcmp
 export TZ=${TZ:-Asia/Shanghai}
 
@@ -164,8 +168,8 @@ tapat() {   # tapat ID NAME: tap the middle of hit region ID of $t/NAME.hits
 
 start_session() {
     rm -f "$ctl"
-    $run env LD_PRELOAD="$shim" LK_SHIM_OUTPUT="$size" LK_SHIM_SOCKET="$ctl" \
-        tests/session/supervise.sh "$unit" "$dest" 2>>"$t/session.log" &
+    $run env -C "$t" LD_PRELOAD="$shim" LK_SHIM_OUTPUT="$size" LK_SHIM_SOCKET="$ctl" \
+        "$t/bin/supervise.sh" "$unit" "$dest" 2>>"$t/session.log" &
     sup=$!
 }
 stop_session() {

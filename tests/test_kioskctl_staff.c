@@ -137,9 +137,17 @@ static void test_keygen(void **state)
     assert_int_equal(ctl(f, "keygen"), 2);
     assert_non_null(strstr(f->err, "--out DIR is required"));
     assert_int_equal(ctl(f, "keygen", "--out"), 2);
-    assert_int_equal(ctl(f, "keygen", "--out", keys), 2);   /* no such directory */
-    mkdir(keys, 0700);
+    /* A directory that does not exist yet is made, 0700; a missing parent is refused. */
+    char *deep = tmpdir_path(f->dir, "no/such/parent");
+    assert_int_equal(ctl(f, "keygen", "--out", deep), 2);
+    assert_non_null(strstr(f->err, "cannot make the directory"));
+    free(deep);
     assert_int_equal(ctl(f, "keygen", "--out", keys), 0);
+    struct stat ds;
+    assert_int_equal(stat(keys, &ds), 0);
+    assert_true(S_ISDIR(ds.st_mode));
+    assert_int_equal(ds.st_mode & 0777, 0700);
+    assert_non_null(strstr(f->out, "made"));
     char *k = tmpdir_path(keys, "office.key");
     struct stat st;
     assert_int_equal(stat(k, &st), 0);
@@ -265,7 +273,7 @@ static void test_list_and_purge(void **state)
     assert_int_equal(ctl(f, "list"), 0);
     assert_null(strstr(f->out, TEXT));             /* metadata only */
     assert_non_null(strstr(f->out, "3 submissions"));
-    assert_non_null(strstr(f->out, "contact:yes"));
+    assert_non_null(strstr(f->out, "  yes\n"));           /* the contact column */
     assert_int_equal(ctl(f, "list", "--text"), 0);  /* plain mode: allowed, audited */
     assert_non_null(strstr(f->out, TEXT));
     char *a = audit_text(f);
@@ -310,12 +318,69 @@ static void test_failures_exit_1(void **state)
     assert_int_equal(ctl(f, "--config", "/nonexistent.conf", "status"), 2);
 }
 
+/* The display column (cells) where each of the first five columns of a
+ * line starts, as a terminal shows it. */
+static void starts(const char *line, int out[6])
+{
+    int cell = 0, col = 0, spaces = 2;   /* the line's start counts as a gap */
+    for (const char *p = line; *p && *p != '\n' && col < 6; ) {
+        unsigned char c = (unsigned char)*p;
+        if (c == ' ') {
+            spaces++;
+        } else {
+            if (spaces >= 2)
+                out[col++] = cell;   /* a column begins after two or more spaces */
+            spaces = 0;
+        }
+        int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        cell += n == 3 ? 2 : 1;      /* CJK (three UTF-8 bytes here) takes two cells */
+        p += n;
+    }
+}
+
+/* kioskctl list: every row's columns start where the header's do, also
+ * with a topic longer than the header's column and in every state. */
+static void test_list_columns_line_up(void **state)
+{
+    Fx *f = *state;
+    char err[300], receipt[OUTBOX_RECEIPT_SIZE];
+    OutboxLimits lim = {0, 0, "cleaning_and_environment,repairs"};
+    Outbox *ob = outbox_open(f->data, &lim, err, sizeof err);
+    assert_non_null(ob);
+    int64_t now = time(NULL);
+    assert_int_equal(outbox_push(ob, "cleaning_and_environment", TEXT, NULL, "zh", now, receipt,
+                                 err, sizeof err), OUTBOX_OK);
+    assert_int_equal(outbox_push(ob, "repairs", TEXT, "13800000000", "en", now, receipt, err,
+                                 sizeof err), OUTBOX_OK);
+    outbox_close(ob);
+    assert_int_equal(ctl(f, "list"), 0);
+    const char *line = f->out;
+    int head[6] = {0}, row[6] = {0}, rows = 0;
+    starts(line, head);
+    assert_true(strncmp(line, "receipt", 7) == 0);
+    assert_non_null(strstr(line, "contact"));
+    for (line = strchr(line, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+        const char *nl = strchr(line + 1, '\n');
+        if (nl && nl - (line + 1) >= 11 && strncmp(nl - 11, "submissions", 11) == 0)
+            break;   /* "N submissions" */
+        memset(row, 0, sizeof row);
+        starts(line + 1, row);
+        for (int i = 0; i < 6; i++)
+            if (row[i] != head[i])
+                fail_msg("column %d starts at %d, under a header at %d:\n%s", i, row[i],
+                         head[i], f->out);
+        rows++;
+    }
+    assert_int_equal(rows, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_help_for_each_command, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_pin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keygen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_columns_line_up, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_and_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_and_purge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failures_exit_1, setup, teardown),

@@ -7,6 +7,7 @@
 #include "pin.h"
 #include "seal.h"
 #include "staff.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -243,9 +244,18 @@ int staffctl_keygen(const StaffctlEnv *e, int argc, char **argv)
                 " office.key go)\n");
         return STAFFCTL_USAGE;
     }
+    /* A directory that does not exist yet is made, for the office's eyes
+     * only (0700); its parent must exist. */
     struct stat st;
-    if (stat(out, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "kioskctl: keygen: %s: no such directory\n", out);
+    if (stat(out, &st) < 0) {
+        if (errno != ENOENT || mkdir(out, 0700) < 0) {
+            fprintf(stderr, "kioskctl: keygen: cannot make the directory %s: %s\n", out,
+                    strerror(errno));
+            return errno == ENOENT || errno == ENOTDIR ? STAFFCTL_USAGE : STAFFCTL_FAIL;
+        }
+        printf("made %s (mode 0700)\n", out);
+    } else if (!S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "kioskctl: keygen: %s is not a directory\n", out);
         return STAFFCTL_USAGE;
     }
     char err[600];
@@ -307,17 +317,62 @@ int staffctl_open(const StaffctlEnv *e, int argc, char **argv)
     return STAFFCTL_OK;
 }
 
+/* Columns on a terminal: a CJK character takes two cells, so they are
+ * padded by display width, not by bytes. */
+static int staffctl_cells(const char *s)
+{
+    int w = 0;
+    size_t len = strlen(s);
+    while (len > 0) {
+        unsigned cp;
+        size_t n = utf8_decode(s, len, &cp);
+        s += n;
+        len -= n;
+        if (cp < 0x20 || (cp >= 0x300 && cp <= 0x36F) || cp == 0x200B)
+            continue;   /* control, combining, zero width */
+        bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1FAFF) ||
+                    (cp >= 0x20000 && cp <= 0x3FFFD);
+        w += wide ? 2 : 1;
+    }
+    return w;
+}
+
+/* s, then spaces up to `cells` display cells and the two between columns. */
+static void staffctl_cell(const char *s, int cells)
+{
+    int pad = cells - staffctl_cells(s);
+    printf("%s%*s", s, (pad > 0 ? pad : 0) + 2, "");
+}
+
+enum { COL_RECEIPT, COL_DATE, COL_STATE, COL_TOPIC, COL_LANG, COL_N };
+static const char *const list_head[COL_N] = {"receipt", "date", "state", "topic", "lang"};
+
 typedef struct {
     bool text;
+    bool measure;          /* the first pass: only the columns' widths */
+    int width[COL_N];
 } StaffctlList;
 
 static int staffctl_list_row(const OutboxRow *r, void *ctx)
 {
-    const StaffctlList *l = ctx;
+    StaffctlList *l = ctx;
     char receipt[OUTBOX_RECEIPT_SIZE];
     outbox_format_receipt(r->receipt, receipt);
-    printf("%s  %s  %-9s  %-10s  %s  contact:%s%s\n", receipt, r->day, r->state, r->topic,
-           r->lang, r->contact ? "yes" : "no", r->sealed ? "  sealed" : "");
+    const char *col[COL_N] = {receipt, r->day, r->state, r->topic, r->lang};
+    if (l->measure) {
+        for (int i = 0; i < COL_N; i++) {
+            int w = staffctl_cells(col[i]);
+            if (w > l->width[i])
+                l->width[i] = w;
+        }
+        return 0;
+    }
+    for (int i = 0; i < COL_N; i++)
+        staffctl_cell(col[i], l->width[i]);
+    printf("%s%s\n", r->contact ? "yes" : "no", r->sealed ? "  sealed" : "");
     if (l->text) {
         printf("    text: %s\n", r->sealed ? "(sealed)" : r->text);
         if (r->contact)
@@ -328,7 +383,7 @@ static int staffctl_list_row(const OutboxRow *r, void *ctx)
 
 int staffctl_list(const StaffctlEnv *e, int argc, char **argv)
 {
-    StaffctlList l = { false };
+    StaffctlList l = { false, false, {0} };
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--text") == 0)
             l.text = true;
@@ -346,9 +401,23 @@ int staffctl_list(const StaffctlEnv *e, int argc, char **argv)
     if (!ob)
         return STAFFCTL_FAIL;
     char err[400];
-    printf("receipt    date        state      topic       lang\n");
-    int64_t n = outbox_each(ob, OUTBOX_WAITING | OUTBOX_DELIVERED | OUTBOX_DEAD |
-                            OUTBOX_EXPORTED, staffctl_list_row, &l, err, sizeof err);
+    /* Two passes: the widths of the columns, then the rows under a header
+     * that lines up with them. */
+    unsigned states = OUTBOX_WAITING | OUTBOX_DELIVERED | OUTBOX_DEAD | OUTBOX_EXPORTED;
+    for (int i = 0; i < COL_N; i++)
+        l.width[i] = staffctl_cells(list_head[i]);
+    l.measure = true;
+    bool snap = outbox_read_begin(ob) == 0;   /* both passes see the same rows */
+    int64_t n = outbox_each(ob, states, staffctl_list_row, &l, err, sizeof err);
+    if (n >= 0) {
+        l.measure = false;
+        for (int i = 0; i < COL_N; i++)
+            staffctl_cell(list_head[i], l.width[i]);
+        printf("contact\n");
+        n = outbox_each(ob, states, staffctl_list_row, &l, err, sizeof err);
+    }
+    if (snap)
+        outbox_read_end(ob);
     outbox_close(ob);
     if (l.text)
         staffctl_audit(e, "kioskctl list --text", n < 0 ? "failed" : "ok: %lld shown",

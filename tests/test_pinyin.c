@@ -290,6 +290,24 @@ static void test_predictions(void **state)
 
     assert_true(pinyin_predict(py, "停车") > 0);
     assert_true(find("场") >= 0 || find("位") >= 0);
+    /* After 电梯坏了 the engine knows no word starting with 坏了 and fell
+     * back to 了 alone (了解, 了吗, 了一场: "解 吗 一场"): punctuation
+     * instead. A 了 picked on its own still predicts 了解. */
+    assert_int_equal(pinyin_predict(py, "电梯坏了"), 4);
+    assert_string_equal(pinyin_candidate(py, 0), "，");
+    assert_string_equal(pinyin_candidate(py, 1), "。");
+    assert_int_equal(find("解"), -1);
+    assert_int_equal(find("一场"), -1);
+    assert_int_equal(pinyin_choose(py, 0, out, sizeof out), 1);
+    assert_string_equal(out, "，");
+    assert_int_equal(pinyin_predict(py, "这样行吗"), 4);
+    assert_string_equal(pinyin_candidate(py, 0), "？");
+    assert_true(pinyin_predict(py, "了") > 0);
+    assert_true(find("解") >= 0);
+    assert_true(pinyin_predict(py, "小区的") > 0);      /* 的: a noun follows, kept */
+    assert_int_equal(find("，"), -1);
+    assert_true(pinyin_predict(py, "小区的物业") > 0);
+    assert_true(find("管理") >= 0);
     /* A letter ends predictions. */
     type("a");
     assert_false(pinyin_predicting(py));

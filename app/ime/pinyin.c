@@ -603,6 +603,61 @@ static bool pinyin_is_han(uint32_t cp)
            (cp >= 0xF900 && cp <= 0xFAFF);
 }
 
+/* A particle that usually ends a clause (了 in 坏了, 吗, 呢, 吧, ...); not 的,
+ * which is followed by a noun (小区的物业). */
+static bool pinyin_is_particle(uint16_t c)
+{
+    static const uint16_t particles[] = {0x4E86 /* 了 */, 0x5417 /* 吗 */,
+                                         0x5462 /* 呢 */, 0x5427 /* 吧 */, 0x554A /* 啊 */,
+                                         0x5440 /* 呀 */, 0x54E6 /* 哦 */, 0x561B /* 嘛 */,
+                                         0x5566 /* 啦 */};
+    for (size_t i = 0; i < sizeof particles / sizeof *particles; i++)
+        if (particles[i] == c)
+            return true;
+    return false;
+}
+
+/* googlepinyin predicts the rest of dictionary words that begin with the
+ * longest tail of the history it knows as a word's start. After 电梯坏了
+ * no word begins with 坏了, so it falls back to 了 alone and offers the
+ * rest of words that begin with 了 (了解, 了吗, 了一场, 了解一下: 解 吗
+ * 一场 解一下): the particle that closed the clause taken as the start of
+ * a new word. When the engine fell back to a particle that ends a longer
+ * history, what follows is more likely punctuation: offer that instead. */
+static void pinyin_after_particle(Pinyin *p, const uint16_t *his, size_t k)
+{
+    static uint16_t stops[2][4][IM_MAX_PREDICT_SIZE + 1] = {
+        {{0xFF0C}, {0x3002}, {0xFF01}, {0xFF1F}},   /* ， 。 ！ ？ */
+        {{0xFF1F}, {0xFF0C}, {0x3002}, {0xFF01}},   /* after 吗 and 呢: ？ first */
+    };
+    if (k < 2 || p->npred == 0 || !pinyin_is_particle(his[k - 1]))
+        return;
+    /* The first few of the whole history's predictions, against those of
+     * the particle alone: the same means the engine matched only it. */
+    enum { CMP = 6 };
+    uint16_t first[CMP][IM_MAX_PREDICT_SIZE + 1];
+    size_t n = p->npred < CMP ? p->npred : CMP;
+    memcpy(first, p->pred, n * sizeof first[0]);
+    uint16_t one[2] = {his[k - 1], 0};
+    uint16_t (*alone)[IM_MAX_PREDICT_SIZE + 1] = NULL;
+    size_t na = im_get_predicts(one, &alone);
+    /* The particle alone known as no word's start (吗): the engine fell
+     * back to its most frequent characters (的 了 你 在), as odd. Else
+     * the totals differ (23, 13) but the lists agree. */
+    bool same = !alone || na == 0 || na >= n;
+    for (size_t i = 0; alone && na > 0 && same && i < n; i++)
+        same = memcmp(first[i], alone[i], sizeof first[0]) == 0;
+    if (!same) {   /* the longer history matched: its predictions again */
+        p->npred = im_get_predicts(his, &p->pred);
+        if (!p->pred)
+            p->npred = 0;
+        return;
+    }
+    bool ask = his[k - 1] == 0x5417 || his[k - 1] == 0x5462;
+    p->pred = stops[ask];
+    p->npred = 4;
+}
+
 size_t pinyin_predict(Pinyin *p, const char *history_utf8)
 {
     pinyin_clear(p);
@@ -635,6 +690,7 @@ size_t pinyin_predict(Pinyin *p, const char *history_utf8)
     p->npred = im_get_predicts(his, &p->pred);
     if (!p->pred)
         p->npred = 0;
+    pinyin_after_particle(p, his, k);
     p->predicting = true;
     pinyin_fill(p);
     if (p->count == 0)

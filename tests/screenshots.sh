@@ -100,6 +100,46 @@ reply() {   # reply SIZE LANG SHAPE
 reply 1920x1080 zh landscape
 reply 1080x1920 en portrait
 
+# Pictures (issue 16): a notice with a stamped scan, the picture viewer
+# fitted and zoomed by a double tap on its title, the board's before and
+# after, in both shapes; scripts/sample-pictures.py makes the pictures.
+pictures() {   # pictures SIZE LANG SHAPE [contrast]
+    size=$1; lang=$2; shape=$3; d=$(mktemp -d); o="$out/pictures"
+    nid=$(python3 scripts/sample-pictures.py "$d/pics")
+    bid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["board"][0]["id"])' \
+          "$d/pics/content.json")
+    "$build/kioskctl" --data-dir "$d" import "$d/pics/content.json" >/dev/null
+    mode=""; [ "${4:-}" = contrast ] && mode="-contrast"
+    {
+        [ -n "$mode" ] && { echo "tap @contrast"; echo "tap @textsize"; }
+        echo "tap @tile:notices"; echo "tap @notice:$nid"
+        echo "tap @image:$nid:0"; echo "dump $d/viewer.txt"
+    } > "$d/open.replay"
+    "$build/kiosk" --replay "$d/open.replay" --size "$size" --lang "$lang" --now "$now" --data-dir "$d"
+    # The title of the scan is at about a ninth of its height.
+    set -- $(awk '/^image / {print $2, $3, $4, $5}' "$d/viewer.txt")
+    tx=$(($1 + $3 / 2)); ty=$(($2 + $4 * 12 / 100))
+    {
+        cat "$d/open.replay"
+        echo "shot $o-viewer$mode-$lang-$shape.png"
+        echo "tap $tx $ty"; echo "tap $tx $ty"
+        echo "shot $o-zoomed$mode-$lang-$shape.png"
+        echo "tap @back"
+        echo "drag 500 $(( ${size#*x} * 8 / 10 )) 500 $(( ${size#*x} / 4 )) 300"
+        echo "shot $o-notice$mode-$lang-$shape.png"
+        echo "tap @home"; echo "tap @tile:board"
+        echo "shot $o-board$mode-$lang-$shape.png"
+        echo "tap @image:$bid:1"
+        echo "shot $o-board-viewer$mode-$lang-$shape.png"
+    } > "$d/walk.replay"
+    "$build/kiosk" --replay "$d/walk.replay" --size "$size" --lang "$lang" --now "$now" --data-dir "$d"
+    rm -rf "$d"
+}
+pictures 1920x1080 zh landscape
+pictures 1080x1920 en portrait
+pictures 1080x1920 zh portrait contrast
+pictures 1280x800 zh 1280x800
+
 flow 1920x1080 zh landscape
 flow 1080x1920 en portrait
 flow 1280x800 zh 1280x800

@@ -185,7 +185,9 @@ static void test_zoomed_scan_is_legible(void **state)
 
     char *zh = squeeze(TITLE_ZH), *en = squeeze(TITLE_EN), *line = squeeze(BODY_EN);
     char *read_zoomed = ocr(zoomed, "chi_sim+eng");
-    const char *keep = getenv("KIOSK_OCR_KEEP");   /* a copy for docs/screenshots */
+    /* KIOSK_OCR_KEEP=docs/screenshots/pictures-zoomed-scan-zh-landscape.png
+     * keeps a copy of the zoomed screenshot (the one in the docs). */
+    const char *keep = getenv("KIOSK_OCR_KEEP");
     if (keep && *keep) {
         size_t zl;
         unsigned char *z = slurp(zoomed, &zl);

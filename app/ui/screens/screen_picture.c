@@ -93,7 +93,12 @@ static void layout(const App *a, const ContentImage *img, PicLayout *L)
 {
     int m = ui_dp(a, DP_MARGIN);
     L->row_y = ui_dp(a, DP_HEADER) + ui_dp(a, DP_GAP);
+    /* As tall as the back button's two lines need (large text). */
     L->row_h = ui_dp(a, DP_BUTTON_L);
+    int two = measure_height(a->tm, FONT_BOLD, ui_ts(a, DP_T_CARD)) +
+              measure_height(a->tm, FONT_REGULAR, ui_ts(a, DP_T_SMALL)) + 2 * ui_dp(a, DP_GAP_XS);
+    if (a->lang == LANG_ZH && two > L->row_h)
+        L->row_h = two;
     int top = L->row_y + L->row_h + ui_dp(a, DP_GAP);
     int bottom = ui_bottom(a);
     /* The alt text under the picture, at most a third of the screen: a

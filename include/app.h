@@ -115,6 +115,12 @@ bool app_tick(App *a, int64_t now_ms);
 /* Milliseconds from now_ms until app_tick has something to do (>= 0). */
 int64_t app_next_timeout(const App *a, int64_t now_ms);
 
+/* The clock the app runs on stepped by delta_ms (the office corrected it,
+ * wallclock.h): move every moment the app keeps by as much, so each timer
+ * (idle, countdowns, the carousel, the rating's undo, the PIN lock) keeps
+ * what was left of it instead of firing at once or days late. */
+void app_clock_step(App *a, int64_t delta_ms);
+
 /* Draw the current screen into dl (which the caller reset). */
 void app_view(const App *a, DrawList *dl, int64_t now_ms);
 

@@ -358,6 +358,7 @@ static void test_kiosk_office_date_corrects(void **state)
     kiosk_clock_attach(k, &w, time_mono_ms());
     int64_t now = kiosk_clock(k, 0, time_mono_ms());
     assert_true(now >= T && now < T + MIN);
+    assert_int_equal(app_open(kiosk_app(k), "notices"), 0);   /* someone is reading */
     kiosk_view(k, now);
     kiosk_shown(k);   /* goes online */
     json_t *st = faultsrv_wait(&fs, "heartbeats", 1, 20);
@@ -384,6 +385,12 @@ static void test_kiosk_office_date_corrects(void **state)
     now = kiosk_clock(k, 0, time_mono_ms());
     int64_t diff = now - time_now_ms();
     assert_true(diff > -5000 && diff < 5000);
+    /* The step (days) moved the app's timers with it: the reader keeps the
+     * rest of the idle time, then the kiosk goes home as usual. */
+    kiosk_tick(k, now);
+    assert_string_equal(app_screen_name(app_screen(kiosk_app(k))), "notices");
+    kiosk_tick(k, now + (int64_t)cfg.idle_timeout_s * 1000 + MIN);
+    assert_string_not_equal(app_screen_name(app_screen(kiosk_app(k))), "notices");
     OutboxFlag fl[16];
     int n = outbox_flags_list(kiosk_outbox(k), fl, 16);
     for (int i = 0; i < n; i++)

@@ -736,6 +736,7 @@ int64_t kiosk_clock(Kiosk *k, int64_t sys_ms, int64_t mono_ms)
      * time are due now, not days away. */
     int64_t expected = k->wc_last + (mono_ms - k->wc_last_mono);
     if (t < expected - 5000 || t > expected + 5000) {
+        app_clock_step(k->app, t - expected);
         k->next_poll_ms = t;
         k->next_info_ms = t;
         k->next_retry_ms = t;

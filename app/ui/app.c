@@ -787,3 +787,13 @@ int app_open(App *a, const char *name)
     app_go(a, notice ? SCREEN_NOTICES : SCREEN_EVENTS, now_ms);
     return app_open_item(a, name, now_ms) ? 0 : -1;
 }
+
+void app_clock_step(App *a, int64_t delta_ms)
+{
+    int64_t *const at[] = {&a->last_input_ms, &a->attract_since_ms, &a->rate_commit_ms,
+                           &a->draft.still_deadline_ms, &a->staff.corner_down_ms,
+                           &a->staff.locked_until_ms, &a->picture.tap_ms};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++)
+        if (*at[i] != 0)   /* 0: not set */
+            *at[i] += delta_ms;
+}

@@ -303,6 +303,17 @@ static void test_sigterm_stops_within_half_a_second(void **state)
     if (ctl_import(data, "assets/content/sample.json", &err) != 0)
         fail_msg("import: %s", err);
     free(err);
+    /* --screen: the staff panel in a screenshot, never on the window. */
+    char shot[600];
+    snprintf(shot, sizeof shot, "%s/staff.png", dir);
+    char *sargv[] = {(char *)proc_bin("kiosk"), "--screenshot", shot, "--screen", "staff",
+                     "--data-dir", data, NULL};
+    assert_int_equal(proc_run(sargv, NULL, NULL), 0);
+    char *wargv[] = {(char *)proc_bin("kiosk"), "--screen", "staff", "--data-dir", data,
+                     "--exit-after-first-frame", NULL};
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    assert_int_equal(proc_run(wargv, NULL, NULL), 2);
+    unsetenv("SDL_VIDEODRIVER");
     char pin[600], perr[200];
     snprintf(pin, sizeof pin, "%s/staff.pin", data);
     assert_int_equal(pin_set(pin, "246810", perr, sizeof perr), 0);

@@ -163,6 +163,26 @@ static void test_text_inside_measured_box(void **state)
     assert_true(maxx >= 50 + w - 6);
 }
 
+/* A character the font lacks (an emoji) is drawn as a visible box, as
+ * wide as □, never a blank gap; the joiners of an emoji sequence vanish. */
+static void test_missing_glyph_drawn_visibly(void **state)
+{
+    Fx *fx = *state;
+    int box = text_w(fx, FONT_REGULAR, 48, "\xe2\x96\xa1");
+    assert_true(box > 10);
+    assert_int_equal(text_w(fx, FONT_REGULAR, 48, "\xf0\x9f\x98\x80"), box);   /* 😀 */
+    /* 👍🏻 and a ZWJ sequence 👨‍👩: boxes for the pictographs only. */
+    assert_int_equal(text_w(fx, FONT_REGULAR, 48, "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9"),
+                     2 * box);
+    int w = text_w(fx, FONT_REGULAR, 48, "\xf0\x9f\x98\x80");
+    int h = measure_height(render_measure(fx->r), FONT_REGULAR, 48);
+    dl_text(&fx->dl, 50, 60, FONT_REGULAR, 48, INK, "\xf0\x9f\x98\x80", -1);
+    assert_int_equal(draw(fx), 0);
+    int in, out;
+    count_ink(fx, (SDL_Rect){50, 60, w, h}, &in, &out);
+    assert_true(in > 50);                      /* ink where the emoji is */
+}
+
 static void test_bold_and_icon_faces_draw(void **state)
 {
     Fx *fx = *state;
@@ -620,6 +640,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rect_alpha_blends, setup, teardown),
         cmocka_unit_test_setup_teardown(test_frame_outline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_inside_measured_box, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_glyph_drawn_visibly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bold_and_icon_faces_draw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clip_stops_drawing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_measure_cjk, setup, teardown),

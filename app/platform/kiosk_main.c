@@ -396,12 +396,6 @@ int main(int argc, char **argv)
     if (o.lang >= 0)
         app_set_lang(kiosk_app(k), (Lang)o.lang);
     if (o.screenshot) {
-        if (o.screen && strcmp(o.screen, "staff") == 0) {
-            fprintf(stderr, "kiosk: --screen staff: on the window the panel opens with the"
-                            " PIN (--screen staff-pin)\n");
-            rc = 2;
-            goto out;
-        }
         if (o.screen && app_open(kiosk_app(k), o.screen) < 0) {
             fprintf(stderr, "kiosk: --screen %s: no such screen or item\n", o.screen);
             rc = 2;

@@ -2,6 +2,7 @@
 #include "render_sdl.h"
 #include "image.h"
 #include "imgcache.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -238,12 +239,57 @@ static TTF_Font *font_get(Renderer *r, FontFace face, int size)
 
 /* ---- measuring ------------------------------------------------------ */
 
-/* Width of a NUL-terminated string; 0 on error. */
+/* A character the font cannot draw (an emoji in office content) would be
+ * a blank gap: it is drawn as a visible □ (U+25A1) instead, and joiners
+ * and variation selectors (U+200D, U+FE0E, U+FE0F) that only glue emoji
+ * are dropped. Returns z itself when every character is there (the usual
+ * case), else a malloc'd copy in *owned (NULL: out of memory, z kept). */
+#define MISSING_MARK "\xe2\x96\xa1"
+static const char *visible_text(TTF_Font *f, const char *z, char **owned)
+{
+    *owned = NULL;
+    size_t len = strlen(z), bad = 0;
+    for (size_t i = 0; i < len; ) {
+        unsigned cp;
+        size_t n = utf8_decode(z + i, len - i, &cp);
+        if (cp >= 0x20 && !TTF_GlyphIsProvided32(f, cp))
+            bad++;
+        i += n;
+    }
+    if (bad == 0)
+        return z;
+    char *out = malloc(len + bad * 3 + 1);
+    if (!out)
+        return z;
+    size_t o = 0;
+    for (size_t i = 0; i < len; ) {
+        unsigned cp;
+        size_t n = utf8_decode(z + i, len - i, &cp);
+        if (cp >= 0x20 && !TTF_GlyphIsProvided32(f, cp)) {
+            if (cp != 0x200D && cp != 0xFE0E && cp != 0xFE0F) {
+                memcpy(out + o, MISSING_MARK, 3);
+                o += 3;
+            }
+        } else {
+            memcpy(out + o, z + i, n);
+            o += n;
+        }
+        i += n;
+    }
+    out[o] = '\0';
+    *owned = out;
+    return out;
+}
+
+/* Width of a NUL-terminated string, as drawn (visible_text); 0 on error. */
 static int size_utf8(TTF_Font *f, const char *z)
 {
     int w = 0;
-    if (!*z || TTF_SizeUTF8(f, z, &w, NULL) != 0 || w < 0)
-        return 0;
+    char *owned;
+    const char *v = visible_text(f, z, &owned);
+    if (!*v || TTF_SizeUTF8(f, v, &w, NULL) != 0 || w < 0)
+        w = 0;
+    free(owned);
     return w;
 }
 
@@ -570,7 +616,9 @@ static TexEntry *text_entry(Renderer *r, const DlCmd *c, const char *s)
             z = cut;
         }
         SDL_Color fg = {c->color.r, c->color.g, c->color.b, 255};
-        SDL_Surface *surf = TTF_RenderUTF8_Blended(f, z, fg);
+        char *shown;
+        SDL_Surface *surf = TTF_RenderUTF8_Blended(f, visible_text(f, z, &shown), fg);
+        free(shown);
         free(cut);
         if (!surf) {
             log_once(r, LOG_TEXT, "cannot render text (%zu bytes): %s", len, TTF_GetError());

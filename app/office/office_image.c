@@ -156,13 +156,15 @@ void office_image_get(OfficeReq *rq, OfficeResp *rs)
     office_resp_header(rs, "ETag", etag);
     office_resp_header(rs, "Cache-Control", "public, max-age=31536000, immutable");
     office_resp_header(rs, "Content-Security-Policy", "default-src 'none'; sandbox");
+    /* (a literal: rs outlives m) */
+    const char *type = strcmp(m.type, "image/png") == 0 ? "image/png" : "image/jpeg";
     if (!data) {
-        office_resp_text(rs, 304, m.type, "", 0);
+        office_resp_text(rs, 304, type, "", 0);
         return;
     }
     free(rs->body);
     rs->status = 200;
-    rs->content_type = strcmp(m.type, "image/png") == 0 ? "image/png" : "image/jpeg";
+    rs->content_type = type;
     rs->body = (char *)data;
     rs->len = len;
 }

@@ -200,7 +200,7 @@ window.LK.i18n.en = {
   'ch.expired_short': 'has expired',
 
   /* pictures in the editors (pictures.js) */
-  'pic.legend': 'Pictures', 'pic.hint': 'PNG or JPEG, up to 10 MB each, at most {n}; you can drop pictures here. Photograph a stamped notice whole and sharp.',
+  'pic.legend': 'Pictures', 'pic.hint': 'PNG or JPEG, up to 10 MB each, at most {n}; you can drop pictures here.', 'pic.hint_notice': ' Photograph a stamped notice whole and sharp.', 'pic.hint_board': ' "Before" and "after" photos are shown side by side on the kiosk.',
   'pic.drop': 'Drop pictures here, or', 'pic.choose': 'Choose pictures', 'pic.camera': 'Take a photo',
   'pic.alt_zh': 'Picture {n}: what it shows (Chinese)', 'pic.alt_en': 'Picture {n}: what it shows (English, optional)', 'pic.role': 'Picture {n} is', 'pic.role.none': '(neither)',
   'pic.role.before': 'before', 'pic.role.after': 'after', 'pic.remove': 'Remove', 'pic.remove_n': 'Remove picture {n}', 'pic.removed': 'Picture {n} removed.',

@@ -198,7 +198,7 @@ window.LK.i18n.zh = {
   'ch.expired_short': '已失效',
 
   /* pictures in the editors (pictures.js) */
-  'pic.legend': '图片', 'pic.hint': 'PNG 或 JPEG，每张不超过 10 MB，最多 {n} 张；可以把图片拖到这里。盖章的通知请拍清楚整页。',
+  'pic.legend': '图片', 'pic.hint': 'PNG 或 JPEG，每张不超过 10 MB，最多 {n} 张；可以把图片拖到这里。', 'pic.hint_notice': '盖章的通知请拍清楚整页。', 'pic.hint_board': '“办理前”和“办理后”的照片会在设备上并排显示。',
   'pic.drop': '把图片拖到这里，或', 'pic.choose': '选择图片', 'pic.camera': '拍照',
   'pic.alt_zh': '图{n}说明（中文）', 'pic.alt_en': '图{n}说明（英文，可不填）', 'pic.role': '图{n}是', 'pic.role.none': '（不分前后）',
   'pic.role.before': '办理前', 'pic.role.after': '办理后', 'pic.remove': '删除', 'pic.remove_n': '删除图{n}', 'pic.removed': '图{n}已删除。',

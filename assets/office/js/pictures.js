@@ -39,7 +39,8 @@
       h('label', {for: shoot.id, class: 'btn-ghost pic-camera', text: t('pic.camera')}), shoot);
     var box = h('fieldset', {class: 'field pictures', 'data-field': 'images'},
       h('legend', {text: t('pic.legend')}),
-      h('p', {class: 'hint', id: id + '-hint', text: t('pic.hint', {n: MAX_PICTURES})}),
+      h('p', {class: 'hint', id: id + '-hint', text: t('pic.hint', {n: MAX_PICTURES}) +
+        (kind === 'notices' ? t('pic.hint_notice') : kind === 'board' ? t('pic.hint_board') : '')}),
       err, list, drop, status);
 
     function showError(msg) {

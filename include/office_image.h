@@ -23,6 +23,17 @@ void office_image_upload(OfficeReq *rq, OfficeResp *rs);
  * matching If-None-Match. */
 void office_image_get(OfficeReq *rq, OfficeResp *rs);
 
+/* The upload's checks, pure (tests/fuzz/fuzz_office.c fuzzes them): a
+ * Content-Type of image/png or image/jpeg (else 415), then the bytes,
+ * whatever was declared, by the kiosk's image code (headers, then a full
+ * decode): 422 not_image, image_too_large or image_damaged. On success
+ * *m has type, width, height, bytes and sha256. */
+bool office_image_check(const char *content_type, const char *body, size_t len, OstoreImage *m,
+                        OfficeResp *rs);
+/* A /media/ file name "<64 hex>.png" or ".jpg": the hash and the
+ * extension (pointing into file); false for anything else. */
+bool office_image_name(const char *file, char hash[OSTORE_HASH_HEX], const char **ext);
+
 /* Fill in the `images` of an item about to be saved in community
  * `community_id`: an entry naming a picture the community uploaded gets
  * its url (this office's, from office_req_base_url), width and height; an

@@ -73,40 +73,10 @@ void office_image_upload(OfficeReq *rq, OfficeResp *rs)
         return;
     if (!image_rate_allow(rq, rs))
         return;
-    const char *declared = image_declared(office_req_header(rq, "Content-Type"));
-    if (!declared) {
-        office_resp_error(rs, 415, "unsupported_type", "send the picture itself as the body,"
-                          " with Content-Type image/png or image/jpeg");
+    OstoreImage m;
+    if (!office_image_check(office_req_header(rq, "Content-Type"), rq->body, rq->body_len, &m,
+                            rs))
         return;
-    }
-    if (rq->body_len == 0) {
-        office_resp_error(rs, 422, "not_image", "the body is empty: send the picture's file");
-        return;
-    }
-    /* The bytes decide, not the header: the headers are checked first
-     * (a bomb is refused before a pixel is decoded), then every pixel is
-     * decoded (a truncated or damaged file is refused) into a small
-     * output, so memory stays small whatever the picture's size. */
-    char why[300];
-    ImageInfo info;
-    int rc = image_probe(rq->body, rq->body_len, &info, why, sizeof why);
-    ImagePixels px = {0};
-    if (rc == IMAGE_OK)
-        rc = image_decode_fit(rq->body, rq->body_len, IMAGE_CHECK_SIDE, IMAGE_CHECK_SIDE, &px,
-                              why, sizeof why);
-    image_pixels_free(&px);
-    if (rc != IMAGE_OK) {
-        static const char *const codes[] = {"", "not_image", "image_too_large", "image_damaged",
-                                            "image_too_large"};
-        int i = -rc;
-        office_resp_error(rs, 422, i >= 1 && i <= 4 ? codes[i] : "not_image", "%s", why);
-        return;
-    }
-    OstoreImage m = {.width = info.width, .height = info.height,
-                     .bytes = (int64_t)rq->body_len};
-    snprintf(m.type, sizeof m.type, "%s",
-             info.format == IMAGE_PNG ? "image/png" : "image/jpeg");
-    image_sha256_hex(rq->body, rq->body_len, m.sha256);
     OstoreImage had;
     OstoreResult r = ostore_image_get(rq->store, com.id, m.sha256, &had);
     if (r == OSTORE_ERROR ||
@@ -117,21 +87,76 @@ void office_image_upload(OfficeReq *rq, OfficeResp *rs)
     }
     char summary[96];
     snprintf(summary, sizeof summary, "%s %dx%d, %lld bytes",
-             info.format == IMAGE_PNG ? "PNG" : "JPEG", m.width, m.height, (long long)m.bytes);
+             strcmp(m.type, "image/png") == 0 ? "PNG" : "JPEG", m.width, m.height,
+             (long long)m.bytes);
     office_staff_audit(rq, "image.upload", com.id, m.sha256, summary);
     office_resp_json(rs, r == OSTORE_OK ? 200 : 201, image_view(rq, &m));
 }
 
-void office_image_get(OfficeReq *rq, OfficeResp *rs)
+bool office_image_check(const char *content_type, const char *body, size_t len, OstoreImage *m,
+                        OfficeResp *rs)
 {
-    const char *file = office_req_param(rq, "file");
-    char hash[OSTORE_HASH_HEX] = "";
+    memset(m, 0, sizeof *m);
+    const char *declared = image_declared(content_type);
+    if (!declared) {
+        office_resp_error(rs, 415, "unsupported_type", "send the picture itself as the body,"
+                          " with Content-Type image/png or image/jpeg");
+        return false;
+    }
+    if (len == 0) {
+        office_resp_error(rs, 422, "not_image", "the body is empty: send the picture's file");
+        return false;
+    }
+    /* The bytes decide, not the header: the headers are checked first
+     * (a bomb is refused before a pixel is decoded), then every pixel is
+     * decoded (a truncated or damaged file is refused) into a small
+     * output, so memory stays small whatever the picture's size. */
+    char why[300];
+    ImageInfo info;
+    int rc = image_probe(body, len, &info, why, sizeof why);
+    ImagePixels px = {0};
+    if (rc == IMAGE_OK)
+        rc = image_decode_fit(body, len, IMAGE_CHECK_SIDE, IMAGE_CHECK_SIDE, &px, why,
+                              sizeof why);
+    image_pixels_free(&px);
+    if (rc != IMAGE_OK) {
+        static const char *const codes[] = {"", "not_image", "image_too_large", "image_damaged",
+                                            "image_too_large"};
+        int i = -rc;
+        office_resp_error(rs, 422, i >= 1 && i <= 4 ? codes[i] : "not_image", "%s", why);
+        return false;
+    }
+    m->width = info.width;
+    m->height = info.height;
+    m->bytes = (int64_t)len;
+    snprintf(m->type, sizeof m->type, "%s",
+             info.format == IMAGE_PNG ? "image/png" : "image/jpeg");
+    image_sha256_hex(body, len, m->sha256);
+    return true;
+}
+
+bool office_image_name(const char *file, char hash[OSTORE_HASH_HEX], const char **ext)
+{
     const char *dot = file ? strchr(file, '.') : NULL;
+    hash[0] = '\0';
+    *ext = NULL;
     if (dot && dot - file == 64) {
         memcpy(hash, file, 64);
         hash[64] = '\0';
     }
     if (!imgcache_valid_name(hash) || (strcmp(dot + 1, "png") && strcmp(dot + 1, "jpg"))) {
+        hash[0] = '\0';
+        return false;
+    }
+    *ext = dot + 1;
+    return true;
+}
+
+void office_image_get(OfficeReq *rq, OfficeResp *rs)
+{
+    char hash[OSTORE_HASH_HEX];
+    const char *ext;
+    if (!office_image_name(office_req_param(rq, "file"), hash, &ext)) {
         office_resp_error(rs, 404, "not_found", "no such picture");
         return;
     }
@@ -147,7 +172,7 @@ void office_image_get(OfficeReq *rq, OfficeResp *rs)
         office_resp_store_error(rq, rs);
         return;
     }
-    if (r != OSTORE_OK || strcmp(dot + 1, image_ext(m.type)) != 0) {
+    if (r != OSTORE_OK || strcmp(ext, image_ext(m.type)) != 0) {
         free(data);
         office_resp_error(rs, 404, "not_found", "no such picture");
         return;

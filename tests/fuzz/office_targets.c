@@ -29,9 +29,12 @@
 #include <string.h>
 #include <strings.h>
 #include "content.h"
+#include "image.h"
+#include "imgcache.h"
 #include "export_sign.h"
 #include "office.h"
 #include "office_fleet.h"
+#include "office_image.h"
 #include "office_inbox.h"
 #include "office_kiosk.h"
 #include "office_publish.h"
@@ -97,6 +100,7 @@ static char *next_line(char **p, char *end)
 static const char *const mode_names[] = {
     "route", "submission", "contact", "heartbeat", "enrol", "inbox", "state", "assign",
     "login", "user", "headers", "notice", "event", "channel", "board", "reply", "query",
+    "image",
 };
 #define N_MODES (sizeof mode_names / sizeof mode_names[0])
 
@@ -832,6 +836,43 @@ static void fz_query(FzReq *r)
     }
 }
 
+/* ---- pictures: the upload's checks and the /media/ names ---- */
+
+static void fz_image(FzReq *r)
+{
+    OfficeResp rs = {0};
+    OstoreImage m;
+    const char *ct = office_req_header(&r->rq, "Content-Type");
+    if (office_image_check(ct, r->body, r->rq.body_len, &m, &rs)) {
+        accepted(&rs);
+        const unsigned char *b = (const unsigned char *)r->body;
+        bool png = strcmp(m.type, "image/png") == 0;
+        FZ_CHECK(png || strcmp(m.type, "image/jpeg") == 0);
+        /* The bytes decide, not the declared type. */
+        if (png)
+            FZ_CHECK(r->rq.body_len >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0);
+        else
+            FZ_CHECK(r->rq.body_len >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff);
+        FZ_CHECK(m.width >= 1 && m.height >= 1 && m.width <= IMAGE_MAX_SIDE &&
+                 m.height <= IMAGE_MAX_SIDE);
+        FZ_CHECK((uint64_t)m.width * (uint64_t)m.height <= IMAGE_MAX_PIXELS);
+        FZ_CHECK(m.bytes == (int64_t)r->rq.body_len && imgcache_valid_name(m.sha256));
+    } else {
+        REFUSED(&rs, 415, 422);
+    }
+    /* The /media/ name of the path's last segment. */
+    const char *file = strrchr(r->rq.path, '/');
+    file = file ? file + 1 : r->rq.path;
+    char hash[OSTORE_HASH_HEX];
+    const char *ext = NULL;
+    if (office_image_name(file, hash, &ext)) {
+        FZ_CHECK(imgcache_valid_name(hash) && strncmp(file, hash, 64) == 0 && file[64] == '.');
+        FZ_CHECK(ext == file + 65 && (!strcmp(ext, "png") || !strcmp(ext, "jpg")));
+    } else {
+        FZ_CHECK(hash[0] == '\0' && ext == NULL);
+    }
+}
+
 int fuzz_office(const uint8_t *data, size_t size)
 {
     FzReq r;
@@ -853,6 +894,7 @@ int fuzz_office(const uint8_t *data, size_t size)
     case 14: fz_publish(&r, OSTORE_BOARD); break;
     case 15: fz_reply(&r); break;
     case 16: fz_query(&r); break;
+    case 17: fz_image(&r); break;
     default: FZ_CHECK(!"unknown mode");
     }
     fz_req_free(&r);

@@ -137,6 +137,29 @@ static void test_import_valid(void **state)
     expect_in(f->out, "serial 2", "second import");
 }
 
+/* An emoji in office content: imported, with a warning that says where
+ * (the kiosk draws it as a box). */
+static void test_import_warns_on_emoji(void **state)
+{
+    Fixture *f = *state;
+    char *file = tmpdir_path(f->dir, "emoji.json");
+    const char *json =
+        "{\"site\":{\"name\":{\"zh\":\"小区\"}},\"notices\":[{\"id\":\"party\","
+        "\"category\":\"notice\",\"title\":{\"zh\":\"新年联欢\\ud83c\\udf89\","
+        "\"en\":\"New Year party\"},\"body\":{\"zh\":\"欢迎参加\"},"
+        "\"publish_at\":\"2026-11-01T00:00:00+08:00\",\"expire_at\":\"2027-11-01T00:00:00+08:00\"}],"
+        "\"events\":[],\"channels\":[]}";
+    assert_int_equal(tmpdir_write(file, json, strlen(json)), 0);
+    int rc = CTL(f, "--data-dir", f->data, "import", file);
+    if (rc != 0)
+        fail_msg("import exited %d: %s", rc, f->err);
+    expect_in(f->err, "warning: notice party, title (zh), character 5: U+1F389", "warning");
+    expect_in(f->err, "box", "warning");
+    if (strstr(f->err, "(en)"))
+        fail_msg("the English title has no emoji: %s", f->err);
+    free(file);
+}
+
 /* kioskctl import takes pictures from files beside the content file. */
 static void test_import_pictures(void **state)
 {
@@ -332,6 +355,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_import_valid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_warns_on_emoji, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_invalid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_pictures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_usage, setup, teardown),

@@ -7,6 +7,7 @@
 #include "imgcache.h"
 #include "staffctl.h"
 #include "store.h"
+#include "utf8.h"
 #include "uploadctl.h"
 
 #include <stdio.h>
@@ -257,6 +258,60 @@ static int kioskctl_import_pictures(const KioskctlArgs *a, const char *file, con
     return k.refused;
 }
 
+/* Warn about a character the kiosk's font cannot draw (the bundled Noto
+ * Sans CJK subset covers Latin, punctuation and the Chinese characters of
+ * the Basic Multilingual Plane; emoji lie outside it): the kiosk shows it
+ * as a box. Says where (item, field, language, character position).
+ * Returns 1 if it warned. */
+static int kioskctl_glyph_check(const char *kind, const char *id, const char *field,
+                                const LText *t)
+{
+    const char *txt[2] = {t->zh, t->en}, *lang[2] = {"zh", "en"};
+    int warned = 0;
+    for (int l = 0; l < 2; l++) {
+        const char *p = txt[l];
+        if (!p)
+            continue;
+        size_t len = strlen(p), pos = 0;
+        for (size_t i = 0; i < len; pos++) {
+            unsigned cp;
+            size_t n = utf8_decode(p + i, len - i, &cp);
+            if (cp > 0xFFFF) {
+                fprintf(stderr, "kioskctl: warning: %s %s, %s (%s), character %zu: U+%04X"
+                        " (an emoji?) is not in the kiosk's font; it shows as a box \u25A1."
+                        " Use words instead.\n", kind, id, field, lang[l], pos + 1, cp);
+                warned = 1;
+                break;   /* one warning per text */
+            }
+            i += n;
+        }
+    }
+    return warned;
+}
+
+static int kioskctl_glyphs(const Content *c)
+{
+    int n = 0;
+    n += kioskctl_glyph_check("site", "name", "name", &c->site_name);
+    for (size_t i = 0; i < c->n_notices; i++) {
+        n += kioskctl_glyph_check("notice", c->notices[i].id, "title", &c->notices[i].title);
+        n += kioskctl_glyph_check("notice", c->notices[i].id, "body", &c->notices[i].body);
+    }
+    for (size_t i = 0; i < c->n_events; i++) {
+        const Event *e = &c->events[i];
+        n += kioskctl_glyph_check("event", e->id, "title", &e->title);
+        n += kioskctl_glyph_check("event", e->id, "description", &e->description);
+        n += kioskctl_glyph_check("event", e->id, "location", &e->location);
+    }
+    for (size_t i = 0; i < c->n_channels; i++)
+        n += kioskctl_glyph_check("channel", c->channels[i].id, "label", &c->channels[i].label);
+    for (size_t i = 0; i < c->n_board; i++) {
+        n += kioskctl_glyph_check("board item", c->board[i].id, "said", &c->board[i].said);
+        n += kioskctl_glyph_check("board item", c->board[i].id, "done", &c->board[i].done);
+    }
+    return n;
+}
+
 static int kioskctl_import(const KioskctlArgs *a)
 {
     const char *file = a->argv[0];
@@ -281,6 +336,7 @@ static int kioskctl_import(const KioskctlArgs *a)
     printf("imported %s: version %s, serial %lld, %zu notices, %zu events, %zu channels\n",
            file, info.version, (long long)info.serial, c->n_notices, c->n_events,
            c->n_channels);
+    kioskctl_glyphs(c);   /* imported all the same: a warning, not a refusal */
     int refused = kioskctl_import_pictures(a, file, c);
     content_free(c);
     store_close(s);

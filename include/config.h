@@ -24,6 +24,7 @@ typedef struct Config {
     Lang default_lang;
     int idle_timeout_s;                /* back home after this long untouched */
     int content_poll_s;                /* how often to look for new content */
+    int image_cache_mb;                /* bound on DIR/images (pictures kept) */
     /* [suggest] */
     char topics[512];                  /* comma-separated topic ids */
     char tracking_url[CONFIG_PATH_MAX]; /* "" = no QR; "{receipt}" is replaced */

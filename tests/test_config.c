@@ -283,10 +283,30 @@ static void test_suggest_errors_name_the_line(void **state)
     }
 }
 
+/* [kiosk] image_cache_mb: the picture cache's bound, 256 MB unless set. */
+static void test_image_cache_mb(void **state)
+{
+    (void)state;
+    Config c;
+    char err[300];
+    assert_int_equal(load("[kiosk]\n", &c, err, sizeof err), 0);
+    assert_int_equal(c.image_cache_mb, 256);
+    assert_int_equal(load("[kiosk]\nimage_cache_mb = 1024\n", &c, err, sizeof err), 0);
+    assert_int_equal(c.image_cache_mb, 1024);
+    const char *bad[] = {"8", "65537", "lots", "-1", "1.5"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[80];
+        snprintf(text, sizeof text, "[kiosk]\nimage_cache_mb = %s\n", bad[i]);
+        assert_int_equal(load(text, &c, err, sizeof err), -1);
+        assert_non_null(strstr(err, ":2: image_cache_mb: expected whole megabytes from 16 to 65536"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_image_cache_mb),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_errors_name_the_line),
         cmocka_unit_test(test_missing_file),

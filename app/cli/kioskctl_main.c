@@ -244,7 +244,7 @@ static int kioskctl_import_pictures(const KioskctlArgs *a, const char *file, con
         *slash = '\0';
     else
         snprintf(k.dir, sizeof k.dir, ".");
-    k.cache = imgcache_open(a->data_dir, 0, err, sizeof err);
+    k.cache = imgcache_open(a->data_dir, (int64_t)a->cfg->image_cache_mb << 20, err, sizeof err);
     if (!k.cache) {
         fprintf(stderr, "kioskctl: %s: pictures not taken: %s\n", file, err);
         return -1;

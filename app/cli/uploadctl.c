@@ -116,7 +116,8 @@ int uploadctl_sync(const char *data_dir, const Config *cfg, FILE *out, FILE *err
     if (!h)
         return UPLOADCTL_USAGE;
     SyncSettings ss = {.content_url = cu->content_url, .device_token = cu->device_token,
-                       .content_max = (size_t)cu->content_max_mb << 20};
+                       .content_max = (size_t)cu->content_max_mb << 20,
+                       .image_cache_max = (int64_t)cfg->image_cache_mb << 20};
     char why[400];
     Sync *s = sync_open(data_dir, &ss, h, why, sizeof why);
     if (!s) {

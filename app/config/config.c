@@ -1,5 +1,6 @@
 /* config.c - the settings file (inifile.h) with validation and line numbers. */
 #include "config.h"
+#include "imgcache.h"
 #include "config_value.h"
 #include "inifile.h"
 #include "outbox.h"
@@ -19,6 +20,7 @@ void config_defaults(Config *c)
     c->default_lang = LANG_ZH;
     c->idle_timeout_s = 90;
     c->content_poll_s = 2;
+    c->image_cache_mb = (int)(IMGCACHE_DEFAULT_MAX >> 20);
     c->fullscreen = true;
     c->width = 1920;
     c->height = 1080;
@@ -86,6 +88,13 @@ static int apply(Config *c, const char *section, const char *name,
     if (IS("kiosk", "content_poll_s")) {
         if (config_value_int(value, 1, 3600, &c->content_poll_s) < 0) {
             snprintf(m, ml, "content_poll_s: expected whole seconds from 1 to 3600");
+            return 0;
+        }
+        return 1;
+    }
+    if (IS("kiosk", "image_cache_mb")) {
+        if (config_value_int(value, 16, 65536, &c->image_cache_mb) < 0) {
+            snprintf(m, ml, "image_cache_mb: expected whole megabytes from 16 to 65536");
             return 0;
         }
         return 1;

@@ -158,7 +158,7 @@ Kiosk *kiosk_open(const Config *cfg, const char *share_dir, const char *content_
         return NULL;
     }
     /* Pictures: without the cache the kiosk shows text only. */
-    k->images = imgcache_open(cfg->data_dir, 0, msg, sizeof msg);
+    k->images = imgcache_open(cfg->data_dir, (int64_t)cfg->image_cache_mb << 20, msg, sizeof msg);
     if (!k->images)
         fprintf(stderr, "kiosk: pictures not shown: %s\n", msg);
     app_set_images(k->app, k->images);

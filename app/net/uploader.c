@@ -41,6 +41,7 @@ struct Uploader {
     int batch_min;
     int64_t poll_ms, sync_ms, heartbeat_ms;
     int64_t start_mono_ms;
+    int64_t image_cache_max;     /* [kiosk] image_cache_mb in bytes */
 };
 
 static int64_t uploader_min(int64_t a, int64_t b)
@@ -281,6 +282,7 @@ Uploader *uploader_prepare(const Config *cfg, char *err, size_t errlen)
     u->batch_min = cu->upload_batch_min;
     u->keep_days = cu->delivered_keep_days;
     u->poll_ms = (int64_t)(cfg->content_poll_s > 0 ? cfg->content_poll_s : 2) * 1000;
+    u->image_cache_max = (int64_t)cfg->image_cache_mb << 20;
     u->sync_ms = (int64_t)cu->sync_interval_min * 60 * 1000;
     u->heartbeat_ms = (int64_t)cu->heartbeat_interval_min * 60 * 1000;
     u->start_mono_ms = time_mono_ms();
@@ -329,6 +331,7 @@ static int uploader_open_parts(Uploader *u, char *err, size_t errlen)
     SyncSettings ss = {
         .content_url = cu->content_url, .heartbeat_url = cu->heartbeat_url,
         .device_token = cu->device_token, .content_max = (size_t)cu->content_max_mb << 20,
+        .image_cache_max = u->image_cache_max,
     };
     Http *h = http_create(&pol, err, errlen);
     if (!h)

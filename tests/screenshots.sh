@@ -45,6 +45,7 @@ flow() {   # flow SIZE LANG SHAPE
         echo "tap @tile:suggest"
         echo "shot $o-1-topic-$lang-$shape.png"
         echo "tap @topic:repairs"
+        echo "tap @mode:pinyin"   # English starts on ABC
         for k in s h e q u w u y e d e d i a n t i; do echo "tap @key:$k"; done
         echo "shot $o-2-write-pinyin-$lang-$shape.png"
         echo "tap @cand:0"

@@ -115,6 +115,9 @@ const char *office_seal_public(const Office *o);
 /* Tests: the clock that gives rq->now (Unix seconds); NULL: the system's.
  * Set it before requests arrive. */
 void office_set_clock(Office *o, int64_t (*now)(void *ud), void *ud);
+/* The group commit the kiosks' submissions, ratings and contacts share
+ * (ostore.h, "group commit"). */
+OstoreGroup *office_group(const Office *o);
 /* The background jobs (office_alert.h), NULL when [fleet] tick_s is 0. */
 struct OfficeJobs *office_jobs(const Office *o);
 

@@ -76,6 +76,29 @@ OstoreResult ostore_begin(Ostore *s);
 OstoreResult ostore_commit(Ostore *s);
 void ostore_rollback(Ostore *s);
 
+/* ---- group commit (ostore_group.c) ----
+ * Writers of one process (the server's threads) that each would commit
+ * on their own share one transaction instead: the first to arrive runs
+ * every call waiting at that moment on its own connection, each under a
+ * savepoint (one call's failure undoes only its own writes), then commits
+ * once; calls arriving meanwhile wait for the next batch. So under load
+ * one commit, one fsync, makes many writes durable. A call returns only
+ * after the commit of its batch: OSTORE_OK or OSTORE_DUPLICATE then means
+ * committed, as ostore.h promises; when the commit fails, every call of
+ * the batch gets OSTORE_ERROR (ostore_error of the caller's handle says
+ * why). fn must do only what may share a transaction (ostore_*_add: they
+ * join an open one). */
+typedef struct OstoreGroup OstoreGroup;
+typedef OstoreResult (*OstoreGroupFn)(Ostore *s, void *arg);
+OstoreGroup *ostore_group_new(void);         /* NULL when out of memory */
+void ostore_group_free(OstoreGroup *g);      /* NULL accepted; no call may be running */
+/* fn(s', arg) in a shared transaction, s' being the connection of the
+ * thread that leads the batch (s itself when this thread leads). */
+OstoreResult ostore_group_run(OstoreGroup *g, Ostore *s, OstoreGroupFn fn, void *arg);
+/* Batches committed and calls made so far, and calls waiting for the
+ * next batch now (tests). */
+void ostore_group_stats(OstoreGroup *g, int64_t *commits, int64_t *jobs, int *waiting);
+
 /* ---- organisation and staff ---- */
 
 /* Create the one organisation and its first administrator (`pwhash` is a

@@ -2,7 +2,8 @@
  * SQLite, or on PostgreSQL when OFFICE_TEST_DB says so (testdb.h):
  * migrations step by step, two writers racing for one code or key, tenancy, enrolment codes used once (by the database, also
  * from a second connection), tokens, exactly-once receiving by
- * idempotency key, content items and the feed's revisions. */
+ * idempotency key, content items and the feed's revisions, group commit
+ * (a call answered is committed; one call's failure undoes its own writes). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -18,6 +19,8 @@
 #include "testdb.h"
 #include "tmpdir.h"
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 
 #define NOW 1796000000
 
@@ -531,6 +534,120 @@ static void test_codes_and_tokens(void **state)
     assert_int_equal(strlen(t), 64);
 }
 
+
+/* ---- group commit ---- */
+
+#define GROUP_N 8
+typedef struct {
+    OstoreGroup *g;
+    Ostore *s, *look;       /* its connection, and another one to look with */
+    int i;
+    int64_t cid, kid;
+    char key[40];
+    OstoreResult r;
+    bool seen;              /* visible to another connection once answered */
+} GroupCall;
+
+static OstoreGroup *group_g;
+static atomic_int group_first_in;   /* the first call is inside its batch */
+
+static OstoreResult group_add(Ostore *s, void *arg)
+{
+    GroupCall *c = arg;
+    char hash[OSTORE_HASH_HEX];
+    office_hash_hex(c->key, strlen(c->key), hash);
+    OstoreIn in = {c->cid, c->kid, c->key, hash, NOW};
+    OstoreSuggestion sg = {.body = "{}", .topic = "repairs", .text = "路灯", .date = "2026-12-01",
+                           .receipt = "HJKM6789", .lang = "zh"};
+    OstoreResult r = ostore_suggestion_add(s, &in, &sg);
+    if (c->i == 0) {
+        atomic_store(&group_first_in, 1);
+        /* The first batch holds until every other call waits: they make
+         * the second batch together (no clock involved). */
+        int64_t commits, jobs;
+        int waiting = 0;
+        for (long spins = 0; waiting < GROUP_N - 1 && spins < 200000000L; spins++) {
+            ostore_group_stats(group_g, &commits, &jobs, &waiting);
+            sched_yield();
+        }
+    }
+    if (c->i == 3 && r == OSTORE_OK)
+        return OSTORE_CONFLICT;   /* wrote, then failed: only its own writes go */
+    return r;
+}
+
+static void *group_thread(void *arg)
+{
+    GroupCall *c = arg;
+    c->r = ostore_group_run(c->g, c->s, group_add, c);
+    /* Acknowledged means committed: another connection sees it now. */
+    if (c->r == OSTORE_OK) {
+        OstoreStmt *st = ostore_prep(c->look, "SELECT COUNT(*) FROM suggestion WHERE uuid = ?",
+                                     "t", c->key);
+        c->seen = st && ostore_step(st) == OSTORE_STEP_ROW && ostore_col_int(st, 0) == 1;
+        ostore_finish(st);
+    }
+    return NULL;
+}
+
+static void test_group_commit(void **state)
+{
+    (void)state;
+    Ostore *s = fresh();
+    int64_t cid = community(s, "cuihu"), kid;
+    char hash[OSTORE_HASH_HEX];
+    office_hash_hex("2345-6789", 9, hash);
+    assert_int_equal(ostore_kiosk_add(s, cid, "lobby-1", hash, NOW + 86400, NOW, &kid),
+                     OSTORE_OK);
+    group_g = ostore_group_new();
+    assert_non_null(group_g);
+    GroupCall c[GROUP_N];
+    pthread_t t[GROUP_N];
+    for (int i = 0; i < GROUP_N; i++) {
+        c[i] = (GroupCall){.g = group_g, .i = i, .cid = cid, .kid = kid, .s = open_store(),
+                           .look = open_store()};
+        snprintf(c[i].key, sizeof c[i].key, "group-%d", i);
+    }
+    strcpy(c[5].key, "group-4");      /* the same key and body twice in one batch */
+    /* The first call alone, then the rest while it holds its batch. */
+    atomic_store(&group_first_in, 0);
+    assert_int_equal(pthread_create(&t[0], NULL, group_thread, &c[0]), 0);
+    for (long spins = 0; !atomic_load(&group_first_in) && spins < 200000000L; spins++)
+        sched_yield();
+    assert_true(atomic_load(&group_first_in));
+    for (int i = 1; i < GROUP_N; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, group_thread, &c[i]), 0);
+    for (int i = 0; i < GROUP_N; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < GROUP_N; i++) {
+        ostore_close(c[i].s);
+        ostore_close(c[i].look);
+    }
+    int64_t commits = 0, jobs = 0;
+    int waiting = 0;
+    ostore_group_stats(group_g, &commits, &jobs, &waiting);
+    assert_int_equal(jobs, GROUP_N);
+    assert_int_equal(commits, 2);      /* eight calls, two commits */
+    for (int i = 0; i < GROUP_N; i++) {
+        if (i == 3) {
+            assert_int_equal(c[i].r, OSTORE_CONFLICT);
+        } else if (i == 5 || i == 4) {
+            assert_true(c[i].r == OSTORE_OK || c[i].r == OSTORE_DUPLICATE);
+            assert_true(c[i].seen || c[i].r == OSTORE_DUPLICATE);
+        } else {
+            assert_int_equal(c[i].r, OSTORE_OK);
+            assert_true(c[i].seen);
+        }
+    }
+    assert_true((c[4].r == OSTORE_OK) != (c[5].r == OSTORE_OK));   /* stored once */
+    /* The failed call's own write was undone, nobody else's. */
+    OstoreCounts n;
+    assert_int_equal(ostore_counts(s, cid, &n), OSTORE_OK);
+    assert_int_equal(n.suggestions, GROUP_N - 2);
+    ostore_group_free(group_g);
+    ostore_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -545,6 +662,7 @@ int main(void)
         cmocka_unit_test(test_feed_import_and_generation),
         cmocka_unit_test(test_replies_are_sealed_in_the_feed),
         cmocka_unit_test(test_codes_and_tokens),
+        cmocka_unit_test(test_group_commit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -36,6 +36,7 @@ struct Office {
     int64_t (*clock)(void *ud);    /* tests: rq->now; NULL the system's */
     void *clock_ud;
     OfficeJobs *jobs;              /* the background jobs (office_alert.h) */
+    OstoreGroup *group;            /* group commit of the kiosks' submissions */
 };
 
 /* What the server keeps about one request while its body arrives. */
@@ -517,6 +518,12 @@ Office *office_start(const OfficeConf *conf, char *err, size_t errlen)
     }
     o->conf = *conf;
     pthread_mutex_init(&o->lock, NULL);
+    if (!(o->group = ostore_group_new())) {
+        snprintf(err, errlen, "out of memory");
+        pthread_mutex_destroy(&o->lock);
+        free(o);
+        return NULL;
+    }
     office_conf_database(conf, o->db_spec, sizeof o->db_spec);
     bool tls = conf->tls_cert[0] || conf->tls_key[0];
     if (tls && (!conf->tls_cert[0] || !conf->tls_key[0])) {
@@ -600,6 +607,7 @@ void office_stop(Office *o)
     free(o->tls_key);
     free(o->tls_cert);
     pthread_mutex_destroy(&o->lock);
+    ostore_group_free(o->group);
     free(o);
 }
 
@@ -615,6 +623,7 @@ void office_set_clock(Office *o, int64_t (*now)(void *ud), void *ud)
     o->clock_ud = ud;
 }
 OfficeJobs *office_jobs(const Office *o) { return o->jobs; }
+OstoreGroup *office_group(const Office *o) { return o->group; }
 
 json_t *office_req_object(OfficeReq *rq, OfficeResp *rs)
 {

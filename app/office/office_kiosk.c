@@ -179,6 +179,34 @@ static void office_kiosk_in(OfficeReq *rq, const char *key, OstoreIn *in, char h
                       .key = key, .body_hash = hash, .received_at = rq->now };
 }
 
+/* ---- group commit: what each kind stores, run in a shared transaction ---- */
+
+typedef struct {
+    const OstoreIn *in;
+    const OstoreSuggestion *sg;
+    const char *month, *suggestion_key, *contact;
+    int score;
+    bool sealed, unreadable;
+} OfficeKioskWrite;
+
+static OstoreResult office_kiosk_put_suggestion(Ostore *s, void *arg)
+{
+    OfficeKioskWrite *w = arg;
+    return ostore_suggestion_add(s, w->in, w->sg);
+}
+
+static OstoreResult office_kiosk_put_rating(Ostore *s, void *arg)
+{
+    OfficeKioskWrite *w = arg;
+    return ostore_rating_add(s, w->in, w->month, w->score);
+}
+
+static OstoreResult office_kiosk_put_contact(Ostore *s, void *arg)
+{
+    OfficeKioskWrite *w = arg;
+    return ostore_contact_add(s, w->in, w->suggestion_key, w->contact, w->sealed, w->unreadable);
+}
+
 /* ---- submissions and ratings ---- */
 
 bool office_kiosk_parse_rating(json_t *b, const char *key, const char **month, int *score,
@@ -231,7 +259,9 @@ static void office_kiosk_rating(OfficeReq *rq, OfficeResp *rs, json_t *b, const 
     OstoreIn in;
     char hash[OSTORE_HASH_HEX];
     office_kiosk_in(rq, key, &in, hash);
-    office_kiosk_stored(rq, rs, ostore_rating_add(rq->store, &in, month, score), key);
+    OfficeKioskWrite w = {.in = &in, .month = month, .score = score};
+    office_kiosk_stored(rq, rs, ostore_group_run(office_group(rq->office), rq->store,
+                                                 office_kiosk_put_rating, &w), key);
 }
 
 bool office_kiosk_parse_suggestion(json_t *b, const char *key, const SealSecret *sec,
@@ -289,7 +319,9 @@ void office_kiosk_submission(OfficeReq *rq, OfficeResp *rs)
     OstoreIn in;
     char hash[OSTORE_HASH_HEX];
     office_kiosk_in(rq, key, &in, hash);
-    office_kiosk_stored(rq, rs, ostore_suggestion_add(rq->store, &in, &sg), key);
+    OfficeKioskWrite w = {.in = &in, .sg = &sg};
+    office_kiosk_stored(rq, rs, ostore_group_run(office_group(rq->office), rq->store,
+                                                 office_kiosk_put_suggestion, &w), key);
 out:
     json_decref(plain);
     json_decref(b);
@@ -360,8 +392,10 @@ void office_kiosk_contact(OfficeReq *rq, OfficeResp *rs)
     OstoreIn in;
     char hash[OSTORE_HASH_HEX];
     office_kiosk_in(rq, key, &in, hash);
-    office_kiosk_stored(rq, rs, ostore_contact_add(rq->store, &in, c.id, c.contact, c.sealed,
-                                                   c.unreadable), key);
+    OfficeKioskWrite w = {.in = &in, .suggestion_key = c.id, .contact = c.contact,
+                          .sealed = c.sealed, .unreadable = c.unreadable};
+    office_kiosk_stored(rq, rs, ostore_group_run(office_group(rq->office), rq->store,
+                                                 office_kiosk_put_contact, &w), key);
 out:
     json_decref(plain);
     json_decref(b);

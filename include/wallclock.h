@@ -13,7 +13,9 @@
  *  - A system clock more than WALLCLOCK_SLACK_MS before the floor is
  *    BEHIND; one more than WALLCLOCK_AHEAD_MAX_MS after it is AHEAD (only
  *    when the kiosk has an office to ask: without network settings nothing
- *    could ever confirm it, so it is believed). In either case the kiosk
+ *    could ever confirm it, so it is believed; and only against a time the
+ *    kiosk has seen, never against the release date alone: a kiosk first
+ *    installed weeks after its release has a right clock). In either case the kiosk
  *    runs from the floor plus the time it has been up (monotonic): never
  *    later than the true time, and staff and the heartbeat see the flag
  *    "clock_not_set".

@@ -78,6 +78,16 @@ static void test_build_floor(void **state)
     assert_int_equal(w.state, WALLCLOCK_BEHIND);
     assert_int_equal(wallclock_now(&w, 1000, 0), f);
     assert_false(w.floor_from_office);
+    /* Nothing saved and a clock weeks after the release (a kiosk installed
+     * later, with an office to ask): believed. Only a time the kiosk has
+     * seen makes a clock "ahead". */
+    wallclock_init(&w, 0, false, true, f + 40 * DAY, 0);
+    assert_int_equal(w.state, WALLCLOCK_OK);
+    assert_false(wallclock_not_set(&w));
+    assert_int_equal(wallclock_now(&w, f + 40 * DAY, 0), f + 40 * DAY);
+    /* From then on that time is the floor: a jump far ahead is not followed. */
+    assert_int_equal(wallclock_now(&w, f + 50 * DAY, 1000), f + 40 * DAY);
+    assert_int_equal(w.state, WALLCLOCK_AHEAD);
 }
 
 /* RTC reset to 1970, no network: the last known time and the uptime. */

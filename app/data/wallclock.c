@@ -47,7 +47,8 @@ static void wallclock_judge(Wallclock *w, int64_t sys_ms, int64_t mono_ms)
 {
     if (sys_ms < w->floor_ms - WALLCLOCK_SLACK_MS)
         wallclock_estimate(w, WALLCLOCK_BEHIND, mono_ms);
-    else if (w->check_ahead && sys_ms > w->floor_ms + WALLCLOCK_AHEAD_MAX_MS)
+    else if (w->check_ahead && w->floor_ms > wallclock_build_floor_ms() &&
+             sys_ms > w->floor_ms + WALLCLOCK_AHEAD_MAX_MS)
         wallclock_estimate(w, WALLCLOCK_AHEAD, mono_ms);
     else
         w->state = WALLCLOCK_OK;

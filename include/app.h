@@ -50,10 +50,11 @@ typedef enum {
  * shown language (staff.flag.<code> in the strings), never raw text. */
 typedef struct {
     char code[32];           /* outbox flag name, content_rejected, content_sync,
-                              * channel_expiring */
+                              * channel_expiring, pictures_refused */
     char since[11];          /* local date first raised (YYYY-MM-DD); "" unknown */
     char channel[40];        /* channel_expiring: the channel's id */
     int64_t at_s;            /* channel_expiring: when the code expires */
+    int count;               /* pictures_refused: how many pictures */
 } StaffFlag;
 
 /* What the staff panel shows, gathered by the kiosk (never any resident

@@ -17,8 +17,11 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "config.h"
+#include "fake_measure.h"
 #include "image.h"
 #include "imgcache.h"
+#include "kiosk.h"
 #include "screen_util.h"
 #include "testimg.h"
 #include "tmpdir.h"
@@ -537,6 +540,54 @@ static void test_idle_timeout(void **state)
     pics_free(&p);
 }
 
+static bool frame_has_text(const DrawList *dl, const char *needle)
+{
+    for (size_t i = 0; i < dl->ncmds; i++)
+        if (dl->cmds[i].kind == DL_TEXT && strstr(dl_str(dl, &dl->cmds[i]), needle))
+            return true;
+    return false;
+}
+
+/* A picture the cache refused (a wrong hash, say) is named on the staff
+ * panel, counted, in the panel's language; with none refused, nothing. */
+static void test_staff_panel_counts_refused_pictures(void **state)
+{
+    (void)state;
+    Pics p;
+    pics_make(&p);
+    char *json = tmpdir_path(p.dir, "content.json");
+    assert_int_equal(tmpdir_write(json, p.json, strlen(p.json)), 0);
+    Config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", p.dir);
+    char err[600];
+    int64_t now = SAMPLE_NOW_MS;
+    Kiosk *k = kiosk_open(&cfg, ".", json, fake_measure(), 1920, 1080, now, err, sizeof err);
+    if (!k)
+        fail_msg("kiosk_open: %s", err);
+    assert_int_equal(app_open(kiosk_app(k), "staff"), 0);
+    kiosk_service(k, now);
+    kiosk_view(k, now);
+    assert_false(frame_has_text(kiosk_frame(k), "张图片没有通过检查"));
+    kiosk_close(k);
+    /* The one that is not there was refused by the sync. */
+    imgcache_refuse(p.cache, p.gone, "SHA-256 does not match");
+    k = kiosk_open(&cfg, ".", NULL, fake_measure(), 1920, 1080, now, err, sizeof err);
+    if (!k)
+        fail_msg("kiosk_open: %s", err);
+    assert_int_equal(app_open(kiosk_app(k), "staff"), 0);
+    kiosk_service(k, now);
+    kiosk_view(k, now);
+    assert_true(frame_has_text(kiosk_frame(k), "有1张图片没有通过检查"));
+    app_set_lang(kiosk_app(k), LANG_EN);
+    kiosk_service(k, now);
+    kiosk_view(k, now);
+    assert_true(frame_has_text(kiosk_frame(k), "1 picture(s) failed the checks"));
+    kiosk_close(k);
+    free(json);
+    pics_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_missing_picture),
         cmocka_unit_test(test_shapes_and_modes),
         cmocka_unit_test(test_idle_timeout),
+        cmocka_unit_test(test_staff_panel_counts_refused_pictures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -355,6 +355,19 @@ static StaffFlag *kiosk_flag(StaffInfo *in, const char *code, const char *since)
     return f;
 }
 
+/* Counts the pictures of the content that the cache refused (a wrong
+ * SHA-256, too large, not a picture): they are not shown. */
+typedef struct { ImgCache *cache; int refused; } KioskRefused;
+
+static int kiosk_count_refused(const ContentImage *img, void *arg)
+{
+    KioskRefused *r = arg;
+    char why[200];
+    if (imgcache_refused(r->cache, img->sha256, why, sizeof why))
+        r->refused++;
+    return 0;
+}
+
 /* The staff panel's figures (staff_figures, as kioskctl status shows
  * them) and the kiosk's own state, as figures and codes the panel words
  * in the language on screen: never any resident text, never a raw
@@ -374,6 +387,14 @@ static void kiosk_staff_info(Kiosk *k, int64_t now_ms, StaffInfo *in)
         kiosk_flag(in, fig.flags[i].name, fig.flags[i].raised_on);
     if (k->content_error[0])
         kiosk_flag(in, "content_rejected", NULL);
+    const Content *shown = app_content(k->app);
+    if (shown && k->images) {
+        KioskRefused r = {k->images, 0};
+        content_each_image(shown, kiosk_count_refused, &r);
+        StaffFlag *f = r.refused ? kiosk_flag(in, "pictures_refused", NULL) : NULL;
+        if (f)
+            f->count = r.refused;
+    }
     /* A channel's code (a WeChat group's expires in 7 days) about to expire. */
     const Content *ct = app_content(k->app);
     for (size_t i = 0; ct && i < ct->n_channels; i++)

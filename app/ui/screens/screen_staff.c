@@ -204,6 +204,8 @@ static void staff_flag_text(const App *a, const StaffFlag *f, int64_t now_s, cha
     size_t len;
     if (!known) {
         len = (size_t)snprintf(out, n, ui_tr(a, "staff.flag.other"), f->code);
+    } else if (strcmp(f->code, "pictures_refused") == 0) {
+        len = (size_t)snprintf(out, n, t, f->count);
     } else if (strcmp(f->code, "channel_expiring") == 0) {
         const char *label = f->channel;
         for (size_t i = 0; a->content && i < a->content->n_channels; i++)

@@ -13,7 +13,12 @@
  * With BENCH_SYSCALL_MARKS=1 in the environment, the "full" redraws of each
  * screen are bracketed by access("bench-mark-begin-SCREEN") and
  * access("bench-mark-end-SCREEN"), so tests/bench.sh can count under strace
- * the system calls the redraws make. */
+ * the system calls the redraws make.
+ * Then the largest notice the content format allows (CONTENT_MAX_BODY
+ * characters in each language, in paragraphs): "screen=long part=open",
+ * the CPU time of opening it (app_open, view, render: the first frame), and
+ * "part=drag", of each step of a finger dragging its text (app_input of
+ * IN_MOVE, view, render), RUNS steps up and down the whole text. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <SDL.h>
+#include "app.h"
+#include "content.h"
 #include "kiosk.h"
 #include "render_sdl.h"
 #include "timeutil.h"
@@ -118,6 +125,94 @@ static int bench_screen(Kiosk *k, Renderer *r, const char *screen, int64_t now,
     return 0;
 }
 
+/* Content with one notice of CONTENT_MAX_BODY characters in each language:
+ * Chinese in paragraphs of 200, English words in paragraphs of about 400. */
+static Content *long_content(void)
+{
+    size_t cap = (size_t)CONTENT_MAX_BODY * 4 + 4096;
+    char *j = malloc(cap);
+    if (!j)
+        return NULL;
+    size_t n = (size_t)snprintf(j, cap,
+        "{\"site\":{\"name\":{\"zh\":\"翠湖花园\",\"en\":\"Cuihu\"}},\"notices\":[{"
+        "\"id\":\"long\",\"category\":\"notice\",\"title\":{\"zh\":\"长通知\",\"en\":\"Long\"},"
+        "\"publish_at\":\"2026-11-01T08:00:00+08:00\",\"expire_at\":\"2027-03-01T00:00:00+08:00\","
+        "\"body\":{\"zh\":\"");
+    static const char *const zh[] = {"物", "业", "服", "务", "中", "心", "停", "水", "通", "知"};
+    for (int i = 0; i < CONTENT_MAX_BODY; i++)
+        n += (size_t)snprintf(j + n, cap - n, "%s",
+                              i % 200 == 199 ? "\\n" : i % 37 == 36 ? "，" : zh[i % 10]);
+    n += (size_t)snprintf(j + n, cap - n, "\",\"en\":\"");
+    for (int i = 0; i < CONTENT_MAX_BODY; i++) {
+        if (i % 400 == 399)
+            n += (size_t)snprintf(j + n, cap - n, "\\n");
+        else
+            j[n++] = i % 7 == 6 ? ' ' : "notices"[i % 7];
+    }
+    n += (size_t)snprintf(j + n, cap - n, "\"}}],\"events\":[],\"channels\":[]}");
+    char err[300];
+    Content *c = content_parse(j, n, err, sizeof err);
+    if (!c)
+        fprintf(stderr, "redraw: the long notice: %s\n", err);
+    free(j);
+    return c;
+}
+
+/* Opening the longest notice, then dragging its text a step at a time. */
+static int bench_long(Kiosk *k, Renderer *r, int64_t now, double *v, int runs)
+{
+    App *a = kiosk_app(k);
+    Content *c = long_content();
+    if (!c)
+        return -1;
+    app_set_content(a, c);
+    RenderStats s0, s1;
+    render_stats(r, &s0);
+    double t0 = cpu_ms();
+    int rc = app_open(a, "notice:long");
+    kiosk_view(k, now);
+    rc |= render_frame(r, kiosk_frame(k));
+    double open = cpu_ms() - t0;
+    render_stats(r, &s1);
+    if (rc < 0 || kiosk_frame(k)->oom) {
+        fprintf(stderr, "redraw: the long notice could not be opened and drawn\n");
+        return -1;
+    }
+    printf("screen=long part=open runs=1 median=%.3f p99=%.3f max=%.3f "
+           "tex_misses=%lu width_misses=%lu\n", open, open, open,
+           s1.misses - s0.misses, s1.measure_misses - s0.measure_misses);
+
+    /* A finger down mid-screen, moving 40 px a step: up to the end of the
+     * text, then down again, as many steps as runs. */
+    int x = W / 2, y = H / 2, step = -40;
+    Input in = {IN_DOWN, x, y};
+    app_input(a, &in, kiosk_frame(k), now);
+    render_stats(r, &s0);
+    for (int i = 0; i < runs; i++) {
+        if (y + step < 300 || y + step > H - 100) {   /* lift and put the finger down again */
+            in = (Input){IN_UP, x, y};
+            app_input(a, &in, kiosk_frame(k), now);
+            y = step < 0 ? H - 150 : 350;
+            in = (Input){IN_DOWN, x, y};
+            app_input(a, &in, kiosk_frame(k), now);
+        }
+        y += step;
+        in = (Input){IN_MOVE, x, y};
+        t0 = cpu_ms();
+        app_input(a, &in, kiosk_frame(k), now);
+        kiosk_view(k, now);
+        render_frame(r, kiosk_frame(k));
+        v[i] = cpu_ms() - t0;
+        if (i == runs / 2)
+            step = -step;
+    }
+    in = (Input){IN_UP, x, y};
+    app_input(a, &in, kiosk_frame(k), now);
+    render_stats(r, &s1);
+    report("long", "drag", v, runs, &s0, &s1);
+    return 0;
+}
+
 /* The floor under every redraw: clearing the surface. */
 static void bench_empty(Renderer *r, double *v, int runs)
 {
@@ -179,7 +274,7 @@ int main(int argc, char **argv)
              bench_screen(k, r, "notice:fee-accounts-2026q3", now, v, runs) == 0 &&
              bench_screen(k, r, "home", now, v, runs) == 0) {
         bench_empty(r, v, runs);
-        rc = 0;
+        rc = bench_long(k, r, now, v, runs) < 0;
     }
     kiosk_close(k);
 out:

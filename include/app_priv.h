@@ -81,6 +81,7 @@ struct App {
     const Config *cfg;
     const I18n *i18n;
     const TextMeasure *tm;
+    struct UiWrapCache *wrap;     /* owned: a detail body's lines (ui.c); NULL: none kept */
     Content *content;             /* owned; NULL when nothing is imported */
     struct ImgCache *images;      /* pictures (not owned); NULL: none shown */
     int w, h;

@@ -130,6 +130,17 @@ int ui_detail_body(const App *a, DrawList *dl, const UiDetail *d, int cy, const 
                    const char *qr_payload, const char *qr_caption);
 /* Close the card at cy (its bottom padding added): its height, the clip,
  * the scrollbar and the scroll area `scroll_id`. */
+/* The lines of a detail body, wrapped once and kept between frames, so a
+ * drag through a long notice only offsets them and draws those in view.
+ * Keyed by the text (its address and length: a notice in a language), the
+ * face, size and width; app_set_content drops it (the texts are freed). */
+typedef struct UiWrapCache UiWrapCache;
+UiWrapCache *ui_wrap_cache_new(void);
+void ui_wrap_cache_clear(UiWrapCache *c);
+void ui_wrap_cache_free(UiWrapCache *c);
+/* How many times the cache wrapped a text (for tests). */
+unsigned ui_wrap_cache_wraps(const UiWrapCache *c);
+
 /* Whether a picture can be shown now (the picture cache holds it). */
 bool ui_image_ready(const App *a, const ContentImage *img);
 /* Draw a picture whole, as large as fits in box (never enlarged past its

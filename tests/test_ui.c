@@ -5,7 +5,10 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "app_priv.h"
 #include "fake_measure.h"
 #include "screen_util.h"
 #include "ui.h"
@@ -189,6 +192,77 @@ static void test_empty_states_one_style(void **state)
     su_stop(&e);
 }
 
+/* Body lines of the long notice (FONT_REGULAR text holding its characters)
+ * in e's frame: how many, and whether any lies off the window or holds the
+ * last character, "终". */
+static int body_lines(const Screen_ *e, int h, bool *outside, bool *last)
+{
+    int n = 0;
+    for (size_t i = 0; i < e->dl.ncmds; i++) {
+        const DlCmd *c = &e->dl.cmds[i];
+        if (c->kind != DL_TEXT || c->face != FONT_REGULAR)
+            continue;
+        const char *t = dl_str(&e->dl, c);
+        if (!strstr(t, "物") && !strstr(t, "终"))
+            continue;
+        n++;
+        if (c->r.y + c->r.h < 0 || c->r.y > h)
+            *outside = true;
+        if (strstr(t, "终"))
+            *last = true;
+    }
+    return n;
+}
+
+/* The largest notice the format allows (CONTENT_MAX_BODY characters) is
+ * laid out once: opening it draws only the lines in view, a drag draws
+ * only those and wraps nothing again, and dragging reaches its last
+ * character. */
+static void test_long_notice_draws_only_visible_lines(void **state)
+{
+    (void)state;
+    static const char *const cyc[] = {"物", "业", "服", "务", "中", "心", "停", "水"};
+    size_t cap = (size_t)CONTENT_MAX_BODY * 3 + 1024, n = 0;
+    char *json = malloc(cap);
+    assert_non_null(json);
+    n += (size_t)snprintf(json + n, cap - n,
+        "{\"site\":{\"name\":{\"zh\":\"小区\"}},\"events\":[],\"channels\":[],\"notices\":[{"
+        "\"id\":\"long\",\"category\":\"notice\",\"title\":{\"zh\":\"长通知\"},"
+        "\"publish_at\":\"2026-11-01T08:00:00+08:00\",\"expire_at\":\"2027-03-01T00:00:00+08:00\","
+        "\"body\":{\"zh\":\"");
+    for (int i = 0; i < CONTENT_MAX_BODY - 1; i++)
+        n += (size_t)snprintf(json + n, cap - n, "%s", i % 200 == 199 ? "\\n" : cyc[i % 8]);
+    snprintf(json + n, cap - n, "终\"}}]}");
+    Screen_ e;
+    su_start(&e, 1920, 1080, json);
+    free(json);
+    assert_int_equal(app_open(e.app, "notice:long"), 0);
+    su_draw(&e);
+    su_draw(&e);
+    bool outside = false, last = false;
+    int seen = body_lines(&e, 1080, &outside, &last);
+    int lh = ui_ts(e.app, DP_T_BODY) * 3 / 2;
+    /* Hundreds of lines in all; on screen at most a window's height of them. */
+    if (seen < 3 || seen > 1080 / lh + 2)
+        fail_msg("opening drew %d body lines (a line is %d px)", seen, lh);
+    assert_false(outside);
+    assert_false(last);
+    assert_int_equal(ui_wrap_cache_wraps(e.app->wrap), 1);
+
+    int drags = 0;
+    while (!last && drags++ < 500) {
+        su_drag(&e, 960, 900, -600, 6);
+        seen = body_lines(&e, 1080, &outside, &last);
+        if (seen < 3 || seen > 1080 / lh + 2)
+            fail_msg("drag %d drew %d body lines", drags, seen);
+        assert_false(outside);
+    }
+    assert_true(last);                 /* the last character is reachable */
+    assert_true(drags > 20);           /* far down a long text, not on its first page */
+    assert_int_equal(ui_wrap_cache_wraps(e.app->wrap), 1);   /* laid out once */
+    su_stop(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +272,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_para_clamped_cuts_the_last_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_para_clamped_short_text_and_no_room, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_states_one_style, setup, teardown),
+        cmocka_unit_test(test_long_notice_draws_only_visible_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

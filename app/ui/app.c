@@ -248,6 +248,7 @@ App *app_create(const Config *cfg, const I18n *i18n, const TextMeasure *tm,
     a->cfg = cfg;
     a->i18n = i18n;
     a->tm = tm;
+    a->wrap = ui_wrap_cache_new();   /* NULL (out of memory): each frame wraps anew */
     a->default_lang = cfg->default_lang;
     a->lang = cfg->default_lang;
     a->last_input_ms = now_ms;
@@ -279,6 +280,7 @@ void app_destroy(App *a)
     app_draft_wipe(a);
     forget_all(a);
     osk_free(&a->osk);
+    ui_wrap_cache_free(a->wrap);
     content_free(a->content);
     free(a);
 }
@@ -290,6 +292,7 @@ const Content *app_content(const App *a)
 
 void app_set_content(App *a, Content *content)
 {
+    ui_wrap_cache_clear(a->wrap);   /* its key is the old texts' addresses */
     content_free(a->content);
     a->content = content;
     a->next_change_s = 0;   /* recomputed on the next tick */

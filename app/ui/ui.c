@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "timeutil.h"
 
@@ -61,6 +62,30 @@ int ui_line_preview(const App *a, DrawList *dl, int x, int y, int w, FontFace fa
     return lw;
 }
 
+/* Draw the wrapped lines of s, each at x (or centred in w), only those
+ * inside the current clip (the first found by arithmetic, not by walking
+ * the ones above it). */
+static void para_lines(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
+                       int size_px, int line_h, Color c, const char *s, const TlLines *lines,
+                       int n, bool center)
+{
+    int pad = (line_h - measure_height(a->tm, face, size_px)) / 2;
+    Rect clip = dl->nclips > 0 ? dl->clips[dl->nclips - 1] : (Rect){0, 0, a->w, a->h};
+    int i = 0;
+    if (line_h > 0 && clip.y - line_h > y)
+        i = (clip.y - line_h - y) / line_h;   /* lines above it end before the clip */
+    for (; i < n; i++) {
+        int ly = y + i * line_h;
+        if (ly > clip.y + clip.h)
+            break;      /* below the clip, and so is every line after it */
+        if (ly + line_h < clip.y)
+            continue;   /* off screen: skip the text command */
+        int lw = lines->lines[i].width < w ? lines->lines[i].width : w;
+        dl_text(dl, center ? x + (w - lw) / 2 : x, ly + pad, face, size_px, c,
+                s + lines->lines[i].start, (int)lines->lines[i].len);
+    }
+}
+
 /* Wrapped lines of s, each at x (or centred in w), skipping those outside
  * the current clip. Returns the block's height. */
 static int para(const App *a, DrawList *dl, int x, int y, int w, FontFace face, int size_px,
@@ -70,18 +95,64 @@ static int para(const App *a, DrawList *dl, int x, int y, int w, FontFace face, 
     int n = tl_wrap(a->tm, face, size_px, s, strlen(s), w, &lines);
     if (n < 0)
         n = 0;
-    int pad = (line_h - measure_height(a->tm, face, size_px)) / 2;
-    Rect clip = dl->nclips > 0 ? dl->clips[dl->nclips - 1] : (Rect){0, 0, a->w, a->h};
-    for (int i = 0; i < n; i++) {
-        int ly = y + i * line_h;
-        if (ly + line_h < clip.y || ly > clip.y + clip.h)
-            continue;   /* off screen: skip the text command */
-        int lw = lines.lines[i].width < w ? lines.lines[i].width : w;
-        dl_text(dl, center ? x + (w - lw) / 2 : x, ly + pad, face, size_px, c,
-                s + lines.lines[i].start, (int)lines.lines[i].len);
-    }
+    para_lines(a, dl, x, y, w, face, size_px, line_h, c, s, &lines, n, center);
     tl_lines_free(&lines);
     return n * line_h;
+}
+
+struct UiWrapCache {
+    const char *s;      /* the text wrapped (NULL: nothing kept) */
+    size_t len;
+    FontFace face;
+    int size, w;
+    int n;              /* its lines */
+    TlLines lines;
+    unsigned wraps;     /* times a text was wrapped here */
+};
+
+UiWrapCache *ui_wrap_cache_new(void)
+{
+    return calloc(1, sizeof(UiWrapCache));
+}
+
+void ui_wrap_cache_clear(UiWrapCache *c)
+{
+    if (c)
+        c->s = NULL;    /* the lines' memory is kept for the next text */
+}
+
+void ui_wrap_cache_free(UiWrapCache *c)
+{
+    if (!c)
+        return;
+    tl_lines_free(&c->lines);
+    free(c);
+}
+
+unsigned ui_wrap_cache_wraps(const UiWrapCache *c)
+{
+    return c ? c->wraps : 0;
+}
+
+/* As para, with the lines kept in a->wrap: wrapped again only when the
+ * text, its face, size or the width changed. */
+static int para_cached(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
+                       int size_px, int line_h, Color c, const char *s)
+{
+    UiWrapCache *wc = a->wrap;
+    if (!wc)
+        return para(a, dl, x, y, w, face, size_px, line_h, c, s, false);
+    size_t len = strlen(s);
+    if (wc->s != s || wc->len != len || wc->face != face || wc->size != size_px || wc->w != w) {
+        wc->s = NULL;
+        int n = tl_wrap(a->tm, face, size_px, s, len, w, &wc->lines);
+        wc->wraps++;
+        if (n < 0)      /* out of memory: nothing drawn this frame, tried again the next */
+            return 0;
+        *wc = (UiWrapCache){s, len, face, size_px, w, n, wc->lines, wc->wraps};
+    }
+    para_lines(a, dl, x, y, w, face, size_px, line_h, c, s, &wc->lines, wc->n, false);
+    return wc->n * line_h;
 }
 
 int ui_para(const App *a, DrawList *dl, int x, int y, int w, FontFace face,
@@ -589,7 +660,7 @@ int ui_detail_body(const App *a, DrawList *dl, const UiDetail *d, int cy, const 
     int bsz = ui_ts(a, DP_T_BODY);
     dl_rect(dl, (Rect){d->x, cy, d->col, ui_dp(a, DP_RULE)}, COL_BORDER);
     cy += ui_dp(a, DP_PAD_LIST);
-    cy += ui_para(a, dl, d->x, cy, d->col, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, body);
+    cy += para_cached(a, dl, d->x, cy, d->col, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT, body);
     if (qr_payload)
         cy += detail_qr(a, dl, d->cx + d->cw, d->vp.y, d->x, d->col, cy, qr_payload, qr_caption);
     return cy;

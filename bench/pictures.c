@@ -84,6 +84,7 @@ typedef struct {
 /* Make the JPEG, keep it in the cache and write the content file. */
 static int setup(Setup *s, const char *tmp, int w, int h)
 {
+    memset(s, 0, sizeof *s);
     snprintf(s->data, sizeof s->data, "%s/data", tmp);
     snprintf(s->content, sizeof s->content, "%s/content.json", tmp);
     s->w = w;

@@ -84,6 +84,22 @@ void office_fleet_heartbeat(OfficeReq *rq, OfficeResp *rs, json_t *body);
  * (database; ostore_error). */
 int office_fleet_evaluate(Ostore *s, const OfficeConf *c, const OstoreKiosk *k,
                           int64_t now, bool *alerted);
+/* The last community's published version, kept between calls of
+ * office_fleet_evaluate_read (zero it first: community 0 is none). */
+typedef struct {
+    int64_t community;
+    char version[24];
+    int64_t since;
+} FleetPublished;
+/* Evaluate a kiosk whose status `st` was read with the list
+ * (ostore_fleet_list) as office_fleet_evaluate would, without reading it
+ * again while the state stands: the community's published version is read
+ * once per community in a row (`pub`). Only when the state changes is the
+ * status read afresh, the change recorded, and *st replaced by the status
+ * as now stored. Returns 0 or -1 (database; ostore_error). */
+int office_fleet_evaluate_read(Ostore *s, const OfficeConf *c, const OstoreKiosk *k,
+                               OstoreKioskStatus *st, FleetPublished *pub, int64_t now,
+                               bool *alerted);
 /* Evaluate every kiosk (late ones are found without a heartbeat
  * arriving). *alerts counts the alerts made. Returns 0 or -1. */
 int office_fleet_sweep(Ostore *s, const OfficeConf *c, int64_t now, int *alerts);

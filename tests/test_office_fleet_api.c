@@ -164,6 +164,23 @@ static void test_kiosk_list(void **state)
     kiosk_counts(r.json, &c, &o);
     assert_true(c >= 1 && o >= 1);
     staffsrv_resp_free(&r);
+    /* In order of community and name, each with the same fields. */
+    static const char *const fields[] = {
+        "id", "community", "name", "state", "since", "flags", "last_heartbeat_at",
+        "content_version", "display", "queue", "version", "enrolled_at", "revoked_at"};
+    json_t *it;
+    size_t i;
+    json_array_foreach(r.json, i, it) {
+        assert_int_equal(json_object_size(it), sizeof fields / sizeof fields[0]);
+        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+            assert_non_null(json_object_get(it, fields[f]));
+        if (i == 0)
+            continue;
+        json_t *prev = json_array_get(r.json, i - 1);
+        int cc = strcmp(jstr(prev, "community"), jstr(it, "community"));
+        assert_true(cc < 0 || (cc == 0 && strcmp(jstr(prev, "name"), jstr(it, "name")) < 0));
+    }
+    staffsrv_resp_free(&r);
     expect_json("GET", "/api/office/kiosks?community=other", &root, NULL, 200, &r);
     kiosk_counts(r.json, &c, &o);
     assert_true(c == 0 && o >= 1);
@@ -173,6 +190,70 @@ static void test_kiosk_list(void **state)
     expect("GET", "/api/office/kiosks?community=nowhere", &root, NULL, NULL, 404, "not_found");
     expect("GET", "/api/office/kiosks?community=%27%3B%20DROP", &root, NULL, NULL, 404,
            "not_found");
+}
+
+/* The list's entry for kiosk `id` (NULL when absent). */
+static json_t *kiosk_entry(json_t *arr, int64_t id)
+{
+    json_t *it;
+    size_t i;
+    json_array_foreach(arr, i, it)
+        if (jint(it, "id") == id)
+            return it;
+    return NULL;
+}
+
+/* The list judges each kiosk now: a change is recorded once (since: when
+ * judged), a standing state is answered as recorded. */
+static void test_kiosk_list_judged(void **state)
+{
+    (void)state;
+    StaffSession wang = login("wang");
+    StaffResp r;
+    expect_json("POST", "/api/office/communities/cuihu/kiosks", &wang,
+                "{\"name\":\"lobby-judged\"}", 201, &r);
+    int64_t id = jint(r.json, "id");
+    char enrol[64];
+    snprintf(enrol, sizeof enrol, "{\"code\":\"%s\"}", jstr(r.json, "code"));
+    staffsrv_resp_free(&r);
+    expect_json("POST", "/api/enrol", NULL, enrol, 200, &r);
+    char token[80];
+    snprintf(token, sizeof token, "%s", jstr(r.json, "device_token"));
+    staffsrv_resp_free(&r);
+    assert_int_equal(kiosk_post("/api/heartbeat", token, "{\"v\":1}"), 200);
+    int64_t hb_at = atomic_load(&srv.now);
+    advance(5);
+    expect_json("GET", "/api/office/kiosks?community=cuihu", &wang, NULL, 200, &r);
+    json_t *k = kiosk_entry(r.json, id);
+    assert_non_null(k);
+    assert_int_equal(jint(k, "last_heartbeat_at"), hb_at);
+    char first[32];
+    snprintf(first, sizeof first, "%s", jstr(k, "state"));
+    int64_t since = jint(k, "since");
+    assert_true(since <= atomic_load(&srv.now));
+    staffsrv_resp_free(&r);
+    advance(5);
+    expect_json("GET", "/api/office/kiosks?community=cuihu", &wang, NULL, 200, &r);
+    k = kiosk_entry(r.json, id);
+    assert_string_equal(jstr(k, "state"), first);
+    assert_int_equal(jint(k, "since"), since);
+    staffsrv_resp_free(&r);
+    /* No heartbeat for a day: late from the moment the list judged it. */
+    advance(24 * 3600);
+    wang = login("wang");
+    expect_json("GET", "/api/office/kiosks?community=cuihu", &wang, NULL, 200, &r);
+    k = kiosk_entry(r.json, id);
+    assert_string_equal(jstr(k, "state"), "late");
+    int64_t late_at = atomic_load(&srv.now);
+    assert_int_equal(jint(k, "since"), late_at);
+    assert_int_equal(jint(k, "last_heartbeat_at"), hb_at);
+    staffsrv_resp_free(&r);
+    advance(60);
+    expect_json("GET", "/api/office/kiosks?community=cuihu", &wang, NULL, 200, &r);
+    k = kiosk_entry(r.json, id);
+    assert_string_equal(jstr(k, "state"), "late");
+    assert_int_equal(jint(k, "since"), late_at);
+    staffsrv_resp_free(&r);
 }
 
 static void test_enrol_and_revoke(void **state)
@@ -384,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_enrol_and_revoke),
         cmocka_unit_test(test_alerts_and_ack),
         cmocka_unit_test(test_posting_refusals),
+        cmocka_unit_test(test_kiosk_list_judged),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

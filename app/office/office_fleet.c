@@ -224,6 +224,22 @@ static int fleet_published(Ostore *s, int64_t community_id, int64_t now, char *v
     return r == OSTORE_ERROR ? -1 : 0;
 }
 
+/* The state the kiosk is in now, judged from its status; *flags is the
+ * state's flags. Whether that is the state recorded in `st`. */
+static bool fleet_judge(const FleetPolicy *p, const OstoreKiosk *k, const OstoreKioskStatus *st,
+                        const char *published, int64_t published_at, int64_t now,
+                        FleetState *state, const char **flags)
+{
+    FleetInput in = {.revoked_at = k->revoked_at, .hb_at = st->hb_at,
+                     .content_version = st->content_version, .display = st->display,
+                     .flags = st->flags, .published = published,
+                     .published_at = published_at};
+    *state = office_fleet_state(&in, p, now);
+    *flags = *state == FLEET_FLAGS ? st->flags : "";
+    return strcmp(office_fleet_state_name(*state), st->state) == 0 &&
+           strcmp(*flags, st->state_flags) == 0;
+}
+
 static int fleet_evaluate_with(Ostore *s, const FleetPolicy *p, bool send, const OstoreKiosk *k,
                                const char *published, int64_t published_at, int64_t now,
                                bool *alerted)
@@ -237,15 +253,11 @@ static int fleet_evaluate_with(Ostore *s, const FleetPolicy *p, bool send, const
             return -1;
         st.kiosk_id = k->id;
         st.community_id = k->community_id;
-        FleetInput in = {.revoked_at = k->revoked_at, .hb_at = st.hb_at,
-                         .content_version = st.content_version, .display = st.display,
-                         .flags = st.flags, .published = published,
-                         .published_at = published_at};
-        FleetState now_state = office_fleet_state(&in, p, now);
-        const char *flags = now_state == FLEET_FLAGS ? st.flags : "";
-        const char *name = office_fleet_state_name(now_state);
-        if (strcmp(name, st.state) == 0 && strcmp(flags, st.state_flags) == 0)
+        FleetState now_state;
+        const char *flags;
+        if (fleet_judge(p, k, &st, published, published_at, now, &now_state, &flags))
             return 0;
+        const char *name = office_fleet_state_name(now_state);
         int old = office_fleet_state_from_name(st.state);
         bool alert = st.state[0] && now_state != FLEET_REVOKED && old >= 0 &&
                      (office_fleet_is_fault((FleetState)old) || office_fleet_is_fault(now_state));
@@ -273,6 +285,33 @@ int office_fleet_evaluate(Ostore *s, const OfficeConf *c, const OstoreKiosk *k, 
     if (fleet_published(s, k->community_id, now, version, sizeof version, &since) < 0)
         return -1;
     return fleet_evaluate_with(s, &p, c->webhook_url[0] != '\0', k, version, since, now, alerted);
+}
+
+int office_fleet_evaluate_read(Ostore *s, const OfficeConf *c, const OstoreKiosk *k,
+                               OstoreKioskStatus *st, FleetPublished *pub, int64_t now,
+                               bool *alerted)
+{
+    if (alerted)
+        *alerted = false;
+    FleetPolicy p;
+    office_fleet_policy(c, &p);
+    if (pub->community != k->community_id) {
+        if (fleet_published(s, k->community_id, now, pub->version, sizeof pub->version,
+                            &pub->since) < 0)
+            return -1;
+        pub->community = k->community_id;
+    }
+    FleetState state;
+    const char *flags;
+    if (fleet_judge(&p, k, st, pub->version, pub->since, now, &state, &flags))
+        return 0;   /* as recorded: nothing to read or write */
+    /* A change: judge again from the status as it is now, record it, and
+     * answer with what is stored (as office_fleet_evaluate). */
+    if (fleet_evaluate_with(s, &p, c->webhook_url[0] != '\0', k, pub->version, pub->since, now,
+                            alerted) < 0 ||
+        ostore_fleet_status(s, k->id, st) == OSTORE_ERROR)
+        return -1;
+    return 0;
 }
 
 typedef struct {

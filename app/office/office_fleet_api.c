@@ -39,26 +39,31 @@ static json_t *fleet_api_flags(const char *flags)
 typedef struct {
     OfficeReq *rq;
     OstoreKiosk *k;
+    OstoreKioskStatus *t;
     size_t n, cap;
     int oom;
 } FleetApiList;
 
-static int fleet_api_collect(void *ud, const OstoreKiosk *k)
+static int fleet_api_collect(void *ud, const OstoreKiosk *k, const OstoreKioskStatus *t)
 {
     FleetApiList *l = ud;
     if (office_staff_can(l->rq, k->community_id, OFFICE_STAFF_CLERK) != 0)
         return 0;   /* not one of the user's communities */
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 32;
-        OstoreKiosk *t = realloc(l->k, cap * sizeof *t);
-        if (!t) {
+        OstoreKiosk *nk = realloc(l->k, cap * sizeof *nk);
+        if (nk)
+            l->k = nk;
+        OstoreKioskStatus *nt = nk ? realloc(l->t, cap * sizeof *nt) : NULL;
+        if (!nt) {
             l->oom = 1;
             return 1;
         }
-        l->k = t;
+        l->t = nt;
         l->cap = cap;
     }
-    l->k[l->n++] = *k;
+    l->k[l->n] = *k;
+    l->t[l->n++] = *t;
     return 0;
 }
 
@@ -85,30 +90,35 @@ void office_fleet_api_kiosks(OfficeReq *rq, OfficeResp *rs)
     OstoreCommunity com = {0};
     if (slug && *slug && !office_staff_community(rq, rs, slug, OFFICE_STAFF_CLERK, &com))
         return;
+    /* One read for the list with the statuses; collected first, since
+     * judging may write and a read must not stay open. */
     FleetApiList l = {.rq = rq};
-    if (ostore_kiosk_list(rq->store, com.id, fleet_api_collect, &l) != OSTORE_OK || l.oom) {
+    if (ostore_fleet_list(rq->store, com.id, fleet_api_collect, &l) != OSTORE_OK || l.oom) {
         free(l.k);
+        free(l.t);
         office_resp_store_error(rq, rs);
         return;
     }
     json_t *arr = json_array();
     const OfficeConf *c = office_conf(rq->office);
+    FleetPublished pub = {0};
     for (size_t i = 0; i < l.n; i++) {
         /* Judged now, so the list is as fresh as the clock. */
         bool alerted = false;
-        OstoreKioskStatus t;
-        if (office_fleet_evaluate(rq->store, c, &l.k[i], rq->now, &alerted) < 0 ||
-            ostore_fleet_status(rq->store, l.k[i].id, &t) == OSTORE_ERROR) {
+        if (office_fleet_evaluate_read(rq->store, c, &l.k[i], &l.t[i], &pub, rq->now,
+                                       &alerted) < 0) {
             json_decref(arr);
             free(l.k);
+            free(l.t);
             office_resp_store_error(rq, rs);
             return;
         }
         if (alerted)
             office_jobs_kick(office_jobs(rq->office));
-        json_array_append_new(arr, fleet_api_kiosk_json(&l.k[i], &t));
+        json_array_append_new(arr, fleet_api_kiosk_json(&l.k[i], &l.t[i]));
     }
     free(l.k);
+    free(l.t);
     office_resp_json(rs, 200, arr);
 }
 

@@ -408,7 +408,7 @@ static void test_migration_9(void **state)
     ostore_close(s);
     s = ostore_open(spec, err, sizeof err);
     assert_non_null(s);
-    assert_int_equal(ostore_schema_version(s), 9);
+    assert_int_equal(ostore_schema_version(s), OSTORE_SCHEMA);
     OstoreImage m = {.sha256 = "", .type = "image/png", .width = 2, .height = 3};
     memset(m.sha256, 'a', 64);
     assert_int_equal(ostore_image_put(s, cid, &m, "\x89PNG\0\1", 6, "x", 200), OSTORE_OK);

@@ -175,6 +175,12 @@ static const char *const ostore_migrations[OSTORE_SCHEMA] = {
     "  sha256 TEXT NOT NULL REFERENCES image(sha256), uploaded_by TEXT NOT NULL,"
     "  uploaded_at BIGINT NOT NULL, PRIMARY KEY (community_id, sha256));"
     "CREATE INDEX image_use_sha256 ON image_use(sha256);",
+    /* 10: the statistics page reads a community's suggestions of a span
+     * of months from the index alone (ostore_suggestion_states): it
+     * replaces suggestion_community, whose columns lead it */
+    "CREATE INDEX suggestion_community_stats ON suggestion(community_id, received_at, id,"
+    "  acknowledged_at, closed_at, topic, status);"
+    "DROP INDEX suggestion_community;",
 };
 
 /* The schema version lives in a table both engines share: one row per

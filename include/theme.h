@@ -90,7 +90,8 @@ extern const Theme theme_default, theme_contrast;
 #define PIC_ZOOM_MAX       4.0   /* the largest zoom (1: the whole picture fitted) */
 #define PIC_ZOOM_TAP       2.0   /* a double tap's zoom */
 #define PIC_FIT_UP_MAX     3.0   /* a small picture is enlarged at most this much to fit */
-#define PIC_TEX_MAX_PIXELS (6.0 * 1000 * 1000)   /* the most pixels it is decoded at */
+#define PIC_TEX_MAX_PIXELS (4.0 * 1000 * 1000)   /* the most pixels it is decoded at (issue 16: RSS) */
+#define PIC_STEP_MIN_GAIN  2.0   /* the 4x step gets its own decode only with this many times the 2x pixels */
 #define PIC_DOUBLE_TAP_MS  400   /* two taps this close in time are a double tap */
 #define ATTRACT_SLIDE_MS 10000      /* one attract slide every 10 s */
 #define ATTRACT_SHIFT_MS (5 * 60000) /* the burn-in shift moves every 5 minutes */

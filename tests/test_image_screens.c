@@ -243,6 +243,68 @@ static void test_render_pixels(void **state)
     pics_free(&p);
 }
 
+/* A picture drawn at a new size (the viewer's next zoom step) drops its
+ * texture at the other sizes first, unless drawn in the same frame; other
+ * pictures stay; two sizes drawn together are both kept (no decode per
+ * frame). Issue 16: peak RSS. */
+static void frame_with(Renderer *r, DrawList *dl, const char *sha, int w, int h, const char *also,
+                       int aw, int ah)
+{
+    dl_reset(dl);
+    dl_set_clear(dl, (Color){255, 255, 255, 255});
+    dl_image(dl, (Rect){0, 0, 100, 75}, sha, w, h, (Rect){0, 0, w, h});
+    if (also)
+        dl_image(dl, (Rect){100, 0, 100, 75}, also, aw, ah, (Rect){0, 0, aw, ah});
+    render_invalidate(r);
+    assert_int_equal(render_frame(r, dl), 0);
+}
+
+static void test_render_drops_other_sizes(void **state)
+{
+    (void)state;
+    Pics p;
+    pics_make(&p);
+    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, 400, 300, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *sdl = SDL_CreateSoftwareRenderer(surf);
+    assert_non_null(sdl);
+    char err[300];
+    Renderer *r = render_create(sdl, "fonts", err, sizeof err);
+    if (!r)
+        fail_msg("%s", err);
+    render_set_images(r, p.cache);
+    DrawList dl;
+    dl_init(&dl);
+    RenderStats st;
+    frame_with(r, &dl, p.red, 100, 75, p.blue, 60, 80);
+    render_stats(r, &st);
+    assert_int_equal(st.entries, 2);
+    assert_int_equal(st.bytes, (100 * 75 + 60 * 80) * 4);
+    /* Red at 2x: red at 1x goes, blue (drawn too) stays. */
+    frame_with(r, &dl, p.red, 200, 150, p.blue, 60, 80);
+    render_stats(r, &st);
+    assert_int_equal(st.entries, 2);
+    assert_int_equal(st.bytes, (200 * 150 + 60 * 80) * 4);
+    /* Red at 4x alone: 2x goes; blue, not drawn, stays until it is stale. */
+    frame_with(r, &dl, p.red, 400, 300, NULL, 0, 0);
+    render_stats(r, &st);
+    assert_int_equal(st.entries, 2);
+    assert_int_equal(st.bytes, (400 * 300 + 60 * 80) * 4);
+    /* Two sizes of red in one frame: both made, then both found. */
+    frame_with(r, &dl, p.red, 100, 75, p.red, 400, 300);
+    render_stats(r, &st);
+    assert_int_equal(st.entries, 3);
+    unsigned long misses = st.misses;
+    frame_with(r, &dl, p.red, 100, 75, p.red, 400, 300);
+    render_stats(r, &st);
+    assert_int_equal(st.misses, misses);
+    assert_int_equal(st.entries, 3);
+    dl_free(&dl);
+    render_destroy(r);
+    SDL_DestroyRenderer(sdl);
+    SDL_FreeSurface(surf);
+    pics_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_list_thumbnail_and_portrait),
         cmocka_unit_test(test_board_before_after),
         cmocka_unit_test(test_render_pixels),
+        cmocka_unit_test(test_render_drops_other_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,7 @@
 #include "kiosk.h"
 #include "screen_util.h"
 #include "testimg.h"
+#include "theme.h"
 #include "tmpdir.h"
 
 typedef struct {
@@ -588,6 +589,56 @@ static void test_staff_panel_counts_refused_pictures(void **state)
     pics_free(&p);
 }
 
+/* A photo's 2x is decoded at twice its fitted size (its detail); its 4x
+ * would be capped at PIC_TEX_MAX_PIXELS, barely more than that: the 2x
+ * decode is kept and enlarged (no second large decode: issue 16, peak
+ * RSS). */
+static void test_large_picture_capped(void **state)
+{
+    (void)state;
+    Pics p;
+    Screen_ s;
+    char err[300], big[65];
+    p.dir = tmpdir_make();
+    p.cache = imgcache_open(p.dir, 0, err, sizeof err);
+    assert_non_null(p.cache);
+    put(&p, 3000, 2000, TESTIMG_SOLID, 90, 90, 90, big);
+    const char *fmt =
+        "{\"site\":{\"name\":{\"zh\":\"翠湖花园\"}},\"channels\":[],"
+        "\"notices\":[{\"id\":\"n1\",\"category\":\"notice\",\"title\":{\"zh\":\"停水通知\"},"
+        "\"body\":{\"zh\":\"正文\"},\"publish_at\":\"2026-11-01T08:00:00+08:00\","
+        "\"expire_at\":\"2027-01-01T00:00:00+08:00\",\"images\":["
+        IMG(3000, 2000, "大图", "") "]}],\"events\":[],\"board\":[]}";
+    size_t n = strlen(fmt) + 65;
+    p.json = malloc(n);
+    snprintf(p.json, n, fmt, big);
+    su_start(&s, 1920, 1080, p.json);
+    app_set_images(s.app, p.cache);
+    su_draw(&s);
+    assert_int_equal(app_open(s.app, "notice:n1"), 0);
+    su_draw(&s);
+    su_tap(&s, "image:n1:0");
+    Shown v1 = must_show(&s, big);
+    su_tap(&s, "picture:zoom_in");
+    Shown v2 = must_show(&s, big);
+    su_tap(&s, "picture:zoom_in");
+    Shown v4 = must_show(&s, big);
+    /* Zoomed 2x and 4x on the screen. */
+    double r2 = scale_of(&v2, 3000) / scale_of(&v1, 3000);
+    double r4 = scale_of(&v4, 3000) / scale_of(&v1, 3000);
+    assert_true(r2 > 1.98 && r2 < 2.02);
+    assert_true(r4 > 3.95 && r4 < 4.05);
+    /* 2x: twice the fitted decode, under the cap. */
+    assert_true(abs(v2.tw - 2 * v1.tw) <= 2);
+    assert_true((double)v2.tw * v2.th <= PIC_TEX_MAX_PIXELS);
+    assert_true((double)v2.tw * v2.th * PIC_STEP_MIN_GAIN > PIC_TEX_MAX_PIXELS);
+    /* 4x (the file's 6 MP, over the cap): the 2x decode again. */
+    assert_int_equal(v4.tw, v2.tw);
+    assert_int_equal(v4.th, v2.th);
+    su_stop(&s);
+    pics_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -596,6 +647,7 @@ int main(void)
         cmocka_unit_test(test_double_tap_zooms_at_the_point),
         cmocka_unit_test(test_drag_pans_within_the_picture),
         cmocka_unit_test(test_pinch_zooms),
+        cmocka_unit_test(test_large_picture_capped),
         cmocka_unit_test(test_missing_picture),
         cmocka_unit_test(test_shapes_and_modes),
         cmocka_unit_test(test_idle_timeout),

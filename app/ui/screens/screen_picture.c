@@ -388,6 +388,24 @@ static void button_row(const App *a, DrawList *dl, const PicLayout *L)
               words ? zout : "", false);
 }
 
+/* The scale a zoom step's picture is decoded at (its size in tw x th):
+ * step times the fitted size, never more than its own pixels or
+ * PIC_TEX_MAX_PIXELS. */
+static double decode_scale(const PicLayout *L, double step, int *tw, int *th)
+{
+    double ts = L->fit * step;
+    if (ts > 1.0)
+        ts = 1.0;
+    double px = (double)L->iw * L->ih * ts * ts;
+    if (px > PIC_TEX_MAX_PIXELS)
+        ts *= sqrt(PIC_TEX_MAX_PIXELS / px);
+    *tw = (int)lround(L->iw * ts);
+    *th = (int)lround(L->ih * ts);
+    *tw = *tw < 1 ? 1 : *tw;
+    *th = *th < 1 ? 1 : *th;
+    return (double)*tw / L->iw;
+}
+
 static void picture_view(const App *a, DrawList *dl, int64_t now_ms)
 {
     ui_header(a, dl, now_ms / 1000);
@@ -409,16 +427,19 @@ static void picture_view(const App *a, DrawList *dl, int64_t now_ms)
      * PIC_TEX_MAX_PIXELS), so a zoomed scan shows the file's own detail;
      * the renderer keeps it as a texture while the zoom stays in its step. */
     double step = zoom <= 1.0 ? 1.0 : zoom <= 2.0 ? 2.0 : 4.0;
-    double ts = L.fit * step;
-    if (ts > 1.0)
-        ts = 1.0;
-    double px = (double)L.iw * L.ih * ts * ts;
-    if (px > PIC_TEX_MAX_PIXELS)
-        ts *= sqrt(PIC_TEX_MAX_PIXELS / px);
-    int tw = (int)lround(L.iw * ts), th = (int)lround(L.ih * ts);
-    tw = tw < 1 ? 1 : tw;
-    th = th < 1 ? 1 : th;
-    ts = (double)tw / L.iw;
+    int tw, th;
+    double ts = decode_scale(&L, step, &tw, &th);
+    /* A 4x step that the cap leaves with barely more pixels than the 2x
+     * one shows the 2x pixels (kept, no second large decode: RSS). */
+    if (step > 2.0) {
+        int w2, h2;
+        double ts2 = decode_scale(&L, 2.0, &w2, &h2);
+        if ((double)tw * th < PIC_STEP_MIN_GAIN * w2 * h2) {
+            ts = ts2;
+            tw = w2;
+            th = h2;
+        }
+    }
     /* The part of the picture in view, in the picture's pixels, then in the
      * decoded one's. */
     double mx = L.area.x + L.area.w / 2.0, my = L.area.y + L.area.h / 2.0;

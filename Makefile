@@ -149,6 +149,9 @@ run-office: deps
 # `make test` checks the packages first, as `make run` does (installing the
 # missing ones, or saying in one sentence what to run), then builds in a
 # fresh make that sees pkg-config's flags, then runs every test program.
+# (Defined before test-run: a prerequisite list is expanded when its rule is read.)
+SESSION_TOOLS := $(BUILD)/tests/session/cage_shim.so $(BUILD)/tests/session/pngcmp
+
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
@@ -159,7 +162,6 @@ test-run: all $(BUILD)/san/kiosk $(BUILD)/san/kioskctl $(BUILD)/san/office $(BUI
 # The installed session under cage (tests/session/session-test.sh, run by
 # tests/run-tests.sh): a preload for cage that gives its headless backend an
 # output of a chosen size and a touch panel and keyboard, and a PNG compare.
-SESSION_TOOLS := $(BUILD)/tests/session/cage_shim.so $(BUILD)/tests/session/pngcmp
 $(BUILD)/tests/session/cage_shim.so: tests/session/cage_shim.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O2 -fPIC -shared $(call pc,--cflags,wlroots wayland-server) $< -o $@ -ldl

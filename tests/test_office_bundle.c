@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "export.h"
 #include "export_sign.h"
+#include "kioskrun.h"
 #include "officesrv.h"
 #include "ostore.h"
 #include "outbox.h"
@@ -64,9 +65,6 @@ static int teardown(void **state)
 
 static int kioskctl(char **out, char **err, const char *a, const char *b, const char *c)
 {
-    char bin[512];
-    snprintf(bin, sizeof bin, "%s", proc_bin("kioskctl"));
-    char *argv[] = {bin, "--config", conf, (char *)a, (char *)b, (char *)c, NULL};
     if (out) {
         free(*out);
         *out = NULL;
@@ -75,7 +73,7 @@ static int kioskctl(char **out, char **err, const char *a, const char *b, const 
         free(*err);
         *err = NULL;
     }
-    return proc_run(argv, out, err);
+    return kioskrun_ctl(conf, out, err, a, b, c);
 }
 
 /* Suggestions (every other one with a contact) and ratings of 4 in a

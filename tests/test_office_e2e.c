@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "kioskrun.h"
 #include "officesrv.h"
 #include "ostore.h"
 #include "proc.h"
@@ -37,16 +38,10 @@ static int setup(void **state)
     if (!dir || officesrv_init(&srv, dir, NULL) < 0 || officesrv_start(&srv) < 0)
         return -1;
     conf = tmpdir_path(dir, "kiosk.conf");
-    char text[2048], cwd[512];
-    if (!getcwd(cwd, sizeof cwd))   /* the tests run from the source tree */
-        return -1;
-    snprintf(text, sizeof text,
-             "; the kiosk's settings before enrolment\n"
-             "[kiosk]\ndata_dir = %s/kiosk\nshare_dir = %s\n\n"
-             "[upload]\n; upload_url =\nupload_times =\nupload_batch_min = 1\n"
-             "backoff_base_s = 0.05\nbackoff_cap_s = 0.2\n"
-             "connect_timeout_s = 2\ntransfer_timeout_s = 5\n", dir, cwd);
-    return tmpdir_write(conf, text, strlen(text));
+    return kioskrun_conf(conf, dir,
+                         "; upload_url =\nupload_times =\nupload_batch_min = 1\n"
+                         "backoff_base_s = 0.05\nbackoff_cap_s = 0.2\n"
+                         "connect_timeout_s = 2\ntransfer_timeout_s = 5\n");
 }
 
 static int teardown(void **state)
@@ -75,27 +70,13 @@ static void copy_file(const char *from, const char *to_dir, const char *name)
 
 static int kioskctl(char **out, char **err, const char *a, const char *b, const char *c)
 {
-    char bin[512];
-    snprintf(bin, sizeof bin, "%s", proc_bin("kioskctl"));
-    char *argv[] = {bin, "--config", conf, (char *)a, (char *)b, (char *)c, NULL};
-    return proc_run(argv, out, err);
+    return kioskrun_ctl(conf, out, err, a, b, c);
 }
 
 /* Play a replay script on the real kiosk with the enrolled settings. */
 static void kiosk(const char *script)
 {
-    char *sp = tmpdir_path(dir, "walk.replay");
-    assert_int_equal(tmpdir_write(sp, script, strlen(script)), 0);
-    char bin[512];
-    snprintf(bin, sizeof bin, "%s", proc_bin("kiosk"));
-    char *argv[] = {bin, "--replay", sp, "--config", conf, "--now", NOW, "--size", "1280x800",
-                    NULL};
-    char *err = NULL;
-    int rc = proc_run(argv, NULL, &err);
-    if (rc != 0)
-        fail_msg("kiosk exited %d: %s", rc, err ? err : "");
-    free(err);
-    free(sp);
+    kioskrun_replay(dir, conf, NOW, script);
 }
 
 static void type(char *buf, size_t n, const char *word)

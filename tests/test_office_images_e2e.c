@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "image.h"
+#include "kioskrun.h"
 #include "officesrv.h"
 #include "ostore_priv.h"
 #include "proc.h"
@@ -40,14 +41,7 @@ static int setup(void **state)
     if (!dir || officesrv_init(&srv, dir, NULL) < 0 || officesrv_start(&srv) < 0)
         return -1;
     conf = tmpdir_path(dir, "kiosk.conf");
-    char text[2048], cwd[512];
-    if (!getcwd(cwd, sizeof cwd))   /* the tests run from the source tree */
-        return -1;
-    snprintf(text, sizeof text,
-             "[kiosk]\ndata_dir = %s/kiosk\nshare_dir = %s\n\n"
-             "[upload]\nupload_times =\nconnect_timeout_s = 2\ntransfer_timeout_s = 10\n",
-             dir, cwd);
-    if (tmpdir_write(conf, text, strlen(text)) < 0)
+    if (kioskrun_conf(conf, dir, "upload_times =\nconnect_timeout_s = 2\ntransfer_timeout_s = 10\n") < 0)
         return -1;
     snprintf(api.url, sizeof api.url, "%s", srv.url);
     return staffsrv_login(&api, "admin", OFFICESRV_PASSWORD, &admin) == 200 ? 0 : -1;
@@ -64,27 +58,13 @@ static int teardown(void **state)
 
 static int kioskctl(char **out, char **err, const char *a, const char *b, const char *c)
 {
-    char bin[512];
-    snprintf(bin, sizeof bin, "%s", proc_bin("kioskctl"));
-    char *argv[] = {bin, "--config", conf, (char *)a, (char *)b, (char *)c, NULL};
-    return proc_run(argv, out, err);
+    return kioskrun_ctl(conf, out, err, a, b, c);
 }
 
 /* Play `script` on the real kiosk; the frame's dump and screenshot paths. */
 static void kiosk(const char *script)
 {
-    char *sp = tmpdir_path(dir, "walk.replay");
-    assert_int_equal(tmpdir_write(sp, script, strlen(script)), 0);
-    char bin[512];
-    snprintf(bin, sizeof bin, "%s", proc_bin("kiosk"));
-    char *argv[] = {bin, "--replay", sp, "--config", conf, "--now", NOW, "--size", "1280x800",
-                    NULL};
-    char *err = NULL;
-    int rc = proc_run(argv, NULL, &err);
-    if (rc != 0)
-        fail_msg("kiosk exited %d: %s", rc, err ? err : "");
-    free(err);
-    free(sp);
+    kioskrun_replay(dir, conf, NOW, script);
 }
 
 /* Upload a picture as admin: its SHA-256 into hash. */

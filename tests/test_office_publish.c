@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "kioskrun.h"
 #include "officesrv.h"
 #include "ostore.h"
 #include "ostore_priv.h"
@@ -838,21 +839,14 @@ static void test_real_kiosk_shows_a_published_notice(void **state)
 {
     (void)state;
     char *conf = tmpdir_path(dir, "kiosk.conf");
-    char text[2048], cwd[512];
-    assert_non_null(getcwd(cwd, sizeof cwd));
-    snprintf(text, sizeof text, "[kiosk]\ndata_dir = %s/kiosk\nshare_dir = %s\n\n"
-             "[upload]\n; upload_url =\nupload_times =\nconnect_timeout_s = 2\n"
-             "transfer_timeout_s = 5\n", dir, cwd);
-    assert_int_equal(tmpdir_write(conf, text, strlen(text)), 0);
+    assert_int_equal(kioskrun_conf(conf, dir, "; upload_url =\nupload_times =\nconnect_timeout_s = 2\n"
+                                              "transfer_timeout_s = 5\n"), 0);
     char *out = NULL, code[10];
     assert_int_equal(officesrv_ctl(&srv, &out, NULL, "kiosk", "add", "cuihu", "lobby-east",
                                    NULL), 0);
     assert_int_equal(sscanf(strstr(out, "enrolment code "), "enrolment code %9s", code), 1);
     free(out);
-    char bin[512];
-    snprintf(bin, sizeof bin, "%s", proc_bin("kioskctl"));
-    char *enroll[] = {bin, "--config", conf, "enroll", srv.url, code, NULL};
-    assert_int_equal(proc_run(enroll, NULL, NULL), 0);
+    assert_int_equal(kioskrun_ctl(conf, NULL, NULL, "enroll", srv.url, code), 0);
 
     /* Published through the API by a manager (a clerk's draft, approved). */
     Resp r;
@@ -864,30 +858,21 @@ static void test_real_kiosk_shows_a_published_notice(void **state)
     resp_free(&r);
     expect("POST", NOTICES "/gas-20261201/approve", "{\"version\":1}", &manager, 200, &r);
     resp_free(&r);
-    char *sync[] = {bin, "--config", conf, "sync", NULL};
     char *err = NULL;
-    int rc = proc_run(sync, NULL, &err);
+    int rc = kioskrun_ctl(conf, NULL, &err, "sync", NULL, NULL);
     if (rc != 0)
         fail_msg("sync: %d %s", rc, err ? err : "");
     free(err);
 
-    char *dump = tmpdir_path(dir, "frame.txt"), *script = tmpdir_path(dir, "walk.replay");
-    snprintf(text, sizeof text, "tap @tile:notices\ndump %s\n", dump);
-    assert_int_equal(tmpdir_write(script, text, strlen(text)), 0);
-    snprintf(bin, sizeof bin, "%s", proc_bin("kiosk"));
-    char *kiosk[] = {bin, "--replay", script, "--config", conf, "--now",
-                     "2026-12-01T10:00:00+08:00", "--size", "1280x800", NULL};
-    rc = proc_run(kiosk, NULL, &err);
-    if (rc != 0)
-        fail_msg("kiosk: %d %s", rc, err ? err : "");
-    free(err);
+    char *dump = tmpdir_path(dir, "frame.txt"), script[700];
+    snprintf(script, sizeof script, "tap @tile:notices\ndump %s\n", dump);
+    kioskrun_replay(dir, conf, "2026-12-01T10:00:00+08:00", script);
     char *frame = tmpdir_read(dump);
     assert_non_null(frame);
     assert_non_null(strstr(frame, "hit notice:gas-20261201 "));
     assert_non_null(strstr(frame, "燃气管道检修"));
     free(frame);
     free(dump);
-    free(script);
     free(conf);
 }
 

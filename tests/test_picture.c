@@ -161,6 +161,21 @@ static void start(Screen_ *s, Pics *p, int w, int h)
     su_draw(s);
 }
 
+/* The scanned page of notice n1, opened in the viewer from the notice. */
+static void open_scan(Screen_ *s, Pics *p, int w, int h)
+{
+    start(s, p, w, h);
+    assert_int_equal(app_open(s->app, "notice:n1"), 0);
+    su_draw(s);
+    su_tap(s, "image:n1:2");
+}
+
+static void finish(Screen_ *s, Pics *p)
+{
+    su_stop(s);
+    pics_free(p);
+}
+
 static void test_open_from_detail_and_back(void **state)
 {
     (void)state;
@@ -207,8 +222,7 @@ static void test_open_from_detail_and_back(void **state)
     assert_non_null(su_text(&s, "绿色海报"));
     su_tap(&s, "back");
     assert_int_equal(app_screen(s.app), SCREEN_EVENT);
-    su_stop(&s);
-    pics_free(&p);
+    finish(&s, &p);
 }
 
 static void test_open_from_board(void **state)
@@ -235,8 +249,7 @@ static void test_open_from_board(void **state)
     assert_int_equal(app_screen(s.app), SCREEN_BOARD);
     su_tap(&s, "home");
     assert_int_equal(app_screen(s.app), SCREEN_HOME);
-    su_stop(&s);
-    pics_free(&p);
+    finish(&s, &p);
 }
 
 static void test_double_tap_zooms_at_the_point(void **state)
@@ -244,10 +257,7 @@ static void test_double_tap_zooms_at_the_point(void **state)
     (void)state;
     Pics p;
     Screen_ s;
-    start(&s, &p, 1920, 1080);
-    assert_int_equal(app_open(s.app, "notice:n1"), 0);
-    su_draw(&s);
-    su_tap(&s, "image:n1:2");
+    open_scan(&s, &p, 1920, 1080);
     Shown v0 = must_show(&s, p.scan);
     /* A point in the upper left of the page (where a title is). */
     int x = v0.dst.x + v0.dst.w / 4, y = v0.dst.y + v0.dst.h / 5;
@@ -284,8 +294,7 @@ static void test_double_tap_zooms_at_the_point(void **state)
     Shown v3 = must_show(&s, p.scan);
     assert_memory_equal(&v3.src, &v0.src, sizeof(Rect));
     assert_memory_equal(&v3.dst, &v0.dst, sizeof(Rect));
-    su_stop(&s);
-    pics_free(&p);
+    finish(&s, &p);
 }
 
 static void test_drag_pans_within_the_picture(void **state)
@@ -293,10 +302,7 @@ static void test_drag_pans_within_the_picture(void **state)
     (void)state;
     Pics p;
     Screen_ s;
-    start(&s, &p, 1920, 1080);
-    assert_int_equal(app_open(s.app, "notice:n1"), 0);
-    su_draw(&s);
-    su_tap(&s, "image:n1:2");
+    open_scan(&s, &p, 1920, 1080);
     const DlHit *a = area(&s);
     int cx = a->r.x + a->r.w / 2, cy = a->r.y + a->r.h / 2;
     /* Fitted, a drag moves nothing. */
@@ -339,8 +345,7 @@ static void test_drag_pans_within_the_picture(void **state)
     su_tap(&s, "picture:zoom_out");
     Shown v2 = must_show(&s, p.scan);
     assert_memory_equal(&v2.src, &v0.src, sizeof(Rect));
-    su_stop(&s);
-    pics_free(&p);
+    finish(&s, &p);
 }
 
 static void test_pinch_zooms(void **state)
@@ -348,10 +353,7 @@ static void test_pinch_zooms(void **state)
     (void)state;
     Pics p;
     Screen_ s;
-    start(&s, &p, 1080, 1920);
-    assert_int_equal(app_open(s.app, "notice:n1"), 0);
-    su_draw(&s);
-    su_tap(&s, "image:n1:2");
+    open_scan(&s, &p, 1080, 1920);
     Shown v0 = must_show(&s, p.scan);
     const DlHit *a = area(&s);
     int cx = a->r.x + a->r.w / 2, cy = a->r.y + a->r.h / 2;
@@ -402,8 +404,7 @@ static void test_pinch_zooms(void **state)
     feed(&s, IN_UP2, x + 50, y);
     feed(&s, IN_UP, x, y);
     assert_int_equal(app_screen(s.app), SCREEN_NOTICE);
-    su_stop(&s);
-    pics_free(&p);
+    finish(&s, &p);
 }
 
 static void test_missing_picture(void **state)
@@ -466,8 +467,7 @@ static void test_missing_picture(void **state)
     app_set_content(s.app, NULL);
     su_draw(&s);
     assert_int_equal(app_screen(s.app), SCREEN_EVENTS);
-    su_stop(&s);
-    pics_free(&p);
+    finish(&s, &p);
 }
 
 /* Every shape, both languages, large text and high contrast: the picture,
@@ -514,8 +514,7 @@ static void test_shapes_and_modes(void **state)
             const DlCmd *cap = su_text(&s, mode & 2 ? "Picture 盖章的通知" : "盖章的通知");
             assert_non_null(cap);
             assert_true(cap->r.y + cap->size <= sizes[i][1] - sizes[i][1] / 20);
-            su_stop(&s);
-            pics_free(&p);
+            finish(&s, &p);
         }
 }
 
@@ -526,10 +525,7 @@ static void test_idle_timeout(void **state)
     (void)state;
     Pics p;
     Screen_ s;
-    start(&s, &p, 1920, 1080);
-    assert_int_equal(app_open(s.app, "notice:n1"), 0);
-    su_draw(&s);
-    su_tap(&s, "image:n1:2");
+    open_scan(&s, &p, 1920, 1080);
     su_tap(&s, "picture:zoom_in");
     assert_int_equal(app_screen(s.app), SCREEN_PICTURE);
     su_wait(&s, (int64_t)s.cfg.idle_timeout_s * 1000 - 1000);
@@ -537,8 +533,7 @@ static void test_idle_timeout(void **state)
     su_wait(&s, 2000);
     assert_int_not_equal(app_screen(s.app), SCREEN_PICTURE);
     assert_int_equal(app_open(s.app, "picture"), -1);
-    su_stop(&s);
-    pics_free(&p);
+    finish(&s, &p);
 }
 
 static bool frame_has_text(const DrawList *dl, const char *needle)
@@ -635,8 +630,7 @@ static void test_large_picture_capped(void **state)
     /* 4x (the file's 6 MP, over the cap): the 2x decode again. */
     assert_int_equal(v4.tw, v2.tw);
     assert_int_equal(v4.th, v2.th);
-    su_stop(&s);
-    pics_free(&p);
+    finish(&s, &p);
 }
 
 int main(void)

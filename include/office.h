@@ -101,6 +101,11 @@ extern const OfficeAuthFn office_authorisers[OFFICE_N_ROLES];
  * Refuses plain http on an address that is not loopback, and TLS files
  * that cannot be read, with a message in err. NULL on failure. */
 Office *office_start(const OfficeConf *conf, char *err, size_t errlen);
+/* office_start with a clock (tests): `now` gives rq->now and the
+ * background jobs' time (Unix seconds); NULL: the system's. Given at the
+ * start, so that no request and no job ever reads another time. */
+Office *office_start_clock(const OfficeConf *conf, int64_t (*now)(void *ud), void *ud,
+                           char *err, size_t errlen);
 /* Stop accepting, finish the requests in progress, free everything. NULL accepted. */
 void office_stop(Office *o);
 /* The port it listens on (the chosen one when listen_port is 0). */
@@ -112,9 +117,6 @@ const OfficeConf *office_conf(const Office *o);
 const SealSecret *office_seal(const Office *o);
 /* Base64 of the public key, or "" when sealing is off. */
 const char *office_seal_public(const Office *o);
-/* Tests: the clock that gives rq->now (Unix seconds); NULL: the system's.
- * Set it before requests arrive. */
-void office_set_clock(Office *o, int64_t (*now)(void *ud), void *ud);
 /* The group commit the kiosks' submissions, ratings and contacts share
  * (ostore.h, "group commit"). */
 OstoreGroup *office_group(const Office *o);

@@ -41,12 +41,16 @@ int office_jobs_tick(Ostore *s, const OfficeConf *c, int64_t now);
 
 typedef struct OfficeJobs OfficeJobs;
 
-/* Start the jobs' thread on its own connection to `db_spec`. NULL with a
+/* Start the jobs' thread on its own connection to `db_spec`, reading the
+ * time from `now` (the office's clock; NULL: the system's). NULL with a
  * message when it cannot start; NULL without one when tick_s is 0. */
-OfficeJobs *office_jobs_start(const OfficeConf *c, const char *db_spec, char *err,
-                              size_t errlen);
+OfficeJobs *office_jobs_start(const OfficeConf *c, const char *db_spec,
+                              int64_t (*now)(void *ud), void *ud, char *err, size_t errlen);
 /* Wake the thread now (an alert was made). NULL accepted. */
 void office_jobs_kick(OfficeJobs *j);
+/* Wake the thread and wait until a round begun after this call has
+ * finished (tests: the jobs' effect is in the database). NULL accepted. */
+void office_jobs_run(OfficeJobs *j);
 /* Stop and join. NULL accepted. */
 void office_jobs_stop(OfficeJobs *j);
 

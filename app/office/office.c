@@ -507,6 +507,12 @@ static char *office_read_pem(const char *what, const char *path, char *err, size
 
 Office *office_start(const OfficeConf *conf, char *err, size_t errlen)
 {
+    return office_start_clock(conf, NULL, NULL, err, errlen);
+}
+
+Office *office_start_clock(const OfficeConf *conf, int64_t (*now)(void *ud), void *ud,
+                           char *err, size_t errlen)
+{
     if (sodium_init() < 0) {
         snprintf(err, errlen, "libsodium cannot start");
         return NULL;
@@ -517,6 +523,8 @@ Office *office_start(const OfficeConf *conf, char *err, size_t errlen)
         return NULL;
     }
     o->conf = *conf;
+    o->clock = now;
+    o->clock_ud = ud;
     pthread_mutex_init(&o->lock, NULL);
     if (!(o->group = ostore_group_new())) {
         snprintf(err, errlen, "out of memory");
@@ -579,7 +587,7 @@ Office *office_start(const OfficeConf *conf, char *err, size_t errlen)
                  " machine)", conf->listen_host, conf->listen_port);
         goto fail;
     }
-    if (conf->tick_s > 0 && !(o->jobs = office_jobs_start(conf, o->db_spec, err, errlen)))
+    if (conf->tick_s > 0 && !(o->jobs = office_jobs_start(conf, o->db_spec, now, ud, err, errlen)))
         goto fail;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(o->daemon, MHD_DAEMON_INFO_BIND_PORT);
     o->port = info ? info->port : conf->listen_port;
@@ -617,11 +625,6 @@ const OfficeConf *office_conf(const Office *o) { return &o->conf; }
 const SealSecret *office_seal(const Office *o) { return o->sealed ? &o->seal : NULL; }
 const char *office_seal_public(const Office *o) { return o->sealed ? o->seal_pub : ""; }
 
-void office_set_clock(Office *o, int64_t (*now)(void *ud), void *ud)
-{
-    o->clock = now;
-    o->clock_ud = ud;
-}
 OfficeJobs *office_jobs(const Office *o) { return o->jobs; }
 OstoreGroup *office_group(const Office *o) { return o->group; }
 

@@ -251,10 +251,14 @@ int office_jobs_tick(Ostore *s, const OfficeConf *c, int64_t now)
 struct OfficeJobs {
     OfficeConf conf;
     char db[OFFICE_PATH_MAX];
+    int64_t (*now)(void *ud);      /* the office's clock; NULL the system's */
+    void *now_ud;
     pthread_t thread;
     pthread_mutex_t lock;
-    pthread_cond_t cond;
+    pthread_cond_t cond;           /* to the thread: kicked or stop */
+    pthread_cond_t done_cond;      /* from the thread: a round finished */
     bool stop, kicked;
+    uint64_t started, done;        /* rounds begun and finished */
 };
 
 static void *office_jobs_main(void *arg)
@@ -263,15 +267,21 @@ static void *office_jobs_main(void *arg)
     Ostore *s = NULL;
     pthread_mutex_lock(&j->lock);
     while (!j->stop) {
+        j->started++;
         pthread_mutex_unlock(&j->lock);
         char err[300];
         if (!s && !(s = ostore_open(j->db, err, sizeof err)))
             fprintf(stderr, "office: background jobs: %s\n", err);
-        if (s && office_jobs_tick(s, &j->conf, time_now_ms() / 1000) < 0) {
+        /* The office's clock, as its requests read it: a job judging by
+         * another time would prune what the requests just counted. */
+        int64_t now = j->now ? j->now(j->now_ud) : time_now_ms() / 1000;
+        if (s && office_jobs_tick(s, &j->conf, now) < 0) {
             ostore_close(s);   /* reconnect next time */
             s = NULL;
         }
         pthread_mutex_lock(&j->lock);
+        j->done++;
+        pthread_cond_broadcast(&j->done_cond);
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
         until.tv_sec += j->conf.tick_s;
@@ -280,13 +290,14 @@ static void *office_jobs_main(void *arg)
                 break;
         j->kicked = false;
     }
+    pthread_cond_broadcast(&j->done_cond);   /* stopped: nobody waits on */
     pthread_mutex_unlock(&j->lock);
     ostore_close(s);
     return NULL;
 }
 
-OfficeJobs *office_jobs_start(const OfficeConf *c, const char *db_spec, char *err,
-                              size_t errlen)
+OfficeJobs *office_jobs_start(const OfficeConf *c, const char *db_spec,
+                              int64_t (*now)(void *ud), void *ud, char *err, size_t errlen)
 {
     if (c->tick_s <= 0)
         return NULL;
@@ -297,16 +308,20 @@ OfficeJobs *office_jobs_start(const OfficeConf *c, const char *db_spec, char *er
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     j->conf = *c;
+    j->now = now;
+    j->now_ud = ud;
     snprintf(j->db, sizeof j->db, "%s", db_spec);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&j->cond, &ca);
+    pthread_cond_init(&j->done_cond, NULL);
     pthread_condattr_destroy(&ca);
     pthread_mutex_init(&j->lock, NULL);
     if (pthread_create(&j->thread, NULL, office_jobs_main, j) != 0) {
         snprintf(err, errlen, "cannot start the background jobs' thread");
         pthread_cond_destroy(&j->cond);
+        pthread_cond_destroy(&j->done_cond);
         pthread_mutex_destroy(&j->lock);
         free(j);
         return NULL;
@@ -324,6 +339,20 @@ void office_jobs_kick(OfficeJobs *j)
     pthread_mutex_unlock(&j->lock);
 }
 
+void office_jobs_run(OfficeJobs *j)
+{
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->lock);
+    /* A round under way began before this call: the one after it counts. */
+    uint64_t want = j->started + 1;
+    j->kicked = true;
+    pthread_cond_signal(&j->cond);
+    while (!j->stop && j->done < want)
+        pthread_cond_wait(&j->done_cond, &j->lock);
+    pthread_mutex_unlock(&j->lock);
+}
+
 void office_jobs_stop(OfficeJobs *j)
 {
     if (!j)
@@ -334,6 +363,7 @@ void office_jobs_stop(OfficeJobs *j)
     pthread_mutex_unlock(&j->lock);
     pthread_join(j->thread, NULL);
     pthread_cond_destroy(&j->cond);
+    pthread_cond_destroy(&j->done_cond);
     pthread_mutex_destroy(&j->lock);
     free(j);
 }

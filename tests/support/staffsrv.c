@@ -1,6 +1,8 @@
 /* staffsrv.c - test support: an in-process Lobby Office with a settable clock, and a staff HTTP client (cookie, CSRF, any method and type). */
 #include "staffsrv.h"
 #include "office_secret.h"
+#include "ostore_priv.h"
+#include "testdb.h"
 #include "tmpdir.h"
 
 #include <curl/curl.h>
@@ -32,11 +34,24 @@ int staffsrv_start(StaffSrv *s, void (*conf_extra)(OfficeConf *c))
     snprintf(c.office_key, sizeof c.office_key, "none");
     if (conf_extra)
         conf_extra(&c);
+    bool ours = !c.database[0];
+    if (ours) {
+        /* The tests' engine: SQLite here, or the PostgreSQL database
+         * scripts/pg-test.sh names (emptied first). */
+        char path[700];
+        snprintf(path, sizeof path, "%s/office.db", s->dir);
+        if (testdb_fresh(path, c.database, sizeof c.database) < 0)
+            return -1;
+    }
     office_conf_database(&c, s->db, sizeof s->db);
     char err[600];
     s->store = ostore_open(s->db, err, sizeof err);
     if (!s->store) {
         fprintf(stderr, "staffsrv: %s\n", err);
+        return -1;
+    }
+    if (ours && strcmp(ostore_engine(s->store), testdb_engine()) != 0) {
+        fprintf(stderr, "staffsrv: on %s, not %s\n", ostore_engine(s->store), testdb_engine());
         return -1;
     }
     char hash[OSTORE_HASH_HEX];
@@ -53,12 +68,11 @@ int staffsrv_start(StaffSrv *s, void (*conf_extra)(OfficeConf *c))
         fprintf(stderr, "staffsrv: %s\n", ostore_error(s->store));
         return -1;
     }
-    s->office = office_start(&c, err, sizeof err);
+    s->office = office_start_clock(&c, staffsrv_clock, s, err, sizeof err);
     if (!s->office) {
         fprintf(stderr, "staffsrv: %s\n", err);
         return -1;
     }
-    office_set_clock(s->office, staffsrv_clock, s);
     snprintf(s->url, sizeof s->url, "%s", office_url(s->office));
     return 0;
 }

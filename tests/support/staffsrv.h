@@ -1,6 +1,8 @@
 /* staffsrv.h - test support for the staff API: a Lobby Office started in
  * the test process (office_start on 127.0.0.1, a free port) with a clock
- * the test sets, a database prepared through the store (organisation,
+ * the test sets (requests and background jobs alike), a database on the
+ * tests' engine (testdb.h: SQLite, or PostgreSQL under scripts/pg-test.sh,
+ * unless conf_extra names one) prepared through the store (organisation,
  * communities "cuihu" and "other", a kiosk in each, users made with a
  * cheap Argon2id cost so tests stay fast), and a small HTTP client that
  * sends the session cookie, the CSRF header and any Content-Type. */

@@ -3,7 +3,10 @@
  * the security headers (CSP without inline script, nosniff, no framing,
  * no referrer), ETag and 304, redirects to /console/, and every way out
  * of the console directory refused (.., its %-encoded forms, hidden
- * files, a symbolic link, a directory, unknown types, deeper paths). */
+ * files, a symbolic link, a directory, unknown types, deeper paths).
+ * And the console's own files keep to "text only through the DOM": no
+ * script puts markup from a string into the page (innerHTML and its
+ * kin, eval), and the HTML has no inline script, style or handler. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 #include "office_static.h"
 #include "officesrv.h"
@@ -288,6 +292,60 @@ static void test_content_types(void **state)
     assert_null(office_static_type("a.js.bak"));
 }
 
+/* What may never appear in the console's scripts: each would let a text
+ * (a resident's, a notice's) become markup or code. */
+static const char *const markup_sinks[] = {
+    "innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+    "new Function", "setTimeout('", "setTimeout(\"", "DOMParser", "createContextualFragment",
+    "srcdoc",
+};
+
+/* The markup sinks found in every .js file of `dir`; the count of files read. */
+static int scan_scripts(const char *where)
+{
+    DIR *d = opendir(where);
+    if (!d)
+        fail_msg("cannot open %s", where);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t l = strlen(e->d_name);
+        if (l < 4 || strcmp(e->d_name + l - 3, ".js") != 0)
+            continue;
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s", where, e->d_name);
+        char *text = tmpdir_read(path);
+        assert_non_null(text);
+        for (size_t i = 0; i < sizeof markup_sinks / sizeof *markup_sinks; i++)
+            if (strstr(text, markup_sinks[i]))
+                fail_msg("%s uses %s: set text through the DOM (LK.h's text)", path,
+                         markup_sinks[i]);
+        free(text);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void test_no_markup_from_strings(void **state)
+{
+    (void)state;
+    assert_true(scan_scripts("assets/office/js") >= 10);
+    assert_int_equal(scan_scripts("assets/office/i18n"), 2);
+    char *html = tmpdir_read("assets/office/index.html");
+    assert_non_null(html);
+    /* Every <script> names its file and is empty; no style or handler attribute. */
+    for (const char *p = html; (p = strstr(p, "<script")); p++) {
+        const char *end = strchr(p, '>');
+        assert_non_null(end);
+        assert_non_null(memmem(p, (size_t)(end - p), " src=\"/console/", 14));
+        assert_int_equal(strncmp(end, "></script>", 10), 0);
+    }
+    assert_null(strstr(html, "style="));
+    assert_null(strstr(html, "<style"));
+    assert_null(strstr(html, " on"));   /* onclick=, onload=, ... */
+    free(html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_redirects_and_methods),
         cmocka_unit_test(test_traversal_refused),
         cmocka_unit_test(test_content_types),
+        cmocka_unit_test(test_no_markup_from_strings),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1015,6 +1015,64 @@ class Suite:
         c.click("button.lang")
         c.shows("已有的公示", "#main")
 
+    # -- 公示: an imported posting is given its kind in the notice's form --
+    def case_imported_posting_given_its_kind(self):
+        c = self.c
+        c.signed_in("wang")
+        c.page("#/postings", ".due-card")
+        c.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "section.posting"), "the postings so far")
+        # The sample's maintenance-fund posting came by import: no kind.
+        sec = [e for e in c.d.find_elements(By.CSS_SELECTOR, "section.posting")
+               if "住宅专项维修资金使用公示" in e.text]
+        check(sec and "未标明类别" in sec[0].text, "the imported posting: " + c.text("#main")[:400])
+        fund = [e for e in c.d.find_elements(By.CSS_SELECTOR, ".due-card") if "维修资金" in e.text]
+        check(fund and "上次公示" not in fund[0].text, "the fund card before: " + c.text(".due-card")[:300])
+        sec[0].find_element(By.XPATH, ".//a[normalize-space()='标明类别']").click()
+        c.wait(lambda d: "/notices/maintenance-fund-2026h2" in d.current_url, "the notice's form")
+        kind = Select(c.el("form.item-form select[name=posting]"))
+        check(kind.first_selected_option.text == "不是法定公示", "its kind before: " + kind.first_selected_option.text)
+        check([o.text for o in kind.options] == ["不是法定公示", "物业服务费收支", "维修资金使用", "公共收益收支"],
+              "the kinds: %s" % [o.text for o in kind.options])
+        kind.select_by_value("fund")
+        check(Select(c.el("select[name=category]")).first_selected_option.get_attribute("value") == "accounts",
+              "a posting is an account notice")
+        # Too short for a fund posting (30 days here): refused beside
+        # "show until", in the console's words, and what was chosen is kept.
+        until = c.el("input[name='expire_at.day']").get_attribute("value")
+        c.fill("expire_at.day", "2026-11-30")
+        c.button("发布").click()
+        c.wait(lambda d: c.field_error("expire_at"), "the period's message")
+        check("至少要显示30天" in c.field_error("expire_at") and re.search(r"只有(9|10)天", c.field_error("expire_at")),
+              "the period's message: " + c.field_error("expire_at"))
+        check(Select(c.el("select[name=posting]")).first_selected_option.get_attribute("value") == "fund", "kept")
+        c.shot_both("notice-posting-kind", rerender=False)
+        c.fill("expire_at.day", until)
+        c.button("发布").click()
+        c.toast("已发布")
+        st, it = Api(self.office.url).login("wang").call(
+            "GET", "/api/office/communities/cuihu/notices/maintenance-fund-2026h2")
+        check(st == 200 and it["posting"] == "fund" and it["status"] == "published",
+              "stored: %s %s" % (st, {k: it.get(k) for k in ("posting", "status", "expire_at")}))
+        # Its card now knows the last one and when the next is due.
+        c.page("#/postings", ".due-card")
+        c.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "section.posting"), "the postings so far")
+        fund = [e for e in c.d.find_elements(By.CSS_SELECTOR, ".due-card") if "维修资金" in e.text][0]
+        check("上次公示：2026年11月20日" in fund.text, "the fund card after: " + fund.text)
+        check("下次应在" in fund.text, "the fund card's next: " + fund.text)
+        sec = [e for e in c.d.find_elements(By.CSS_SELECTOR, "section.posting")
+               if "住宅专项维修资金使用公示" in e.text][0]
+        check("维修资金使用" in sec.text and "未标明类别" not in sec.text, "its chip: " + sec.text)
+        # The same form in English.
+        c.click("button.lang")
+        c.shows("Notices", "nav.sidenav")
+        c.page("#/notices/maintenance-fund-2026h2", "form.item-form select[name=posting]")
+        check(Select(c.el("select[name=posting]")).first_selected_option.text == "Maintenance fund use",
+              "English: " + Select(c.el("select[name=posting]")).first_selected_option.text)
+        c.shows("Statutory posting", "form.item-form")
+        c.shot_both("notice-posting-kind-en", rerender=False)
+        c.click("button.lang")
+        c.shows("通知", "nav.sidenav")
+
     # -- the audit log on a phone: short pages of short entries --
     def case_audit_compact_on_phone(self):
         c = self.c
@@ -1091,6 +1149,7 @@ CASES = [
     "english_toggle",
     "sign_out_everywhere",
     "postings_page",
+    "imported_posting_given_its_kind",
     "every_page_screenshot",
     "audit_compact_on_phone",
     "keyboard_only",
@@ -1117,6 +1176,7 @@ DOC_SHOTS = {
     "office-channels.png": "office-channels-desktop.png",
     "office-board.png": "office-board-desktop.png",
     "office-postings.png": "office-postings-desktop.png",
+    "office-notice-posting-kind.png": "office-notice-posting-kind-desktop.png",
     "office-kiosks.png": "office-kiosks-desktop.png",
     "office-kiosks-phone.png": "office-kiosks-phone.png",
     "office-stats.png": "office-stats-desktop.png",

@@ -135,6 +135,8 @@
             h('div', {class: 'posting-head'}, LK.statusBadge(n.status), ' ',
               h('span', {class: 'cat', text: n.posting ? t('post.tpl.' + n.posting) : t('post.untyped_chip')}), ' ',
               h('strong', {text: LK.tx(n.title)}),
+              n.posting ? null : [' ', h('a', {href: '#/notices/' + encodeURIComponent(n.id), class: 'small',
+                text: t('post.give_kind')})],
               h('span', {class: 'muted small', text: ' ' + LK.fmtTime(n.publish_at) + ' – ' + LK.fmtTime(n.expire_at)})),
             h('button', {type: 'button', class: 'btn-ghost small', text: t('post.show_record'), onclick: function (ev) {
               ev.currentTarget.remove(); record(n, rec);

@@ -128,6 +128,21 @@
     return LK.field(t('f.' + f.name) + (f.required ? ' *' : ''), c, t('fh.' + f.name) !== 'fh.' + f.name ? t('fh.' + f.name) : null);
   }
 
+  /* 公示类别: which statutory posting a notice is (none, fees, fund,
+   * income). A template's notice comes with it; an imported one is given
+   * it here, so its card on the postings page can say when the next is due. */
+  var POSTING_KINDS = ['fees', 'fund', 'income'];
+  function postingControl(form, it) {
+    var c = h('select', {name: 'posting'}, [h('option', {value: '', text: t('post.kind_none')})].concat(
+      POSTING_KINDS.map(function (k) { return h('option', {value: k, text: t('post.tpl.' + k)}); })));
+    c.value = it.posting || '';
+    c.addEventListener('change', function () {
+      /* A statutory posting is an account notice. */
+      if (c.value && form.elements.category) form.elements.category.value = 'accounts';
+    });
+    return LK.field(t('f.posting'), c, t('fh.posting'));
+  }
+
   function newId(kind) {
     var d = new Date(), p = function (n) { return (n < 10 ? '0' : '') + n; };
     return {notices: 'n', events: 'e', channels: 'c', board: 'b'}[kind] + '-' + d.getFullYear() + p(d.getMonth() + 1) +
@@ -143,8 +158,10 @@
     form.appendChild(h('p', {class: 'form-error', role: 'alert', hidden: true}));
     var idIn = h('input', {type: 'text', name: 'id', value: it.id || '', readonly: !isNew, pattern: '[A-Za-z0-9_-]{1,64}'});
     form.appendChild(LK.field(t('f.id'), idIn, t(isNew ? 'fh.id_new' : 'fh.id')));
-    if (it.posting) form.appendChild(h('p', {class: 'notice-box', text: t('post.is_posting', {kind: t('post.tpl.' + it.posting)})}));
-    SPECS[kind].forEach(function (f) { form.appendChild(control(kind, f, it)); });
+    SPECS[kind].forEach(function (f) {
+      form.appendChild(control(kind, f, it));
+      if (kind === 'notices' && f.name === 'category') form.appendChild(postingControl(form, it));
+    });
     var pictures = kind === 'channels' ? null : LK.pictures(kind, it);
     if (pictures) form.appendChild(pictures.el);
     if (kind === 'board' && isNew) {
@@ -176,7 +193,11 @@
         if (raw.some(function (x) { return !/^\d+$/.test(x); })) r.errs.from_suggestions = t('v.ids');
         else if (raw.length) r.item.from_suggestions = raw.map(Number);
       }
-      if (it.posting) r.item.posting = it.posting;
+      if (kind === 'notices') {
+        /* Sent when chosen, or "" to undo a kind the notice had. */
+        var pk = form.elements.posting.value;
+        if (pk || it.posting) r.item.posting = pk;
+      }
       if (pictures) {
         var pr = pictures.read();
         if (pr.err) r.errs.images = pr.err;
@@ -206,6 +227,9 @@
         if (e.fields) {
           var unplaced = [];
           Object.keys(e.fields).forEach(function (k) {
+            /* A posting's minimum period (office_posting.c), in the console's words. */
+            var short = k === 'expire_at' && /at least (\d+) days \(this one: (-?\d+)\)/.exec(e.fields[k]);
+            if (short) e.fields[k] = t('v.posting_days', {min: short[1], got: short[2]});
             /* images[N].x: beside the pictures, naming the picture */
             var placed = LK.fieldError(form, k, e.fields[k]) ||
               (/^images\b/.test(k) && LK.fieldError(form, 'images', LK.t('pic.field', {n: (parseInt((k.match(/\[(\d+)\]/) || [0, 0])[1], 10) + 1)}) + e.fields[k]));

@@ -47,7 +47,7 @@ typedef enum {
 } OstoreResult;
 
 /* The schema version this program writes (migrations 1..OSTORE_SCHEMA). */
-#define OSTORE_SCHEMA 10
+#define OSTORE_SCHEMA 11
 
 #define OSTORE_HASH_HEX 65   /* 64 hex digits of a SHA-256 and a NUL */
 

@@ -42,6 +42,7 @@ struct Ostore {
     char err[300];          /* the last error, one line */
     int64_t changes;        /* rows changed by the last statement run by ostore_done */
     bool lost;              /* the last failure was a lost connection (PostgreSQL) */
+    bool search_scan;       /* tests: a search without its index (the plain LIKE scan) */
 };
 
 /* A prepared statement with its arguments bound; drivers extend it. */
@@ -120,6 +121,32 @@ OstoreResult ostore_tx(Ostore *s, bool *own);
  * OSTORE_DUPLICATE (and return r; OSTORE_ERROR when the commit fails),
  * else roll back and return r. With own false, return r untouched. */
 OstoreResult ostore_tx_end(Ostore *s, bool own, OstoreResult r);
+
+/* ---- the search index (ostore_search.c, migration 11) ---- */
+
+/* Migration 11's DDL for this engine: the index and, on SQLite, the
+ * triggers that keep it and the backfill of the rows already there. */
+const char *ostore_search_ddl(const Ostore *s);
+
+/* What a search (the inbox's q) may match, asked of the index once:
+ * lower is q lower-cased as LOWER does (ASCII), without LIKE escapes.
+ * SQLite: ids is a JSON array of every row the index gives (count of
+ * them), or NULL when more than OSTORE_SEARCH_CAP do (then the inbox
+ * scans: matches are common). PostgreSQL: grams is set, and the query
+ * adds ostore_grams(LOWER(s.text)) @> ostore_grams_q(lower). */
+#define OSTORE_SEARCH_CAP 1000
+typedef struct {
+    char *lower;
+    char *ids;
+    int count;
+    bool grams;
+} OstoreSearch;
+/* OSTORE_OK or OSTORE_ERROR (s->err); free with ostore_search_free. */
+OstoreResult ostore_search_prepare(Ostore *s, const char *q, OstoreSearch *se);
+void ostore_search_free(OstoreSearch *se);
+/* After a purge removed texts, inside its transaction: the index keeps no
+ * page with their words (SQLite merges its segments). */
+OstoreResult ostore_search_after_purge(Ostore *s);
 
 /* ---- drivers ---- */
 

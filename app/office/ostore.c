@@ -181,7 +181,16 @@ static const char *const ostore_migrations[OSTORE_SCHEMA] = {
     "CREATE INDEX suggestion_community_stats ON suggestion(community_id, received_at, id,"
     "  acknowledged_at, closed_at, topic, status);"
     "DROP INDEX suggestion_community;",
+    /* 11: the index of the inbox's text search, one per engine
+     * (ostore_search.c: ostore_engine_ddl), with the rows already there */
+    "",
 };
+
+/* A migration's engine-specific DDL, run after its portable part. */
+static const char *ostore_engine_ddl(const Ostore *s, int version)
+{
+    return version == 11 ? ostore_search_ddl(s) : NULL;
+}
 
 /* The schema version lives in a table both engines share: one row per
  * applied migration. */
@@ -488,6 +497,9 @@ static int ostore_migrate(Ostore *s, int target)
         }
         OstoreResult r = ostore_exec(s, ddl);
         free(ddl);
+        const char *own = ostore_engine_ddl(s, v + 1);
+        if (r == OSTORE_OK && own)
+            r = ostore_exec(s, own);
         if (r != OSTORE_OK) {
             char msg[200];
             snprintf(msg, sizeof msg, "migration %d", v + 1);

@@ -166,11 +166,17 @@ static void isql_communities(InboxSql *b, const OstoreInboxQuery *q)
 }
 
 /* " AND ..." for every other filter of q and the cursor. */
-static void isql_filters(InboxSql *b, const OstoreInboxQuery *q, const char *like, bool cursor)
+static void isql_filters(InboxSql *b, const OstoreInboxQuery *q, const char *like,
+                         const OstoreSearch *se, bool cursor)
 {
     isql_communities(b, q);
     if (q->topic)
         isql_t(b, " AND s.topic = ?", q->topic);
+    /* The index narrows (ostore_search.c), the LIKE decides. */
+    if (like && se->ids)
+        isql_t(b, " AND s.id IN (SELECT value FROM json_each(?))", se->ids);
+    else if (like && se->grams)
+        isql_t(b, " AND ostore_grams(LOWER(s.text)) @> ostore_grams_q(?)", se->lower);
     if (like)
         isql_t(b, " AND LOWER(s.text) LIKE ? ESCAPE '\\'", like);
     if (q->from)
@@ -206,7 +212,7 @@ static bool ostore_state_wanted(const OstoreInboxQuery *q, int i)
  * newest first and cut to the limit, then merged. */
 static OstoreResult ostore_inbox_phase(Ostore *s, const OstoreInboxQuery *q, int phase,
                                        bool cursor, int limit, const char *like,
-                                       OstoreInboxWalk *w)
+                                       const OstoreSearch *se, OstoreInboxWalk *w)
 {
     int64_t newcut, opencut;
     ostore_cuts(q->now, q->ack_s, q->close_s, &newcut, &opencut);
@@ -236,7 +242,7 @@ static OstoreResult ostore_inbox_phase(Ostore *s, const OstoreInboxQuery *q, int
         if (i < 3)
             isql_i(b, phase == 1 ? " AND s.received_at < ?" : " AND s.received_at >= ?",
                    i == 0 ? newcut : opencut);
-        isql_filters(b, q, like, cursor);
+        isql_filters(b, q, like, se, cursor);
         char tail[80];
         snprintf(tail, sizeof tail, " ORDER BY s.received_at DESC, s.id DESC LIMIT ?) p%d", i);
         isql_i(b, tail, limit);
@@ -276,21 +282,30 @@ static char *ostore_like(const char *q)
 OstoreResult ostore_inbox_list(Ostore *s, const OstoreInboxQuery *q, OstoreInboxFn fn, void *ud)
 {
     char *like = NULL;
+    OstoreSearch se = {0};
     if (q->q && !(like = ostore_like(q->q))) {
         snprintf(s->err, sizeof s->err, "out of memory");
+        return OSTORE_ERROR;
+    }
+    if (like && ostore_search_prepare(s, q->q, &se) != OSTORE_OK) {
+        free(like);
         return OSTORE_ERROR;
     }
     OstoreInboxWalk w = {.fn = fn, .ud = ud, .now = q->now, .ack_s = q->ack_s,
                          .close_s = q->close_s};
     OstoreResult r = OSTORE_OK;
     int left = q->limit;
-    if (q->cur_phase <= 1) {
-        r = ostore_inbox_phase(s, q, 1, q->cur_phase == 1, left, like, &w);
+    /* The index found no row that could hold the words: none matches. */
+    if (se.ids && se.count == 0)
+        left = 0;
+    if (left > 0 && q->cur_phase <= 1) {
+        r = ostore_inbox_phase(s, q, 1, q->cur_phase == 1, left, like, &se, &w);
         left -= w.rows;
     }
     if (r == OSTORE_OK && left > 0 && !q->overdue_only)
-        r = ostore_inbox_phase(s, q, 2, q->cur_phase == 2, left, like, &w);
+        r = ostore_inbox_phase(s, q, 2, q->cur_phase == 2, left, like, &se, &w);
     free(like);
+    ostore_search_free(&se);
     return r;
 }
 

@@ -27,5 +27,9 @@ OstoreResult ostore_retention_purge(Ostore *s, int64_t closed_before, int64_t *t
             " AND (text IS NOT NULL OR body <> '')", "i", closed_before));
     if (r == OSTORE_OK)
         *texts = ostore_changes(s);
+    /* The triggers took the purged texts' trigrams out of the search
+     * index; no page of it may keep them. */
+    if (r == OSTORE_OK && *texts > 0)
+        r = ostore_search_after_purge(s);
     return ostore_tx_end(s, own, r);
 }

@@ -33,6 +33,7 @@ typedef struct Osk {
     bool inking;                  /* a stroke is being drawn */
     int pad_w, pad_h;             /* the pad's size at the last stroke */
     Rect pad;                     /* where the pad was when the stroke began */
+    int box;                      /* the writing box the ink is in (0 or 1) */
     char hw_cands[10][8];
     size_t hw_n;
     size_t page, pages[32];       /* candidate page start and history */
@@ -58,12 +59,29 @@ void osk_set_filter(Osk *k, bool (*drawable)(void *ctx, uint32_t cp), void *ctx)
 
 /* The keyboard's height in pixels for a given dp scale. */
 int osk_height(double dp);
+/* Its height as drawn now, `w` pixels wide: the 手写 boxes are larger in
+ * a narrow (portrait) window and with large text (`text` 1.4; 0 or 1
+ * normal), but shrink so the keyboard takes at most max_h pixels; other
+ * modes as osk_height. osk_view draws 手写 to fit the area it is given. */
+int osk_height_for(const Osk *k, double dp, double text, int w, int max_h);
 
 /* Handle a tap on control `id` for the text `t`. `m` and `bar_w` (the
  * candidate bar's width in pixels) let paging match what was drawn.
  * Returns true if the id was a keyboard control. */
 bool osk_press(Osk *k, const char *id, OskTarget *t, const TextMeasure *m, double dp,
                int bar_w);
+
+/* Handwriting writes character after character in two boxes ("hwpad"
+ * and "hwpad2"): a stroke that starts in the other box than the ink's
+ * commits the best candidate of that ink to the text first; so do
+ * punctuation, space and osk_commit_pending. A picked or committed
+ * character brings next-word predictions (from the pinyin engine, if any)
+ * while the pad is empty. Nothing is committed by a pause: the rule and
+ * its reasons are in docs/INPUT.md. */
+
+/* Commit the best candidate of the ink on the pad, if any, to t (with
+ * predictions after it). Returns true if a character was committed. */
+bool osk_commit_pending(Osk *k, OskTarget *t);
 
 /* Ink on the handwriting pad, in pad pixels; the pad is pad_w x pad_h.
  * Recognition runs when a stroke ends. */
@@ -72,11 +90,12 @@ void osk_ink_move(Osk *k, int x, int y);
 void osk_ink_up(Osk *k, int pad_w, int pad_h);
 
 /* The pad following a finger, in window pixels. osk_pad_down starts a
- * stroke and returns true when (x, y) is on the pad ("hwpad" is the topmost
- * region of `frame` there); false, and nothing happens, otherwise. Moves
- * and the lift are clamped to the pad where the stroke began; the lift ends
- * the stroke and recognition runs. */
-bool osk_pad_down(Osk *k, const DrawList *frame, int x, int y);
+ * stroke and returns true when (x, y) is on a writing box ("hwpad" or
+ * "hwpad2" is the topmost region of `frame` there); false, and nothing
+ * happens, otherwise. A stroke in the other box first commits the ink's
+ * best candidate to t. Moves and the lift are clamped to the box where the
+ * stroke began; the lift ends the stroke and recognition runs. */
+bool osk_pad_down(Osk *k, const DrawList *frame, int x, int y, OskTarget *t);
 void osk_pad_move(Osk *k, int x, int y);
 void osk_pad_up(Osk *k, int x, int y);
 

@@ -179,7 +179,7 @@ static int rank_of(const char *file, double scale, int dx, int dy, char first[8]
  * knows (docs/INPUT.md). */
 static const struct { const char *file; int max_rank; } recordings[] = {
     {"yi.txt", 5},    {"shi.txt", 5},   {"kou.txt", 5},   {"ren.txt", 5},
-    {"da.txt", 10},   /* 丈 左 久 女 有 ... come first */
+    {"da.txt", 5},    /* 有 在 first (丈 左 久 ... before the frequency prior) */
     {"zhong.txt", 5}, {"dian.txt", 5},  {"ti.txt", 5},    {"che.txt", 5},
     {"men.txt", 5},   {"xiao.txt", 5},  {"ri.txt", 5},    {"mu.txt", 5},
     {"wang.txt", 5},
@@ -209,6 +209,62 @@ static void test_recorded_characters(void **state)
     }
     printf("  top-1: %d of %d\n", top1, checked);
     assert_true(top1 * 2 > checked);   /* most are top-1 */
+}
+
+/* The recognition rate over every recording in the standard stroke order
+ * (docs/INPUT.md has the figures before and after each change): each one
+ * drawn as recorded, at 60 % of its size in the middle of the pad, and at
+ * 45 % in the top-left quarter, as residents write big, small and off
+ * centre. */
+static const char *const rate_files[] = {
+    "yi.txt",   "shi.txt",  "kou.txt",  "ren.txt",  "da.txt",   "zhong.txt", "dian.txt",
+    "ti.txt",   "che.txt",  "men.txt",  "xiao.txt", "ri.txt",   "mu.txt",    "wang.txt",
+    "shan.txt", "shui.txt",
+    /* residents' words (issue 15): 电梯坏了，请尽快修理 漏水 停车 噪音 垃圾 物业 */
+    "le.txt",   "huai.txt", "qing.txt", "jin.txt",  "kuai.txt", "xiu.txt",   "li.txt",
+    "ting.txt", "lou.txt",  "zao.txt",  "yin.txt",  "la.txt",   "ji.txt",    "wu.txt",
+    "ye.txt",
+};
+static const struct { double scale; int dx, dy; } rate_draws[] = {
+    {1.0, 0, 0}, {0.6, 80, 80}, {0.45, 10, 10},
+};
+
+/* Top-1 and top-3 counts out of *n over rate_files x rate_draws; prints
+ * each miss of the top 3 when verbose. */
+static void rate(int *top1, int *top3, int *n, bool verbose)
+{
+    *top1 = *top3 = *n = 0;
+    for (size_t d = 0; d < sizeof rate_draws / sizeof *rate_draws; d++)
+        for (size_t i = 0; i < sizeof rate_files / sizeof *rate_files; i++) {
+            char first[8];
+            int r = rank_of(rate_files[i], rate_draws[d].scale, rate_draws[d].dx,
+                            rate_draws[d].dy, first);
+            (*n)++;
+            *top1 += r == 1;
+            *top3 += r >= 1 && r <= 3;
+            if (verbose && (r == 0 || r > 1))
+                printf("  %-9s x%.2f rank %2d (first %s)\n", rate_files[i],
+                       rate_draws[d].scale, r, first);
+        }
+}
+
+/* The floor: the rate measured after the last change, less a small margin
+ * (two characters of the 93). A change that makes recognition worse fails
+ * here; one that makes it better raises the floor (docs/INPUT.md). */
+#define RATE_TOP1_FLOOR 58   /* measured 60 of 93 */
+#define RATE_TOP3_FLOOR 73   /* measured 75 of 93 */
+
+static void test_recognition_rate(void **state)
+{
+    (void)state;
+    int top1, top3, n;
+    rate(&top1, &top3, &n, true);
+    printf("handwriting rate: top-1 %d/%d (%.0f %%), top-3 %d/%d (%.0f %%)\n", top1, n,
+           100.0 * top1 / n, top3, n, 100.0 * top3 / n);
+    assert_int_equal(n, 3 * (int)(sizeof rate_files / sizeof *rate_files));
+    if (top1 < RATE_TOP1_FLOOR || top3 < RATE_TOP3_FLOOR)
+        fail_msg("recognition fell: top-1 %d (floor %d), top-3 %d (floor %d) of %d", top1,
+                 RATE_TOP1_FLOOR, top3, RATE_TOP3_FLOOR, n);
 }
 
 /* The placement decision (HW_PLACE_CENTER) on small and off-centre
@@ -418,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_ink_caps),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_recorded_characters),
+        cmocka_unit_test(test_recognition_rate),
         cmocka_unit_test(test_small_drawings_need_placement),
         cmocka_unit_test(test_empty_ink_and_taps),
         cmocka_unit_test(test_filter_and_radicals),

@@ -456,12 +456,14 @@ static char *soak_pictures(Soak *s)
     return path;
 }
 
-/* One to four strokes on the handwriting pad; they may wander off it. */
+/* One to four strokes on the handwriting pad, in either writing box (a
+ * stroke in the other box commits a character); they may wander off it. */
 static void strokes(Soak *s)
 {
     int n = (int)between(s, 1, 3);
+    const char *box = rnd(s, 2) ? "hwpad2" : "hwpad";
     for (int k = 0; k < n; k++) {
-        const DlHit *pad = dl_find_hit(kiosk_frame(s->k), "hwpad");
+        const DlHit *pad = dl_find_hit(kiosk_frame(s->k), box);
         int x, y;
         if (!pad || !point_in(s, pad, &x, &y))
             return;

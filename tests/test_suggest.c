@@ -258,6 +258,153 @@ static void test_handwriting_recorded_strokes(void **state)
     assert_string_equal(app_draft_text(S.app), "电梯");
 }
 
+/* Draw the recording `file` in the writing box `box` ("hwpad" or
+ * "hwpad2"), scaled to it, through pointer events: one action a stroke.
+ * When `script` is not NULL each stroke is also written to it as a replay
+ * `stroke` command (at most 64 points). Returns the strokes drawn. */
+static int draw_in(Screen_ *s, const char *file, const char *box, FILE *script)
+{
+    const DlHit *pad = dl_find_hit(&s->dl, box);
+    if (!pad)
+        fail_msg("no writing box %s on screen", box);
+    Rect pr = pad->r;
+    HwInk *ink = hw_ink_new();
+    char ch[8], path[256];
+    snprintf(path, sizeof path, "tests/data/strokes/%s", file);
+    int n = strokes_load(path, pr.w / 400.0, 0, 0, ink, ch);
+    if (n <= 0) {
+        hw_ink_free(ink);
+        fail_msg("%s: cannot be read (it is part of the repository)", path);
+    }
+    for (size_t st = 0; st < hw_ink_strokes(ink); st++) {
+        const HwPoint *p = hw_ink_stroke(ink, st);
+        size_t np = hw_ink_points(ink, st), step = np / 60 + 1;
+        if (script)
+            fprintf(script, "stroke");
+        for (size_t i = 0; i < np; i += step) {
+            Input in = {i == 0 ? IN_DOWN : IN_MOVE, pr.x + p[i].x, pr.y + p[i].y};
+            s->now += 16;
+            app_input(s->app, &in, &s->dl, s->now);
+            if (script)
+                fprintf(script, " %d %d", in.x, in.y);
+        }
+        Input up = {IN_MOVE, pr.x + p[np - 1].x, pr.y + p[np - 1].y};
+        app_input(s->app, &up, &s->dl, s->now);
+        up.kind = IN_UP;
+        app_input(s->app, &up, &s->dl, s->now);
+        if (script)
+            fprintf(script, " %d %d\n", up.x, up.y);
+        su_draw(s);
+    }
+    hw_ink_free(ink);
+    return n;
+}
+
+/* Writing character after character: a stroke in the other box commits
+ * the best candidate of the character before; punctuation commits the
+ * last; nothing waits for a pick. */
+static void test_handwriting_character_after_character(void **state)
+{
+    (void)state;
+    start(&S, 1920, 1080);
+    su_taps(&S, "tile:suggest", "topic:repairs", "mode:hand", NULL);
+    assert_true(su_has_hit(&S, "hwpad") && su_has_hit(&S, "hwpad2"));
+    draw_in(&S, "dian.txt", "hwpad", NULL);
+    assert_int_equal(cand_index(&S, "电"), 0);
+    assert_string_equal(app_draft_text(S.app), "");     /* not yet: maybe unfinished */
+    assert_non_null(su_text(&S, "下一个字写这里"));     /* where the next one goes */
+    /* More strokes in the same box belong to the same character, however
+     * long the pause between them. */
+    su_wait(&S, 20000);
+    assert_string_equal(app_draft_text(S.app), "");
+    draw_in(&S, "ti.txt", "hwpad2", NULL);               /* its first stroke commits 电 */
+    assert_string_equal(app_draft_text(S.app), "电");
+    assert_int_equal(cand_index(&S, "梯"), 0);
+    draw_in(&S, "huai.txt", "hwpad", NULL);
+    assert_string_equal(app_draft_text(S.app), "电梯");
+    draw_in(&S, "le.txt", "hwpad2", NULL);
+    assert_string_equal(app_draft_text(S.app), "电梯坏");
+    su_tap(&S, "key:sym:，");                           /* commits 了, then the comma */
+    assert_string_equal(app_draft_text(S.app), "电梯坏了，");
+    /* A box whose ink recognised nothing commits nothing; backspace drops
+     * the ink first, then the text. */
+    draw_in(&S, "kou.txt", "hwpad", NULL);
+    su_tap(&S, "key:bksp");
+    assert_string_equal(app_draft_text(S.app), "电梯坏了，");
+    su_tap(&S, "key:bksp");
+    assert_string_equal(app_draft_text(S.app), "电梯坏了");
+    /* Next takes the character still on the pad. */
+    draw_in(&S, "kou.txt", "hwpad2", NULL);
+    su_tap(&S, "next");
+    assert_int_equal(app_screen(S.app), SCREEN_SUGGEST_CONTACT);
+    assert_string_equal(app_draft_text(S.app), "电梯坏了口");
+}
+
+/* A picked or committed character brings next-word predictions, as pinyin
+ * does; writing again puts them away. */
+static void test_handwriting_predictions(void **state)
+{
+    (void)state;
+    start(&S, 1080, 1920);
+    su_taps(&S, "tile:suggest", "topic:repairs", "mode:hand", NULL);
+    draw_in(&S, "dian.txt", "hwpad", NULL);
+    tap_cand(&S, "电");
+    assert_string_equal(app_draft_text(S.app), "电");
+    assert_non_null(su_text(&S, "接下来可能是"));
+    assert_true(cand_index(&S, "话") >= 0);              /* 电 -> 电话 */
+    tap_cand(&S, "话");
+    assert_string_equal(app_draft_text(S.app), "电话");
+    assert_true(su_count_hits(&S, "cand:") > 0);         /* and after 电话 */
+    /* A character committed otherwise (space, the next box, punctuation)
+     * predicts too: after 停 comes 车. */
+    draw_in(&S, "ting.txt", "hwpad", NULL);
+    assert_int_equal(cand_index(&S, "话"), -1);          /* writing: predictions gone */
+    assert_null(su_text(&S, "接下来可能是"));
+    su_tap(&S, "key:space");                             /* space takes the character */
+    assert_string_equal(app_draft_text(S.app), "电话停");
+    assert_true(cand_index(&S, "车") >= 0);
+    tap_cand(&S, "车");
+    assert_string_equal(app_draft_text(S.app), "电话停车");
+    /* Backspace takes the text back, and the predictions with it. */
+    su_tap(&S, "key:bksp");
+    assert_string_equal(app_draft_text(S.app), "电话停");
+    assert_null(su_text(&S, "接下来可能是"));
+}
+
+/* The pad uses the room: in portrait two boxes far larger than the old
+ * 382 px pad; large text enlarges the boxes (landscape) and the
+ * candidates (both). */
+static void test_handwriting_pad_size(void **state)
+{
+    (void)state;
+    int side[2][2], cand_h[2][2];
+    for (int portrait = 0; portrait < 2; portrait++)
+        for (int large = 0; large < 2; large++) {
+            start(&S, portrait ? 1080 : 1920, portrait ? 1920 : 1080);
+            if (large)
+                su_tap(&S, "textsize");
+            su_taps(&S, "tile:suggest", "topic:repairs", "mode:hand", NULL);
+            draw_in(&S, "kou.txt", "hwpad", NULL);
+            const DlHit *a = dl_find_hit(&S.dl, "hwpad"), *b = dl_find_hit(&S.dl, "hwpad2");
+            assert_int_equal(a->r.w, a->r.h);            /* square */
+            assert_int_equal(b->r.w, a->r.w);
+            assert_true(b->r.x >= a->r.x + a->r.w);      /* side by side */
+            side[portrait][large] = a->r.w;
+            cand_h[portrait][large] = dl_find_hit(&S.dl, "cand:0")->r.h;
+            /* The keyboard stays under the title bar and leaves the text box room. */
+            const DlHit *back = dl_find_hit(&S.dl, "back");
+            assert_true(a->r.y > back->r.y + back->r.h + 2 * back->r.h);
+            teardown(NULL);
+        }
+    printf("  box side: landscape %d / %d (A+), portrait %d / %d (A+)\n", side[0][0], side[0][1],
+           side[1][0], side[1][1]);
+    assert_true(side[1][0] >= 480);                      /* was 382 */
+    assert_true(side[1][1] >= 440);
+    assert_true(side[0][1] > side[0][0]);
+    assert_true(cand_h[0][1] > cand_h[0][0]);
+    assert_true(cand_h[1][1] > cand_h[1][0]);
+}
+
 static void test_text_limit_and_counter(void **state)
 {
     (void)state;
@@ -507,6 +654,9 @@ int main(void)
         cmocka_unit_test_teardown(test_backspace_edits_pinyin_then_text, teardown),
         cmocka_unit_test_teardown(test_modes_abc_and_symbols, teardown),
         cmocka_unit_test_teardown(test_handwriting_recorded_strokes, teardown),
+        cmocka_unit_test_teardown(test_handwriting_character_after_character, teardown),
+        cmocka_unit_test_teardown(test_handwriting_predictions, teardown),
+        cmocka_unit_test_teardown(test_handwriting_pad_size, teardown),
         cmocka_unit_test_teardown(test_text_limit_and_counter, teardown),
         cmocka_unit_test_teardown(test_leaving_with_text_asks_first, teardown),
         cmocka_unit_test_teardown(test_contact_is_opt_in_and_stored_apart, teardown),

@@ -1,10 +1,12 @@
 /* handwriting.c - handwritten Chinese character recognition (zinnia) and the ink it reads. */
 #include "handwriting.h"
 #include "errmsg.h"
+#include "hw_common.h"
 #include "utf8.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +22,11 @@
 #define HW_MARGIN 0.1
 /* Ask zinnia for more than shown, so filtered-out ones can be replaced. */
 #define HW_NBEST 30
+/* The frequency prior: a candidate among the hw_common characters gains
+ * HW_PRIOR x (ln(count + 1) - ln(rank + 1)) on its score, when its score
+ * is within HW_PRIOR_WINDOW of the best (measured in docs/INPUT.md). */
+#define HW_PRIOR 0.175
+#define HW_PRIOR_WINDOW 0.8
 
 struct HwInk {
     size_t nstrokes;                    /* including an open one */
@@ -294,6 +301,34 @@ static bool hw_load_ink(Handwriting *h, const HwInk *ink, int pad_w, int pad_h)
     return id > 0;
 }
 
+typedef struct { const char *v; double score; } HwCand;
+
+static int hw_cand_cmp(const void *a, const void *b)
+{
+    double d = ((const HwCand *)b)->score - ((const HwCand *)a)->score;
+    return d > 0 ? 1 : d < 0 ? -1 : 0;
+}
+
+/* zinnia's results with the frequency prior added to each score within
+ * HW_PRIOR_WINDOW of the best, best first (stable for equal scores: the
+ * index breaks ties). Returns how many (at most HW_NBEST). */
+static size_t hw_rerank(zinnia_result_t *res, HwCand c[HW_NBEST])
+{
+    size_t n = zinnia_result_size(res);
+    n = n > HW_NBEST ? HW_NBEST : n;
+    double best = n ? zinnia_result_score(res, 0) : 0;
+    double top = log((double)hw_common_count() + 1);
+    for (size_t i = 0; i < n; i++) {
+        c[i].v = zinnia_result_value(res, i);
+        c[i].score = zinnia_result_score(res, i) - 1e-9 * (double)i;
+        int r = c[i].v ? hw_common_rank(c[i].v) : -1;
+        if (r >= 0 && c[i].score >= best - HW_PRIOR_WINDOW)
+            c[i].score += HW_PRIOR * (top - log((double)r + 1));
+    }
+    qsort(c, n, sizeof *c, hw_cand_cmp);
+    return n;
+}
+
 size_t hw_recognize(Handwriting *h, const HwInk *ink, int pad_w, int pad_h,
                     char out[][8], size_t max)
 {
@@ -306,11 +341,15 @@ size_t hw_recognize(Handwriting *h, const HwInk *ink, int pad_w, int pad_h,
     zinnia_result_t *res = zinnia_recognizer_classify(h->rec, h->ch, HW_NBEST);
     if (!res)
         return 0;
+    /* zinnia's results, re-ranked: a common character gains on a rare one
+     * of nearly the same score (see HW_PRIOR). */
+    HwCand c[HW_NBEST];
+    size_t nc = hw_rerank(res, c);
     /* Two passes: characters, then radicals (see hw_radicals). */
     size_t n = 0;
     for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < zinnia_result_size(res) && n < max; i++) {
-            const char *v = zinnia_result_value(res, i);
+        for (size_t i = 0; i < nc && n < max; i++) {
+            const char *v = c[i].v;
             if (!v || !v[0] || strlen(v) > 7 || hw_is_radical(v) != (pass == 1))
                 continue;
             unsigned cp = 0;   /* the first character's; 0 when malformed */

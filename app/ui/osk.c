@@ -166,9 +166,19 @@ bool osk_delete_last(OskTarget *t)
 
 /* ---- candidates (pinyin or handwriting) ---- */
 
+/* 手写 with an empty pad after a character: the pinyin engine's
+ * predictions are the candidates. */
+static bool hand_predicting(const Osk *k)
+{
+    return k->mode == OSK_HAND && k->py && k->hw_n == 0 && hw_ink_strokes(k->ink) == 0 &&
+           pinyin_predicting(k->py);
+}
+
 static size_t cand_count(const Osk *k)
 {
     if (k->mode == OSK_PINYIN && k->py)
+        return pinyin_count(k->py);
+    if (hand_predicting(k))
         return pinyin_count(k->py);
     if (k->mode == OSK_HAND)
         return k->hw_n;
@@ -177,7 +187,7 @@ static size_t cand_count(const Osk *k)
 
 static const char *cand_text(const Osk *k, size_t i)
 {
-    if (k->mode == OSK_PINYIN && k->py)
+    if ((k->mode == OSK_PINYIN && k->py) || hand_predicting(k))
         return pinyin_candidate(k->py, i);
     return k->hw_cands[i];
 }
@@ -279,6 +289,32 @@ static void recognise(Osk *k, int pad_w, int pad_h)
         k->hw_n = hw_recognize(k->hw, k->ink, pad_w, pad_h, k->hw_cands, 10);
 }
 
+/* A handwritten character goes into the text: the pad is cleared and the
+ * engine predicts what may follow it. */
+static void hand_commit(Osk *k, OskTarget *t, const char *ch)
+{
+    osk_append(t, ch);
+    hw_ink_clear(k->ink);
+    k->inking = false;
+    k->hw_n = 0;
+    reset_page(k);
+    if (k->py) {
+        char his[32];
+        history(t->buf, his, sizeof his);
+        pinyin_predict(k->py, his);
+    }
+}
+
+bool osk_commit_pending(Osk *k, OskTarget *t)
+{
+    if (k->mode != OSK_HAND || k->inking || hw_ink_strokes(k->ink) == 0 || k->hw_n == 0)
+        return false;
+    char ch[8];
+    memcpy(ch, k->hw_cands[0], sizeof ch);
+    hand_commit(k, t, ch);
+    return true;
+}
+
 static void set_mode(Osk *k, OskMode mode)
 {
     if (k->py)
@@ -322,10 +358,12 @@ bool osk_press(Osk *k, const char *id, OskTarget *t, const TextMeasure *m, doubl
             return true;
         if (k->mode == OSK_PINYIN) {
             commit_pinyin(k, t, i);
+        } else if (hand_predicting(k)) {
+            commit_pinyin(k, t, i);     /* a prediction: more follow it */
         } else if (k->mode == OSK_HAND) {
-            osk_append(t, k->hw_cands[i]);
-            hw_ink_clear(k->ink);
-            k->hw_n = 0;
+            char ch[8];
+            memcpy(ch, k->hw_cands[i], sizeof ch);
+            hand_commit(k, t, ch);
         }
         return true;
     }
@@ -355,11 +393,16 @@ bool osk_press(Osk *k, const char *id, OskTarget *t, const TextMeasure *m, doubl
                 k->hw_n = 0;
             } else {
                 osk_delete_last(t);
+                if (k->mode == OSK_HAND && k->py)
+                    pinyin_clear(k->py);   /* predictions were for what was deleted */
             }
+            reset_page(k);
         }
         return true;
     }
     if (strcmp(key, "space") == 0) {
+        if (osk_commit_pending(k, t))
+            return true;   /* space takes the written character, as in 拼音 */
         if (pinyin && pinyin_composing(k->py) && pinyin_count(k->py) > 0)
             commit_pinyin(k, t, 0);
         else {
@@ -388,7 +431,8 @@ bool osk_press(Osk *k, const char *id, OskTarget *t, const TextMeasure *m, doubl
             if (r == 1)
                 osk_append(t, out);
         }
-        if (pinyin)
+        osk_commit_pending(k, t);   /* 手写: the character before it goes in */
+        if (k->py)
             pinyin_clear(k->py);
         osk_append(t, key + 4);
         reset_page(k);
@@ -416,6 +460,8 @@ void osk_ink_down(Osk *k, int x, int y)
         return;
     if (hw_ink_begin_stroke(k->ink) < 0)
         return;
+    if (k->py && hw_ink_strokes(k->ink) == 1)
+        pinyin_clear(k->py);     /* writing again: the predictions go */
     k->inking = true;
     hw_ink_add_point(k->ink, x, y);
 }
@@ -437,12 +483,21 @@ void osk_ink_up(Osk *k, int pad_w, int pad_h)
     recognise(k, pad_w, pad_h);
 }
 
-bool osk_pad_down(Osk *k, const DrawList *frame, int x, int y)
+bool osk_pad_down(Osk *k, const DrawList *frame, int x, int y, OskTarget *t)
 {
     const char *id = dl_hit_test(frame, x, y);
-    if (!id || strcmp(id, "hwpad") != 0)
+    if (!id || (strcmp(id, "hwpad") != 0 && strcmp(id, "hwpad2") != 0))
         return false;
-    k->pad = dl_find_hit(frame, "hwpad")->r;
+    int box = id[5] == '2';
+    if (box != k->box && hw_ink_strokes(k->ink) > 0) {
+        /* The next character, in the other box: the one written is done. */
+        if (!osk_commit_pending(k, t)) {
+            hw_ink_clear(k->ink);   /* nothing recognised: nothing to keep */
+            k->hw_n = 0;
+        }
+    }
+    k->box = box;
+    k->pad = dl_find_hit(frame, id)->r;
     osk_ink_down(k, x - k->pad.x, y - k->pad.y);
     return true;
 }
@@ -557,13 +612,17 @@ static void candidates(const Osk *k, const Ctx *c, Rect bar)
         key(c, next, "cand:next", ICON_CHEVRON, FONT_ICON, 56, COL_KEY_FN, COL_TEXT);
 }
 
-/* The 米字格 practice grid and the ink. */
-static void pad(const Osk *k, const Ctx *c, Rect r)
+/* A writing box: the 米字格 practice grid, and the ink if it is written in
+ * this box; the other box, while a character waits in this one, says that
+ * the next character goes there. */
+static void pad(const Osk *k, const Ctx *c, Rect r, int box)
 {
     DrawList *dl = c->dl;
+    bool ink = box == k->box && hw_ink_strokes(k->ink) > 0;
+    bool next = box != k->box && hw_ink_strokes(k->ink) > 0;
     dl_rect(dl, r, COL_PAD);
     int t = px(c->dp, 2);
-    dl_frame(dl, r, COL_GRID, t);
+    dl_frame(dl, r, next ? COL_PRIMARY : COL_GRID, next ? px(c->dp, 4) : t);
     int cx = r.x + r.w / 2, cy = r.y + r.h / 2;
     dl_line(dl, r.x, cy, r.x + r.w, cy, 1, COL_GRID);
     dl_line(dl, cx, r.y, cx, r.y + r.h, 1, COL_GRID);
@@ -573,8 +632,19 @@ static void pad(const Osk *k, const Ctx *c, Rect r)
         dl_line(dl, r.x + a0, r.y + a0, r.x + a1, r.y + a1, 1, COL_GRID);
         dl_line(dl, r.x + r.w - a0, r.y + a0, r.x + r.w - a1, r.y + a1, 1, COL_GRID);
     }
+    if (next) {
+        const char *say = tr(c, "osk.hand_next");
+        int sz = px(c->dp, 26 * scale_of(c->look->text));
+        int w = measure_width(c->m, FONT_REGULAR, sz, say, strlen(say));
+        while (w > r.w - px(c->dp, 16) && sz > px(c->dp, 16)) {
+            sz--;
+            w = measure_width(c->m, FONT_REGULAR, sz, say, strlen(say));
+        }
+        dl_text(dl, r.x + (r.w - w) / 2, r.y + px(c->dp, 8), FONT_REGULAR, sz, COL_TEXT2, say,
+                -1);
+    }
     int thick = px(c->dp, 10);
-    for (size_t s = 0; s < hw_ink_strokes(k->ink); s++) {
+    for (size_t s = 0; ink && s < hw_ink_strokes(k->ink); s++) {
         const HwPoint *p = hw_ink_stroke(k->ink, s);
         size_t n = hw_ink_points(k->ink, s);
         if (n == 1)
@@ -583,7 +653,136 @@ static void pad(const Osk *k, const Ctx *c, Rect r)
             dl_line(dl, r.x + p[i - 1].x, r.y + p[i - 1].y, r.x + p[i].x, r.y + p[i].y, thick,
                     COL_INK);
     }
-    dl_hit(dl, r, "hwpad");
+    dl_hit(dl, r, box ? "hwpad2" : "hwpad");
+}
+
+/* The 手写 layout. Landscape: editing keys and punctuation, the two
+ * boxes, the candidates in a 3-column grid, side by side, as tall as the
+ * candidate bar and three rows of keys (larger with large text). Portrait
+ * (a keyboard narrower than 1300 dp): the two boxes side by side across
+ * the width, two rows of five candidates under them, then the editing
+ * keys: the pad takes the room the empty text box does not need. */
+#define HAND_PORTRAIT_W 1300   /* dp */
+#define HAND_BOX_MAX 560       /* dp: a portrait box no larger */
+#define HAND_GROW 1.15         /* landscape: the boxes with large text */
+
+static bool hand_portrait(double dp, int w)
+{
+    return w < px(dp, HAND_PORTRAIT_W);
+}
+
+/* The height of the pad part (boxes, candidates, editing keys) of the
+ * hand mode, for a keyboard `w` pixels wide whose body may take at most
+ * `room` pixels (the boxes shrink to fit, never under 200 dp); *box gets
+ * a box's side. */
+static int hand_body(double dp, double text, int w, int room, int *box)
+{
+    int gap = px(dp, KEY_GAP), kh = px(dp, KEY_H);
+    double sc = scale_of(text);
+    int side, rest;
+    if (!hand_portrait(dp, w)) {
+        side = px(dp, (BAR_H + KEY_GAP * 3 + KEY_H * 3) * (sc > 1 ? HAND_GROW : 1.0));
+        rest = 0;
+    } else {
+        side = (w - gap) / 2;
+        if (side > px(dp, HAND_BOX_MAX))
+            side = px(dp, HAND_BOX_MAX);
+        rest = gap + 2 * (px(dp, CAND_MIN * sc) + gap) + kh;
+    }
+    if (side + rest > room)
+        side = room - rest;
+    if (side < px(dp, 200))
+        side = px(dp, 200);
+    *box = side;
+    return side + rest;
+}
+
+/* The hint line's height: taller in 手写 with large text, whose hint is
+ * a sentence that must not touch the boxes. */
+static int comp_height(const Osk *k, double dp, double text)
+{
+    return px(dp, COMP_H * (k->mode == OSK_HAND ? scale_of(text) : 1.0));
+}
+
+/* What the keyboard takes besides the hand mode's body. */
+static int hand_frame(const Osk *k, double dp, double text)
+{
+    return px(dp, KB_PAD) * 2 + comp_height(k, dp, text) + px(dp, KEY_GAP) + px(dp, KEY_H);
+}
+
+int osk_height_for(const Osk *k, double dp, double text, int w, int max_h)
+{
+    if (k->mode != OSK_HAND)
+        return osk_height(dp);
+    int box, frame = hand_frame(k, dp, text);
+    return frame + hand_body(dp, text, w - 2 * px(dp, KB_PAD), max_h - frame, &box);
+}
+
+/* One handwriting candidate (or prediction) key. */
+static void hand_cand(const Osk *k, const Ctx *c, Rect r, size_t i)
+{
+    char id[32];
+    snprintf(id, sizeof id, "cand:%zu", i);
+    bool first = i == 0 && !hand_predicting(k);
+    key(c, r, id, cand_text(k, i), FONT_REGULAR, 48, first ? COL_HIGHLIGHT : COL_CARD,
+        COL_TEXT);
+}
+
+/* The hand mode's body from y; returns the y of the bottom row. */
+static int hand_view(const Osk *k, const Ctx *c, int x0, int y, int w, int room)
+{
+    double dp = c->dp, sc = scale_of(c->look->text);
+    int gap = px(dp, KEY_GAP), kh = px(dp, KEY_H), side;
+    int body = hand_body(dp, c->look->text, w, room, &side);
+    size_t n = cand_count(k);
+    const char *rid[3] = {"hw:undo", "hw:clear", "key:bksp"};
+    const char *rl[3] = {"osk.undo", "osk.clear", "osk.delete"};
+    if (hand_portrait(dp, w)) {
+        int bx = x0 + (w - 2 * side - gap) / 2;
+        pad(k, c, (Rect){bx, y, side, side}, 0);
+        pad(k, c, (Rect){bx + side + gap, y, side, side}, 1);
+        int cy = y + side + gap, crh = px(dp, CAND_MIN * sc);
+        int cw = (w - 4 * gap) / 5;
+        for (size_t i = 0; i < n && i < 10; i++)
+            hand_cand(k, c, (Rect){x0 + (int)(i % 5) * (cw + gap), cy + (int)(i / 5) * (crh + gap),
+                                   cw, crh}, i);
+        /* Editing keys, then 、？！ (，。 are on the bottom row). */
+        int ry = cy + 2 * (crh + gap);
+        const char *punct[3] = {"、", "？", "！"};
+        int ew = (w - 5 * gap) / 6;
+        for (int i = 0; i < 3; i++)
+            key(c, (Rect){x0 + i * (ew + gap), ry, ew, kh}, rid[i], tr(c, rl[i]), FONT_BOLD, 30,
+                COL_KEY_FN, COL_TEXT);
+        for (int i = 0; i < 3; i++)
+            char_key(c, (Rect){x0 + (3 + i) * (ew + gap), ry, i == 2 ? x0 + w - (x0 + 5 * (ew + gap)) : ew, kh},
+                     punct[i], false);
+        return y + body + gap;
+    }
+    /* Landscape: editing keys and punctuation | box | box | candidates. */
+    int ph = side;
+    int cw = px(dp, 112 * (sc > 1 ? HAND_GROW : 1.0));
+    int lw = (w - 2 * ph - gap - 4 * gap - (3 * cw + 2 * gap) - gap) / 2;
+    if (lw > px(dp, 190))
+        lw = px(dp, 190);
+    int total = 2 * lw + gap + gap * 2 + 2 * ph + gap + gap * 2 + 3 * cw + 2 * gap;
+    int lx = x0 + (w - total) / 2;
+    Rect pr = {lx + 2 * lw + gap + 2 * gap, y, ph, ph};
+    pad(k, c, pr, 0);
+    pad(k, c, (Rect){pr.x + ph + gap, y, ph, ph}, 1);
+    int ch = (ph - 3 * gap) / 4;
+    int gx = pr.x + 2 * ph + gap + 2 * gap;
+    for (size_t i = 0; i < n && i < 12; i++)
+        hand_cand(k, c, (Rect){gx + (int)(i % 3) * (cw + gap), y + (int)(i / 3) * (ch + gap), cw, ch},
+                  i);
+    const char *punct[4] = {"，", "。", "？", "！"};
+    for (int i = 0; i < 4; i++) {
+        Rect r = {lx, y + i * (ch + gap), lw, ch};
+        if (i < 3)
+            key(c, r, rid[i], tr(c, rl[i]), FONT_BOLD, 30, COL_KEY_FN, COL_TEXT);
+        r.x += lw + gap;
+        char_key(c, r, punct[i], false);
+    }
+    return y + body + gap;
 }
 
 void osk_view(const Osk *k, DrawList *dl, const OskLook *look, Rect area, const char *pressed)
@@ -593,7 +792,8 @@ void osk_view(const Osk *k, DrawList *dl, const OskLook *look, Rect area, const 
     const Ctx ctx = {dl, m, dp, pressed, look}, *c = &ctx;
     dl_rect(dl, area, COL_KB);
     int gap = px(dp, KEY_GAP), pad_ = px(dp, KB_PAD);
-    int kw_max = px(dp, KB_MAX_W);
+    /* 手写 in landscape needs the width for two boxes and large text. */
+    int kw_max = k->mode == OSK_HAND ? area.w : px(dp, KB_MAX_W);
     int w = area.w - 2 * pad_ < kw_max ? area.w - 2 * pad_ : kw_max;
     int x0 = area.x + (area.w - w) / 2;
     int y = area.y + pad_;
@@ -613,50 +813,29 @@ void osk_view(const Osk *k, DrawList *dl, const OskLook *look, Rect area, const 
             hint = "osk.pinyin_unavailable";
         else if (k->mode == OSK_HAND && k->hw_failed)
             hint = "osk.hand_unavailable";
+        else if (hand_predicting(k) && pinyin_count(k->py))
+            hint = "osk.hint.hand_predicting";
+        else if (k->mode == OSK_HAND && hw_ink_strokes(k->ink) > 0)
+            hint = "osk.hint.hand_writing";
         else if (k->mode == OSK_SYM && look->phone)
             hint = "osk.hint.phone";
         snprintf(comp, sizeof comp, "%s", tr(c, hint));
     }
     int csz = px(dp, (k->mode == OSK_PINYIN && osk_composing(k) ? 36 : 28) * scale_of(look->text));
-    dl_text(dl, x0 + px(dp, 8), y + (px(dp, COMP_H) - measure_height(m, FONT_REGULAR, csz)) / 2,
+    /* A hint longer than the line (English, large text, portrait) is
+     * drawn smaller, never cut. */
+    while (csz > px(dp, 18) && measure_width(m, FONT_REGULAR, csz, comp, strlen(comp)) > w - px(dp, 16))
+        csz--;
+    int comp_h = comp_height(k, dp, look->text);
+    dl_text(dl, x0 + px(dp, 8), y + (comp_h - measure_height(m, FONT_REGULAR, csz)) / 2,
             FONT_REGULAR, csz, cc, comp, -1);
-    y += px(dp, COMP_H);
+    y += comp_h;
 
     int unit = (w - 9 * gap) / 10;   /* a letter key's width */
     int rows_y = y + px(dp, BAR_H) + gap;
+    int by = rows_y + 3 * (kh + gap);
     if (k->mode == OSK_HAND) {
-        /* A large pad from the candidate bar's top to the third row's foot;
-         * its ten candidates in a grid on the right, editing keys and
-         * punctuation on the left. */
-        int ph = px(dp, BAR_H) + gap + 3 * kh + 2 * gap;
-        int cw = px(dp, 112);
-        /* The left keys take what is left of the width (narrow in portrait). */
-        int lw = (w - ph - 4 * gap - (3 * cw + 2 * gap) - gap) / 2;
-        if (lw > px(dp, 190))
-            lw = px(dp, 190);
-        int total = 2 * lw + gap + gap * 2 + ph + gap * 2 + 3 * cw + 2 * gap;
-        int lx = x0 + (w - total) / 2;
-        Rect pr = {lx + 2 * lw + gap + 2 * gap, y, ph, ph};
-        pad(k, c, pr);
-        int ch = (ph - 3 * gap) / 4;
-        int gx = pr.x + pr.w + 2 * gap;
-        for (size_t i = 0; i < k->hw_n && i < 12; i++) {
-            char id[32];
-            snprintf(id, sizeof id, "cand:%zu", i);
-            Rect r = {gx + (int)(i % 3) * (cw + gap), y + (int)(i / 3) * (ch + gap), cw, ch};
-            key(c, r, id, k->hw_cands[i], FONT_REGULAR, 48, i == 0 ? COL_HIGHLIGHT : COL_CARD,
-                COL_TEXT);
-        }
-        const char *rid[4] = {"hw:undo", "hw:clear", "key:bksp", NULL};
-        const char *rl[3] = {"osk.undo", "osk.clear", "osk.delete"};
-        const char *punct[4] = {"，", "。", "？", "！"};
-        for (int i = 0; i < 4; i++) {
-            Rect r = {lx, y + i * (ch + gap), lw, ch};
-            if (rid[i])
-                key(c, r, rid[i], tr(c, rl[i]), FONT_BOLD, 30, COL_KEY_FN, COL_TEXT);
-            r.x += lw + gap;
-            char_key(c, r, punct[i], false);
-        }
+        by = hand_view(k, c, x0, y, w, area.h - hand_frame(k, dp, look->text));
     } else if (k->mode == OSK_SYM && look->phone) {
         /* A phone's keypad where the candidates and the three rows are:
          * four rows of large keys, 1 2 3 at the top, 0 at the foot. */
@@ -719,7 +898,12 @@ void osk_view(const Osk *k, DrawList *dl, const OskLook *look, Rect area, const 
     }
 
     /* Bottom row: the four modes, punctuation, space. */
-    int by = rows_y + 3 * (kh + gap);
+    if (k->mode == OSK_HAND) {
+        /* The bottom row as in the other modes, whatever the body's width. */
+        w = area.w - 2 * pad_ < px(dp, KB_MAX_W) ? area.w - 2 * pad_ : px(dp, KB_MAX_W);
+        x0 = area.x + (area.w - w) / 2;
+        unit = (w - 9 * gap) / 10;
+    }
     int mw = unit + unit / 3;
     int x = x0;
     for (int i = 0; i < OSK_MODE_COUNT; i++) {

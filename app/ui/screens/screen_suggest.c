@@ -50,12 +50,16 @@ static bool flow_nav(App *a, const char *id)
 
 /* The handwriting pad follows the finger: the keyboard takes a touch that
  * lands on its pad, and the moves and the lift after it. */
+static OskTarget text_target(App *a);
+static OskTarget contact_target(App *a);
+
 static bool pad_input(App *a, const ScreenInput *in)
 {
     const Input *p = in->pointer;
+    OskTarget t = a->screen == SCREEN_SUGGEST_CONTACT ? contact_target(a) : text_target(a);
     switch (p->kind) {
     case IN_DOWN:
-        return osk_pad_down(&a->osk, in->frame, p->x, p->y);
+        return osk_pad_down(&a->osk, in->frame, p->x, p->y, &t);
     case IN_MOVE:
         osk_pad_move(&a->osk, p->x, p->y);
         return true;
@@ -80,10 +84,13 @@ static OskTarget contact_target(App *a)
     return (OskTarget){a->draft.contact, sizeof a->draft.contact, DRAFT_CONTACT_CHARS};
 }
 
-/* The keyboard's area on screen (bottom, full width). */
+/* The keyboard's area on screen (bottom, full width; taller for 手写). */
 static Rect kb_area(const App *a)
 {
-    int h = osk_height(a->dp);
+    /* At most 60 % of the window above the bottom margin: the text box
+     * keeps a line or more (the 1080x1920 standee: 1,003 px of 1,824). */
+    int h = osk_height_for(&a->osk, a->dp, a->large_text ? 1.4 : 1.0, a->w,
+                           ui_bottom(a) * 60 / 100);
     return (Rect){0, ui_bottom(a) - h, a->w, h};
 }
 
@@ -279,6 +286,8 @@ static bool write_input(App *a, const ScreenInput *in, int64_t now_ms)
     if (flow_nav(a, id))
         return true;
     if (strcmp(id, "next") == 0) {
+        OskTarget t = text_target(a);
+        osk_commit_pending(&a->osk, &t);   /* the character written last goes in */
         if (has_words(a->draft.text))
             app_go(a, SCREEN_SUGGEST_CONTACT, now_ms);
         return true;
@@ -351,6 +360,8 @@ static bool contact_input(App *a, const ScreenInput *in, int64_t now_ms)
         return true;
     }
     if (strcmp(id, "next") == 0) {
+        OskTarget t = contact_target(a);
+        osk_commit_pending(&a->osk, &t);
         if (has_words(a->draft.contact)) {
             osk_wipe_composition(&a->osk);
             app_go(a, SCREEN_SUGGEST_REVIEW, now_ms);

@@ -773,6 +773,43 @@ static void test_postings_and_channel_codes(void **state)
     assert_false(json_is_true(json_object_get(fund, "due")));
     resp_free(&r);
 
+    /* A notice that came without a kind (an imported one) is given one by
+     * an edit, checked like a new posting; "" takes it off again. */
+    const char *acc = "{\"version\":%d,\"category\":\"accounts\",%s"
+        "\"title\":{\"zh\":\"公共收益公示\"},\"body\":{\"zh\":\"明细……\"},"
+        "\"publish_at\":\"2026-12-01T00:00:00+08:00\",\"expire_at\":\"%s\","
+        "\"status\":\"published\"}";
+    snprintf(body, sizeof body, "{\"id\":\"income-q4\",\"category\":\"accounts\","
+             "\"title\":{\"zh\":\"公共收益公示\"},\"body\":{\"zh\":\"明细……\"},"
+             "\"publish_at\":\"2026-12-01T00:00:00+08:00\","
+             "\"expire_at\":\"2026-12-21T00:00:00+08:00\",\"status\":\"published\"}");
+    expect("POST", NOTICES, body, &manager, 201, &r);
+    assert_true(json_is_null(json_object_get(r.json, "posting")));
+    resp_free(&r);
+    snprintf(body, sizeof body, acc, 1, "\"posting\":\"rent\",", "2026-12-21T00:00:00+08:00");
+    expect("PUT", NOTICES "/income-q4", body, &manager, 422, &r);
+    assert_non_null(strstr(jstr(json_object_get(json_object_get(r.json, "error"), "fields"),
+                                "posting"), "fees, fund or income"));
+    resp_free(&r);
+    snprintf(body, sizeof body, acc, 1, "\"posting\":\"income\",", "2026-12-21T00:00:00+08:00");
+    expect("PUT", NOTICES "/income-q4", body, &manager, 422, &r);   /* 20 days: under 30 */
+    assert_non_null(strstr(jstr(json_object_get(json_object_get(r.json, "error"), "fields"),
+                                "expire_at"), "at least 30 days (this one: 20)"));
+    resp_free(&r);
+    snprintf(body, sizeof body, acc, 1, "\"posting\":\"income\",", "2027-01-05T00:00:00+08:00");
+    expect("PUT", NOTICES "/income-q4", body, &manager, 200, &r);
+    assert_string_equal(jstr(r.json, "posting"), "income");
+    resp_free(&r);
+    expect("GET", "/api/office/communities/cuihu/postings-due", NULL, &clerk, 200, &r);
+    json_t *income = json_array_get(json_object_get(r.json, "postings"), 2);
+    assert_string_equal(jstr(income, "kind"), "income");
+    assert_string_equal(jstr(json_object_get(income, "last"), "id"), "income-q4");
+    resp_free(&r);
+    snprintf(body, sizeof body, acc, 2, "\"posting\":\"\",", "2027-01-05T00:00:00+08:00");
+    expect("PUT", NOTICES "/income-q4", body, &manager, 200, &r);
+    assert_true(json_is_null(json_object_get(r.json, "posting")));
+    resp_free(&r);
+
     /* A WeChat group's code: days left, and a reminder when it is near. */
     char ch[600], exp[40];
     time_t e = time(NULL) + 3 * 86400 + 3600;

@@ -264,6 +264,7 @@ def chrome(tmp):
     if os.geteuid() == 0:
         opts.add_argument("--no-sandbox")     # chromium refuses to run as root with it
     opts.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})   # the CSP's reports
     service = Service(CHROMEDRIVER, log_path=os.path.join(tmp, "chromedriver.log"))
     return webdriver.Chrome(service=service, options=opts)
 
@@ -428,6 +429,8 @@ class Console:
             # A card shows only the fields that have something to say.
             bad = self.d.execute_script(EMPTY_CARD_FIELDS_JS)
             check(not bad, "empty fields shown on the phone's cards of %s: %s" % (name, bad))
+            bad = self.d.execute_script(SMALL_TARGETS_JS)
+            check(not bad, "touch targets under 44 px on the phone's %s: %s" % (name, bad))
             self.shot(name, "phone")
         finally:
             self.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -445,6 +448,21 @@ document.querySelectorAll('input, select, textarea, button, a[href]').forEach(fu
     name = Array.prototype.map.call(e.labels, function (l) { return l.textContent; }).join('').trim();
   if (!name && (e.tagName === 'BUTTON' || e.tagName === 'A')) name = e.textContent.trim();
   if (!name) bad.push(e.tagName.toLowerCase() + (e.name ? '[name=' + e.name + ']' : '') + (e.id ? '#' + e.id : ''));
+});
+return bad;
+"""
+
+
+# On a phone every control a finger aims at is at least 44 px high
+# (the UI guide for the console: "44 px minimum touch targets on phone");
+# a checkbox counts by its label, which is what a finger hits.
+SMALL_TARGETS_JS = """
+var bad = [];
+document.querySelectorAll('button, select, input, textarea, a.btn-primary, a.btn-ghost, nav a, summary').forEach(function (e) {
+  if (!e.getClientRects().length || e.type === 'hidden' || e.type === 'file') return;
+  var r = e.getBoundingClientRect(), box = r;
+  if (e.type === 'checkbox' || e.type === 'radio') { var l = e.closest('label') || (e.labels && e.labels[0]); if (!l) return; box = l.getBoundingClientRect(); }
+  if (box.height < 43.5) bad.push(e.tagName.toLowerCase() + (e.name ? '[name=' + e.name + ']' : '') + ' "' + (e.textContent || '').trim().slice(0, 20) + '" ' + Math.round(box.height) + 'px');
 });
 return bad;
 """
@@ -559,6 +577,45 @@ class Suite:
         check("东门第三盏" not in c.text(), "the internal note on the public page")
         c.shot("reply-page", "phone")
 
+    # -- a contact left on the kiosk: managers only, with a warning; gone on close --
+    def case_contact_for_managers_only(self):
+        script = "tap @tile:suggest\ntap @topic:repairs\ntap @mode:abc\n"
+        script += "".join("tap @key:%s\n" % ch for ch in "leak")
+        script += "tap @next\ntap @add-contact\n"
+        script += "".join("tap @key:sym:%s\n" % ch for ch in "13800001111")
+        script += "tap @next\ntap @send\n"
+        self.east.replay(script)
+        self.east.ctl("upload")
+        c = self.c
+
+        def open_it():
+            c.page("#/inbox", "table.inbox-table")
+            row = c.wait(lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "table.inbox-table tbody tr")
+                                    if "leak" in r.text], "the suggestion with a contact")[0]
+            row.find_element(By.CSS_SELECTOR, "a.row-link").click()
+            c.el("#main form.form select[name=state]")
+        # A clerk is told there is one, and does not see it.
+        c.signed_in("li")
+        open_it()
+        check("13800001111" not in c.text("#main"), "a clerk sees the contact")
+        c.shows("只有经理可以查看", "#main")
+        # A manager sees it with the plain warning (its words, not a raw value).
+        c.signed_in("wang")
+        open_it()
+        box = c.el("section.contact")
+        check("13800001111" in box.text, "the contact: " + box.text)
+        check("个人信息" in box.text and "[object" not in box.text, "the warning: " + box.text)
+        c.shot_both("suggestion-contact", rerender=False)
+        # Closing says it will be deleted, and deletes it.
+        Select(c.el("select[name=state]")).select_by_value("done")
+        c.shows("联系方式会被删除", "#main form.form")
+        c.fill("reply_zh", "已修好漏水。")
+        c.click("#main form.form button[type=submit]")
+        c.toast("已保存。")
+        c.shows("已办结", ".badges")
+        c.gone("section.contact")
+        check("13800001111" not in c.text("#main"), "the contact after closing")
+
     def case_assign_a_suggestion(self):
         c = self.c
         c.page("#/inbox/" + self.s["sid"], "form.inline-form")
@@ -650,6 +707,24 @@ class Suite:
         c.button("发布").click()
         c.shows("在您编辑期间已被别人修改", "form.item-form .form-error")
         check(c.el("input[name='title.zh']").get_attribute("value") == "三号楼电梯周日保养", "kept")
+
+    # -- the preview drawn by the kiosk's own renderer, four ways --
+    def case_notice_preview(self):
+        c = self.c
+        c.signed_in("wang")
+        c.page("#/notices/" + self.s["notice"], "form.item-form")
+        c.click("section.preview button")
+        imgs = c.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".preview-grid img")) == 4 and
+                      d.find_elements(By.CSS_SELECTOR, ".preview-grid img"), "four previews")
+        sizes = c.wait(lambda d: d.execute_script(
+            "var s = []; var all = document.querySelectorAll('.preview-grid img');"
+            "for (var i = 0; i < all.length; i++) { if (!all[i].complete || !all[i].naturalWidth) return false;"
+            " s.push([all[i].naturalWidth, all[i].naturalHeight]); } return s;"), "the previews drawn")
+        check(len(imgs) == 4 and sum(1 for w, h in sizes if w > h) == 2 and sum(1 for w, h in sizes if h > w) == 2,
+              "two landscape and two portrait previews: %s" % sizes)
+        c.shows("竖屏", ".preview-grid")
+        c.d.execute_script("document.querySelector('.preview').scrollIntoView();")
+        c.shot("notice-preview", "desktop", full=True)
 
     # -- pictures (issue 16): picked, dropped, refused, published, served --
     def case_notice_with_pictures(self):
@@ -859,6 +934,19 @@ class Suite:
         c.wait(lambda d: c.field_error("from", "form.filters"), "the date's message")
         check("2026-12-05" in c.field_error("from", "form.filters") or
               "年" in c.field_error("from", "form.filters"), "date message")
+        # Searching the text: a word of it finds it, another word nothing.
+        for q, found in (("lamp", True), ("elevator", False)):
+            c.page("#/inbox", "form.filters")
+            c.fill("q", q, "form.filters")
+            c.click("form.filters button[type=submit]")
+            c.wait(lambda d: "q=" + q in d.current_url, "the search in the address")
+            if found:
+                c.wait(lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "table.inbox-table tbody tr")
+                                  if "lamp broken" in r.text], "found by a word of it")
+                check("leak" not in c.text("table.inbox-table"), "another suggestion found by 'lamp'")
+            else:
+                c.el("#main p.empty", "nothing found")
+                check("lamp broken" not in c.text("#main"), "found by a word it lacks")
 
     # -- the kiosks page: a stopped kiosk turns late --
     def case_kiosk_online(self):
@@ -896,6 +984,45 @@ class Suite:
             return lists and "从「在线」变为「迟到」" in lists[0].text
         c.wait(alerted, "the late alert listed", timeout=60, poll=2)
         c.shot_both("kiosks")
+
+    # -- the kiosks page: enrol one (code and command), revoke it, ack an alert --
+    def case_kiosks_enrol_revoke_ack(self):
+        c = self.c
+        c.signed_in("wang")
+        c.page("#/kiosks", "table.kiosk-table")
+        c.fill("name", "lobby 3", "#main form.form")
+        c.button("生成登记码").click()
+        c.wait(lambda d: c.field_error("name", "#main form.form"), "the name's message")
+        check("字母、数字" in c.field_error("name", "#main form.form"), "name: " + c.field_error("name", "#main form.form"))
+        c.fill("name", "lobby-3", "#main form.form")
+        c.button("生成登记码").click()
+        code = c.el("#enrol-code").text.strip()
+        cmd = c.el("#enrol-command").text.strip()
+        check(code and "kioskctl" in cmd and " enroll " in cmd and cmd.endswith(" " + code) and self.office.url in cmd,
+              "the code %r and the command %r" % (code, cmd))
+        c.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "tr[data-kiosk=lobby-3]"), "lobby-3 listed")
+        c.shot_both("kiosks-enrol", rerender=False)
+        # The command works on a kiosk, once.
+        k3 = Kiosk(self.build, self.tmp, "lobby-3")
+        k3.ctl("enroll", self.office.url, code)
+        k3.ctl("sync")
+        # Revoked: the kiosk can no longer sync.
+        row = c.el("tr[data-kiosk=lobby-3]")
+        row.find_element(By.XPATH, ".//button[normalize-space()='停用']").click()
+        c.accept_confirm()
+        c.toast("设备「lobby-3」已停用。")
+        c.wait(lambda d: "已停用" in c.text("tr[data-kiosk=lobby-3]"), "lobby-3 revoked")
+        try:
+            k3.ctl("sync")
+            check(False, "a revoked kiosk still syncs")
+        except Failure as e:
+            check("kioskctl sync" in str(e), "the revoked sync: %s" % e)
+        # The late alert acknowledged: who and when instead of the button.
+        li = c.wait(lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, "ul.alerts li.alert-open")
+                               if "lobby-west" in e.text], "lobby-west's open alert")[0]
+        li.find_element(By.XPATH, ".//button[normalize-space()='知道了']").click()
+        c.wait(lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, "ul.alerts li.alert-done")
+                          if "lobby-west" in e.text and "wang 已于" in e.text], "the alert acknowledged")
 
     # -- signing in and out --
     def case_sign_in_lockout(self):
@@ -1031,7 +1158,7 @@ class Suite:
         c.wait(lambda d: "/notices/maintenance-fund-2026h2" in d.current_url, "the notice's form")
         kind = Select(c.el("form.item-form select[name=posting]"))
         check(kind.first_selected_option.text == "不是法定公示", "its kind before: " + kind.first_selected_option.text)
-        check([o.text for o in kind.options] == ["不是法定公示", "物业服务费收支", "维修资金使用", "公共收益收支"],
+        check([o.text for o in kind.options] == ["不是法定公示", "物业服务费收支", "维修资金使用", "公共收益"],
               "the kinds: %s" % [o.text for o in kind.options])
         kind.select_by_value("fund")
         check(Select(c.el("select[name=category]")).first_selected_option.get_attribute("value") == "accounts",
@@ -1113,6 +1240,24 @@ class Suite:
         c.click("button.lang")
         c.shows("待办", "nav.sidenav")
 
+    # -- the Content-Security-Policy never had to stop anything --
+    def case_no_csp_violations(self):
+        # The browser's console since the start (every page of every case
+        # above): a blocked inline script, style or outside load is logged
+        # there as a Content Security Policy refusal.
+        c = self.c
+        c.signed_in("admin")
+        c.page("#/stats", "#main h1")
+        logs = c.d.get_log("browser")
+        bad = [e["message"] for e in logs if "Content Security Policy" in e["message"]]
+        check(not bad, "CSP refusals: %s" % bad[:5])
+        # It would report one: an inline script put in by a script.
+        c.d.execute_script("var s = document.createElement('script');"
+                           "s.textContent = 'window.lkInline = 1;'; document.body.appendChild(s);")
+        check(c.d.execute_script("return window.lkInline === undefined;"), "an inline script ran")
+        check([e for e in c.d.get_log("browser") if "Content Security Policy" in e["message"]],
+              "the blocked inline script is not in the log")
+
     # -- every page, for the record --
     def case_every_page_screenshot(self):
         c = self.c
@@ -1136,10 +1281,12 @@ CASES = [
     "kiosk_online",
     "kiosk_suggestion_reaches_the_inbox",
     "manager_replies_and_the_resident_sees_it",
+    "contact_for_managers_only",
     "assign_a_suggestion",
     "stale_suggestion_form",
     "clerk_notice_approved_reaches_the_kiosk",
     "stale_notice_form",
+    "notice_preview",
     "notice_with_pictures",
     "events_editor",
     "channels_editor",
@@ -1155,6 +1302,8 @@ CASES = [
     "keyboard_only",
     "idle_sign_out",
     "stopped_kiosk_turns_late",
+    "kiosks_enrol_revoke_ack",
+    "no_csp_violations",
 ]
 
 
@@ -1179,6 +1328,9 @@ DOC_SHOTS = {
     "office-notice-posting-kind.png": "office-notice-posting-kind-desktop.png",
     "office-kiosks.png": "office-kiosks-desktop.png",
     "office-kiosks-phone.png": "office-kiosks-phone.png",
+    "office-kiosks-enrol.png": "office-kiosks-enrol-desktop.png",
+    "office-suggestion-contact.png": "office-suggestion-contact-desktop.png",
+    "office-notice-preview.png": "office-notice-preview-desktop.png",
     "office-stats.png": "office-stats-desktop.png",
     "office-users.png": "office-users-desktop.png",
     "office-audit.png": "office-audit-desktop.png",

@@ -119,7 +119,7 @@ window.LK.i18n.zh = {
   'v.id': '编号只能用字母、数字、- 和 _，1到64个。', 'v.fix_below': '有{n}处需要修改，见下面标红的地方。您填写的内容都还在。',
 
   'post.lead': '物业费收支、维修资金使用、公共收益要按期公示。这里提醒下次公示的时间，并记录每份公示在哪台设备、从何时到何时显示过。',
-  'post.tpl.fee': '物业服务费收支', 'post.tpl.fund': '维修资金使用', 'post.tpl.income': '公共收益收支',
+  'post.tpl.fee': '物业服务费收支', 'post.tpl.fund': '维修资金使用', 'post.tpl.income': '公共收益',
   'post.cadence': '每{months}个月一次，每次至少公示{days}天', 'post.last': '上次公示：{time}', 'post.never': '还没有公示过。',
   'post.untyped': '已发布{n}份账目公示，但没有标明是哪一类（见下方「已有的公示」）。', 'post.untyped_chip': '未标明类别',
   'post.untyped_due': '在通知里选好「公示类别」（按模板新建的已经标明），这里就会提醒下次公示的时间。',

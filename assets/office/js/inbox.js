@@ -242,8 +242,14 @@
     form.appendChild(LK.field(t('detail.reply_en'), en));
     form.appendChild(LK.field(t('detail.note'), note, t('detail.note_hint')));
     if (!LK.can('manager')) form.appendChild(h('p', {class: 'notice-box', text: t('detail.clerk_reply')}));
-    if ((sel.value === 'done' || sel.value === 'declined') && it.has_contact)
-      form.appendChild(h('p', {class: 'notice-box', text: t('detail.contact_deleted')}));
+    if (it.has_contact) {
+      /* Said whenever the chosen state closes the case, as it is chosen. */
+      var gone = h('p', {class: 'notice-box contact-deleted', role: 'status', text: t('detail.contact_deleted')});
+      var closes = function () { gone.hidden = !(sel.value === 'done' || sel.value === 'declined'); };
+      sel.addEventListener('change', closes);
+      closes();
+      form.appendChild(gone);
+    }
     form.appendChild(h('div', {class: 'form-actions'}, submit));
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
@@ -330,7 +336,7 @@
         if (it.contact !== undefined && it.contact !== null && LK.can('manager')) {
           side.appendChild(h('section', {class: 'card contact', 'aria-labelledby': 'ct-title'},
             h('h2', {id: 'ct-title', text: t('detail.contact')}),
-            h('p', {class: 'warning', role: 'note', text: it.contact_warning || t('detail.contact_warning')}),
+            h('p', {class: 'warning', role: 'note', text: LK.tx(it.contact_warning) || t('detail.contact_warning')}),
             h('p', {class: 'contact-value', text: it.contact})));
         } else if (it.has_contact && !LK.can('manager')) {
           side.appendChild(h('p', {class: 'muted small', text: t('detail.contact_managers')}));

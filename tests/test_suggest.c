@@ -427,7 +427,7 @@ static void walk_tap(Walk *w, const char *id)
 static void walk_type(Walk *w, const char *letters)
 {
     for (const char *c = letters; *c; c++) {
-        char id[16];
+        char id[32];
         snprintf(id, sizeof id, "key:%c", *c);
         walk_tap(w, id);
     }
@@ -436,7 +436,7 @@ static void walk_type(Walk *w, const char *letters)
 /* The text of candidate key i on screen, or NULL. */
 static const char *cand_at(int i)
 {
-    char id[16];
+    char id[32];
     snprintf(id, sizeof id, "cand:%d", i);
     const DlHit *h = dl_find_hit(&S.dl, id);
     for (size_t k = 0; h && k < S.dl.ncmds; k++) {
@@ -477,7 +477,7 @@ static void walk_by_hand(Walk *w, bool pick_all)
                 }
             }
             if (best >= 0) {
-                char id[16];
+                char id[32];
                 snprintf(id, sizeof id, "cand:%d", best);
                 walk_tap(w, id);
                 i += best_n;
@@ -497,7 +497,7 @@ static void walk_by_hand(Walk *w, bool pick_all)
         if (idx < 0)
             fail_msg("%s (character %d) is not among the candidates", goal[i], i + 1);
         if (pick_all || idx != 0) {
-            char id[16];
+            char id[32];
             snprintf(id, sizeof id, "cand:%d", idx);
             walk_tap(w, id);
         }

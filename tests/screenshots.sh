@@ -32,14 +32,52 @@ for screen in home notices events; do
 done
 
 
+# A recorded character (tests/data/strokes) as replay strokes in the box
+# at X, Y of side W.
+strokes() {   # strokes FILE X Y W
+    awk -v X="$2" -v Y="$3" -v W="$4" 'NR > 1 {
+        n = split($0, a, " "); step = int(n / 60) + 1; printf "stroke"
+        for (i = 1; i <= n; i += step) { split(a[i], p, ","); printf " %d %d", X + p[1] * W / 400, Y + p[2] * W / 400 }
+        split(a[n], p, ","); printf " %d %d\n", X + p[1] * W / 400, Y + p[2] * W / 400 }' "$1"
+}
+
+# Handwriting (issue 15) in both shapes, languages and text sizes: 电 and 梯
+# written in turn in the two boxes (梯 picked), then 坏 waiting in the first.
+hand() {   # hand SIZE LANG SHAPE [large]
+    d=$(mktemp -d); big=""; sfx=""
+    [ "${4:-}" = large ] && { big="tap @textsize"; sfx="-large"; }
+    "$build/kioskctl" --data-dir "$d" import assets/content/sample.json >/dev/null
+    printf '%s\ntap @tile:suggest\ntap @topic:repairs\ntap @mode:hand\ndump %s/pad.txt\n' "$big" "$d" > "$d/a.replay"
+    "$build/kiosk" --replay "$d/a.replay" --size "$1" --lang "$2" --now "$now" --data-dir "$d"
+    set -- "$1" "$2" "$3" $(awk '$1 == "hit" && ($2 == "hwpad" || $2 == "hwpad2") {print $3, $4, $5}' "$d/pad.txt")
+    {
+        echo "$big"; echo "tap @tile:suggest"; echo "tap @topic:repairs"; echo "tap @mode:hand"
+        strokes tests/data/strokes/dian.txt "$4" "$5" "$6"
+        strokes tests/data/strokes/ti.txt "$7" "$8" "$6"
+        echo "tap @cand:0"
+        strokes tests/data/strokes/huai.txt "$4" "$5" "$6"
+        echo "shot $out/suggest-hand-$2-$3$sfx.png"
+    } > "$d/b.replay"
+    "$build/kiosk" --replay "$d/b.replay" --size "$1" --lang "$2" --now "$now" --data-dir "$d"
+    rm -rf "$d"
+}
+for l in zh en; do
+    for t in "" large; do
+        hand 1920x1080 $l landscape $t
+        hand 1080x1920 $l portrait $t
+    done
+done
+
 # The suggestion flow, step by step, walked with a replay script.
 flow() {   # flow SIZE LANG SHAPE
     size=$1; lang=$2; shape=$3; d=$(mktemp -d); s=$d/walk.replay
     "$build/kioskctl" --data-dir "$d" import assets/content/sample.json >/dev/null
     printf 'tap @tile:suggest\ntap @topic:repairs\ntap @mode:hand\ndump %s/pad.txt\n' "$d" > "$s"
     "$build/kiosk" --replay "$s" --size "$size" --lang "$lang" --now "$now" --data-dir "$d"
-    set -- $(awk '/^hit hwpad/ {print $3, $4, $5}' "$d/pad.txt")
+    set -- $(awk '$1 == "hit" && $2 == "hwpad" {print $3, $4, $5}' "$d/pad.txt")
     px=$1; py=$2; pw=$3
+    set -- $(awk '$1 == "hit" && $2 == "hwpad2" {print $3, $4}' "$d/pad.txt")
+    qx=$1; qy=$2
     o="$out/suggest"
     {
         echo "tap @tile:suggest"
@@ -50,11 +88,13 @@ flow() {   # flow SIZE LANG SHAPE
         echo "shot $o-2-write-pinyin-$lang-$shape.png"
         echo "tap @cand:0"
         echo "tap @mode:hand"
-        # 十 drawn on the pad: across, then down.
-        echo "stroke $((px + pw / 8)) $((py + pw / 2)) $((px + pw / 2)) $((py + pw / 2 + 2)) $((px + pw * 7 / 8)) $((py + pw / 2))"
-        echo "stroke $((px + pw / 2)) $((py + pw / 8)) $((px + pw / 2 + 2)) $((py + pw / 2)) $((px + pw / 2)) $((py + pw * 7 / 8))"
+        # 电 in the first box, then the first strokes of 梯 in the second,
+        # which commit 电.
+        strokes tests/data/strokes/dian.txt "$px" "$py" "$pw"
+        strokes tests/data/strokes/ti.txt "$qx" "$qy" "$pw" | head -4
         echo "shot $o-3-write-hand-$lang-$shape.png"
         echo "tap @hw:clear"
+        echo "tap @key:bksp"   # the 电 written by hand: the text goes on by pinyin
         echo "tap @mode:pinyin"
         for k in c h a n g c h a n g; do echo "tap @key:$k"; done
         echo "tap @key:space"

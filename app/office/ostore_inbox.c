@@ -172,10 +172,9 @@ static void isql_filters(InboxSql *b, const OstoreInboxQuery *q, const char *lik
     isql_communities(b, q);
     if (q->topic)
         isql_t(b, " AND s.topic = ?", q->topic);
-    /* The index narrows (ostore_search.c), the LIKE decides. */
-    if (like && se->ids)
-        isql_t(b, " AND s.id IN (SELECT value FROM json_each(?))", se->ids);
-    else if (like && se->grams)
+    /* The index narrows (ostore_search.c; its ids lead the FROM), the
+     * LIKE decides. */
+    if (like && se->grams)
         isql_t(b, " AND ostore_grams(LOWER(s.text)) @> ostore_grams_q(?)", se->lower);
     if (like)
         isql_t(b, " AND LOWER(s.text) LIKE ? ESCAPE '\\'", like);
@@ -230,9 +229,16 @@ static OstoreResult ostore_inbox_phase(Ostore *s, const OstoreInboxQuery *q, int
         snprintf(head, sizeof head, "%sSELECT p%d.id FROM (SELECT s.id, s.received_at FROM",
                  parts ? " UNION ALL " : "", i);
         isql(b, head);
-        /* A kiosk's few suggestions: from the kiosk (SQLite takes a CROSS
-         * JOIN's tables in the order written) through its own index. */
-        if (q->kiosk)
+        /* The few rows the search index gives, each by its id (SQLite
+         * takes a CROSS JOIN's tables in the order written); a kiosk's few
+         * suggestions: from the kiosk through its own index. */
+        if (like && se->ids) {
+            isql_t(b, " json_each(?) j CROSS JOIN suggestion s WHERE s.id = j.value AND",
+                   se->ids);
+            if (q->kiosk)
+                isql_t(b, " s.kiosk_id IN (SELECT kk.id FROM kiosk kk WHERE kk.name = ?) AND",
+                       q->kiosk);
+        } else if (q->kiosk)
             isql_t(b, " kiosk kk CROSS JOIN suggestion s WHERE kk.name = ?"
                       " AND s.kiosk_id = kk.id AND", q->kiosk);
         else

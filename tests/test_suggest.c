@@ -355,6 +355,20 @@ static void test_handwriting_predictions(void **state)
     assert_string_equal(app_draft_text(S.app), "电");
     assert_non_null(su_text(&S, "接下来可能是"));
     assert_true(cand_index(&S, "话") >= 0);              /* 电 -> 电话 */
+    /* Dozens of predictions: the grid pages, 8 and ‹ › in portrait. */
+    assert_int_equal(cand_index(&S, "梯"), -1);
+    assert_false(su_has_hit(&S, "cand:prev"));
+    int pages = 0;
+    while (cand_index(&S, "梯") < 0 && su_has_hit(&S, "cand:next") && pages < 20) {
+        su_tap(&S, "cand:next");
+        pages++;
+    }
+    assert_true(cand_index(&S, "梯") >= 8);              /* 电梯, further on */
+    assert_int_equal(su_count_hits(&S, "cand:") - su_has_hit(&S, "cand:prev") -
+                     su_has_hit(&S, "cand:next"), 8);
+    while (su_has_hit(&S, "cand:prev"))
+        su_tap(&S, "cand:prev");
+    assert_int_equal(cand_index(&S, "话"), 0);
     tap_cand(&S, "话");
     assert_string_equal(app_draft_text(S.app), "电话");
     assert_true(su_count_hits(&S, "cand:") > 0);         /* and after 电话 */

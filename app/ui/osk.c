@@ -328,6 +328,8 @@ static void set_mode(Osk *k, OskMode mode)
         hw_start(k);
 }
 
+static size_t hand_page(const Osk *k, double dp, int w);
+
 bool osk_press(Osk *k, const char *id, OskTarget *t, const TextMeasure *m, double dp,
                int bar_w)
 {
@@ -340,7 +342,8 @@ bool osk_press(Osk *k, const char *id, OskTarget *t, const TextMeasure *m, doubl
         const char *arg = id + 5;
         size_t n = cand_count(k);
         if (strcmp(arg, "next") == 0) {
-            size_t fit = cand_fit(k, m, dp, scale_of(k->text_scale), bar_w, k->page);
+            size_t fit = k->mode == OSK_HAND ? hand_page(k, dp, bar_w)
+                                             : cand_fit(k, m, dp, scale_of(k->text_scale), bar_w, k->page);
             if (k->page + fit < n && k->npages < (int)(sizeof k->pages / sizeof *k->pages)) {
                 k->pages[k->npages++] = k->page;
                 k->page += fit;
@@ -671,6 +674,14 @@ static bool hand_portrait(double dp, int w)
     return w < px(dp, HAND_PORTRAIT_W);
 }
 
+/* Candidates a page of the 手写 grid shows: landscape 10 of its 12 slots,
+ * the last two for ‹ ›; portrait all 10 slots, or 8 and ‹ › when there are
+ * more (predictions run to dozens). */
+static size_t hand_page(const Osk *k, double dp, int w)
+{
+    return !hand_portrait(dp, w) || cand_count(k) <= 10 ? 10 : 8;
+}
+
 /* The height of the pad part (boxes, candidates, editing keys) of the
  * hand mode, for a keyboard `w` pixels wide whose body may take at most
  * `room` pixels (the boxes shrink to fit, never under 200 dp); *box gets
@@ -728,13 +739,28 @@ static void hand_cand(const Osk *k, const Ctx *c, Rect r, size_t i)
         COL_TEXT);
 }
 
+/* Slot j of the 手写 candidate grid on the current page of `page`
+ * candidates: a candidate, then ‹ and › when there are pages before or
+ * after, else nothing. */
+static void hand_slot(const Osk *k, const Ctx *c, Rect r, size_t j, size_t page)
+{
+    size_t n = cand_count(k);
+    if (j < page) {
+        if (k->page + j < n)
+            hand_cand(k, c, r, k->page + j);
+    } else if (j == page && k->npages > 0) {
+        key(c, r, "cand:prev", ICON_CHEVRON_L, FONT_ICON, 56, COL_KEY_FN, COL_TEXT);
+    } else if (j == page + 1 && k->page + page < n) {
+        key(c, r, "cand:next", ICON_CHEVRON, FONT_ICON, 56, COL_KEY_FN, COL_TEXT);
+    }
+}
+
 /* The hand mode's body from y; returns the y of the bottom row. */
 static int hand_view(const Osk *k, const Ctx *c, int x0, int y, int w, int room)
 {
     double dp = c->dp, sc = scale_of(c->look->text);
     int gap = px(dp, KEY_GAP), kh = px(dp, KEY_H), side;
     int body = hand_body(dp, c->look->text, w, room, &side);
-    size_t n = cand_count(k);
     const char *rid[3] = {"hw:undo", "hw:clear", "key:bksp"};
     const char *rl[3] = {"osk.undo", "osk.clear", "osk.delete"};
     if (hand_portrait(dp, w)) {
@@ -743,9 +769,9 @@ static int hand_view(const Osk *k, const Ctx *c, int x0, int y, int w, int room)
         pad(k, c, (Rect){bx + side + gap, y, side, side}, 1);
         int cy = y + side + gap, crh = px(dp, CAND_MIN * sc);
         int cw = (w - 4 * gap) / 5;
-        for (size_t i = 0; i < n && i < 10; i++)
-            hand_cand(k, c, (Rect){x0 + (int)(i % 5) * (cw + gap), cy + (int)(i / 5) * (crh + gap),
-                                   cw, crh}, i);
+        for (size_t j = 0; j < 10; j++)
+            hand_slot(k, c, (Rect){x0 + (int)(j % 5) * (cw + gap), cy + (int)(j / 5) * (crh + gap),
+                                   cw, crh}, j, hand_page(k, dp, w));
         /* Editing keys, then 、？！ (，。 are on the bottom row). */
         int ry = cy + 2 * (crh + gap);
         const char *punct[3] = {"、", "？", "！"};
@@ -771,9 +797,9 @@ static int hand_view(const Osk *k, const Ctx *c, int x0, int y, int w, int room)
     pad(k, c, (Rect){pr.x + ph + gap, y, ph, ph}, 1);
     int ch = (ph - 3 * gap) / 4;
     int gx = pr.x + 2 * ph + gap + 2 * gap;
-    for (size_t i = 0; i < n && i < 12; i++)
-        hand_cand(k, c, (Rect){gx + (int)(i % 3) * (cw + gap), y + (int)(i / 3) * (ch + gap), cw, ch},
-                  i);
+    for (size_t j = 0; j < 12; j++)
+        hand_slot(k, c, (Rect){gx + (int)(j % 3) * (cw + gap), y + (int)(j / 3) * (ch + gap), cw, ch},
+                  j, hand_page(k, dp, w));
     const char *punct[4] = {"，", "。", "？", "！"};
     for (int i = 0; i < 4; i++) {
         Rect r = {lx, y + i * (ch + gap), lw, ch};

@@ -133,6 +133,9 @@ void office_staff_logout_all(OfficeReq *rq, OfficeResp *rs);  /* POST /api/offic
 void office_staff_me(OfficeReq *rq, OfficeResp *rs);          /* GET /api/office/me */
 void office_staff_users(OfficeReq *rq, OfficeResp *rs);       /* GET /api/office/users */
 void office_staff_user_add(OfficeReq *rq, OfficeResp *rs);    /* POST /api/office/users */
+/* POST /api/office/communities {"slug","name_zh","name_en"?}: 201, 409 when
+ * the slug is taken, 422 with the fields at fault. */
+void office_staff_community_add(OfficeReq *rq, OfficeResp *rs);
 void office_staff_user_disable(OfficeReq *rq, OfficeResp *rs);/* POST .../users/{name}/disable */
 void office_staff_audit_list(OfficeReq *rq, OfficeResp *rs);  /* GET /api/office/audit */
 

@@ -5,7 +5,8 @@
  * CSRF refusals that change nothing, sessions that cannot act as another
  * user, idle and absolute expiry, logout and logout-all, the roles
  * (clerk, manager, admin) and other communities' items (404), SQL
- * metacharacters and invalid UTF-8, the audit log. */
+ * metacharacters and invalid UTF-8, the audit log, communities added by
+ * an administrator (and every refusal of it). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -503,6 +504,77 @@ static void test_audit_log(void **state)
     expect("GET", "/api/office/audit?before=x", &a, NULL, NULL, NULL, 400, "invalid_query");
 }
 
+static int count_community(void *ud, const OstoreCommunity *c)
+{
+    (void)c;
+    (*(int *)ud)++;
+    return 0;
+}
+
+static int communities(void)
+{
+    int n = 0;
+    assert_int_equal(ostore_community_list(srv.store, count_community, &n), OSTORE_OK);
+    return n;
+}
+
+/* The field a 422 names. */
+static void expect_field(const StaffSession *a, const char *body, const char *field)
+{
+    StaffResp r;
+    long st = staffsrv_req(&srv, "POST", "/api/office/communities", a, NULL, NULL, body, &r);
+    json_t *f = json_object_get(json_object_get(json_object_get(r.json, "error"), "fields"),
+                                field);
+    if (st != 422 || !json_is_string(f))
+        fail_msg("%s: expected 422 naming %s, got %ld %s", body, field, st, r.body ? r.body : "");
+    staffsrv_resp_free(&r);
+}
+
+/* An administrator adds a community; nobody else can, and nothing bad is stored. */
+static void test_communities_by_admin(void **state)
+{
+    (void)state;
+    StaffSession a = login("root"), w = login("wang"), l = login("li");
+    const char *good = "{\"slug\":\"lakeside\",\"name_zh\":\"湖畔小区\",\"name_en\":\"Lakeside\"}";
+    int before = communities();
+    expect("POST", "/api/office/communities", &w, NULL, NULL, good, 403, "forbidden");
+    expect("POST", "/api/office/communities", &l, NULL, NULL, good, 403, "forbidden");
+    expect("POST", "/api/office/communities", &a, "", NULL, good, 403, "csrf");
+    expect("POST", "/api/office/communities", NULL, "", NULL, good, 401, "unauthorized");
+    expect("POST", "/api/office/communities", &a, NULL, NULL, "[1]", 400, "bad_json");
+    expect_field(&a, "{\"slug\":\"Lake Side\",\"name_zh\":\"湖畔\"}", "slug");
+    expect_field(&a, "{\"slug\":\"lake'; DROP TABLE community;--\",\"name_zh\":\"湖畔\"}", "slug");
+    expect_field(&a, "{\"slug\":\"lakeside\"}", "name_zh");
+    expect_field(&a, "{\"slug\":\"lakeside\",\"name_zh\":\"湖畔\\n小区\"}", "name_zh");
+    char longname[400];
+    snprintf(longname, sizeof longname, "{\"slug\":\"lakeside\",\"name_zh\":\"湖畔\","
+             "\"name_en\":\"%0101d\"}", 0);
+    expect_field(&a, longname, "name_en");
+    expect("POST", "/api/office/communities", &a, NULL, NULL,
+           "{\"slug\":\"cuihu\",\"name_zh\":\"又一个\"}", 409, "exists");
+    assert_int_equal(communities(), before);
+    expect("POST", "/api/office/communities", &a, NULL, NULL, good, 201, NULL);
+    assert_int_equal(communities(), before + 1);
+    OstoreCommunity c;
+    assert_int_equal(ostore_community_get(srv.store, "lakeside", &c), OSTORE_OK);
+    assert_string_equal(c.name_zh, "湖畔小区");
+    assert_string_equal(c.name_en, "Lakeside");
+    /* At once in the administrator's communities; in the audit log. */
+    StaffResp r;
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/me", &a, NULL, NULL, NULL, &r), 200);
+    assert_non_null(strstr(r.body, "\"slug\":\"lakeside\""));
+    staffsrv_resp_free(&r);
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/audit?limit=1", &a, NULL, NULL, NULL,
+                                  &r), 200);
+    json_t *e = json_array_get(json_object_get(r.json, "items"), 0);
+    assert_string_equal(json_string_value(json_object_get(e, "action")), "community.add");
+    assert_string_equal(json_string_value(json_object_get(e, "target")), "lakeside");
+    staffsrv_resp_free(&r);
+    /* Twice is a conflict, not a second one. */
+    expect("POST", "/api/office/communities", &a, NULL, NULL, good, 409, "exists");
+    assert_int_equal(communities(), before + 1);
+}
+
 /* Run officectl with the password lines on its standard input (not a
  * terminal); its exit status. */
 static int ctl_with_password(OfficeSrv *o, const char *args, const char *input)
@@ -586,6 +658,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_other_communities_are_not_found, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sql_metacharacters_and_bad_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_log, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_communities_by_admin, setup, teardown),
         cmocka_unit_test(test_officectl_users),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

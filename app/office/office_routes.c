@@ -80,6 +80,7 @@ const OfficeRoute office_routes[] = {
     {"POST", "/api/office/users",        OFFICE_ADMIN,  16384, office_staff_user_add},
     {"POST", "/api/office/users/{name}/disable", OFFICE_ADMIN, 4096, office_staff_user_disable},
     {"GET",  "/api/office/audit",        OFFICE_ADMIN,  1,    office_staff_audit_list},
+    {"POST", "/api/office/communities",  OFFICE_ADMIN,  4096, office_staff_community_add},
     /* staff: the suggestion inbox (office_inbox.c) */
     {"GET",  "/api/office/suggestions",  OFFICE_STAFF,  1,    office_inbox_list},
     {"GET",  "/api/office/suggestions/{id}", OFFICE_STAFF, 1, office_inbox_get},

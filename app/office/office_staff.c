@@ -1,5 +1,6 @@
 /* office_staff.c - Lobby Office's staff side: sign-in, sessions, CSRF, roles, per-community authorisation, audit, users. */
 #include "office_staff.h"
+#include "office_publish.h"
 #include "office_secret.h"
 #include "utf8.h"
 
@@ -625,6 +626,65 @@ void office_staff_user_add(OfficeReq *rq, OfficeResp *rs)
     office_staff_audit(rq, "user.add", 0, name, summary);
     office_resp_json(rs, 201, json_pack("{s:s}", "name", name));
 out:
+    json_decref(body);
+}
+
+/* ---- communities (admin) ---- */
+
+/* A text field of 1..max characters (0..max when optional), no control
+ * characters; its message into `fields` otherwise. */
+static const char *office_staff_text_field(json_t *body, const char *key, size_t max,
+                                           bool required, json_t *fields)
+{
+    json_t *v = json_object_get(body, key);
+    if (!required && (!v || (json_is_string(v) && !json_string_length(v))))
+        return "";
+    const char *t = json_string_value(v);
+    size_t n = t ? utf8_count(t, json_string_length(v)) : 0;
+    bool ctl = false;
+    for (const char *p = t; p && *p; p++)
+        ctl |= (unsigned char)*p < 0x20 || *p == 0x7f;
+    if (!t || n == 0 || n > max || ctl) {
+        char msg[120];
+        snprintf(msg, sizeof msg, "%s 1 to %zu characters, on one line",
+                 required ? "required:" : "expected", max);
+        json_object_set_new(fields, key, json_string(msg));
+        return NULL;
+    }
+    return t;
+}
+
+void office_staff_community_add(OfficeReq *rq, OfficeResp *rs)
+{
+    json_t *body = office_req_object(rq, rs);
+    if (!body)
+        return;
+    json_t *fields = json_object();
+    const char *slug = json_string_value(json_object_get(body, "slug"));
+    size_t sl = slug ? strlen(slug) : 0;
+    bool slug_ok = sl >= 1 && sl <= 63 &&
+                   strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") == sl;
+    if (!slug_ok)
+        json_object_set_new(fields, "slug", json_string("use 1 to 63 of a-z, 0-9 and -"));
+    const char *zh = office_staff_text_field(body, "name_zh", 100, true, fields);
+    const char *en = office_staff_text_field(body, "name_en", 100, false, fields);
+    if (json_object_size(fields) > 0) {
+        office_publish_fields(rs, fields);   /* takes fields */
+        json_decref(body);
+        return;
+    }
+    json_decref(fields);
+    int64_t id = 0;
+    OstoreResult r = ostore_community_add(rq->store, slug, zh, en, rq->now, &id);
+    if (r == OSTORE_CONFLICT) {
+        office_resp_error(rs, 409, "exists", "a community with that short name exists");
+    } else if (r != OSTORE_OK) {
+        office_resp_store_error(rq, rs);
+    } else {
+        office_staff_audit(rq, "community.add", id, slug, zh);
+        office_resp_json(rs, 201, json_pack("{s:s,s:s,s:s}", "slug", slug, "name_zh", zh,
+                                            "name_en", en));
+    }
     json_decref(body);
 }
 

@@ -1258,6 +1258,39 @@ class Suite:
         check([e for e in c.d.get_log("browser") if "Content Security Policy" in e["message"]],
               "the blocked inline script is not in the log")
 
+    # -- communities: an administrator adds one; it is in every menu at once --
+    def case_communities_by_admin(self):
+        c = self.c
+        c.signed_in("admin")
+        c.page("#/communities", "table.communities tbody tr")
+        check("cuihu" in c.text("table.communities"), "the list: " + c.text("table.communities"))
+        c.fill("slug", "Lake Side")
+        c.button("添加社区").click()
+        c.wait(lambda d: c.field_error("slug"), "the short name's message")
+        check("小写字母" in c.field_error("slug"), "slug: " + c.field_error("slug"))
+        check("中文" in c.field_error("name_zh"), "name_zh: " + c.field_error("name_zh"))
+        c.fill("slug", "cuihu")
+        c.fill("name_zh", "又一个翠湖")
+        c.button("添加社区").click()
+        c.wait(lambda d: "已经有社区在用" in c.field_error("slug"), "taken")
+        check(c.el("input[name=name_zh]").get_attribute("value") == "又一个翠湖", "kept")
+        c.shot_both("communities-error", rerender=False)
+        c.fill("slug", "lakeside")
+        c.fill("name_zh", "湖畔花园")
+        c.fill("name_en", "Lakeside Garden")
+        c.button("添加社区").click()
+        c.toast("已添加社区「湖畔花园」。")
+        c.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "tr[data-community=lakeside]"), "lakeside listed")
+        check("湖畔花园" in [o.text for o in Select(c.el(".top-community select")).options],
+              "the top menu's communities")
+        c.page("#/users", "#main form")
+        check("湖畔花园" in c.text("fieldset[data-field=communities]"), "the new user's communities")
+        c.page("#/communities", "table.communities tbody tr")
+        c.shot_both("communities")
+        st, r = Api(self.office.url).login("wang").call(
+            "POST", "/api/office/communities", {"slug": "x", "name_zh": "x"})
+        check(st == 403, "a manager adds a community: %s %s" % (st, r))
+
     # -- every page, for the record --
     def case_every_page_screenshot(self):
         c = self.c
@@ -1297,6 +1330,7 @@ CASES = [
     "sign_out_everywhere",
     "postings_page",
     "imported_posting_given_its_kind",
+    "communities_by_admin",
     "every_page_screenshot",
     "audit_compact_on_phone",
     "keyboard_only",
@@ -1333,6 +1367,7 @@ DOC_SHOTS = {
     "office-notice-preview.png": "office-notice-preview-desktop.png",
     "office-stats.png": "office-stats-desktop.png",
     "office-users.png": "office-users-desktop.png",
+    "office-communities.png": "office-communities-desktop.png",
     "office-audit.png": "office-audit-desktop.png",
     "office-audit-phone.png": "office-audit-phone.png",
     "office-kiosk-reply.png": "kiosk-check-a-reply.png",

@@ -10,7 +10,11 @@ window.LK.i18n.en = {
 
   'nav.label': 'Main menu', 'nav.skip': 'Skip to content',
   'nav.inbox': 'Inbox', 'nav.board': 'You said, we did', 'nav.notices': 'Notices', 'nav.events': 'Events', 'nav.channels': 'Channels',
-  'nav.postings': 'Postings', 'nav.kiosks': 'Kiosks', 'nav.stats': 'Statistics', 'nav.users': 'Users', 'nav.audit': 'Audit log',
+  'nav.postings': 'Postings', 'nav.kiosks': 'Kiosks', 'nav.stats': 'Statistics', 'nav.users': 'Users', 'nav.audit': 'Audit log', 'nav.communities': 'Communities',
+  'c.lead': 'The estates the office looks after. Managers and clerks hold communities; kiosks, notices and suggestions each belong to one.', 'c.slug': 'Short name',
+  'c.slug_hint': 'Lower-case letters, digits and -, e.g. lakeside-2; it is in addresses and kiosk commands and cannot change.', 'c.name_zh': 'Chinese name', 'c.name_en': 'English name (optional)',
+  'c.add_title': 'Add a community', 'c.add': 'Add community', 'c.bad_slug': 'Lower-case letters, digits and - only, at most 63.', 'c.taken': 'A community already has this short name.',
+  'c.added': 'Community "{name}" added.', 'audit.community_add': 'community added',
 
   'role.admin': 'Administrator', 'role.manager': 'Manager', 'role.clerk': 'Clerk',
 

@@ -10,7 +10,11 @@ window.LK.i18n.zh = {
 
   'nav.label': '主菜单', 'nav.skip': '跳到正文',
   'nav.inbox': '待办', 'nav.board': '你说我办', 'nav.notices': '通知', 'nav.events': '活动', 'nav.channels': '联系渠道',
-  'nav.postings': '公示', 'nav.kiosks': '设备', 'nav.stats': '统计', 'nav.users': '账号', 'nav.audit': '操作记录',
+  'nav.postings': '公示', 'nav.kiosks': '设备', 'nav.stats': '统计', 'nav.users': '账号', 'nav.audit': '操作记录', 'nav.communities': '社区',
+  'c.lead': '物业负责的小区。经理和文员按社区分配；设备、通知和建议都属于某个社区。', 'c.slug': '简称（英文）',
+  'c.slug_hint': '小写字母、数字和 -，如 lakeside-2；出现在网址和设备命令里，添加后不能改。', 'c.name_zh': '中文名称', 'c.name_en': '英文名称（可选）',
+  'c.add_title': '添加社区', 'c.add': '添加社区', 'c.bad_slug': '简称只能用小写字母、数字和 -，最多63个。', 'c.taken': '这个简称已经有社区在用了。',
+  'c.added': '已添加社区「{name}」。', 'audit.community_add': '添加社区',
 
   'role.admin': '管理员', 'role.manager': '经理', 'role.clerk': '文员',
 

@@ -1,4 +1,4 @@
-/* admin.js - administrators only: staff accounts (add, disable) and the audit log of every staff action. */
+/* admin.js - administrators only: staff accounts (add, disable), communities (list, add) and the audit log of every staff action. */
 'use strict';
 (function () {
   var h = LK.h, t = LK.t;
@@ -75,6 +75,74 @@
       main.appendChild(box);
       main.appendChild(addForm(reload));
       reload();
+    }
+  };
+
+  /* 社区: every community, and a new one (administrators; the slug names
+   * it in every address and cannot change). */
+  function communityForm(reload) {
+    var slug = h('input', {type: 'text', name: 'slug', autocomplete: 'off', maxlength: 63, autocapitalize: 'none', spellcheck: 'false'});
+    var zh = h('input', {type: 'text', name: 'name_zh', lang: 'zh-CN', maxlength: 100});
+    var en = h('input', {type: 'text', name: 'name_en', lang: 'en', maxlength: 100});
+    var submit = h('button', {type: 'submit', class: 'btn-primary', text: t('c.add')});
+    var form = h('form', {class: 'card form', novalidate: true, 'aria-labelledby': 'ca-title'},
+      h('h2', {id: 'ca-title', text: t('c.add_title')}),
+      h('p', {class: 'form-error', role: 'alert', hidden: true}),
+      LK.field(t('c.slug'), slug, t('c.slug_hint')),
+      h('div', {class: 'row2'}, LK.field(t('c.name_zh'), zh), LK.field(t('c.name_en'), en)),
+      h('div', {class: 'form-actions'}, submit));
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      LK.clearErrors(form);
+      var bad = 0, s = slug.value.trim();
+      if (!/^[a-z0-9-]{1,63}$/.test(s)) { LK.fieldError(form, 'slug', t('c.bad_slug')); bad++; }
+      if (!zh.value.trim()) { LK.fieldError(form, 'name_zh', t('v.need_zh')); bad++; }
+      if (bad) { form.querySelector('.has-error input').focus(); return; }
+      submit.disabled = true;
+      /* the button stays off until the answer: one click, one community */
+      LK.api('POST', '/api/office/communities', {slug: s, name_zh: zh.value.trim(), name_en: en.value.trim()})
+        .then(function (c) {
+          submit.disabled = false;
+          slug.value = ''; zh.value = ''; en.value = '';
+          reload(t('c.added', {name: c.name_zh}));
+        })
+        .catch(function (e) {
+          submit.disabled = false;
+          if (e.status === 409) LK.fieldError(form, 'slug', t('c.taken'));
+          else if (e.fields) Object.keys(e.fields).forEach(function (k) { if (!LK.fieldError(form, k, e.fields[k])) LK.formError(form, e.fields[k]); });
+          else LK.formError(form, LK.errText(e));
+        });
+    });
+    return form;
+  }
+
+  LK.pages.communities = {
+    title: 'nav.communities', need: 'admin',
+    render: function (main) {
+      var box = h('div', {'aria-live': 'polite'});
+      function draw() {
+        LK.clear(box).appendChild(LK.markEmpty(h('table', {class: 'data cards-on-phone communities'},
+          h('thead', null, h('tr', null, ['c.slug', 'c.name_zh', 'c.name_en']
+            .map(function (k) { return h('th', {scope: 'col', text: t(k)}); }))),
+          h('tbody', null, LK.communities().map(function (c) {
+            return h('tr', {'data-community': c.slug},
+              h('td', {'data-label': t('c.slug'), class: 'mono', text: c.slug}),
+              h('td', {'data-label': t('c.name_zh'), text: c.name_zh}),
+              h('td', {'data-label': t('c.name_en'), text: c.name_en || '—'}));
+          })))));
+      }
+      /* A new one reaches every community menu: the session's list again. */
+      function reload(said) {
+        LK.api('GET', '/api/office/me').then(function (me) {
+          LK.me.communities = (me && me.communities) || LK.me.communities;
+          LK.app.render();   /* the shell too: its community menu */
+          LK.toast(said);
+        }).catch(function (e) { box.appendChild(LK.failBox(e)); });
+      }
+      main.appendChild(h('div', {class: 'page-head'}, h('h1', {text: t('nav.communities')}), h('p', {class: 'muted', text: t('c.lead')})));
+      main.appendChild(box);
+      main.appendChild(communityForm(reload));
+      draw();
     }
   };
 

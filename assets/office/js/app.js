@@ -12,6 +12,7 @@
     ['inbox', 'nav.inbox', 'clerk'], ['board', 'nav.board', 'clerk'], ['notices', 'nav.notices', 'clerk'],
     ['events', 'nav.events', 'clerk'], ['channels', 'nav.channels', 'clerk'], ['postings', 'nav.postings', 'clerk'],
     ['kiosks', 'nav.kiosks', 'clerk'], ['stats', 'nav.stats', 'clerk'], ['users', 'nav.users', 'admin'],
+    ['communities', 'nav.communities', 'admin'],
     ['audit', 'nav.audit', 'admin']
   ];
   var RANK = {clerk: 1, manager: 2, admin: 3};

@@ -97,9 +97,7 @@ static int seed(int argc, char **argv)
     }
     int64_t now = (int64_t)time(NULL);
     char pw[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(pw, BENCH_PASSWORD, strlen(BENCH_PASSWORD),
-                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0 ||
+    if (office_password_hash(pw, BENCH_PASSWORD) != 0 ||
         ostore_org_init(s, "基准物业", BENCH_USER, pw, now) != OSTORE_OK)
         return seed_fail(s, "org init");
     double t0 = now_s();

@@ -26,4 +26,22 @@ void office_token_new(char out[OFFICE_TOKEN_SIZE]);
 /* Hex SHA-256 of `len` bytes: how codes, tokens and bodies are stored. */
 void office_hash_hex(const void *data, size_t len, char out[OSTORE_HASH_HEX]);
 
+/* Staff passwords: Argon2id (libsodium's crypto_pwhash_str string) at
+ * OFFICE_PW_OPSLIMIT passes over OFFICE_PW_MEMLIMIT bytes. The same work
+ * per guess as libsodium's "interactive" preset (2 passes over 64 MiB) in
+ * a quarter of its memory, above OWASP's Argon2id minimum (19 MiB x 2 or
+ * 12 MiB x 3): one sign-in costs the office 16 MiB, not 64 (issue 13's
+ * peak RSS). Every hash in the process runs under one lock, so a storm
+ * of sign-ins holds one hash's memory at a time, not one per thread. */
+#define OFFICE_PW_OPSLIMIT 8ULL
+#define OFFICE_PW_MEMLIMIT (16u * 1024u * 1024u)
+#define OFFICE_PW_HASH_SIZE 128   /* crypto_pwhash_STRBYTES */
+/* The hash of `pw`; 0, or -1 when out of memory. */
+int office_password_hash(char out[OFFICE_PW_HASH_SIZE], const char *pw);
+/* Whether `pw` matches the stored string `hash` (any Argon2 parameters). */
+bool office_password_verify(const char *hash, const char *pw);
+/* Whether a stored hash takes more memory to check than OFFICE_PW_MEMLIMIT
+ * (made before the office used it): sign-in then stores a new one. */
+bool office_password_outdated(const char *hash);
+
 #endif

@@ -570,6 +570,9 @@ OstoreResult ostore_user_holds(Ostore *s, int64_t user_id, int64_t community_id,
 /* Disable a user and end their sessions. OSTORE_NOTFOUND when unknown or
  * disabled already. */
 OstoreResult ostore_user_disable(Ostore *s, int64_t user_id, int64_t now);
+/* Replace a user's password hash (a sign-in storing a cheaper one).
+ * OSTORE_NOTFOUND when no such user. */
+OstoreResult ostore_user_set_pwhash(Ostore *s, int64_t user_id, const char *pwhash);
 
 typedef struct {
     int64_t id, user_id, created_at, last_seen_at, expires_at;

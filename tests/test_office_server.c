@@ -402,6 +402,55 @@ static void test_start_refusals(void **state)
     free(conf);
 }
 
+/* officectl's lists and its usage refusals (issue 13: exit codes and
+ * messages like kioskctl's: 0 done, 1 failure, 2 bad input or usage). */
+static void test_officectl_lists_and_usage(void **state)
+{
+    (void)state;
+    char *out = NULL, *err = NULL;
+    char code[10];
+    assert_int_equal(officesrv_add_kiosk(&srv, "list-waiting", code), 0);
+    assert_int_equal(officesrv_ctl(&srv, NULL, NULL, "community", "add", "lakeside", "湖畔",
+                                   "Lakeside", NULL), 0);
+    assert_int_equal(officesrv_ctl(&srv, &out, NULL, "community", "list", NULL), 0);
+    assert_non_null(strstr(out, "cuihu"));
+    assert_non_null(strstr(out, "翠湖花园社区"));
+    assert_non_null(strstr(out, "lakeside"));
+    assert_non_null(strstr(out, "湖畔 / Lakeside  kiosks 0, suggestions 0"));
+    free(out);
+    assert_int_equal(officesrv_ctl(&srv, &out, NULL, "kiosk", "list", NULL), 0);
+    assert_non_null(strstr(out, "list-waiting"));
+    assert_non_null(strstr(out, "waiting"));
+    free(out);
+    assert_int_equal(officesrv_ctl(&srv, &out, NULL, "kiosk", "list", "lakeside", NULL), 0);
+    assert_true(!out || !*out);   /* no kiosk there */
+    free(out);
+    /* refusals: 2 and a message naming what is wrong */
+    struct {
+        const char *a[5];
+        const char *msg;
+    } bad[] = {
+        {{"community", "add", "cuihu", "again"}, "community cuihu exists already"},
+        {{"community", "add", "Bad_Slug", "x"}, "use 1 to 63 of a-z, 0-9 and -"},
+        {{"community", "remove", "cuihu"}, "expected add SLUG NAME_ZH [NAME_EN] or list"},
+        {{"kiosk", "list", "nowhere"}, "nowhere"},
+        {{"kiosk", "add", "cuihu", "list-waiting"}, "exists already"},
+        {{"kiosk", "revoke", "cuihu", "nobody"}, "no kiosk \"nobody\" in cuihu"},
+        {{"init", "--org", "again", "--admin", "root"}, "initialised already"},
+        {{"frobnicate"}, "unknown command \"frobnicate\""},
+        {{"backup"}, "backup: wrong number of arguments"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *const *a = bad[i].a;
+        int rc = officesrv_ctl(&srv, NULL, &err, a[0], a[1], a[2], a[3], a[4], NULL);
+        if (rc != 2 || !err || !strstr(err, bad[i].msg))
+            fail_msg("officectl %s %s: expected 2 and \"%s\", got %d: %s", a[0],
+                     a[1] ? a[1] : "", bad[i].msg, rc, err ? err : "");
+        free(err);
+        err = NULL;
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_content_etag_and_304),
         cmocka_unit_test(test_two_processes_share_one_database),
         cmocka_unit_test(test_start_refusals),
+        cmocka_unit_test(test_officectl_lists_and_usage),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

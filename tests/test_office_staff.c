@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sodium.h>
+#include "office_secret.h"
 #include "officesrv.h"
 #include "proc.h"
 #include "staffsrv.h"
@@ -300,6 +302,46 @@ static void test_short_idle_kept_by_activity(void **state)
     expect("GET", "/api/office/me", &w, NULL, NULL, NULL, 401, "unauthorized");
 }
 
+/* How office_password_hash's strings begin. */
+#define PW_PREFIX "$argon2id$v=19$m=16384,t=8,p=1$"
+
+/* A hash that takes more memory than the office's (64 MiB before issue
+ * 13's peak RSS) is replaced at the next sign-in; a cheaper one is kept. */
+static void test_costlier_hash_replaced_at_sign_in(void **state)
+{
+    (void)state;
+    assert_true(office_password_outdated("$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"));
+    assert_true(office_password_outdated("$argon2id$v=19$m=16385,t=8,p=1$c2FsdA$aGFzaA"));
+    assert_false(office_password_outdated("$argon2id$v=19$m=16384,t=8,p=1$c2FsdA$aGFzaA"));
+    assert_false(office_password_outdated("$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA"));
+    assert_false(office_password_outdated("not a hash"));
+    /* "old" signs in with a 20 MiB hash (1 pass: cheap for the test). */
+    char old[OFFICE_PW_HASH_SIZE];
+    assert_int_equal(crypto_pwhash_str(old, PW, strlen(PW), 1, 20u << 20), 0);
+    assert_true(office_password_outdated(old));
+    OstoreUser u;
+    assert_int_equal(ostore_user_get(srv.store, "wang", &u), OSTORE_OK);
+    assert_int_equal(ostore_user_set_pwhash(srv.store, u.id, old), OSTORE_OK);
+    expect("POST", "/api/office/login", NULL, "", NULL,
+           "{\"user\":\"wang\",\"password\":\"wrong-password\"}", 401, "bad_credentials");
+    assert_int_equal(ostore_user_get(srv.store, "wang", &u), OSTORE_OK);
+    assert_string_equal(u.pwhash, old);   /* a wrong password changes nothing */
+    login("wang");
+    assert_int_equal(ostore_user_get(srv.store, "wang", &u), OSTORE_OK);
+    assert_memory_equal(u.pwhash, PW_PREFIX, strlen(PW_PREFIX));
+    assert_true(office_password_verify(u.pwhash, PW));
+    assert_false(office_password_verify(u.pwhash, "wrong-password"));
+    login("wang");   /* the new one signs in too */
+    expect("POST", "/api/office/login", NULL, "", NULL,
+           "{\"user\":\"wang\",\"password\":\"wrong-password\"}", 401, "bad_credentials");
+    /* li's hash (libsodium's minimum, the test's) is cheaper: kept. */
+    OstoreUser before, after;
+    assert_int_equal(ostore_user_get(srv.store, "li", &before), OSTORE_OK);
+    login("li");
+    assert_int_equal(ostore_user_get(srv.store, "li", &after), OSTORE_OK);
+    assert_string_equal(after.pwhash, before.pwhash);
+}
+
 static void test_roles(void **state)
 {
     (void)state;
@@ -321,6 +363,10 @@ static void test_roles(void **state)
            "\"communities\":[\"cuihu\"]}", 201, NULL);
     StaffSession c;
     assert_int_equal(staffsrv_login(&srv, "chen", "long-enough-1", &c), 200);
+    /* stored as the office's Argon2id: 8 passes over 16 MiB (office_secret.h) */
+    OstoreUser u;
+    assert_int_equal(ostore_user_get(srv.store, "chen", &u), OSTORE_OK);
+    assert_memory_equal(u.pwhash, PW_PREFIX, strlen(PW_PREFIX));
     expect("POST", "/api/office/users", &a, NULL, NULL,
            "{\"name\":\"chen\",\"password\":\"long-enough-1\",\"role\":\"clerk\","
            "\"communities\":[\"cuihu\"]}", 409, "exists");
@@ -620,6 +666,15 @@ static void test_officectl_users(void **state)
     assert_null(strstr(out, "li "));
     assert_null(strstr(out, "$argon2"));
     free(out);
+    {   /* officectl hashes as the office does */
+        char err[200];
+        Ostore *st = ostore_open(o.db, err, sizeof err);
+        assert_non_null(st);
+        OstoreUser u;
+        assert_int_equal(ostore_user_get(st, "wang", &u), OSTORE_OK);
+        assert_memory_equal(u.pwhash, PW_PREFIX, strlen(PW_PREFIX));
+        ostore_close(st);
+    }
     /* The real server signs wang in with that password. */
     assert_int_equal(officesrv_start(&o), 0);
     StaffSrv remote;
@@ -654,6 +709,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_session_cannot_act_as_another, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idle_and_absolute_expiry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_short_idle_kept_by_activity, setup_short_idle, teardown),
+        cmocka_unit_test_setup_teardown(test_costlier_hash_replaced_at_sign_in, setup, teardown),
         cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_communities_are_not_found, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sql_metacharacters_and_bad_text, setup, teardown),

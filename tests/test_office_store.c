@@ -245,6 +245,13 @@ static void test_organisation_and_communities(void **state)
     assert_int_equal(ostore_user_pwhash(s, "admin", pw, sizeof pw, role, sizeof role), OSTORE_OK);
     assert_string_equal(pw, "$argon2id$x");
     assert_string_equal(role, "admin");
+    /* A sign-in replacing the hash (office_password_outdated). */
+    OstoreUser u;
+    assert_int_equal(ostore_user_get(s, "admin", &u), OSTORE_OK);
+    assert_int_equal(ostore_user_set_pwhash(s, u.id, "$argon2id$z'; --"), OSTORE_OK);
+    assert_int_equal(ostore_user_pwhash(s, "admin", pw, sizeof pw, role, sizeof role), OSTORE_OK);
+    assert_string_equal(pw, "$argon2id$z'; --");
+    assert_int_equal(ostore_user_set_pwhash(s, u.id + 1000, "$argon2id$y"), OSTORE_NOTFOUND);
     assert_int_equal(ostore_user_pwhash(s, "admin2", pw, sizeof pw, role, sizeof role),
                      OSTORE_NOTFOUND);   /* the failed init left nothing behind */
 

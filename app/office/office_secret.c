@@ -2,8 +2,12 @@
 #include "office_secret.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
+
+_Static_assert(OFFICE_PW_HASH_SIZE == crypto_pwhash_STRBYTES, "password hash size");
 
 static const char office_alphabet[] = "23456789ACDEFGHJKMNPQRTUVWXY";
 
@@ -50,4 +54,33 @@ void office_hash_hex(const void *data, size_t len, char out[OSTORE_HASH_HEX])
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(h, data, len);
     sodium_bin2hex(out, OSTORE_HASH_HEX, h, sizeof h);
+}
+
+/* ---- staff passwords ---- */
+
+static pthread_mutex_t office_pw_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int office_password_hash(char out[OFFICE_PW_HASH_SIZE], const char *pw)
+{
+    pthread_mutex_lock(&office_pw_lock);
+    int rc = crypto_pwhash_str_alg(out, pw, strlen(pw), OFFICE_PW_OPSLIMIT, OFFICE_PW_MEMLIMIT,
+                                   crypto_pwhash_ALG_ARGON2ID13);
+    pthread_mutex_unlock(&office_pw_lock);
+    return rc == 0 ? 0 : -1;
+}
+
+bool office_password_verify(const char *hash, const char *pw)
+{
+    pthread_mutex_lock(&office_pw_lock);
+    int rc = crypto_pwhash_str_verify(hash, pw, strlen(pw));
+    pthread_mutex_unlock(&office_pw_lock);
+    return rc == 0;
+}
+
+bool office_password_outdated(const char *hash)
+{
+    /* "$argon2id$v=19$m=KIB,t=PASSES,p=LANES$...": only m matters here. */
+    unsigned long m = 0;
+    const char *p = strstr(hash, "$m=");
+    return p && sscanf(p, "$m=%lu,", &m) == 1 && m > OFFICE_PW_MEMLIMIT / 1024u;
 }

@@ -302,15 +302,14 @@ bool office_auth_admin(OfficeReq *rq, OfficeResp *rs)
 
 /* A password hash made with the same cost as real ones, checked against
  * for unknown users so that they take as long as known ones. */
-static char office_staff_dummy[crypto_pwhash_STRBYTES];
+static char office_staff_dummy[OFFICE_PW_HASH_SIZE];
 static pthread_once_t office_staff_dummy_once = PTHREAD_ONCE_INIT;
 
 static void office_staff_make_dummy(void)
 {
     char pw[OFFICE_STAFF_TOKEN_LEN + 1];
     office_staff_random(pw);
-    if (crypto_pwhash_str(office_staff_dummy, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    if (office_password_hash(office_staff_dummy, pw) != 0)
         office_staff_dummy[0] = '\0';
 }
 
@@ -403,10 +402,15 @@ void office_staff_login(OfficeReq *rq, OfficeResp *rs)
     bool known = r == OSTORE_OK && !u.disabled_at;
     if (!known) {
         pthread_once(&office_staff_dummy_once, office_staff_make_dummy);
-        if (crypto_pwhash_str_verify(office_staff_dummy, pw, strlen(pw)) == 0)
+        if (office_password_verify(office_staff_dummy, pw))
             known = false;   /* the same work as for a known user, never a way in */
     }
-    bool ok = known && crypto_pwhash_str_verify(u.pwhash, pw, strlen(pw)) == 0;
+    bool ok = known && office_password_verify(u.pwhash, pw);
+    /* A hash that costs more memory than the office's own is replaced by
+     * one made now (the password is at hand only here). */
+    char rehash[OFFICE_PW_HASH_SIZE] = "";
+    if (ok && office_password_outdated(u.pwhash) && office_password_hash(rehash, pw) != 0)
+        rehash[0] = '\0';   /* out of memory: the old one stays, still good */
     json_decref(body);   /* the password goes with it */
     if (!ok) {
         int64_t n, start;
@@ -435,7 +439,8 @@ void office_staff_login(OfficeReq *rq, OfficeResp *rs)
     snprintf(x.csrf, sizeof x.csrf, "%s", csrf);
     snprintf(x.name, sizeof x.name, "%s", u.name);
     snprintf(x.role, sizeof x.role, "%s", u.role);
-    if (ostore_rate_clear(rq->store, bu) != OSTORE_OK ||
+    if ((rehash[0] && ostore_user_set_pwhash(rq->store, u.id, rehash) != OSTORE_OK) ||
+        ostore_rate_clear(rq->store, bu) != OSTORE_OK ||
         ostore_session_purge(rq->store, rq->now, rq->now - idle) != OSTORE_OK ||
         ostore_session_add(rq->store, u.id, hash, csrf, rq->now, x.expires_at, &sid) !=
             OSTORE_OK) {
@@ -605,9 +610,8 @@ void office_staff_user_add(OfficeReq *rq, OfficeResp *rs)
             ids[n++] = c.id;
         }
     }
-    char hash[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    char hash[OFFICE_PW_HASH_SIZE];
+    if (office_password_hash(hash, pw) != 0) {
         office_resp_error(rs, 503, "unavailable", "out of memory hashing the password");
         goto out;
     }

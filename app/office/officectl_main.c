@@ -100,8 +100,7 @@ static int octl_password(char out[crypto_pwhash_STRBYTES])
         fprintf(stderr, "officectl: the two passwords differ\n");
     } else if (strlen(a) < 10) {
         fprintf(stderr, "officectl: the password is too short (at least 10 characters)\n");
-    } else if (crypto_pwhash_str(out, a, strlen(a), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                 crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    } else if (office_password_hash(out, a) != 0) {
         fprintf(stderr, "officectl: out of memory hashing the password\n");
         rc = OCTL_FAIL;
     } else {
@@ -142,10 +141,27 @@ static int octl_init(Octl *c)
     /* Also with PostgreSQL: the office key lives in the data directory. */
     if (octl_mkdir(c->conf.data_dir) < 0)
         return OCTL_FAIL;
-    char pw[crypto_pwhash_STRBYTES];
+    /* Said before the password is asked for, not after it was typed twice. */
+    Ostore *s = octl_open(c);
+    if (!s)
+        return OCTL_FAIL;
+    char org_name[200];
+    OstoreResult r = ostore_org_name(s, org_name, sizeof org_name);
+    if (r != OSTORE_NOTFOUND) {
+        if (r != OSTORE_OK)
+            return octl_store_fail(s, "init");
+        char shown[OFFICE_PATH_MAX];
+        ostore_spec_display(c->db, shown, sizeof shown);
+        fprintf(stderr, "officectl: %s is initialised already\n", shown);
+        ostore_close(s);
+        return OCTL_USAGE;
+    }
+    char pw[OFFICE_PW_HASH_SIZE];
     int rc = octl_password(pw);
-    if (rc != OCTL_OK)
+    if (rc != OCTL_OK) {
+        ostore_close(s);
         return rc;
+    }
     char key[OFFICE_PATH_MAX];
     office_conf_key_path(&c->conf, key, sizeof key);
     if (key[0] && access(key, F_OK) != 0) {
@@ -155,18 +171,17 @@ static int octl_init(Octl *c)
         if (strcmp(basename(name), SEAL_KEY_NAME) != 0) {
             fprintf(stderr, "officectl: office_key %s does not exist; make it with kioskctl"
                     " keygen --out DIR and name DIR/office.key here\n", key);
+            ostore_close(s);
             return OCTL_FAIL;
         }
         if (seal_keygen(dirname(dir), err, sizeof err) < 0) {
             fprintf(stderr, "officectl: %s\n", err);
+            ostore_close(s);
             return OCTL_FAIL;
         }
         printf("made the office key pair: %s (secret, 0600) and its office.pub\n", key);
     }
-    Ostore *s = octl_open(c);
-    if (!s)
-        return OCTL_FAIL;
-    OstoreResult r = ostore_org_init(s, org, admin, pw, c->now);
+    r = ostore_org_init(s, org, admin, pw, c->now);
     if (r == OSTORE_CONFLICT) {
         char shown[OFFICE_PATH_MAX];
         ostore_spec_display(c->db, shown, sizeof shown);

@@ -122,6 +122,13 @@ OstoreResult ostore_user_disable(Ostore *s, int64_t user_id, int64_t now)
     return ostore_tx_end(s, own, r);
 }
 
+OstoreResult ostore_user_set_pwhash(Ostore *s, int64_t user_id, const char *pwhash)
+{
+    OstoreResult r = ostore_done(s, ostore_prep(s,
+        "UPDATE staff_user SET pwhash = ? WHERE id = ?", "ti", pwhash, user_id));
+    return r == OSTORE_OK && ostore_changes(s) == 0 ? OSTORE_NOTFOUND : r;
+}
+
 /* ---- sessions ---- */
 
 OstoreResult ostore_session_add(Ostore *s, int64_t user_id, const char *token_hash,

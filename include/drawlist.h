@@ -21,7 +21,8 @@ typedef enum {
     DL_TEXT,    /* one line of UTF-8 text, top-left at r.x, r.y */
     DL_CLIP,    /* clip following commands to r (nested clips intersect) */
     DL_UNCLIP,  /* pop the innermost clip */
-    DL_QR,      /* QR code of `text`, drawn in r (square) */
+    DL_QR,      /* QR code of `text`, drawn in r (square; DL_QR_QUIET modules of
+                   white round it, whole pixels a module, centred) */
     DL_LINE,    /* line from (r.x, r.y) to (r.w, r.h), `size` px thick */
     DL_IMAGE    /* a picture in r: `text` is "SHA256 TW TH SX SY SW SH" (dl_image) */
 } DlKind;
@@ -44,6 +45,8 @@ typedef struct {
 #define DL_F_PREVIEW 2u
 
 #define DL_ID_MAX 80
+/* The white border of a QR code, in modules on each side (ISO/IEC 18004). */
+#define DL_QR_QUIET 4
 
 typedef struct {
     char id[DL_ID_MAX];

@@ -74,6 +74,7 @@ extern const Theme theme_default, theme_contrast;
 #define DP_BUTTON_H   112   /* a large button: dialogs, the attract hint, a row to tap */
 #define DP_BUTTON_L   120   /* the flow's main buttons (send, done, add a contact) */
 #define DP_QR         300   /* a QR code's side */
+#define DP_QR_MODULE_MIN 3  /* a QR module at the least (and never under 3 px) */
 #define DP_READ_MAX   1100  /* the widest a column of running text goes */
 #define DP_EMPTY_Y    80    /* an empty list's sentence below the title bar */
 #define DP_T_ATTRACT  64

@@ -99,8 +99,14 @@ void ui_fmt_bytes(int64_t bytes, char *buf, size_t n);
 /* A category's colour in the App's theme. */
 Color ui_category_color(const App *a, Category c);
 
-/* What to print under a code: a phone number without "tel:", else the URL. */
+/* What to print under a code: a phone number without "tel:", an https
+ * address without "https://" (a phone's browser adds it), else the URL. */
 const char *ui_shown_address(const char *url);
+/* Modules a side of the QR code the renderer draws for payload (error
+ * correction M, without the quiet zone): an upper bound (byte mode; the
+ * encoder may pack digits tighter), so a box of (this + 2 * DL_QR_QUIET)
+ * x N pixels gives every module at least N pixels. */
+int ui_qr_modules(const char *payload);
 
 /* A QR code of `payload` (side x side px, centred in w) with an optional
  * caption and the address as text under it. Returns the height used. */

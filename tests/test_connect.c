@@ -9,12 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
+#include <qrencode.h>
 #include "app_priv.h"
 #include "fake_measure.h"
 #include "kiosk.h"
 #include "proc.h"
 #include "screen_util.h"
 #include "tmpdir.h"
+#include "ui.h"
 
 #define NOW "2026-12-01T10:00:00+08:00"
 
@@ -58,28 +61,184 @@ static void replay(const char *script, const char *size, const char *config)
     free(data);
 }
 
+/* The sample content with its first n of six channels: the sample's four,
+ * then a website with a long label and address and a second hotline
+ * (caller frees). */
+static char *channels_json(size_t n)
+{
+    json_error_t e;
+    json_t *doc = json_load_file("assets/content/sample.json", 0, &e);
+    assert_non_null(doc);
+    json_t *ch = json_object_get(doc, "channels");
+    json_array_append_new(ch, json_pack("{s:s, s:s, s:{s:s, s:s}, s:s}", "id", "property-website",
+        "kind", "website", "label", "zh", "翠湖花园物业服务网站",
+        "en", "Cuihu Garden property services website",
+        "url", "https://cuihu-garden.example/services/overview?from=kiosk"));
+    json_array_append_new(ch, json_pack("{s:s, s:s, s:{s:s, s:s}, s:s}", "id", "parking-hotline",
+        "kind", "hotline", "label", "zh", "停车管理热线", "en", "Parking office hotline",
+        "url", "tel:0571-8888-7777"));
+    while (json_array_size(ch) > n)
+        json_array_remove(ch, json_array_size(ch) - 1);
+    char *out = json_dumps(doc, 0);
+    json_decref(doc);
+    assert_non_null(out);
+    return out;
+}
+
+/* Every code of the connect screen, each from one screenshot with nothing
+ * scrolled: the four channels of the sample at 1920x1080 (the online
+ * repair form was below the fold), six in portrait with large English
+ * text, six on the small panel in Chinese. */
 static void test_channel_codes_decode_exactly(void **state)
 {
     (void)state;
-    char *a = tmpdir_path(dir, "c1.png"), *b = tmpdir_path(dir, "c2.png");
-    char script[1024];
-    snprintf(script, sizeof script,
-             "tap @tile:connect\nshot %s\ndrag 960 900 960 200 300\nshot %s\n", a, b);
-    replay(script, "1920x1080", NULL);
-    char *x = decode(a), *y = decode(b);
-    char all[4096];
-    snprintf(all, sizeof all, "%s\n%s", x ? x : "", y ? y : "");
-    static const char *const want[] = {
-        "https://cuihu-garden.example/join/owners-group\n",
-        "https://cuihu-garden.example/official-account\n",
-        "tel:+86-571-8765-4321\n",
+    static const struct { size_t n; const char *size, *lang; bool large; } runs[] = {
+        {4, "1920x1080", "zh", false}, {6, "1080x1920", "en", true}, {6, "1280x800", "zh", false},
+        {5, "1920x1080", "en", true},
     };
-    for (size_t i = 0; i < 3; i++)
-        if (!strstr(all, want[i]))
-            fail_msg("%s not decoded from the connect screen; got:\n%s", want[i], all);
-    /* The online repair form's code, after scrolling. */
-    assert_non_null(strstr(all, "https://cuihu-garden.example/repairs"));
-    free(x); free(y); free(a); free(b);
+    for (size_t r = 0; r < sizeof runs / sizeof *runs; r++) {
+        char *json = channels_json(runs[r].n);
+        char *cpath = tmpdir_path(dir, "c.json");
+        assert_int_equal(tmpdir_write(cpath, json, strlen(json)), 0);
+        char *png = tmpdir_path(dir, "c.png"), *sp = tmpdir_path(dir, "s.replay");
+        char *data = tmpdir_path(dir, "cdata");
+        char script[1024];
+        snprintf(script, sizeof script, "tap @tile:connect\n%sshot %s\n",
+                 runs[r].large ? "tap @textsize\n" : "", png);
+        assert_int_equal(tmpdir_write(sp, script, strlen(script)), 0);
+        char *argv[] = {(char *)proc_bin("kiosk"), "--replay", sp, "--data-dir", data,
+                        "--content", cpath, "--now", NOW, "--size", (char *)runs[r].size,
+                        "--lang", (char *)runs[r].lang, NULL};
+        char *err = NULL;
+        int rc = proc_run(argv, NULL, &err);
+        if (rc != 0)
+            fail_msg("kiosk exited %d: %s", rc, err);
+        free(err);
+        char *got = decode(png);
+        static const char *const want[] = {
+            "https://cuihu-garden.example/join/owners-group\n",
+            "https://cuihu-garden.example/official-account\n",
+            "tel:+86-571-8765-4321\n",
+            "https://cuihu-garden.example/repairs/new\n",
+            "https://cuihu-garden.example/services/overview?from=kiosk\n",
+            "tel:0571-8888-7777\n",
+        };
+        for (size_t i = 0; i < runs[r].n; i++)
+            if (!got || !strstr(got, want[i]))
+                fail_msg("%zu channels %s %s%s: %s not decoded from one screen; got:\n%s",
+                         runs[r].n, runs[r].size, runs[r].lang, runs[r].large ? " A+" : "",
+                         want[i], got ? got : "");
+        free(got); free(json); free(cpath); free(png); free(sp); free(data);
+    }
+}
+
+/* A QR code's pixels a module as the renderer draws it (whole pixels, the
+ * quiet zone included), with the encoder the renderer uses. */
+static int module_px(const char *payload, int side)
+{
+    QRcode *q = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    assert_non_null(q);
+    int px = side / (q->width + 2 * DL_QR_QUIET);
+    QRcode_free(q);
+    return px;
+}
+
+/* Four to six channels fit on one screen in every shape and odd window,
+ * both languages, both text sizes: every code whole above the bottom 5 %,
+ * nothing to scroll, every label shown, each code at least 4 px a module
+ * on the 1920x1080 and 1080x1920 screens (3 on the small panels, 2 in a
+ * 600x1000 window), hotlines grouped as dialled. */
+static void test_four_to_six_channels_fit(void **state)
+{
+    (void)state;
+    static const int sizes[][3] = {{1920, 1080, 4}, {1080, 1920, 4}, {1280, 800, 3},
+                                   {1366, 768, 3}, {600, 1000, 2}};
+    int least[5] = {99, 99, 99, 99, 99}, most[5] = {0};
+    for (size_t n = 4; n <= 6; n++) {
+        char *json = channels_json(n);
+        for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++)
+            for (int lang = 0; lang < LANG_COUNT; lang++)
+                for (int large = 0; large < 2; large++) {
+                    int w = sizes[z][0], h = sizes[z][1];
+                    Screen_ s;
+                    su_start(&s, w, h, json);
+                    app_set_lang(s.app, (Lang)lang);
+                    s.app->large_text = large;
+                    assert_int_equal(app_open(s.app, "connect"), 0);
+                    su_draw(&s);
+                    char what[64];
+                    snprintf(what, sizeof what, "%zu channels %dx%d %s%s", n, w, h,
+                             lang ? "en" : "zh", large ? " A+" : "");
+                    const Content *c = app_content(s.app);
+                    assert_int_equal(c->n_channels, n);
+                    size_t codes = 0;
+                    for (size_t i = 0; i < s.dl.ncmds; i++) {
+                        const DlCmd *q = &s.dl.cmds[i];
+                        if (q->kind != DL_QR)
+                            continue;
+                        codes++;
+                        if (q->r.x < 0 || q->r.x + q->r.w > w || q->r.y < ui_dp(s.app, DP_HEADER) ||
+                            q->r.y + q->r.h > h - h / 20)
+                            fail_msg("%s: the code of %s falls off the screen (%d,%d %dx%d)",
+                                     what, dl_str(&s.dl, q), q->r.x, q->r.y, q->r.w, q->r.h);
+                        int px = module_px(dl_str(&s.dl, q), q->r.w);
+                        if (px < sizes[z][2])
+                            fail_msg("%s: the code of %s has %d px a module, under %d", what,
+                                     dl_str(&s.dl, q), px, sizes[z][2]);
+                        if (px < least[z])
+                            least[z] = px;
+                        if (px > most[z])
+                            most[z] = px;
+                    }
+                    if (codes != n)
+                        fail_msg("%s: %zu codes drawn, want %zu", what, codes, n);
+                    for (size_t k = 0; k < s.dl.nscrolls; k++)
+                        if (s.dl.scrolls[k].content_h > s.dl.scrolls[k].viewport.h)
+                            fail_msg("%s: the cards scroll (%d px in %d)", what,
+                                     s.dl.scrolls[k].content_h, s.dl.scrolls[k].viewport.h);
+                    /* Each label's first word is drawn, on screen. */
+                    for (size_t i = 0; i < n; i++) {
+                        char word[64];
+                        snprintf(word, sizeof word, "%s", ltext(&c->channels[i].label, (Lang)lang));
+                        word[strcspn(word, " ")] = '\0';
+                        if (!lang)
+                            word[6] = '\0';   /* two characters of the label */
+                        const DlCmd *t = su_text(&s, word);
+                        if (!t || t->r.y + t->size > h - h / 20)
+                            fail_msg("%s: label \"%s\" not on screen", what, word);
+                    }
+                    assert_non_null(su_text(&s, "0571-8765-4321"));
+                    if (n == 6)
+                        assert_non_null(su_text(&s, "0571-8888-7777"));
+                    su_stop(&s);
+                }
+        free(json);
+    }
+    for (size_t z = 0; z < 5; z++)
+        print_message("%dx%d: %d to %d px a module\n", sizes[z][0], sizes[z][1], least[z], most[z]);
+}
+
+/* ui_qr_modules, which the layout sizes codes by, is never below what the
+ * renderer's encoder draws (a code's modules would be cut to fewer pixels)
+ * and equals it for text in byte mode. */
+static void test_qr_module_estimate(void **state)
+{
+    (void)state;
+    char buf[1200];
+    for (size_t len = 1; len < sizeof buf; len += (len < 300 ? 1 : 37)) {
+        for (int kind = 0; kind < 2; kind++) {
+            for (size_t i = 0; i < len; i++)
+                buf[i] = kind ? "0123456789"[i % 10] : "abcdefghijklmnopqrstuvwxyz/.-?="[i % 31];
+            buf[len] = '\0';
+            QRcode *q = QRcode_encodeString(buf, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+            assert_non_null(q);
+            int est = ui_qr_modules(buf);
+            if (est < q->width || (kind == 0 && est != q->width))
+                fail_msg("%zu %s: estimated %d modules, the encoder drew %d", len,
+                         kind ? "digits" : "letters", est, q->width);
+            QRcode_free(q);
+        }
+    }
 }
 
 static void test_notice_event_and_receipt_codes(void **state)
@@ -322,6 +481,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_channel_codes_decode_exactly),
         cmocka_unit_test(test_notice_event_and_receipt_codes),
+        cmocka_unit_test(test_four_to_six_channels_fit),
+        cmocka_unit_test(test_qr_module_estimate),
         cmocka_unit_test(test_expiry_and_staff_warning),
         cmocka_unit_test(test_receipt_lookup),
         cmocka_unit_test(test_receipt_lookup_plain_feed),

@@ -31,7 +31,6 @@
 #define MEAS_MAX_LEN     1024        /* longer strings are measured, not cached */
 #define CLIP_DEPTH       32
 #define STACK_STR        256         /* NUL-terminated copies up to this on the stack */
-#define QR_QUIET         4           /* quiet zone, modules on each side */
 #define KIND_QR          0xFFu       /* cache "face" for QR textures */
 #define KIND_IMAGE       0xFEu       /* pictures: size = width, rgb = height */
 
@@ -648,7 +647,7 @@ static int draw_text(Renderer *r, const DlCmd *c, const char *s)
 /* A QR code at `px` pixels a module including the quiet zone, as a surface. */
 static SDL_Surface *qr_surface(QRcode *q, int px)
 {
-    int side = (q->width + 2 * QR_QUIET) * px;
+    int side = (q->width + 2 * DL_QR_QUIET) * px;
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, side, side, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s)
         return NULL;
@@ -656,7 +655,7 @@ static SDL_Surface *qr_surface(QRcode *q, int px)
     for (int y = 0; y < q->width; y++)
         for (int x = 0; x < q->width; x++)
             if (q->data[y * q->width + x] & 1) {
-                SDL_Rect m = {(x + QR_QUIET) * px, (y + QR_QUIET) * px, px, px};
+                SDL_Rect m = {(x + DL_QR_QUIET) * px, (y + DL_QR_QUIET) * px, px, px};
                 SDL_FillRect(s, &m, 0xFF000000u);
             }
     return s;
@@ -682,7 +681,7 @@ static int draw_qr(Renderer *r, const DlCmd *c, const char *payload)
             log_once(r, LOG_QR, "cannot encode QR code (%zu bytes)", len);
             return -1;
         }
-        int px = box / (q->width + 2 * QR_QUIET);
+        int px = box / (q->width + 2 * DL_QR_QUIET);
         if (px < 1) {
             log_once(r, LOG_QR_SMALL, "QR box %d px too small for %d modules", box, q->width);
             QRcode_free(q);

@@ -584,10 +584,27 @@ void ui_fmt_bytes(int64_t b, char *buf, size_t n)
         snprintf(buf, n, "%.0f %s", v, unit[u]);
 }
 
-/* What to print under a code: a phone number without "tel:", else the URL. */
 const char *ui_shown_address(const char *url)
 {
-    return strncmp(url, "tel:", 4) == 0 ? url + 4 : url;
+    if (strncmp(url, "tel:", 4) == 0)
+        return url + 4;
+    if (strncmp(url, "https://", 8) == 0 && url[8])
+        return url + 8;
+    return url;
+}
+
+int ui_qr_modules(const char *payload)
+{
+    /* Bytes a symbol holds in byte mode at level M, versions 1 to 40. */
+    static const short cap[40] = {
+        14,   26,   42,   62,   84,   106,  122,  152,  180,  213,  251,  287,  331,  362,
+        412,  450,  504,  560,  624,  666,  711,  779,  857,  911,  997,  1059, 1125, 1190,
+        1264, 1370, 1452, 1538, 1628, 1722, 1809, 1911, 1989, 2099, 2213, 2331};
+    size_t len = strlen(payload);
+    for (int v = 0; v < 40; v++)
+        if (len <= (size_t)cap[v])
+            return 17 + 4 * (v + 1);
+    return 177;
 }
 
 int ui_qr_block(const App *a, DrawList *dl, int x, int y, int w, int side, const char *payload,

@@ -18,7 +18,12 @@
  * characters in each language, in paragraphs): "screen=long part=open",
  * the CPU time of opening it (app_open, view, render: the first frame), and
  * "part=drag", of each step of a finger dragging its text (app_input of
- * IN_MOVE, view, render), RUNS steps up and down the whole text. */
+ * IN_MOVE, view, render), RUNS steps up and down the whole text; and
+ * "part=back", through the window's own loop (platform_step, SDL events
+ * queued as a finger makes them): three drags of 40 moves through it and
+ * a Back tap, from the events' arrival to the notice list's frame
+ * presented, CPU time (median, p99) and wall time (wall_median, wall_p99),
+ * with the frames and layouts that took (BACK_RUNS bursts). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +34,7 @@
 #include "app.h"
 #include "content.h"
 #include "kiosk.h"
+#include "platform_sdl.h"
 #include "render_sdl.h"
 #include "timeutil.h"
 
@@ -213,6 +219,93 @@ static int bench_long(Kiosk *k, Renderer *r, int64_t now, double *v, int runs)
     return 0;
 }
 
+static double wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void push_ev(Uint32 type, int x, int y)
+{
+    SDL_Event e = {0};
+    e.type = type;
+    if (type == SDL_MOUSEMOTION) {
+        e.motion.state = SDL_BUTTON_LMASK;
+        e.motion.x = x;
+        e.motion.y = y;
+    } else {
+        e.button.button = SDL_BUTTON_LEFT;
+        e.button.x = x;
+        e.button.y = y;
+    }
+    SDL_PushEvent(&e);
+}
+
+/* Back after three drags through the longest notice, through the main
+ * loop: the list's frame is the next one presented. */
+static int bench_back(Kiosk *k, SDL_Renderer *sdl, Renderer *r, int64_t now)
+{
+    enum { BACK_RUNS = 40 };
+    double cpu[BACK_RUNS], wall[BACK_RUNS];
+    unsigned long frames = 0, views = 0, inputs = 0;
+    if (SDL_InitSubSystem(SDL_INIT_EVENTS) < 0) {
+        fprintf(stderr, "redraw: SDL events: %s\n", SDL_GetError());
+        return -1;
+    }
+    Clock clock;
+    clock_init(&clock, now, true);
+    App *a = kiosk_app(k);
+    for (int i = 0; i < BACK_RUNS; i++) {
+        app_open(a, "notices");
+        if (app_open(a, "notice:long") < 0)
+            return -1;
+        PlatformLoop p;
+        platform_loop_init(&p, k, sdl, r, &clock, false, (Uint32)-1);
+        platform_step(&p, 0);   /* the notice, drawn */
+        const DrawList *f = kiosk_frame(k);
+        int bx = -1, by = -1;
+        for (size_t h = 0; h < f->nhits; h++)
+            if (strcmp(f->hits[h].id, "back") == 0) {
+                bx = f->hits[h].r.x + f->hits[h].r.w / 2;
+                by = f->hits[h].r.y + f->hits[h].r.h / 2;
+            }
+        if (bx < 0)
+            return -1;
+        for (int d = 0; d < 3; d++) {
+            int y = H - 150;
+            push_ev(SDL_MOUSEBUTTONDOWN, W / 2, y);
+            for (int m = 0; m < 40; m++)
+                push_ev(SDL_MOUSEMOTION, W / 2, y -= 10);
+            push_ev(SDL_MOUSEBUTTONUP, W / 2, y);
+        }
+        push_ev(SDL_MOUSEBUTTONDOWN, bx, by);
+        push_ev(SDL_MOUSEBUTTONUP, bx, by);
+        unsigned long f0 = p.frames, v0 = p.views;
+        double c0 = cpu_ms(), w0 = wall_ms();
+        platform_step(&p, 0);   /* every event */
+        platform_step(&p, 0);   /* the next frame */
+        cpu[i] = cpu_ms() - c0;
+        wall[i] = wall_ms() - w0;
+        if (app_screen(a) != SCREEN_NOTICES) {
+            fprintf(stderr, "redraw: Back was not handled\n");
+            return -1;
+        }
+        frames += p.frames - f0;
+        views += p.views - v0;
+        inputs += p.inputs;
+    }
+    qsort(cpu, BACK_RUNS, sizeof *cpu, cmp_double);
+    qsort(wall, BACK_RUNS, sizeof *wall, cmp_double);
+    int p99 = (int)ceil(0.99 * BACK_RUNS) - 1;
+    printf("screen=long part=back runs=%d median=%.3f p99=%.3f max=%.3f wall_median=%.3f "
+           "wall_p99=%.3f frames=%.2f views=%.2f events=%.1f\n", BACK_RUNS,
+           (cpu[BACK_RUNS / 2 - 1] + cpu[BACK_RUNS / 2]) / 2, cpu[p99], cpu[BACK_RUNS - 1],
+           (wall[BACK_RUNS / 2 - 1] + wall[BACK_RUNS / 2]) / 2, wall[p99],
+           (double)frames / BACK_RUNS, (double)views / BACK_RUNS, (double)inputs / BACK_RUNS);
+    return 0;
+}
+
 /* The floor under every redraw: clearing the surface. */
 static void bench_empty(Renderer *r, double *v, int runs)
 {
@@ -274,7 +367,7 @@ int main(int argc, char **argv)
              bench_screen(k, r, "notice:fee-accounts-2026q3", now, v, runs) == 0 &&
              bench_screen(k, r, "home", now, v, runs) == 0) {
         bench_empty(r, v, runs);
-        rc = bench_long(k, r, now, v, runs) < 0;
+        rc = bench_long(k, r, now, v, runs) < 0 || bench_back(k, sdl, r, now) < 0;
     }
     kiosk_close(k);
 out:

@@ -36,6 +36,37 @@ typedef struct { int64_t start_ms, mono0; bool fixed; } Clock;
 void clock_init(Clock *c, int64_t fixed_start_ms, bool fixed);
 int64_t clock_now(const Clock *c);
 
+/* The main loop's state: what it drives, whether the state changed since
+ * the last frame (dirty) and since the last layout (stale), and counts of
+ * what it did (tests and benchmarks read them). */
+typedef struct {
+    Kiosk *k;
+    SDL_Renderer *sdl;
+    Renderer *r;
+    const Clock *clock;
+    bool allow_quit;
+    Uint32 stop_event;
+    bool dirty, stale;
+    Fingers fingers;
+    unsigned long frames;   /* frames drawn and presented */
+    unsigned long views;    /* layouts (kiosk_view), frames' included */
+    unsigned long inputs;   /* Inputs given to the app */
+} PlatformLoop;
+
+/* A loop on the window (see platform_run); draws its first frame at the
+ * first step. */
+void platform_loop_init(PlatformLoop *p, Kiosk *k, SDL_Renderer *sdl, Renderer *r,
+                        const Clock *clock, bool allow_quit, Uint32 stop_event);
+/* One turn: run the timers, draw and present a frame if anything changed,
+ * then wait for an event (at most max_wait_ms, less when a timer is due)
+ * and handle it and every event waiting behind it before returning, so a
+ * frame shows all of them. A move (IN_MOVE, IN_MOVE2) changes the state
+ * without a layout; the frame is laid out again only before an input that
+ * is hit-tested on it (a press, a lift) and to be drawn. Returns false when
+ * the loop is to end (stop_event, or SDL_QUIT / Ctrl+Q when allow_quit, or
+ * the kiosk asks to quit). */
+bool platform_step(PlatformLoop *p, int max_wait_ms);
+
 /* Run the window until it is closed: wait for input or the next timer,
  * redraw only when something changed. Returns the exit status. An event
  * of type stop_event (SIGTERM, SIGINT: kiosk_main.c) ends it in every

@@ -290,6 +290,10 @@ check "Open the longest notice (20,000 characters), first frame" \
 check "Drag frame, longest notice (median of $REDRAWS; p99)" \
       "$(get median "$ld") ms, p99 $(get p99 "$ld") ms (ordinary notice redraw $(get median "$ow") ms)" \
       "$(get p99 "$ld")" 8 "< 8 ms CPU"
+lb=$(printf '%s\n' "$rd" | grep "^screen=long part=back ")
+check "Back after three drags through the longest notice: events in to the list's frame (main loop; p99)" \
+      "$(get median "$lb") ms CPU, p99 $(get p99 "$lb") ms; wall $(get wall_median "$lb") ms, p99 $(get wall_p99 "$lb") ms; $(get frames "$lb") frame, $(get views "$lb") layouts for $(get events "$lb") events" \
+      "$(get p99 "$lb")" 50 "< 50 ms CPU, one frame"
 [ "$(get width_misses "$ld")" -gt "$REDRAWS" ] 2>/dev/null &&
     note "long notice: $(get width_misses "$ld") text measurements in $REDRAWS drag frames (the layout is not kept)"
 

@@ -106,69 +106,108 @@ void platform_view_size(SDL_Renderer *sdl, int *w, int *h)
     *h = lh ? lh : oh;
 }
 
-static void draw(Kiosk *k, SDL_Renderer *sdl, Renderer *r, int64_t now)
-{
-    kiosk_view(k, now);
-    render_frame(r, kiosk_frame(k));
-    SDL_RenderPresent(sdl);
-    kiosk_shown(k);
-}
-
 /* The time to run on: --now's, or the believed time (kiosk_clock). */
 static int64_t run_now(Kiosk *k, const Clock *c)
 {
     return c->fixed ? clock_now(c) : kiosk_clock(k, time_now_ms(), time_mono_ms());
 }
 
+void platform_loop_init(PlatformLoop *p, Kiosk *k, SDL_Renderer *sdl, Renderer *r,
+                        const Clock *clock, bool allow_quit, Uint32 stop_event)
+{
+    *p = (PlatformLoop){.k = k, .sdl = sdl, .r = r, .clock = clock, .allow_quit = allow_quit,
+                        .stop_event = stop_event, .dirty = true};
+}
+
+/* Lay the frame out anew from the state (what a tap is hit-tested on). */
+static void loop_view(PlatformLoop *p, int64_t now)
+{
+    kiosk_view(p->k, now);
+    p->views++;
+    p->stale = false;
+}
+
+static void loop_draw(PlatformLoop *p, int64_t now)
+{
+    loop_view(p, now);
+    render_frame(p->r, kiosk_frame(p->k));
+    SDL_RenderPresent(p->sdl);
+    kiosk_shown(p->k);
+    p->frames++;
+    p->dirty = false;
+}
+
+/* One event; false when the loop is to end. */
+static bool loop_event(PlatformLoop *p, const SDL_Event *ev)
+{
+    int64_t now = run_now(p->k, p->clock);
+    Input in;
+    int w, h;
+    platform_view_size(p->sdl, &w, &h);
+    if (ev->type == p->stop_event)
+        return false;   /* SIGTERM or SIGINT: kiosk_close follows at once */
+    if (ev->type == SDL_QUIT)
+        return !p->allow_quit;
+    if (ev->type == SDL_WINDOWEVENT) {
+        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            app_resize(kiosk_app(p->k), w, h);
+            render_invalidate(p->r);   /* a new window surface */
+            p->dirty = p->stale = true;
+        } else if (ev->window.event == SDL_WINDOWEVENT_EXPOSED) {
+            render_invalidate(p->r);
+            p->dirty = true;
+        }
+        return true;
+    }
+    if (ev->type == SDL_KEYDOWN && p->allow_quit && ev->key.keysym.sym == SDLK_q &&
+        (ev->key.keysym.mod & KMOD_CTRL))
+        return false;
+    if (!platform_input(ev, w, h, &p->fingers, &in))
+        return true;
+    p->inputs++;
+    /* A move hit-tests nothing (a drag scrolls what its finger went down
+     * on; a stroke stays on its pad), so moves only change the state and
+     * a burst of them costs no layout; a press or a lift is hit-tested on
+     * the frame as the state now is. */
+    bool move = in.kind == IN_MOVE || in.kind == IN_MOVE2;
+    if (p->stale && !move)
+        loop_view(p, now);
+    if (app_input(kiosk_app(p->k), &in, kiosk_frame(p->k), now))
+        p->dirty = p->stale = true;
+    return true;
+}
+
+bool platform_step(PlatformLoop *p, int max_wait_ms)
+{
+    int64_t now = run_now(p->k, p->clock);
+    if (kiosk_tick(p->k, now))
+        p->dirty = true;
+    if (kiosk_quit_requested(p->k))
+        return false;
+    if (p->dirty)
+        loop_draw(p, now);
+    int64_t wait = kiosk_next_timeout(p->k, now);
+    if (wait > max_wait_ms)
+        wait = max_wait_ms;
+    SDL_Event ev;
+    if (!SDL_WaitEventTimeout(&ev, (int)wait))
+        return true;
+    /* Every event waiting is handled before the next frame is drawn: a
+     * tap after a burst of drags answers in the next frame, never behind
+     * a frame a drag step would have drawn. */
+    do {
+        if (!loop_event(p, &ev))
+            return false;
+    } while (SDL_PollEvent(&ev));
+    return true;
+}
+
 int platform_run(Kiosk *k, SDL_Renderer *sdl, Renderer *r, const Clock *clock, bool allow_quit,
                  Uint32 stop_event)
 {
-    bool dirty = true;
-    Fingers fingers = {0};
-    for (;;) {
-        int64_t now = run_now(k, clock);
-        if (kiosk_tick(k, now))
-            dirty = true;
-        if (kiosk_quit_requested(k))
-            return 0;
-        if (dirty) {
-            draw(k, sdl, r, now);
-            dirty = false;
-        }
-        int64_t wait = kiosk_next_timeout(k, now);
-        if (wait > 60000)
-            wait = 60000;
-        SDL_Event ev;
-        if (!SDL_WaitEventTimeout(&ev, (int)wait))
-            continue;
-        do {
-            now = run_now(k, clock);
-            Input in;
-            int w, h;
-            platform_view_size(sdl, &w, &h);
-            if (ev.type == stop_event) {
-                return 0;   /* SIGTERM or SIGINT: kiosk_close follows at once */
-            } else if (ev.type == SDL_QUIT) {
-                if (allow_quit)
-                    return 0;
-            } else if (ev.type == SDL_WINDOWEVENT) {
-                if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-                    app_resize(kiosk_app(k), w, h);
-                    render_invalidate(r);   /* a new window surface */
-                    dirty = true;
-                } else if (ev.window.event == SDL_WINDOWEVENT_EXPOSED) {
-                    render_invalidate(r);
-                    dirty = true;
-                }
-            } else if (ev.type == SDL_KEYDOWN && allow_quit &&
-                       ev.key.keysym.sym == SDLK_q && (ev.key.keysym.mod & KMOD_CTRL)) {
-                return 0;
-            } else if (platform_input(&ev, w, h, &fingers, &in)) {
-                if (app_input(kiosk_app(k), &in, kiosk_frame(k), now)) {
-                    dirty = true;
-                    kiosk_view(k, now);   /* next input hit-tests the new frame */
-                }
-            }
-        } while (SDL_PollEvent(&ev));
-    }
+    PlatformLoop p;
+    platform_loop_init(&p, k, sdl, r, clock, allow_quit, stop_event);
+    while (platform_step(&p, 60000))
+        ;
+    return 0;
 }

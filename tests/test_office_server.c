@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "faultsrv.h"
 #include "http.h"
 #include "officesrv.h"
 #include "ostore.h"
@@ -402,6 +403,80 @@ static void test_start_refusals(void **state)
     free(conf);
 }
 
+/* HTTPS natively (issue 13): the same database served by a second office
+ * with tls_cert and tls_key; the kiosk's own client reaches it with the
+ * tests' CA, is refused without it, and plain http to it gets no answer;
+ * the two settings go together, and a certificate that cannot be read
+ * stops the start with its name. */
+static void test_https_natively(void **state)
+{
+    (void)state;
+    char *certs = tmpdir_path(dir, "certs");
+    assert_int_equal(faultsrv_make_certs(certs), 0);
+    char *base = tmpdir_read(srv.conf);
+    assert_non_null(base);
+    char text[4096], conf[600], ca[600];
+    snprintf(conf, sizeof conf, "%s/tls.conf", dir);
+    snprintf(ca, sizeof ca, "%s/ca.pem", certs);
+    snprintf(text, sizeof text, "%s\n[server]\ntls_cert = %s/server.pem\ntls_key = %s/server.key\n",
+             base, certs, certs);
+    assert_int_equal(tmpdir_write(conf, text, strlen(text)), 0);
+    OfficeSrv tls = srv;
+    tls.pid = 0;
+    tls.out_fd = -1;
+    snprintf(tls.conf, sizeof tls.conf, "%s", conf);
+    assert_int_equal(officesrv_start(&tls), 0);
+    assert_memory_equal(tls.url, "https://127.0.0.1:", 18);
+    char err[200];
+    HttpPolicy with_ca = {.ca_file = ca}, system_cas = {0};
+    Http *h = http_create(&with_ca, err, sizeof err), *bare = http_create(&system_cas, err,
+                                                                           sizeof err);
+    assert_non_null(h);
+    assert_non_null(bare);
+    HttpRequest rq = {.method = "GET", .url = officesrv_url(&tls, "/api/content"),
+                      .bearer = token, .max_body = 1 << 22};
+    HttpResponse rs;
+    assert_int_equal(http_request(h, &rq, &rs), HTTP_DONE);
+    assert_int_equal(rs.status, 200);   /* the kiosk's feed, over TLS */
+    assert_non_null(rs.etag);
+    http_response_free(&rs);
+    rq.bearer = NULL;
+    assert_int_equal(http_request(h, &rq, &rs), HTTP_DONE);
+    assert_int_equal(rs.status, 401);
+    http_response_free(&rs);
+    /* A certificate nobody vouches for: no answer. */
+    assert_int_equal(http_request(bare, &rq, &rs), HTTP_FAILED);
+    http_response_free(&rs);
+    /* Plain http to the TLS port: no HTTP answer either. */
+    char plain[200];
+    snprintf(plain, sizeof plain, "http://%s/api/content", tls.url + strlen("https://"));
+    HttpRequest prq = {.method = "GET", .url = plain, .max_body = 1 << 16};
+    assert_true(http_request(http, &prq, &rs) != HTTP_DONE || rs.status == 400);
+    http_response_free(&rs);
+    http_destroy(h);
+    http_destroy(bare);
+    assert_int_equal(officesrv_stop(&tls), 0);
+    /* The start refusals. */
+    char bin[512];
+    snprintf(bin, sizeof bin, "%s", proc_bin("office"));
+    char *argv[] = {bin, "--config", conf, NULL};
+    char *msg = NULL;
+    snprintf(text, sizeof text, "%s\n[server]\ntls_cert = %s/server.pem\n", base, certs);
+    assert_int_equal(tmpdir_write(conf, text, strlen(text)), 0);
+    assert_int_equal(proc_run(argv, NULL, &msg), 1);
+    assert_non_null(strstr(msg, "tls_cert and tls_key go together"));
+    free(msg);
+    snprintf(text, sizeof text, "%s\n[server]\ntls_cert = %s/missing.pem\ntls_key = %s/server.key\n",
+             base, certs, certs);
+    assert_int_equal(tmpdir_write(conf, text, strlen(text)), 0);
+    assert_int_equal(proc_run(argv, NULL, &msg), 1);
+    assert_non_null(strstr(msg, "tls_cert"));
+    assert_non_null(strstr(msg, "missing.pem"));
+    free(msg);
+    free(base);
+    free(certs);
+}
+
 /* officectl's lists and its usage refusals (issue 13: exit codes and
  * messages like kioskctl's: 0 done, 1 failure, 2 bad input or usage). */
 static void test_officectl_lists_and_usage(void **state)
@@ -463,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_two_processes_share_one_database),
         cmocka_unit_test(test_start_refusals),
         cmocka_unit_test(test_officectl_lists_and_usage),
+        cmocka_unit_test(test_https_natively),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -30,6 +30,20 @@ bool platform_input(const SDL_Event *ev, int w, int h, Fingers *f, Input *out);
  * size so SDL scales the frame (and mouse coordinates) to the output. */
 void platform_view_size(SDL_Renderer *sdl, int *w, int *h);
 
+/* Large blocks in huge pages: SDL's allocations of 2 MiB and more (the
+ * window surface: 8 MB at 1920x1080) are 2 MiB aligned and advised as
+ * transparent huge pages (MADV_HUGEPAGE), so the kernel maps them in a few
+ * faults instead of one per 4 KiB page (2,028 faults, a quarter of a
+ * start's CPU on this virtual machine: docs/BENCHMARKS.md section 1).
+ * Without THP (a kernel set to "never") they are ordinary pages. Call it
+ * first, before any other SDL call (SDL_SetMemoryFunctions). Returns 0,
+ * or -1 when SDL refused it (SDL's own allocator then, as before). */
+int platform_memory_init(void);
+/* The same for a block the kiosk allocates itself: n bytes in huge pages
+ * where the kernel allows (rounded up to whole 2 MiB), free with free();
+ * NULL when out of memory. Blocks under 1 MiB are plain malloc. */
+void *platform_big_alloc(size_t n);
+
 /* The clock the kiosk runs on: the real time, or a fixed start time that
  * then advances with the monotonic clock (--now). */
 typedef struct { int64_t start_ms, mono0; bool fixed; } Clock;

@@ -279,6 +279,8 @@ int main(int argc, char **argv)
      * default_lang, the lock, the audit log, an export) is its owner's
      * alone, whatever umask the service or shell left (docs/OPERATIONS.md). */
     umask(077);
+    /* First of all SDL calls: the window surface in huge pages. */
+    platform_memory_init();
     Options o;
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0)

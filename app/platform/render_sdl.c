@@ -1,5 +1,6 @@
 /* render_sdl.c - draws a DrawList with SDL2/SDL2_ttf; owns fonts, text and QR textures. */
 #include "render_sdl.h"
+#include "platform_sdl.h"
 #include "image.h"
 #include "imgcache.h"
 #include "utf8.h"
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -140,7 +140,7 @@ static uint64_t key_hash(unsigned kind, unsigned size, uint32_t rgb, const char 
 
 /* ---- fonts ---------------------------------------------------------- */
 
-/* Read a whole file into new pages (the caller munmaps them, *outlen
+/* Read a whole file into memory (the caller frees it, *outlen
  * bytes); NULL with a reason in why on failure. */
 static unsigned char *read_file(const char *path, size_t *outlen, const char **why)
 {
@@ -156,13 +156,11 @@ static unsigned char *read_file(const char *path, size_t *outlen, const char **w
         *why = strerror(errno);
     else if (st.st_size <= 0 || st.st_size > INT_MAX)
         *why = st.st_size <= 0 ? "empty file" : "too large";
-    /* Pages populated in one call: faulting 400 of them in one by one as
-     * read() fills them cost more than the reading on a virtual machine. A
-     * copy, not a mapping of the file: a font file rewritten while the
+    /* A copy in huge pages (platform_big_alloc): one fault maps a face's
+     * 1.6 MB where 4 KiB pages took 391, each costly on a virtual machine.
+     * A copy, not a mapping of the file: a font file rewritten while the
      * kiosk runs cannot take its pages away (SIGBUS). */
-    else if ((buf = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)) == MAP_FAILED) {
-        buf = NULL;
+    else if (!(buf = platform_big_alloc((size_t)st.st_size))) {
         *why = "out of memory";
     } else {
         while (got < (size_t)st.st_size) {
@@ -171,14 +169,12 @@ static unsigned char *read_file(const char *path, size_t *outlen, const char **w
                 continue;
             if (n <= 0) {
                 *why = n < 0 ? strerror(errno) : "file shrank while read";
-                munmap(buf, (size_t)st.st_size);
+                free(buf);
                 buf = NULL;
                 break;
             }
             got += (size_t)n;
         }
-        if (buf)
-            mprotect(buf, got, PROT_READ);   /* FreeType only reads it */
     }
     close(fd);
     *outlen = got;
@@ -554,7 +550,7 @@ void render_destroy(Renderer *r)
             TTF_CloseFont(r->fonts[i].font);
     for (int face = 0; face < FONT_COUNT; face++)   /* after the fonts that read them */
         if (r->font_data[face])
-            munmap(r->font_data[face], r->font_len[face]);
+            free(r->font_data[face]);
     free(r);
     TTF_Quit();                      /* balances the TTF_Init in render_create */
 }

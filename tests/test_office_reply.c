@@ -178,6 +178,11 @@ static void test_page_shows_its_reply_escaped(void **state)
         assert_non_null(strstr(g.body, "7KQ4-M2XD"));
         assert_non_null(strstr(g.body, "处理中"));
         assert_non_null(strstr(g.body, "In progress"));
+        /* Chinese first, for a phone (issue 13: "mobile-friendly, Chinese first") */
+        assert_non_null(strstr(g.body, "<html lang=\"zh-CN\">"));
+        assert_non_null(strstr(g.body, "name=\"viewport\" content=\"width=device-width"));
+        assert_true(strstr(g.body, "处理中") < strstr(g.body, "In progress"));
+        assert_true(strstr(g.body, "建议回复") < strstr(g.body, "Reply to your suggestion"));
         assert_non_null(strstr(g.body, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 东门"
                                        "&quot;路灯&quot;已修好&#39;"));
         assert_non_null(strstr(g.body, "Fixed &lt;b&gt;soon&lt;/b&gt;"));

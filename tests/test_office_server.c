@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include "faultsrv.h"
 #include "http.h"
@@ -368,6 +370,44 @@ static void test_two_processes_share_one_database(void **state)
     assert_int_equal(officesrv_stop(&second), 0);
 }
 
+/* A full disk (issue 13, "Bad input and faults"), SQLite: a second office
+ * whose file writes the kernel refuses (RLIMIT_FSIZE of 1 byte, set on
+ * the running process; SIGXFSZ ignored, as a full disk sends none)
+ * answers a submission 503 with Retry-After and stores nothing; once
+ * writes go through again the kiosk's retry is stored once (201, then
+ * 200 for a resend). PostgreSQL's disk is the database server's. */
+static void test_full_disk(void **state)
+{
+    (void)state;
+    if (testdb_is_pg())
+        skip();
+    OfficeSrv full = srv;
+    full.pid = 0;
+    full.out_fd = -1;
+    void (*old)(int) = signal(SIGXFSZ, SIG_IGN);   /* inherited by the office */
+    int started = officesrv_start(&full);
+    signal(SIGXFSZ, old);
+    assert_int_equal(started, 0);
+    struct rlimit none = {1, RLIM_INFINITY}, back = {RLIM_INFINITY, RLIM_INFINITY};
+    assert_int_equal(prlimit(full.pid, RLIMIT_FSIZE, &none, NULL), 0);
+    const char *a = SUB("disk-1", "磁盘满了");
+    for (int i = 0; i < 2; i++) {
+        HttpRequest rq = {.method = "POST", .url = officesrv_url(&full, "/api/submissions"),
+                          .body = a, .body_len = strlen(a), .bearer = token,
+                          .idempotency_key = "disk-1"};
+        HttpResponse rs;
+        assert_int_equal(http_request(http, &rq, &rs), HTTP_DONE);
+        assert_int_equal(rs.status, 503);
+        assert_string_equal(rs.retry_after, "5");
+        http_response_free(&rs);
+    }
+    assert_int_equal(prlimit(full.pid, RLIMIT_FSIZE, &back, NULL), 0);
+    assert_int_equal(post_to(&full, "/api/submissions", a, token, "disk-1"), 201);
+    assert_int_equal(post_to(&full, "/api/submissions", a, token, "disk-1"), 200);
+    assert_int_equal(post_to(&srv, "/api/submissions", a, token, "disk-1"), 200);
+    assert_int_equal(officesrv_stop(&full), 0);
+}
+
 static void test_start_refusals(void **state)
 {
     (void)state;
@@ -536,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_sealed_text_was_opened),
         cmocka_unit_test(test_content_etag_and_304),
         cmocka_unit_test(test_two_processes_share_one_database),
+        cmocka_unit_test(test_full_disk),
         cmocka_unit_test(test_start_refusals),
         cmocka_unit_test(test_officectl_lists_and_usage),
         cmocka_unit_test(test_https_natively),

@@ -166,7 +166,7 @@ static void test_kiosk_list(void **state)
     staffsrv_resp_free(&r);
     /* In order of community and name, each with the same fields. */
     static const char *const fields[] = {
-        "id", "community", "name", "state", "since", "flags", "last_heartbeat_at",
+        "id", "community", "name", "state", "since", "flags", "last_heartbeat_at", "last_seen_at",
         "content_version", "display", "queue", "version", "enrolled_at", "revoked_at"};
     json_t *it;
     size_t i;
@@ -216,9 +216,20 @@ static void test_kiosk_list_judged(void **state)
     char enrol[64];
     snprintf(enrol, sizeof enrol, "{\"code\":\"%s\"}", jstr(r.json, "code"));
     staffsrv_resp_free(&r);
+    expect_json("GET", "/api/office/kiosks?community=cuihu", &wang, NULL, 200, &r);
+    assert_true(json_is_null(json_object_get(kiosk_entry(r.json, id), "last_seen_at")));
+    staffsrv_resp_free(&r);
+    int64_t enrolled_at = atomic_load(&srv.now);
     expect_json("POST", "/api/enrol", NULL, enrol, 200, &r);
     char token[80];
     snprintf(token, sizeof token, "%s", jstr(r.json, "device_token"));
+    staffsrv_resp_free(&r);
+    /* Enrolled, no heartbeat yet: never, but seen (the console says so);
+     * seen is kept to the minute. */
+    advance(61);
+    expect_json("GET", "/api/office/kiosks?community=cuihu", &wang, NULL, 200, &r);
+    assert_string_equal(jstr(kiosk_entry(r.json, id), "state"), "never");
+    assert_int_equal(jint(kiosk_entry(r.json, id), "last_seen_at"), enrolled_at);
     staffsrv_resp_free(&r);
     assert_int_equal(kiosk_post("/api/heartbeat", token, "{\"v\":1}"), 200);
     int64_t hb_at = atomic_load(&srv.now);
@@ -227,6 +238,7 @@ static void test_kiosk_list_judged(void **state)
     json_t *k = kiosk_entry(r.json, id);
     assert_non_null(k);
     assert_int_equal(jint(k, "last_heartbeat_at"), hb_at);
+    assert_int_equal(jint(k, "last_seen_at"), hb_at);
     char first[32];
     snprintf(first, sizeof first, "%s", jstr(k, "state"));
     int64_t since = jint(k, "since");

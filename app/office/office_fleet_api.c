@@ -70,12 +70,14 @@ static int fleet_api_collect(void *ud, const OstoreKiosk *k, const OstoreKioskSt
 static json_t *fleet_api_kiosk_json(const OstoreKiosk *k, const OstoreKioskStatus *t)
 {
     json_t *queue = t->queue[0] ? json_loads(t->queue, 0, NULL) : NULL;
-    return json_pack("{s:I,s:s,s:s,s:s,s:I,s:o,s:o,s:s*,s:s*,s:o,s:s*,s:o,s:o}",
+    return json_pack("{s:I,s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:s*,s:s*,s:o,s:s*,s:o,s:o}",
                      "id", (json_int_t)k->id, "community", k->community, "name", k->name,
                      "state", t->state[0] ? t->state : "never",
                      "since", (json_int_t)t->since,
                      "flags", fleet_api_flags(t->flags),
                      "last_heartbeat_at", t->hb_at ? json_integer(t->hb_at) : json_null(),
+                     "last_seen_at", k->last_seen_at ? json_integer(k->last_seen_at)
+                                                     : json_null(),
                      "content_version", t->content_version[0] ? t->content_version : NULL,
                      "display", t->display[0] ? t->display : NULL,
                      "queue", queue ? queue : json_null(),

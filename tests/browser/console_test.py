@@ -1006,6 +1006,14 @@ class Suite:
         k3 = Kiosk(self.build, self.tmp, "lobby-3")
         k3.ctl("enroll", self.office.url, code)
         k3.ctl("sync")
+        # Enrolled and syncing, no heartbeat yet: its last contact, and why
+        # it is not judged online (not "never seen").
+        def seen(d):
+            c.d.find_element(By.XPATH, "//main//button[normalize-space()='刷新']").click()
+            rows = d.find_elements(By.CSS_SELECTOR, "tr[data-kiosk=lobby-3]")
+            return rows and "还没有发过心跳" in rows[0].text and rows[0]
+        row = c.wait(seen, "lobby-3 seen without a heartbeat", poll=1)
+        check("从未" not in row.text and "未发心跳" in row.text, "lobby-3: " + row.text)
         # Revoked: the kiosk can no longer sync.
         row = c.el("tr[data-kiosk=lobby-3]")
         row.find_element(By.XPATH, ".//button[normalize-space()='停用']").click()

@@ -155,7 +155,7 @@ window.LK.i18n.en = {
   'k.code_for': 'Enrolment code of "{name}":', 'k.code_expires': 'Valid until {time}, once.', 'k.run_this': 'Run this on the kiosk:',
   'k.copy': 'Copy the command', 'k.copied': 'Copied.',
   'kstate.online': 'Online', 'kstate.late': 'Late', 'kstate.content_behind': 'Content behind', 'kstate.night': 'Night',
-  'kstate.flags': 'Faults', 'kstate.never': 'Never seen', 'kstate.revoked': 'Revoked',
+  'kstate.flags': 'Faults', 'kstate.never': 'No heartbeat', 'k.no_heartbeat': 'no heartbeat yet', 'kstate.revoked': 'Revoked',
   'flag.disk': 'disk', 'flag.disk_full': 'disk full', 'flag.db_corrupt': 'database corrupt', 'flag.queue_full': 'queue full',
   'flag.dead_letters': 'undeliverable items', 'flag.upload_errors': 'upload errors',
 

@@ -154,7 +154,7 @@ window.LK.i18n.zh = {
   'k.code_for': '设备「{name}」的登记码：', 'k.code_expires': '有效至 {time}，只能用一次。', 'k.run_this': '在设备上运行这条命令：',
   'k.copy': '复制命令', 'k.copied': '已复制。',
   'kstate.online': '在线', 'kstate.late': '迟到', 'kstate.content_behind': '内容未更新', 'kstate.night': '夜间休息',
-  'kstate.flags': '有故障', 'kstate.never': '未联系过', 'kstate.revoked': '已停用',
+  'kstate.flags': '有故障', 'kstate.never': '未发心跳', 'k.no_heartbeat': '还没有发过心跳', 'kstate.revoked': '已停用',
   'flag.disk': '磁盘', 'flag.disk_full': '磁盘已满', 'flag.db_corrupt': '数据库损坏', 'flag.queue_full': '队列已满',
   'flag.dead_letters': '有发不出的数据', 'flag.upload_errors': '上传出错',
 

@@ -71,7 +71,11 @@
         h('td', {'data-label': t('col.state')}, stateBadge(k.state),
           (k.flags || []).map(function (f) { return [' ', h('span', {class: 'badge flag', text: t('flag.' + f) !== 'flag.' + f ? t('flag.' + f) : f})]; }),
           k.since ? h('span', {class: 'muted small block', text: t('k.since', {time: LK.fmtTime(k.since)})}) : null),
-        h('td', {'data-label': t('k.heartbeat')}, h('span', {title: LK.fmtTime(k.last_heartbeat_at), text: LK.fmtAgo(k.last_heartbeat_at)}),
+        h('td', {'data-label': t('k.heartbeat')}, k.last_heartbeat_at || !k.last_seen_at
+          ? h('span', {title: LK.fmtTime(k.last_heartbeat_at), text: LK.fmtAgo(k.last_heartbeat_at)})
+          /* enrolled, syncing or uploading, but no heartbeat yet */
+          : [h('span', {title: LK.fmtTime(k.last_seen_at), text: LK.fmtAgo(k.last_seen_at)}),
+            h('span', {class: 'muted small block', text: t('k.no_heartbeat')})],
           k.display ? h('span', {class: 'muted small block', text: t('k.display_is', {d: t('display.' + k.display) !== 'display.' + k.display ? t('display.' + k.display) : k.display})}) : null),
         h('td', {'data-label': t('k.content'), class: 'mono', text: k.content_version ? String(k.content_version).slice(0, 12) : '—'}),
         h('td', {'data-label': t('k.queue')}, queueText(k.queue)),

@@ -57,6 +57,8 @@ typedef struct OfficeReq {
     void *auth;                    /* other roles: what their authoriser found */
     int64_t now;                   /* Unix seconds at the request's start */
     void *conn;                    /* the server's connection (office_req_header) */
+    void *call;                    /* the server's state of this request, or NULL */
+    const char *commit_err;        /* office_req_commit's answer: why the commit failed */
     /* Without a connection (conn NULL: tests, the fuzz harness), headers
      * (names case-insensitive) and query arguments come from these. */
     const OfficeReqPair *headers, *args;
@@ -120,6 +122,21 @@ const char *office_seal_public(const Office *o);
 /* The group commit the kiosks' submissions, ratings and contacts share
  * (ostore.h, "group commit"). */
 OstoreGroup *office_group(const Office *o);
+
+/* A handler's write that answers only once it is durable, committed with
+ * the others waiting (ostore.h, "group commit"): fn(store, arg) runs in
+ * the group's shared transaction, then answer(rq, rs, result, arg) writes
+ * the answer from its final result (OSTORE_ERROR when the batch's commit
+ * failed, rq->commit_err saying why), then free_arg(arg). Over a server
+ * connection the request is suspended meanwhile, so its thread serves other
+ * connections and one commit carries every write that arrived during the
+ * one before; the handler returns at once and writes nothing more into rs.
+ * Without a server (conn NULL: tests, the fuzz harness) it waits. arg
+ * outlives the handler: nothing in it may point into the handler's stack
+ * (the body, the headers and rq itself last until the answer). */
+typedef void (*OfficeCommitAnswer)(OfficeReq *rq, OfficeResp *rs, OstoreResult r, void *arg);
+void office_req_commit(OfficeReq *rq, OfficeResp *rs, OstoreGroupFn fn,
+                       OfficeCommitAnswer answer, void (*free_arg)(void *arg), void *arg);
 /* The background jobs (office_alert.h), NULL when [fleet] tick_s is 0. */
 struct OfficeJobs *office_jobs(const Office *o);
 

@@ -77,27 +77,53 @@ OstoreResult ostore_commit(Ostore *s);
 void ostore_rollback(Ostore *s);
 
 /* ---- group commit (ostore_group.c) ----
- * Writers of one process (the server's threads) that each would commit
- * on their own share one transaction instead: the first to arrive runs
- * every call waiting at that moment on its own connection, each under a
- * savepoint (one call's failure undoes only its own writes), then commits
- * once; calls arriving meanwhile wait for the next batch. So under load
- * one commit, one fsync, makes many writes durable. A call returns only
- * after the commit of its batch: OSTORE_OK or OSTORE_DUPLICATE then means
- * committed, as ostore.h promises; when the commit fails, every call of
- * the batch gets OSTORE_ERROR (ostore_error of the caller's handle says
- * why). fn must do only what may share a transaction (ostore_*_add: they
- * join an open one). */
+ * The writes of one process's kiosks (the server's requests) share one
+ * transaction instead of committing each on its own: a committer thread
+ * with its own connection takes every job waiting when it is free, runs
+ * them in one transaction, each under a savepoint (one job's failure undoes
+ * only its own writes), and commits once; jobs arriving meanwhile make the
+ * next batch. So under load one commit, one fsync, makes many writes
+ * durable. A job's result is final only after the commit of its batch:
+ * OSTORE_OK or OSTORE_DUPLICATE then means committed, as ostore.h
+ * promises; when the commit fails, every job of the batch gets OSTORE_ERROR
+ * with the reason in its err. fn must do only what may share a transaction
+ * (ostore_*_add: they join an open one). */
 typedef struct OstoreGroup OstoreGroup;
 typedef OstoreResult (*OstoreGroupFn)(Ostore *s, void *arg);
-OstoreGroup *ostore_group_new(void);         /* NULL when out of memory */
-void ostore_group_free(OstoreGroup *g);      /* NULL accepted; no call may be running */
-/* fn(s', arg) in a shared transaction, s' being the connection of the
- * thread that leads the batch (s itself when this thread leads). */
-OstoreResult ostore_group_run(OstoreGroup *g, Ostore *s, OstoreGroupFn fn, void *arg);
-/* Batches committed and calls made so far, and calls waiting for the
- * next batch now (tests). */
+typedef struct OstoreGroupJob OstoreGroupJob;
+struct OstoreGroupJob {
+    OstoreGroupFn fn;             /* set by the caller, with arg and done */
+    void *arg;
+    /* Called on the committer's thread once r and err are final (no lock
+     * held); the job is the caller's again from then on. */
+    void (*done)(OstoreGroupJob *j);
+    OstoreResult r;               /* the result (set by the group) */
+    char err[300];                /* why, when r is OSTORE_ERROR, CONFLICT or NOTFOUND */
+    OstoreGroupJob *next;         /* the group's */
+};
+/* Start the committer on its own connection to `spec` (ostore_open's);
+ * NULL with a message in err. */
+OstoreGroup *ostore_group_new(const char *spec, char *err, size_t errlen);
+/* Run what is waiting, refuse what comes after (ostore_group_submit false),
+ * stop the committer. Every job submitted before has had its done call
+ * when this returns. Idempotent. */
+void ostore_group_close(OstoreGroup *g);
+void ostore_group_free(OstoreGroup *g);      /* closes first; NULL accepted */
+/* Queue j for the next batch: true, and j->done will be called once; false
+ * (closed: nothing queued, no call) when the group no longer takes jobs. */
+bool ostore_group_submit(OstoreGroup *g, OstoreGroupJob *j);
+/* Submit and wait for the result (tests, and callers without a server);
+ * the error text into err (may be NULL). OSTORE_ERROR when closed. */
+OstoreResult ostore_group_run(OstoreGroup *g, OstoreGroupFn fn, void *arg, char *err,
+                              size_t errlen);
+/* Batches committed (or failed) and jobs finished so far, and jobs waiting
+ * for the next batch now (tests). */
 void ostore_group_stats(OstoreGroup *g, int64_t *commits, int64_t *jobs, int *waiting);
+/* Tests: while held, no batch starts (jobs only gather; closing ends the
+ * hold); fail_next makes the next batch's commit fail with `why` (rolled
+ * back, as when the disk is full), so every job in it gets OSTORE_ERROR. */
+void ostore_group_hold(OstoreGroup *g, bool hold);
+void ostore_group_fail_next(OstoreGroup *g, const char *why);
 
 /* ---- organisation and staff ---- */
 

@@ -9,6 +9,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define OFFICE_POOL_MAX 64
 
@@ -48,6 +50,14 @@ typedef struct {
     int64_t start_ms;
     int early;                     /* a refusal decided before the body (413, 404, 405) */
     OfficeResp held;               /* early == OFFICE_HELD: the refusal to send after the body */
+    /* office_req_commit: a write waiting, the connection suspended, for
+     * the group commit; answered once the committer has called done. */
+    OstoreGroupJob job;
+    OfficeCommitAnswer answer;
+    void (*free_arg)(void *arg);
+    void *arg;                     /* the handler's, until free_arg */
+    bool waiting;                  /* suspended for job (the connection's thread only) */
+    atomic_bool job_done;          /* set by the committer before it resumes */
 } OfficeCall;
 
 /* A route taking bodies over this is authorised before its body is read,
@@ -146,7 +156,7 @@ void office_resp_header(OfficeResp *rs, const char *name, const char *value)
 void office_resp_store_error(OfficeReq *rq, OfficeResp *rs)
 {
     fprintf(stderr, "office: %s %s: database: %s\n", rq->method, rq->path,
-            ostore_error(rq->store));
+            rq->commit_err ? rq->commit_err : ostore_error(rq->store));
     office_resp_error(rs, 503, "unavailable", "the database is not available; try again later");
     office_resp_header(rs, "Retry-After", "5");
 }
@@ -316,6 +326,64 @@ static enum MHD_Result office_finish(Office *o, struct MHD_Connection *c, Office
         call->route->fn(rq, &rs);
     office_store_put(o, rq->store);
     rq->store = NULL;
+    if (call->waiting) {
+        free(rs.body);            /* nothing is written there meanwhile */
+        return MHD_YES;           /* suspended: answered once its commit is final */
+    }
+    return office_send(c, &rs);
+}
+
+/* ---- writes answered after the group commit (office_req_commit) ---- */
+
+/* The committer's thread: the job is final; wake its connection. */
+static void office_commit_done(OstoreGroupJob *j)
+{
+    OfficeCall *call = (OfficeCall *)((char *)j - offsetof(OfficeCall, job));
+    struct MHD_Connection *c = call->rq.conn;
+    atomic_store_explicit(&call->job_done, true, memory_order_release);
+    MHD_resume_connection(c);   /* the call lives until its connection is answered */
+}
+
+void office_req_commit(OfficeReq *rq, OfficeResp *rs, OstoreGroupFn fn,
+                       OfficeCommitAnswer answer, void (*free_arg)(void *arg), void *arg)
+{
+    OfficeCall *call = rq->call;
+    if (!call) {                  /* no server connection to suspend: wait */
+        char err[300];
+        OstoreResult r = ostore_group_run(office_group(rq->office), fn, arg, err, sizeof err);
+        rq->commit_err = err;
+        answer(rq, rs, r, arg);
+        rq->commit_err = NULL;
+        free_arg(arg);
+        return;
+    }
+    call->answer = answer;
+    call->free_arg = free_arg;
+    call->arg = arg;
+    call->job = (OstoreGroupJob){.fn = fn, .arg = arg, .done = office_commit_done};
+    atomic_store(&call->job_done, false);
+    call->waiting = true;
+    /* Suspended before the job is visible, so the committer's resume can
+     * never come first (it would be lost). */
+    MHD_suspend_connection(rq->conn);
+    if (!ostore_group_submit(office_group(rq->office), &call->job)) {
+        call->job.r = OSTORE_ERROR;
+        snprintf(call->job.err, sizeof call->job.err, "the office is stopping");
+        office_commit_done(&call->job);
+    }
+}
+
+/* Resumed: answer from the job's final result. */
+static enum MHD_Result office_commit_answer(struct MHD_Connection *c, OfficeCall *call)
+{
+    OfficeReq *rq = &call->rq;
+    OfficeResp rs = {0};
+    call->waiting = false;
+    rq->commit_err = call->job.err;
+    call->answer(rq, &rs, call->job.r, call->arg);
+    rq->commit_err = NULL;
+    call->free_arg(call->arg);
+    call->arg = NULL;
     return office_send(c, &rs);
 }
 
@@ -358,6 +426,7 @@ static enum MHD_Result office_on_request(void *cls, struct MHD_Connection *c, co
         call->start_ms = time_mono_ms();
         call->rq.office = o;
         call->rq.conn = c;
+        call->rq.call = call;
         call->rq.method = method;
         call->rq.path = url;
         call->rq.now = o->clock ? o->clock(o->clock_ud) : time_now_ms() / 1000;
@@ -436,6 +505,12 @@ static enum MHD_Result office_on_request(void *cls, struct MHD_Connection *c, co
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (call->waiting) {
+        /* Called again only once resumed, i.e. once its job is done. */
+        if (!atomic_load_explicit(&call->job_done, memory_order_acquire))
+            return MHD_YES;
+        return office_commit_answer(c, call);
+    }
     if (call->early == 413) {
         char msg[120];
         snprintf(msg, sizeof msg, "the body is larger than the limit of %zu bytes", call->max);
@@ -458,6 +533,11 @@ static void office_on_completed(void *cls, struct MHD_Connection *c, void **con_
     (void)cls; (void)c; (void)toe;
     OfficeCall *call = *con_cls;
     if (call) {
+        /* Resumed but not answered (the server stopping): the job is
+         * done with, so its argument can go. A connection is never closed
+         * while suspended, so a job still queued cannot be met here. */
+        if (call->arg && atomic_load(&call->job_done))
+            call->free_arg(call->arg);
         free(call->held.body);     /* a held refusal never sent */
         free(call->body);
         free(call);
@@ -526,12 +606,6 @@ Office *office_start_clock(const OfficeConf *conf, int64_t (*now)(void *ud), voi
     o->clock = now;
     o->clock_ud = ud;
     pthread_mutex_init(&o->lock, NULL);
-    if (!(o->group = ostore_group_new())) {
-        snprintf(err, errlen, "out of memory");
-        pthread_mutex_destroy(&o->lock);
-        free(o);
-        return NULL;
-    }
     office_conf_database(conf, o->db_spec, sizeof o->db_spec);
     bool tls = conf->tls_cert[0] || conf->tls_key[0];
     if (tls && (!conf->tls_cert[0] || !conf->tls_key[0])) {
@@ -554,6 +628,9 @@ Office *office_start_clock(const OfficeConf *conf, int64_t (*now)(void *ud), voi
     if (!s)
         goto fail;
     office_store_put(o, s);
+    /* The committer of the kiosks' writes, on its own connection. */
+    if (!(o->group = ostore_group_new(o->db_spec, err, errlen)))
+        goto fail;
 
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE}, *ai = NULL;
@@ -565,7 +642,7 @@ Office *office_start_clock(const OfficeConf *conf, int64_t (*now)(void *ud), voi
         goto fail;
     }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-                     MHD_USE_ITC;
+                     MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (tls)
@@ -604,8 +681,17 @@ void office_stop(Office *o)
 {
     if (!o)
         return;
+    /* No new connections; the writes waiting for a commit are committed
+     * and their connections resumed (later ones are refused with 503), so
+     * that none is left suspended when the daemon stops: those resumed
+     * get their answer or are closed. */
+    MHD_socket lsock = o->daemon ? MHD_quiesce_daemon(o->daemon) : MHD_INVALID_SOCKET;
+    if (o->group)
+        ostore_group_close(o->group);
     if (o->daemon)
         MHD_stop_daemon(o->daemon);
+    if (lsock != MHD_INVALID_SOCKET)
+        close(lsock);
     office_jobs_stop(o->jobs);
     for (int i = 0; i < o->n_idle; i++)
         ostore_close(o->idle[i]);

@@ -181,9 +181,15 @@ static void office_kiosk_in(OfficeReq *rq, const char *key, OstoreIn *in, char h
 
 /* ---- group commit: what each kind stores, run in a shared transaction ---- */
 
+/* One write waiting for its commit (office_req_commit): it outlives the
+ * handler, so it holds the parsed body (the strings below point into b
+ * and plain) and the key (a request header: it lasts as the request). */
 typedef struct {
-    const OstoreIn *in;
-    const OstoreSuggestion *sg;
+    OstoreIn in;
+    char hash[OSTORE_HASH_HEX];
+    const char *key;
+    json_t *b, *plain;
+    OstoreSuggestion sg;
     const char *month, *suggestion_key, *contact;
     int score;
     bool sealed, unreadable;
@@ -192,19 +198,53 @@ typedef struct {
 static OstoreResult office_kiosk_put_suggestion(Ostore *s, void *arg)
 {
     OfficeKioskWrite *w = arg;
-    return ostore_suggestion_add(s, w->in, w->sg);
+    return ostore_suggestion_add(s, &w->in, &w->sg);
 }
 
 static OstoreResult office_kiosk_put_rating(Ostore *s, void *arg)
 {
     OfficeKioskWrite *w = arg;
-    return ostore_rating_add(s, w->in, w->month, w->score);
+    return ostore_rating_add(s, &w->in, w->month, w->score);
 }
 
 static OstoreResult office_kiosk_put_contact(Ostore *s, void *arg)
 {
     OfficeKioskWrite *w = arg;
-    return ostore_contact_add(s, w->in, w->suggestion_key, w->contact, w->sealed, w->unreadable);
+    return ostore_contact_add(s, &w->in, w->suggestion_key, w->contact, w->sealed,
+                              w->unreadable);
+}
+
+static void office_kiosk_answer(OfficeReq *rq, OfficeResp *rs, OstoreResult r, void *arg)
+{
+    OfficeKioskWrite *w = arg;
+    office_kiosk_stored(rq, rs, r, w->key);
+}
+
+static void office_kiosk_write_free(void *arg)
+{
+    OfficeKioskWrite *w = arg;
+    json_decref(w->plain);
+    json_decref(w->b);
+    free(w);
+}
+
+/* A new write of the request's body under key; it takes b and plain
+ * (NULL with both released and a 500 in rs when out of memory). */
+static OfficeKioskWrite *office_kiosk_write(OfficeReq *rq, OfficeResp *rs, const char *key,
+                                            json_t *b, json_t *plain)
+{
+    OfficeKioskWrite *w = calloc(1, sizeof *w);
+    if (!w) {
+        json_decref(plain);
+        json_decref(b);
+        office_resp_error(rs, 500, "internal", "out of memory");
+        return NULL;
+    }
+    w->key = key;
+    w->b = b;
+    w->plain = plain;
+    office_kiosk_in(rq, key, &w->in, w->hash);
+    return w;
 }
 
 /* ---- submissions and ratings ---- */
@@ -250,18 +290,22 @@ bool office_kiosk_parse_rating(json_t *b, const char *key, const char **month, i
     return true;
 }
 
+/* Takes b. */
 static void office_kiosk_rating(OfficeReq *rq, OfficeResp *rs, json_t *b, const char *key)
 {
     const char *month;
     int score;
-    if (!office_kiosk_parse_rating(b, key, &month, &score, rs))
+    if (!office_kiosk_parse_rating(b, key, &month, &score, rs)) {
+        json_decref(b);
         return;
-    OstoreIn in;
-    char hash[OSTORE_HASH_HEX];
-    office_kiosk_in(rq, key, &in, hash);
-    OfficeKioskWrite w = {.in = &in, .month = month, .score = score};
-    office_kiosk_stored(rq, rs, ostore_group_run(office_group(rq->office), rq->store,
-                                                 office_kiosk_put_rating, &w), key);
+    }
+    OfficeKioskWrite *w = office_kiosk_write(rq, rs, key, b, NULL);
+    if (!w)
+        return;
+    w->month = month;
+    w->score = score;
+    office_req_commit(rq, rs, office_kiosk_put_rating, office_kiosk_answer,
+                      office_kiosk_write_free, w);
 }
 
 bool office_kiosk_parse_suggestion(json_t *b, const char *key, const SealSecret *sec,
@@ -302,29 +346,30 @@ void office_kiosk_submission(OfficeReq *rq, OfficeResp *rs)
         return;
     json_t *kind = json_object_get(b, "kind");
     if (kind) {
-        if (json_is_string(kind) && strcmp(json_string_value(kind), "rating") == 0)
+        if (json_is_string(kind) && strcmp(json_string_value(kind), "rating") == 0) {
             office_kiosk_rating(rq, rs, b, key);
-        else
-            office_resp_error(rs, 422, "unknown_kind", "kind: this office knows only \"rating\"");
+            return;
+        }
+        office_resp_error(rs, 422, "unknown_kind", "kind: this office knows only \"rating\"");
         json_decref(b);
         return;
     }
     OstoreSuggestion sg = {.body = rq->body};
     json_t *plain = NULL;
-    if (!office_kiosk_parse_suggestion(b, key, office_seal(rq->office), &sg, &plain, rs))
-        goto out;
+    if (!office_kiosk_parse_suggestion(b, key, office_seal(rq->office), &sg, &plain, rs)) {
+        json_decref(plain);
+        json_decref(b);
+        return;
+    }
     if (sg.unreadable)
         fprintf(stderr, "office: kiosk %s/%s: sealed submission %s cannot be opened;"
                 " kept as unreadable\n", rq->kiosk.community, rq->kiosk.name, key);
-    OstoreIn in;
-    char hash[OSTORE_HASH_HEX];
-    office_kiosk_in(rq, key, &in, hash);
-    OfficeKioskWrite w = {.in = &in, .sg = &sg};
-    office_kiosk_stored(rq, rs, ostore_group_run(office_group(rq->office), rq->store,
-                                                 office_kiosk_put_suggestion, &w), key);
-out:
-    json_decref(plain);
-    json_decref(b);
+    OfficeKioskWrite *w = office_kiosk_write(rq, rs, key, b, plain);
+    if (!w)
+        return;
+    w->sg = sg;
+    office_req_commit(rq, rs, office_kiosk_put_suggestion, office_kiosk_answer,
+                      office_kiosk_write_free, w);
 }
 
 /* ---- contacts ---- */
@@ -389,13 +434,16 @@ void office_kiosk_contact(OfficeReq *rq, OfficeResp *rs)
     if (c.unreadable)
         fprintf(stderr, "office: kiosk %s/%s: sealed contact %s cannot be opened; kept as"
                 " unreadable\n", rq->kiosk.community, rq->kiosk.name, key);
-    OstoreIn in;
-    char hash[OSTORE_HASH_HEX];
-    office_kiosk_in(rq, key, &in, hash);
-    OfficeKioskWrite w = {.in = &in, .suggestion_key = c.id, .contact = c.contact,
-                          .sealed = c.sealed, .unreadable = c.unreadable};
-    office_kiosk_stored(rq, rs, ostore_group_run(office_group(rq->office), rq->store,
-                                                 office_kiosk_put_contact, &w), key);
+    OfficeKioskWrite *w = office_kiosk_write(rq, rs, key, b, plain);
+    if (!w)
+        return;
+    w->suggestion_key = c.id;
+    w->contact = c.contact;
+    w->sealed = c.sealed;
+    w->unreadable = c.unreadable;
+    office_req_commit(rq, rs, office_kiosk_put_contact, office_kiosk_answer,
+                      office_kiosk_write_free, w);
+    return;
 out:
     json_decref(plain);
     json_decref(b);

@@ -43,6 +43,7 @@ struct Ostore {
     int64_t changes;        /* rows changed by the last statement run by ostore_done */
     bool lost;              /* the last failure was a lost connection (PostgreSQL) */
     bool search_scan;       /* tests: a search without its index (the plain LIKE scan) */
+    int64_t statements;     /* tests: statements prepared on this connection so far */
 };
 
 /* A prepared statement with its arguments bound; drivers extend it. */

@@ -24,6 +24,7 @@
 #include "office_fleet.h"
 #include "office_retention.h"
 #include "ostore.h"
+#include "ostore_priv.h"
 #include "timeutil.h"
 #include "tmpdir.h"
 
@@ -592,6 +593,43 @@ static void test_webhook_retried_then_sent(void **state)
     conf.webhook_url[0] = '\0';
 }
 
+/* The sweep reads every kiosk with its status in one query: with nothing
+ * changed, the statements it runs do not grow with the kiosks; with a
+ * change, each changed kiosk is judged and recorded as before. */
+static void test_sweep_reads_once(void **state)
+{
+    (void)state;
+    beat(T0, "", "day", "");
+    for (int i = 0; i < 30; i++) {
+        char name[32], code[16];
+        int64_t id;
+        snprintf(name, sizeof name, "k%02d", i);
+        snprintf(code, sizeof code, "code%02d", i);
+        assert_int_equal(ostore_kiosk_add(s, com_id, name, code, T0, T0, &id), OSTORE_OK);
+        OstoreHeartbeat hb = {.json = "{}", .content_version = "", .display = "day",
+                              .flags = "", .app_version = "", .queue = "", .visible = true};
+        assert_int_equal(ostore_fleet_heartbeat(s, com_id, id, &hb, 0, 30 * MIN, T0),
+                         OSTORE_OK);
+    }
+    int made = -1;
+    assert_int_equal(office_fleet_sweep(s, &conf, T0, &made), 0);   /* first states */
+    assert_int_equal(made, 0);
+    int64_t before = s->statements;
+    assert_int_equal(office_fleet_sweep(s, &conf, T0 + 60, &made), 0);
+    int64_t used = s->statements - before;
+    if (used > 4)   /* the list, the community's published version */
+        fail_msg("a sweep of 31 unchanged kiosks ran %lld statements", (long long)used);
+    assert_int_equal(made, 0);
+    /* An hour of silence: every one of the 31 late, each alerted once. */
+    assert_int_equal(office_fleet_sweep(s, &conf, T0 + HOUR, &made), 0);
+    assert_int_equal(made, 31);
+    assert_int_equal(office_fleet_sweep(s, &conf, T0 + HOUR, &made), 0);
+    assert_int_equal(made, 0);
+    OstoreKioskStatus st;
+    assert_int_equal(ostore_fleet_status(s, kiosk_id, &st), OSTORE_OK);
+    assert_string_equal(st.state, "late");
+}
+
 typedef struct {
     Ostore *s;
     int sent;
@@ -701,6 +739,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_webhook_formats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_webhook_retried_then_sent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_webhook_once_two_senders, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_reads_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_webhook_once_two_servers, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

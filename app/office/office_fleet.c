@@ -315,68 +315,55 @@ int office_fleet_evaluate_read(Ostore *s, const OfficeConf *c, const OstoreKiosk
 }
 
 typedef struct {
-    Ostore *s;
-    const OfficeConf *c;
-    FleetPolicy p;
-    int64_t now;
-    int64_t community;             /* the one whose version is below */
-    char version[24];
-    int64_t since;
-    int alerts, failed;
-    OstoreKiosk *todo;
+    OstoreKiosk *k;
+    OstoreKioskStatus *t;
     size_t n, cap;
+    bool failed;
 } FleetSweep;
 
-static int fleet_collect(void *ud, const OstoreKiosk *k)
+static int fleet_collect(void *ud, const OstoreKiosk *k, const OstoreKioskStatus *t)
 {
     FleetSweep *w = ud;
     if (w->n == w->cap) {
         size_t cap = w->cap ? 2 * w->cap : 64;
-        OstoreKiosk *t = realloc(w->todo, cap * sizeof *t);
-        if (!t) {
-            w->failed = 1;
+        OstoreKiosk *nk = realloc(w->k, cap * sizeof *nk);
+        if (nk)
+            w->k = nk;
+        OstoreKioskStatus *nt = nk ? realloc(w->t, cap * sizeof *nt) : NULL;
+        if (!nt) {
+            w->failed = true;
             return 1;
         }
-        w->todo = t;
+        w->t = nt;
         w->cap = cap;
     }
-    w->todo[w->n++] = *k;
+    w->k[w->n] = *k;
+    w->t[w->n++] = *t;
     return 0;
 }
 
 int office_fleet_sweep(Ostore *s, const OfficeConf *c, int64_t now, int *alerts)
 {
-    FleetSweep w = {.s = s, .c = c, .now = now, .community = -1};
-    office_fleet_policy(c, &w.p);
+    FleetSweep w = {0};
     if (alerts)
         *alerts = 0;
-    /* Collect first: evaluating writes, and a read must not stay open. */
-    if (ostore_kiosk_list(s, 0, fleet_collect, &w) != OSTORE_OK || w.failed) {
-        free(w.todo);
-        return -1;
-    }
+    /* Every kiosk with its status in one read (by community, so each
+     * community's published version is read once), collected first:
+     * evaluating writes, and a read must not stay open. Only a kiosk whose
+     * state changed is read again and written. */
     int rc = 0;
-    for (size_t i = 0; i < w.n; i++) {
-        const OstoreKiosk *k = &w.todo[i];
-        if (k->community_id != w.community) {
-            if (fleet_published(s, k->community_id, now, w.version, sizeof w.version,
-                                &w.since) < 0) {
-                rc = -1;
-                break;
-            }
-            w.community = k->community_id;
-        }
+    if (ostore_fleet_list(s, 0, fleet_collect, &w) != OSTORE_OK || w.failed)
+        rc = -1;
+    FleetPublished pub = {0};
+    for (size_t i = 0; rc == 0 && i < w.n; i++) {
         bool alerted = false;
-        if (fleet_evaluate_with(s, &w.p, c->webhook_url[0] != '\0', k, w.version, w.since, now,
-                                &alerted) < 0) {
+        if (office_fleet_evaluate_read(s, c, &w.k[i], &w.t[i], &pub, now, &alerted) < 0)
             rc = -1;
-            break;
-        }
-        w.alerts += alerted;
+        else if (alerts)
+            *alerts += alerted;
     }
-    free(w.todo);
-    if (alerts)
-        *alerts = w.alerts;
+    free(w.k);
+    free(w.t);
     return rc;
 }
 

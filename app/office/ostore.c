@@ -232,6 +232,7 @@ OstoreResult ostore_fail(Ostore *s, const char *what)
 
 OstoreStmt *ostore_prep(Ostore *s, const char *sql, const char *fmt, ...)
 {
+    s->statements++;
     OstoreStmt *st = s->drv->prepare(s, sql);
     if (!st)
         return NULL;

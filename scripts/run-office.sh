@@ -1,13 +1,14 @@
 #!/bin/sh
 # make run-office: a demo Lobby Office on loopback with an embedded
 # database, a demo organisation, community and enrolled kiosk.
-# Usage: scripts/run-office.sh BUILD_DIR   (OFFICE_PORT, default 8080)
-# The demo lives in BUILD_DIR/office-demo/ and is kept between runs;
-# delete that directory to start afresh.
+# Usage: scripts/run-office.sh BUILD_DIR   (OFFICE_PORT, default 8080; 0
+# takes a free one)
+# The demo lives in BUILD_DIR/office-demo/ (OFFICE_DEMO_DIR: elsewhere) and
+# is kept between runs; delete that directory to start afresh.
 set -eu
 build=${1:-build}
 port=${OFFICE_PORT:-8080}
-demo=$build/office-demo
+demo=${OFFICE_DEMO_DIR:-$build/office-demo}
 password=demo-password
 mkdir -p "$demo"
 demo=$(cd "$demo" && pwd)

@@ -13,7 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include "faultsrv.h"
@@ -517,6 +522,83 @@ static void test_https_natively(void **state)
     free(certs);
 }
 
+/* make run-office (scripts/run-office.sh, issue 13's "Two commands"): on
+ * a free loopback port with a scratch demo directory it makes the demo
+ * organisation, community and an enrolled kiosk, and prints the address,
+ * the console and a demo login that signs in; SIGTERM stops it cleanly. */
+static void test_run_office(void **state)
+{
+    (void)state;
+    char *demo = tmpdir_path(dir, "demo");
+    const char *b = getenv("KIOSK_BUILD");
+    char build[300];
+    snprintf(build, sizeof build, "%s", b && *b ? b : "build");
+    setenv("OFFICE_PORT", "0", 1);
+    setenv("OFFICE_DEMO_DIR", demo, 1);
+    int fds[2];
+    assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+    char *argv[] = {"/bin/sh", "scripts/run-office.sh", build, NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    pid_t pid;
+    int rc = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    unsetenv("OFFICE_PORT");
+    unsetenv("OFFICE_DEMO_DIR");
+    assert_int_equal(rc, 0);
+    /* Its output up to the last line of its message (or its end). */
+    char out[8192] = "";
+    size_t len = 0;
+    while (len < sizeof out - 1 && !strstr(out, "a fresh demo:")) {
+        struct pollfd p = {fds[0], POLLIN, 0};
+        if (poll(&p, 1, 120000) <= 0)
+            break;
+        ssize_t got = read(fds[0], out + len, sizeof out - 1 - len);
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+        out[len] = '\0';
+    }
+    out[len] = '\0';
+    char url[128] = "";
+    const char *at = strstr(out, "Lobby Office is running at ");
+    if (!at || sscanf(at, "Lobby Office is running at %127s", url) != 1) {
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+        fail_msg("run-office said: %s", out);
+    }
+    assert_memory_equal(url, "http://127.0.0.1:", 17);
+    assert_non_null(strstr(out, "/console/"));
+    assert_non_null(strstr(out, "demo login:    admin / demo-password"));
+    assert_non_null(strstr(out, "enrolled as cuihu/lobby-demo"));
+    /* The demo login signs in; the console is served. */
+    char u[300];
+    snprintf(u, sizeof u, "%s/api/office/login", url);
+    const char *login = "{\"user\":\"admin\",\"password\":\"demo-password\"}";
+    HttpRequest rq = {.method = "POST", .url = u, .body = login, .body_len = strlen(login)};
+    HttpResponse rs;
+    assert_int_equal(http_request(http, &rq, &rs), HTTP_DONE);
+    assert_int_equal(rs.status, 200);
+    assert_non_null(strstr(rs.body, "\"cuihu\""));
+    http_response_free(&rs);
+    snprintf(u, sizeof u, "%s/console/", url);
+    HttpRequest get = {.method = "GET", .url = u, .max_body = 1 << 20};
+    assert_int_equal(http_request(http, &get, &rs), HTTP_DONE);
+    assert_int_equal(rs.status, 200);
+    http_response_free(&rs);
+    /* Ctrl-C (or SIGTERM) stops the office with the script. */
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    int status = -1;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(fds[0]);
+    assert_int_equal(http_request(http, &get, &rs), HTTP_FAILED);   /* no office left */
+    http_response_free(&rs);
+    free(demo);
+}
+
 /* officectl's lists and its usage refusals (issue 13: exit codes and
  * messages like kioskctl's: 0 done, 1 failure, 2 bad input or usage). */
 static void test_officectl_lists_and_usage(void **state)
@@ -580,6 +662,7 @@ int main(void)
         cmocka_unit_test(test_start_refusals),
         cmocka_unit_test(test_officectl_lists_and_usage),
         cmocka_unit_test(test_https_natively),
+        cmocka_unit_test(test_run_office),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

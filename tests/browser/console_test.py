@@ -302,7 +302,13 @@ class Console:
         self.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, css), "%s gone" % css)
 
     def go(self, hash_):
-        self.d.get(self.office.url + "/console/" + hash_)
+        url = self.office.url + "/console/" + hash_
+        if self.d.current_url == url:
+            # The same address again is no navigation at all (no hashchange):
+            # load it afresh, so the page is drawn for the window as it is now.
+            self.d.refresh()
+        else:
+            self.d.get(url)
 
     def page(self, hash_, ready):
         """Open #/page and wait until `ready` (a CSS selector) is there

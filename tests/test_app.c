@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 #include <math.h>
 #include "app_priv.h"
 #include "screen_util.h"
@@ -817,6 +818,56 @@ static void test_large_text_grows_the_keyboard(void **state)
     assert_true(cand[1] * 10 >= cand[0] * 13);
 }
 
+/* Every check of a frame: texts apart and on screen, controls whole and
+ * apart, no cut that hides words, contrast. */
+static void check_frame(Screen_ *s, const char *what, int w, int h)
+{
+    check_overlap(s, what, h);
+    check_layout(s, what, w, h);
+    check_cuts(s, what);
+    check_contrast(s, what, 4.5);
+}
+
+/* Type a receipt code on the reply screen and look it up. */
+static void lookup_code(Screen_ *s, const char *code)
+{
+    for (const char *c = code; *c; c++) {
+        char id[16];
+        snprintf(id, sizeof id, "code:%c", *c);
+        su_tap(s, id);
+    }
+    su_tap(s, "code:ok");
+}
+
+/* The sample content with the notices, events and board taken out (the
+ * empty states), or with six channels. Caller frees. */
+static char *variant_json(bool empty, bool six_channels)
+{
+    json_error_t e;
+    json_t *doc = json_load_file("assets/content/sample.json", 0, &e);
+    assert_non_null(doc);
+    if (empty) {
+        json_object_set_new(doc, "notices", json_array());
+        json_object_set_new(doc, "events", json_array());
+        json_object_set_new(doc, "board", json_array());
+        json_object_set_new(doc, "channels", json_array());
+    }
+    if (six_channels) {
+        json_t *ch = json_object_get(doc, "channels");
+        json_array_append_new(ch, json_pack("{s:s, s:s, s:{s:s, s:s}, s:s}", "id", "web",
+            "kind", "website", "label", "zh", "翠湖花园物业服务网站",
+            "en", "Cuihu Garden property services website",
+            "url", "https://cuihu-garden.example/services/overview?from=kiosk"));
+        json_array_append_new(ch, json_pack("{s:s, s:s, s:{s:s, s:s}, s:s}", "id", "parking",
+            "kind", "hotline", "label", "zh", "停车管理热线", "en", "Parking office hotline",
+            "url", "tel:4008207788"));
+    }
+    char *out = json_dumps(doc, 0);
+    json_decref(doc);
+    assert_non_null(out);
+    return out;
+}
+
 static void test_layout_every_screen_size_language(void **state)
 {
     (void)state;
@@ -827,8 +878,9 @@ static void test_layout_every_screen_size_language(void **state)
         "home", "notices", "notice:water-cut-20261203", "notice:fee-accounts-2026q3",
         "events", "event:owners-assembly-20261219", "suggest", "suggest-write",
         "suggest-contact", "suggest-review", "suggest-sent", "connect", "reply", "board",
-        "staff-pin", "staff", "attract",
+        "staff-pin", "staff", "attract", "night",
     };
+    char *empty = variant_json(true, false), *six = variant_json(false, true);
     for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++)
         for (int lang = 0; lang < LANG_COUNT; lang++)
             for (int large = 0; large < 2; large++)
@@ -859,20 +911,61 @@ static void test_layout_every_screen_size_language(void **state)
                 }
                 /* The keyboard's other modes, and the contact box. */
                 static const char *const extra[] = {"mode:hand", "mode:abc", "mode:123"};
-                if (strcmp(screens[k], "suggest-write") == 0)
+                if (strcmp(screens[k], "suggest-write") == 0) {
                     for (int e = 0; e < 3; e++) {
                         su_tap(&s, extra[e]);
                         check_layout(&s, extra[e], sizes[z][0], sizes[z][1]);
                         check_cuts(&s, extra[e]);
                         check_contrast(&s, extra[e], 4.5);
                     }
+                    /* Leaving with text: the dialog. */
+                    su_tap(&s, "mode:abc");
+                    su_tap(&s, "key:o");
+                    su_tap(&s, "back");
+                    char w2[128];
+                    snprintf(w2, sizeof w2, "%s (the leave dialog)", what);
+                    /* Over the page under its veil: its own texts and controls. */
+                    check_layout(&s, w2, sizes[z][0], sizes[z][1]);
+                    check_cuts(&s, w2);
+                }
                 if (strcmp(screens[k], "suggest-contact") == 0) {
                     su_tap(&s, "add-contact");
                     check_layout(&s, "contact box", sizes[z][0], sizes[z][1]);
                 }
+                /* A rating just given: what was recorded, and Change. */
+                if (strcmp(screens[k], "home") == 0 && su_has_hit(&s, "rate:4")) {
+                    su_tap(&s, "rate:4");
+                    char w2[128];
+                    snprintf(w2, sizeof w2, "%s (a rating given)", what);
+                    check_frame(&s, w2, sizes[z][0], sizes[z][1]);
+                    assert_true(su_has_hit(&s, "rate:change"));
+                }
+                /* A receipt looked up: the office's reply, read whole. */
+                if (strcmp(screens[k], "reply") == 0) {
+                    static const char *const codes[] = {"7KQ4M2XD", "H3TN8WAC", "D9FX4RPM",
+                                                        "2345ACDE"};
+                    for (int c = 0; c < 4; c++) {
+                        app_open(s.app, "reply");
+                        lookup_code(&s, codes[c]);
+                        if (c == 0 && lang == 0)
+                            assert_non_null(su_text(&s, "5号楼"));   /* the reply is shown */
+                        char w2[128];
+                        snprintf(w2, sizeof w2, "%s (code %s)", what, codes[c]);
+                        check_frame(&s, w2, sizes[z][0], sizes[z][1]);
+                    }
+                }
+                /* Night, blank: the urgent notice alone. */
+                if (strcmp(screens[k], "night") == 0) {
+                    s.cfg.night_blank = true;
+                    su_draw(&s);
+                    char w2[128];
+                    snprintf(w2, sizeof w2, "%s (blank)", what);
+                    check_frame(&s, w2, sizes[z][0], sizes[z][1]);
+                }
                 /* An urgent notice with a long title, as offices write them:
                  * read whole, and the screen still fits. */
-                if (strcmp(screens[k], "home") == 0 || strcmp(screens[k], "attract") == 0) {
+                if (strcmp(screens[k], "home") == 0 || strcmp(screens[k], "attract") == 0 ||
+                    strcmp(screens[k], "night") == 0) {
                     Notice *u = (Notice *)notice(&s, "water-cut-20261203");
                     LText keep = u->title;
                     static char zh[] = "停水通知：因市政供水管网改造，12月3日（周四）9:00至17:00全小区临时停水，请提前储水";
@@ -889,6 +982,28 @@ static void test_layout_every_screen_size_language(void **state)
                 }
                 su_stop(&s);
             }
+    /* The empty states, and six channels to scan. */
+    static const char *const empties[] = {"notices", "events", "board", "connect", "home"};
+    for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++)
+        for (int lang = 0; lang < LANG_COUNT; lang++)
+            for (int large = 0; large < 2; large++)
+                for (size_t k = 0; k <= sizeof empties / sizeof *empties; k++) {
+                    bool six_ch = k == sizeof empties / sizeof *empties;
+                    Screen_ s;
+                    su_start(&s, sizes[z][0], sizes[z][1], six_ch ? six : empty);
+                    app_set_lang(s.app, (Lang)lang);
+                    s.app->large_text = large;
+                    assert_int_equal(app_open(s.app, six_ch ? "connect" : empties[k]), 0);
+                    su_draw(&s);
+                    char what[96];
+                    snprintf(what, sizeof what, "%s %dx%d %s%s", six_ch ? "connect (six)" :
+                             empties[k], sizes[z][0], sizes[z][1], lang ? "en" : "zh",
+                             large ? " large" : " (empty)");
+                    check_frame(&s, what, sizes[z][0], sizes[z][1]);
+                    su_stop(&s);
+                }
+    free(empty);
+    free(six);
     if (cuts_found)
         fail_msg("%d texts are cut or hidden (listed above)", cuts_found);
 }

@@ -181,6 +181,75 @@ pictures 1080x1920 en portrait
 pictures 1080x1920 zh portrait contrast
 pictures 1280x800 zh 1280x800
 
+# Large text (A+) on every screen a resident meets, both languages and
+# shapes (issue 15: large text reflows, never cuts): one walk each.
+large() {   # large SIZE LANG SHAPE
+    d=$(mktemp -d); o="$out"; sfx="$2-$3-large"
+    "$build/kioskctl" --data-dir "$d" import assets/content/sample.json >/dev/null
+    {
+        echo "tap @textsize"; echo "shot $o/home-$sfx.png"
+        echo "tap @notice:water-cut-20261203"; echo "shot $o/notice-urgent-$sfx.png"
+        echo "tap @back"; echo "tap @tile:notices"; echo "shot $o/notices-$sfx.png"
+        echo "tap @home"; echo "tap @tile:events"; echo "shot $o/events-$sfx.png"
+        echo "tap @home"; echo "tap @tile:connect"; echo "shot $o/connect-$sfx.png"
+        echo "tap @home"; echo "tap @tile:board"; echo "shot $o/board-$sfx.png"
+        echo "tap @home"; echo "tap @tile:reply"
+        for c in 7 K Q 4 M 2 X D; do echo "tap @code:$c"; done
+        echo "tap @code:ok"; echo "shot $o/reply-$sfx.png"
+        echo "tap @home"; echo "tap @tile:suggest"; echo "shot $o/suggest-1-topic-$sfx.png"
+        echo "tap @topic:repairs"; echo "tap @mode:pinyin"
+        for k in d i a n t i h u a i l e; do echo "tap @key:$k"; done
+        echo "tap @cand:0"; echo "shot $o/suggest-2-write-pinyin-$sfx.png"
+        echo "tap @next"; echo "tap @anonymous"; echo "shot $o/suggest-9-review-$sfx.png"
+        echo "tap @send"; echo "shot $o/suggest-10-sent-$sfx.png"
+        echo "tap @done"; echo "tap @rate:4"; echo "shot $o/home-rated-$sfx.png"
+    } > "$d/walk.replay"
+    "$build/kiosk" --replay "$d/walk.replay" --size "$1" --lang "$2" --now "$now" --data-dir "$d"
+    rm -rf "$d"
+}
+# Six channels to scan (the sample's four, a website with a long label and
+# a second hotline): one screen in every shape and text size.
+connect6() {   # connect6 SIZE LANG SHAPE [large]
+    d=$(mktemp -d); sfx=""; big=""
+    [ "${4:-}" = large ] && { big="tap @textsize"; sfx="-large"; }
+    python3 - "$d/c.json" <<'PY'
+import json, sys
+d = json.load(open("assets/content/sample.json"))
+d["channels"] += [
+    {"id": "property-website", "kind": "website",
+     "label": {"zh": "翠湖花园物业服务网站", "en": "Cuihu Garden property services website"},
+     "url": "https://cuihu-garden.example/services/overview?from=kiosk"},
+    {"id": "parking-hotline", "kind": "hotline",
+     "label": {"zh": "停车管理热线", "en": "Parking office hotline"}, "url": "tel:4008207788"}]
+json.dump(d, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+    "$build/kioskctl" --data-dir "$d" import "$d/c.json" >/dev/null
+    printf '%s\ntap @tile:connect\nshot %s\n' "$big" "$out/connect6-$2-$3$sfx.png" > "$d/r.replay"
+    "$build/kiosk" --replay "$d/r.replay" --size "$1" --lang "$2" --now "$now" --data-dir "$d"
+    rm -rf "$d"
+}
+# The night with an urgent notice: dim (the page under a veil) and blank.
+night() {   # night MODE
+    d=$(mktemp -d)
+    "$build/kioskctl" --data-dir "$d" import assets/content/sample.json >/dev/null
+    printf '[display]\nnight_start = 22:00\nnight_end = 06:00\nnight_mode = %s\n' "$1" > "$d/k.conf"
+    printf 'wait 100000\nshot %s\n' "$out/night-$1-zh-landscape.png" > "$d/r.replay"
+    "$build/kiosk" --replay "$d/r.replay" --size 1920x1080 --lang zh \
+        --now 2026-12-01T23:30:00+08:00 --data-dir "$d" --config "$d/k.conf"
+    rm -rf "$d"
+}
+for l in zh en; do
+    large 1920x1080 $l landscape
+    large 1080x1920 $l portrait
+    for t in "" large; do
+        connect6 1920x1080 $l landscape $t
+        connect6 1080x1920 $l portrait $t
+    done
+done
+connect6 1280x800 zh 1280x800
+night dim
+night blank
+
 flow 1920x1080 zh landscape
 flow 1080x1920 en portrait
 flow 1280x800 zh 1280x800

@@ -40,6 +40,7 @@ typedef struct OfficeConf {
     int close_days;                 /* and to be closed after this */
     int enrol_per_hour;             /* enrolment attempts per address and hour */
     int image_uploads_per_hour;     /* [staff] picture uploads per staff user and hour */
+    int previews_per_hour;          /* [staff] previews (kiosk drawings) per staff user and hour */
     /* [fleet] (docs/OFFICE.md, "Watching the fleet") */
     int heartbeat_interval_min;     /* the kiosks' heartbeat_interval_min */
     int heartbeat_keep;             /* heartbeats kept per kiosk (0: no count limit) */

@@ -10,7 +10,13 @@
 #include "office.h"
 
 /* GET .../communities/{slug}/preview?notice=ID|event=ID
- *     &orientation=landscape|portrait&lang=zh|en -> image/png */
+ *     &orientation=landscape|portrait&lang=zh|en -> image/png
+ * Both previews count against [staff] previews_per_hour per user (429). */
 void office_preview(OfficeReq *rq, OfficeResp *rs);
+/* POST .../communities/{slug}/preview?orientation=...&lang=... with
+ * {"notice": FORM} or {"event": FORM}: the form as it is now, read and
+ * checked as saving it would (422 with fields), drawn without storing
+ * anything -> image/png. */
+void office_preview_form(OfficeReq *rq, OfficeResp *rs);
 
 #endif

@@ -35,6 +35,13 @@ void office_publish_fields(OfficeResp *rs, json_t *fields);
  * for a problem of the whole. Returns the number of problems (pure: the
  * form handlers call it, tests/fuzz/fuzz_office.c fuzzes it). */
 int office_publish_check(OstoreList l, json_t *item, json_t *fields);
+/* A notice or event form (`b`, as POSTed to create it; status, version
+ * and the other API keys ignored) read and checked exactly as saving it
+ * would, without storing anything: *item gets the content item (pictures
+ * filled in, an id made when none) and true is returned; else false with
+ * 422 (fields) or 503 written into rs. The caller frees *item. */
+bool office_publish_read(OfficeReq *rq, OfficeResp *rs, const OstoreCommunity *com,
+                         OstoreList l, json_t *b, bool manager, json_t **item);
 /* Unix seconds as "YYYY-MM-DDTHH:MM:SSZ" (0 gives ""). */
 void office_publish_iso(int64_t t, char out[32]);
 

@@ -19,9 +19,11 @@
 #include "office.h"
 
 /* The Content-Security-Policy of every console answer: scripts, styles,
- * fonts, images and API calls from this office only; no inline script, no
- * eval, no plugins, never inside a frame. */
-#define OFFICE_STATIC_CSP "default-src 'self'; object-src 'none'; base-uri 'none'; " \
+ * fonts, images and API calls from this office only (and blob: images:
+ * the previews of an unsaved notice, fetched by the page itself); no
+ * inline script, no eval, no plugins, never inside a frame. */
+#define OFFICE_STATIC_CSP "default-src 'self'; img-src 'self' blob:; object-src 'none'; " \
+                          "base-uri 'none'; " \
                           "form-action 'self'; frame-ancestors 'none'"
 
 /* The console directory: conf->console_dir when set; else the first of

@@ -10,7 +10,8 @@
  * notice naming the picture by hash gets its url and size filled in and
  * carries it into the kiosks' feed, another community cannot use it, and
  * the purge of pictures no item names. Also migration 9 on a database
- * left at 8. */
+ * left at 8, and the hourly limit of previews (the kiosk program drawn per
+ * staff user, saved and unsaved forms alike). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -33,6 +34,7 @@
 #define PW "images-password-1"
 #define UPLOAD "/api/office/communities/cuihu/images"
 #define LIMIT 30   /* uploads per user and hour here */
+#define PREVIEWS 6 /* previews per user and hour here */
 
 static StaffSrv srv;
 static StaffSession root, wang, li, zhao, chen;
@@ -47,6 +49,7 @@ static void conf_extra(OfficeConf *c)
     if (testdb_fresh(path, spec, sizeof spec) == 0)
         snprintf(c->database, sizeof c->database, "%s", spec);
     c->image_uploads_per_hour = LIMIT;
+    c->previews_per_hour = PREVIEWS;
 }
 
 static int setup(void **state)
@@ -378,6 +381,46 @@ static void test_hourly_limit(void **state)
     free(png);
 }
 
+/* Previews per user and hour, the saved and the unsaved form's counted
+ * together. The test program has no kiosk program beside it, so each
+ * counted preview answers 501 no_renderer (test_office_publish draws them). */
+static void test_preview_hourly_limit(void **state)
+{
+    (void)state;
+    const char *saved = "/api/office/communities/cuihu/preview?notice=pv-1";
+    const char *form = "/api/office/communities/cuihu/preview?orientation=portrait";
+    const char *body = "{\"notice\":{\"category\":\"notice\",\"title\":{\"zh\":\"停水\"},"
+        "\"body\":{\"zh\":\"周五停水。\"},\"publish_at\":\"2026-11-30T08:00:00+08:00\","
+        "\"expire_at\":\"2027-01-31T00:00:00+08:00\"}}";
+    assert_int_equal(staffsrv_req(&srv, "POST", "/api/office/communities/cuihu/notices", &chen,
+                                  NULL, NULL, "{\"id\":\"pv-1\",\"category\":\"notice\","
+                                  "\"title\":{\"zh\":\"停水\"},\"body\":{\"zh\":\"x\"},"
+                                  "\"publish_at\":\"2026-11-30T08:00:00+08:00\","
+                                  "\"expire_at\":\"2027-01-31T00:00:00+08:00\"}", NULL), 201);
+    for (int i = 0; i < PREVIEWS; i++) {
+        StaffResp r;
+        long st = i % 2 ? staffsrv_req(&srv, "GET", saved, &chen, NULL, NULL, NULL, &r)
+                        : staffsrv_req(&srv, "POST", form, &chen, NULL, NULL, body, &r);
+        if (st != 501 || strcmp(staffsrv_code(&r), "no_renderer") != 0)
+            fail_msg("preview %d: %ld %s", i, st, r.body ? r.body : "");
+        staffsrv_resp_free(&r);
+    }
+    StaffResp r;
+    assert_int_equal(staffsrv_req(&srv, "POST", form, &chen, NULL, NULL, body, &r), 429);
+    assert_string_equal(staffsrv_code(&r), "rate_limited");
+    assert_true(atoi(r.retry_after) > 0);
+    staffsrv_resp_free(&r);
+    assert_int_equal(staffsrv_req(&srv, "GET", saved, &chen, NULL, NULL, NULL, &r), 429);
+    assert_string_equal(staffsrv_code(&r), "rate_limited");
+    staffsrv_resp_free(&r);
+    /* Another user is not held back; the next hour chen may again. */
+    assert_int_equal(staffsrv_req(&srv, "POST", form, &li, NULL, NULL, body, NULL), 501);
+    atomic_fetch_add(&srv.now, 3600);   /* sessions idle out in 30 minutes: sign in again */
+    assert_int_equal(staffsrv_login(&srv, "chen", PW, &chen), 200);
+    assert_int_equal(staffsrv_login(&srv, "li", PW, &li), 200);
+    assert_int_equal(staffsrv_req(&srv, "POST", form, &chen, NULL, NULL, body, NULL), 501);
+}
+
 static void test_purge_unused(void **state)
 {
     (void)state;
@@ -454,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_upload_refusals),
         cmocka_unit_test(test_upload_serve_publish),
         cmocka_unit_test(test_hourly_limit),
+        cmocka_unit_test(test_preview_hourly_limit),
         cmocka_unit_test(test_purge_unused),
     };
     return rc | cmocka_run_group_tests(tests, setup, teardown);

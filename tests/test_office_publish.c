@@ -8,7 +8,7 @@
  * statutory postings with their minimum period and next due date, channel
  * codes' days left, monthly statistics checked against hand-made data
  * (JSON and CSV with BOM), a draft drawn by the kiosk's own renderer
- * (preview), and a real kiosk synced against the office showing a notice
+ * (preview) and a form not saved yet drawn without storing anything, and a real kiosk synced against the office showing a notice
  * published through the API. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -870,6 +870,111 @@ static void test_preview_drawn_by_the_kiosk(void **state)
                 404, "not_found");
 }
 
+/* How many notices the community has (any status), and the newest audit id. */
+static size_t notice_count(void)
+{
+    Resp r;
+    expect("GET", NOTICES, NULL, &manager, 200, &r);
+    size_t n = json_array_size(json_object_get(r.json, "items"));
+    resp_free(&r);
+    return n;
+}
+
+static json_int_t last_audit(void)
+{
+    Resp r;
+    expect("GET", "/api/office/audit?limit=1", NULL, &admin, 200, &r);
+    json_int_t id = jint(json_array_get(json_object_get(r.json, "items"), 0), "id");
+    resp_free(&r);
+    return id;
+}
+
+#define PREVIEW "/api/office/communities/cuihu/preview"
+#define FORM(title) "{\"notice\":{\"category\":\"safety\",\"urgent\":true," \
+    "\"title\":{\"zh\":\"" title "\",\"en\":\"Water off on Friday\"}," \
+    "\"body\":{\"zh\":\"周五9:00至12:00停水，请提前储水。\"}," \
+    "\"publish_at\":\"2026-11-30T08:00:00+08:00\",\"expire_at\":\"2027-01-31T00:00:00+08:00\"}}"
+
+/* A form not saved yet is drawn as it is, and nothing is stored. */
+static void test_preview_of_an_unsaved_form(void **state)
+{
+    (void)state;
+    size_t before = notice_count();
+    json_int_t audit = last_audit();
+    char etag[128], etag2[128], *doc;
+    feed(token_cuihu, etag, sizeof etag, &doc);
+    free(doc);
+    Resp r;
+    unsigned w, h;
+    /* A clerk may preview; portrait Chinese, landscape English. */
+    expect("POST", PREVIEW "?orientation=portrait", FORM("周五停水"), &clerk, 200, &r);
+    assert_string_equal(r.ctype, "image/png");
+    png_size(&r, &w, &h);
+    assert_int_equal(w, 1080);
+    assert_int_equal(h, 1920);
+    resp_free(&r);
+    expect("POST", PREVIEW "?orientation=landscape&lang=en", FORM("周五停水"), &manager, 200, &r);
+    png_size(&r, &w, &h);
+    assert_int_equal(w, 1920);
+    assert_int_equal(h, 1080);
+    resp_free(&r);
+    /* The unsaved edit of a saved notice: its id, the saved copy untouched. */
+    expect("POST", NOTICES, NOTICE("pv-saved", "电梯维修"), &clerk, 201, &r);
+    resp_free(&r);
+    before++;
+    audit = last_audit();
+    expect("POST", PREVIEW, "{\"notice\":{\"id\":\"pv-saved\",\"category\":\"repairs\","
+           "\"title\":{\"zh\":\"电梯维修改期\"},\"body\":{\"zh\":\"改到下周。\"},"
+           "\"publish_at\":\"2026-11-30T08:00:00+08:00\",\"expire_at\":\"2027-01-31T00:00:00+08:00\","
+           "\"status\":\"published\",\"version\":1}}", &clerk, 200, &r);
+    resp_free(&r);
+    expect("GET", NOTICES "/pv-saved", NULL, &clerk, 200, &r);
+    assert_string_equal(jstr(json_object_get(r.json, "title"), "zh"), "电梯维修");
+    assert_string_equal(jstr(r.json, "status"), "draft");
+    assert_int_equal(jint(r.json, "version"), 1);
+    resp_free(&r);
+
+    /* Checked as saving it would be: the field named, nothing drawn. */
+    expect("POST", PREVIEW, "{\"notice\":{\"category\":\"safety\",\"title\":{\"en\":\"x\"},"
+           "\"body\":{\"zh\":\"正文\"},\"publish_at\":\"2026-11-30T08:00:00+08:00\","
+           "\"expire_at\":\"2026-11-29T08:00:00+08:00\"}}", &clerk, 422, &r);
+    json_t *fields = json_object_get(json_object_get(r.json, "error"), "fields");
+    assert_non_null(json_object_get(fields, "title.zh"));
+    assert_non_null(json_object_get(fields, "expire_at"));
+    resp_free(&r);
+    expect_code("POST", PREVIEW, "{\"notice\":{\"title\":{\"zh\":\"有图\"},\"category\":\"notice\","
+                "\"body\":{\"zh\":\"x\"},\"publish_at\":\"2026-11-30T08:00:00+08:00\","
+                "\"expire_at\":\"2027-01-31T00:00:00+08:00\",\"images\":[{\"sha256\":"
+                "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}]}}", &clerk, 422,
+                "invalid_field");
+    expect_code("POST", PREVIEW, "{}", &clerk, 422, "invalid_field");
+    expect_code("POST", PREVIEW, "{\"notice\":{},\"event\":{}}", &clerk, 422, "invalid_field");
+    expect_code("POST", PREVIEW, "{\"notice\":\"pv-saved\"}", &clerk, 422, "invalid_field");
+    expect_code("POST", PREVIEW "?orientation=sideways", FORM("停水"), &clerk, 422,
+                "invalid_field");
+    expect_code("POST", PREVIEW "?lang=fr", FORM("停水"), &clerk, 422, "invalid_field");
+    expect_code("POST", PREVIEW, "[1]", &clerk, 400, "bad_json");
+    /* Who may: a session, its CSRF token, a community of theirs. */
+    expect_code("POST", PREVIEW, FORM("停水"), NULL, 401, "unauthorized");
+    Sess no_csrf = clerk;
+    no_csrf.csrf[0] = '\0';
+    expect_code("POST", PREVIEW, FORM("停水"), &no_csrf, 403, "csrf");
+    snprintf(no_csrf.csrf, sizeof no_csrf.csrf, "%s", manager.csrf);   /* another session's */
+    expect_code("POST", PREVIEW, FORM("停水"), &no_csrf, 403, "csrf");
+    expect_code("POST", "/api/office/communities/other/preview", FORM("停水"), &clerk, 404,
+                "not_found");
+    expect_code("POST", "/api/office/communities/nowhere/preview", FORM("停水"), &clerk, 404,
+                "not_found");
+
+    /* Nothing was stored: no notice, no audit row, the kiosks' feed as it was. */
+    assert_int_equal(notice_count(), before);
+    assert_int_equal(last_audit(), audit);
+    feed(token_cuihu, etag2, sizeof etag2, &doc);
+    assert_string_equal(etag2, etag);
+    assert_null(strstr(doc, "周五停水"));
+    free(doc);
+}
+
 /* ---- a real kiosk synced against the office ---- */
 
 static void test_real_kiosk_shows_a_published_notice(void **state)
@@ -925,6 +1030,7 @@ int main(void)
         cmocka_unit_test(test_stats_against_hand_made_figures),
         cmocka_unit_test(test_postings_and_channel_codes),
         cmocka_unit_test(test_preview_drawn_by_the_kiosk),
+        cmocka_unit_test(test_preview_of_an_unsaved_form),
         cmocka_unit_test(test_real_kiosk_shows_a_published_notice),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

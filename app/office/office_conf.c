@@ -33,6 +33,7 @@ void office_conf_defaults(OfficeConf *c)
     c->reply_per_hour = 30;
     c->retention_days = 180;
     c->image_uploads_per_hour = 120;
+    c->previews_per_hour = 240;
     c->image_unused_days = 30;
 }
 
@@ -145,6 +146,7 @@ static int office_conf_apply(OfficeConf *c, const char *section, const char *nam
         {"retention", "retention_days", 0, 36500, offsetof(OfficeConf, retention_days)},
         {"staff", "image_uploads_per_hour", 1, 100000,
          offsetof(OfficeConf, image_uploads_per_hour)},
+        {"staff", "previews_per_hour", 1, 100000, offsetof(OfficeConf, previews_per_hour)},
         {"retention", "image_unused_days", 0, 36500, offsetof(OfficeConf, image_unused_days)},
     };
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)

@@ -394,6 +394,20 @@ static bool pub_form(OfficeReq *rq, OfficeResp *rs, const OstoreCommunity *com, 
     return true;
 }
 
+bool office_publish_read(OfficeReq *rq, OfficeResp *rs, const OstoreCommunity *com,
+                         OstoreList l, json_t *b, bool manager, json_t **item)
+{
+    json_t *form = json_copy(b);
+    json_object_del(form, "status");   /* a preview saves nothing, in no status */
+    PubForm f;
+    bool ok = form && pub_form(rq, rs, com, l, form, manager, NULL, &f);
+    json_decref(form);
+    *item = ok ? f.item : NULL;
+    if (!form)
+        office_resp_error(rs, 503, "unavailable", "out of memory");
+    return ok;
+}
+
 /* ---- answers ---- */
 
 /* The API's view of a stored item: the content item and its state. */

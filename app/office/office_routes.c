@@ -63,6 +63,7 @@ const OfficeRoute office_routes[] = {
      office_posting_set_rules},
     {"GET",  "/api/office/communities/{slug}/postings-due", OFFICE_STAFF, 1, office_posting_due},
     {"GET",  "/api/office/communities/{slug}/preview", OFFICE_STAFF, 1, office_preview},
+    {"POST", "/api/office/communities/{slug}/preview", OFFICE_STAFF, 0, office_preview_form},
     {"GET",  "/api/office/communities/{slug}/stats", OFFICE_STAFF, 1, office_stats_json},
     {"GET",  "/api/office/communities/{slug}/stats.csv", OFFICE_STAFF, 1, office_stats_csv},
     /* the staff console's static files (office_static.h) */

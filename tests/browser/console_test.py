@@ -732,6 +732,50 @@ class Suite:
         c.d.execute_script("document.querySelector('.preview').scrollIntoView();")
         c.shot("notice-preview", "desktop", full=True)
 
+    # -- the preview of a notice not saved yet: typed, drawn, nothing stored --
+    def case_notice_preview_unsaved(self):
+        c = self.c
+        api = Api(self.office.url).login("li")
+        st, before = api.call("GET", "/api/office/communities/cuihu/notices")
+        check(st == 200, "the notices: %s" % st)
+        c.signed_in("li")
+        c.page("#/notices/new", "form.item-form")
+        c.fill("title.zh", "五号楼周五停水")
+        c.fill("title.en", "Block 5: water off on Friday")
+        c.fill("body.zh", "周五9:00至12:00更换水管，请提前储水。")
+        c.click("section.preview button")
+        imgs = c.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".preview-grid img")) == 4 and
+                      d.find_elements(By.CSS_SELECTOR, ".preview-grid img"), "four previews")
+        sizes = c.wait(lambda d: d.execute_script(
+            "var s = []; var all = document.querySelectorAll('.preview-grid img');"
+            "for (var i = 0; i < all.length; i++) { if (!all[i].complete || !all[i].naturalWidth) return false;"
+            " s.push([all[i].naturalWidth, all[i].naturalHeight]); } return s;"), "the previews drawn")
+        check(len(imgs) == 4 and sorted(sizes) == [[1080, 1920], [1080, 1920], [1920, 1080], [1920, 1080]],
+              "two landscape and two portrait previews: %s" % sizes)
+        check(all(i.get_attribute("src").startswith("blob:") for i in imgs), "pictures of the page's own")
+        c.shows("仍需保存", "section.preview")
+        # Nothing was stored: the same notices, none with the typed title.
+        st, after = api.call("GET", "/api/office/communities/cuihu/notices")
+        check(st == 200 and len(after["items"]) == len(before["items"]) and
+              "五号楼周五停水" not in json.dumps(after, ensure_ascii=False),
+              "nothing stored: %d -> %d" % (len(before["items"]), len(after["items"])))
+        check(c.el("input[name='title.zh']").get_attribute("value") == "五号楼周五停水", "the form kept")
+        c.d.execute_script("document.querySelector('.preview').scrollIntoView();")
+        c.shot("notice-preview-unsaved", "desktop", full=True)
+        c.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True})
+        try:
+            bad = c.d.execute_script(SMALL_TARGETS_JS)
+            check(not bad, "touch targets under 44 px on the phone: %s" % bad)
+        finally:
+            c.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        c.shot("notice-preview-unsaved", "phone", full=True)
+        # A form that would not save is not drawn: the field is marked.
+        c.fill("title.zh", "")
+        c.click("section.preview button")
+        c.shows("再生成预览", "section.preview")
+        check(c.field_error("title.zh"), "the title's error beside it")
+
     # -- pictures (issue 16): picked, dropped, refused, published, served --
     def case_notice_with_pictures(self):
         c = self.c
@@ -1334,6 +1378,7 @@ CASES = [
     "clerk_notice_approved_reaches_the_kiosk",
     "stale_notice_form",
     "notice_preview",
+    "notice_preview_unsaved",
     "notice_with_pictures",
     "events_editor",
     "channels_editor",
@@ -1379,6 +1424,8 @@ DOC_SHOTS = {
     "office-kiosks-enrol.png": "office-kiosks-enrol-desktop.png",
     "office-suggestion-contact.png": "office-suggestion-contact-desktop.png",
     "office-notice-preview.png": "office-notice-preview-desktop.png",
+    "office-notice-preview-unsaved.png": "office-notice-preview-unsaved-desktop.png",
+    "office-notice-preview-unsaved-phone.png": "office-notice-preview-unsaved-phone.png",
     "office-stats.png": "office-stats-desktop.png",
     "office-users.png": "office-users-desktop.png",
     "office-communities.png": "office-communities-desktop.png",

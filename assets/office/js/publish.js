@@ -182,10 +182,8 @@
     form.appendChild(buttons);
     if (!manager) form.appendChild(h('p', {class: 'muted small', text: t('pub.clerk_note')}));
     var busy = false;
-    form.addEventListener('submit', function (ev) {
-      ev.preventDefault();
-      if (busy) return;   /* the first click is still on its way */
-      var status = (ev.submitter && ev.submitter.value) || 'draft';
+    /* The item as the form holds it now, or null with the errors shown beside the fields. */
+    function current() {
       LK.clearErrors(form);
       var r = readForm(kind, form);
       if (kind === 'board' && isNew) {
@@ -209,8 +207,31 @@
         LK.formError(form, t('v.fix_below', {n: names.length}));
         var first = form.querySelector('.has-error input, .has-error textarea, .has-error select');
         if (first) first.focus();
-        return;
+        return null;
       }
+      return r.item;
+    }
+    /* The server's field errors beside the fields (saving or previewing). */
+    function serverErrors(e) {
+      var unplaced = [];
+      Object.keys(e.fields).forEach(function (k) {
+        /* A posting's minimum period (office_posting.c), in the console's words. */
+        var short = k === 'expire_at' && /at least (\d+) days \(this one: (-?\d+)\)/.exec(e.fields[k]);
+        if (short) e.fields[k] = t('v.posting_days', {min: short[1], got: short[2]});
+        /* images[N].x: beside the pictures, naming the picture */
+        var placed = LK.fieldError(form, k, e.fields[k]) ||
+          (/^images\b/.test(k) && LK.fieldError(form, 'images', LK.t('pic.field', {n: (parseInt((k.match(/\[(\d+)\]/) || [0, 0])[1], 10) + 1)}) + e.fields[k]));
+        if (!placed) unplaced.push(e.fields[k]);
+      });
+      LK.formError(form, unplaced.length ? unplaced.join(' ') : t('v.fix_below', {n: Object.keys(e.fields).length}));
+    }
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      if (busy) return;   /* the first click is still on its way */
+      var status = (ev.submitter && ev.submitter.value) || 'draft';
+      var item = current();
+      if (!item) return;
+      var r = {item: item};
       r.item.status = status;
       if (!isNew) r.item.version = it.version;
       busy = true;
@@ -224,48 +245,78 @@
         busy = false;
         form.querySelectorAll('button').forEach(function (b) { b.disabled = false; });
         if (e.status === 409) { LK.formError(form, t('err.stale_form')); return; }
-        if (e.fields) {
-          var unplaced = [];
-          Object.keys(e.fields).forEach(function (k) {
-            /* A posting's minimum period (office_posting.c), in the console's words. */
-            var short = k === 'expire_at' && /at least (\d+) days \(this one: (-?\d+)\)/.exec(e.fields[k]);
-            if (short) e.fields[k] = t('v.posting_days', {min: short[1], got: short[2]});
-            /* images[N].x: beside the pictures, naming the picture */
-            var placed = LK.fieldError(form, k, e.fields[k]) ||
-              (/^images\b/.test(k) && LK.fieldError(form, 'images', LK.t('pic.field', {n: (parseInt((k.match(/\[(\d+)\]/) || [0, 0])[1], 10) + 1)}) + e.fields[k]));
-            if (!placed) unplaced.push(e.fields[k]);
-          });
-          LK.formError(form, unplaced.length ? unplaced.join(' ') : t('v.fix_below', {n: Object.keys(e.fields).length}));
-          return;
-        }
+        if (e.fields) { serverErrors(e); return; }
         LK.formError(form, LK.errText(e));
       });
     });
     main.appendChild(h('a', {href: '#/' + kind, class: 'back', text: '← ' + t('nav.' + kind)}));
     main.appendChild(form);
-    if (kind === 'notices' && !isNew) main.appendChild(previewBox(it));
+    if (kind === 'notices') main.appendChild(previewBox(current, serverErrors));
     var first = form.querySelector(isNew ? 'input[name="' + (SPECS[kind][0].type.indexOf('bi') === 0 ? SPECS[kind][0].name + '.zh' : SPECS[kind][0].name) + '"]' : 'h1');
     if (first && isNew) first.focus();
   }
 
-  /* The kiosk's own rendering of a notice, when the office offers it. */
-  function previewBox(it) {
+  /* One preview of a notice as the form holds it (nothing is saved): a
+   * PNG the kiosk's own renderer drew, as a blob URL, or LK.ApiError. */
+  function previewPicture(item, o, l) {
+    var headers = {'Content-Type': 'application/json', 'Accept': 'image/png'};
+    if (LK.csrf) headers['X-CSRF-Token'] = LK.csrf;
+    LK.activity();
+    return fetch(base('preview') + LK.qs({orientation: o, lang: l}), {method: 'POST', headers: headers,
+      credentials: 'same-origin', cache: 'no-store', body: JSON.stringify({notice: item})}).then(function (r) {
+      if (r.ok) return r.blob().then(function (b) { return URL.createObjectURL(b); });
+      return r.text().then(function (text) {
+        var e = {};
+        try { e = (JSON.parse(text) || {}).error || {}; } catch (x) { e = {}; }
+        if (r.status === 401 && LK.app) LK.app.sessionEnded('expired');
+        throw new LK.ApiError(r.status, e.code || 'http_' + r.status, e.message || r.statusText, e.fields,
+          parseInt(r.headers.get('Retry-After') || '0', 10));
+      });
+    }, function () { throw new LK.ApiError(0, 'network', t('err.network')); });
+  }
+
+  /* The kiosk's own rendering of the notice being written, four ways,
+   * from what the form holds now (saved or not). */
+  function previewBox(current, serverErrors) {
+    var grid = null, urls = [];
     var box = h('section', {class: 'card preview', 'aria-labelledby': 'pv-title'},
-      h('h2', {id: 'pv-title', text: t('pub.preview')}));
+      h('h2', {id: 'pv-title', text: t('pub.preview')}),
+      h('p', {class: 'muted', text: t('pub.preview_lead')}));
+    var status = h('p', {class: 'muted', role: 'status'});
     var go = h('button', {type: 'button', class: 'btn-ghost', text: t('pub.preview_show'), onclick: function () {
-      go.remove();
-      var grid = h('div', {class: 'preview-grid'});
+      var item = current();
+      if (!item) { status.textContent = t('pub.preview_fix'); return; }
+      go.disabled = true;
+      status.textContent = t('pub.preview_busy');
+      urls.forEach(function (u) { URL.revokeObjectURL(u); });
+      urls = [];
+      if (grid) grid.remove();
+      grid = h('div', {class: 'preview-grid', 'aria-busy': 'true'});
       box.appendChild(grid);
-      [['landscape', 'zh'], ['landscape', 'en'], ['portrait', 'zh'], ['portrait', 'en']].forEach(function (p) {
-        var img = h('img', {alt: t('pub.preview_alt', {o: t('pv.' + p[0]), l: t('lang.' + p[1])}), class: 'pv-' + p[0],
-          src: '/api/office/communities/' + encodeURIComponent(LK.state.community) + '/preview' +
-            LK.qs({notice: it.id, orientation: p[0], lang: p[1]})});
-        var fig = h('figure', null, img, h('figcaption', {text: t('pv.' + p[0]) + ' · ' + t('lang.' + p[1])}));
-        img.addEventListener('error', function () { LK.clear(fig).appendChild(h('p', {class: 'muted', text: t('pub.preview_none')})); });
+      var failed = null;
+      var all = [['landscape', 'zh'], ['landscape', 'en'], ['portrait', 'zh'], ['portrait', 'en']].map(function (p) {
+        var fig = h('figure', null, h('figcaption', {text: t('pv.' + p[0]) + ' · ' + t('lang.' + p[1])}));
         grid.appendChild(fig);
+        return previewPicture(item, p[0], p[1]).then(function (url) {
+          urls.push(url);
+          fig.insertBefore(h('img', {alt: t('pub.preview_alt', {o: t('pv.' + p[0]), l: t('lang.' + p[1])}),
+            class: 'pv-' + p[0], src: url}), fig.firstChild);
+        }, function (e) {
+          failed = failed || e;
+          fig.insertBefore(h('p', {class: 'muted', text: t('pub.preview_none')}), fig.firstChild);
+        });
+      });
+      Promise.all(all).then(function () {
+        go.disabled = false;
+        go.textContent = t('pub.preview_again');
+        grid.removeAttribute('aria-busy');
+        status.textContent = !failed ? t('pub.preview_done') : failed.code === 'rate_limited'
+          ? t('pub.preview_rate', {minutes: Math.max(1, Math.ceil((failed.retryAfter || 60) / 60))}) : LK.errText(failed);
+        if (failed && failed.fields) { grid.remove(); grid = null; serverErrors(failed); }
       });
     }});
-    box.appendChild(go);
+    box.appendChild(h('div', {class: 'form-actions'}, go));
+    box.appendChild(status);
     return box;
   }
 

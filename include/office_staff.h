@@ -136,7 +136,6 @@ void office_staff_user_add(OfficeReq *rq, OfficeResp *rs);    /* POST /api/offic
 /* POST /api/office/communities {"slug","name_zh","name_en"?}: 201, 409 when
  * the slug is taken, 422 with the fields at fault. */
 void office_staff_community_add(OfficeReq *rq, OfficeResp *rs);
-void office_staff_user_disable(OfficeReq *rq, OfficeResp *rs);/* POST .../users/{name}/disable */
 void office_staff_audit_list(OfficeReq *rq, OfficeResp *rs);  /* GET /api/office/audit */
 
 #endif

@@ -47,7 +47,7 @@ typedef enum {
 } OstoreResult;
 
 /* The schema version this program writes (migrations 1..OSTORE_SCHEMA). */
-#define OSTORE_SCHEMA 11
+#define OSTORE_SCHEMA 12
 
 #define OSTORE_HASH_HEX 65   /* 64 hex digits of a SHA-256 and a NUL */
 
@@ -578,6 +578,7 @@ typedef struct {
     char pwhash[128];           /* crypto_pwhash_str string */
     int64_t created_at;
     int64_t disabled_at;        /* 0: active */
+    int64_t version;            /* 1 when made, +1 at each change by ostore_user_change */
 } OstoreUser;
 
 /* A new staff user holding `n` communities (ignored for an admin).
@@ -594,11 +595,41 @@ OstoreResult ostore_user_communities(Ostore *s, int64_t user_id, int64_t *ids, i
 /* Whether an active user holds the community (admins hold every one). */
 OstoreResult ostore_user_holds(Ostore *s, int64_t user_id, int64_t community_id, bool *holds);
 /* Disable a user and end their sessions. OSTORE_NOTFOUND when unknown or
- * disabled already. */
+ * disabled already; OSTORE_CONFLICT when it is the last active
+ * administrator (as ostore_user_change). */
 OstoreResult ostore_user_disable(Ostore *s, int64_t user_id, int64_t now);
 /* Replace a user's password hash (a sign-in storing a cheaper one).
  * OSTORE_NOTFOUND when no such user. */
 OstoreResult ostore_user_set_pwhash(Ostore *s, int64_t user_id, const char *pwhash);
+
+/* What an administrator changes of a user (ostore_user_change); each part
+ * optional. */
+typedef struct {
+    const char *role;               /* a new role, or NULL */
+    const int64_t *communities;     /* with set_communities: the communities held */
+    int n_communities;              /* (none kept for an admin) */
+    bool set_communities;
+    int enable;                     /* 1: enable, -1: disable, 0: neither */
+    const char *pwhash;             /* a new password hash, or NULL */
+    int64_t keep_session;           /* with pwhash: a session not ended (the admin's own) */
+} OstoreUserChange;
+
+/* Why ostore_user_change refused with OSTORE_CONFLICT. */
+typedef enum {
+    OSTORE_USER_STALE = 1,          /* `version` is not the user's version */
+    OSTORE_USER_LAST_ADMIN,         /* no active administrator would be left */
+} OstoreUserRefusal;
+
+/* Apply `c` to user `user_id` if its version is `version` (0: any), and
+ * count one more version, in one transaction. Disabling or a new password
+ * ends the user's sessions (but keep_session). Demoting or disabling the
+ * last active administrator is refused even against a concurrent change
+ * (the active administrators' rows are locked first). OSTORE_NOTFOUND for
+ * an unknown user, OSTORE_CONFLICT with *why, else OSTORE_OK and
+ * *new_version (either may be NULL). Nothing changes unless OSTORE_OK. */
+OstoreResult ostore_user_change(Ostore *s, int64_t user_id, int64_t version,
+                                const OstoreUserChange *c, int64_t now, int64_t *new_version,
+                                OstoreUserRefusal *why);
 
 typedef struct {
     int64_t id, user_id, created_at, last_seen_at, expires_at;

@@ -6,7 +6,10 @@
  * user, idle and absolute expiry, logout and logout-all, the roles
  * (clerk, manager, admin) and other communities' items (404), SQL
  * metacharacters and invalid UTF-8, the audit log, communities added by
- * an administrator (and every refusal of it). */
+ * an administrator (and every refusal of it), an administrator's changes
+ * to accounts (role and communities, disable, enable, a new password;
+ * every refusal changes nothing; never the last administrator, even when
+ * two administrators demote each other at once). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -18,6 +21,8 @@
 #include <sodium.h>
 #include "office_secret.h"
 #include "officesrv.h"
+#include "ostore_priv.h"
+#include <pthread.h>
 #include "proc.h"
 #include "staffsrv.h"
 #include "tmpdir.h"
@@ -621,6 +626,346 @@ static void test_communities_by_admin(void **state)
     assert_int_equal(communities(), before + 1);
 }
 
+/* ---- an administrator's changes to accounts ---- */
+
+/* Everything about a user a change could touch, as one string: role,
+ * disabled, version, password hash, communities, sessions. */
+static void user_state(const char *name, char *out, size_t n)
+{
+    OstoreStmt *st = ostore_prep(srv.store,
+        "SELECT u.role, COALESCE(u.disabled_at, 0), u.version, u.pwhash,"
+        " (SELECT COUNT(*) FROM staff_community m WHERE m.user_id = u.id),"
+        " (SELECT COALESCE(SUM(m.community_id), 0) FROM staff_community m WHERE m.user_id = u.id),"
+        " (SELECT COUNT(*) FROM staff_session x WHERE x.user_id = u.id)"
+        " FROM staff_user u WHERE u.name = ?", "t", name);
+    assert_non_null(st);
+    assert_int_equal(ostore_step(st), OSTORE_STEP_ROW);
+    char role[16], hash[128];
+    ostore_col(st, 0, role, sizeof role);
+    ostore_col(st, 3, hash, sizeof hash);
+    snprintf(out, n, "%s|%lld|%lld|%s|%lld:%lld|%lld", role, (long long)ostore_col_int(st, 1),
+             (long long)ostore_col_int(st, 2), hash, (long long)ostore_col_int(st, 4),
+             (long long)ostore_col_int(st, 5), (long long)ostore_col_int(st, 6));
+    ostore_finish(st);
+}
+
+static int64_t audit_rows(void)
+{
+    OstoreStmt *st = ostore_prep(srv.store, "SELECT COUNT(*) FROM audit", "");
+    assert_non_null(st);
+    assert_int_equal(ostore_step(st), OSTORE_STEP_ROW);
+    int64_t n = ostore_col_int(st, 0);
+    ostore_finish(st);
+    return n;
+}
+
+/* A request that must be refused with status and code, and change nothing
+ * of any user, nor write an audit row. */
+static void refused(const char *method, const char *path, const StaffSession *ses,
+                    const char *csrf, const char *body, long status, const char *code)
+{
+    static const char *const users[] = {"root", "wang", "li", "zhao"};
+    char before[4][400], after[400];
+    for (int i = 0; i < 4; i++)
+        user_state(users[i], before[i], sizeof before[i]);
+    int64_t audit = audit_rows();
+    expect(method, path, ses, csrf, NULL, body, status, code);
+    for (int i = 0; i < 4; i++) {
+        user_state(users[i], after, sizeof after);
+        if (strcmp(before[i], after) != 0)
+            fail_msg("%s %s %s changed %s: %s -> %s", method, path, body ? body : "", users[i],
+                     before[i], after);
+    }
+    assert_int_equal(audit_rows(), audit);
+}
+
+/* The field a 422 names. */
+static void refused_field(const char *method, const char *path, const StaffSession *a,
+                          const char *body, const char *field)
+{
+    StaffResp r;
+    long st = staffsrv_req(&srv, method, path, a, NULL, NULL, body, &r);
+    json_t *f = json_object_get(json_object_get(json_object_get(r.json, "error"), "fields"),
+                                field);
+    if (st != 422 || !json_is_string(f))
+        fail_msg("%s: expected 422 naming %s, got %ld %s", body, field, st, r.body ? r.body : "");
+    staffsrv_resp_free(&r);
+    refused(method, path, a, NULL, body, 422, "invalid_field");
+}
+
+static json_t *get_user(const StaffSession *a, const char *name)
+{
+    char path[100];
+    snprintf(path, sizeof path, "/api/office/users/%s", name);
+    StaffResp r;
+    assert_int_equal(staffsrv_req(&srv, "GET", path, a, NULL, NULL, NULL, &r), 200);
+    json_t *u = json_incref(r.json);
+    staffsrv_resp_free(&r);
+    return u;
+}
+
+static const char *last_audit_action(const StaffSession *a, char *target, size_t n)
+{
+    static char action[64];
+    StaffResp r;
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/audit?limit=1", a, NULL, NULL, NULL,
+                                  &r), 200);
+    json_t *e = json_array_get(json_object_get(r.json, "items"), 0);
+    snprintf(action, sizeof action, "%s", json_string_value(json_object_get(e, "action")));
+    snprintf(target, n, "%s", json_string_value(json_object_get(e, "target")));
+    staffsrv_resp_free(&r);
+    return action;
+}
+
+#define LI "/api/office/users/li"
+#define TO_MANAGER(v) "{\"role\":\"manager\",\"communities\":[\"cuihu\",\"other\"],\"version\":" #v "}"
+
+static void test_users_refusals_change_nothing(void **state)
+{
+    (void)state;
+    StaffSession a = login("root"), w = login("wang"), l = login("li");
+    json_t *u = get_user(&a, "li");
+    assert_string_equal(json_string_value(json_object_get(u, "role")), "clerk");
+    assert_int_equal(json_integer_value(json_object_get(u, "version")), 1);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(u, "communities"), 0)),
+                        "cuihu");
+    json_decref(u);
+    static const char *const changes[][2] = {
+        {"PUT", LI}, {"POST", LI "/disable"}, {"POST", LI "/enable"}, {"POST", LI "/password"},
+    };
+    const char *body = "{\"role\":\"manager\",\"communities\":[\"cuihu\"],"
+                       "\"password\":\"a-new-password-1\",\"version\":1}";
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+        const char *m = changes[i][0], *p = changes[i][1];
+        refused(m, p, &w, NULL, body, 403, "forbidden");       /* a manager */
+        refused(m, p, &l, NULL, body, 403, "forbidden");       /* a clerk, even of themself */
+        refused(m, p, NULL, "", body, 401, "unauthorized");   /* no session */
+        refused(m, p, &a, "", body, 403, "csrf");             /* no CSRF token */
+        refused(m, p, &a, w.csrf, body, 403, "csrf");         /* another session's */
+        char nobody[80];
+        snprintf(nobody, sizeof nobody, "/api/office/users/nobody%s", p + strlen(LI));
+        refused(m, nobody, &a, NULL, body, 404, "not_found");
+        refused(m, p, &a, NULL, "[1]", 400, "bad_json");
+    }
+    expect("GET", LI, &w, NULL, NULL, NULL, 403, "forbidden");
+    expect("GET", LI, NULL, NULL, NULL, NULL, 401, "unauthorized");
+    expect("GET", "/api/office/users/nobody", &a, NULL, NULL, NULL, 404, "not_found");
+    /* Bad forms: the field named. */
+    refused_field("PUT", LI, &a, "{\"role\":\"boss\",\"communities\":[\"cuihu\"],\"version\":1}",
+                  "role");
+    refused_field("PUT", LI, &a, "{\"communities\":[\"cuihu\"],\"version\":1}", "role");
+    refused_field("PUT", LI, &a, "{\"role\":\"clerk\",\"communities\":[\"nowhere\"],"
+                  "\"version\":1}", "communities");
+    refused_field("PUT", LI, &a, "{\"role\":\"clerk\",\"communities\":[\"cuihu\",\"x'; DROP"
+                  " TABLE staff_user;--\"],\"version\":1}", "communities");
+    refused_field("PUT", LI, &a, "{\"role\":\"clerk\",\"communities\":[],\"version\":1}",
+                  "communities");
+    refused_field("PUT", LI, &a, "{\"role\":\"clerk\",\"communities\":[7],\"version\":1}",
+                  "communities");
+    refused_field("PUT", LI, &a, "{\"role\":\"clerk\",\"communities\":[\"cuihu\"]}", "version");
+    refused_field("PUT", LI, &a, "{\"role\":\"clerk\",\"communities\":[\"cuihu\"],"
+                  "\"version\":\"1\"}", "version");
+    refused_field("POST", LI "/enable", &a, "{}", "version");
+    refused_field("POST", LI "/password", &a, "{\"password\":\"short\",\"version\":1}",
+                  "password");
+    refused_field("POST", LI "/password", &a, "{\"password\":\"长度不够九个字符\",\"version\":1}",
+                  "password");
+    refused_field("POST", LI "/password", &a, "{\"version\":1}", "password");
+    refused_field("POST", LI "/password", &a, "{\"password\":\"a-new-password-1\"}", "version");
+    /* A stale form: the version read is not the user's now. */
+    refused("PUT", LI, &a, NULL, TO_MANAGER(2), 409, "stale");
+    refused("POST", LI "/password", &a, NULL, "{\"password\":\"a-new-password-1\",\"version\":9}",
+            409, "stale");
+    refused("POST", LI "/disable", &a, NULL, "{\"version\":2}", 409, "stale");
+    /* Oneself: not disabled, not demoted. */
+    refused("POST", "/api/office/users/root/disable", &a, NULL, "{}", 422, "self");
+    refused("PUT", "/api/office/users/root", &a, NULL,
+            "{\"role\":\"manager\",\"communities\":[\"cuihu\"],\"version\":1}", 422, "self");
+    /* Every session is still good. */
+    expect("GET", "/api/office/me", &l, NULL, NULL, NULL, 200, NULL);
+    expect("GET", "/api/office/me", &w, NULL, NULL, NULL, 200, NULL);
+    expect("GET", "/api/office/me", &a, NULL, NULL, NULL, 200, NULL);
+}
+
+static void test_users_changed_by_an_admin(void **state)
+{
+    (void)state;
+    StaffSession a = login("root"), l = login("li");
+    char target[128];
+    /* Role and communities: at once in li's own session. */
+    StaffResp r;
+    assert_int_equal(staffsrv_req(&srv, "PUT", LI, &a, NULL, NULL, TO_MANAGER(1), &r), 200);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "version")), 2);
+    assert_string_equal(json_string_value(json_object_get(r.json, "role")), "manager");
+    assert_int_equal(json_array_size(json_object_get(r.json, "communities")), 2);
+    staffsrv_resp_free(&r);
+    assert_string_equal(last_audit_action(&a, target, sizeof target), "user.update");
+    assert_string_equal(target, "li");
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/me", &l, NULL, NULL, NULL, &r), 200);
+    assert_string_equal(json_string_value(json_object_get(r.json, "role")), "manager");
+    assert_int_equal(json_array_size(json_object_get(r.json, "communities")), 2);
+    staffsrv_resp_free(&r);
+    /* The same form again is stale now. */
+    refused("PUT", LI, &a, NULL, TO_MANAGER(1), 409, "stale");
+    /* Back to a clerk of other only: cuihu's items are gone for li. */
+    expect("PUT", LI, &a, NULL, NULL, "{\"role\":\"clerk\",\"communities\":[\"other\"],"
+           "\"version\":2}", 200, NULL);
+    expect("GET", "/api/office/suggestions?community=cuihu", &l, NULL, NULL, NULL, 404,
+           "not_found");
+    /* Disabled: the session ends, no sign-in; enabled again: the old password works. */
+    expect("POST", LI "/disable", &a, NULL, NULL, "{\"version\":3}", 200, NULL);
+    assert_string_equal(last_audit_action(&a, target, sizeof target), "user.disable");
+    expect("GET", "/api/office/me", &l, NULL, NULL, NULL, 401, NULL);
+    StaffSession tmp;
+    assert_int_equal(staffsrv_login(&srv, "li", PW, &tmp), 401);
+    expect("POST", LI "/disable", &a, NULL, NULL, "{\"version\":4}", 200, NULL);   /* already */
+    refused("POST", LI "/enable", &a, NULL, "{\"version\":3}", 409, "stale");
+    expect("POST", LI "/enable", &a, NULL, NULL, "{\"version\":4}", 200, NULL);
+    assert_string_equal(last_audit_action(&a, target, sizeof target), "user.enable");
+    json_t *u = get_user(&a, "li");
+    assert_false(json_is_true(json_object_get(u, "disabled")));
+    assert_int_equal(json_integer_value(json_object_get(u, "version")), 5);
+    json_decref(u);
+    l = login("li");
+    StaffSession l2 = login("li");
+    /* A new password: li's sessions end, the old password no longer works. */
+    expect("POST", LI "/password", &a, NULL, NULL,
+           "{\"password\":\"a-new-password-1\",\"version\":5}", 200, NULL);
+    assert_string_equal(last_audit_action(&a, target, sizeof target), "user.password");
+    expect("GET", "/api/office/me", &l, NULL, NULL, NULL, 401, NULL);
+    expect("GET", "/api/office/me", &l2, NULL, NULL, NULL, 401, NULL);
+    assert_int_equal(staffsrv_login(&srv, "li", PW, &tmp), 401);
+    assert_int_equal(staffsrv_login(&srv, "li", "a-new-password-1", &tmp), 200);
+    OstoreUser lu;
+    assert_int_equal(ostore_user_get(srv.store, "li", &lu), OSTORE_OK);
+    assert_memory_equal(lu.pwhash, PW_PREFIX, strlen(PW_PREFIX));
+    /* Nowhere in the audit log, nor in the database, is the password. */
+    assert_int_equal(staffsrv_req(&srv, "GET", "/api/office/audit?limit=200", &a, NULL, NULL,
+                                  NULL, &r), 200);
+    assert_null(strstr(r.body, "a-new-password-1"));
+    staffsrv_resp_free(&r);
+    char *db = tmpdir_read(srv.db);
+    assert_true(!db || !memmem(db, strlen(db), "a-new-password-1", 16));
+    free(db);
+    /* An administrator's own new password keeps the session doing it and
+     * ends the others. */
+    StaffSession other = login("root");
+    u = get_user(&a, "root");
+    char body[120];
+    snprintf(body, sizeof body, "{\"password\":\"root-password-2\",\"version\":%lld}",
+             (long long)json_integer_value(json_object_get(u, "version")));
+    json_decref(u);
+    expect("POST", "/api/office/users/root/password", &a, NULL, NULL, body, 200, NULL);
+    expect("GET", "/api/office/me", &a, NULL, NULL, NULL, 200, NULL);
+    expect("GET", "/api/office/me", &other, NULL, NULL, NULL, 401, NULL);
+}
+
+/* Never no active administrator: refused by the store itself, whatever asks. */
+static void test_never_the_last_admin(void **state)
+{
+    (void)state;
+    OstoreUser root;
+    assert_int_equal(ostore_user_get(srv.store, "root", &root), OSTORE_OK);
+    char before[400], after[400];
+    user_state("root", before, sizeof before);
+    OstoreUserChange demote = {.role = "manager", .set_communities = true};
+    OstoreUserRefusal why = 0;
+    assert_int_equal(ostore_user_change(srv.store, root.id, root.version, &demote,
+                                        atomic_load(&srv.now), NULL, &why), OSTORE_CONFLICT);
+    assert_int_equal(why, OSTORE_USER_LAST_ADMIN);
+    OstoreUserChange off = {.enable = -1};
+    assert_int_equal(ostore_user_change(srv.store, root.id, 0, &off, atomic_load(&srv.now), NULL,
+                                        &why), OSTORE_CONFLICT);
+    assert_int_equal(why, OSTORE_USER_LAST_ADMIN);
+    assert_int_equal(ostore_user_disable(srv.store, root.id, atomic_load(&srv.now)),
+                     OSTORE_CONFLICT);
+    user_state("root", after, sizeof after);
+    assert_string_equal(after, before);
+    /* With a second administrator, one may go; then the other is the last. */
+    StaffSession a = login("root");
+    expect("PUT", "/api/office/users/wang", &a, NULL, NULL,
+           "{\"role\":\"admin\",\"version\":1}", 200, NULL);
+    OstoreUser wang;
+    assert_int_equal(ostore_user_get(srv.store, "wang", &wang), OSTORE_OK);
+    assert_string_equal(wang.role, "admin");
+    assert_int_equal(ostore_user_change(srv.store, root.id, 0, &off, atomic_load(&srv.now), NULL,
+                                        &why), OSTORE_OK);
+    assert_int_equal(ostore_user_change(srv.store, wang.id, 0, &off, atomic_load(&srv.now), NULL,
+                                        &why), OSTORE_CONFLICT);
+    assert_int_equal(why, OSTORE_USER_LAST_ADMIN);
+}
+
+typedef struct {
+    StaffSession ses;
+    char path[80], body[120];
+    long status;
+    char code[32];
+} Demote;
+
+static void *demote_run(void *ud)
+{
+    Demote *d = ud;
+    StaffResp r;
+    d->status = staffsrv_req(&srv, "PUT", d->path, &d->ses, NULL, NULL, d->body, &r);
+    snprintf(d->code, sizeof d->code, "%s", staffsrv_code(&r));
+    staffsrv_resp_free(&r);
+    return NULL;
+}
+
+static int64_t active_admins(void)
+{
+    OstoreStmt *st = ostore_prep(srv.store, "SELECT COUNT(*) FROM staff_user"
+                                 " WHERE role = 'admin' AND disabled_at IS NULL", "");
+    assert_non_null(st);
+    assert_int_equal(ostore_step(st), OSTORE_STEP_ROW);
+    int64_t n = ostore_col_int(st, 0);
+    ostore_finish(st);
+    return n;
+}
+
+/* Two administrators demote each other at the same moment: whatever the
+ * order, one stays (the other's request is refused: 409 last_admin, or
+ * 403 when its session is no longer an administrator's by then). */
+static void test_two_admins_demote_each_other(void **state)
+{
+    (void)state;
+    StaffSession a = login("root");
+    expect("PUT", "/api/office/users/wang", &a, NULL, NULL,
+           "{\"role\":\"admin\",\"version\":1}", 200, NULL);
+    for (int round = 0; round < 8; round++) {
+        Demote d[2] = {{.ses = login("root")}, {.ses = login("wang")}};
+        const char *who[2] = {"wang", "root"};
+        for (int i = 0; i < 2; i++) {
+            OstoreUser u;
+            assert_int_equal(ostore_user_get(srv.store, who[i], &u), OSTORE_OK);
+            snprintf(d[i].path, sizeof d[i].path, "/api/office/users/%s", who[i]);
+            snprintf(d[i].body, sizeof d[i].body, "{\"role\":\"manager\",\"communities\":"
+                     "[\"cuihu\"],\"version\":%lld}", (long long)u.version);
+        }
+        pthread_t t[2];
+        for (int i = 0; i < 2; i++)
+            assert_int_equal(pthread_create(&t[i], NULL, demote_run, &d[i]), 0);
+        for (int i = 0; i < 2; i++)
+            pthread_join(t[i], NULL);
+        assert_int_equal(active_admins(), 1);
+        int ok = (d[0].status == 200) + (d[1].status == 200);
+        assert_int_equal(ok, 1);
+        for (int i = 0; i < 2; i++)
+            if (d[i].status != 200 && !(d[i].status == 409 && !strcmp(d[i].code, "last_admin")) &&
+                !(d[i].status == 403 && !strcmp(d[i].code, "forbidden")))
+                fail_msg("round %d: %ld %s", round, d[i].status, d[i].code);
+        /* The one demoted is made an administrator again by the other. */
+        const char *demoted = d[0].status == 200 ? "wang" : "root";
+        StaffSession keeper = login(d[0].status == 200 ? "root" : "wang");
+        OstoreUser u;
+        assert_int_equal(ostore_user_get(srv.store, demoted, &u), OSTORE_OK);
+        char path[80], body[80];
+        snprintf(path, sizeof path, "/api/office/users/%s", demoted);
+        snprintf(body, sizeof body, "{\"role\":\"admin\",\"version\":%lld}", (long long)u.version);
+        expect("PUT", path, &keeper, NULL, NULL, body, 200, NULL);
+    }
+}
+
 /* Run officectl with the password lines on its standard input (not a
  * terminal); its exit status. */
 static int ctl_with_password(OfficeSrv *o, const char *args, const char *input)
@@ -694,6 +1039,11 @@ static void test_officectl_users(void **state)
                      401);
     assert_int_equal(staffsrv_login(&remote, "wang", "manager-pass-1", &w), 401);
     assert_int_equal(officesrv_ctl(&o, NULL, NULL, "user", "disable", "nobody", NULL), 2);
+    /* The only administrator is not disabled, from here either. */
+    char *err = NULL;
+    assert_int_equal(officesrv_ctl(&o, NULL, &err, "user", "disable", "admin", NULL), 2);
+    assert_non_null(strstr(err, "last active administrator"));
+    free(err);
     assert_int_equal(officesrv_stop(&o), 0);
     tmpdir_remove(dir);
 }
@@ -715,6 +1065,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sql_metacharacters_and_bad_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_log, setup, teardown),
         cmocka_unit_test_setup_teardown(test_communities_by_admin, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_users_refusals_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_users_changed_by_an_admin, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_never_the_last_admin, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_admins_demote_each_other, setup, teardown),
         cmocka_unit_test(test_officectl_users),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

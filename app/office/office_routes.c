@@ -10,6 +10,7 @@
 #include "office_staff.h"
 #include "office_static.h"
 #include "office_stats.h"
+#include "office_users.h"
 #include "office_fleet_api.h"
 #include "office_reply.h"
 
@@ -79,7 +80,11 @@ const OfficeRoute office_routes[] = {
     {"GET",  "/api/office/me",           OFFICE_STAFF,  1,    office_staff_me},
     {"GET",  "/api/office/users",        OFFICE_ADMIN,  1,    office_staff_users},
     {"POST", "/api/office/users",        OFFICE_ADMIN,  16384, office_staff_user_add},
-    {"POST", "/api/office/users/{name}/disable", OFFICE_ADMIN, 4096, office_staff_user_disable},
+    {"GET",  "/api/office/users/{name}", OFFICE_ADMIN, 1,    office_users_get},
+    {"PUT",  "/api/office/users/{name}", OFFICE_ADMIN, 16384, office_users_update},
+    {"POST", "/api/office/users/{name}/disable", OFFICE_ADMIN, 4096, office_users_disable},
+    {"POST", "/api/office/users/{name}/enable", OFFICE_ADMIN, 4096, office_users_enable},
+    {"POST", "/api/office/users/{name}/password", OFFICE_ADMIN, 4096, office_users_password},
     {"GET",  "/api/office/audit",        OFFICE_ADMIN,  1,    office_staff_audit_list},
     {"POST", "/api/office/communities",  OFFICE_ADMIN,  4096, office_staff_community_add},
     /* staff: the suggestion inbox (office_inbox.c) */

@@ -522,10 +522,11 @@ void office_staff_users(OfficeReq *rq, OfficeResp *rs)
             if (ostore_community_by_id(rq->store, ids[k], &c) == OSTORE_OK)
                 json_array_append_new(slugs, json_string(c.slug));
         }
-        json_array_append_new(list, json_pack("{s:s,s:s,s:o,s:I,s:b}", "name", w.u[i].name,
+        json_array_append_new(list, json_pack("{s:s,s:s,s:o,s:I,s:b,s:I}", "name", w.u[i].name,
                                               "role", w.u[i].role, "communities", slugs,
                                               "created_at", (json_int_t)w.u[i].created_at,
-                                              "disabled", w.u[i].disabled_at != 0));
+                                              "disabled", w.u[i].disabled_at != 0,
+                                              "version", (json_int_t)w.u[i].version));
     }
     free(w.u);
     if (r != OSTORE_OK) {
@@ -690,33 +691,6 @@ void office_staff_community_add(OfficeReq *rq, OfficeResp *rs)
                                             "name_en", en));
     }
     json_decref(body);
-}
-
-void office_staff_user_disable(OfficeReq *rq, OfficeResp *rs)
-{
-    const char *name = office_req_param(rq, "name");
-    OstoreUser u;
-    OstoreResult r = ostore_user_get(rq->store, name, &u);
-    if (r == OSTORE_ERROR) {
-        office_resp_store_error(rq, rs);
-        return;
-    }
-    if (r != OSTORE_OK) {
-        office_resp_error(rs, 404, "not_found", "no such user");
-        return;
-    }
-    if (u.id == office_staff_of(rq)->user_id) {
-        office_resp_error(rs, 422, "self", "you cannot disable yourself");
-        return;
-    }
-    r = ostore_user_disable(rq->store, u.id, rq->now);
-    if (r == OSTORE_ERROR) {
-        office_resp_store_error(rq, rs);
-        return;
-    }
-    if (r == OSTORE_OK)
-        office_staff_audit(rq, "user.disable", 0, u.name, NULL);
-    office_resp_json(rs, 200, json_pack("{s:b}", "ok", 1));
 }
 
 /* ---- the audit log (admin) ---- */

@@ -333,6 +333,12 @@ static int octl_user(Octl *c)
         }
         if (r == OSTORE_OK)
             r = ostore_user_disable(s, u.id, c->now);
+        if (r == OSTORE_CONFLICT) {
+            fprintf(stderr, "officectl: %s is the last active administrator; add another first"
+                    " (officectl user add NAME --role admin)\n", u.name);
+            ostore_close(s);
+            return OCTL_USAGE;
+        }
         if (r == OSTORE_OK)
             r = ostore_audit_add(s, c->now, 0, "officectl", "user.disable", 0, u.name, NULL);
         if (r != OSTORE_OK && r != OSTORE_NOTFOUND)

@@ -184,6 +184,9 @@ static const char *const ostore_migrations[OSTORE_SCHEMA] = {
     /* 11: the index of the inbox's text search, one per engine
      * (ostore_search.c: ostore_engine_ddl), with the rows already there */
     "",
+    /* 12: each staff user's version, so that an administrator's form
+     * opened before someone else changed the user is refused (ostore_staff.c) */
+    "ALTER TABLE staff_user ADD COLUMN version BIGINT NOT NULL DEFAULT 1;",
 };
 
 /* A migration's engine-specific DDL, run after its portable part. */

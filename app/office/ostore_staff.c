@@ -6,7 +6,7 @@
 
 /* ---- users ---- */
 
-#define USER_COLS "id, name, role, pwhash, created_at, COALESCE(disabled_at, 0)"
+#define USER_COLS "id, name, role, pwhash, created_at, COALESCE(disabled_at, 0), version"
 
 static void ostore_fill_user(OstoreStmt *st, void *out)
 {
@@ -17,6 +17,7 @@ static void ostore_fill_user(OstoreStmt *st, void *out)
     ostore_col(st, 3, u->pwhash, sizeof u->pwhash);
     u->created_at = ostore_col_int(st, 4);
     u->disabled_at = ostore_col_int(st, 5);
+    u->version = ostore_col_int(st, 6);
 }
 
 OstoreResult ostore_user_add(Ostore *s, const char *name, const char *pwhash, const char *role,
@@ -107,18 +108,85 @@ OstoreResult ostore_user_holds(Ostore *s, int64_t user_id, int64_t community_id,
     return r == OSTORE_NOTFOUND ? OSTORE_OK : r;
 }
 
+OstoreResult ostore_user_change(Ostore *s, int64_t user_id, int64_t version,
+                                const OstoreUserChange *c, int64_t now, int64_t *new_version,
+                                OstoreUserRefusal *why)
+{
+    OstoreUserRefusal no;
+    why = why ? why : &no;
+    *why = 0;
+    bool own;
+    if (ostore_tx(s, &own) != OSTORE_OK)
+        return OSTORE_ERROR;
+    /* The active administrators' rows first: a concurrent change that
+     * could leave none waits here (PostgreSQL's row locks; SQLite's
+     * writers take turns anyway), then sees this one's outcome. */
+    OstoreResult r = ostore_done(s, ostore_prep(s,
+        "UPDATE staff_user SET version = version WHERE role = 'admin' AND disabled_at IS NULL",
+        ""));
+    OstoreUser u;
+    if (r == OSTORE_OK)
+        r = ostore_one(s, ostore_prep(s, "SELECT " USER_COLS " FROM staff_user WHERE id = ?",
+                                      "i", user_id), ostore_fill_user, &u);
+    if (r == OSTORE_OK && version && u.version != version) {
+        *why = OSTORE_USER_STALE;
+        r = OSTORE_CONFLICT;
+    }
+    const char *role = c->role ? c->role : u.role;
+    if (r == OSTORE_OK && c->role)
+        r = ostore_done(s, ostore_prep(s, "UPDATE staff_user SET role = ? WHERE id = ?", "ti",
+                                       c->role, user_id));
+    if (r == OSTORE_OK && (c->set_communities || (c->role && !strcmp(role, "admin")))) {
+        r = ostore_done(s, ostore_prep(s, "DELETE FROM staff_community WHERE user_id = ?", "i",
+                                       user_id));
+        for (int i = 0; r == OSTORE_OK && strcmp(role, "admin") && i < c->n_communities; i++)
+            r = ostore_done(s, ostore_prep(s,
+                "INSERT INTO staff_community (user_id, community_id) VALUES (?, ?)"
+                " ON CONFLICT (user_id, community_id) DO NOTHING", "ii", user_id,
+                c->communities[i]));
+    }
+    if (r == OSTORE_OK && c->enable)
+        r = ostore_done(s, ostore_prep(s, "UPDATE staff_user SET disabled_at = NULLIF(?, 0)"
+                                       " WHERE id = ?", "ii", c->enable < 0 ? now : 0, user_id));
+    if (r == OSTORE_OK && c->pwhash)
+        r = ostore_done(s, ostore_prep(s, "UPDATE staff_user SET pwhash = ? WHERE id = ?", "ti",
+                                       c->pwhash, user_id));
+    if (r == OSTORE_OK && (c->enable < 0 || c->pwhash))
+        r = ostore_done(s, ostore_prep(s, "DELETE FROM staff_session WHERE user_id = ? AND id <> ?",
+                                       "ii", user_id, c->enable < 0 ? 0 : c->keep_session));
+    /* Only a change taking an active administrator away can leave none. */
+    int64_t admins = 1;
+    if (r == OSTORE_OK && !strcmp(u.role, "admin") && !u.disabled_at &&
+        ((c->role && strcmp(c->role, "admin")) || c->enable < 0))
+        r = ostore_one(s, ostore_prep(s, "SELECT COUNT(*) FROM staff_user"
+                                      " WHERE role = 'admin' AND disabled_at IS NULL", ""),
+                       ostore_fill_int, &admins);
+    if (r == OSTORE_OK && admins == 0) {
+        *why = OSTORE_USER_LAST_ADMIN;
+        r = OSTORE_CONFLICT;
+    }
+    if (r == OSTORE_OK)
+        r = ostore_done(s, ostore_prep(s, "UPDATE staff_user SET version = version + 1"
+                                       " WHERE id = ?", "i", user_id));
+    if (r == OSTORE_OK && new_version)
+        *new_version = u.version + 1;
+    return ostore_tx_end(s, own, r);
+}
+
 OstoreResult ostore_user_disable(Ostore *s, int64_t user_id, int64_t now)
 {
     bool own;
     if (ostore_tx(s, &own) != OSTORE_OK)
         return OSTORE_ERROR;
-    OstoreResult r = ostore_done(s, ostore_prep(s,
-        "UPDATE staff_user SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL", "ii",
-        now, user_id));
-    if (r == OSTORE_OK && ostore_changes(s) == 0)
+    OstoreUser u;
+    OstoreResult r = ostore_one(s, ostore_prep(s, "SELECT " USER_COLS " FROM staff_user"
+                                               " WHERE id = ?", "i", user_id), ostore_fill_user, &u);
+    if (r == OSTORE_OK && u.disabled_at)
         r = OSTORE_NOTFOUND;
+    OstoreUserChange c = {.enable = -1};
+    OstoreUserRefusal why;
     if (r == OSTORE_OK)
-        r = ostore_session_end_user(s, user_id);
+        r = ostore_user_change(s, user_id, 0, &c, now, NULL, &why);
     return ostore_tx_end(s, own, r);
 }
 

@@ -1349,6 +1349,95 @@ class Suite:
             "POST", "/api/office/communities", {"slug": "x", "name_zh": "x"})
         check(st == 403, "a manager adds a community: %s %s" % (st, r))
 
+    # -- an administrator changes an account: role, communities, password, disabled --
+    def case_users_edit(self):
+        c = self.c
+        admin = Api(self.office.url).login("admin")
+        li = Api(self.office.url).login("li")
+        c.signed_in("admin")
+        c.page("#/users", "tr[data-user=li]")
+        c.d.find_element(By.CSS_SELECTOR, "tr[data-user=li] a").click()
+        c.el("form.user-access")
+        c.shows("账号：li", "#main h1")
+        # A manager or clerk without a community: said beside the field, nothing sent.
+        Select(c.el("form.user-access select[name=role]")).select_by_value("manager")
+        for box in c.d.find_elements(By.CSS_SELECTOR, "form.user-access input[name=communities]"):
+            if box.is_selected():
+                box.click()
+        c.click("form.user-access button[type=submit]")
+        c.wait(lambda d: "至少要负责一个社区" in c.field_error("communities", "form.user-access"),
+               "the communities' message beside them")
+        c.shot_both("users-edit", rerender=False)
+        st, u = admin.call("GET", "/api/office/users/li")
+        check(u["role"] == "clerk" and u["version"] == 1, "nothing sent: %s" % u)
+        # Manager of cuihu: saved, at once in li's own session.
+        c.click("form.user-access input[name=communities][value=cuihu]")
+        c.click("form.user-access button[type=submit]")
+        c.toast("已保存账号「li」的角色和负责社区。")
+        c.shows("经理", "#main .page-head")
+        st, me = li.call("GET", "/api/office/me")
+        check(st == 200 and me["role"] == "manager", "li's session: %s %s" % (st, me))
+        # A stale form: changed behind the browser's back, the save says so.
+        st, u = admin.call("GET", "/api/office/users/li")
+        st, _ = admin.call("PUT", "/api/office/users/li", {"role": "clerk", "communities": ["cuihu"],
+                                                           "version": u["version"]})
+        check(st == 200, "the API's change: %s" % st)
+        Select(c.el("form.user-access select[name=role]")).select_by_value("admin")
+        c.click("form.user-access button[type=submit]")
+        c.shows("已被别人修改", "form.user-access .form-error")
+        st, u = admin.call("GET", "/api/office/users/li")
+        check(u["role"] == "clerk", "the stale form changed nothing: %s" % u)
+        c.button("重新载入").click()
+        c.wait(lambda d: c.el("form.user-access select[name=role]").get_attribute("value") == "clerk",
+               "the page reloaded")
+        # A new password: too short said beside it; then li is signed out everywhere.
+        c.fill("password", "short", "form.user-password")
+        c.click("form.user-password button[type=submit]")
+        c.wait(lambda d: "至少10个字符" in c.field_error("password", "form.user-password"), "too short")
+        c.fill("password", "li-new-password-1", "form.user-password")
+        c.click("form.user-password button[type=submit]")
+        c.accept_confirm()
+        c.toast("已重置「li」的密码，他已在所有设备上退出。")
+        st, _ = li.call("GET", "/api/office/me")
+        check(st == 401, "li's session after the reset: %s" % st)
+        st, _ = Api(self.office.url).call("POST", "/api/office/login",
+                                          {"user": "li", "password": "li-new-password-1"})
+        check(st == 200, "li signs in with the new password: %s" % st)
+        # Disabled, then enabled again.
+        c.button("停用此账号").click()
+        c.accept_confirm()
+        c.toast("账号「li」已停用。")
+        c.shows("已停用", "#main .page-head")
+        st, _ = Api(self.office.url).call("POST", "/api/office/login",
+                                          {"user": "li", "password": "li-new-password-1"})
+        check(st == 401, "a disabled li signs in: %s" % st)
+        c.button("重新启用此账号").click()
+        c.toast("账号「li」已重新启用。")
+        c.shows("正常", "#main .page-head")
+        # In English, a refusal beside its field too.
+        c.set_lang("en")
+        c.go("#/users/li")
+        c.d.refresh()                      # the language is read when the page loads
+        c.el("form.user-access")
+        c.shows("Account: li", "#main h1")
+        c.fill("password", "short", "form.user-password")
+        c.click("form.user-password button[type=submit]")
+        c.wait(lambda d: "At least 10 characters" in c.field_error("password", "form.user-password"), "too short, in English")
+        c.shot_both("users-edit-en", rerender=False)
+        c.set_lang("zh")
+        # Oneself: the role not changeable, no disabling.
+        c.go("#/users/admin")
+        c.d.refresh()
+        c.el("form.user-access")
+        check(not c.el("form.user-access select[name=role]").is_enabled(), "one's own role fixed")
+        c.shows("不能停用自己的账号", "form.user-state")
+        check(not c.d.find_elements(By.CSS_SELECTOR, "form.user-state button"), "no button to disable oneself")
+        # li as the other cases know them: a clerk of cuihu with the usual password.
+        st, u = admin.call("GET", "/api/office/users/li")
+        st, _ = admin.call("POST", "/api/office/users/li/password", {"password": PASSWORD, "version": u["version"]})
+        check(st == 200 and u["role"] == "clerk" and u["communities"] == ["cuihu"] and not u["disabled"],
+              "li restored: %s %s" % (st, u))
+
     # -- every page, for the record --
     def case_every_page_screenshot(self):
         c = self.c
@@ -1390,6 +1479,7 @@ CASES = [
     "postings_page",
     "imported_posting_given_its_kind",
     "communities_by_admin",
+    "users_edit",
     "every_page_screenshot",
     "audit_compact_on_phone",
     "keyboard_only",
@@ -1428,6 +1518,11 @@ DOC_SHOTS = {
     "office-notice-preview-unsaved-phone.png": "office-notice-preview-unsaved-phone.png",
     "office-stats.png": "office-stats-desktop.png",
     "office-users.png": "office-users-desktop.png",
+    "office-users-phone.png": "office-users-phone.png",
+    "office-users-edit.png": "office-users-edit-desktop.png",
+    "office-users-edit-phone.png": "office-users-edit-phone.png",
+    "office-users-edit-en.png": "office-users-edit-en-desktop.png",
+    "office-users-edit-en-phone.png": "office-users-edit-en-phone.png",
     "office-communities.png": "office-communities-desktop.png",
     "office-audit.png": "office-audit-desktop.png",
     "office-audit-phone.png": "office-audit-phone.png",

@@ -1,4 +1,4 @@
-/* admin.js - administrators only: staff accounts (add, disable), communities (list, add) and the audit log of every staff action. */
+/* admin.js - administrators only: staff accounts (add; change role and communities, disable, enable, a new password), communities (list, add) and the audit log of every staff action. */
 'use strict';
 (function () {
   var h = LK.h, t = LK.t;
@@ -43,31 +43,146 @@
     return form;
   }
 
+  function userPath(name, what) {
+    return '/api/office/users/' + encodeURIComponent(name) + (what ? '/' + what : '');
+  }
+
+  /* The server's refusal of an account form, in the console's words:
+   * beside the field when it names one, else above the form. */
+  var USER_FIELD_ERRORS = {role: 'u.err.role', communities: 'u.err.communities', password: 'u.short_password'};
+  function userFormError(form, e) {
+    if (e.fields) {
+      Object.keys(e.fields).forEach(function (k) {
+        var msg = USER_FIELD_ERRORS[k] ? t(USER_FIELD_ERRORS[k]) : e.fields[k];
+        if (k === 'communities' && /^no such community/.test(e.fields[k])) msg = t('u.err.unknown_community');
+        if (!LK.fieldError(form, k, msg)) LK.formError(form, k === 'version' ? t('u.stale') : msg);
+      });
+      return;
+    }
+    var known = {stale: 'u.stale', last_admin: 'u.last_admin', self: 'u.self_change'}[e.code];
+    LK.formError(form, known ? t(known) : LK.errText(e));
+    if (e.code === 'stale') form.appendChild(h('p', {class: 'form-actions'}, h('button', {type: 'button', class: 'btn-ghost',
+      text: t('u.reload'), onclick: function () { LK.app.route(); }})));
+  }
+
+  /* 修改账号: role and communities, a new password, disable or enable again. */
+  function renderUser(main, name) {
+    var box = h('div', {'aria-live': 'polite'}, h('p', {class: 'muted', text: t('loading')}));
+    main.appendChild(h('a', {href: '#/users', class: 'back', text: '← ' + t('nav.users')}));
+    main.appendChild(box);
+    LK.api('GET', userPath(name)).then(function (u) {
+      LK.clear(box);
+      draw(u);
+    }).catch(function (e) { LK.clear(box).appendChild(LK.failBox(e)); });
+
+    function done(msg) {
+      return function (u) { LK.toast(msg); LK.clear(box); draw(u); };
+    }
+
+    function draw(u) {
+      var self = !!u.self;
+      box.appendChild(h('div', {class: 'page-head'},
+        h('h1', {text: t('u.edit_title', {name: u.name})}),
+        h('p', {class: 'muted'}, h('span', {class: 'badge ' + (u.disabled ? 'status-withdrawn' : 'status-published'),
+          text: t(u.disabled ? 'u.disabled' : 'u.active')}), ' ', t('role.' + u.role))));
+
+      /* role and communities */
+      var role = h('select', {name: 'role', disabled: self}, ROLES.map(function (r) { return h('option', {value: r, text: t('role.' + r)}); }));
+      role.value = u.role;
+      var held = u.communities || [];
+      var comms = h('fieldset', {class: 'field checks', 'data-field': 'communities'}, h('legend', {text: t('u.communities')}),
+        LK.communities().map(function (c) {
+          return h('label', null, h('input', {type: 'checkbox', name: 'communities', value: c.slug, checked: held.indexOf(c.slug) >= 0}), ' ',
+            LK.tx({zh: c.name_zh, en: c.name_en}) || c.slug);
+        }), h('p', {class: 'field-error', role: 'alert'}));
+      var allNote = h('p', {class: 'muted', text: t('u.admin_all')});
+      function showComms() { comms.hidden = role.value === 'admin'; allNote.hidden = role.value !== 'admin'; }
+      role.addEventListener('change', showComms);
+      showComms();
+      var save = h('button', {type: 'submit', class: 'btn-primary', text: t('u.save')});
+      var access = h('form', {class: 'card form user-access', novalidate: true, 'aria-labelledby': 'ue-access'},
+        h('h2', {id: 'ue-access', text: t('u.access_title')}),
+        h('p', {class: 'form-error', role: 'alert', hidden: true}),
+        LK.field(t('u.role'), role, self ? t('u.self_role_hint') : null), comms, allNote,
+        h('div', {class: 'form-actions'}, save));
+      access.addEventListener('submit', function (ev) {
+        ev.preventDefault();
+        LK.clearErrors(access);
+        var picked = Array.prototype.filter.call(access.querySelectorAll('input[name=communities]'), function (c) { return c.checked; })
+          .map(function (c) { return c.value; });
+        if (role.value !== 'admin' && !picked.length) { LK.fieldError(access, 'communities', t('u.need_community')); return; }
+        save.disabled = true;
+        LK.api('PUT', userPath(u.name), {role: role.value, communities: role.value === 'admin' ? [] : picked, version: u.version})
+          .then(done(t('u.saved', {name: u.name})))
+          .catch(function (e) { save.disabled = false; userFormError(access, e); });
+      });
+      box.appendChild(access);
+
+      /* a new password */
+      var pw = h('input', {type: 'password', name: 'password', autocomplete: 'new-password'});
+      var reset = h('button', {type: 'submit', class: 'btn-primary', text: t('u.reset')});
+      var pwForm = h('form', {class: 'card form user-password', novalidate: true, 'aria-labelledby': 'ue-pw'},
+        h('h2', {id: 'ue-pw', text: t('u.reset_title')}),
+        h('p', {class: 'muted', text: t(self ? 'u.reset_lead_self' : 'u.reset_lead')}),
+        h('p', {class: 'form-error', role: 'alert', hidden: true}),
+        LK.field(t('u.new_password'), pw, t('u.password_hint')),
+        h('div', {class: 'form-actions'}, reset));
+      pwForm.addEventListener('submit', function (ev) {
+        ev.preventDefault();
+        LK.clearErrors(pwForm);
+        if (Array.from(pw.value).length < 10) { LK.fieldError(pwForm, 'password', t('u.short_password')); pw.focus(); return; }
+        if (!self && !confirm(t('u.reset_confirm', {name: u.name}))) return;
+        reset.disabled = true;
+        LK.api('POST', userPath(u.name, 'password'), {password: pw.value, version: u.version})
+          .then(function (nu) { pw.value = ''; done(t('u.reset_ok', {name: u.name}))(nu); })
+          .catch(function (e) { reset.disabled = false; userFormError(pwForm, e); });
+      });
+      box.appendChild(pwForm);
+
+      /* disable, or enable again */
+      var state = h('form', {class: 'card form user-state', novalidate: true, 'aria-labelledby': 'ue-state'},
+        h('h2', {id: 'ue-state', text: t(u.disabled ? 'u.enable_title' : 'u.disable_title')}),
+        h('p', {class: 'form-error', role: 'alert', hidden: true}));
+      if (self) {
+        state.appendChild(h('p', {class: 'muted', text: t('u.self')}));
+      } else {
+        state.appendChild(h('p', {class: 'muted', text: t(u.disabled ? 'u.enable_lead' : 'u.disable_lead')}));
+        var act = h('button', {type: 'submit', class: u.disabled ? 'btn-primary' : 'btn-ghost danger', text: t(u.disabled ? 'u.enable' : 'u.disable_long')});
+        state.appendChild(h('div', {class: 'form-actions'}, act));
+        state.addEventListener('submit', function (ev) {
+          ev.preventDefault();
+          LK.clearErrors(state);
+          if (!u.disabled && !confirm(t('u.disable_confirm', {name: u.name}))) return;
+          act.disabled = true;
+          LK.api('POST', userPath(u.name, u.disabled ? 'enable' : 'disable'), {version: u.version})
+            .then(done(t(u.disabled ? 'u.enabled_ok' : 'u.disabled_ok', {name: u.name})))
+            .catch(function (e) { act.disabled = false; userFormError(state, e); });
+        });
+      }
+      box.appendChild(state);
+    }
+  }
+
   LK.pages.users = {
     title: 'nav.users', need: 'admin',
-    render: function (main) {
+    render: function (main, args) {
+      if (args && args[0]) { renderUser(main, args[0]); return; }
       var box = h('div', {'aria-live': 'polite'}, h('p', {class: 'muted', text: t('loading')}));
       function reload() {
         LK.api('GET', '/api/office/users').then(function (r) {
           var items = (r && (r.users || r.items)) || [];
-          LK.clear(box).appendChild(LK.markEmpty(h('table', {class: 'data cards-on-phone'},
+          LK.clear(box).appendChild(LK.markEmpty(h('table', {class: 'data cards-on-phone users'},
             h('thead', null, h('tr', null, ['u.name', 'u.role', 'u.communities', 'col.state', 'col.action']
               .map(function (k) { return h('th', {scope: 'col', text: t(k)}); }))),
             h('tbody', null, items.map(function (u) {
-              return h('tr', {class: u.disabled ? 'is-disabled' : ''},
+              return h('tr', {class: u.disabled ? 'is-disabled' : '', 'data-user': u.name},
                 h('td', {'data-label': t('u.name')}, h('strong', {text: u.name})),
                 h('td', {'data-label': t('u.role'), text: t('role.' + u.role)}),
                 h('td', {'data-label': t('u.communities'), text: u.role === 'admin' ? t('u.all') :
                   (u.communities || []).map(function (c) { return LK.communityName(c.slug || c); }).join('、') || '—'}),
                 h('td', {'data-label': t('col.state'), text: t(u.disabled ? 'u.disabled' : 'u.active')}),
-                h('td', {class: 'cell-action'}, !u.disabled && u.name !== LK.me.user ? h('button', {type: 'button',
-                  class: 'btn-ghost small danger', text: t('u.disable'), onclick: function (ev) {
-                    if (!confirm(t('u.disable_confirm', {name: u.name}))) return;
-                    var b = ev.currentTarget; b.disabled = true;
-                    LK.api('POST', '/api/office/users/' + encodeURIComponent(u.name) + '/disable', {})
-                      .then(function () { LK.toast(t('u.disabled_ok', {name: u.name})); reload(); })
-                      .catch(function (e) { b.disabled = false; LK.toast(LK.errText(e), 'error'); });
-                  }}) : null));
+                h('td', {class: 'cell-action'}, h('a', {href: '#/users/' + encodeURIComponent(u.name), class: 'btn-ghost small',
+                  'aria-label': t('u.edit_title', {name: u.name}), text: t('u.edit')})));
             })))));
         }).catch(function (e) { LK.clear(box).appendChild(LK.failBox(e)); });
       }
@@ -155,7 +270,7 @@
     [/^assigned to (.+)$/, function (m) { return t('as.assigned', {user: m[1]}); }],
     [/^role (\w+), (\d+) communities$/, function (m) { return t('as.role', {role: t('role.' + m[1]), n: m[2]}); }],
     [/^every (\d+) months, at least (\d+) days$/, function (m) { return t('as.rule', {months: m[1], days: m[2]}); }],
-    [/^(unassigned|reply published|reply waits for approval|note|contact deleted|kiosk added, enrolment code made|device token revoked|alert acknowledged)$/,
+    [/^(unassigned|reply published|reply waits for approval|note|contact deleted|kiosk added, enrolment code made|device token revoked|alert acknowledged|sessions ended)$/,
       function (m) { return t('as.' + m[1].replace(/\W+/g, '_')); }]
   ];
   function auditSummary(s) {

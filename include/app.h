@@ -116,6 +116,12 @@ bool app_tick(App *a, int64_t now_ms);
 /* Milliseconds from now_ms until app_tick has something to do (>= 0). */
 int64_t app_next_timeout(const App *a, int64_t now_ms);
 
+/* Wait for the work the screen waits on off the UI thread (a reply check
+ * on a sealed feed) and take its result, as app_tick would once it is
+ * done: for scripts played on a virtual clock and for tests. True when
+ * the screen must be redrawn. */
+bool app_settle(App *a);
+
 /* The clock the app runs on stepped by delta_ms (the office corrected it,
  * wallclock.h): move every moment the app keeps by as much, so each timer
  * (idle, countdowns, the carousel, the rating's undo, the PIN lock) keeps

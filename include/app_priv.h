@@ -130,9 +130,11 @@ struct App {
 
     /* Reply lookup. */
     char reply_code[12];          /* symbols typed (no dash) */
-    int reply_state;              /* 0 typing, 1 found, 2 unknown, 3 malformed */
+    int reply_state;              /* 0 typing, 1 found, 2 unknown, 3 malformed,
+                                     4 checking (reply_job running) */
     char reply_found[9];          /* the code looked up */
     Reply *reply_open;            /* owned: the reply found (reply_state 1) */
+    ContentReplyCheck *reply_job; /* owned: a sealed feed's check under way */
 
     /* The picture viewer. */
     PictureState picture;
@@ -185,6 +187,13 @@ extern const Screen screen_home, screen_notices, screen_notice,
  * change it are over, or the visit ends, or the kiosk closes. */
 void app_rate_commit(App *a, int64_t now_ms);
 #define RATE_UNDO_MS 5000
+
+/* A reply check under way (screen_reply.c): when its derivation is done
+ * (or at once, waiting for it, when `wait`), the answer is taken and shown.
+ * True when the screen changed. */
+bool reply_poll(App *a, bool wait);
+/* How often app_tick looks in on a reply check under way. */
+#define REPLY_POLL_MS 10
 
 /* Whole seconds the staff PIN pad stays locked (screen_staff.c); 0 when it is not. */
 int64_t staff_lock_left_s(const App *a, int64_t now_ms);

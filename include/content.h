@@ -179,6 +179,25 @@ typedef enum {
  * (free with content_reply_free), else *out is NULL. */
 ContentReplyResult content_open_reply(const Content *c, const char *typed, Reply **out);
 
+/* The same check with the derivation on a thread of its own, so that the
+ * screen keeps drawing meanwhile (docs/CONTENT.md, "Sealed replies").
+ * content_reply_check_start copies the code and the feed's salt and
+ * starts the thread; NULL when the feed is not sealed or has no replies,
+ * the code is malformed, or no thread could start: then call
+ * content_open_reply. content_reply_check_done is true once the keys are
+ * there (it never waits). content_reply_check_finish waits for them if
+ * need be, looks the code up in c (the feed now: when its salt is not the
+ * one derived under, it checks again here) and frees the job; its result
+ * and *out are content_open_reply's. content_reply_check_cancel drops a
+ * job without waiting (the thread frees it when it ends); NULL is
+ * accepted. Every copy of the code and the keys is wiped. */
+typedef struct ContentReplyCheck ContentReplyCheck;
+ContentReplyCheck *content_reply_check_start(const Content *c, const char *typed);
+bool content_reply_check_done(ContentReplyCheck *j);
+ContentReplyResult content_reply_check_finish(ContentReplyCheck *j, const Content *c,
+                                              Reply **out);
+void content_reply_check_cancel(ContentReplyCheck *j);
+
 /* Wipe and free a Reply from content_open_reply; NULL is accepted. */
 void content_reply_free(Reply *r);
 

@@ -446,16 +446,26 @@ esac
 lt "$(get median "$fs")" 1 &&
     note "fdatasync takes $(get median "$fs") ms on this disk ($src, $fstype, write cache: $cache), so the sends here are mostly CPU; a send makes one fdatasync (the WAL commit), and on a kiosk's eMMC or SD card, where one can take several to tens of ms, it costs that much more"
 
-# 5b. "Check a reply" on a sealed feed: one Argon2id derivation on the UI
-# thread per check (bench/receipt.c; docs/CONTENT.md, "Sealed replies").
+# 5b. "Check a reply" on a sealed feed: one Argon2id derivation per check,
+# on a thread of its own while the screen says it is checking (bench/receipt.c;
+# docs/CONTENT.md, "Sealed replies"). The UI thread's part of a tap is held
+# to the keystroke target; the tap to the answer, a wait a resident sees
+# announced, to half a second.
 progress "check a reply (sealed feed, ${BENCH_RECEIPT_RUNS:-20} derivations)"
 rc_out=$("$B/bench/receipt" "${BENCH_RECEIPT_RUNS:-20}") ||
     { echo "bench: bench/receipt failed" >&2; exit 1; }
 rdv=$(printf '%s\n' "$rc_out" | grep '^derive ')
 rk=$(printf '%s\n' "$rc_out" | grep '^check ')
-check "Check a reply, sealed feed: content_open_reply on the UI thread (median of $(get runs "$rk"))" \
-      "$(get median "$rk") ms (p95 $(get p95 "$rk"), max $(get max "$rk"); CPU $(get cpu "$rk") ms)" \
-      "$(get median "$rk")" 100 "< 100 ms"
+ru=$(printf '%s\n' "$rc_out" | grep '^ui ')
+ra=$(printf '%s\n' "$rc_out" | grep '^answer ')
+check "Check a reply, sealed feed: the tap on 查询 on the UI thread (content_reply_check_start + _finish; the derivation on a thread of its own, 'checking' shown), p95 of $(get runs "$ru")" \
+      "$(get p95 "$ru") ms (median $(get median "$ru"), max $(get max "$ru"); CPU $(get cpu "$ru") ms)" \
+      "$(get p95 "$ru")" 5 "< 5 ms p95"
+check "  the tap to the answer shown (median of $(get runs "$ra"))" \
+      "$(get median "$ra") ms (p95 $(get p95 "$ra"), max $(get max "$ra"))" \
+      "$(get median "$ra")" 500 "< 500 ms"
+row "  the whole check in one call, as the UI thread did it before (content_open_reply)" \
+    "$(get median "$rk") ms (p95 $(get p95 "$rk"), max $(get max "$rk"); CPU $(get cpu "$rk") ms)" "-" info
 row "  of which the Argon2id derivation (4 passes, 16 MiB)" \
     "$(get median "$rdv") ms (p95 $(get p95 "$rdv"); CPU $(get cpu "$rdv") ms)" "-" info
 

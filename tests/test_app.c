@@ -837,6 +837,8 @@ static void lookup_code(Screen_ *s, const char *code)
         su_tap(s, id);
     }
     su_tap(s, "code:ok");
+    app_settle(s->app);   /* a sealed feed's check: its answer */
+    su_draw(s);
 }
 
 /* The sample content with the notices, events and board taken out (the
@@ -866,6 +868,99 @@ static char *variant_json(bool empty, bool six_channels)
     json_decref(doc);
     assert_non_null(out);
     return out;
+}
+
+/* A sealed feed's reply check: the derivation (Argon2id) runs off the UI
+ * thread. Right after the tap the screen says it is checking and keeps
+ * answering; a tick takes the answer once the thread is done; a check
+ * dropped (Clear) or overtaken by new content leaves nothing behind. */
+static void type_code(Screen_ *s, const char *code)
+{
+    for (const char *c = code; *c; c++) {
+        char id[16];
+        snprintf(id, sizeof id, "code:%c", *c);
+        su_tap(s, id);
+    }
+}
+
+static void test_reply_check_off_the_ui_thread(void **state)
+{
+    (void)state;
+    Screen_ s;
+    su_start(&s, 1920, 1080, NULL);
+    assert_true(app_content(s.app)->replies_sealed);
+    assert_int_equal(app_open(s.app, "reply"), 0);
+    su_draw(&s);
+    type_code(&s, "7KQ4M2XD");
+    su_tap(&s, "code:ok");
+    /* The tap returned before the derivation: checking, no reply yet. */
+    assert_int_equal(s.app->reply_state, 4);
+    assert_non_null(su_text(&s, "正在查询 7KQ4-M2XD 的回复"));
+    assert_null(su_text(&s, "您反映的"));
+    assert_null(su_text(&s, "还没有"));
+    assert_true(app_next_timeout(s.app, s.now) <= REPLY_POLL_MS);
+    /* The screen keeps answering meanwhile; a second tap on 查询 starts
+     * no second check. */
+    su_tap(&s, "code:del");
+    assert_non_null(su_text(&s, "7KQ4-M2X_"));
+    su_tap(&s, "code:D");
+    ContentReplyCheck *job = s.app->reply_job;
+    su_tap(&s, "code:ok");
+    assert_ptr_equal(s.app->reply_job, job);
+    assert_int_equal(s.app->reply_state, 4);
+    /* The answer comes with a tick once the thread is done (each tick
+     * looks without waiting: spin until it is). */
+    while (s.app->reply_state == 4)
+        su_wait(&s, 0);
+    assert_int_equal(s.app->reply_state, 1);
+    assert_null(s.app->reply_job);
+    assert_null(su_text(&s, "正在查询"));
+    assert_non_null(su_text(&s, "7KQ4-M2XD"));
+    assert_non_null(s.app->reply_open);
+    assert_string_equal(s.app->reply_open->receipt, "7KQ4M2XD");
+    assert_false(app_settle(s.app));   /* nothing left to wait for */
+
+    /* Clear during a check: dropped, nothing comes later. */
+    su_tap(&s, "code:clear");
+    type_code(&s, "7KQ4M2XD");
+    su_tap(&s, "code:ok");
+    assert_int_equal(s.app->reply_state, 4);
+    su_tap(&s, "code:clear");
+    assert_null(s.app->reply_job);
+    assert_int_equal(s.app->reply_state, 0);
+    assert_false(app_settle(s.app));
+    su_wait(&s, 0);
+    assert_null(su_text(&s, "正在查询"));
+    assert_null(s.app->reply_open);
+
+    /* New content during a check: checked again under the new feed. */
+    type_code(&s, "7KQ4M2XD");
+    su_tap(&s, "code:ok");
+    char err[300];
+    Content *c = content_load_file("assets/content/sample.json", err, sizeof err);
+    assert_non_null(c);
+    app_set_content(s.app, c);
+    assert_int_equal(s.app->reply_state, 4);
+    assert_true(app_settle(s.app));
+    su_draw(&s);
+    assert_int_equal(s.app->reply_state, 1);
+    assert_non_null(s.app->reply_open);
+
+    /* An unknown code: "no reply yet", by the same way. */
+    su_tap(&s, "code:clear");
+    type_code(&s, "2345ACDE");
+    su_tap(&s, "code:ok");
+    assert_int_equal(s.app->reply_state, 4);
+    assert_true(app_settle(s.app));
+    su_draw(&s);
+    assert_int_equal(s.app->reply_state, 2);
+    assert_non_null(su_text(&s, "还没有 2345-ACDE 的回复"));
+
+    /* Leaving with a check under way: the App closes cleanly (su_stop). */
+    su_tap(&s, "code:clear");
+    type_code(&s, "H3TN8WAC");
+    su_tap(&s, "code:ok");
+    su_stop(&s);
 }
 
 static void test_layout_every_screen_size_language(void **state)
@@ -1031,6 +1126,7 @@ int main(void)
         cmocka_unit_test(test_review_shows_the_whole_text),
         cmocka_unit_test(test_keyboard_follows_the_language),
         cmocka_unit_test(test_large_text_grows_the_keyboard),
+        cmocka_unit_test(test_reply_check_off_the_ui_thread),
         cmocka_unit_test(test_layout_every_screen_size_language),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -998,6 +999,23 @@ static Reply *content_copy_reply(const Reply *r)
     return &rb->pub;
 }
 
+/* The entry under k's lookup in a sealed feed, its box opened and checked. */
+static ContentReplyResult content_open_sealed(const Content *c, const char *raw,
+                                              const ReceiptKeys *k, Reply **out)
+{
+    const SealedReply *s = content_find_sealed(c, k->lookup);
+    size_t len = 0;
+    char *plain = s ? receipt_open(k, s->box, s->box_len, &len) : NULL;
+    ContentReplyResult res = CONTENT_REPLY_NONE;
+    /* A box that does not open, or holds no valid reply, is no reply. */
+    if (plain && (*out = content_parse_reply_box(plain, len, NULL, 0)) != NULL) {
+        memcpy((*out)->receipt, raw, RECEIPT_LEN + 1);
+        res = CONTENT_REPLY_FOUND;
+    }
+    receipt_plain_free(plain, len);
+    return res;
+}
+
 ContentReplyResult content_open_reply(const Content *c, const char *typed, Reply **out)
 {
     *out = NULL;
@@ -1011,23 +1029,137 @@ ContentReplyResult content_open_reply(const Content *c, const char *typed, Reply
             res = (*out = content_copy_reply(r)) ? CONTENT_REPLY_FOUND : CONTENT_REPLY_ERROR;
     } else if (c && c->n_sealed > 0) {
         ReceiptKeys k;
-        if (receipt_derive(raw, c->reply_salt, &k) < 0) {
+        if (receipt_derive(raw, c->reply_salt, &k) < 0)
             res = CONTENT_REPLY_ERROR;
-        } else {
-            const SealedReply *s = content_find_sealed(c, k.lookup);
-            size_t len = 0;
-            char *plain = s ? receipt_open(&k, s->box, s->box_len, &len) : NULL;
-            /* A box that does not open, or holds no valid reply, is no reply. */
-            if (plain && (*out = content_parse_reply_box(plain, len, NULL, 0)) != NULL) {
-                memcpy((*out)->receipt, raw, sizeof raw);
-                res = CONTENT_REPLY_FOUND;
-            }
-            receipt_plain_free(plain, len);
-        }
+        else
+            res = content_open_sealed(c, raw, &k, out);
         receipt_wipe(&k);
     }
     sodium_memzero(raw, sizeof raw);
     return res;
+}
+
+/* ---- A check on a thread of its own (content_reply_check_*) ----
+ * The thread derives the keys of `raw` under `salt` and nothing else: it
+ * never reads a Content, so the feed may be replaced meanwhile. `state`
+ * and `refs` are under `mu`; the job has two owners (the thread and the
+ * caller), and the last to let go frees it. */
+enum { CHECK_RUNNING, CHECK_DONE, CHECK_CANCELLED };
+
+struct ContentReplyCheck {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int refs;
+    int state;
+    int rc;                                 /* receipt_derive's */
+    char raw[RECEIPT_LEN + 1];
+    unsigned char salt[RECEIPT_SALT_BYTES];
+    ReceiptKeys keys;
+};
+
+static void check_free(ContentReplyCheck *j)
+{
+    receipt_wipe(&j->keys);
+    sodium_memzero(j->raw, sizeof j->raw);
+    pthread_cond_destroy(&j->cv);
+    pthread_mutex_destroy(&j->mu);
+    free(j);
+}
+
+static void check_release(ContentReplyCheck *j)
+{
+    pthread_mutex_lock(&j->mu);
+    bool last = --j->refs == 0;
+    pthread_mutex_unlock(&j->mu);
+    if (last)
+        check_free(j);
+}
+
+static void *check_main(void *arg)
+{
+    ContentReplyCheck *j = arg;
+    ReceiptKeys k;
+    int rc = receipt_derive(j->raw, j->salt, &k);
+    pthread_mutex_lock(&j->mu);
+    if (j->state != CHECK_CANCELLED) {
+        j->keys = k;
+        j->rc = rc;
+        j->state = CHECK_DONE;
+        pthread_cond_signal(&j->cv);
+    }
+    pthread_mutex_unlock(&j->mu);
+    receipt_wipe(&k);
+    check_release(j);
+    return NULL;
+}
+
+ContentReplyCheck *content_reply_check_start(const Content *c, const char *typed)
+{
+    char raw[RECEIPT_LEN + 1];
+    if (!c || !c->replies_sealed || c->n_sealed == 0 || receipt_normalize(typed, raw) < 0)
+        return NULL;
+    ContentReplyCheck *j = calloc(1, sizeof *j);
+    if (!j) {
+        sodium_memzero(raw, sizeof raw);
+        return NULL;
+    }
+    memcpy(j->raw, raw, sizeof raw);
+    sodium_memzero(raw, sizeof raw);
+    memcpy(j->salt, c->reply_salt, sizeof j->salt);
+    j->state = CHECK_RUNNING;
+    j->refs = 2;
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_cond_init(&j->cv, NULL);
+    pthread_attr_t at;
+    pthread_t t;
+    bool ok = pthread_attr_init(&at) == 0;
+    if (ok) {
+        pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+        ok = pthread_create(&t, &at, check_main, j) == 0;
+        pthread_attr_destroy(&at);
+    }
+    if (!ok) {
+        check_free(j);
+        return NULL;
+    }
+    return j;
+}
+
+bool content_reply_check_done(ContentReplyCheck *j)
+{
+    pthread_mutex_lock(&j->mu);
+    bool done = j->state == CHECK_DONE;
+    pthread_mutex_unlock(&j->mu);
+    return done;
+}
+
+ContentReplyResult content_reply_check_finish(ContentReplyCheck *j, const Content *c,
+                                              Reply **out)
+{
+    *out = NULL;
+    pthread_mutex_lock(&j->mu);
+    while (j->state == CHECK_RUNNING)
+        pthread_cond_wait(&j->cv, &j->mu);
+    pthread_mutex_unlock(&j->mu);
+    ContentReplyResult res;
+    if (c && c->replies_sealed && memcmp(c->reply_salt, j->salt, sizeof j->salt) == 0)
+        res = j->rc < 0 ? CONTENT_REPLY_ERROR
+            : c->n_sealed > 0 ? content_open_sealed(c, j->raw, &j->keys, out)
+            : CONTENT_REPLY_NONE;
+    else
+        res = content_open_reply(c, j->raw, out);   /* another feed meanwhile */
+    check_release(j);
+    return res;
+}
+
+void content_reply_check_cancel(ContentReplyCheck *j)
+{
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->mu);
+    j->state = CHECK_CANCELLED;
+    pthread_mutex_unlock(&j->mu);
+    check_release(j);   /* the thread frees it if it is still running */
 }
 
 static const char *const content_reply_statuses[REPLY_STATUS_COUNT] = {

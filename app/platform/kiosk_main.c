@@ -136,6 +136,7 @@ static void tap_at(Kiosk *k, int x, int y, int64_t now)
     kiosk_view(k, now);
     in.kind = IN_UP;
     app_input(kiosk_app(k), &in, kiosk_frame(k), now);
+    app_settle(kiosk_app(k));   /* on the virtual clock a reply check answers at once */
     kiosk_view(k, now);
 }
 

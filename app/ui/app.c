@@ -278,6 +278,7 @@ void app_destroy(App *a)
         return;
     app_rate_commit(a, a->last_input_ms);   /* a rating tapped just before closing */
     app_draft_wipe(a);
+    reply_poll(a, true);   /* no check's thread outlives the kiosk */
     forget_all(a);
     osk_free(&a->osk);
     ui_wrap_cache_free(a->wrap);
@@ -572,9 +573,14 @@ static bool flow_tick(App *a, int64_t now_ms)
     return false;
 }
 
+bool app_settle(App *a)
+{
+    return reply_poll(a, true);
+}
+
 bool app_tick(App *a, int64_t now_ms)
 {
-    bool redraw = false;
+    bool redraw = reply_poll(a, false);   /* a reply check done: its answer */
     int64_t idle_ms = (int64_t)a->cfg->idle_timeout_s * 1000;
     if (a->staff.corner_active && a->down &&
         now_ms - a->staff.corner_down_ms >= (int64_t)a->cfg->staff.gesture_hold_s * 1000) {
@@ -703,6 +709,8 @@ int64_t app_next_timeout(const App *a, int64_t now_ms)
     }
     if (a->next_change_s > 0 && a->next_change_s * 1000 < next)
         next = a->next_change_s * 1000;
+    if (a->reply_job && now_ms + REPLY_POLL_MS < next)
+        next = now_ms + REPLY_POLL_MS;   /* look in on the reply check */
     int64_t d = next - now_ms;
     return d < 0 ? 0 : d;
 }

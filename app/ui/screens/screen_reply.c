@@ -45,6 +45,14 @@ static void result(const App *a, DrawList *dl, Rect r)
                 ui_tr(a, "reply.malformed"));
         return;
     }
+    if (a->reply_state == 4) {
+        /* The derivation runs off the UI thread: the code, and that it is
+         * being checked. */
+        char msg[200];
+        snprintf(msg, sizeof msg, ui_tr(a, "reply.checking"), code);
+        ui_para(a, dl, x, y, w, FONT_REGULAR, bsz, bsz * 3 / 2, COL_TEXT2, msg);
+        return;
+    }
     const Reply *rp = a->reply_state == 1 ? a->reply_open : NULL;
     if (!rp) {
         char msg[400];
@@ -119,24 +127,57 @@ static void reply_view(const App *a, DrawList *dl, int64_t now_ms)
     result(a, dl, res);
 }
 
-/* New content: the code in reply_found is looked up again. */
-static void reply_refresh(App *a)
+/* Look the code in reply_found up. On a sealed feed the derivation
+ * (RECEIPT_OPSLIMIT, RECEIPT_MEMLIMIT: 15 ms on a quiet machine here, 150
+ * ms under load, docs/BENCHMARKS.md) runs on a thread of its own while the
+ * screen says it is checking (`checking`: state 4 meanwhile; else what is
+ * shown stays until the answer replaces it); reply_poll takes the answer.
+ * A plain feed answers at once. A wrong code, a box that does not open
+ * and an error all read "no reply yet". */
+static void reply_lookup(App *a, bool checking)
 {
-    if (a->reply_state != 1 && a->reply_state != 2)
+    content_reply_check_cancel(a->reply_job);
+    a->reply_job = content_reply_check_start(a->content, a->reply_found);
+    if (a->reply_job) {
+        if (checking) {
+            content_reply_free(a->reply_open);
+            a->reply_open = NULL;
+            a->reply_state = 4;
+        }
         return;
+    }
     content_reply_free(a->reply_open);
     a->reply_open = NULL;
-    /* One derivation for a sealed feed (RECEIPT_OPSLIMIT, RECEIPT_MEMLIMIT:
-     * about 30 ms here, docs/BENCHMARKS.md), so the UI thread may do it.
-     * A wrong code, a box that does not open and an error all read "no
-     * reply yet". */
     a->reply_state = content_open_reply(a->content, a->reply_found, &a->reply_open) ==
                              CONTENT_REPLY_FOUND ? 1 : 2;
 }
 
-/* The code and the reply go (wiped). */
+bool reply_poll(App *a, bool wait)
+{
+    if (!a->reply_job || (!wait && !content_reply_check_done(a->reply_job)))
+        return false;
+    Reply *r;
+    ContentReplyResult res = content_reply_check_finish(a->reply_job, a->content, &r);
+    a->reply_job = NULL;
+    content_reply_free(a->reply_open);
+    a->reply_open = r;
+    a->reply_state = res == CONTENT_REPLY_FOUND ? 1 : 2;
+    return true;
+}
+
+/* New content: the code in reply_found is looked up again (a check under
+ * way starts again under the new feed). */
+static void reply_refresh(App *a)
+{
+    if (a->reply_state == 1 || a->reply_state == 2 || a->reply_state == 4)
+        reply_lookup(a, a->reply_state == 4);
+}
+
+/* The code and the reply go (wiped); a check under way is dropped. */
 static void reply_forget(App *a)
 {
+    content_reply_check_cancel(a->reply_job);
+    a->reply_job = NULL;
     content_reply_free(a->reply_open);
     a->reply_open = NULL;
     receipt_zero(a->reply_code, sizeof a->reply_code);
@@ -158,7 +199,11 @@ static bool reply_input(App *a, const ScreenInput *in, int64_t now_ms)
         reply_forget(a);
     } else if (strcmp(k, "ok") == 0) {
         char raw[RECEIPT_LEN + 1];
-        if (receipt_normalize(a->reply_code, raw) < 0) {
+        if (a->reply_job && a->reply_state == 4) {
+            return true;   /* checking already: the answer comes */
+        } else if (receipt_normalize(a->reply_code, raw) < 0) {
+            content_reply_check_cancel(a->reply_job);
+            a->reply_job = NULL;
             content_reply_free(a->reply_open);
             a->reply_open = NULL;
             a->reply_state = 3;
@@ -166,8 +211,7 @@ static bool reply_input(App *a, const ScreenInput *in, int64_t now_ms)
         } else {
             memcpy(a->reply_found, raw, sizeof raw);
             receipt_zero(raw, sizeof raw);
-            a->reply_state = 2;
-            reply_refresh(a);
+            reply_lookup(a, true);
         }
     } else if (k[0] && !k[1] && strchr(code_keys, k[0])) {
         if (n < 8) {

@@ -1432,6 +1432,12 @@ class Suite:
         check(not c.el("form.user-access select[name=role]").is_enabled(), "one's own role fixed")
         c.shows("不能停用自己的账号", "form.user-state")
         check(not c.d.find_elements(By.CSS_SELECTOR, "form.user-state button"), "no button to disable oneself")
+        # The audit log says what was done, in the console's words.
+        c.page("#/audit", "#main table.audit tbody tr")
+        log = c.text("table.audit")
+        for words in ("修改账号", "角色：经理，负责1个社区", "重置密码", "已在所有设备上退出", "停用账号", "启用账号"):
+            check(words in log, "%r in the audit log: %s" % (words, log[:600]))
+        check("role manager" not in log and "sessions ended" not in log, "English left in the log: " + log[:600])
         # li as the other cases know them: a clerk of cuihu with the usual password.
         st, u = admin.call("GET", "/api/office/users/li")
         st, _ = admin.call("POST", "/api/office/users/li/password", {"password": PASSWORD, "version": u["version"]})

@@ -199,7 +199,7 @@ window.LK.i18n.en = {
   'u.err.role': 'Choose administrator, manager or clerk.', 'u.err.communities': 'Managers and clerks need at least one community.',
   'u.err.unknown_community': 'A chosen community no longer exists; reload and choose again.',
   'audit.user_update': 'account changed', 'audit.user_enable': 'account enabled', 'audit.user_password': 'password reset',
-  'as.sessions_ended': 'signed out everywhere',
+  'as.sessions_ended': 'signed out everywhere', 'as.disabled_user': 'account disabled',
   'a.lead': 'Every sign-in, change, publication and assignment (never residents\' text).',
   'a.time': 'Time', 'a.user': 'User', 'a.action': 'Action', 'a.target': 'Target', 'a.summary': 'Summary', 'a.empty': 'Nothing recorded yet.',
   'audit.session_login': 'signed in', 'audit.session_logout': 'signed out', 'audit.session_logout_all': 'signed out everywhere', 'audit.session_login_failed': 'failed sign-in',

@@ -198,7 +198,7 @@ window.LK.i18n.zh = {
   'u.err.role': '请选择管理员、经理或文员。', 'u.err.communities': '经理和文员至少要负责一个社区。',
   'u.err.unknown_community': '所选的社区已不存在，请重新载入后再选。',
   'audit.user_update': '修改账号', 'audit.user_enable': '启用账号', 'audit.user_password': '重置密码',
-  'as.sessions_ended': '已在所有设备上退出',
+  'as.sessions_ended': '已在所有设备上退出', 'as.disabled_user': '账号已停用',
   'a.lead': '每一次登录、修改、发布、指派都记在这里（不记录居民写的内容）。',
   'a.time': '时间', 'a.user': '用户', 'a.action': '操作', 'a.target': '对象', 'a.summary': '摘要', 'a.empty': '还没有记录。',
   'audit.session_login': '登录', 'audit.session_logout': '退出', 'audit.session_logout_all': '退出所有设备', 'audit.session_login_failed': '登录失败',

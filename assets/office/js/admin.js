@@ -270,19 +270,23 @@
     [/^assigned to (.+)$/, function (m) { return t('as.assigned', {user: m[1]}); }],
     [/^role (\w+), (\d+) communities$/, function (m) { return t('as.role', {role: t('role.' + m[1]), n: m[2]}); }],
     [/^every (\d+) months, at least (\d+) days$/, function (m) { return t('as.rule', {months: m[1], days: m[2]}); }],
-    [/^(unassigned|reply published|reply waits for approval|note|contact deleted|kiosk added, enrolment code made|device token revoked|alert acknowledged|sessions ended)$/,
+    [/^(unassigned|reply published|reply waits for approval|note|contact deleted|kiosk added, enrolment code made|device token revoked|alert acknowledged|sessions ended|disabled user)$/,
       function (m) { return t('as.' + m[1].replace(/\W+/g, '_')); }]
   ];
   function auditSummary(s) {
     if (!s) return '';
     if (LK.lang === 'en') return s;
-    return String(s).split(', ').map(function (part) {
+    function one(part) {
       for (var i = 0; i < AUDIT_PARTS.length; i++) {
         var m = AUDIT_PARTS[i][0].exec(part);
         if (m) return AUDIT_PARTS[i][1](m);
       }
-      return part;
-    }).join('，');
+      return null;
+    }
+    /* the whole first ("role manager, 2 communities" holds a comma), then its parts */
+    var whole = one(String(s));
+    if (whole !== null) return whole;
+    return String(s).split(', ').map(function (part) { var r = one(part); return r === null ? part : r; }).join('，');
   }
 
   LK.pages.audit = {

@@ -1,7 +1,10 @@
 /* test_seams.c - the architecture's seams, checked on the sources: no SQL on
- * the submissions table outside the outbox module (app/data/outbox*.c), and
- * every header in include/ belongs to a source file of app/. Run from the
- * repository's top directory (tests/run-tests.sh does). */
+ * the submissions table outside the outbox module (app/data/outbox*.c),
+ * every header in include/ belongs to a source file of app/, README.md's
+ * "Layout of the source" table names every source file, and the build's
+ * layer check (scripts/check-layers.sh) refuses SDL outside app/platform/
+ * and a higher layer's header. Run from the repository's top directory
+ * (tests/run-tests.sh does). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* The string literals of C source `src`, adjacent ones joined (as the
  * compiler joins "DELETE FROM" " submissions"), each literal run ended by
@@ -163,10 +168,8 @@ static void test_no_submissions_sql_outside_outbox(void **state)
         fail_msg("SQL on the submissions table outside app/data/outbox*.c:%s", f.bad);
 }
 
-/* Headers without a source file of their own name, and why. The first
- * six are the screens' and the platform's, renamed with that work. */
+/* Headers without a source file of their own name, and why. */
 static const char *const header_exceptions[] = {
-    "connect", "suggest", "staff_ui", "platform", "render",
     "measure",   /* the text measurer's interface: render_sdl.c gives it, tests fake it */
     "version",   /* one constant, KIOSK_VERSION */
     NULL,
@@ -231,12 +234,138 @@ static void test_every_header_has_a_source(void **state)
         fail_msg("headers that match no source file in app/:%s", nm.bad);
 }
 
+/* README.md's "Layout of the source" table, as text from its "| `app/"
+ * rows: each row's path and the rest of its line. */
+typedef struct {
+    char folder[64][64];
+    char *row[64];
+    int n;
+} Layout;
+
+static void layout_read(Layout *l, char *readme)
+{
+    l->n = 0;
+    for (char *line = strtok(readme, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strncmp(line, "| `app/", 7) != 0 || l->n == 64)
+            continue;
+        const char *end = strchr(line + 3, '`');
+        if (!end)
+            continue;
+        snprintf(l->folder[l->n], 64, "%.*s", (int)(end - line - 3), line + 3);
+        l->row[l->n++] = line;
+    }
+}
+
+/* Whether a row names source file `base`: as `base`, or through a
+ * pattern in backquotes (`screen_*.c`, `outbox*.c`). */
+static bool row_names(const char *row, const char *base)
+{
+    for (const char *p = strchr(row, '`'); p; p = strchr(p, '`')) {
+        const char *e = strchr(p + 1, '`');
+        if (!e)
+            break;
+        char word[128];
+        snprintf(word, sizeof word, "%.*s", (int)(e - p - 1), p + 1);
+        if (fnmatch(word, base, 0) == 0)
+            return true;
+        p = e + 1;
+    }
+    return false;
+}
+
+typedef struct {
+    Layout *l;
+    char bad[4096];
+} LayoutCheck;
+
+static void check_listed(const char *path, void *ctx)
+{
+    LayoutCheck *c = ctx;
+    const char *base = strrchr(path, '/') + 1;
+    char folder[256];
+    snprintf(folder, sizeof folder, "%.*s", (int)(base - path), path);   /* "app/ui/" */
+    for (int i = 0; i < c->l->n; i++)
+        if (strcmp(c->l->folder[i], folder) == 0) {
+            if (row_names(c->l->row[i], base))
+                return;
+            break;
+        }
+    if (strlen(c->bad) + strlen(path) + 2 < sizeof c->bad) {
+        strcat(c->bad, " ");
+        strcat(c->bad, path);
+    }
+}
+
+/* The table in README.md is true: every source file of app/ is named in
+ * its folder's row (a new file in a folder the table does not list, or
+ * not named in its row, fails here). */
+static void test_readme_layout_names_every_source(void **state)
+{
+    (void)state;
+    char *readme = slurp("README.md");
+    static Layout l;
+    layout_read(&l, readme);
+    assert_true(l.n >= 10);
+    static LayoutCheck c;
+    c.l = &l;
+    c.bad[0] = '\0';
+    walk("app", "*.c", check_listed, &c);
+    free(readme);
+    if (c.bad[0])
+        fail_msg("sources not named in README.md's \"Layout of the source\" table:%s", c.bad);
+}
+
+/* scripts/check-layers.sh on a made-up dependency list for `src`: its exit
+ * status (the build fails the object when it is not 0). */
+static int layers_check(const char *src, const char *deps)
+{
+    char dep[] = "/tmp/test_seams_XXXXXX";
+    int fd = mkstemp(dep);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fprintf(f, "build/obj/x.o: %s %s\n", src, deps);
+    fclose(f);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "scripts/check-layers.sh %s %s 2>/dev/null", src, dep);
+    int rc = system(cmd);
+    unlink(dep);
+    assert_true(rc != -1 && WIFEXITED(rc));
+    return WEXITSTATUS(rc);
+}
+
+/* The layer check the build runs on every object: SDL by either spelling
+ * (or through one of its headers) only in app/platform/, a higher layer's
+ * header nowhere below it. */
+static void test_layer_check_refuses_wrong_includes(void **state)
+{
+    (void)state;
+    /* SDL in a core file, however it is spelled. */
+    assert_int_equal(layers_check("app/ui/drawlist.c", "/usr/include/SDL2/SDL.h"), 1);
+    assert_int_equal(layers_check("app/data/utf8.c", "/usr/include/SDL.h"), 1);
+    assert_int_equal(layers_check("app/ui/osk.c", "/usr/include/SDL2/SDL_stdinc.h"), 1);
+    assert_int_equal(layers_check("app/office/office.c", "/usr/include/SDL2/SDL.h"), 1);
+    /* A higher layer's header below it. */
+    assert_int_equal(layers_check("app/data/store.c", "include/app_priv.h"), 1);
+    assert_int_equal(layers_check("app/ime/pinyin.c", "include/osk.h"), 1);
+    assert_int_equal(layers_check("app/net/upload.c", "include/ui.h"), 1);
+    assert_int_equal(layers_check("app/data/content.c", "include/store.h include/kiosk.h"), 1);
+    /* What each may use. */
+    assert_int_equal(layers_check("app/platform/render_sdl.c",
+                                  "/usr/include/SDL2/SDL.h include/drawlist.h include/kiosk.h"), 0);
+    assert_int_equal(layers_check("app/ui/app.c", "include/app_priv.h include/outbox.h"), 0);
+    assert_int_equal(layers_check("app/net/upload.c", "/usr/include/x86_64-linux-gnu/curl/curl.h"), 0);
+    assert_int_equal(layers_check("app/data/utf8.c", "include/utf8.h /usr/include/stdio.h"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scanner),
         cmocka_unit_test(test_no_submissions_sql_outside_outbox),
         cmocka_unit_test(test_every_header_has_a_source),
+        cmocka_unit_test(test_readme_layout_names_every_source),
+        cmocka_unit_test(test_layer_check_refuses_wrong_includes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -758,6 +758,74 @@ static void test_review_shows_the_whole_text(void **state)
         }
 }
 
+/* The write step's text box uses its height: a long suggestion shows as
+ * many lines as the box holds, the count sharing the bottom row. With A+
+ * in landscape it showed one line of a box that holds two: the count's
+ * row was kept free under the text. */
+static void test_write_box_shows_the_lines_it_holds(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = {{1920, 1080}, {1080, 1920}, {1280, 800}, {600, 1000},
+                                   {1366, 768}};
+    for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++)
+        for (int lang = 0; lang < LANG_COUNT; lang++)
+            for (int large = 0; large < 2; large++) {
+                Screen_ s;
+                su_start(&s, sizes[z][0], sizes[z][1], NULL);
+                app_set_lang(s.app, (Lang)lang);
+                s.app->large_text = large;
+                assert_int_equal(app_open(s.app, "suggest-write"), 0);
+                long_draft(&s);
+                su_draw(&s);
+                /* The count, and the lines of the text above it. */
+                const DlCmd *count = NULL;
+                for (size_t i = 0; i < s.dl.ncmds; i++)
+                    if (s.dl.cmds[i].kind == DL_TEXT &&
+                        strcmp(dl_str(&s.dl, &s.dl.cmds[i]), "500/500") == 0)
+                        count = &s.dl.cmds[i];
+                assert_non_null(count);
+                int shown = 0, top = 1 << 30, bottom = 0, size = 0;
+                for (size_t i = 0; i < s.dl.ncmds; i++) {
+                    const DlCmd *c = &s.dl.cmds[i];
+                    const char *t = dl_str(&s.dl, c);
+                    if (c->kind != DL_TEXT || c == count || c->r.y > count->r.y ||
+                        strlen(t) < 4 || !strstr(s.app->draft.text, t))
+                        continue;
+                    shown++;
+                    size = c->size;
+                    top = c->r.y < top ? c->r.y : top;
+                    bottom = c->r.y > bottom ? c->r.y : bottom;
+                }
+                int lh = size * 3 / 2;
+                /* From the first line to the count's foot: the rows there are. */
+                int rows = (count->r.y + count->size * 3 / 2 - top) / (lh > 0 ? lh : 1);
+                if (shown < 1 || shown < rows - 1 || (rows >= 2 && shown < 2))
+                    fail_msg("%dx%d %s%s: the text box shows %d lines of the %d it holds",
+                             sizes[z][0], sizes[z][1], lang ? "en" : "zh", large ? " large" : "",
+                             shown, rows);
+                (void)bottom;
+                char what[96];
+                snprintf(what, sizeof what, "suggest-write %dx%d %s%s (a long text)",
+                         sizes[z][0], sizes[z][1], lang ? "en" : "zh", large ? " large" : "");
+                check_overlap(&s, what, sizes[z][1]);   /* the count clear of the text */
+                /* Every length up to the end of a line: the last line never
+                 * runs into the count. */
+                char keep[sizeof s.app->draft.text];
+                memcpy(keep, s.app->draft.text, sizeof keep);
+                size_t len = strlen(keep);
+                for (int cut = 0; cut < 40 && len > 0; cut++) {
+                    do
+                        len--;
+                    while (len > 0 && (keep[len] & 0xC0) == 0x80);
+                    keep[len] = '\0';
+                    memcpy(s.app->draft.text, keep, len + 1);
+                    su_draw(&s);
+                    check_overlap(&s, what, sizes[z][1]);
+                }
+                su_stop(&s);
+            }
+}
+
 /* The size of the first text command that is exactly `s`, or 0. */
 static int text_size(const Screen_ *s, const char *t)
 {
@@ -1124,6 +1192,7 @@ int main(void)
         cmocka_unit_test(test_open_by_name),
         cmocka_unit_test(test_open_runs_entry_actions),
         cmocka_unit_test(test_review_shows_the_whole_text),
+        cmocka_unit_test(test_write_box_shows_the_lines_it_holds),
         cmocka_unit_test(test_keyboard_follows_the_language),
         cmocka_unit_test(test_large_text_grows_the_keyboard),
         cmocka_unit_test(test_reply_check_off_the_ui_thread),

@@ -193,33 +193,42 @@ static void text_box(const App *a, DrawList *dl, Rect r, const char *text, size_
     int csz = ui_ts(a, DP_T_SMALL);
     int count_h = measure_height(a->tm, FONT_REGULAR, csz);
     int inner_w = r.w - 2 * pad;
-    int inner_h = r.h - 2 * pad - count_h;
     size_t chars = utf8_count(text, strlen(text));
+    char count[32];
+    snprintf(count, sizeof count, "%zu/%zu", chars, max);
+    int cw = ui_width(a, FONT_REGULAR, csz, count);
+    /* Low in the corner (8 dp from the frame), under the text's last row. */
+    int count_y = r.y + r.h - ui_dp(a, DP_GAP_XS) - count_h;
     if (!text[0]) {
         dl_text(dl, r.x + pad, r.y + pad, FONT_REGULAR, size, COL_TEXT2, placeholder, -1);
     } else {
         TlLines lines = {0};
         int n = tl_wrap(a->tm, FONT_REGULAR, size, text, strlen(text), inner_w, &lines);
-        int fit = inner_h / lh;
+        /* The text has the whole box; the count takes the bottom right
+         * corner, so the bottom row is given up only when the last line
+         * (and the caret) would run into it. With A+ at 1920x1080 the box
+         * holds two lines this way, not one. */
+        int fit = (r.h - 2 * pad) / lh;
         if (fit < 1)
             fit = 1;
         int first = n > fit ? n - fit : 0;
-        for (int i = first; i < n; i++)
-            dl_text(dl, r.x + pad, r.y + pad + (i - first) * lh, FONT_REGULAR, size, COL_TEXT,
-                    text + lines.lines[i].start, (int)lines.lines[i].len);
         int cx = r.x + pad + (n > 0 ? lines.lines[n - 1].width : 0) + ui_dp(a, DP_RULE);
-        int cy = r.y + pad + (n - 1 - first) * lh;
         /* A trailing newline or space puts the caret after it. */
         if (text[strlen(text) - 1] == ' ')
             cx += ui_width(a, FONT_REGULAR, size, " ");
+        int text_h = measure_height(a->tm, FONT_REGULAR, size);
+        if (n - first > 1 && r.y + pad + (n - 1 - first) * lh + text_h > count_y &&
+            cx + ui_dp(a, 4) + ui_dp(a, DP_GAP) > r.x + r.w - pad - cw)
+            first++;
+        for (int i = first; i < n; i++)
+            dl_text(dl, r.x + pad, r.y + pad + (i - first) * lh, FONT_REGULAR, size, COL_TEXT,
+                    text + lines.lines[i].start, (int)lines.lines[i].len);
+        int cy = r.y + pad + (n - 1 - first) * lh;
         /* The caret: 4 dp wide, 6 dp short of the line at each end. */
         dl_rect(dl, (Rect){cx, cy + ui_dp(a, 6), ui_dp(a, 4), lh - ui_dp(a, 12)}, COL_PRIMARY);
         tl_lines_free(&lines);
     }
-    char count[32];
-    snprintf(count, sizeof count, "%zu/%zu", chars, max);
-    int cw = ui_width(a, FONT_REGULAR, csz, count);
-    dl_text(dl, r.x + r.w - pad - cw, r.y + r.h - pad - count_h, FONT_REGULAR, csz,
+    dl_text(dl, r.x + r.w - pad - cw, count_y, FONT_REGULAR, csz,
             chars >= max ? COL_URGENT : COL_TEXT2, count, -1);
 }
 

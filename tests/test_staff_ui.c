@@ -242,9 +242,9 @@ static void test_staff_formats(void **state)
     assert_string_equal(b, "11月3日");
     su_tap(&S, "lang");
     ui_fmt_when(S.app, now - 48 * 60, now, b, sizeof b);
-    assert_string_equal(b, "Today 09:12");
+    assert_string_equal(b, "today 09:12");   /* said inside a sentence */
     ui_fmt_when(S.app, now - 15 * 3600 - 20 * 60, now, b, sizeof b);
-    assert_string_equal(b, "Yesterday 18:40");
+    assert_string_equal(b, "yesterday 18:40");
     ui_fmt_when(S.app, now - 3 * 86400, now, b, sizeof b);
     assert_string_equal(b, "28 Nov 10:00");
     ui_fmt_day(S.app, "2026-12-01", now, b, sizeof b);
@@ -316,7 +316,11 @@ static void test_panel_speaks_plainly(void **state)
     assert_non_null(ftext(f, "not set up"));
     assert_non_null(ftext(f, "loaded "));
     assert_non_null(ftext(f, "The disk is nearly full"));
-    assert_non_null(ftext(f, "expires Tomorrow 23:59"));
+    assert_non_null(ftext(f, "expires tomorrow 23:59"));
+    /* Times sit inside sentences: no "loaded Today", "expires Tomorrow". */
+    assert_null(ftext(f, " Today"));
+    assert_null(ftext(f, " Tomorrow"));
+    assert_null(ftext(f, " Yesterday"));
     assert_non_null(ftext(f, "yesterday"));
     /* Export with no drive: what to do, not the path searched. */
     assert_true(app_activate(kiosk_app(k), "staff:export", now + 2000));

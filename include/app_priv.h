@@ -196,7 +196,7 @@ bool reply_poll(App *a, bool wait);
 #define REPLY_POLL_MS 10
 
 /* Whole seconds the staff PIN pad stays locked (screen_staff.c); 0 when it is not. */
-int64_t staff_lock_left_s(const App *a, int64_t now_ms);
+int64_t app_staff_lock_left_s(const App *a, int64_t now_ms);
 
 /* ---- navigation: the only writers of screen, stack and depth ---- */
 

@@ -358,6 +358,73 @@ static void test_layer_check_refuses_wrong_includes(void **state)
     assert_int_equal(layers_check("app/data/utf8.c", "include/utf8.h /usr/include/stdio.h"), 0);
 }
 
+/* The module that defines each external function named PREFIX_*, as the
+ * issue's examples of "a file's name is its prefix" say: staff_* in
+ * staff.c, channel_* with content, app_* in the app (app.c and the
+ * screens it tables). */
+static const struct { const char *prefix, *owner; } prefix_owner[] = {
+    {"staff_", "app/staff/staff.c"},
+    {"channel_", "app/data/content.c"},
+    {"app_", "app/ui/"},
+};
+
+typedef struct {
+    regex_t re;
+    char bad[4096];
+} PrefixCheck;
+
+static void check_prefixes(const char *path, void *ctx)
+{
+    PrefixCheck *c = ctx;
+    char *src = slurp(path);
+    int line = 1;
+    for (const char *p = src; *p; line++) {
+        size_t n = strcspn(p, "\n");
+        char buf[512];
+        regmatch_t m[2];
+        snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf - 1 ? n : sizeof buf - 1), p);
+        if (strncmp(buf, "static ", 7) != 0 &&
+            regexec(&c->re, buf, 2, m, 0) == 0) {   /* an external function's definition */
+            const char *name = buf + m[1].rm_so;
+            for (size_t i = 0; i < sizeof prefix_owner / sizeof prefix_owner[0]; i++)
+                if (strncmp(name, prefix_owner[i].prefix, strlen(prefix_owner[i].prefix)) == 0 &&
+                    strncmp(path, prefix_owner[i].owner, strlen(prefix_owner[i].owner)) != 0) {
+                    size_t used = strlen(c->bad);
+                    snprintf(c->bad + used, sizeof c->bad - used, "\n%s:%d: %.*s", path, line,
+                             (int)(m[1].rm_eo - m[1].rm_so), name);
+                }
+        }
+        p += n + (p[n] == '\n');
+    }
+    free(src);
+}
+
+/* The scan sees a definition, not a static one, a call or a declaration. */
+static bool defines(PrefixCheck *c, const char *line)
+{
+    return strncmp(line, "static ", 7) != 0 && regexec(&c->re, line, 0, NULL, 0) == 0;
+}
+
+static void test_a_function_lives_in_its_prefix_module(void **state)
+{
+    (void)state;
+    static PrefixCheck c;
+    c.bad[0] = '\0';
+    assert_int_equal(regcomp(&c.re, "^[A-Za-z][A-Za-z_0-9 ]*[ *]([a-z][a-z_0-9]*)\\([^;]*$",
+                             REG_EXTENDED), 0);
+    assert_true(defines(&c, "int64_t staff_lock_left_s(const App *a, int64_t now_ms)"));
+    assert_true(defines(&c, "const char *app_display_state(const App *a)"));
+    assert_true(defines(&c, "bool channel_expired(const Channel *ch, int64_t now_s,"));
+    assert_false(defines(&c, "static int staff_audit(const Config *cfg, int64_t now_s)"));
+    assert_false(defines(&c, "int staff_figures(Outbox *ob, const char *data_dir);"));
+    assert_false(defines(&c, "    staff_figures(ob, dir, now, &f);"));
+    assert_false(defines(&c, "    return staff_figures(ob, dir, now, &f);"));
+    walk("app", "*.c", check_prefixes, &c);
+    regfree(&c.re);
+    if (c.bad[0])
+        fail_msg("functions outside the module their prefix names:%s", c.bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_every_header_has_a_source),
         cmocka_unit_test(test_readme_layout_names_every_source),
         cmocka_unit_test(test_layer_check_refuses_wrong_includes),
+        cmocka_unit_test(test_a_function_lives_in_its_prefix_module),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -605,7 +605,7 @@ bool app_tick(App *a, int64_t now_ms)
         redraw = true;
     }
     if (a->screen == SCREEN_STAFF_PIN) {
-        int64_t left = staff_lock_left_s(a, now_ms);
+        int64_t left = app_staff_lock_left_s(a, now_ms);
         if (left != a->staff.shown_lock_s) {
             a->staff.shown_lock_s = left;   /* the lock's countdown, each second */
             redraw = true;
@@ -675,7 +675,7 @@ int64_t app_next_timeout(const App *a, int64_t now_ms)
         if (t < next)
             next = t;
     }
-    if (a->screen == SCREEN_STAFF_PIN && staff_lock_left_s(a, now_ms) > 0) {
+    if (a->screen == SCREEN_STAFF_PIN && app_staff_lock_left_s(a, now_ms) > 0) {
         int64_t left = a->staff.locked_until_ms - now_ms;   /* the countdown's next second */
         int64_t t = now_ms + (left % 1000 ? left % 1000 : 1000);
         if (t < next)

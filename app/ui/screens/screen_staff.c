@@ -46,7 +46,7 @@ static bool sign_out(App *a, const char *id, int64_t now_ms)
 /* ---- the PIN pad ---- */
 
 /* Whole seconds (rounded up) the pad stays locked; 0 when it is not. */
-int64_t staff_lock_left_s(const App *a, int64_t now_ms)
+int64_t app_staff_lock_left_s(const App *a, int64_t now_ms)
 {
     int64_t left = a->staff.locked_until_ms - now_ms;
     return a->staff.locked_until_ms > 0 && left > 0 ? (left + 999) / 1000 : 0;
@@ -70,7 +70,7 @@ static void pad_view(const App *a, DrawList *dl, int64_t now_ms)
         dl_rect(dl, (Rect){dx + i * (dot * 3 / 2), box.y + (box.h - dot) / 2, dot, dot}, COL_TEXT);
     y = box.y + box.h + ui_dp(a, DP_GAP_S);
     int msz = ui_ts(a, DP_T_SMALL);
-    int64_t left_s = staff_lock_left_s(a, now_ms);
+    int64_t left_s = app_staff_lock_left_s(a, now_ms);
     if (left_s > 0) {
         /* Locked: the time left, counting down each second. */
         char m[300];
@@ -107,7 +107,7 @@ static void try_pin(App *a, int64_t now_ms)
     int64_t t = now_ms / 1000;
     PinResult r = pin_check(a->pin_path, a->staff.pin, t, &st);
     app_wipe(a->staff.pin, sizeof a->staff.pin);
-    bool was_locked = staff_lock_left_s(a, now_ms) > 0;
+    bool was_locked = app_staff_lock_left_s(a, now_ms) > 0;
     a->staff.msg[0] = '\0';
     a->staff.locked_until_ms = 0;
     /* The audit log in plain words (docs/OPERATIONS.md, "The audit log"). */

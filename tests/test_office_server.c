@@ -26,6 +26,7 @@
 #include "officesrv.h"
 #include "ostore.h"
 #include "ostore_priv.h"
+#include "outbox.h"
 #include "testdb.h"
 #include "proc.h"
 #include "seal.h"
@@ -215,6 +216,21 @@ static void test_every_refusal(void **state)
     const char *sql = "{\"v\":1,\"id\":\"k-2\",\"topic\":\"a\",\"text\":\"'); DROP TABLE suggestion;"
                       " --\",\"date\":\"2026-12-01\",\"receipt\":\"HJKM6789\",\"lang\":\"en\"}";
     assert_int_equal(post("/api/submissions", sql, token, "k-2"), 201);
+    /* The text's limit is in characters, as the kiosk counts them: 500
+     * Chinese characters (1,500 bytes) are taken, 501 are not, nor none. */
+    char *text = malloc(OUTBOX_TEXT_MAX_CHARS * 3 + 4), body[2048];
+    assert_non_null(text);
+    text[0] = '\0';
+    for (int i = 0; i < OUTBOX_TEXT_MAX_CHARS; i++)
+        strcat(text, "灯");
+    snprintf(body, sizeof body, SUB("k-4", "%s"), text);
+    assert_int_equal(post("/api/submissions", body, token, "k-4"), 201);
+    strcat(text, "灯");
+    snprintf(body, sizeof body, SUB("k-5", "%s"), text);
+    expect_error("/api/submissions", body, strlen(body), token, "k-5", 422, "invalid_field");
+    expect_error("/api/submissions", SUB("k-6", ""), strlen(SUB("k-6", "")), token, "k-6", 422,
+                 "invalid_field");
+    free(text);
     /* Larger than the limit: refused before it is read. */
     size_t big = 300 * 1024;
     char *huge = malloc(big);

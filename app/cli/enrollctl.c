@@ -4,6 +4,7 @@
 #include "export_sign.h"
 #include "http.h"
 #include "seal.h"
+#include "upload.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -59,13 +60,9 @@ int enrollctl_enroll(const char *config_path, const Config *cfg, int argc, char 
         fprintf(err, "kioskctl: enroll: %s\n", why);
         return ENROLLCTL_USAGE;
     }
-    const ConfigUpload *cu = &cfg->upload;
-    HttpPolicy pol = {
-        .ca_file = cu->ca_file, .allow_http_loopback = http,
-        .connect_timeout_ms = (int64_t)cu->connect_timeout_s * 1000,
-        .total_timeout_ms = (int64_t)cu->transfer_timeout_s * 1000,
-        .low_speed_time_s = cu->low_speed_timeout_s,
-    };
+    HttpPolicy pol;
+    upload_policy(&cfg->upload, &pol);   /* the uploader's CA and timeouts */
+    pol.allow_http_loopback = http;      /* the address given, checked above */
     /* The kiosk's export signing key: the office records its public half,
      * so it can tell this kiosk's USB bundles from any other's. */
     ExportSignKey sk;

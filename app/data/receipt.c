@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include "utf8.h"
 
 _Static_assert(RECEIPT_SALT_BYTES == crypto_pwhash_SALTBYTES, "salt size");
 _Static_assert(RECEIPT_KEY_BYTES == crypto_secretbox_KEYBYTES, "key size");
@@ -13,28 +14,6 @@ _Static_assert(sizeof(ReceiptKeys) == RECEIPT_LOOKUP_BYTES + RECEIPT_KEY_BYTES,
                "one 64-byte derivation");
 
 #define RECEIPT_B64 sodium_base64_VARIANT_ORIGINAL
-
-/* The code point of the UTF-8 sequence at s (at most 3 bytes: nothing a
- * code may hold is beyond U+FFFF), its length in *n; -1 when not valid. */
-static long receipt_utf8(const unsigned char *s, size_t *n)
-{
-    if (s[0] < 0x80) {
-        *n = 1;
-        return s[0];
-    }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF && (s[1] & 0xC0) == 0x80) {
-        *n = 2;
-        return (long)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
-    }
-    if (s[0] >= 0xE0 && s[0] <= 0xEF && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-        long cp = (long)(s[0] & 0x0F) << 12 | (long)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
-        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))
-            return -1;
-        *n = 3;
-        return cp;
-    }
-    return -1;
-}
 
 static int receipt_is_separator(long cp)
 {
@@ -51,13 +30,17 @@ int receipt_normalize(const char *typed, char raw[RECEIPT_LEN + 1])
     raw[0] = '\0';
     if (!typed)
         return -1;
-    const unsigned char *s = (const unsigned char *)typed;
-    while (*s) {
-        size_t len;
-        long cp = receipt_utf8(s, &len);
-        if (cp < 0)
+    const char *s = typed;
+    size_t left = strlen(typed);
+    while (left > 0) {
+        size_t len = utf8_seq_len(s, left);   /* 0: not valid UTF-8 */
+        unsigned u;
+        if (len == 0)
             goto bad;
+        utf8_decode(s, len, &u);
+        long cp = (long)u;
         s += len;
+        left -= len;
         if (receipt_is_separator(cp))
             continue;
         if (cp >= 0xFF01 && cp <= 0xFF5E)   /* full-width ASCII */

@@ -3,22 +3,11 @@
 
 #include <jansson.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static int replyfeed_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
+#include "errmsg.h"
 
 /* Free a JSON text that held a reply, wiped first. */
 static void replyfeed_free_text(char *s)
@@ -62,14 +51,19 @@ int replyfeed_seal_one(const ReplyFeedItem *it, const unsigned char salt[RECEIPT
     *box = NULL;
     lookup[0] = '\0';
     char raw[RECEIPT_LEN + 1];
-    if (receipt_normalize(it->receipt, raw) < 0)
-        return replyfeed_fail(err, errlen, "receipt: not a receipt code (8 symbols like 7KQ4-M2XD)");
-    if ((unsigned)it->status >= REPLY_STATUS_COUNT)
-        return replyfeed_fail(err, errlen, "status: unknown (%d)", (int)it->status);
+    if (receipt_normalize(it->receipt, raw) < 0) {
+        errmsg(err, errlen, "receipt: not a receipt code (8 symbols like 7KQ4-M2XD)");
+        return -1;
+    }
+    if ((unsigned)it->status >= REPLY_STATUS_COUNT) {
+        errmsg(err, errlen, "status: unknown (%d)", (int)it->status);
+        return -1;
+    }
     char *json = replyfeed_box_json(it);
     if (!json) {
         sodium_memzero(raw, sizeof raw);
-        return replyfeed_fail(err, errlen, "a text is not valid UTF-8, or out of memory");
+        errmsg(err, errlen, "a text is not valid UTF-8, or out of memory");
+        return -1;
     }
     /* Checked exactly as the kiosk will when it opens the box. */
     Reply *check = content_parse_reply_box(json, strlen(json), err, errlen);
@@ -90,8 +84,9 @@ int replyfeed_seal_one(const ReplyFeedItem *it, const unsigned char salt[RECEIPT
     replyfeed_free_text(json);
     if (!*box) {
         lookup[0] = '\0';
-        return replyfeed_fail(err, errlen, rc == 0 ? "reply too long to seal, or out of memory"
-                                                   : "the key derivation failed (out of memory?)");
+        errmsg(err, errlen, "%s", rc == 0 ? "reply too long to seal, or out of memory"
+                                          : "the key derivation failed (out of memory?)");
+        return -1;
     }
     return 0;
 }
@@ -114,19 +109,19 @@ static json_t *replyfeed_array(const ReplyFeedItem *items, size_t n,
                                const unsigned char salt[RECEIPT_SALT_BYTES], char *err, size_t errlen)
 {
     if (n > CONTENT_MAX_REPLIES) {
-        replyfeed_fail(err, errlen, "too many replies (%zu, at most %d)", n, CONTENT_MAX_REPLIES);
+        errmsg(err, errlen, "too many replies (%zu, at most %d)", n, CONTENT_MAX_REPLIES);
         return NULL;
     }
     ReplyFeedEntry *e = calloc(n ? n : 1, sizeof *e);
     json_t *arr = e ? json_array() : NULL;
     int ok = arr != NULL;
     if (!ok)
-        replyfeed_fail(err, errlen, "out of memory");
+        errmsg(err, errlen, "out of memory");
     for (size_t i = 0; ok && i < n; i++) {
         char msg[300];
         e[i].index = i;
         if (replyfeed_seal_one(&items[i], salt, e[i].lookup, &e[i].box, msg, sizeof msg) < 0) {
-            replyfeed_fail(err, errlen, "items[%zu].%s", i, msg);
+            errmsg(err, errlen, "items[%zu].%s", i, msg);
             ok = 0;
         }
     }
@@ -135,7 +130,7 @@ static json_t *replyfeed_array(const ReplyFeedItem *items, size_t n,
     for (size_t i = 1; ok && i < n; i++) {
         if (strcmp(e[i].lookup, e[i - 1].lookup) == 0) {
             size_t a = e[i - 1].index, b = e[i].index;
-            replyfeed_fail(err, errlen, "items[%zu].receipt: duplicate receipt (also items[%zu])",
+            errmsg(err, errlen, "items[%zu].receipt: duplicate receipt (also items[%zu])",
                            a > b ? a : b, a > b ? b : a);
             ok = 0;
         }
@@ -143,7 +138,7 @@ static json_t *replyfeed_array(const ReplyFeedItem *items, size_t n,
     for (size_t i = 0; ok && i < n; i++) {
         json_t *o = json_pack("{s:s, s:s}", "lookup", e[i].lookup, "box", e[i].box);
         if (!o || json_array_append_new(arr, o) < 0) {
-            replyfeed_fail(err, errlen, "out of memory");
+            errmsg(err, errlen, "out of memory");
             ok = 0;
         }
     }
@@ -168,7 +163,7 @@ char *replyfeed_seal(const ReplyFeedItem *items, size_t n,
     char *s = json_dumps(arr, JSON_INDENT(2));
     json_decref(arr);
     if (!s)
-        replyfeed_fail(err, errlen, "out of memory");
+        errmsg(err, errlen, "out of memory");
     return s;
 }
 
@@ -187,18 +182,18 @@ char *replyfeed_seal_document(const char *json, size_t len, const char *replies_
     json_t *root = json_loadb(json + skip, len - skip, JSON_PRESERVE_ORDER, &je), *plain = NULL;
     char *out = NULL, *mid = NULL;
     if (!root) {
-        replyfeed_fail(err, errlen, "out of memory");
+        errmsg(err, errlen, "out of memory");
         return NULL;
     }
     if (replies_json) {
         plain = json_loads(replies_json, 0, &je);
         if (!plain || !json_is_array(plain)) {
-            replyfeed_fail(err, errlen, "replies: line %d, column %d: %s", je.line, je.column,
+            errmsg(err, errlen, "replies: line %d, column %d: %s", je.line, je.column,
                            plain ? "expected an array of replies" : je.text);
             goto done;
         }
     } else if (json_object_get(root, "reply_salt")) {
-        replyfeed_fail(err, errlen, "reply_salt: the replies are sealed already");
+        errmsg(err, errlen, "reply_salt: the replies are sealed already");
         goto done;
     }
     /* The plain replies, checked by content_parse in the document's place. */
@@ -265,7 +260,7 @@ char *replyfeed_seal_document(const char *json, size_t len, const char *replies_
     content_free(c);
     goto done;
 oom:
-    replyfeed_fail(err, errlen, "out of memory");
+    errmsg(err, errlen, "out of memory");
 done:
     replyfeed_free_text(mid);
     json_decref(plain);

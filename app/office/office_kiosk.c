@@ -7,6 +7,7 @@
 #include "office_secret.h"
 #include "outbox.h"
 #include "timeutil.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -63,9 +64,7 @@ static const char *office_kiosk_str(json_t *o, const char *key, size_t max, Offi
         return NULL;
     }
     const char *s = json_string_value(v);
-    size_t chars = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        chars += (*p & 0xc0) != 0x80;
+    size_t chars = utf8_count(s, strlen(s));
     if (chars == 0 || chars > max) {
         office_resp_error(rs, 422, "invalid_field", "%s: expected 1 to %zu characters", key, max);
         return NULL;

@@ -228,12 +228,9 @@ char *office_reply_html(const Reply *r, const char *raw, bool malformed)
                    " code is right and nothing appears, please ask at the property office.</p>");
     } else {
         ReplyStatus st = r->status < REPLY_STATUS_COUNT ? r->status : REPLY_RECEIVED;
-        char date[16] = "";
-        if (r->updated_at > 0) {
-            LocalTime lt;
-            time_local(r->updated_at, &lt);
-            snprintf(date, sizeof date, "%04d-%02d-%02d", lt.year, lt.mon, lt.mday);
-        }
+        char date[11] = "";
+        if (r->updated_at > 0)
+            time_local_date(r->updated_at, 0, date);
         rb_raw(&b, "<p><span class=\"status st-");
         rb_raw(&b, content_reply_status_name(st));
         rb_raw(&b, "\">");

@@ -37,7 +37,8 @@ OFFICE_LAYERS  := data config staff
 ALL_PKGS       := sqlite3 jansson libunibreak libqrencode libsodium googlepinyin zinnia libcurl libpng libjpeg
 SDL_PKGS       := sdl2 SDL2_ttf libpng
 # The pixel tests read PNG files with SDL2_image; the kiosk writes them with libpng.
-TEST_PKGS      := cmocka SDL2_image
+# zlib (libpng-dev's own dependency): tests/support/testimg.c's chunk CRCs.
+TEST_PKGS      := cmocka SDL2_image zlib
 
 pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
 $(foreach l,$(LAYERS),$(eval CFLAGS_$(l) := $(call pc,--cflags,$(PKGS_$(l)))))

@@ -24,6 +24,11 @@ typedef enum { OFFICE_PUB_READ = 1, OFFICE_PUB_MANAGE = 2 } OfficePubNeed;
  * and the user is a clerk there, 403 forbidden, and returns false. */
 bool office_publish_community(OfficeReq *rq, OfficeResp *rs, OfficePubNeed need,
                               OstoreCommunity *com, bool *manager);
+/* Item `id` of list l in the community: fills *p (free it with
+ * ostore_pub_free) and returns true, or answers 404 not_found (no such
+ * item) or the store's error and returns false (*p then holds nothing). */
+bool office_publish_item(OfficeReq *rq, OfficeResp *rs, int64_t community_id, OstoreList l,
+                         const char *id, OstorePub *p);
 /* The signed-in staff user's name ("" when none). */
 const char *office_publish_user(const OfficeReq *rq);
 

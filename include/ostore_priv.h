@@ -89,8 +89,12 @@ int64_t ostore_changes(const Ostore *s);
 /* Run an INSERT ... RETURNING id and finish it; *id (may be NULL) gets the
  * new row's id. Results as ostore_done. */
 OstoreResult ostore_insert(Ostore *s, OstoreStmt *st, int64_t *id);
-/* Fill an OstoreKiosk from a row of k.id, k.community_id, k.name, c.slug,
- * k.created_at, enrolled_at, revoked_at, last_seen_at (0 for NULL). */
+/* Fill an OstoreKiosk from a row that starts with OSTORE_KIOSK_COLS: k.id,
+ * k.community_id, k.name, c.slug, k.created_at, enrolled_at, revoked_at,
+ * last_seen_at (0 for NULL); kiosk k joined with its community c. */
+#define OSTORE_KIOSK_COLS "k.id, k.community_id, k.name, c.slug, k.created_at," \
+                          " COALESCE(k.enrolled_at, 0), COALESCE(k.revoked_at, 0)," \
+                          " COALESCE(k.last_seen_at, 0)"
 void ostore_fill_kiosk(OstoreStmt *st, void *out);
 
 /* Run a query of at most one row: fill(st, out) with it and OSTORE_OK,

@@ -434,6 +434,9 @@ static void test_another_community_is_not_found(void **state)
     expect_code("GET", "/api/office/communities/nowhere/notices", NULL, &manager, 404,
                 "not_found");
     expect_code("GET", NOTICES "/other-1", NULL, &manager, 404, "not_found");
+    /* No such item in cuihu: an edit and a step say so. */
+    expect_code("PUT", NOTICES "/nope-1", "{\"version\":1}", &manager, 404, "not_found");
+    expect_code("POST", NOTICES "/nope-1/publish", "{\"version\":1}", &manager, 404, "not_found");
     /* Without a session or without the CSRF token: nothing. */
     Sess nocsrf = manager;
     nocsrf.csrf[0] = '\0';

@@ -215,14 +215,8 @@ void office_preview(OfficeReq *rq, OfficeResp *rs)
         return;
     OstoreList l = notice ? OSTORE_NOTICES : OSTORE_EVENTS;
     OstorePub p;
-    OstoreResult r = ostore_pub_get(rq->store, com.id, l, notice ? notice : event, &p);
-    if (r != OSTORE_OK) {
-        if (r == OSTORE_NOTFOUND)
-            office_resp_error(rs, 404, "not_found", "no such item");
-        else
-            office_resp_store_error(rq, rs);
+    if (!office_publish_item(rq, rs, com.id, l, notice ? notice : event, &p))
         return;
-    }
     json_t *item = json_loads(p.json, 0, NULL);
     ostore_pub_free(&p);
     if (!json_is_object(item)) {

@@ -37,6 +37,20 @@ bool office_publish_community(OfficeReq *rq, OfficeResp *rs, OfficePubNeed need,
     return true;
 }
 
+bool office_publish_item(OfficeReq *rq, OfficeResp *rs, int64_t community_id, OstoreList l,
+                         const char *id, OstorePub *p)
+{
+    OstoreResult r = ostore_pub_get(rq->store, community_id, l, id, p);
+    if (r == OSTORE_OK)
+        return true;
+    if (r == OSTORE_NOTFOUND)
+        office_resp_error(rs, 404, "not_found", "no such item");
+    else
+        office_resp_store_error(rq, rs);
+    ostore_pub_free(p);
+    return false;
+}
+
 const char *office_publish_user(const OfficeReq *rq)
 {
     const OfficeStaff *st = office_staff_of(rq);
@@ -682,12 +696,7 @@ void office_publish_update(OfficeReq *rq, OfficeResp *rs)
         return;
     }
     OstorePub cur;
-    OstoreResult r = ostore_pub_get(rq->store, com.id, l, office_req_param(rq, "id"), &cur);
-    if (r != OSTORE_OK) {
-        if (r == OSTORE_NOTFOUND)
-            office_resp_error(rs, 404, "not_found", "no such item");
-        else
-            office_resp_store_error(rq, rs);
+    if (!office_publish_item(rq, rs, com.id, l, office_req_param(rq, "id"), &cur)) {
         json_decref(b);
         return;
     }
@@ -704,9 +713,8 @@ void office_publish_update(OfficeReq *rq, OfficeResp *rs)
     OstorePubWrite w = {.community_id = com.id, .list = l, .item_id = cur.item_id,
                         .status = f.status, .json = json, .posting = f.posting,
                         .user = office_publish_user(rq), .now = rq->now};
-    r = json && ostore_begin(rq->store) == OSTORE_OK ? ostore_pub_update(rq->store, &w, version,
-                                                                         NULL)
-                                                     : OSTORE_ERROR;
+    OstoreResult r = json && ostore_begin(rq->store) == OSTORE_OK
+                     ? ostore_pub_update(rq->store, &w, version, NULL) : OSTORE_ERROR;
     if (pub_finish(rq, rs, com.id, r)) {
         pub_audit(rq, &com, "update", l, cur.item_id, f.status ? f.status : cur.status);
         pub_answer(rq, rs, 200, com.id, l, cur.item_id);
@@ -799,14 +807,8 @@ void office_publish_action(OfficeReq *rq, OfficeResp *rs)
     if (!pub_versioned_request(rq, rs, &com, &manager, &version))
         return;
     OstorePub cur;
-    OstoreResult r = ostore_pub_get(rq->store, com.id, l, office_req_param(rq, "id"), &cur);
-    if (r != OSTORE_OK) {
-        if (r == OSTORE_NOTFOUND)
-            office_resp_error(rs, 404, "not_found", "no such item");
-        else
-            office_resp_store_error(rq, rs);
+    if (!office_publish_item(rq, rs, com.id, l, office_req_param(rq, "id"), &cur))
         return;
-    }
     bool manager_only;
     const char *to = pub_transition(action, &cur, &manager_only);
     if (manager_only && !manager) {
@@ -840,8 +842,8 @@ void office_publish_action(OfficeReq *rq, OfficeResp *rs)
     }
     OstorePubWrite w = {.community_id = com.id, .list = l, .item_id = cur.item_id, .status = to,
                         .user = office_publish_user(rq), .now = rq->now};
-    r = ostore_begin(rq->store) == OSTORE_OK ? ostore_pub_update(rq->store, &w, version, NULL)
-                                             : OSTORE_ERROR;
+    OstoreResult r = ostore_begin(rq->store) == OSTORE_OK
+                     ? ostore_pub_update(rq->store, &w, version, NULL) : OSTORE_ERROR;
     if (pub_finish(rq, rs, com.id, r)) {
         pub_audit(rq, &com, action, l, cur.item_id, to);
         pub_answer(rq, rs, 200, com.id, l, cur.item_id);

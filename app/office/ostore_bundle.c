@@ -15,9 +15,7 @@ OstoreResult ostore_export_key_set(Ostore *s, int64_t kiosk_id, const char *publ
 OstoreResult ostore_export_key_kiosk(Ostore *s, const char *public_key, OstoreKiosk *out)
 {
     return ostore_one(s, ostore_prep(s,
-        "SELECT k.id, k.community_id, k.name, c.slug, k.created_at, COALESCE(k.enrolled_at, 0),"
-        " COALESCE(k.revoked_at, 0), COALESCE(k.last_seen_at, 0)"
-        " FROM kiosk_export_key e JOIN kiosk k ON k.id = e.kiosk_id"
+        "SELECT " OSTORE_KIOSK_COLS " FROM kiosk_export_key e JOIN kiosk k ON k.id = e.kiosk_id"
         " JOIN community c ON c.id = k.community_id WHERE e.public_key = ?", "t", public_key),
         ostore_fill_kiosk, out);
 }

@@ -118,35 +118,18 @@ OstoreResult ostore_feed_version(Ostore *s, int64_t community_id, char *version,
     return r;
 }
 
-#define FLEET_KIOSK_COLS "k.id, k.community_id, k.name, c.slug, k.created_at," \
-    " COALESCE(k.enrolled_at, 0), COALESCE(k.revoked_at, 0), COALESCE(k.last_seen_at, 0)"
-
-static void ostore_fill_fleet_kiosk(OstoreStmt *st, void *out)
-{
-    OstoreKiosk *k = out;
-    memset(k, 0, sizeof *k);
-    k->id = ostore_col_int(st, 0);
-    k->community_id = ostore_col_int(st, 1);
-    ostore_col(st, 2, k->name, sizeof k->name);
-    ostore_col(st, 3, k->community, sizeof k->community);
-    k->created_at = ostore_col_int(st, 4);
-    k->enrolled_at = ostore_col_int(st, 5);
-    k->revoked_at = ostore_col_int(st, 6);
-    k->last_seen_at = ostore_col_int(st, 7);
-}
-
 OstoreResult ostore_kiosk_by_id(Ostore *s, int64_t kiosk_id, OstoreKiosk *out)
 {
-    return ostore_one(s, ostore_prep(s, "SELECT " FLEET_KIOSK_COLS " FROM kiosk k"
+    return ostore_one(s, ostore_prep(s, "SELECT " OSTORE_KIOSK_COLS " FROM kiosk k"
                                         " JOIN community c ON c.id = k.community_id"
                                         " WHERE k.id = ?", "i", kiosk_id),
-                      ostore_fill_fleet_kiosk, out);
+                      ostore_fill_kiosk, out);
 }
 
 OstoreResult ostore_fleet_list(Ostore *s, int64_t community_id, OstoreFleetFn fn, void *ud)
 {
     OstoreStmt *st = ostore_prep(s,
-        "SELECT " FLEET_KIOSK_COLS ", CASE WHEN t.kiosk_id IS NULL THEN 0 ELSE 1 END, " STATUS_COLS " FROM kiosk k"
+        "SELECT " OSTORE_KIOSK_COLS ", CASE WHEN t.kiosk_id IS NULL THEN 0 ELSE 1 END, " STATUS_COLS " FROM kiosk k"
         " JOIN community c ON c.id = k.community_id"
         " LEFT JOIN kiosk_status t ON t.kiosk_id = k.id"
         " WHERE ?1 = 0 OR k.community_id = ?1 ORDER BY c.slug, k.name", "i", community_id);
@@ -157,7 +140,7 @@ OstoreResult ostore_fleet_list(Ostore *s, int64_t community_id, OstoreFleetFn fn
         OstoreKiosk k;
         OstoreKioskStatus t;
         memset(&t, 0, sizeof t);
-        ostore_fill_fleet_kiosk(st, &k);
+        ostore_fill_kiosk(st, &k);
         if ((int)ostore_col_int(st, 8))
             ostore_fill_status_at(st, 9, &t);
         else

@@ -118,14 +118,12 @@ OstoreResult ostore_community_list(Ostore *s, OstoreCommunityFn fn, void *ud)
 
 /* ---- kiosks and enrolment ---- */
 
-#define KIOSK_COLS "k.id, k.community_id, k.name, c.slug, k.created_at," \
-                   " COALESCE(k.enrolled_at, 0), COALESCE(k.revoked_at, 0)," \
-                   " COALESCE(k.last_seen_at, 0)"
 #define KIOSK_FROM " FROM kiosk k JOIN community c ON c.id = k.community_id"
 
 void ostore_fill_kiosk(OstoreStmt *st, void *out)
 {
     OstoreKiosk *k = out;
+    memset(k, 0, sizeof *k);
     k->id = ostore_col_int(st, 0);
     k->community_id = ostore_col_int(st, 1);
     ostore_col(st, 2, k->name, sizeof k->name);
@@ -172,7 +170,7 @@ OstoreResult ostore_kiosk_new_code(Ostore *s, int64_t kiosk_id, const char *code
 OstoreResult ostore_kiosk_get(Ostore *s, int64_t community_id, const char *name,
                               OstoreKiosk *out)
 {
-    return ostore_one(s, ostore_prep(s, "SELECT " KIOSK_COLS KIOSK_FROM
+    return ostore_one(s, ostore_prep(s, "SELECT " OSTORE_KIOSK_COLS KIOSK_FROM
                                         " WHERE k.community_id = ? AND k.name = ?",
                                      "it", community_id, name), ostore_fill_kiosk, out);
 }
@@ -193,7 +191,7 @@ static int ostore_kiosk_row(OstoreStmt *st, void *ud)
 OstoreResult ostore_kiosk_list(Ostore *s, int64_t community_id, OstoreKioskFn fn, void *ud)
 {
     OstoreKioskEach e = { fn, ud };
-    return ostore_each(s, ostore_prep(s, "SELECT " KIOSK_COLS KIOSK_FROM
+    return ostore_each(s, ostore_prep(s, "SELECT " OSTORE_KIOSK_COLS KIOSK_FROM
                                          " WHERE ?1 = 0 OR k.community_id = ?1"
                                          " ORDER BY c.slug, k.name", "i", community_id),
                        ostore_kiosk_row, &e);
@@ -250,7 +248,7 @@ OstoreResult ostore_enrol_redeem(Ostore *s, const char *code_hash, const char *t
             "tiii", token_hash, now, now, kid));
     r = ostore_tx_end(s, own, r);
     if (r == OSTORE_OK)
-        r = ostore_one(s, ostore_prep(s, "SELECT " KIOSK_COLS KIOSK_FROM " WHERE k.id = ?",
+        r = ostore_one(s, ostore_prep(s, "SELECT " OSTORE_KIOSK_COLS KIOSK_FROM " WHERE k.id = ?",
                                       "i", kid), ostore_fill_kiosk, out);
     return r;
 }
@@ -276,7 +274,7 @@ OstoreResult ostore_kiosk_by_token_etag(Ostore *s, const char *token_hash, int64
     /* One query: the kiosk, and its community's feed ETag when the stored
      * feed was made from the current revision (so a poll's 304 needs no
      * other query). */
-    OstoreResult r = ostore_one(s, ostore_prep(s, "SELECT " KIOSK_COLS ","
+    OstoreResult r = ostore_one(s, ostore_prep(s, "SELECT " OSTORE_KIOSK_COLS ","
                                                   " CASE WHEN f.rev >= c.content_rev THEN f.etag"
                                                   " ELSE '' END" KIOSK_FROM
                                                   " LEFT JOIN feed f ON f.community_id = k.community_id"

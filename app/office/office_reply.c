@@ -284,17 +284,28 @@ static const char *reply_slug(OfficeReq *rq)
     return c && *c && strlen(c) < 64 ? c : NULL;
 }
 
-void office_reply_page(OfficeReq *rq, OfficeResp *rs)
+/* The reply asked for (page and API alike): within the hour's limit of
+ * lookups, the code and community of the request looked up; false when
+ * rs was answered (429, or the store's error). */
+static bool reply_lookup(OfficeReq *rq, OfficeResp *rs, Reply **r, ContentReplyResult *res)
 {
     const OfficeConf *c = office_conf(rq->office);
     if (!office_rate_allow(rq, rs, "reply", c->reply_per_hour))
-        return;
-    Reply *r = NULL;
-    ContentReplyResult res = office_reply_find(rq->store, reply_code(rq), reply_slug(rq), &r);
-    if (res == CONTENT_REPLY_ERROR) {
+        return false;
+    *res = office_reply_find(rq->store, reply_code(rq), reply_slug(rq), r);
+    if (*res == CONTENT_REPLY_ERROR) {
         office_resp_store_error(rq, rs);
-        return;
+        return false;
     }
+    return true;
+}
+
+void office_reply_page(OfficeReq *rq, OfficeResp *rs)
+{
+    Reply *r = NULL;
+    ContentReplyResult res;
+    if (!reply_lookup(rq, rs, &r, &res))
+        return;
     char raw[RECEIPT_LEN + 1] = "";
     if (res != CONTENT_REPLY_MALFORMED)
         receipt_normalize(reply_code(rq), raw);
@@ -317,15 +328,10 @@ void office_reply_page(OfficeReq *rq, OfficeResp *rs)
 
 void office_reply_api(OfficeReq *rq, OfficeResp *rs)
 {
-    const OfficeConf *c = office_conf(rq->office);
-    if (!office_rate_allow(rq, rs, "reply", c->reply_per_hour))
-        return;
     Reply *r = NULL;
-    ContentReplyResult res = office_reply_find(rq->store, reply_code(rq), reply_slug(rq), &r);
-    if (res == CONTENT_REPLY_ERROR) {
-        office_resp_store_error(rq, rs);
+    ContentReplyResult res;
+    if (!reply_lookup(rq, rs, &r, &res))
         return;
-    }
     if (res == CONTENT_REPLY_MALFORMED) {
         office_resp_error(rs, 400, "bad_code", "code: expected 8 symbols such as 7KQ4-M2XD");
         return;

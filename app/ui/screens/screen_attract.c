@@ -129,49 +129,62 @@ static void slide(const App *a, DrawList *dl, Rect r, const Slide *s, Look look)
         ui_para_clamped(a, dl, x, y, w, FONT_REGULAR, bsz, bsz * 3 / 2, 0, fg2, body, maxl);
 }
 
-/* "Touch to start" in both languages: whoever walks up can read it; on two
- * lines when one is too narrow. Drawn to end at `bottom`. */
-static void hint(const App *a, DrawList *dl, int bottom)
+/* "Touch to start" in both languages: whoever walks up can read it; on
+ * one button when it fits the width, else on two lines in a full-width
+ * box. Its layout, shared by the drawing and the card above it. */
+typedef struct {
+    int sz, lh;
+    bool one_line;
+    int tw;              /* one line: the text's width */
+    int w, h;            /* the box */
+    int inner;           /* two lines: the paragraph's width */
+    char text[200];
+} Hint;
+
+static void hint_layout(const App *a, Hint *h)
 {
-    int sz = ui_ts(a, DP_T_TITLE);
+    h->sz = ui_ts(a, DP_T_TITLE);
+    h->lh = h->sz * 5 / 4;
     const char *zh = i18n_get(a->i18n, LANG_ZH, "attract.touch");
     const char *en = i18n_get(a->i18n, LANG_EN, "attract.touch");
-    char both[200];
-    snprintf(both, sizeof both, "%s · %s", zh, en);
+    snprintf(h->text, sizeof h->text, "%s · %s", zh, en);
     int maxw = a->w - 2 * ui_dp(a, DP_MARGIN);
-    int tw = ui_width(a, FONT_BOLD, sz, both);
-    int w = tw + ui_dp(a, 2 * DP_PAD_CARD);
-    int lh = sz * 5 / 4;
-    if (w <= maxw) {
-        Rect r = {(a->w - w) / 2, bottom - ui_dp(a, DP_BUTTON_H), w, ui_dp(a, DP_BUTTON_H)};
-        dl_rect(dl, r, COL_PRIMARY);
-        dl_text(dl, r.x + (r.w - tw) / 2, r.y + (r.h - measure_height(a->tm, FONT_BOLD, sz)) / 2,
-                FONT_BOLD, sz, COL_ON_PRIMARY, both, -1);
+    h->tw = ui_width(a, FONT_BOLD, h->sz, h->text);
+    h->w = h->tw + ui_dp(a, 2 * DP_PAD_CARD);
+    h->one_line = h->w <= maxw;
+    if (h->one_line) {
+        h->h = ui_dp(a, DP_BUTTON_H);
         return;
     }
-    snprintf(both, sizeof both, "%s\n%s", zh, en);
-    int inner = maxw - ui_dp(a, 2 * DP_GAP_L);
-    int h = ui_para_height(a, FONT_BOLD, sz, lh, inner, both) + ui_dp(a, 2 * DP_GAP_L);
-    Rect r = {(a->w - maxw) / 2, bottom - h, maxw, h};
+    snprintf(h->text, sizeof h->text, "%s\n%s", zh, en);
+    h->w = maxw;
+    h->inner = maxw - ui_dp(a, 2 * DP_GAP_L);
+    h->h = ui_para_height(a, FONT_BOLD, h->sz, h->lh, h->inner, h->text) + ui_dp(a, 2 * DP_GAP_L);
+}
+
+/* The hint, drawn to end at `bottom`. */
+static void hint(const App *a, DrawList *dl, int bottom)
+{
+    Hint h;
+    hint_layout(a, &h);
+    Rect r = {(a->w - h.w) / 2, bottom - h.h, h.w, h.h};
     dl_rect(dl, r, COL_PRIMARY);
-    ui_para_center(a, dl, r.x + ui_dp(a, DP_GAP_L), r.y + ui_dp(a, DP_GAP_L), inner, FONT_BOLD, sz,
-                   lh, COL_ON_PRIMARY, both);
+    if (h.one_line) {
+        int th = measure_height(a->tm, FONT_BOLD, h.sz);
+        dl_text(dl, r.x + (r.w - h.tw) / 2, r.y + (r.h - th) / 2, FONT_BOLD, h.sz,
+                COL_ON_PRIMARY, h.text, -1);
+    } else {
+        ui_para_center(a, dl, r.x + ui_dp(a, DP_GAP_L), r.y + ui_dp(a, DP_GAP_L), h.inner,
+                       FONT_BOLD, h.sz, h.lh, COL_ON_PRIMARY, h.text);
+    }
 }
 
 /* The hint's height (for the card above it). */
 static int hint_height(const App *a)
 {
-    int sz = ui_ts(a, DP_T_TITLE);
-    const char *zh = i18n_get(a->i18n, LANG_ZH, "attract.touch");
-    const char *en = i18n_get(a->i18n, LANG_EN, "attract.touch");
-    char both[200];
-    snprintf(both, sizeof both, "%s · %s", zh, en);
-    int maxw = a->w - 2 * ui_dp(a, DP_MARGIN);
-    if (ui_width(a, FONT_BOLD, sz, both) + ui_dp(a, 2 * DP_PAD_CARD) <= maxw)
-        return ui_dp(a, DP_BUTTON_H);
-    snprintf(both, sizeof both, "%s\n%s", zh, en);
-    return ui_para_height(a, FONT_BOLD, sz, sz * 5 / 4, maxw - ui_dp(a, 2 * DP_GAP_L), both) +
-           ui_dp(a, 2 * DP_GAP_L);
+    Hint h;
+    hint_layout(a, &h);
+    return h.h;
 }
 
 /* The carousel; with only_urgent, the current urgent notice alone (the

@@ -41,11 +41,7 @@ static void advance(int64_t s)
 
 static StaffSession login(const char *user)
 {
-    StaffSession s;
-    long st = staffsrv_login(&srv, user, PW, &s);
-    if (st != 200)
-        fail_msg("login %s: %ld", user, st);
-    return s;
+    return staffsrv_login_ok(&srv, user, PW);
 }
 
 /* Expect status and error code of a request. */

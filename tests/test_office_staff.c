@@ -64,11 +64,7 @@ static void expect(const char *method, const char *path, const StaffSession *ses
 
 static StaffSession login(const char *user)
 {
-    StaffSession s;
-    long st = staffsrv_login(&srv, user, PW, &s);
-    if (st != 200)
-        fail_msg("login %s: %ld", user, st);
-    return s;
+    return staffsrv_login_ok(&srv, user, PW);
 }
 
 static int64_t suggestion_version(int64_t id)

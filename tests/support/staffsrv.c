@@ -8,6 +8,9 @@
 #include <curl/curl.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +280,15 @@ const char *staffsrv_code(const StaffResp *r)
 {
     const char *c = json_string_value(json_object_get(json_object_get(r->json, "error"), "code"));
     return c ? c : "";
+}
+
+StaffSession staffsrv_login_ok(StaffSrv *s, const char *user, const char *password)
+{
+    StaffSession ses;
+    long st = staffsrv_login(s, user, password, &ses);
+    if (st != 200)
+        fail_msg("login %s: %ld", user, st);
+    return ses;
 }
 
 long staffsrv_login(StaffSrv *s, const char *user, const char *password, StaffSession *ses)

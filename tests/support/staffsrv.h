@@ -76,6 +76,9 @@ long staffsrv_req_bin(StaffSrv *s, const char *method, const char *path, const S
 void staffsrv_resp_free(StaffResp *r);
 /* POST /api/office/login; on 200 fills *ses. The status. */
 long staffsrv_login(StaffSrv *s, const char *user, const char *password, StaffSession *ses);
+/* staffsrv_login that must succeed: the session, or the test fails with
+ * the status. */
+StaffSession staffsrv_login_ok(StaffSrv *s, const char *user, const char *password);
 /* The error code of a response, or "". */
 const char *staffsrv_code(const StaffResp *r);
 

@@ -13,6 +13,7 @@
 #include "faultsrv.h"
 #include "store.h"
 #include "sync.h"
+#include "sync_fix.h"
 #include "timeutil.h"
 #include "tmpdir.h"
 #include "upload.h"
@@ -20,32 +21,12 @@
 #define DOC_A "{\"site\":{\"name\":{\"zh\":\"翠湖花园\"}},\"notices\":[],\"events\":[],\"channels\":[]}"
 #define DOC_B "{\"site\":{\"name\":{\"zh\":\"翠湖花园二期\"}},\"notices\":[],\"events\":[],\"channels\":[]}"
 
-typedef struct {
-    char *dir;
-    FaultSrv fs;
-    Http *http;
-    Sync *sync;
-    Store *store;   /* what the kiosk would read */
-} Fix;
+typedef SyncFix Fix;   /* the store is what the kiosk would read */
 
 static int setup(void **state)
 {
     Fix *f = calloc(1, sizeof *f);
-    char err[300], url[256];
-    f->dir = tmpdir_make();
-    if (!f->dir || faultsrv_start(&f->fs, NULL, NULL, "tok", NULL) < 0)
-        return -1;
-    HttpPolicy p = {.allow_http_loopback = true, .connect_timeout_ms = 2000,
-                    .total_timeout_ms = 4000, .low_speed_time_s = 2};
-    f->http = http_create(&p, err, sizeof err);
-    snprintf(url, sizeof url, "%s/content", f->fs.base);
-    char hb[256];
-    snprintf(hb, sizeof hb, "%s/heartbeat", f->fs.base);
-    SyncSettings ss = {.content_url = url, .heartbeat_url = hb, .device_token = "tok",
-                       .content_max = 0};   /* the default: CONTENT_MAX_BYTES */
-    f->sync = f->http ? sync_open(f->dir, &ss, f->http, err, sizeof err) : NULL;
-    f->store = store_open(f->dir, err, sizeof err);
-    if (!f->sync || !f->store)
+    if (!f || sync_fix_open(f, false, true) < 0)
         return -1;
     *state = f;
     return 0;
@@ -53,13 +34,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    Fix *f = *state;
-    store_close(f->store);
-    sync_close(f->sync);
-    http_destroy(f->http);
-    faultsrv_stop(&f->fs);
-    tmpdir_remove(f->dir);
-    free(f);
+    sync_fix_close(*state);
+    free(*state);
     return 0;
 }
 

@@ -21,40 +21,16 @@
 #include "imgcache.h"
 #include "store.h"
 #include "sync.h"
+#include "sync_fix.h"
 #include "testimg.h"
 #include "tmpdir.h"
 
-typedef struct {
-    char *dir, *certs;
-    FaultSrv fs;
-    Http *http;
-    Sync *sync;
-    Store *store;
-} Fix;
-
-static char cabuf[512];
+typedef SyncFix Fix;
 
 static int setup(void **state)
 {
     Fix *f = calloc(1, sizeof *f);
-    char err[300], url[256], a[512], b[512];
-    f->dir = tmpdir_make();
-    f->certs = tmpdir_make();
-    if (!f->dir || !f->certs || faultsrv_make_certs(f->certs) < 0)
-        return -1;
-    snprintf(a, sizeof a, "%s/server.pem", f->certs);
-    snprintf(b, sizeof b, "%s/server.key", f->certs);
-    snprintf(cabuf, sizeof cabuf, "%s/ca.pem", f->certs);
-    if (faultsrv_start(&f->fs, a, b, "tok", NULL) < 0)
-        return -1;
-    HttpPolicy p = {.ca_file = cabuf, .connect_timeout_ms = 2000, .total_timeout_ms = 4000,
-                    .low_speed_time_s = 2};
-    f->http = http_create(&p, err, sizeof err);
-    snprintf(url, sizeof url, "%s/content", f->fs.base);
-    SyncSettings ss = {.content_url = url, .device_token = "tok"};
-    f->sync = f->http ? sync_open(f->dir, &ss, f->http, err, sizeof err) : NULL;
-    f->store = store_open(f->dir, err, sizeof err);
-    if (!f->sync || !f->store)
+    if (!f || sync_fix_open(f, true, false) < 0)
         return -1;
     *state = f;
     return 0;
@@ -62,14 +38,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    Fix *f = *state;
-    store_close(f->store);
-    sync_close(f->sync);
-    http_destroy(f->http);
-    faultsrv_stop(&f->fs);
-    tmpdir_remove(f->dir);
-    tmpdir_remove(f->certs);
-    free(f);
+    sync_fix_close(*state);
+    free(*state);
     return 0;
 }
 

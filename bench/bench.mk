@@ -33,8 +33,9 @@ $(BUILD)/bench/testimg.o: tests/support/testimg.c | $(BUILD)/bench
 	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/bench/pictures.o: bench/pictures.c | $(BUILD)/bench
 	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude -Itests/support $(ALL_CFLAGS) $(SDL_CFLAGS) -MMD -MP -c $< -o $@
+# (testimg.c's chunk CRCs are zlib's.)
 $(BUILD)/bench/pictures: $(BUILD)/bench/pictures.o $(BUILD)/bench/testimg.o $($(BUILD)_PLAT_OBJ) $($(BUILD)_CORE_OBJ)
-	$(CC) $(OPT) -o $@ $^ $(SDL_LIBS) $(CORE_LIBS)
+	$(CC) $(OPT) -o $@ $^ $(SDL_LIBS) $(CORE_LIBS) $(shell pkg-config --libs zlib)
 # floor is the SDL floor under a start: SDL2 and its ttf and image only.
 $(BUILD)/bench/floor: $(BUILD)/bench/floor.o
 	$(CC) $(OPT) -o $@ $^ $(SDL_LIBS)

@@ -212,6 +212,7 @@ typedef struct {
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static int total_delivered, generation;
+static int busy;   /* kiosks inside a pass with something left to send */
 static bool stop_all;
 
 static void deadline_in(struct timespec *ts, int ms)
@@ -237,11 +238,14 @@ static void *kiosk_thread(void *arg)
     pthread_mutex_lock(&mu);
     while (!stop_all && k->delivered < PER_KIOSK) {
         int gen = generation;
+        busy++;
+        pthread_cond_broadcast(&cv);   /* a kill may come now, into this pass */
         pthread_mutex_unlock(&mu);
         UploadReport rep;
         upload_send_due(u, now, &rep);
         now += 1000;   /* past any backoff (capped at 50 ms) */
         pthread_mutex_lock(&mu);
+        busy--;
         k->passes++;
         k->delivered += rep.delivered;
         k->cut += rep.retry > 0;
@@ -288,14 +292,17 @@ static void test_kill9_storm_loses_and_doubles_nothing(void **state)
         assert_int_equal(pthread_create(&ks[i].th, NULL, kiosk_thread, &ks[i]), 0);
 
     /* Kill the office -9 at a quarter, half and three quarters of the way,
-     * with the kiosks' requests in flight, and start it again. */
+     * each time once a kiosk is in a pass with something left to send (so
+     * the kill meets its requests rather than falling between passes; one
+     * pass can carry a kiosk's every submission), and start it again. */
     int total = KIOSKS * PER_KIOSK, kills = 0;
     for (int n = 1; n <= KILLS; n++) {
         pthread_mutex_lock(&mu);
         struct timespec ts;
         deadline_in(&ts, 60000);
         int rc = 0;
-        while (total_delivered < n * total / (KILLS + 1) && rc == 0)
+        while ((total_delivered < n * total / (KILLS + 1) ||
+                (busy == 0 && total_delivered < total)) && rc == 0)
             rc = pthread_cond_timedwait(&cv, &mu, &ts);
         pthread_mutex_unlock(&mu);
         if (rc != 0)

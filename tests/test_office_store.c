@@ -30,16 +30,13 @@ static char db[700];   /* the spec: path, or the PostgreSQL database (testdb.h) 
 static int setup(void **state)
 {
     (void)state;
-    dir = tmpdir_make();
-    path = dir ? tmpdir_path(dir, "office.db") : NULL;
-    return path ? 0 : -1;
+    return testdb_scratch(&dir, &path);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    free(path);
-    tmpdir_remove(dir);
+    testdb_scratch_remove(&dir, &path);
     return 0;
 }
 

@@ -29,10 +29,9 @@ static int64_t cid;
 static int setup(void **state)
 {
     (void)state;
-    dir = tmpdir_make();
-    char *path = dir ? tmpdir_path(dir, "office.db") : NULL;
-    char err[300], spec[700];
-    db = path && testdb_fresh(path, spec, sizeof spec) == 0 ? strdup(spec) : NULL;
+    char *path = NULL, err[300], spec[700];
+    db = testdb_scratch(&dir, &path) == 0 && testdb_fresh(path, spec, sizeof spec) == 0
+         ? strdup(spec) : NULL;
     free(path);
     s = db ? ostore_open(db, err, sizeof err) : NULL;
     return s && ostore_community_add(s, "cuihu", "翠湖", "Cuihu", NOW, &cid) == OSTORE_OK ? 0 : -1;

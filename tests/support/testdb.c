@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include "tmpdir.h"
 
 static const char *testdb_spec(void)
 {
@@ -82,4 +83,23 @@ int testdb_pg_stop(void)
 int testdb_pg_start(void)
 {
     return testdb_run("OFFICE_TEST_PG_START");
+}
+
+int testdb_scratch(char **dir, char **path)
+{
+    *dir = tmpdir_make();
+    *path = *dir ? tmpdir_path(*dir, "office.db") : NULL;
+    if (*path)
+        return 0;
+    tmpdir_remove(*dir);
+    *dir = NULL;
+    return -1;
+}
+
+void testdb_scratch_remove(char **dir, char **path)
+{
+    free(*path);
+    tmpdir_remove(*dir);
+    *path = NULL;
+    *dir = NULL;
 }

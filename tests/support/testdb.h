@@ -21,6 +21,13 @@ const char *testdb_engine(void);
  * stderr. */
 int testdb_fresh(const char *sqlite_path, char *out, size_t n);
 
+/* A scratch directory (tmpdir.h) and the SQLite file's path in it
+ * (DIR/office.db) for testdb_fresh: a setup's work. Returns 0, or -1 with
+ * nothing left behind. */
+int testdb_scratch(char **dir, char **path);
+/* Remove and free what testdb_scratch made (NULLs accepted); both NULL after. */
+void testdb_scratch_remove(char **dir, char **path);
+
 /* Stop or start the PostgreSQL server under the test (the commands
  * scripts/pg-test.sh exports as OFFICE_TEST_PG_STOP and _START); waits
  * until it is down or accepting connections. Returns 0, or -1 when there

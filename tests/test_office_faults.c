@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +25,7 @@
 #include "officesrv.h"
 #include "ostore.h"
 #include "outbox.h"
+#include "proc.h"
 #include "testdb.h"
 #include "timeutil.h"
 #include "tmpdir.h"
@@ -417,6 +420,72 @@ static void test_database_stops_and_returns(void **state)
     outbox_close(ob);
 }
 
+/* A full disk at start (SQLite): no room for office.db-shm. The office and
+ * officectl say so plainly instead of "disk I/O error", change nothing,
+ * and the office starts once there is room again (systemd restarts it
+ * meanwhile; the kiosks keep their outboxes). */
+static char *small_top, *small_mnt;   /* unmounted by full_teardown, also after a failure */
+
+static int full_teardown(void **state)
+{
+    (void)state;
+    if (small_mnt) {
+        if (srv.pid > 0)
+            officesrv_stop(&srv);
+        umount(small_mnt);
+        free(small_mnt);
+        small_mnt = NULL;
+    }
+    if (small_top)
+        tmpdir_remove(small_top);   /* frees it */
+    small_top = NULL;
+    return 0;
+}
+
+static void test_full_disk_at_start(void **state)
+{
+    (void)state;
+    if (testdb_is_pg())
+        skip();   /* PostgreSQL's disk is not the office's to watch */
+    small_top = tmpdir_make();
+    assert_non_null(small_top);
+    char *mnt = tmpdir_path(small_top, "small");
+    assert_int_equal(mkdir(mnt, 0700), 0);
+    if (mount("tmpfs", mnt, "tmpfs", 0, "size=4m,mode=0700") != 0) {
+        fprintf(stderr, "cannot mount a tmpfs (%s): test skipped (needs root)\n",
+                strerror(errno));
+        free(mnt);
+        skip();
+    }
+    small_mnt = mnt;
+    assert_int_equal(officesrv_init(&srv, mnt, NULL), 0);
+    char *filler = tmpdir_path(mnt, "filler");
+    tmpdir_fill(filler);
+    char office[512], ctl[512];
+    snprintf(office, sizeof office, "%s", proc_bin("office"));
+    snprintf(ctl, sizeof ctl, "%s", proc_bin("officectl"));
+    char *run[] = {office, "--config", srv.conf, NULL};
+    char *status[] = {ctl, "--config", srv.conf, "status", NULL};
+    char **argvs[] = {run, status};
+    for (int i = 0; i < 2; i++) {
+        char *err = NULL;
+        int rc = proc_run(argvs[i], NULL, &err);
+        if (rc != 1 || !strstr(err, "office.db: the disk is full (") ||
+            !strstr(err, "until space is freed") || strstr(err, "disk I/O error"))
+            fail_msg("%s on a full disk exited %d: %s", argvs[i][0], rc, err);
+        free(err);
+    }
+    /* Room again: it starts, and what was stored is there. */
+    assert_int_equal(unlink(filler), 0);
+    free(filler);
+    assert_int_equal(officesrv_start(&srv), 0);
+    char *out = NULL;
+    assert_int_equal(officesrv_ctl(&srv, &out, NULL, "community", "list", NULL), 0);
+    assert_non_null(strstr(out, "cuihu"));
+    free(out);
+    assert_int_equal(officesrv_stop(&srv), 0);
+}
+
 int main(void)
 {
     setenv("TZ", "Asia/Shanghai", 1);
@@ -426,6 +495,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_database_stops_and_returns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill9_storm_loses_and_doubles_nothing, setup,
                                         teardown),
+        cmocka_unit_test_teardown(test_full_disk_at_start, full_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 typedef struct {
@@ -22,6 +24,38 @@ static sqlite3 *sq_db(Ostore *s)
 static void sq_err(Ostore *s)
 {
     snprintf(s->err, sizeof s->err, "%s", sqlite3_errmsg(sq_db(s)));
+}
+
+/* True when rc comes from a full disk: SQLITE_FULL, or an I/O error whose
+ * system error is ENOSPC or EDQUOT (no room for the -shm at start-up,
+ * which SQLite reports only as "disk I/O error"). */
+static bool sq_full(sqlite3 *db, int rc)
+{
+    if ((rc & 0xFF) == SQLITE_FULL)
+        return true;
+    int e = sqlite3_system_errno(db);
+    return (rc & 0xFF) == SQLITE_IOERR && (e == ENOSPC || e == EDQUOT);
+}
+
+/* Say plainly that the disk holding the database file `spec` is full
+ * (ostore_open puts the file's name before it). */
+static void sq_full_msg(Ostore *s, const char *spec)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", spec);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    struct statvfs v;
+    char free_txt[48] = "";
+    if (statvfs(dir, &v) == 0)
+        snprintf(free_txt, sizeof free_txt, " (%llu KiB free)",
+                 (unsigned long long)v.f_bavail * v.f_frsize / 1024);
+    snprintf(s->err, sizeof s->err, "the disk is full%s: the database cannot be opened until"
+             " space is freed on its file system; the database is as it was (docs/OFFICE.md,"
+             " \"A full disk\")", free_txt);
 }
 
 static int sq_open(Ostore *s, const char *spec)
@@ -49,10 +83,14 @@ static int sq_open(Ostore *s, const char *spec)
     s->conn = db;
     sqlite3_busy_timeout(db, 10000);
     char *msg = NULL;
-    if (sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                         " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON",
-                     NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(s->err, sizeof s->err, "%s", msg ? msg : sqlite3_errmsg(db));
+    int rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                              " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON",
+                          NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        if (sq_full(db, rc))
+            sq_full_msg(s, spec);
+        else
+            snprintf(s->err, sizeof s->err, "%s", msg ? msg : sqlite3_errmsg(db));
         sqlite3_free(msg);
         return -1;
     }

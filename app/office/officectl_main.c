@@ -64,7 +64,12 @@ static void octl_time(int64_t t, char *out, size_t n)
 
 /* ---- passwords ---- */
 
-/* One line from stdin without echo when it is a terminal. */
+/* The longest password taken, as the console's API (office_staff.c). */
+#define OCTL_PASSWORD_MAX 1024
+
+/* One line from stdin without echo when it is a terminal: 0; -1 at the
+ * end of input; -2 when the line is longer than n - 2 bytes (it is read
+ * to its end and refused whole, never split into two lines). */
 static int octl_read_line(const char *prompt, char *buf, size_t n)
 {
     bool tty = isatty(STDIN_FILENO);
@@ -77,12 +82,23 @@ static int octl_read_line(const char *prompt, char *buf, size_t n)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
     }
     char *r = fgets(buf, (int)n, stdin);
+    size_t len = r ? strlen(buf) : 0;
+    bool cut = r && len == n - 1 && buf[len - 1] != '\n';
+    if (cut) {
+        int ch;
+        while ((ch = getchar()) != EOF && ch != '\n')
+            ;
+    }
     if (tty) {
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
         fprintf(stderr, "\n");
     }
     if (!r)
         return -1;
+    if (cut) {
+        sodium_memzero(buf, n);
+        return -2;
+    }
     buf[strcspn(buf, "\r\n")] = '\0';
     return 0;
 }
@@ -90,10 +106,13 @@ static int octl_read_line(const char *prompt, char *buf, size_t n)
 /* The password, read twice; its Argon2id string in out. */
 static int octl_password(char out[crypto_pwhash_STRBYTES])
 {
-    char a[256], b[256];
+    char a[OCTL_PASSWORD_MAX + 2], b[OCTL_PASSWORD_MAX + 2];   /* + newline, NUL */
     int rc = OCTL_USAGE;
-    if (octl_read_line("password: ", a, sizeof a) < 0 ||
-        octl_read_line("password again: ", b, sizeof b) < 0) {
+    int ra = octl_read_line("password: ", a, sizeof a);
+    int rb = ra == -1 ? -1 : octl_read_line("password again: ", b, sizeof b);
+    if (ra == -2 || rb == -2) {
+        fprintf(stderr, "officectl: the password is longer than %d bytes\n", OCTL_PASSWORD_MAX);
+    } else if (ra < 0 || rb < 0) {
         fprintf(stderr, "officectl: the password must be given twice (terminal or standard"
                 " input)\n");
     } else if (strcmp(a, b) != 0) {

@@ -94,11 +94,74 @@ static void test_bad_values_name_their_line(void **state)
     free(path);
 }
 
+/* The office's settings go through the kiosk's reader (inifile.c, issue 12
+ * item 3): a long comment is never read as a setting, a long value is
+ * taken whole, line numbers count lines, and a key given twice or a NUL
+ * byte is an error naming its line. */
+static void test_long_lines_duplicates_and_nul(void **state)
+{
+    (void)state;
+    char *path = tmpdir_path(dir, "office.conf");
+    char pad[301], text[2048], err[400];
+    memset(pad, 'x', 300);
+    pad[300] = '\0';
+    OfficeConf c;
+    /* A commented-out long line never switches anything on. */
+    snprintf(text, sizeof text, "[server]\n# %s listen = 0.0.0.0:80\n"
+             "; %s tls_cert = /etc/x.pem\n", pad, pad);
+    assert_int_equal(tmpdir_write(path, text, strlen(text)), 0);
+    office_conf_defaults(&c);
+    if (office_conf_load(&c, path, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    OfficeConf d;
+    office_conf_defaults(&d);
+    assert_string_equal(c.listen_host, d.listen_host);
+    assert_int_equal(c.listen_port, d.listen_port);
+    assert_string_equal(c.tls_cert, "");
+    /* A long value (a 300-byte path) is taken whole; the next line is
+     * line 4, however long the ones before. */
+    snprintf(text, sizeof text, "[storage]\n; %s\ndata_dir = /srv/%s\n[server]\nthreads = many\n",
+             pad, pad);
+    assert_int_equal(tmpdir_write(path, text, strlen(text)), 0);
+    office_conf_defaults(&c);
+    assert_int_equal(office_conf_load(&c, path, err, sizeof err), -1);
+    if (!strstr(err, "office.conf:5: threads"))
+        fail_msg("got \"%s\"", err);
+    snprintf(text, sizeof text, "[storage]\ndata_dir = /srv/%s\n", pad);
+    assert_int_equal(tmpdir_write(path, text, strlen(text)), 0);
+    office_conf_defaults(&c);
+    assert_int_equal(office_conf_load(&c, path, err, sizeof err), 0);
+    assert_int_equal(strlen(c.data_dir), 5 + 300);
+    /* A key given twice: an error naming both lines. */
+    static const char dup[] = "[server]\nlisten = 127.0.0.1:8080\nthreads = 4\n"
+                              "listen = 0.0.0.0:8080\n";
+    assert_int_equal(tmpdir_write(path, dup, strlen(dup)), 0);
+    office_conf_defaults(&c);
+    assert_int_equal(office_conf_load(&c, path, err, sizeof err), -1);
+    if (!strstr(err, "office.conf:4: listen is set twice in [server] (first on line 2)"))
+        fail_msg("got \"%s\"", err);
+    /* A NUL byte, at the start of a line or inside one. */
+    static const char nul1[] = "[server]\n\0listen = 0.0.0.0:80\n";
+    static const char nul2[] = "[server]\nthreads = 4\n; a note\0\n";
+    const char *nuls[] = {nul1, nul2};
+    size_t lens[] = {sizeof nul1 - 1, sizeof nul2 - 1};
+    const char *want[] = {"office.conf:2: a NUL byte", "office.conf:3: a NUL byte"};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(tmpdir_write(path, nuls[i], lens[i]), 0);
+        office_conf_defaults(&c);
+        assert_int_equal(office_conf_load(&c, path, err, sizeof err), -1);
+        if (!strstr(err, want[i]))
+            fail_msg("case %d: got \"%s\"", i, err);
+    }
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dist_file_is_the_defaults_and_documented),
         cmocka_unit_test(test_bad_values_name_their_line),
+        cmocka_unit_test(test_long_lines_duplicates_and_nul),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,4 +1,4 @@
-/* office_conf.c - the office's settings file (INI via inih), with line numbers in errors. */
+/* office_conf.c - the office's settings file (INI, read by inifile.c as the kiosk's), with line numbers in errors. */
 #include "office_conf.h"
 #include "inifile.h"
 

@@ -74,10 +74,37 @@ static void test_keys_set_in_place(void **state)
     free(path);
 }
 
+/* Issue 12 item 3's class: a NUL byte in the file was cut at (the rest of
+ * its line dropped without a word, as the NUL-led line
+ * "office_public_key = ..." went); now the edit is refused, naming the
+ * line, and the file stays byte for byte. */
+static void test_nul_byte_refused(void **state)
+{
+    (void)state;
+    char *path = tmpdir_path(dir, "nul.conf");
+    static const char before[] = "[upload]\ndevice_token = old\n[staff]\n"
+                                 "\0office_public_key = /etc/lobby-kiosk/office.pub\n";
+    assert_int_equal(tmpdir_write(path, before, sizeof before - 1), 0);
+    ConfigEditKey keys[] = {{"upload", "device_token", "new-token"}};
+    char err[300];
+    assert_int_equal(config_edit_file(path, keys, 1, err, sizeof err), -1);
+    if (!strstr(err, "nul.conf:4: a NUL byte"))
+        fail_msg("got \"%s\"", err);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char after[200];
+    size_t n = fread(after, 1, sizeof after, f);
+    fclose(f);
+    assert_int_equal(n, sizeof before - 1);
+    assert_memory_equal(after, before, n);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keys_set_in_place),
+        cmocka_unit_test(test_nul_byte_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -139,6 +139,18 @@ int config_edit_file(const char *path, const ConfigEditKey *keys, size_t n,
         snprintf(err, errlen, "%s", why);
         return -1;
     }
+    /* A NUL byte would cut its line here (the kiosk refuses such a file):
+     * refuse rather than drop the rest of the line unseen. */
+    const char *nul = old ? memchr(old, '\0', len) : NULL;
+    if (nul) {
+        int line = 1;
+        for (const char *p = old; p < nul; p++)
+            line += *p == '\n';
+        snprintf(err, errlen, "%s:%d: a NUL byte in the line (not a text file?); nothing"
+                 " changed", path, line);
+        free(old);
+        return -1;
+    }
     ConfigLines L = {0};
     int rc = -1;
     for (const char *p = old ? old : "", *end = p + len; p < end;) {

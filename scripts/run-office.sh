@@ -4,7 +4,9 @@
 # Usage: scripts/run-office.sh BUILD_DIR   (OFFICE_PORT, default 8080; 0
 # takes a free one)
 # The demo lives in BUILD_DIR/office-demo/ (OFFICE_DEMO_DIR: elsewhere) and
-# is kept between runs; delete that directory to start afresh.
+# is kept between runs; delete that directory to start afresh. Its inbox
+# holds example suggestions (officectl demo: some overdue, some answered),
+# stored once: a second run adds nothing.
 set -eu
 build=${1:-build}
 port=${OFFICE_PORT:-8080}
@@ -37,6 +39,9 @@ upload_times =
 upload_batch_min = 1
 CONF
 fi
+# Example suggestions, replies, a contact and ratings (once).
+demo_said=$("$build/officectl" --config "$conf" demo cuihu lobby-demo admin)
+receipt=$(printf '%s\n' "$demo_said" | sed -n 's/.*receipt code with a reply: \([^ ]*\).*/\1/p')
 out=$demo/office.out
 "$build/office" --config "$conf" >"$out" &
 pid=$!
@@ -56,6 +61,8 @@ Lobby Office is running at $url  (Ctrl-C stops it)
   the console:   $url/console/
   demo login:    admin / $password
   organisation:  翠湖物业服务有限公司, community "cuihu", kiosk "lobby-demo" (enrolled)
+  the inbox:     14 example suggestions (officectl demo), some overdue
+  a reply:       $url/r/$receipt  (a resident's receipt code $receipt)
   the demo kiosk, talking to this office (another terminal):
     $build/kiosk --windowed --config $kconf
     $build/kioskctl --config $kconf upload     # send its suggestions now

@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -30,6 +31,7 @@
 #include "testdb.h"
 #include "proc.h"
 #include "seal.h"
+#include "staffsrv.h"
 #include "tmpdir.h"
 
 static char *dir;
@@ -538,14 +540,11 @@ static void test_https_natively(void **state)
     free(certs);
 }
 
-/* make run-office (scripts/run-office.sh, issue 13's "Two commands"): on
- * a free loopback port with a scratch demo directory it makes the demo
- * organisation, community and an enrolled kiosk, and prints the address,
- * the console and a demo login that signs in; SIGTERM stops it cleanly. */
-static void test_run_office(void **state)
+/* scripts/run-office.sh on a free port with the demo directory `demo`,
+ * until its message is out: its pid (*fd_out: the read end of its output)
+ * and the message in out. */
+static pid_t run_office_start(const char *demo, char *out, size_t outsize, int *fd_out)
 {
-    (void)state;
-    char *demo = tmpdir_path(dir, "demo");
     const char *b = getenv("KIOSK_BUILD");
     char build[300];
     snprintf(build, sizeof build, "%s", b && *b ? b : "build");
@@ -565,19 +564,101 @@ static void test_run_office(void **state)
     unsetenv("OFFICE_DEMO_DIR");
     assert_int_equal(rc, 0);
     /* Its output up to the last line of its message (or its end). */
-    char out[8192] = "";
     size_t len = 0;
-    while (len < sizeof out - 1 && !strstr(out, "a fresh demo:")) {
+    out[0] = '\0';
+    while (len < outsize - 1 && !strstr(out, "a fresh demo:")) {
         struct pollfd p = {fds[0], POLLIN, 0};
         if (poll(&p, 1, 120000) <= 0)
             break;
-        ssize_t got = read(fds[0], out + len, sizeof out - 1 - len);
+        ssize_t got = read(fds[0], out + len, outsize - 1 - len);
         if (got <= 0)
             break;
         len += (size_t)got;
         out[len] = '\0';
     }
-    out[len] = '\0';
+    *fd_out = fds[0];
+    return pid;
+}
+
+/* Ctrl-C (or SIGTERM) stops the office with the script. */
+static void run_office_stop(pid_t pid, int fd)
+{
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    int status = -1;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(fd);
+}
+
+typedef struct {
+    int n, en, states[5], overdue_ack, overdue_close, contacts, replied;
+    bool overdue_first;         /* every overdue one before every other */
+} DemoInbox;
+
+/* What the demo's inbox holds, as the console's inbox reads it. */
+static void run_office_inbox(StaffSrv *st, const StaffSession *ses, DemoInbox *d)
+{
+    static const char *const states[] = {"new", "acknowledged", "in_progress", "done",
+                                         "declined"};
+    memset(d, 0, sizeof *d);
+    d->overdue_first = true;
+    StaffResp r;
+    assert_int_equal(staffsrv_req(st, "GET", "/api/office/suggestions?limit=100", ses, NULL,
+                                  NULL, NULL, &r), 200);
+    json_t *items = json_object_get(r.json, "items");
+    assert_true(json_is_array(items));
+    assert_true(json_is_null(json_object_get(r.json, "next")));
+    bool rest = false;
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        d->n++;
+        const char *state = json_string_value(json_object_get(it, "state"));
+        const char *overdue = json_string_value(json_object_get(it, "overdue"));
+        for (int k = 0; k < 5; k++)
+            d->states[k] += state && strcmp(state, states[k]) == 0;
+        d->overdue_ack += overdue && strcmp(overdue, "ack") == 0;
+        d->overdue_close += overdue && strcmp(overdue, "close") == 0;
+        if (!overdue)
+            rest = true;
+        else if (rest)
+            d->overdue_first = false;
+        d->contacts += json_is_true(json_object_get(it, "has_contact"));
+        d->en += strcmp(json_string_value(json_object_get(it, "lang")), "en") == 0;
+        /* a closed one with its reply */
+        if (state && strcmp(state, "done") == 0) {
+            char path[80];
+            StaffResp one;
+            snprintf(path, sizeof path, "/api/office/suggestions/%lld",
+                     (long long)json_integer_value(json_object_get(it, "id")));
+            assert_int_equal(staffsrv_req(st, "GET", path, ses, NULL, NULL, NULL, &one), 200);
+            json_t *reply = json_object_get(one.json, "reply");
+            d->replied += reply && !json_is_null(reply);
+            staffsrv_resp_free(&one);
+        }
+    }
+    json_t *counts = json_object_get(r.json, "counts");
+    assert_int_equal(json_integer_value(json_object_get(counts, "overdue")),
+                     d->overdue_ack + d->overdue_close);
+    staffsrv_resp_free(&r);
+}
+
+/* make run-office (scripts/run-office.sh, issue 13's "Two commands"): on
+ * a free loopback port with a scratch demo directory it makes the demo
+ * organisation, community and an enrolled kiosk, and prints the address,
+ * the console and a demo login that signs in; SIGTERM stops it cleanly.
+ * Its inbox is not empty (issue 14): example suggestions in Chinese and
+ * English in every state, some overdue to acknowledge and to close (the
+ * overdue first), a contact left on one, the closed ones answered, a
+ * printed receipt code whose reply shows on /r/CODE, ratings on the
+ * statistics; a second run on the same directory adds nothing. */
+static void test_run_office(void **state)
+{
+    (void)state;
+    char *demo = tmpdir_path(dir, "demo");
+    char out[8192];
+    int fd;
+    pid_t pid = run_office_start(demo, out, sizeof out, &fd);
     char url[128] = "";
     const char *at = strstr(out, "Lobby Office is running at ");
     if (!at || sscanf(at, "Lobby Office is running at %127s", url) != 1) {
@@ -604,14 +685,70 @@ static void test_run_office(void **state)
     assert_int_equal(http_request(http, &get, &rs), HTTP_DONE);
     assert_int_equal(rs.status, 200);
     http_response_free(&rs);
-    /* Ctrl-C (or SIGTERM) stops the office with the script. */
-    assert_int_equal(kill(pid, SIGTERM), 0);
-    int status = -1;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    close(fds[0]);
+    /* The demo's inbox. */
+    StaffSrv st = {0};
+    snprintf(st.url, sizeof st.url, "%s", url);
+    StaffSession ses;
+    assert_int_equal(staffsrv_login(&st, "admin", "demo-password", &ses), 200);
+    DemoInbox d;
+    run_office_inbox(&st, &ses, &d);
+    assert_true(d.n >= 12);
+    for (int k = 0; k < 5; k++)
+        assert_true(d.states[k] >= 1);             /* new ... declined */
+    assert_true(d.overdue_ack >= 2);
+    assert_true(d.overdue_close >= 2);
+    assert_true(d.overdue_first);
+    assert_int_equal(d.contacts, 1);
+    assert_true(d.en >= 2 && d.en < d.n / 2);     /* a few in English */
+    assert_true(d.replied >= 1 && d.replied == d.states[3]);
+    /* Ratings in two months on the statistics. */
+    StaffResp r;
+    char path[120];
+    time_t tt = time(NULL);
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    int y = tm.tm_year + 1900, mon = tm.tm_mon + 1;
+    snprintf(path, sizeof path, "/api/office/communities/cuihu/stats?from=%04d-%02d&to=%04d-%02d",
+             mon == 1 ? y - 1 : y, mon == 1 ? 12 : mon - 1, y, mon);
+    assert_int_equal(staffsrv_req(&st, "GET", path, &ses, NULL, NULL, NULL, &r), 200);
+    int rated_months = 0;
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(r.json, "months"), i, m)
+        rated_months += json_integer_value(json_object_get(json_object_get(m, "ratings"),
+                                                           "n")) > 0;
+    assert_int_equal(rated_months, 2);
+    staffsrv_resp_free(&r);
+    /* The printed receipt code's reply on the public reply page. */
+    char code[16] = "";
+    at = strstr(out, "a resident's receipt code ");
+    assert_non_null(at);
+    assert_int_equal(sscanf(at, "a resident's receipt code %9[0-9A-Z-]", code), 1);
+    char page[64];
+    snprintf(page, sizeof page, "/r/%s", code);
+    assert_int_equal(staffsrv_req(&st, "GET", page, NULL, NULL, NULL, NULL, &r), 200);
+    assert_non_null(strstr(r.body, "滑梯上松动的踏板已于本周二更换并加固"));
+    staffsrv_resp_free(&r);
+    run_office_stop(pid, fd);
     assert_int_equal(http_request(http, &get, &rs), HTTP_FAILED);   /* no office left */
     http_response_free(&rs);
+    /* Again on the same directory: the same inbox, nothing doubled. */
+    pid = run_office_start(demo, out, sizeof out, &fd);
+    at = strstr(out, "Lobby Office is running at ");
+    if (!at || sscanf(at, "Lobby Office is running at %127s", url) != 1) {
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+        fail_msg("run-office said the second time: %s", out);
+    }
+    assert_non_null(strstr(out, code));
+    snprintf(st.url, sizeof st.url, "%s", url);
+    assert_int_equal(staffsrv_login(&st, "admin", "demo-password", &ses), 200);
+    DemoInbox again;
+    run_office_inbox(&st, &ses, &again);
+    assert_int_equal(again.n, d.n);
+    assert_memory_equal(again.states, d.states, sizeof d.states);
+    assert_int_equal(again.contacts, 1);
+    run_office_stop(pid, fd);
     free(demo);
 }
 

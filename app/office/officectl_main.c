@@ -1,6 +1,7 @@
 /* officectl_main.c - Lobby Office's admin tool: init, communities, kiosks, content, status. */
 #include "office_bundle.h"
 #include "office_conf.h"
+#include "office_demo.h"
 #include "office_feed.h"
 #include "office_proof.h"
 #include "office_retention.h"
@@ -709,6 +710,13 @@ static int octl_import_bundle(Octl *c)
     return office_bundle_cmd(&c->conf, c->db, c->argc, c->argv, c->now);
 }
 
+/* ---- example data for trying the console (office_demo.c) ---- */
+
+static int octl_demo(Octl *c)
+{
+    return office_demo_cmd(&c->conf, c->db, c->argc, c->argv, c->now);
+}
+
 static const OctlCommand octl_commands[] = {
     {"init", "--org NAME --admin USER", 0, 4,
      "make the database, the office key pair and the first administrator\n"
@@ -735,6 +743,9 @@ static const OctlCommand octl_commands[] = {
     {"backup", "FILE", 1, 1, "a consistent copy of the database into a new FILE (SQLite;\n"
      "            on PostgreSQL use pg_dump)", octl_backup},
     {"status", "", 0, 0, "the database, the key and what was received", octl_status},
+    {"demo", "COMMUNITY KIOSK USER", 3, 3,
+     "example suggestions (some overdue), replies, a contact and ratings in an\n"
+     "            empty inbox, for trying the console; a second run adds nothing", octl_demo},
 };
 
 static void octl_usage(FILE *f)

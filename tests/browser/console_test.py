@@ -1444,6 +1444,72 @@ class Suite:
         check(st == 200 and u["role"] == "clerk" and u["communities"] == ["cuihu"] and not u["disabled"],
               "li restored: %s %s" % (st, u))
 
+    # -- overdue suggestions: listed first and standing out --
+    def case_inbox_overdue(self):
+        # A community of its own (so no other case meets these rows) filled
+        # by `officectl demo`: suggestions received hours to weeks ago
+        # through the store's receiving calls, some still new after the
+        # 24 h to acknowledge, some open after the 7 days to close.
+        o = self.office
+        o.ctl("community", "add", "harbour", "港湾小区", "Harbour Court")
+        o.ctl("kiosk", "add", "harbour", "harbour-lobby")
+        pw = "%s\n%s\n" % (PASSWORD, PASSWORD)
+        o.ctl("user", "add", "zhou", "--role", "manager", "--community", "harbour", stdin=pw)
+        o.ctl("demo", "harbour", "harbour-lobby", "zhou")
+        c = self.c
+        c.signed_in("zhou")
+        c.page("#/inbox", "table.inbox-table tbody tr")
+        rows = c.d.find_elements(By.CSS_SELECTOR, "table.inbox-table tbody tr")
+        over = [("is-overdue" in (r.get_attribute("class") or "").split()) for r in rows]
+        n_over = sum(over)
+        check(n_over >= 4, "overdue rows: %d of %d" % (n_over, len(rows)))
+        check(over == sorted(over, reverse=True),
+              "the overdue rows are not first: %s" % over)
+        labels = [r.find_element(By.CSS_SELECTOR, "td").text for r in rows[:n_over]]
+        check(any("逾期未确认" in x for x in labels) and any("逾期未办结" in x for x in labels),
+              "the overdue labels: %s" % labels)
+        for r in rows[:n_over]:
+            b = r.find_elements(By.CSS_SELECTOR, ".badge.overdue")
+            check(b and b[0].is_displayed(), "no overdue badge on: " + r.text)
+        check(not [r for r in rows[n_over:] if r.find_elements(By.CSS_SELECTOR, ".badge.overdue")],
+              "an overdue badge on a row that is not overdue")
+        # Red, and only there (the UI guide: red only for overdue and alerts).
+        red = "198, 40, 40"          # #C62828, as rgb(...) or rgba(..., 1)
+        badge = rows[0].find_element(By.CSS_SELECTOR, ".badge.overdue")
+        check(red in badge.value_of_css_property("background-color"),
+              "the badge's colour: " + badge.value_of_css_property("background-color"))
+        check(red in rows[0].find_element(By.CSS_SELECTOR, "td").value_of_css_property("box-shadow"),
+              "the overdue row's red edge: " +
+              rows[0].find_element(By.CSS_SELECTOR, "td").value_of_css_property("box-shadow"))
+        # The counts over the list: the overdue count, in red.
+        count = c.el(".counts .count-overdue")
+        check(count.find_element(By.CSS_SELECTOR, ".count-n").text == str(n_over),
+              "the overdue count: %r, rows %d" % (count.text, n_over))
+        check("alert" in count.get_attribute("class").split(), "the count does not stand out")
+        check(red in count.find_element(By.CSS_SELECTOR, ".count-n").value_of_css_property("color"),
+              "the count's colour")
+        c.shot_both("inbox-overdue")
+        # At the phone width: cards, the overdue ones first with a red edge.
+        c.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True})
+        try:
+            c.phone_redraw()
+            rows = c.d.find_elements(By.CSS_SELECTOR, "table.inbox-table tbody tr")
+            over = [("is-overdue" in (r.get_attribute("class") or "").split()) for r in rows]
+            check(sum(over) == n_over and over == sorted(over, reverse=True),
+                  "the phone's order: %s" % over)
+            check(red in rows[0].value_of_css_property("border-left-color"),
+                  "the phone card's edge: " + rows[0].value_of_css_property("border-left-color"))
+            check(rows[0].find_element(By.CSS_SELECTOR, ".badge.overdue").is_displayed(),
+                  "the phone card's overdue label")
+            check(c.el(".counts .count-overdue .count-n").text == str(n_over), "the phone's count")
+        finally:
+            c.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        # Only the overdue ones, from the count.
+        c.click(".counts .count-overdue")
+        c.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "table.inbox-table tbody tr")) == n_over,
+               "only the %d overdue rows" % n_over)
+
     # -- every page, for the record --
     def case_every_page_screenshot(self):
         c = self.c
@@ -1493,6 +1559,7 @@ CASES = [
     "stopped_kiosk_turns_late",
     "kiosks_enrol_revoke_ack",
     "no_csp_violations",
+    "inbox_overdue",
 ]
 
 
@@ -1502,6 +1569,8 @@ DOC_SHOTS = {
     "office-login.png": "office-login-desktop.png",
     "office-inbox.png": "office-inbox-desktop.png",
     "office-inbox-phone.png": "office-inbox-phone.png",
+    "office-inbox-overdue.png": "office-inbox-overdue-desktop.png",
+    "office-inbox-overdue-phone.png": "office-inbox-overdue-phone.png",
     "office-suggestion.png": "office-suggestion-desktop.png",
     "office-suggestion-phone.png": "office-suggestion-phone.png",
     "office-notices.png": "office-notices-desktop.png",

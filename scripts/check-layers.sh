@@ -17,6 +17,7 @@
 #   net       config data                    (libcurl; the office's webhook too)
 #   config    data                           (the settings file)
 #   data      (nothing of ours)
+# A private header (include/X_priv.h) only in its own module's layer.
 set -u
 src=$1 dep=$2
 layer=$(echo "$src" | cut -d/ -f2)
@@ -50,7 +51,14 @@ for h in $(sed -e 's/\\$//' -e 's/^[^:]*://' "$dep" | tr ' ' '\n' | grep '\.h$' 
             f=$(find "$here/app" -name "${name%_priv}.c" | head -1)
             [ -n "$f" ] || f=$(find "$here/app" -name "screen_${name}.c" -o -name "${name%_ui}.c" | head -1)
             [ -n "$f" ] || { echo "$src: $h matches no source file in app/" >&2; bad=1; continue; }
-            l=$(echo "${f#"$here"/}" | cut -d/ -f2) ;;
+            l=$(echo "${f#"$here"/}" | cut -d/ -f2)
+            # A module's private part (X_priv.h: the App's fields, the
+            # outbox's statements) belongs to its own layer alone.
+            case $name in
+            *_priv) [ "$l" = "$layer" ] || {
+                echo "$src: $h is private to layer '$l'; see scripts/check-layers.sh" >&2
+                bad=1; continue; } ;;
+            esac ;;
         esac ;;
     *) continue ;;
     esac

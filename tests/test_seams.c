@@ -350,6 +350,14 @@ static void test_layer_check_refuses_wrong_includes(void **state)
     assert_int_equal(layers_check("app/ime/pinyin.c", "include/osk.h"), 1);
     assert_int_equal(layers_check("app/net/upload.c", "include/ui.h"), 1);
     assert_int_equal(layers_check("app/data/content.c", "include/store.h include/kiosk.h"), 1);
+    /* A module's private header (X_priv.h) outside its layer: the App's
+     * fields (app_priv.h) stay the ui's, the outbox's SQL helpers the data
+     * layer's. */
+    assert_int_equal(layers_check("app/kiosk/kiosk.c", "include/app_priv.h"), 1);
+    assert_int_equal(layers_check("app/platform/platform_sdl.c", "include/app.h include/app_priv.h"), 1);
+    assert_int_equal(layers_check("app/cli/uploadctl.c", "include/outbox_priv.h"), 1);
+    assert_int_equal(layers_check("app/ui/screens/screen_home.c", "include/ui.h include/app_priv.h"), 0);
+    assert_int_equal(layers_check("app/data/outbox_rows.c", "include/outbox_priv.h"), 0);
     /* What each may use. */
     assert_int_equal(layers_check("app/platform/render_sdl.c",
                                   "/usr/include/SDL2/SDL.h include/drawlist.h include/kiosk.h"), 0);

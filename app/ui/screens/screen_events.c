@@ -64,11 +64,13 @@ static int card_text(const App *a, DrawList *dl, const Event *e, int x, int y, i
     return y - top;
 }
 
+#define EVENT_DATE_W 140   /* dp: the date block on an event's card (its text column starts after) */
+
 /* The card's text column for a card at r. */
 static void card_column(const App *a, Rect r, int *x, int *right)
 {
     int pad = ui_dp(a, DP_GAP_L);
-    *x = r.x + pad + ui_dp(a, 140) /* the date block's width: one-off */ + ui_dp(a, DP_GAP_XL);
+    *x = r.x + pad + ui_dp(a, EVENT_DATE_W) + ui_dp(a, DP_GAP_XL);
     *right = r.x + r.w - pad - ui_dp(a, DP_ICON);
 }
 
@@ -86,7 +88,7 @@ static void card(const App *a, DrawList *dl, Rect r, const Event *e)
     snprintf(id, sizeof id, "event:%s", e->id);
     ui_card(a, dl, r, id);
     int pad = ui_dp(a, DP_GAP_L);
-    int bw = ui_dp(a, 140);   /* the date block's width: one-off */
+    int bw = ui_dp(a, EVENT_DATE_W);
     date_block(a, dl, (Rect){r.x + pad, r.y + pad, bw, r.h - 2 * pad}, e->start);
     int x, right;
     card_column(a, r, &x, &right);

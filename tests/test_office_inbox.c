@@ -173,7 +173,9 @@ static void test_filters_and_search(void **state)
     /* Bad parameters. */
     const char *bad[] = {"?state=old", "?from=2025-02-30", "?to=yesterday", "?limit=0",
                          "?limit=201", "?cursor=xyz", "?overdue=2", "?assignee=nobody",
-                         "?q=%FF%FE", "?q=%E7%94"};   /* q: not UTF-8 */
+                         "?q=%FF%FE", "?q=%E7%94",    /* q: not UTF-8 */
+                         /* digits only (sscanf's %d took a sign or a space) */
+                         "?from=2026-+1-05", "?to=2026-%201-05", "?from=+202-01-05"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char path[120];
         snprintf(path, sizeof path, "/api/office/suggestions%s", bad[i]);

@@ -726,6 +726,14 @@ static void test_stats_against_hand_made_figures(void **state)
     resp_free(&r);
     expect_code("GET", "/api/office/communities/cuihu/stats?from=2020-01&to=2026-12", NULL,
                 &clerk, 422, "invalid_field");
+    /* Two digits for the month, nothing else (sscanf took a sign or a
+     * space: "2026-+2", "2026- 1"; found by fuzz_office). */
+    expect_code("GET", "/api/office/communities/cuihu/stats?from=2026-+2&to=2026-12", NULL,
+                &clerk, 422, "invalid_field");
+    expect_code("GET", "/api/office/communities/cuihu/stats?from=2026-11&to=2026-%201", NULL,
+                &clerk, 422, "invalid_field");
+    expect_code("GET", "/api/office/communities/cuihu/stats?from=+202-11&to=2026-12", NULL,
+                &clerk, 422, "invalid_field");
     expect_code("GET", "/api/office/communities/other/stats?from=2026-11&to=2026-12", NULL,
                 &clerk, 404, "not_found");
 }

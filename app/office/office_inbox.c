@@ -122,9 +122,13 @@ static json_t *office_inbox_row_json(const OfficeReq *rq, const OstoreInboxRow *
 /* "YYYY-MM-DD" as the Unix second of that local midnight (+ days). */
 static bool office_inbox_day(const char *v, int days, int64_t *out)
 {
-    int y, m, d, n = 0;
-    if (!v || strlen(v) != 10 || sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+    /* Digits only: sscanf's %d alone took "2026-+1-05" and "+202-01-05". */
+    if (!v || strlen(v) != 10 || v[4] != '-' || v[7] != '-')
         return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (v[i] < '0' || v[i] > '9'))
+            return false;
+    int y = atoi(v), m = atoi(v + 5), d = atoi(v + 8);
     struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
     time_t t = mktime(&tm);
     if (t == (time_t)-1 || tm.tm_year != y - 1900 || tm.tm_mon != m - 1 || tm.tm_mday != d)

@@ -33,9 +33,15 @@ typedef struct {
 
 bool office_stats_month(const char *s, int *y, int *mo)
 {
-    char tail;
-    return s && strlen(s) == 7 && sscanf(s, "%4d-%2d%c", y, mo, &tail) == 2 && s[4] == '-' &&
-           *y >= 2000 && *y <= 2200 && *mo >= 1 && *mo <= 12;
+    /* Exactly YYYY-MM: digits only (sscanf's %d took "2026-+2", "2026- 1"). */
+    if (!s || strlen(s) != 7 || s[4] != '-')
+        return false;
+    for (int i = 0; i < 7; i++)
+        if (i != 4 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    *mo = (s[5] - '0') * 10 + (s[6] - '0');
+    return *y >= 2000 && *y <= 2200 && *mo >= 1 && *mo <= 12;
 }
 
 static int64_t stats_local(int y, int mo)

@@ -57,6 +57,41 @@ int tmpdir_write(const char *path, const void *data, size_t len)
     return (fclose(f) == 0 && w == len) ? 0 : -1;
 }
 
+static int tmpdir_file_holds(const char *path, const void *bytes, size_t n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t cap = 1 << 16, len = 0, r;
+    char *buf = malloc(cap);
+    while (buf && (r = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += r;
+        if (len == cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (!buf)
+        abort();   /* a test cannot go on without the answer */
+    int found = n > 0 && memmem(buf, len, bytes, n) != NULL;
+    free(buf);
+    return found;
+}
+
+int tmpdir_db_holds(const char *db, const void *bytes, size_t n)
+{
+    char wal[4200];
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    return tmpdir_file_holds(db, bytes, n) || tmpdir_file_holds(wal, bytes, n);
+}
+
 char *tmpdir_read(const char *path)
 {
     FILE *f = fopen(path, "rb");

@@ -20,6 +20,11 @@ int tmpdir_write(const char *path, const void *data, size_t len);
 /* Read a whole small file into a malloc'd NUL-terminated string, or NULL. */
 char *tmpdir_read(const char *path);
 
+/* Whether the n bytes occur anywhere in the SQLite database `db` or in its
+ * WAL (`db`-wal), read whole, NULs and all (a string search would stop at
+ * the first NUL of the file header): 1 or 0. */
+int tmpdir_db_holds(const char *db, const void *bytes, size_t n);
+
 /* Whether `path` starts with the PNG signature: 1 or 0. */
 int tmpdir_is_png(const char *path);
 

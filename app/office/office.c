@@ -1,5 +1,6 @@
 /* office.c - Lobby Office's HTTP server: libmicrohttpd, limits, routing, roles, JSON errors. */
 #include "office.h"
+#include "office_msg.h"
 #include "afile.h"
 #include "office_alert.h"
 #include "timeutil.h"
@@ -106,6 +107,8 @@ void office_resp_text(OfficeResp *rs, int status, const char *type, const char *
 
 void office_resp_json(OfficeResp *rs, int status, json_t *v)
 {
+    if (status >= 400 && v)
+        office_msg_annotate(v);   /* every message also as {"zh", "en"} */
     char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
     json_decref(v);
     if (!text) {

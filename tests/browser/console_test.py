@@ -928,6 +928,10 @@ class Suite:
         c.button("发布").click()
         c.wait(lambda d: c.field_error("url"), "the url's message")
         check("https://" in c.field_error("url"), "url: " + c.field_error("url"))
+        # The office's own wording (the kiosk's content check), in Chinese
+        # in the Chinese console: never the English of the API.
+        check(re.search("[\u4e00-\u9fff]", c.field_error("url")) and
+              "must start" not in c.field_error("url"), "url, in English: " + c.field_error("url"))
         c.fill("url", "https://weixin.qq.com/g/abc")
         tomorrow = time.localtime(time.time() + 86400)
         c.fill("expires_at.day", time.strftime("%Y-%m-%d", tomorrow))

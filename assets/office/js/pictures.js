@@ -101,8 +101,7 @@
           if (r.ok) return data;
           var e = (data && data.error) || {};
           if (r.status === 401 && LK.app) LK.app.sessionEnded('expired');
-          throw new LK.ApiError(r.status, e.code || 'http_' + r.status, e.message || r.statusText, null,
-            parseInt(r.headers.get('Retry-After') || '0', 10));
+          throw LK.apiError(r, e);
         });
       }, function () { throw new LK.ApiError(0, 'network', t('err.network')); });
     }

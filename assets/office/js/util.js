@@ -142,6 +142,20 @@ LK.ApiError = function (status, code, message, fields, retryAfter) {
   this.fields = fields || null; this.retryAfter = retryAfter || 0;
 };
 
+/* The LK.ApiError of an answer `r` whose body held {"error": e}. The
+ * office gives each message also as {zh, en} (docs/OFFICE-API.md,
+ * "Errors"): the staff read them in the console's language. */
+LK.apiError = function (r, e) {
+  var fields = e.fields;
+  if (e.fields_text) {
+    fields = {};
+    Object.keys(e.fields_text).forEach(function (k) { fields[k] = LK.tx(e.fields_text[k]); });
+  }
+  return new LK.ApiError(r.status, e.code || 'http_' + r.status,
+    (e.text && LK.tx(e.text)) || e.message || r.statusText,
+    fields, parseInt(r.headers.get('Retry-After') || '0', 10));
+};
+
 LK.csrf = '';
 
 /* A random key for Idempotency-Key: one per form, so a double submit acts once. */
@@ -169,9 +183,7 @@ LK.api = function (method, path, body, opts) {
       var data = null;
       try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
       if (r.ok) return data;
-      var e = (data && data.error) || {};
-      var err = new LK.ApiError(r.status, e.code || 'http_' + r.status, e.message || r.statusText,
-        e.fields, parseInt(r.headers.get('Retry-After') || '0', 10));
+      var err = LK.apiError(r, (data && data.error) || {});
       if (r.status === 401 && !opts.noSignOut && LK.app) LK.app.sessionEnded('expired');
       throw err;
     });

@@ -75,7 +75,7 @@ static const OfficeMsg office_msgs[] = {
     {"another item of this list has this id", "这一类里已经有相同编号的内容。"},
     {"not JSON", "格式不对。"},
     {"% postings stay up at least % days (this one: %)",
-     "这类公示至少要贴 %2 天（这一份只有 %3 天）。"},
+     "这类公示至少要显示%2天，现在只有%3天：请把「停止显示」往后改。"},
     {"the posting rules cannot be read now; try again", "暂时读不到公示规则，请稍后再试。"},
     {"unknown kind (fees, fund, income)", "未知的公示类型（应为收费、维修资金或公共收益）。"},
     {"expected a whole number from 1 to 60", "请填 1 到 60 的整数。"},

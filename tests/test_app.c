@@ -12,6 +12,8 @@
 #include "app_priv.h"
 #include "screen_util.h"
 #include "fake_measure.h"
+#include "ui.h"
+#include "utf8.h"
 
 static double lum(Color c);
 
@@ -758,10 +760,31 @@ static void test_review_shows_the_whole_text(void **state)
         }
 }
 
+/* The lines of the draft drawn above the count `count` (texts that are
+ * part of the draft); their size in *size, the first's y in *top. */
+static int draft_lines(const Screen_ *s, const DlCmd *count, int *size, int *top)
+{
+    int shown = 0;
+    *top = 1 << 30;
+    for (size_t i = 0; i < s->dl.ncmds; i++) {
+        const DlCmd *c = &s->dl.cmds[i];
+        const char *t = dl_str(&s->dl, c);
+        if (c->kind != DL_TEXT || c == count || c->r.y > count->r.y + count->size ||
+            !t[0] || !strstr(s->app->draft.text, t))
+            continue;
+        shown++;
+        *size = c->size;
+        *top = c->r.y < *top ? c->r.y : *top;
+    }
+    return shown;
+}
+
 /* The write step's text box uses its height: a long suggestion shows as
- * many lines as the box holds, the count sharing the bottom row. With A+
- * in landscape it showed one line of a box that holds two: the count's
- * row was kept free under the text. */
+ * many lines as the box holds inside 24 dp insets (8 dp when that makes
+ * two lines of one), the count sharing the bottom row (given up only when
+ * the last line reaches the count). With A+ in landscape it showed one
+ * line of a box that holds two: the count's row was kept free under the
+ * text, and over the handwriting pad the insets took the second line. */
 static void test_write_box_shows_the_lines_it_holds(void **state)
 {
     (void)state;
@@ -769,61 +792,71 @@ static void test_write_box_shows_the_lines_it_holds(void **state)
                                    {1366, 768}};
     for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++)
         for (int lang = 0; lang < LANG_COUNT; lang++)
-            for (int large = 0; large < 2; large++) {
-                Screen_ s;
-                su_start(&s, sizes[z][0], sizes[z][1], NULL);
-                app_set_lang(s.app, (Lang)lang);
-                s.app->large_text = large;
-                assert_int_equal(app_open(s.app, "suggest-write"), 0);
-                long_draft(&s);
-                su_draw(&s);
-                /* The count, and the lines of the text above it. */
-                const DlCmd *count = NULL;
-                for (size_t i = 0; i < s.dl.ncmds; i++)
-                    if (s.dl.cmds[i].kind == DL_TEXT &&
-                        strcmp(dl_str(&s.dl, &s.dl.cmds[i]), "500/500") == 0)
-                        count = &s.dl.cmds[i];
-                assert_non_null(count);
-                int shown = 0, top = 1 << 30, bottom = 0, size = 0;
-                for (size_t i = 0; i < s.dl.ncmds; i++) {
-                    const DlCmd *c = &s.dl.cmds[i];
-                    const char *t = dl_str(&s.dl, c);
-                    if (c->kind != DL_TEXT || c == count || c->r.y > count->r.y ||
-                        strlen(t) < 4 || !strstr(s.app->draft.text, t))
-                        continue;
-                    shown++;
-                    size = c->size;
-                    top = c->r.y < top ? c->r.y : top;
-                    bottom = c->r.y > bottom ? c->r.y : bottom;
-                }
-                int lh = size * 3 / 2;
-                /* From the first line to the count's foot: the rows there are. */
-                int rows = (count->r.y + count->size * 3 / 2 - top) / (lh > 0 ? lh : 1);
-                if (shown < 1 || shown < rows - 1 || (rows >= 2 && shown < 2))
-                    fail_msg("%dx%d %s%s: the text box shows %d lines of the %d it holds",
-                             sizes[z][0], sizes[z][1], lang ? "en" : "zh", large ? " large" : "",
-                             shown, rows);
-                (void)bottom;
-                char what[96];
-                snprintf(what, sizeof what, "suggest-write %dx%d %s%s (a long text)",
-                         sizes[z][0], sizes[z][1], lang ? "en" : "zh", large ? " large" : "");
-                check_overlap(&s, what, sizes[z][1]);   /* the count clear of the text */
-                /* Every length up to the end of a line: the last line never
-                 * runs into the count. */
-                char keep[sizeof s.app->draft.text];
-                memcpy(keep, s.app->draft.text, sizeof keep);
-                size_t len = strlen(keep);
-                for (int cut = 0; cut < 40 && len > 0; cut++) {
-                    do
-                        len--;
-                    while (len > 0 && (keep[len] & 0xC0) == 0x80);
-                    keep[len] = '\0';
-                    memcpy(s.app->draft.text, keep, len + 1);
+            for (int large = 0; large < 2; large++)
+                for (int hand = 0; hand < 2; hand++) {
+                    Screen_ s;
+                    su_start(&s, sizes[z][0], sizes[z][1], NULL);
+                    app_set_lang(s.app, (Lang)lang);
+                    s.app->large_text = large;
+                    assert_int_equal(app_open(s.app, "suggest-write"), 0);
                     su_draw(&s);
-                    check_overlap(&s, what, sizes[z][1]);
+                    if (hand)
+                        su_tap(&s, "mode:hand");
+                    long_draft(&s);
+                    char what[96];
+                    snprintf(what, sizeof what, "suggest-write %dx%d %s%s%s (a long text)",
+                             sizes[z][0], sizes[z][1], lang ? "en" : "zh",
+                             large ? " large" : "", hand ? " hand" : "");
+                    /* The full text, then 40 shorter lengths: the last line
+                     * short and long. */
+                    char keep[sizeof s.app->draft.text];
+                    memcpy(keep, s.app->draft.text, sizeof keep);
+                    size_t len = strlen(keep);
+                    int most = 0, least = 1 << 30, rows = 0;
+                    for (int cut = 0; cut <= 40 && len > 0; cut++) {
+                        keep[len] = '\0';
+                        memcpy(s.app->draft.text, keep, len + 1);
+                        su_draw(&s);
+                        check_overlap(&s, what, sizes[z][1]);   /* the count clear of the text */
+                        char want[16];
+                        snprintf(want, sizeof want, "%zu/500", utf8_count(keep, len));
+                        const DlCmd *count = NULL;
+                        for (size_t i = 0; i < s.dl.ncmds; i++)
+                            if (s.dl.cmds[i].kind == DL_TEXT &&
+                                strcmp(dl_str(&s.dl, &s.dl.cmds[i]), want) == 0)
+                                count = &s.dl.cmds[i];
+                        assert_non_null(count);
+                        int size = 0, top;
+                        int shown = draft_lines(&s, count, &size, &top);
+                        if (shown < 1)
+                            fail_msg("%s: no line of the text shown (%zu bytes)", what, len);
+                        /* The box: the smallest rectangle around the first
+                         * line and the count. */
+                        Rect box = {0, 0, 1 << 20, 1 << 20};
+                        for (size_t i = 0; i < s.dl.ncmds; i++) {
+                            const DlCmd *c = &s.dl.cmds[i];
+                            if (c->kind == DL_RECT && c->r.y <= top &&
+                                c->r.y + c->r.h > count->r.y && c->r.x <= count->r.x &&
+                                c->r.x + c->r.w > count->r.x &&
+                                (int64_t)c->r.w * c->r.h < (int64_t)box.w * box.h)
+                                box = c->r;
+                        }
+                        assert_true(box.w < (1 << 20));
+                        int lh = size * 3 / 2;
+                        rows = (box.h - 2 * ui_dp(s.app, 24)) / lh;
+                        if (rows < 2)   /* a short box: 8 dp insets if that makes two */
+                            rows = (box.h - 2 * ui_dp(s.app, 8)) / lh;
+                        most = shown > most ? shown : most;
+                        least = shown < least ? shown : least;
+                        do
+                            len--;
+                        while (len > 0 && (keep[len] & 0xC0) == 0x80);
+                    }
+                    if (least < rows - 1 || most < rows)
+                        fail_msg("%s: the text box shows %d to %d lines of the %d it holds", what,
+                                 least, most, rows);
+                    su_stop(&s);
                 }
-                su_stop(&s);
-            }
 }
 
 /* The size of the first text command that is exactly `s`, or 0. */

@@ -206,9 +206,17 @@ static void text_box(const App *a, DrawList *dl, Rect r, const char *text, size_
         int n = tl_wrap(a->tm, FONT_REGULAR, size, text, strlen(text), inner_w, &lines);
         /* The text has the whole box; the count takes the bottom right
          * corner, so the bottom row is given up only when the last line
-         * (and the caret) would run into it. With A+ at 1920x1080 the box
-         * holds two lines this way, not one. */
+         * (and the caret) would run into it. A box that would hold one
+         * line (A+ over the handwriting pad) trades its top and bottom
+         * inset, down to 8 dp, for a second. With A+ at 1920x1080 the box
+         * holds two lines this way, not one, over either keyboard. */
+        int top = pad;
         int fit = (r.h - 2 * pad) / lh;
+        int tight = (r.h - 2 * ui_dp(a, DP_GAP_XS)) / lh;
+        if (fit < 2 && tight > fit) {
+            fit = tight;
+            top = (r.h - fit * lh) / 2;
+        }
         if (fit < 1)
             fit = 1;
         int first = n > fit ? n - fit : 0;
@@ -217,13 +225,13 @@ static void text_box(const App *a, DrawList *dl, Rect r, const char *text, size_
         if (text[strlen(text) - 1] == ' ')
             cx += ui_width(a, FONT_REGULAR, size, " ");
         int text_h = measure_height(a->tm, FONT_REGULAR, size);
-        if (n - first > 1 && r.y + pad + (n - 1 - first) * lh + text_h > count_y &&
+        if (n - first > 1 && r.y + top + (n - 1 - first) * lh + text_h > count_y &&
             cx + ui_dp(a, 4) + ui_dp(a, DP_GAP) > r.x + r.w - pad - cw)
             first++;
         for (int i = first; i < n; i++)
-            dl_text(dl, r.x + pad, r.y + pad + (i - first) * lh, FONT_REGULAR, size, COL_TEXT,
+            dl_text(dl, r.x + pad, r.y + top + (i - first) * lh, FONT_REGULAR, size, COL_TEXT,
                     text + lines.lines[i].start, (int)lines.lines[i].len);
-        int cy = r.y + pad + (n - 1 - first) * lh;
+        int cy = r.y + top + (n - 1 - first) * lh;
         /* The caret: 4 dp wide, 6 dp short of the line at each end. */
         dl_rect(dl, (Rect){cx, cy + ui_dp(a, 6), ui_dp(a, 4), lh - ui_dp(a, 12)}, COL_PRIMARY);
         tl_lines_free(&lines);

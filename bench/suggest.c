@@ -8,6 +8,10 @@
  * (pinyin_open(NULL)) and gives both to the app (app_attach_inputs). Text is
  * measured and drawn with the real fonts through the software renderer on a
  * 1920x1080 surface. All times are wall clock (CLOCK_MONOTONIC), in ms.
+ * The key presses and the later strokes are also given less the
+ * thread's wait for a core in them (/proc/thread-self/schedstat: time runnable but not running), as
+ * parts NAME_own: what the kiosk's work and any waiting of its own (for the
+ * dictionary's load, a lock) took, without the machine's other load.
  *
  *  1. Keys: on "suggest-write", KEYS (4000) presses typing pinyin sentences,
  *     with typos and backspaces, candidate picks (cand:0), a prediction
@@ -89,6 +93,24 @@ static void sleep_until(double until)
     struct timespec ts = {(time_t)(left / 1e3), (long)(fmod(left, 1e3) * 1e6)};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
+}
+
+/* This thread's total wait for a core so far, ms; -1 when the kernel
+ * does not say (then no _own parts are printed). */
+static int sched_fd = -2;
+static double sched_wait_ms(void)
+{
+    if (sched_fd == -2)
+        sched_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+    char buf[128];
+    ssize_t n = sched_fd >= 0 ? pread(sched_fd, buf, sizeof buf - 1, 0) : -1;
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    unsigned long long run, wait;
+    if (sscanf(buf, "%llu %llu", &run, &wait) != 2)
+        return -1;
+    return (double)wait / 1e6;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -191,6 +213,7 @@ static const char *const sentences[] = {
 typedef struct {
     bool untimed;                   /* only press: no timing, no view, no drawing */
     Samples key, key_draw;          /* every timed press */
+    Samples key_own, key_draw_own;  /* the same less the wait for a core */
     Samples letter, bksp, pick;     /* key (no drawing) by kind */
     unsigned long tex_misses;
     int picks_empty;                /* cand:0 pressed with no candidate shown */
@@ -201,6 +224,8 @@ static void drop_keys(Keys *k)
 {
     drop(&k->key);
     drop(&k->key_draw);
+    drop(&k->key_own);
+    drop(&k->key_draw_own);
     drop(&k->letter);
     drop(&k->bksp);
     drop(&k->pick);
@@ -216,12 +241,16 @@ static void timed(Keys *k, Samples *kind, const char *id)
     }
     RenderStats s0, s1;
     render_stats(R, &s0);
+    double w0 = sched_wait_ms();
     double t0 = mono_ms();
     app_activate(kiosk_app(K), id, now);
     kiosk_view(K, now);
     double t1 = mono_ms();
+    double w1 = sched_wait_ms();   /* read outside the timed spans */
+    double t1b = mono_ms();
     render_frame(R, kiosk_frame(K));
     double t2 = mono_ms();
+    double w2 = sched_wait_ms();
     render_stats(R, &s1);
     if (kiosk_frame(K)->oom) {
         fputs("suggest: the frame ran out of memory\n", stderr);
@@ -229,7 +258,13 @@ static void timed(Keys *k, Samples *kind, const char *id)
     }
     k->tex_misses += s1.misses - s0.misses;
     add(&k->key, t1 - t0);
-    add(&k->key_draw, t2 - t0);
+    add(&k->key_draw, (t1 - t0) + (t2 - t1b));
+    if (w0 >= 0 && w1 >= 0 && w2 >= 0) {
+        /* A wait that spans a read is split at it: near enough. */
+        double own = (t1 - t0) - (w1 - w0), own_draw = own + (t2 - t1b) - (w2 - w1);
+        add(&k->key_own, own > 0 ? own : 0);
+        add(&k->key_draw_own, own_draw > 0 ? own_draw : 0);
+    }
     if (kind)
         add(kind, t1 - t0);
 }
@@ -297,6 +332,12 @@ static void report_keys(const char *name, Keys *k)
     snprintf(extra, sizeof extra, "tex_misses_per_key=%.2f",
              (double)k->tex_misses / k->key_draw.n);
     report(part, &k->key_draw, extra);
+    if (k->key_own.n == k->key.n) {
+        snprintf(part, sizeof part, "%s_own", name);
+        report(part, &k->key_own, NULL);
+        snprintf(part, sizeof part, "%s_draw_own", name);
+        report(part, &k->key_draw_own, NULL);
+    }
 }
 
 /* Drafts of up to DRAFT_CHARS characters, from empty. */
@@ -414,6 +455,7 @@ static int bench_strokes(int rounds)
     if (!ink)
         return -1;
     Samples first_process = {0}, first_draft = {0}, later = {0}, later_draw = {0};
+    Samples later_own = {0}, later_draw_own = {0};   /* less the wait for a core */
     int chars = 0, top1 = 0, top5 = 0, strokes = 0, no_cands = 0;
     char ranks[MAX_CHARS * 12] = "";             /* of the first round */
     int rc = 0;
@@ -465,12 +507,17 @@ static int bench_strokes(int rounds)
                 in.kind = IN_UP;
                 if (st == 0 && f == 0)   /* a resident's pace from the tap to here */
                     sleep_until(tap_real + (double)(now - tap));
+                double w0 = sched_wait_ms();
                 double t0 = mono_ms();
                 app_input(kiosk_app(K), &in, kiosk_frame(K), now);
                 kiosk_view(K, now);
                 double t1 = mono_ms();
+                double w1 = sched_wait_ms();   /* read outside the timed spans */
+                double t1b = mono_ms();
                 render_frame(R, kiosk_frame(K));
                 double t2 = mono_ms();
+                double w2 = sched_wait_ms();
+                t2 -= t1b - t1;
                 strokes++;
                 if (!on_screen("cand:0"))
                     no_cands++;
@@ -479,6 +526,12 @@ static int bench_strokes(int rounds)
                 else {
                     add(&later, t1 - t0);
                     add(&later_draw, t2 - t0);
+                    if (w0 >= 0 && w1 >= 0 && w2 >= 0) {
+                        double own = (t1 - t0) - (w1 - w0);
+                        double own_draw = own + (t2 - t1) - (w2 - w1);
+                        add(&later_own, own > 0 ? own : 0);
+                        add(&later_draw_own, own_draw > 0 ? own_draw : 0);
+                    }
                 }
             }
             if (rc)
@@ -510,6 +563,8 @@ static int bench_strokes(int rounds)
         drop(&first_draft);
         drop(&later);
         drop(&later_draw);
+        drop(&later_own);
+        drop(&later_draw_own);
         return -1;
     }
     char extra[160];
@@ -519,11 +574,17 @@ static int bench_strokes(int rounds)
              top5);
     report("stroke", &later, extra);
     report("stroke_draw", &later_draw, NULL);
+    if (later_own.n == later.n) {
+        report("stroke_own", &later_own, NULL);
+        report("stroke_draw_own", &later_draw_own, NULL);
+    }
     printf("part=recognition not_first=%s\n", ranks[0] ? ranks : "none");
     drop(&first_process);
     drop(&first_draft);
     drop(&later);
     drop(&later_draw);
+    drop(&later_own);
+    drop(&later_draw_own);
     return 0;
 }
 

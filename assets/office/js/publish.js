@@ -269,8 +269,7 @@
         var e = {};
         try { e = (JSON.parse(text) || {}).error || {}; } catch (x) { e = {}; }
         if (r.status === 401 && LK.app) LK.app.sessionEnded('expired');
-        throw new LK.ApiError(r.status, e.code || 'http_' + r.status, e.message || r.statusText, e.fields,
-          parseInt(r.headers.get('Retry-After') || '0', 10));
+        throw LK.apiError(r, e);
       });
     }, function () { throw new LK.ApiError(0, 'network', t('err.network')); });
   }

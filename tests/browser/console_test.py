@@ -912,6 +912,16 @@ class Suite:
         c.wait(lambda d: c.field_error("end"), "the end's message")
         check("不能早于" in c.field_error("end"), "end before start: " + c.field_error("end"))
         c.fill("end.time", "17:00")
+        # The kiosk's own drawing of the event as typed, before it is saved.
+        c.click("section.preview button")
+        sizes = c.wait(lambda d: d.execute_script(
+            "var all = document.querySelectorAll('.preview-grid img'); if (all.length !== 4) return false;"
+            "var s = []; for (var i = 0; i < all.length; i++) { if (!all[i].complete || !all[i].naturalWidth)"
+            " return false; s.push([all[i].naturalWidth, all[i].naturalHeight]); } return s;"),
+            "the event's four previews")
+        check(sorted(sizes) == [[1080, 1920], [1080, 1920], [1920, 1080], [1920, 1080]],
+              "two landscape and two portrait previews of the event: %s" % sizes)
+        c.shows("仍需保存", "section.preview")
         c.shot_both("event-form", rerender=False)
         c.button("发布").click()
         c.toast("已发布")

@@ -251,19 +251,22 @@
     });
     main.appendChild(h('a', {href: '#/' + kind, class: 'back', text: '← ' + t('nav.' + kind)}));
     main.appendChild(form);
-    if (kind === 'notices') main.appendChild(previewBox(current, serverErrors));
+    if (kind === 'notices' || kind === 'events') main.appendChild(previewBox(kind, current, serverErrors));
     var first = form.querySelector(isNew ? 'input[name="' + (SPECS[kind][0].type.indexOf('bi') === 0 ? SPECS[kind][0].name + '.zh' : SPECS[kind][0].name) + '"]' : 'h1');
     if (first && isNew) first.focus();
   }
 
-  /* One preview of a notice as the form holds it (nothing is saved): a
-   * PNG the kiosk's own renderer drew, as a blob URL, or LK.ApiError. */
-  function previewPicture(item, o, l) {
+  /* One preview of a notice or event as the form holds it (nothing is
+   * saved): a PNG the kiosk's own renderer drew, as a blob URL, or
+   * LK.ApiError. */
+  function previewPicture(kind, item, o, l) {
+    var body = {};
+    body[kind === 'events' ? 'event' : 'notice'] = item;
     var headers = {'Content-Type': 'application/json', 'Accept': 'image/png'};
     if (LK.csrf) headers['X-CSRF-Token'] = LK.csrf;
     LK.activity();
     return fetch(base('preview') + LK.qs({orientation: o, lang: l}), {method: 'POST', headers: headers,
-      credentials: 'same-origin', cache: 'no-store', body: JSON.stringify({notice: item})}).then(function (r) {
+      credentials: 'same-origin', cache: 'no-store', body: JSON.stringify(body)}).then(function (r) {
       if (r.ok) return r.blob().then(function (b) { return URL.createObjectURL(b); });
       return r.text().then(function (text) {
         var e = {};
@@ -274,9 +277,9 @@
     }, function () { throw new LK.ApiError(0, 'network', t('err.network')); });
   }
 
-  /* The kiosk's own rendering of the notice being written, four ways,
-   * from what the form holds now (saved or not). */
-  function previewBox(current, serverErrors) {
+  /* The kiosk's own rendering of the notice or event being written, four
+   * ways, from what the form holds now (saved or not). */
+  function previewBox(kind, current, serverErrors) {
     var grid = null, urls = [];
     var box = h('section', {class: 'card preview', 'aria-labelledby': 'pv-title'},
       h('h2', {id: 'pv-title', text: t('pub.preview')}),
@@ -296,7 +299,7 @@
       var all = [['landscape', 'zh'], ['landscape', 'en'], ['portrait', 'zh'], ['portrait', 'en']].map(function (p) {
         var fig = h('figure', null, h('figcaption', {text: t('pv.' + p[0]) + ' · ' + t('lang.' + p[1])}));
         grid.appendChild(fig);
-        return previewPicture(item, p[0], p[1]).then(function (url) {
+        return previewPicture(kind, item, p[0], p[1]).then(function (url) {
           urls.push(url);
           fig.insertBefore(h('img', {alt: t('pub.preview_alt', {o: t('pv.' + p[0]), l: t('lang.' + p[1])}),
             class: 'pv-' + p[0], src: url}), fig.firstChild);

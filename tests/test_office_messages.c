@@ -27,10 +27,7 @@ static int refusals, field_messages, english_only;
 static int setup(void **state)
 {
     (void)state;
-    if (staffsrv_start(&srv, NULL) < 0 ||
-        staffsrv_user(&srv, "root", PW, "admin", NULL) < 0 ||
-        staffsrv_user(&srv, "wang", PW, "manager", "cuihu", NULL) < 0 ||
-        staffsrv_user(&srv, "li", PW, "clerk", "cuihu", NULL) < 0 ||
+    if (staffsrv_start_team(&srv, PW) < 0 ||
         staffsrv_login(&srv, "root", PW, &admin) != 200 ||
         staffsrv_login(&srv, "wang", PW, &mgr) != 200 ||
         staffsrv_login(&srv, "li", PW, &clerk) != 200)

@@ -295,6 +295,16 @@ class Console:
     def el(self, css, what=None):
         return self.wait(lambda d: visible(d, css), what or css)
 
+    def previews(self):
+        """The preview section's four pictures once drawn, and their sizes."""
+        imgs = self.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".preview-grid img")) == 4 and
+                         d.find_elements(By.CSS_SELECTOR, ".preview-grid img"), "four previews")
+        sizes = self.wait(lambda d: d.execute_script(
+            "var s = []; var all = document.querySelectorAll('.preview-grid img');"
+            "for (var i = 0; i < all.length; i++) { if (!all[i].complete || !all[i].naturalWidth) return false;"
+            " s.push([all[i].naturalWidth, all[i].naturalHeight]); } return s;"), "the previews drawn")
+        return imgs, sizes
+
     def shows(self, words, css="body", timeout=WAIT):
         self.wait(lambda d: words in self.text(css), "%r in %s" % (words, css), timeout)
 
@@ -720,12 +730,7 @@ class Suite:
         c.signed_in("wang")
         c.page("#/notices/" + self.s["notice"], "form.item-form")
         c.click("section.preview button")
-        imgs = c.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".preview-grid img")) == 4 and
-                      d.find_elements(By.CSS_SELECTOR, ".preview-grid img"), "four previews")
-        sizes = c.wait(lambda d: d.execute_script(
-            "var s = []; var all = document.querySelectorAll('.preview-grid img');"
-            "for (var i = 0; i < all.length; i++) { if (!all[i].complete || !all[i].naturalWidth) return false;"
-            " s.push([all[i].naturalWidth, all[i].naturalHeight]); } return s;"), "the previews drawn")
+        imgs, sizes = c.previews()
         check(len(imgs) == 4 and sum(1 for w, h in sizes if w > h) == 2 and sum(1 for w, h in sizes if h > w) == 2,
               "two landscape and two portrait previews: %s" % sizes)
         c.shows("竖屏", ".preview-grid")
@@ -744,12 +749,7 @@ class Suite:
         c.fill("title.en", "Block 5: water off on Friday")
         c.fill("body.zh", "周五9:00至12:00更换水管，请提前储水。")
         c.click("section.preview button")
-        imgs = c.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".preview-grid img")) == 4 and
-                      d.find_elements(By.CSS_SELECTOR, ".preview-grid img"), "four previews")
-        sizes = c.wait(lambda d: d.execute_script(
-            "var s = []; var all = document.querySelectorAll('.preview-grid img');"
-            "for (var i = 0; i < all.length; i++) { if (!all[i].complete || !all[i].naturalWidth) return false;"
-            " s.push([all[i].naturalWidth, all[i].naturalHeight]); } return s;"), "the previews drawn")
+        imgs, sizes = c.previews()
         check(len(imgs) == 4 and sorted(sizes) == [[1080, 1920], [1080, 1920], [1920, 1080], [1920, 1080]],
               "two landscape and two portrait previews: %s" % sizes)
         check(all(i.get_attribute("src").startswith("blob:") for i in imgs), "pictures of the page's own")
@@ -914,11 +914,7 @@ class Suite:
         c.fill("end.time", "17:00")
         # The kiosk's own drawing of the event as typed, before it is saved.
         c.click("section.preview button")
-        sizes = c.wait(lambda d: d.execute_script(
-            "var all = document.querySelectorAll('.preview-grid img'); if (all.length !== 4) return false;"
-            "var s = []; for (var i = 0; i < all.length; i++) { if (!all[i].complete || !all[i].naturalWidth)"
-            " return false; s.push([all[i].naturalWidth, all[i].naturalHeight]); } return s;"),
-            "the event's four previews")
+        imgs, sizes = c.previews()
         check(sorted(sizes) == [[1080, 1920], [1080, 1920], [1920, 1080], [1920, 1080]],
               "two landscape and two portrait previews of the event: %s" % sizes)
         c.shows("仍需保存", "section.preview")
